@@ -1,0 +1,2 @@
+/** Vector kernels: Lucene's {@code VectorUtil} for single vectors, blocked kernels for many. */
+package org.instanceretrieval.math;
