@@ -1,0 +1,79 @@
+package org.instanceretrieval.rest.yaml;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import org.junit.Test;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+
+/** The runner's assertions must fail on mismatches, or the YAML suite proves nothing. */
+public class YamlStepRunnerTests {
+
+    private static final Object BODY = parseJson("""
+        {"hits": {"total": 3, "hits": [{"_id": "a", "_score": 0.5}, {"_id": "b"}]},
+         "dotted.key": {"x": 1.0}, "nodes": {"n1": {"name": "node-0"}}, "flag": false}""");
+
+    @Test
+    public void passingAssertions() throws IOException {
+        runner().run(steps("""
+            - match: { hits.hits.0._id: a }
+            - match: { hits.total: 3.0 }
+            - match: { dotted\\.key.x: 1 }
+            - match: { hits.hits.1._id: '/^b$/' }
+            - length: { hits.hits: 2 }
+            - is_true: hits
+            - is_false: flag
+            - is_false: missing.path
+            - gt: { hits.total: 2 }
+            - lte: { hits.total: 3 }
+            - close_to: { hits.hits.0._score: { value: 0.49, error: 0.02 } }
+            - set: { nodes._arbitrary_key_: node }
+            - match: { nodes.$node.name: node-0 }
+            """));
+    }
+
+    @Test
+    public void everyKindOfMismatchFails() {
+        for (String step : List.of(
+            "- match: { hits.hits.0._id: b }",
+            "- match: { hits.hits.1._id: '/^a$/' }",
+            "- length: { hits.hits: 3 }",
+            "- is_true: flag",
+            "- is_false: hits",
+            "- gt: { hits.total: 3 }",
+            "- lt: { hits.total: 3 }",
+            "- close_to: { hits.hits.0._score: { value: 0.4, error: 0.05 } }",
+            "- unknown_step: { a: b }")) {
+            assertThrows(step, AssertionError.class, () -> runner().run(steps(step)));
+        }
+    }
+
+    @Test
+    public void numbersCompareByValueAndCollectionsDeeply() {
+        assertEquals(true, YamlStepRunner.looselyEqual(Map.of("a", List.of(1, 2.0)), Map.of("a", List.of(1.0, 2))));
+        assertEquals(false, YamlStepRunner.looselyEqual(Map.of("a", List.of(1)), Map.of("a", List.of(1, 2))));
+    }
+
+    private static YamlStepRunner runner() {
+        return new YamlStepRunner(null, Map.of()).withBody(BODY);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> steps(String yaml) throws IOException {
+        return new YAMLMapper().readValue(yaml, List.class);
+    }
+
+    private static Object parseJson(String json) {
+        try {
+            return new ObjectMapper().readValue(json, Object.class);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
