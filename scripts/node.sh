@@ -75,7 +75,8 @@ cluster.routing.allocation.disk.threshold_enabled: false
 path.data: $dir/data
 path.logs: $dir/logs
 YML
-  "$home/bin/elasticsearch" -d -p "$pidfile"
+  # -q: the log goes to logs/, not the console.
+  "$home/bin/elasticsearch" -d -q -p "$pidfile"
   local url="http://127.0.0.1:$http_port/_cluster/health?wait_for_status=yellow&timeout=5s"
   for _ in $(seq 1 90); do
     if curl -sf "$url" >/dev/null 2>&1; then
