@@ -16,9 +16,10 @@ import java.util.Arrays;
  * Because the map is affine it can be folded into a linear layer with weight {@code W = P}
  * ({@link #weight()}) and bias {@code b = -P m} ({@link #bias()}).
  *
- * <p>L2 convention: a zero result stays zero (never NaN, see {@link VectorMath#l2Normalized}).
- * cirtorch's {@code whitenapply} divides by {@code norm + 1e-6} instead; for whitened vectors,
- * whose norms are of order 1 or larger, the two differ by at most about 1e-6 relative.
+ * <p>L2 convention: exact L2 as in the definitions; a zero result stays zero (never NaN, see
+ * {@link VectorMath#l2Normalized}). cirtorch's {@code whitenapply} divides by
+ * {@code norm + 1e-6} instead, a relative difference of {@code 1e-6 / |P (x - m)|}: below 1e-6
+ * for full whitening (whitened norms above 1 on typical data) but not for power-law whitening.
  *
  * <p>Values are stored as float32, the precision of the descriptors they apply to. Instances
  * are created by {@link #of}, by the learners {@link PcaWhitening} and {@link LearnedWhitening},
