@@ -1,0 +1,135 @@
+package org.instanceretrieval.model.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+
+import org.junit.Test;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+public class DefaultModelTest {
+
+    @Test
+    public void bytesAreIdenticalOnEveryBuild() {
+        assertArrayEquals(DefaultModel.onnx(), DefaultModel.onnx());
+    }
+
+    @Test
+    public void onnxRuntimeComputesTheDocumentedNetwork() throws Exception {
+        int h = 20, w = 28;
+        Random random = new Random(3);
+        float[] input = new float[3 * h * w];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) random.nextGaussian();
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        float[][][][] actual;
+        try (OrtSession session = env.createSession(DefaultModel.onnx(), new OrtSession.SessionOptions());
+             OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] { 1, 3, h, w });
+             OrtSession.Result result = session.run(Map.of(DefaultModel.INPUT, x))) {
+            actual = (float[][][][]) result.get(DefaultModel.OUTPUT).get().getValue();
+        }
+        // 20 x 28 -> conv stride 2: 10 x 14 -> max pool stride 2: 5 x 7 -> average pool 2: 2 x 3
+        assertEquals(DefaultModel.CHANNELS, actual[0].length);
+        assertEquals(2, actual[0][0].length);
+        assertEquals(3, actual[0][0][0].length);
+
+        double[][][] expected = reference(input, h, w);
+        for (int c = 0; c < DefaultModel.CHANNELS; c++) {
+            for (int y = 0; y < 2; y++) {
+                for (int xx = 0; xx < 3; xx++) {
+                    assertEquals("channel " + c, expected[c][y][xx], actual[0][c][y][xx], 1e-4);
+                    assertTrue(actual[0][c][y][xx] >= 0);
+                }
+            }
+        }
+    }
+
+    /** The network of DefaultModel's Javadoc, written out with plain loops. */
+    private static double[][][] reference(float[] input, int h, int w) {
+        double[][][] x = new double[3][h][w];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < h; y++) {
+                for (int i = 0; i < w; i++) {
+                    x[c][y][i] = input[(c * h + y) * w + i];
+                }
+            }
+        }
+        double[][][] opponent = conv(x, DefaultModel.opponentWeights(), 3, 1, 1, 0);
+        double[][][] bank = conv(opponent, DefaultModel.filterBank(), DefaultModel.FILTERS, 7, 2, 3);
+        int f = DefaultModel.FILTERS;
+        double[][][] rectified = new double[2 * f][][];
+        for (int c = 0; c < f; c++) {
+            rectified[c] = map(bank[c], v -> Math.max(v, 0));
+            rectified[f + c] = map(bank[c], v -> Math.max(-v, 0));
+        }
+        double[][][] pooled = new double[2 * f][][];
+        for (int c = 0; c < 2 * f; c++) {
+            pooled[c] = pool(rectified[c], 3, 2, 1, true);
+        }
+        double[][][] projected = conv(pooled, DefaultModel.projection(), DefaultModel.CHANNELS, 1, 1, 0);
+        double[][][] out = new double[DefaultModel.CHANNELS][][];
+        for (int c = 0; c < out.length; c++) {
+            out[c] = pool(map(projected[c], v -> Math.max(v, 0)), 2, 2, 0, false);
+        }
+        return out;
+    }
+
+    private static double[][][] conv(double[][][] x, float[] weights, int outChannels, int k, int stride, int pad) {
+        int in = x.length, h = x[0].length, w = x[0][0].length;
+        int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
+        double[][][] out = new double[outChannels][oh][ow];
+        for (int o = 0; o < outChannels; o++) {
+            for (int y = 0; y < oh; y++) {
+                for (int xx = 0; xx < ow; xx++) {
+                    double sum = 0;
+                    for (int c = 0; c < in; c++) {
+                        for (int dy = 0; dy < k; dy++) {
+                            for (int dx = 0; dx < k; dx++) {
+                                int sy = y * stride - pad + dy, sx = xx * stride - pad + dx;
+                                if (sy >= 0 && sy < h && sx >= 0 && sx < w) {
+                                    sum += weights[((o * in + c) * k + dy) * k + dx] * x[c][sy][sx];
+                                }
+                            }
+                        }
+                    }
+                    out[o][y][xx] = sum;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double[][] pool(double[][] x, int k, int stride, int pad, boolean max) {
+        int h = x.length, w = x[0].length;
+        int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
+        double[][] out = new double[oh][ow];
+        for (int y = 0; y < oh; y++) {
+            for (int xx = 0; xx < ow; xx++) {
+                double acc = max ? Double.NEGATIVE_INFINITY : 0;
+                for (int dy = 0; dy < k; dy++) {
+                    for (int dx = 0; dx < k; dx++) {
+                        int sy = y * stride - pad + dy, sx = xx * stride - pad + dx;
+                        if (sy >= 0 && sy < h && sx >= 0 && sx < w) {
+                            acc = max ? Math.max(acc, x[sy][sx]) : acc + x[sy][sx] / (k * k);
+                        }
+                    }
+                }
+                out[y][xx] = acc;
+            }
+        }
+        return out;
+    }
+
+    private static double[][] map(double[][] x, java.util.function.DoubleUnaryOperator f) {
+        return Arrays.stream(x).map(row -> Arrays.stream(row).map(f).toArray()).toArray(double[][]::new);
+    }
+}
