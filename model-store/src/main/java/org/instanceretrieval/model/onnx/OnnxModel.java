@@ -1,0 +1,134 @@
+package org.instanceretrieval.model.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * One ONNX network loaded into an ONNX Runtime session, checked against what the recipe
+ * declares: a single float image input {@code [N, 3, H, W]} and a float output of the
+ * declared kind. Thread-safe (ONNX Runtime sessions are); close it to free native memory.
+ */
+public final class OnnxModel implements AutoCloseable {
+
+    /** The output of one batch: {@code batch} images, each {@code values[i]} of shape {@code shape}. */
+    public record Output(int batch, long[] shape, float[][] values) {}
+
+    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+    private final OrtSession session;
+    private final String inputName;
+    private final String outputName;
+    private final OutputKind outputKind;
+
+    /**
+     * @param definition the ONNX bytes
+     * @param outputName the output tensor to read, or {@code null} for the only output
+     * @throws IllegalArgumentException when the bytes are not a model ONNX Runtime can load, or
+     *     its input or output does not fit
+     */
+    public OnnxModel(byte[] definition, String outputName, OutputKind outputKind, OrtSession.SessionOptions options) {
+        try {
+            this.session = ENV.createSession(definition, options);
+        } catch (OrtException e) {
+            throw new IllegalArgumentException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+        try {
+            this.inputName = checkInput(session);
+            this.outputName = checkOutput(session, outputName, outputKind);
+            this.outputKind = outputKind;
+        } catch (RuntimeException | OrtException e) {
+            closeQuietly();
+            throw e instanceof IllegalArgumentException iae ? iae : new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    public OutputKind outputKind() {
+        return outputKind;
+    }
+
+    /** Runs {@code batch} images of {@code height x width}, packed NCHW in {@code input}. */
+    public Output run(float[] input, int batch, int height, int width) {
+        long[] shape = { batch, 3, height, width };
+        if ((long) batch * 3 * height * width != input.length) {
+            throw new IllegalArgumentException("input holds " + input.length + " values, not " + Arrays.toString(shape));
+        }
+        try (OnnxTensor tensor = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(input), shape);
+             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+            OnnxTensor out = (OnnxTensor) result.get(outputName).orElseThrow();
+            long[] outShape = out.getInfo().getShape();
+            if (outShape.length != outputKind.rank() || outShape[0] != batch) {
+                throw new IllegalArgumentException("model output [" + outputName + "] has shape " + Arrays.toString(outShape)
+                    + ", which is not a " + outputKind + " for a batch of " + batch);
+            }
+            FloatBuffer values = out.getFloatBuffer();
+            int per = values.capacity() / batch;
+            float[][] perImage = new float[batch][per];
+            for (int i = 0; i < batch; i++) {
+                values.get(perImage[i]);
+            }
+            return new Output(batch, Arrays.copyOfRange(outShape, 1, outShape.length), perImage);
+        } catch (OrtException e) {
+            throw new IllegalArgumentException("inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String checkInput(OrtSession session) throws OrtException {
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        if (inputs.size() != 1) {
+            throw new IllegalArgumentException("the model must have exactly one input (the image), it has " + inputs.keySet());
+        }
+        Map.Entry<String, NodeInfo> input = inputs.entrySet().iterator().next();
+        if (!(input.getValue().getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.FLOAT || t.getShape().length != 4
+            || (t.getShape()[1] != 3 && t.getShape()[1] != -1)) {
+            throw new IllegalArgumentException("model input [" + input.getKey() + "] must be a float [N, 3, H, W] tensor, it is "
+                + input.getValue().getInfo());
+        }
+        return input.getKey();
+    }
+
+    private static String checkOutput(OrtSession session, String requested, OutputKind kind) throws OrtException {
+        Map<String, NodeInfo> outputs = session.getOutputInfo();
+        String name = requested;
+        if (name == null) {
+            if (outputs.size() != 1) {
+                throw new IllegalArgumentException("the model has several outputs " + outputs.keySet() + ": name the one to use");
+            }
+            name = outputs.keySet().iterator().next();
+        }
+        NodeInfo info = outputs.get(name);
+        if (info == null) {
+            throw new IllegalArgumentException("the model has no output [" + name + "]; its outputs are " + outputs.keySet());
+        }
+        if (!(info.getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.FLOAT || t.getShape().length != kind.rank()) {
+            throw new IllegalArgumentException("model output [" + name + "] is " + info.getInfo() + ", which does not fit the declared kind "
+                + kind + " (a float tensor of rank " + kind.rank() + ")");
+        }
+        return name;
+    }
+
+    private void closeQuietly() {
+        try {
+            session.close();
+        } catch (OrtException ignored) {
+            // already failing: the original error is what matters
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("closing the ONNX Runtime session failed", e);
+        }
+    }
+}
