@@ -88,6 +88,7 @@ public final class DocumentClasses {
         return new DocumentClasses(classOf);
     }
 
+    /** Number of documents labelled. */
     public int numDocuments() {
         return classOf.length;
     }

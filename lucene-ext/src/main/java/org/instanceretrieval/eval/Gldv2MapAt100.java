@@ -9,7 +9,7 @@ import java.util.function.IntFunction;
 /**
  * Google Landmarks v2 retrieval metric, mAP@100 (Weyand et al. CVPR 2020; the official
  * {@code MeanAveragePrecision}):
- * mAP@100 = (1/Q) sum_q (1/min(m_q, 100)) sum_{k <= 100} P_q(k) rel_q(k), with m_q the number
+ * mAP@100 = (1/Q) sum_q (1/min(m_q, 100)) sum_{k &lt;= 100} P_q(k) rel_q(k), with m_q the number
  * of index images relevant to q, P_q(k) the precision at rank k and rel_q(k) whether the k-th
  * prediction is relevant. Only the first 100 predictions are read; a repeated prediction is
  * skipped (neither relevant nor counted again) but keeps its rank position, so later ranks are

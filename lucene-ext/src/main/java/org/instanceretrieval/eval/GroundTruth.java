@@ -47,14 +47,17 @@ public final class GroundTruth {
         this.queries = List.copyOf(queries);
     }
 
+    /** Collection size; valid document ids are 0 .. numDocuments-1. */
     public int numDocuments() {
         return numDocuments;
     }
 
+    /** Number of queries, including those without positives. */
     public int numQueries() {
         return queries.size();
     }
 
+    /** The query at {@code index} in query order (0-based). */
     public QueryGroundTruth query(int index) {
         return queries.get(index);
     }

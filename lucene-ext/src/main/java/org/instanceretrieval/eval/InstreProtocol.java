@@ -18,6 +18,7 @@ public final class InstreProtocol {
         this.evaluator = new JunkAwareEvaluator(groundTruth, new int[0]);
     }
 
+    /** The ground truth being scored. */
     public GroundTruth groundTruth() {
         return evaluator.groundTruth();
     }

@@ -55,6 +55,7 @@ public final class JunkAwareEvaluator {
         return sorted;
     }
 
+    /** The ground truth being scored. */
     public GroundTruth groundTruth() {
         return groundTruth;
     }

@@ -39,6 +39,7 @@ public final class OxfordParisProtocol {
         return new QueryGroundTruth(queryId, DocumentSets.union(goodSet, okSet), junk, boundingBox);
     }
 
+    /** The ground truth being scored. */
     public GroundTruth groundTruth() {
         return evaluator.groundTruth();
     }

@@ -42,6 +42,7 @@ public final class QueryGroundTruth {
         return new QueryGroundTruth(queryId, positives, new int[0], null);
     }
 
+    /** Name of the query. */
     public String queryId() {
         return queryId;
     }
@@ -56,18 +57,22 @@ public final class QueryGroundTruth {
         return junk.clone();
     }
 
+    /** Number of positives (the AP denominator); 0 means the query is excluded from means. */
     public int numPositives() {
         return positives.length;
     }
 
+    /** Whether {@code document} is a positive (binary search, O(log n)). */
     public boolean isPositive(int document) {
         return DocumentSets.contains(positives, document);
     }
 
+    /** Whether {@code document} is junk (binary search, O(log n)). */
     public boolean isJunk(int document) {
         return DocumentSets.contains(junk, document);
     }
 
+    /** The query's bounding box, if the ground truth has one. */
     public Optional<BoundingBox> boundingBox() {
         return Optional.ofNullable(boundingBox);
     }

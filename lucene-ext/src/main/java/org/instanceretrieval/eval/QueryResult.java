@@ -39,14 +39,17 @@ public final class QueryResult {
         this(queryId, null, value, new TreeMap<>());
     }
 
+    /** Name of the query. */
     public String queryId() {
         return queryId;
     }
 
+    /** The subset the query belongs to (GPR1200), if any. */
     public Optional<String> subset() {
         return Optional.ofNullable(subset);
     }
 
+    /** The query's metric value (AP, AP@100 or the UKBench count); never NaN. */
     public double value() {
         return value;
     }

@@ -55,7 +55,7 @@ public final class RankingMetrics {
     /**
      * Precision at k as revisitop defines it for mP@k: with 1-based junk-free positions p_j of
      * the retrieved positives, kq = min(last retrieved positive position, k) and
-     * P@k = #{j : p_j <= kq} / kq. When no positive was retrieved (only possible with a
+     * P@k = #{j : p_j &lt;= kq} / kq. When no positive was retrieved (only possible with a
      * truncated ranking; revisitop assumes full rankings) the value is 0.
      *
      * @param positivePositions junk-free 0-based positions, strictly ascending (as returned by
@@ -91,7 +91,7 @@ public final class RankingMetrics {
         if (ranking == null) {
             throw new IllegalArgumentException("query [" + queryId + "]: ranking must not be null");
         }
-        BitSet seen = new BitSet(Math.min(ranking.length, numDocuments));
+        BitSet seen = new BitSet(numDocuments);
         for (int i = 0; i < ranking.length; i++) {
             int document = ranking[i];
             if (document < 0 || document >= numDocuments) {

@@ -36,6 +36,7 @@ public final class RevisitedQueryGroundTruth {
         this.boundingBox = boundingBox;
     }
 
+    /** Name of the query. */
     public String queryId() {
         return queryId;
     }
@@ -55,6 +56,7 @@ public final class RevisitedQueryGroundTruth {
         return junk.clone();
     }
 
+    /** The query's bounding box, if any. */
     public Optional<BoundingBox> boundingBox() {
         return Optional.ofNullable(boundingBox);
     }
