@@ -5,9 +5,9 @@ import java.util.function.IntFunction;
 /**
  * INSTRE as evaluated by Iscen et al. (diffusion, CVPR 2017) and later work: 28,543 images,
  * 1,250 queries (5 per class) with bounding boxes; the same trapezoid AP and mAP as Oxford
- * (junk skipped when the ground truth has any). As distributed in that split the 1,250 query
- * images are not among the database images; the protocol itself only scores the given
- * rankings against the given positives and removes nothing.
+ * (junk skipped when the ground truth has any). Whether a query image also appears in the
+ * database is decided by the split's files, not here: the protocol scores the given rankings
+ * against the given positives exactly as given and removes nothing from them.
  */
 public final class InstreProtocol {
 
