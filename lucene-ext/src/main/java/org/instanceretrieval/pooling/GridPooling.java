@@ -11,7 +11,7 @@ package org.instanceretrieval.pooling;
  * length S, cell {@code i} (0-based) covers {@code [floor(i*S/n), ceil((i+1)*S/n))}. When n
  * divides S the cells tile the side exactly; otherwise neighbouring cells share the boundary
  * row or column (for S = 3, n = 2: rows {0, 1} and {1, 2}), so no cell is empty even when
- * S < n. Output order: cells row by row (top-left, top-right, bottom-left, bottom-right for
+ * S {@literal <} n. Output order: cells row by row (top-left, top-right, bottom-left, bottom-right for
  * 2x2), each cell's C values contiguous.
  */
 public final class GridPooling implements Pooling {
