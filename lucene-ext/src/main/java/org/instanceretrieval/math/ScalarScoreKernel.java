@@ -14,6 +14,11 @@ final class ScalarScoreKernel implements ScoreKernel {
 
     private ScalarScoreKernel() {}
 
+    @Override
+    public String toString() {
+        return "ScalarScoreKernel";
+    }
+
     /** Rows as separate arrays: {@link VectorUtil} takes whole arrays, not slices. */
     private static final class Rows implements Prepared {
         final float[][] rows;
