@@ -115,6 +115,34 @@ public final class FullRankingEvaluator {
     }
 
     /**
+     * Evaluates the queries of {@code groundTruth} (query {@code q} is row {@code q} of
+     * {@code queries}) against its {@code numDocuments()} collection items, with the
+     * positives and junk of each {@link QueryGroundTruth} (validated there).
+     *
+     * @param queries query vectors, row-major, exactly {@code groundTruth.numQueries() * dim}
+     *     floats, finite
+     * @param collection collection vectors, row-major, exactly
+     *     {@code groundTruth.numDocuments() * dim} floats, finite; may be {@code queries}
+     * @param dim vector dimension, at least 1
+     * @param groundTruth ground truth, not null, at least one query
+     * @return per-query AP (in the ground truth's query order) and mean AP
+     * @throws IllegalArgumentException as {@link #evaluate(float[], int, float[], int, int, int[][], int[][])}
+     */
+    public Result evaluate(float[] queries, float[] collection, int dim, GroundTruth groundTruth) {
+        if (groundTruth == null) {
+            throw new IllegalArgumentException("groundTruth must not be null");
+        }
+        int numQueries = groundTruth.numQueries();
+        int[][] positives = new int[numQueries][];
+        int[][] junk = new int[numQueries][];
+        for (int q = 0; q < numQueries; q++) {
+            positives[q] = groundTruth.query(q).positives();
+            junk[q] = groundTruth.query(q).junk();
+        }
+        return evaluate(queries, numQueries, collection, groundTruth.numDocuments(), dim, positives, junk);
+    }
+
+    /**
      * Evaluates {@code numQueries} queries against {@code numItems} collection items.
      *
      * @param queries query vectors, row-major, exactly {@code numQueries * dim} floats, finite

@@ -65,7 +65,7 @@ public class FullRankingEvaluationBenchmark {
         int workers = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         evaluator = new FullRankingEvaluator(ApFormula.NON_INTERPOLATED, workers, kernel, queryBlock);
         System.out.println(String.format(Locale.ROOT, "%n%d queries x %d items x %d dims, kernel %s, %d threads",
-            data.n, data.n, data.dim, kernel.getClass().getSimpleName(), workers));
+            data.n, data.n, data.dim, kernel, workers));
     }
 
     @Benchmark

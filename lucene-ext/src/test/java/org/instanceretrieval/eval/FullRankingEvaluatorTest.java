@@ -171,6 +171,18 @@ public class FullRankingEvaluatorTest {
     }
 
     @Test
+    public void acceptsTheGroundTruthModel() {
+        // Same hand-worked query as below, given as a GroundTruth with junk item 1:
+        // ranking 1, 3, 0, 2 without 1 -> 3, 0, 2; positives {0, 2} at 1 and 2 -> (1/2 + 2/3) / 2.
+        float[] query = {1, 0};
+        float[] items = {0.5f, 0, 0.9f, 0, 0.1f, 0, 0.7f, 0};
+        GroundTruth groundTruth = new GroundTruth(4, List.of(new QueryGroundTruth("q", new int[] {2, 0}, new int[] {1}, null)));
+        assertEquals((0.5 + 2.0 / 3) / 2,
+            new FullRankingEvaluator(ApFormula.NON_INTERPOLATED, 1).evaluate(query, items, 2, groundTruth).meanAp(), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> new FullRankingEvaluator(ApFormula.NON_INTERPOLATED, 1).evaluate(query, items, 2, null));
+    }
+
+    @Test
     public void handWorkedGpr1200Ap() {
         // One query (1, 0) against items (0.5,0) (0.9,0) (0.1,0) (0.7,0): scores 0.5 0.9 0.1 0.7,
         // ranking 1, 3, 0, 2. Positives {0, 2} at 0-based positions 2 and 3.
