@@ -20,7 +20,8 @@ import org.instanceretrieval.math.VectorMath;
  * then item index ascending. Results equal a full stable sort followed by the AP walk.
  *
  * <p>Queries are processed in blocks of {@link #DEFAULT_QUERY_BLOCK} (scored together by the
- * {@link ScoreKernel}), blocks in parallel on a fixed number of threads. Queries may be
+ * {@link ScoreKernel}; fewer when a block's scores would exceed {@link #MAX_BLOCK_SCORES}),
+ * blocks in parallel on a fixed number of threads. Queries may be
  * collection items (GPR1200: the query stays in its own ranking; pass it as a positive).
  * Queries without positives have no AP: their entry is NaN and they are left out of the mean
  * (as revisitop does).
@@ -39,6 +40,12 @@ public final class FullRankingEvaluator {
 
     /** Queries scored together per task: 128 queries x 12,000 items is 6 MiB of scores. */
     public static final int DEFAULT_QUERY_BLOCK = 128;
+
+    /**
+     * Cap on one thread's score buffer (2^22 floats, 16 MiB): with large collections the
+     * query block shrinks (to 1 query at the least) instead of the heap running out.
+     */
+    public static final int MAX_BLOCK_SCORES = 1 << 22;
 
     private final ApFormula formula;
     private final int threads;
@@ -162,14 +169,14 @@ public final class FullRankingEvaluator {
         validate(queries, numQueries, collection, numItems, dim, positives, junk);
         ScoreKernel.Prepared prepared = kernel.prepare(collection, numItems, dim);
         double[] ap = new double[numQueries];
-        int numBlocks = (numQueries + queryBlock - 1) / queryBlock;
+        int block = Math.max(1, Math.min(queryBlock, MAX_BLOCK_SCORES / numItems));
+        int numBlocks = (numQueries + block - 1) / block;
         AtomicInteger nextBlock = new AtomicInteger();
         Runnable worker = () -> {
-            float[] scores = new float[Math.min(queryBlock, numQueries) * numItems];
-            int[] ranks;
+            float[] scores = new float[Math.min(block, numQueries) * numItems];
             for (int b = nextBlock.getAndIncrement(); b < numBlocks; b = nextBlock.getAndIncrement()) {
-                int first = b * queryBlock;
-                int count = Math.min(queryBlock, numQueries - first);
+                int first = b * block;
+                int count = Math.min(block, numQueries - first);
                 kernel.scoreBlock(queries, first, count, prepared, scores);
                 for (int q = 0; q < count; q++) {
                     int query = first + q;
@@ -179,7 +186,7 @@ public final class FullRankingEvaluator {
                         continue;
                     }
                     int[] jnk = junk == null ? null : junk[query];
-                    ranks = PositiveRanks.junkFreePositions(kernel, scores, q * numItems, numItems, pos, jnk);
+                    int[] ranks = PositiveRanks.junkFreePositions(kernel, scores, q * numItems, numItems, pos, jnk);
                     ap[query] = formula == ApFormula.TRAPEZOID
                         ? AveragePrecision.trapezoid(ranks, pos.length)
                         : AveragePrecision.nonInterpolated(ranks, pos.length);
