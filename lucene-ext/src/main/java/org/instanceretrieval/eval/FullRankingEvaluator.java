@@ -52,12 +52,23 @@ public final class FullRankingEvaluator {
     private final ScoreKernel kernel;
     private final int queryBlock;
 
-    /** An evaluator on all available processors with the fastest kernel ({@link ScoreKernels#best()}). */
+    /**
+     * An evaluator on all available processors with the fastest kernel
+     * ({@link ScoreKernels#best()}) and the default query block.
+     *
+     * @param formula the AP formula, not null
+     */
     public FullRankingEvaluator(ApFormula formula) {
         this(formula, Runtime.getRuntime().availableProcessors());
     }
 
-    /** An evaluator on {@code threads} threads with the fastest kernel ({@link ScoreKernels#best()}). */
+    /**
+     * An evaluator on {@code threads} threads with the fastest kernel
+     * ({@link ScoreKernels#best()}) and the default query block.
+     *
+     * @param formula the AP formula, not null
+     * @param threads worker threads, at least 1
+     */
     public FullRankingEvaluator(ApFormula formula, int threads) {
         this(formula, threads, ScoreKernels.best(), DEFAULT_QUERY_BLOCK);
     }
@@ -105,17 +116,17 @@ public final class FullRankingEvaluator {
             this.meanAp = n == 0 ? Double.NaN : sum / n;
         }
 
-        /** AP of each query, in query order; NaN for a query without positives. A copy. */
+        /** @return the AP of each query, in query order; NaN for a query without positives (a copy) */
         public double[] perQueryAp() {
             return perQueryAp.clone();
         }
 
-        /** Mean AP over the queries with positives; NaN when there are none. */
+        /** @return the mean AP over the queries with positives; NaN when there are none */
         public double meanAp() {
             return meanAp;
         }
 
-        /** Number of queries with positives (those in the mean). */
+        /** @return the number of queries with positives (those in the mean) */
         public int numEvaluated() {
             return numEvaluated;
         }

@@ -40,6 +40,14 @@ public final class PositiveRanks {
      * {@code scores[offset .. offset + length)} (e.g. one query of a scored block) and an
      * explicit kernel. Item indices are relative to the row.
      *
+     * @param kernel the kernel that counts, not null
+     * @param scores array holding the score row, no NaN within the row
+     * @param offset start of the row in {@code scores}
+     * @param length row length (the collection size)
+     * @param positives row indices of the query's positives, distinct, in {@code [0, length)}
+     * @param junk row indices to ignore, distinct, in range, disjoint from the positives; may
+     *     be empty or null
+     * @return a new array of {@code positives.length} strictly ascending junk-free positions
      * @throws IllegalArgumentException if the row does not fit the array, holds a NaN, or the
      *     ground truth is invalid
      */

@@ -63,10 +63,10 @@ public interface ScoreKernel {
     /** A collection in a kernel's working layout; immutable and thread-safe. */
     interface Prepared {
 
-        /** Number of collection rows. */
+        /** @return the number of collection rows */
         int numRows();
 
-        /** Vector dimension. */
+        /** @return the vector dimension */
         int dim();
     }
 }

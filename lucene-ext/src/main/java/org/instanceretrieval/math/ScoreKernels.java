@@ -27,6 +27,8 @@ public final class ScoreKernels {
     /**
      * The fastest kernel available: the Vector API kernel if {@link #vectorized()} is present
      * and {@link #FORCE_SCALAR_PROPERTY} is not {@code true}, else {@link #scalar()}.
+     *
+     * @return the kernel to use; the property is read on every call
      */
     public static ScoreKernel best() {
         if (PANAMA != null && Boolean.getBoolean(FORCE_SCALAR_PROPERTY) == false) {
@@ -35,12 +37,12 @@ public final class ScoreKernels {
         return ScalarScoreKernel.INSTANCE;
     }
 
-    /** The portable kernel (Lucene {@code VectorUtil} dot products, scalar counting). */
+    /** @return the portable kernel (Lucene {@code VectorUtil} dot products, scalar counting) */
     public static ScoreKernel scalar() {
         return ScalarScoreKernel.INSTANCE;
     }
 
-    /** The Vector API kernel, or empty when this JVM cannot run it (see the class notes). */
+    /** @return the Vector API kernel, or empty when this JVM cannot run it (see the class notes) */
     public static Optional<ScoreKernel> vectorized() {
         return Optional.ofNullable(PANAMA);
     }

@@ -31,6 +31,11 @@ public final class TopK {
      * As {@link #select(float[], int)} for the row {@code scores[offset .. offset + length)};
      * returned indices are relative to the row.
      *
+     * @param scores array holding the score row, no NaN within the row
+     * @param offset start of the row in {@code scores}
+     * @param length row length
+     * @param k number of items wanted, at least 0; more than {@code length} returns all
+     * @return a new array of {@code min(k, length)} row indices in ranking order
      * @throws IllegalArgumentException if the row does not fit the array, holds a NaN, or
      *     {@code k < 0}
      */
