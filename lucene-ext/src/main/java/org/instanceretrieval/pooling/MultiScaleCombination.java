@@ -58,6 +58,8 @@ public final class MultiScaleCombination {
     /**
      * The definitions' rule for q: the power mean with {@code q = p} when {@code pooling} is a
      * {@link GemPooling} with exponent p and {@code whiteningInside} is false, else {@code q = 1}.
+     * A {@link RegionalPooling} with GeM inside is not GeM pooling here and gets q = 1, as in
+     * cirtorch's test script (multi-scale p only for non-regional, non-whitened GeM networks).
      *
      * @param pooling         the pooling that produced the per-scale descriptors
      * @param whiteningInside whether each per-scale descriptor was whitened before combining

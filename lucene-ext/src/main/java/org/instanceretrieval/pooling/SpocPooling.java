@@ -7,8 +7,8 @@ package org.instanceretrieval.pooling;
  * <ul>
  *   <li>{@link Weighting#MEAN} (default, as cirtorch's {@code spoc}): the per-channel mean over
  *       all H * W positions.</li>
- *   <li>{@link Weighting#PYRETRI_CENTRE_PRIOR}: PyRetri's SPoC aggregator (PyRetri,
- *       {@code pyretri/extract/aggregator/aggregators_impl/spoc.py}, class {@code SPoC},
+ *   <li>{@link Weighting#PYRETRI_CENTRE_PRIOR}: PyRetri's SPoC aggregator (github.com/PyRetri/PyRetri,
+ *       class {@code SPoC} among the aggregators in {@code pyretri/extract/aggregator/aggregators_impl},
  *       "SPoC with center prior", after Babenko and Lempitsky, arXiv:1510.07493). Each position
  *       is weighted by a Gaussian centred on the map,
  *       {@code g(y, x) = exp(-((x - (W-1)/2)^2 + (y - (H-1)/2)^2) / (2 sigma^2))} with

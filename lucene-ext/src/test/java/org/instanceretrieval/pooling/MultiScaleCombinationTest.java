@@ -63,6 +63,8 @@ public class MultiScaleCombinationTest {
         assertEquals(1.0, MultiScaleCombination.forPooling(new GemPooling(), true).q(), 0);
         assertEquals(1.0, MultiScaleCombination.forPooling(new MacPooling(), false).q(), 0);
         assertEquals(1.0, MultiScaleCombination.forPooling(new RmacPooling(), false).q(), 0);
+        RegionalPooling regionalGem = new RegionalPooling(new GemPooling(), new RmacRegions(), true);
+        assertEquals(1.0, MultiScaleCombination.forPooling(regionalGem, false).q(), 0);
         assertEquals(MultiScaleCombination.Mode.POWER_MEAN, MultiScaleCombination.forPooling(new GemPooling(), false).mode());
     }
 
