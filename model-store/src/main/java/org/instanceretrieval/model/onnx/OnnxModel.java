@@ -28,6 +28,7 @@ public final class OnnxModel implements AutoCloseable {
     private final String inputName;
     private final String outputName;
     private final OutputKind outputKind;
+    private volatile boolean closed;
 
     /**
      * @param definition the ONNX bytes
@@ -123,8 +124,18 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Frees the session's native memory. Idempotent; {@link #run} must not be called afterwards. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             session.close();
         } catch (OrtException e) {
