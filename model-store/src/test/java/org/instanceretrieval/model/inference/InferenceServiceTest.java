@@ -373,19 +373,26 @@ public class InferenceServiceTest {
         InferenceService service = service(cpu(2, 4, Duration.ZERO), new CountingSource("default"), bounded);
         service.load("default").get(30, TimeUnit.SECONDS);
         OnnxModel session = service.loadedSession("default");
+        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         bounded.execute(() -> {
+            started.countDown();
             try {
                 release.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
+        assertTrue(started.await(30, TimeUnit.SECONDS)); // the only thread is busy (the load task has returned)
         bounded.execute(() -> {}); // the queue (capacity 1) is now full
         Throwable e = failure(service.infer("default", tensor(16, 16, 0), 16, 16));
         assertThat(e, instanceOf(RejectedExecutionException.class));
         assertThat(e.getMessage(), containsString("inference of model [default] was rejected: the inference thread pool is busy and its queue is full"));
         release.countDown();
+        for (int i = 0; i < 3000 && bounded.getCompletedTaskCount() < 3; i++) { // load, blocker, filler
+            Thread.sleep(10);
+        }
+        assertEquals(3, bounded.getCompletedTaskCount());
 
         assertArrayEquals(new long[] { DefaultModel.CHANNELS, 2, 2 },
             service.infer("default", tensor(16, 16, 0), 16, 16).get(30, TimeUnit.SECONDS).shape());
