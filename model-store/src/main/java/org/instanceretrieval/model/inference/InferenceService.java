@@ -45,7 +45,9 @@ import java.util.concurrent.atomic.LongAdder;
  * as one ONNX Runtime call and completes every request with its own slice of the output
  * (another task is submitted first if requests remain, so batches of one shape can run in
  * parallel on several threads). The wait happens on an inference thread, so no timer thread
- * is needed.
+ * is needed. A network exported with a fixed batch of 1 (PyTorch's export default) runs one
+ * image per call; one with a fixed batch above 1 is refused at load; one with a fixed height
+ * and width fails requests of another size with an error naming the size to configure.
  *
  * <p><b>Threads.</b> Model loading (session creation) and inference run on the caller-supplied
  * {@code inferenceExecutor} (in Elasticsearch a fixed pool of the plugin's own with a bounded
@@ -122,6 +124,13 @@ public final class InferenceService implements AutoCloseable {
                         + settings.maxModels() + ")"));
                 }
                 return infer(modelId, chw, height, width, attempt + 1);
+            }
+            int[] fixed = model.onnx.fixedInputSize();
+            if ((fixed[0] > 0 && fixed[0] != height) || (fixed[1] > 0 && fixed[1] != width)) {
+                model.release();
+                return CompletableFuture.failedFuture(new IllegalArgumentException("model [" + modelId + "] takes a fixed input of "
+                    + dim(fixed[1]) + "x" + dim(fixed[0]) + " (width x height) but the image was sized " + width + "x" + height
+                    + "; set the recipe's [size] to that fixed size"));
             }
             Pending pending = new Pending(chw, System.nanoTime());
             model.queue(height, width).add(pending);
@@ -279,8 +288,14 @@ public final class InferenceService implements AutoCloseable {
         if (onnx == null) {
             onnx = createSession(def, false);
         }
+        int fixedBatch = onnx.fixedBatchSize();
+        if (fixedBatch > 1) {
+            onnx.close();
+            throw new IllegalArgumentException("model [" + modelId + "] has a fixed batch size of " + fixedBatch
+                + "; export it with a dynamic batch axis (or a batch size of 1)");
+        }
         StatsCounter counter = stats.computeIfAbsent(modelId, id -> new StatsCounter(settings.maxBatchSize()));
-        return new LoadedModel(modelId, onnx, device, counter);
+        return new LoadedModel(modelId, onnx, device, counter, fixedBatch == 1 ? 1 : settings.maxBatchSize());
     }
 
     private OnnxModel createSession(ModelDefinition def, boolean cuda) {
@@ -308,6 +323,10 @@ public final class InferenceService implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalArgumentException("cannot configure an ONNX Runtime session: " + e.getMessage(), e);
         }
+    }
+
+    private static String dim(int d) {
+        return d > 0 ? Integer.toString(d) : "any";
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -371,13 +390,16 @@ public final class InferenceService implements AutoCloseable {
         final OnnxModel onnx;
         final StatsCounter stats;
         final Map<Shape, BatchQueue> queues = new ConcurrentHashMap<>();
+        /** The settings' maximum, or 1 for a network exported with a fixed batch of 1. */
+        final int batchLimit;
         private int references; // guarded by this
         private boolean evicted; // guarded by this
 
-        LoadedModel(String modelId, OnnxModel onnx, String device, StatsCounter stats) {
+        LoadedModel(String modelId, OnnxModel onnx, String device, StatsCounter stats, int batchLimit) {
             this.modelId = modelId;
             this.onnx = onnx;
             this.stats = stats;
+            this.batchLimit = batchLimit;
             stats.loaded(device);
         }
 
@@ -440,7 +462,7 @@ public final class InferenceService implements AutoCloseable {
                 pending.addLast(p);
                 schedule = drainScheduled == false;
                 drainScheduled = true;
-                if (schedule == false && pending.size() >= settings.maxBatchSize()) {
+                if (schedule == false && pending.size() >= model.batchLimit) {
                     notifyAll(); // the waiting drain task can run a full batch now
                 }
             }
@@ -477,7 +499,7 @@ public final class InferenceService implements AutoCloseable {
                 }
                 long deadline = pending.peekFirst().enqueuedNanos + maxWaitNanos;
                 long remaining;
-                while (pending.size() < settings.maxBatchSize() && (remaining = deadline - System.nanoTime()) > 0) {
+                while (pending.size() < model.batchLimit && (remaining = deadline - System.nanoTime()) > 0) {
                     try {
                         TimeUnit.NANOSECONDS.timedWait(this, remaining);
                     } catch (InterruptedException e) {
@@ -485,7 +507,7 @@ public final class InferenceService implements AutoCloseable {
                         break; // run what we have
                     }
                 }
-                int n = Math.min(settings.maxBatchSize(), pending.size());
+                int n = Math.min(model.batchLimit, pending.size());
                 batch = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     batch.add(pending.pollFirst());

@@ -232,6 +232,40 @@ public class InferenceServiceTest {
         assertEquals(2, stats.batchSizeCounts()[3]);
     }
 
+    private static ModelSource graph(Long batch, Long height, Long width) {
+        byte[] onnx = new org.instanceretrieval.model.onnx.OnnxGraphWriter("relu").input("x", batch, 3L, height, width)
+            .output("y", batch, 3L, height, width).node("Relu", List.of("x"), List.of("y")).build("test", "");
+        return id -> CompletableFuture.completedFuture(new ModelDefinition(onnx, null, OutputKind.FEATURE_MAP));
+    }
+
+    @Test
+    public void networksExportedWithAFixedBatchOrSizeAreHandled() throws Exception {
+        // batch fixed to 1 (torch.onnx.export without dynamic axes): concurrent requests run one by one
+        InferenceService fixedOne = service(cpu(2, 4, Duration.ofMillis(300)), graph(1L, null, null), pool(2));
+        List<CompletableFuture<ModelOutput>> futures = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            futures.add(fixedOne.infer("relu", tensor(8, 8, i), 8, 8));
+        }
+        for (int i = 0; i < 4; i++) {
+            float[] input = tensor(8, 8, i);
+            float[] out = futures.get(i).get(30, TimeUnit.SECONDS).values();
+            for (int j = 0; j < input.length; j++) {
+                assertEquals(Math.max(0f, input[j]), out[j], 0f);
+            }
+        }
+        assertEquals(4, fixedOne.stats("relu").batchSizeCounts()[1]);
+        assertEquals(4, fixedOne.stats("relu").batchCount());
+
+        Throwable e = failure(service(cpu(2, 4, Duration.ZERO), graph(2L, null, null), pool(1)).load("pairs"));
+        assertEquals("model [pairs] has a fixed batch size of 2; export it with a dynamic batch axis (or a batch size of 1)", e.getMessage());
+
+        InferenceService fixedSize = service(cpu(2, 4, Duration.ZERO), graph(null, 8L, 12L), pool(1));
+        e = failure(fixedSize.infer("small", tensor(16, 16, 0), 16, 16));
+        assertEquals("model [small] takes a fixed input of 12x8 (width x height) but the image was sized 16x16; "
+            + "set the recipe's [size] to that fixed size", e.getMessage());
+        assertArrayEquals(new long[] { 3, 8, 12 }, fixedSize.infer("small", tensor(12, 8, 0), 8, 12).get(30, TimeUnit.SECONDS).shape());
+    }
+
     @Test
     public void leastRecentlyUsedModelIsEvictedAndItsSessionClosed() throws Exception {
         CountingSource source = new CountingSource("a", "b", "c");
