@@ -93,6 +93,7 @@ public final class DescriptorRecipe {
         return b;
     }
 
+    /** The pooling applied to each feature map (or {@code none} for vector models). */
     public PoolingSpec pooling() {
         return pooling;
     }
@@ -102,6 +103,7 @@ public final class DescriptorRecipe {
         return scales;
     }
 
+    /** The rule that combines the per-scale vectors. */
     public MultiScaleMode multiScaleMode() {
         return multiScaleMode;
     }
@@ -120,6 +122,7 @@ public final class DescriptorRecipe {
             : MultiScaleCombination.forPooling(pooling.toPooling(), false);
     }
 
+    /** How the image (or, with a box, the full image's scale) is sized before scale 1. */
     public ResizePolicy resizePolicy() {
         return resizePolicy;
     }
@@ -174,6 +177,7 @@ public final class DescriptorRecipe {
 
         private Builder() {}
 
+        /** Sets the pooling; {@link PoolingSpec#none()} for vector models. */
         public Builder pooling(PoolingSpec pooling) {
             if (pooling == null) {
                 throw new IllegalArgumentException("[pooling] must not be null (use [none] for vector models)");
@@ -201,6 +205,7 @@ public final class DescriptorRecipe {
             return this;
         }
 
+        /** Sets the multi-scale combination rule. */
         public Builder multiScaleMode(MultiScaleMode mode) {
             if (mode == null) {
                 throw new IllegalArgumentException("[multi_scale] must not be null");
@@ -209,6 +214,7 @@ public final class DescriptorRecipe {
             return this;
         }
 
+        /** Sets the image size policy. */
         public Builder resizePolicy(ResizePolicy policy) {
             if (policy == null) {
                 throw new IllegalArgumentException("[size] must not be null");
@@ -236,6 +242,7 @@ public final class DescriptorRecipe {
             return this;
         }
 
+        /** The immutable recipe. */
         public DescriptorRecipe build() {
             return new DescriptorRecipe(this);
         }

@@ -10,6 +10,7 @@ import java.util.List;
  *                   empty when the recipe asks for no patches
  */
 public record ImageDescriptors(float[] descriptor, List<float[]> patches) {
+    /** Copies the patch list (the arrays are not copied). */
     public ImageDescriptors {
         patches = List.copyOf(patches);
     }

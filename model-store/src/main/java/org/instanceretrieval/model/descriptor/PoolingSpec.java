@@ -30,7 +30,18 @@ public final class PoolingSpec {
 
     /** The pooling methods a recipe can name. */
     public enum Type {
-        NONE, MAC, SPOC, GEM, RMAC, GRID;
+        /** No pooling (vector models). */
+        NONE,
+        /** Per-channel maximum. */
+        MAC,
+        /** Per-channel mean, or PyRetri's centre-prior weighted sum. */
+        SPOC,
+        /** Generalised mean with exponent p. */
+        GEM,
+        /** Regional MAC (Tolias et al., cirtorch). */
+        RMAC,
+        /** 1x1 + 2x2 max-pooling grids (Razavian et al.). */
+        GRID;
 
         /** The lower-case name used in recipes ({@code "gem"}). */
         public String id() {
@@ -123,6 +134,7 @@ public final class PoolingSpec {
         return new PoolingSpec(Type.GRID, false, 0, 0, false);
     }
 
+    /** The pooling method. */
     public Type type() {
         return type;
     }

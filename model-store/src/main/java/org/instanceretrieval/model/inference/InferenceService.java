@@ -91,6 +91,7 @@ public final class InferenceService implements AutoCloseable {
         this.maxWaitNanos = settings.maxWait().toNanos();
     }
 
+    /** The settings this service was created with. */
     public InferenceSettings settings() {
         return settings;
     }

@@ -20,8 +20,9 @@ public record InferenceSettings(Device device, int maxModels, int maxBatchSize, 
     public static final int DEFAULT_MAX_BATCH_SIZE = 8;
     /** Default wait for a batch to fill. */
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(2);
-    /** Upper bounds, so a setting cannot ask for absurd memory or latency. */
+    /** Largest {@code max_batch_size} accepted, so a setting cannot ask for absurd memory. */
     public static final int MAX_BATCH_SIZE_LIMIT = 256;
+    /** Longest {@code max_wait} accepted, so a setting cannot add absurd latency. */
     public static final Duration MAX_WAIT_LIMIT = Duration.ofSeconds(1);
 
     /** @throws IllegalArgumentException naming the setting that is out of range */
