@@ -63,6 +63,16 @@ public final class ResizePolicy {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof ResizePolicy other && kind == other.kind && width == other.width && height == other.height;
+    }
+
+    @Override
+    public int hashCode() {
+        return (kind.hashCode() * 31 + width) * 31 + height;
+    }
+
+    @Override
     public String toString() {
         return switch (kind) {
             case FIXED -> "fixed " + width + "x" + height;

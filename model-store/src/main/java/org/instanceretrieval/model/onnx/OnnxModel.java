@@ -26,8 +26,10 @@ public final class OnnxModel implements AutoCloseable {
 
     private final OrtSession session;
     private final String inputName;
+    private final long[] inputShape;
     private final String outputName;
     private final OutputKind outputKind;
+    private volatile boolean closed;
 
     /**
      * @param definition the ONNX bytes
@@ -43,6 +45,7 @@ public final class OnnxModel implements AutoCloseable {
         }
         try {
             this.inputName = checkInput(session);
+            this.inputShape = ((TensorInfo) session.getInputInfo().get(inputName).getInfo()).getShape();
             this.outputName = checkOutput(session, outputName, outputKind);
             this.outputKind = outputKind;
         } catch (RuntimeException | OrtException e) {
@@ -53,6 +56,19 @@ public final class OnnxModel implements AutoCloseable {
 
     public OutputKind outputKind() {
         return outputKind;
+    }
+
+    /**
+     * The input's fixed batch size, or -1 when the batch dimension is dynamic. A network exported
+     * without a dynamic batch axis (PyTorch's default) accepts only its export batch, usually 1.
+     */
+    public int fixedBatchSize() {
+        return inputShape[0] > 0 ? (int) inputShape[0] : -1;
+    }
+
+    /** The input's fixed {height, width}, each -1 when that dimension is dynamic. */
+    public int[] fixedInputSize() {
+        return new int[] { inputShape[2] > 0 ? (int) inputShape[2] : -1, inputShape[3] > 0 ? (int) inputShape[3] : -1 };
     }
 
     /** Runs {@code batch} images of {@code height x width}, packed NCHW in {@code input}. */
@@ -123,8 +139,18 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Frees the session's native memory. Idempotent; {@link #run} must not be called afterwards. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             session.close();
         } catch (OrtException e) {

@@ -10,6 +10,8 @@ import static org.hamcrest.CoreMatchers.containsString;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.assertThrows;
 
 public class OnnxModelTest {
@@ -29,7 +31,19 @@ public class OnnxModelTest {
             assertEquals(2, out.batch());
             assertArrayEquals(new long[] { DefaultModel.CHANNELS, 4, 5 }, out.shape());
             assertEquals(DefaultModel.CHANNELS * 4 * 5, out.values()[0].length);
+            assertEquals(-1, model.fixedBatchSize()); // every dimension but the channels is symbolic
+            assertArrayEquals(new int[] { -1, -1 }, model.fixedInputSize());
+            assertFalse(model.isClosed());
         }
+    }
+
+    @Test
+    public void closeIsIdempotentAndObservable() {
+        OnnxModel model = new OnnxModel(DefaultModel.onnx(), null, OutputKind.FEATURE_MAP, options());
+        model.close();
+        assertTrue(model.isClosed());
+        model.close(); // a second close (eviction racing shutdown) must not throw
+        assertTrue(model.isClosed());
     }
 
     @Test
