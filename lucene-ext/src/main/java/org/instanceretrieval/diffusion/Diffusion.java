@@ -3,7 +3,8 @@ package org.instanceretrieval.diffusion;
 /**
  * Online diffusion of Iscen et al. over a built {@link AffinityGraph}: the query's kq nearest
  * nodes give y ({@link QueryWeighting}), {@link ConjugateGradient} solves
- * (I - alpha S) f = y, and nodes are ranked by f ({@link DiffusionRanking}).
+ * (I - alpha S) f = y, and nodes are ranked by f
+ * ({@link org.instanceretrieval.math.RankingOrder#rank(double[])}).
  *
  * <p>Early truncation: {@link #onCandidates} builds and re-normalises the graph on the top-R
  * candidates only; node s is then database item {@code candidateIds[s]}. Immutable; thread-safe.

@@ -1,6 +1,7 @@
 package org.instanceretrieval.diffusion;
 
 import java.util.Arrays;
+import org.instanceretrieval.math.RankingOrder;
 
 /**
  * The nearest neighbours of one vector: database indices and their similarities, ordered by
@@ -23,7 +24,7 @@ public final class Neighbours {
                 "neighbour ids have length [" + ids.length + "] but scores have length [" + scores.length + "]");
         }
         for (int t = 1; t < ids.length; t++) {
-            if (TopK.ranksBefore(scores[t], ids[t], scores[t - 1], ids[t - 1])) {
+            if (RankingOrder.ranksBefore(scores[t], ids[t], scores[t - 1], ids[t - 1])) {
                 throw new IllegalArgumentException(
                     "neighbours are not ordered by score descending, index ascending at position [" + t + "]");
             }

@@ -1,5 +1,7 @@
 package org.instanceretrieval.diffusion;
 
+import org.instanceretrieval.math.RankingOrder;
+
 /**
  * Bounded top-k selection with a binary min-heap whose root is the current worst candidate,
  * so most candidates are rejected with one comparison; never a full sort per row. Order:
@@ -21,7 +23,7 @@ final class TopK {
 
     /** True when (scoreA, idA) ranks strictly before (scoreB, idB). */
     static boolean ranksBefore(float scoreA, int idA, float scoreB, int idB) {
-        return scoreA > scoreB || (scoreA == scoreB && idA < idB);
+        return RankingOrder.ranksBefore(scoreA, idA, scoreB, idB);
     }
 
     /** Offers a candidate; it is kept if fewer than k are held or it beats the worst held. */

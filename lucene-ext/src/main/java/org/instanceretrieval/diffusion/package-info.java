@@ -6,7 +6,7 @@
  * <p>Pipeline: {@link org.instanceretrieval.diffusion.AffinityGraph} builds the sparse
  * normalised graph S = D^-1/2 A D^-1/2; {@link org.instanceretrieval.diffusion.QueryWeighting}
  * builds the query vector y; {@link org.instanceretrieval.diffusion.ConjugateGradient} solves
- * (I - alpha S) f = y; {@link org.instanceretrieval.diffusion.DiffusionRanking} orders by f
+ * (I - alpha S) f = y; {@link org.instanceretrieval.math.RankingOrder} orders by f
  * with the project's deterministic rule (score descending, then index ascending).
  * {@link org.instanceretrieval.diffusion.Diffusion} wires these together;
  * {@link org.instanceretrieval.diffusion.OfflineDiffusion} precomputes per-item solutions.

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.instanceretrieval.math.PositiveRanks;
+import org.instanceretrieval.math.RankingOrder;
 import org.instanceretrieval.math.ScoreKernel;
 import org.instanceretrieval.math.ScoreKernels;
 import org.instanceretrieval.math.VectorMath;

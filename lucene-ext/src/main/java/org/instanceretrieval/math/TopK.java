@@ -81,9 +81,7 @@ public final class TopK {
 
     /** True if item {@code a} ranks after item {@code b}. */
     private static boolean ranksAfter(int a, int b, float[] scores, int offset) {
-        float sa = scores[offset + a];
-        float sb = scores[offset + b];
-        return sa < sb || (sa == sb && a > b);
+        return RankingOrder.ranksBefore(scores[offset + b], b, scores[offset + a], a);
     }
 
     private static void siftUp(int[] heap, int pos, float[] scores, int offset) {

@@ -1,5 +1,6 @@
 package org.instanceretrieval.diffusion;
 
+import org.instanceretrieval.math.RankingOrder;
 import org.junit.Test;
 
 import static org.junit.Assert.assertArrayEquals;
@@ -17,7 +18,7 @@ public class DiffusionTest {
         double[] y = QueryWeighting.defaults().queryVector(db, q, BruteForceNeighbourSearch.INSTANCE);
         CgSolution direct = ConjugateGradient.defaults().solve(graph.normalized(), y);
         assertArrayEquals(direct.solution(), diffusion.diffuse(q).solution(), 0);
-        assertArrayEquals(DiffusionRanking.order(direct.solution()), diffusion.rank(q));
+        assertArrayEquals(RankingOrder.rank(direct.solution()), diffusion.rank(q));
     }
 
     @Test
