@@ -1,6 +1,7 @@
 package org.instanceretrieval.diffusion;
 
 import org.apache.lucene.util.VectorUtil;
+import org.instanceretrieval.math.TopK;
 
 import java.util.stream.LongStream;
 
@@ -31,7 +32,7 @@ public final class BruteForceNeighbourSearch implements NeighbourSearch {
         for (int j = 0; j < database.length; j++) {
             top.offer(j, VectorUtil.dotProduct(query, database[j]));
         }
-        return top.drain();
+        return Neighbours.drain(top);
     }
 
     @Override
@@ -86,7 +87,7 @@ public final class BruteForceNeighbourSearch implements NeighbourSearch {
         });
         Neighbours[] result = new Neighbours[n];
         for (int i = 0; i < n; i++) {
-            result[i] = tops[i].drain();
+            result[i] = Neighbours.drain(tops[i]);
         }
         return result;
     }

@@ -1,5 +1,7 @@
 package org.instanceretrieval.diffusion;
 
+import org.instanceretrieval.math.TopK;
+
 /**
  * Candidate selection for diffusion's early truncation. The ranking of diffusion scores itself
  * is {@link org.instanceretrieval.math.RankingOrder#rank(double[])} (score descending, then
@@ -21,10 +23,6 @@ public final class DiffusionRanking {
             throw new IllegalArgumentException("early truncation [R] must be >= 1 but was [" + r + "]");
         }
         org.instanceretrieval.math.VectorMath.requireFinite(firstStageScores, "first-stage scores");
-        TopK top = new TopK(Math.min(r, firstStageScores.length));
-        for (int j = 0; j < firstStageScores.length; j++) {
-            top.offer(j, firstStageScores[j]);
-        }
-        return top.drain().ids();
+        return TopK.select(firstStageScores, r);
     }
 }

@@ -2,6 +2,7 @@ package org.instanceretrieval.diffusion;
 
 import java.util.Arrays;
 import org.instanceretrieval.math.RankingOrder;
+import org.instanceretrieval.math.TopK;
 
 /**
  * The nearest neighbours of one vector: database indices and their similarities, ordered by
@@ -31,6 +32,14 @@ public final class Neighbours {
         }
         this.ids = ids.clone();
         this.scores = scores.clone();
+    }
+
+    /** Drains a selector into a ranking-ordered list; the selector is empty afterwards. */
+    static Neighbours drain(TopK top) {
+        int[] ids = new int[top.size()];
+        float[] scores = new float[ids.length];
+        top.drainInto(ids, scores);
+        return ofOwned(ids, scores);
     }
 
     /** Trusted constructor for arrays built in ranking order by this package; no copy. */

@@ -1,5 +1,6 @@
 package org.instanceretrieval.diffusion;
 
+import org.instanceretrieval.math.TopK;
 import org.instanceretrieval.math.VectorMath;
 
 /**
@@ -67,7 +68,7 @@ public final class QueryWeighting {
         for (int j = 0; j < similarities.length; j++) {
             top.offer(j, similarities[j]);
         }
-        return top.drain();
+        return Neighbours.drain(top);
     }
 
     /** The weights max(s_t, 0)^gamma of the given neighbours, in their order (negative similarity gives 0). */
