@@ -10,7 +10,7 @@
  * with the project's deterministic rule (score descending, then index ascending).
  * {@link org.instanceretrieval.diffusion.Diffusion} wires these together;
  * {@link org.instanceretrieval.diffusion.OfflineDiffusion} precomputes per-item solutions.
- * Neighbour search sits behind {@link org.instanceretrieval.diffusion.NeighbourSearch} so a
- * faster kernel can replace the brute-force one.
+ * Neighbours come from {@link org.instanceretrieval.neighbours.NeighbourSearch} (by default
+ * the exact, SIMD-kernel {@link org.instanceretrieval.neighbours.ExactNeighbourSearch}).
  */
 package org.instanceretrieval.diffusion;

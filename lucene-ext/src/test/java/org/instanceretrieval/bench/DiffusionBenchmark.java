@@ -1,7 +1,7 @@
 package org.instanceretrieval.bench;
 
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 import org.instanceretrieval.diffusion.AffinityGraph;
-import org.instanceretrieval.diffusion.BruteForceNeighbourSearch;
 import org.instanceretrieval.diffusion.CgSolution;
 import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.diffusion.Diffusion;
@@ -91,7 +91,7 @@ public class DiffusionBenchmark {
         write(all, file);
         graphParameters = new GraphParameters(k, GraphParameters.DEFAULT_GAMMA);
         AffinityGraph graph = AffinityGraph.build(database, graphParameters);
-        diffusion = new Diffusion(database, graph, QueryWeighting.defaults(), ConjugateGradient.defaults(), BruteForceNeighbourSearch.INSTANCE);
+        diffusion = new Diffusion(database, graph, QueryWeighting.defaults(), ConjugateGradient.defaults(), ExactNeighbourSearch.defaults());
         CgSolution f = diffusion.diffuse(query);
         System.out.println(String.format(Locale.ROOT,
             "%n[diffusion] wrote %s; graph nnz=%d; query: iterations=%d converged=%b relres=%.3e top10=%s",
