@@ -90,7 +90,7 @@ public final class PositiveRanks {
      * Validates one query's ground truth against a collection of {@code numItems} items:
      * positives non-null, every index in {@code [0, numItems)}, no index repeated within a
      * list, and no item both positive and junk (the reference code would then report an AP
-     * above 1; retrieval definitions, "Determinism").
+     * above 1; retrieval definitions, "Determinism"). Implemented by {@link IndexSets}.
      *
      * @param positives positive indices, not null
      * @param junk junk indices, may be null
@@ -98,32 +98,9 @@ public final class PositiveRanks {
      * @throws IllegalArgumentException naming the offending index
      */
     public static void checkGroundTruth(int[] positives, int[] junk, int numItems) {
-        if (positives == null) {
-            throw new IllegalArgumentException("positives must not be null");
+        int[] sortedPositives = IndexSets.sortedDistinct(positives, numItems, "positives");
+        if (junk != null) {
+            IndexSets.requireDisjoint(sortedPositives, "positives", IndexSets.sortedDistinct(junk, numItems, "junk"), "junk");
         }
-        int[] sortedPositives = sortedInRange(positives, numItems, "positive");
-        if (junk == null) {
-            return;
-        }
-        int[] sortedJunk = sortedInRange(junk, numItems, "junk");
-        for (int j : sortedJunk) {
-            if (Arrays.binarySearch(sortedPositives, j) >= 0) {
-                throw new IllegalArgumentException("item [" + j + "] is both a positive and junk");
-            }
-        }
-    }
-
-    private static int[] sortedInRange(int[] indices, int numItems, String what) {
-        int[] sorted = indices.clone();
-        Arrays.sort(sorted);
-        for (int k = 0; k < sorted.length; k++) {
-            if (sorted[k] < 0 || sorted[k] >= numItems) {
-                throw new IllegalArgumentException(what + " index [" + sorted[k] + "] is outside [0, " + numItems + ")");
-            }
-            if (k > 0 && sorted[k] == sorted[k - 1]) {
-                throw new IllegalArgumentException(what + " index [" + sorted[k] + "] is listed twice");
-            }
-        }
-        return sorted;
     }
 }
