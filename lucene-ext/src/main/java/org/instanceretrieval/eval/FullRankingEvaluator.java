@@ -2,11 +2,7 @@ package org.instanceretrieval.eval;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.instanceretrieval.math.ParallelBlocks;
 import org.instanceretrieval.math.PositiveRanks;
 import org.instanceretrieval.math.RankingOrder;
 import org.instanceretrieval.math.ScoreKernel;
@@ -163,10 +159,9 @@ public final class FullRankingEvaluator {
         double[] ap = new double[numQueries];
         int block = Math.max(1, Math.min(queryBlock, MAX_BLOCK_SCORES / numItems));
         int numBlocks = (numQueries + block - 1) / block;
-        AtomicInteger nextBlock = new AtomicInteger();
-        Runnable worker = () -> {
+        ParallelBlocks.run(numBlocks, threads, "full-ranking-evaluator", () -> {
             float[] scores = new float[Math.min(block, numQueries) * numItems];
-            for (int b = nextBlock.getAndIncrement(); b < numBlocks; b = nextBlock.getAndIncrement()) {
+            return b -> {
                 int first = b * block;
                 int count = Math.min(block, numQueries - first);
                 kernel.scoreBlock(queries, first, count, prepared, scores);
@@ -183,9 +178,8 @@ public final class FullRankingEvaluator {
                         ? AveragePrecision.trapezoid(ranks, pos.length)
                         : AveragePrecision.nonInterpolated(ranks, pos.length);
                 }
-            }
-        };
-        run(worker, Math.min(threads, numBlocks));
+            };
+        });
         return ap;
     }
 
@@ -200,41 +194,6 @@ public final class FullRankingEvaluator {
             }
         }
         return EvaluationResult.aggregate(METRIC, evaluated, excluded);
-    }
-
-    private static void run(Runnable worker, int threads) {
-        if (threads == 1) {
-            worker.run();
-            return;
-        }
-        ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "full-ranking-evaluator");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                futures.add(executor.submit(worker));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while evaluating", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
-            }
-            if (cause instanceof Error) {
-                throw (Error) cause;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            executor.shutdownNow();
-        }
     }
 
     private static void validate(float[] queries, int numQueries, float[] collection, int numItems, int dim, int[][] positives, int[][] junk) {
