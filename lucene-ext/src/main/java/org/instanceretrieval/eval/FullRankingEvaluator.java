@@ -41,9 +41,10 @@ public final class FullRankingEvaluator {
 
     /**
      * Cap on one thread's score buffer (2^22 floats, 16 MiB): with large collections the
-     * query block shrinks (to 1 query at the least) instead of the heap running out.
+     * query block shrinks (to 1 query at the least) instead of the heap running out. The same
+     * cap as {@link ParallelBlocks#MAX_BLOCK_SCORES}, which applies it.
      */
-    public static final int MAX_BLOCK_SCORES = 1 << 22;
+    public static final int MAX_BLOCK_SCORES = ParallelBlocks.MAX_BLOCK_SCORES;
 
     private final ApFormula formula;
     private final int threads;
@@ -157,28 +158,17 @@ public final class FullRankingEvaluator {
         validate(queries, numQueries, collection, numItems, dim, positives, junk);
         ScoreKernel.Prepared prepared = kernel.prepare(collection, numItems, dim);
         double[] ap = new double[numQueries];
-        int block = Math.max(1, Math.min(queryBlock, MAX_BLOCK_SCORES / numItems));
-        int numBlocks = (numQueries + block - 1) / block;
-        ParallelBlocks.run(numBlocks, threads, "full-ranking-evaluator", () -> {
-            float[] scores = new float[Math.min(block, numQueries) * numItems];
-            return b -> {
-                int first = b * block;
-                int count = Math.min(block, numQueries - first);
-                kernel.scoreBlock(queries, first, count, prepared, scores);
-                for (int q = 0; q < count; q++) {
-                    int query = first + q;
-                    int[] pos = positives[query];
-                    if (pos.length == 0) {
-                        ap[query] = Double.NaN;
-                        continue;
-                    }
-                    int[] jnk = junk == null ? null : junk[query];
-                    int[] ranks = PositiveRanks.junkFreePositions(kernel, scores, q * numItems, numItems, pos, jnk);
-                    ap[query] = formula == ApFormula.TRAPEZOID
-                        ? AveragePrecision.trapezoid(ranks, pos.length)
-                        : AveragePrecision.nonInterpolated(ranks, pos.length);
-                }
-            };
+        ParallelBlocks.scoreRows(kernel, queries, numQueries, prepared, queryBlock, threads, "full-ranking-evaluator", (query, scores, offset) -> {
+            int[] pos = positives[query];
+            if (pos.length == 0) {
+                ap[query] = Double.NaN;
+                return;
+            }
+            int[] jnk = junk == null ? null : junk[query];
+            int[] ranks = PositiveRanks.junkFreePositions(kernel, scores, offset, numItems, pos, jnk);
+            ap[query] = formula == ApFormula.TRAPEZOID
+                ? AveragePrecision.trapezoid(ranks, pos.length)
+                : AveragePrecision.nonInterpolated(ranks, pos.length);
         });
         return ap;
     }

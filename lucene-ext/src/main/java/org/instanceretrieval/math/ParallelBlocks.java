@@ -22,7 +22,70 @@ public final class ParallelBlocks {
     /** Thread count meaning "the common fork-join pool plus the calling thread". */
     public static final int COMMON_POOL = 0;
 
+    /**
+     * Cap on one thread's score buffer (2^22 floats, 16 MiB): with large collections a block of
+     * score rows shrinks (to 1 row at the least) instead of the heap running out.
+     */
+    public static final int MAX_BLOCK_SCORES = 1 << 22;
+
     private ParallelBlocks() {}
+
+    /**
+     * Rows per block when each row holds {@code rowLength} scores: {@code preferred}, lowered so
+     * that a block's scores stay within {@link #MAX_BLOCK_SCORES}, at least 1.
+     *
+     * @param preferred preferred rows per block, at least 1
+     * @param rowLength scores per row (the collection size), at least 0
+     * @return the rows per block
+     */
+    public static int rowsPerBlock(int preferred, int rowLength) {
+        return Math.max(1, Math.min(preferred, MAX_BLOCK_SCORES / Math.max(1, rowLength)));
+    }
+
+    /** Receives the scores of one query against every collection row. */
+    @FunctionalInterface
+    public interface ScoreRowConsumer {
+        /**
+         * @param query index of the query
+         * @param scores array holding the query's score row (reused for the next block: read it now)
+         * @param offset start of the row: {@code scores[offset + r]} is the score of collection row {@code r}
+         */
+        void accept(int query, float[] scores, int offset);
+    }
+
+    /**
+     * Scores every query against a prepared collection in blocks of query rows (the blocked
+     * {@link ScoreKernel#scoreBlock}, {@link #rowsPerBlock} queries per block, one score buffer
+     * per thread), the blocks spread over threads as in {@link #run}, and hands each query's
+     * score row to {@code consumer} (from the thread that scored it; consumers must write
+     * disjoint outputs per query).
+     *
+     * @param kernel the kernel that prepared {@code collection}
+     * @param queries query vectors, row-major, of the collection's dimension
+     * @param numQueries number of queries, at least 0
+     * @param collection the prepared collection
+     * @param preferredBlock preferred queries per block, at least 1
+     * @param threads {@link #COMMON_POOL} or the number of dedicated threads
+     * @param threadName name of dedicated threads
+     * @param consumer receives each score row
+     */
+    public static void scoreRows(ScoreKernel kernel, float[] queries, int numQueries, ScoreKernel.Prepared collection,
+                                 int preferredBlock, int threads, String threadName, ScoreRowConsumer consumer) {
+        int numItems = collection.numRows();
+        int block = rowsPerBlock(preferredBlock, numItems);
+        int numBlocks = (numQueries + block - 1) / block;
+        run(numBlocks, threads, threadName, () -> {
+            float[] scores = new float[Math.min(block, numQueries) * numItems];
+            return b -> {
+                int first = b * block;
+                int count = Math.min(block, numQueries - first);
+                kernel.scoreBlock(queries, first, count, collection, scores);
+                for (int q = 0; q < count; q++) {
+                    consumer.accept(first + q, scores, q * numItems);
+                }
+            };
+        });
+    }
 
     /**
      * Runs {@code worker.get().accept(b)} for every block {@code b} in {@code [0, numBlocks)}.

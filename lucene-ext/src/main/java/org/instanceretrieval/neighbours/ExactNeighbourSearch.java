@@ -14,7 +14,8 @@ import org.instanceretrieval.math.VectorMath;
  * <p>{@link #prepare} copies the database once into the kernel's layout. A single query
  * ({@link NeighbourSearch.Prepared#nearest}) scores one row against it; all-vs-all
  * ({@link NeighbourSearch.Prepared#allNearest}: the diffusion graph with self excluded, alpha-DBA with
- * self included) scores blocks of {@value #QUERY_BLOCK} database rows at a time, the blocks
+ * self included) scores blocks of {@value #QUERY_BLOCK} database rows at a time (fewer when a
+ * block's scores would exceed {@link ParallelBlocks#MAX_BLOCK_SCORES}), the blocks
  * spread over {@code threads} dedicated threads or, by default, the common fork-join pool
  * plus the calling thread ({@link ParallelBlocks}). Cost {@code O(N d)} per query,
  * {@code O(N^2 d)} for all-vs-all.
@@ -30,9 +31,6 @@ public final class ExactNeighbourSearch implements NeighbourSearch {
 
     /** Database rows scored together per task in all-vs-all search. */
     public static final int QUERY_BLOCK = 64;
-
-    /** Cap on one task's score buffer (2^22 floats, 16 MiB): large databases shrink the block. */
-    public static final int MAX_BLOCK_SCORES = 1 << 22;
 
     private final ScoreKernel kernel;
     private final int threads;
@@ -69,17 +67,18 @@ public final class ExactNeighbourSearch implements NeighbourSearch {
     public Prepared prepare(float[][] database) {
         VectorMath.requireFiniteRows(database, "database vector");
         int n = database.length;
-        int dim = n == 0 ? 0 : database[0].length;
+        // Zero-dimensional vectors score 0 against everything, as zeros of dimension 1 do:
+        // the kernels need a dimension of at least 1.
+        int dim = n == 0 ? 0 : Math.max(1, database[0].length);
         if ((long) n * dim > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("database of [" + n + "] vectors of dimension [" + dim + "] exceeds an array's capacity");
         }
         float[] flat = new float[n * dim];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(database[i], 0, flat, i * dim, dim);
+            System.arraycopy(database[i], 0, flat, i * dim, database[i].length);
         }
-        // The kernels need at least one row and dimension; otherwise every score is 0.
-        ScoreKernel.Prepared prepared = n > 0 && dim > 0 ? kernel.prepare(flat, n, dim) : null;
-        return new PreparedDatabase(flat, n, dim, prepared);
+        ScoreKernel.Prepared prepared = n > 0 ? kernel.prepare(flat, n, dim) : null;
+        return new PreparedDatabase(flat, n, n == 0 ? 0 : database[0].length, prepared);
     }
 
     @Override
@@ -88,9 +87,12 @@ public final class ExactNeighbourSearch implements NeighbourSearch {
     }
 
     private final class PreparedDatabase implements Prepared {
+        /** The rows, row-major (the queries of all-vs-all search). */
         private final float[] flat;
         private final int n;
+        /** The vectors' dimension as given (the kernel's is at least 1). */
         private final int dim;
+        /** The kernel's layout; null for an empty database. */
         private final ScoreKernel.Prepared prepared;
 
         PreparedDatabase(float[] flat, int n, int dim, ScoreKernel.Prepared prepared) {
@@ -117,7 +119,7 @@ public final class ExactNeighbourSearch implements NeighbourSearch {
             requireK(k);
             float[] scores = new float[n];
             if (prepared != null) {
-                kernel.scoreBlock(query, 0, 1, prepared, scores);
+                kernel.scoreBlock(dim == 0 ? new float[1] : query, 0, 1, prepared, scores);
             }
             return select(scores, 0, -1, Math.min(k, n));
         }
@@ -131,22 +133,10 @@ public final class ExactNeighbourSearch implements NeighbourSearch {
             boolean excludeSelf = self == Self.EXCLUDED;
             int kept = Math.max(0, Math.min(k, excludeSelf ? n - 1 : n));
             Neighbours[] result = new Neighbours[n];
-            int block = Math.max(1, Math.min(QUERY_BLOCK, MAX_BLOCK_SCORES / Math.max(1, n)));
-            int numBlocks = (n + block - 1) / block;
-            ParallelBlocks.run(numBlocks, threads, "exact-neighbour-search", () -> {
-                float[] scores = new float[Math.min(block, n) * n];
-                return b -> {
-                    int first = b * block;
-                    int count = Math.min(block, n - first);
-                    if (prepared != null) {
-                        kernel.scoreBlock(flat, first, count, prepared, scores);
-                    }
-                    for (int q = 0; q < count; q++) {
-                        int row = first + q;
-                        result[row] = select(scores, q * n, excludeSelf ? row : -1, kept);
-                    }
-                };
-            });
+            if (n > 0) {
+                ParallelBlocks.scoreRows(kernel, flat, n, prepared, QUERY_BLOCK, threads, "exact-neighbour-search",
+                    (row, scores, offset) -> result[row] = select(scores, offset, excludeSelf ? row : -1, kept));
+            }
             return result;
         }
 

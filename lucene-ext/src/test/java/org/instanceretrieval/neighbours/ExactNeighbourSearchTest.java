@@ -3,14 +3,13 @@ package org.instanceretrieval.neighbours;
 import org.instanceretrieval.math.ParallelBlocks;
 import org.instanceretrieval.math.ScoreKernel;
 import org.instanceretrieval.math.ScoreKernels;
-import org.instanceretrieval.math.VectorMath;
 import org.instanceretrieval.neighbours.NeighbourSearch.Self;
+import org.instanceretrieval.testing.ClusteredVectors;
 import org.junit.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 import static org.instanceretrieval.neighbours.NeighboursTest.assertMessage;
 import static org.junit.Assert.assertArrayEquals;
@@ -53,24 +52,8 @@ public class ExactNeighbourSearchTest {
         return Arrays.stream(ids).mapToInt(Integer::intValue).filter(j -> j != exclude).limit(k).toArray();
     }
 
-    /** {@code n} unit vectors in {@code clusters} noisy groups (item i in group i % clusters). */
     private static float[][] clustered(int n, int dim, int clusters, double noise, long seed) {
-        Random random = new Random(seed);
-        float[][] centres = new float[clusters][dim];
-        for (float[] c : centres) {
-            for (int d = 0; d < dim; d++) {
-                c[d] = (float) random.nextGaussian();
-            }
-            VectorMath.l2NormalizeInPlace(c);
-        }
-        float[][] out = new float[n][dim];
-        for (int i = 0; i < n; i++) {
-            for (int d = 0; d < dim; d++) {
-                out[i][d] = (float) (centres[i % clusters][d] + noise * random.nextGaussian());
-            }
-            VectorMath.l2NormalizeInPlace(out[i]);
-        }
-        return out;
+        return ClusteredVectors.generate(n, dim, clusters, noise, seed);
     }
 
     private static float[][] withDuplicates(int n) {
@@ -180,6 +163,11 @@ public class ExactNeighbourSearchTest {
         assertEquals(0, empty.size());
         assertEquals(0, empty.nearest(new float[] { 1, 0 }, 3).size());
         assertEquals(0, empty.allNearest(3, Self.EXCLUDED).length);
+        // zero-dimensional vectors: every score is 0, so the index order decides
+        NeighbourSearch.Prepared flat = ExactNeighbourSearch.defaults().prepare(new float[3][0]);
+        assertArrayEquals(new int[] { 0, 1 }, flat.nearest(new float[0], 2).ids());
+        assertArrayEquals(new float[] { 0, 0 }, flat.nearest(new float[0], 2).scores(), 0f);
+        assertArrayEquals(new int[] { 0, 2 }, flat.allNearest(2, Self.EXCLUDED)[1].ids());
     }
 
     @Test
