@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Where the positives of one query land in its ranking, without sorting the collection.
  *
- * <p>Ranking order (retrieval definitions, "Determinism"): score descending, then index
+ * <p>Ranking order ({@link RankingOrder}; retrieval definitions, "Determinism"): score descending, then index
  * ascending; scores compare numerically ({@code -0.0f} ties with {@code 0.0f}). The position
  * of positive {@code p} is {@code #{i : s_i > s_p or (s_i == s_p and i < p)}} minus the junk
  * items counted in that set, i.e. its 0-based position once junk is removed from the ranking
@@ -73,8 +73,7 @@ public final class PositiveRanks {
                 float sp = scores[offset + p];
                 int junkAhead = 0;
                 for (int j : junk) {
-                    float sj = scores[offset + j];
-                    if (sj > sp || (sj == sp && j < p)) {
+                    if (RankingOrder.ranksBefore(scores[offset + j], j, sp, p)) {
                         junkAhead++;
                     }
                 }
