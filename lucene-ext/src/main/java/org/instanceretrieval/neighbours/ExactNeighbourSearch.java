@@ -11,7 +11,8 @@ import org.instanceretrieval.math.VectorMath;
  * SIMD {@link ScoreKernel} of the {@code math} package ({@link ScoreKernels#best()} by default),
  * and each query row's {@code k} best are selected with a bounded heap ({@link TopK}).
  *
- * <p>{@link #prepare} copies the database once into the kernel's layout. A single query
+ * <p>{@link #prepare} copies the database once into the kernel's layout (and keeps a row-major
+ * copy as the queries of all-vs-all search: two copies in all). A single query
  * ({@link NeighbourSearch.Prepared#nearest}) scores one row against it; all-vs-all
  * ({@link NeighbourSearch.Prepared#allNearest}: the diffusion graph with self excluded, alpha-DBA with
  * self included) scores blocks of {@value #QUERY_BLOCK} database rows at a time (fewer when a
