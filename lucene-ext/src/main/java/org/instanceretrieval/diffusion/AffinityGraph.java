@@ -1,7 +1,9 @@
 package org.instanceretrieval.diffusion;
 
 import org.instanceretrieval.math.VectorMath;
-
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
+import org.instanceretrieval.neighbours.NeighbourSearch;
+import org.instanceretrieval.neighbours.Neighbours;
 import java.util.Arrays;
 
 /**
@@ -32,9 +34,16 @@ public final class AffinityGraph {
         this.degrees = degrees;
     }
 
-    /** Builds the graph over {@code vectors} with the brute-force neighbour search. */
+    /**
+     * Builds the graph over {@code vectors} with the exact neighbour search
+     * ({@link ExactNeighbourSearch#defaults()}).
+     *
+     * @param vectors    row-major database vectors, finite, one dimension; may be empty
+     * @param parameters k and gamma
+     * @return the graph
+     */
     public static AffinityGraph build(float[][] vectors, GraphParameters parameters) {
-        return build(vectors, parameters, BruteForceNeighbourSearch.INSTANCE);
+        return build(vectors, parameters, ExactNeighbourSearch.defaults());
     }
 
     /**
@@ -46,9 +55,9 @@ public final class AffinityGraph {
      * @throws IllegalArgumentException on a dimension mismatch or a non-finite value
      */
     public static AffinityGraph build(float[][] vectors, GraphParameters parameters, NeighbourSearch search) {
-        requireVectors(vectors);
+        VectorMath.requireFiniteRows(vectors, "database vector");
         int n = vectors.length;
-        Neighbours[] neighbours = search.allNearest(vectors, parameters.k());
+        Neighbours[] neighbours = search.allNearest(vectors, parameters.k(), NeighbourSearch.Self.EXCLUDED);
 
         // Each node's neighbour list sorted by index, for the mutual test by binary search.
         int[][] idsByIndex = new int[n][];
@@ -116,9 +125,9 @@ public final class AffinityGraph {
         return build(select(vectors, candidateIds), parameters, search);
     }
 
-    /** {@link #buildOnSubset(float[][], int[], GraphParameters, NeighbourSearch)} with brute-force search. */
+    /** {@link #buildOnSubset(float[][], int[], GraphParameters, NeighbourSearch)} with the exact search. */
     public static AffinityGraph buildOnSubset(float[][] vectors, int[] candidateIds, GraphParameters parameters) {
-        return buildOnSubset(vectors, candidateIds, parameters, BruteForceNeighbourSearch.INSTANCE);
+        return buildOnSubset(vectors, candidateIds, parameters, ExactNeighbourSearch.defaults());
     }
 
     /** The rows {@code ids} of {@code vectors}, by reference, validating the ids. */
@@ -138,16 +147,6 @@ public final class AffinityGraph {
             subset[s] = vectors[id];
         }
         return subset;
-    }
-
-    static void requireVectors(float[][] vectors) {
-        for (int i = 0; i < vectors.length; i++) {
-            if (vectors[i] == null) {
-                throw new IllegalArgumentException("database vector [" + i + "] is null");
-            }
-            VectorMath.requireSameDimension(vectors[i], vectors[0], "database vector [" + i + "]", "database vector [0]");
-            VectorMath.requireFinite(vectors[i], "database vector [" + i + "]");
-        }
     }
 
     private static int countEdges(int[][] idsByIndex, float[][] scoresByIndex, double gamma, int[] rowStart) {

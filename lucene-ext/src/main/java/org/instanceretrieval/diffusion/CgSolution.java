@@ -1,5 +1,7 @@
 package org.instanceretrieval.diffusion;
 
+import org.instanceretrieval.math.RankingOrder;
+
 /**
  * Result of {@link ConjugateGradient#solve}: the solution f, the iteration that produced it
  * (MATLAB pcg's {@code iter}: 0 for the starting point), whether the tolerance was met, and the
@@ -50,8 +52,8 @@ public final class CgSolution {
         return relativeResidual;
     }
 
-    /** The ranking of the nodes by f (see {@link DiffusionRanking#order(double[])}). */
+    /** The ranking of the nodes by f (see {@link RankingOrder#rank(double[])}). */
     public int[] ranking() {
-        return DiffusionRanking.order(solution);
+        return RankingOrder.rank(solution);
     }
 }

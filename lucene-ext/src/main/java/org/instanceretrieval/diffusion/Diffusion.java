@@ -1,44 +1,48 @@
 package org.instanceretrieval.diffusion;
 
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
+import org.instanceretrieval.neighbours.NeighbourSearch;
+
 /**
  * Online diffusion of Iscen et al. over a built {@link AffinityGraph}: the query's kq nearest
  * nodes give y ({@link QueryWeighting}), {@link ConjugateGradient} solves
- * (I - alpha S) f = y, and nodes are ranked by f ({@link DiffusionRanking}).
+ * (I - alpha S) f = y, and nodes are ranked by f
+ * ({@link org.instanceretrieval.math.RankingOrder#rank(double[])}).
  *
  * <p>Early truncation: {@link #onCandidates} builds and re-normalises the graph on the top-R
  * candidates only; node s is then database item {@code candidateIds[s]}. Immutable; thread-safe.
  */
 public final class Diffusion {
 
-    private final float[][] nodes;
+    private final NeighbourSearch.Prepared nodes;
     private final AffinityGraph graph;
     private final QueryWeighting weighting;
     private final ConjugateGradient solver;
-    private final NeighbourSearch search;
 
     /**
-     * @param nodes     the vectors the graph was built on, node order (kept by reference)
+     * @param nodes     the vectors the graph was built on, node order, finite; prepared once
+     *                  by {@code search} (a copy: later changes to the arrays are not seen)
      * @param graph     the graph over {@code nodes}
      * @param weighting kq and gamma of the query vector
      * @param solver    alpha, tolerance and iteration limit
      * @param search    neighbour search for the query's kq neighbours
-     * @throws IllegalArgumentException if the graph size differs from the number of vectors
+     * @throws IllegalArgumentException if the graph size differs from the number of vectors,
+     *     or the vectors are ragged or not finite
      */
     public Diffusion(float[][] nodes, AffinityGraph graph, QueryWeighting weighting, ConjugateGradient solver, NeighbourSearch search) {
         if (graph.size() != nodes.length) {
             throw new IllegalArgumentException(
                 "graph has [" + graph.size() + "] nodes but [" + nodes.length + "] vectors were given");
         }
-        this.nodes = nodes;
+        this.nodes = search.prepare(nodes);
         this.graph = graph;
         this.weighting = weighting;
         this.solver = solver;
-        this.search = search;
     }
 
-    /** Default query weighting and solver, brute-force search. */
+    /** Default query weighting and solver, exact search ({@link ExactNeighbourSearch#defaults()}). */
     public static Diffusion withDefaults(float[][] nodes, AffinityGraph graph) {
-        return new Diffusion(nodes, graph, QueryWeighting.defaults(), ConjugateGradient.defaults(), BruteForceNeighbourSearch.INSTANCE);
+        return new Diffusion(nodes, graph, QueryWeighting.defaults(), ConjugateGradient.defaults(), ExactNeighbourSearch.defaults());
     }
 
     /**
@@ -62,7 +66,7 @@ public final class Diffusion {
 
     /** Diffusion scores for a query vector (dimension of the nodes, finite). */
     public CgSolution diffuse(float[] query) {
-        return solve(weighting.queryVector(nodes, query, search));
+        return solve(weighting.queryVector(nodes, query));
     }
 
     /** Diffusion scores for a regional query given per-region similarity rows over the nodes. */

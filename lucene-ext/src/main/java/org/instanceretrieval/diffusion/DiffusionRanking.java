@@ -1,38 +1,15 @@
 package org.instanceretrieval.diffusion;
 
-import java.util.Arrays;
+import org.instanceretrieval.math.TopK;
 
 /**
- * The deterministic ranking rule of the retrieval definitions applied to diffusion scores:
- * score descending, then index ascending (a stable order). After diffusion most items score
- * exactly 0, so this rule decides the tail of the ranking; -0.0 and 0.0 count as equal.
+ * Candidate selection for diffusion's early truncation. The ranking of diffusion scores itself
+ * is {@link org.instanceretrieval.math.RankingOrder#rank(double[])} (score descending, then
+ * index ascending; after diffusion most items score exactly 0, so the rule decides the tail).
  */
 public final class DiffusionRanking {
 
     private DiffusionRanking() {}
-
-    /**
-     * All indices of {@code scores} in ranking order.
-     *
-     * @throws IllegalArgumentException if a score is NaN
-     */
-    public static int[] order(double[] scores) {
-        int n = scores.length;
-        Integer[] ids = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            if (Double.isNaN(scores[i])) {
-                throw new IllegalArgumentException("score at index " + i + " is NaN");
-            }
-            ids[i] = i;
-        }
-        // comparison operators (not Double.compare) so that -0.0 ties with 0.0
-        Arrays.sort(ids, (a, b) -> scores[a] > scores[b] ? -1 : scores[a] < scores[b] ? 1 : Integer.compare(a, b));
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = ids[i];
-        }
-        return out;
-    }
 
     /**
      * The {@code r} best indices of a first-stage score row, in ranking order: the candidate set
@@ -46,10 +23,6 @@ public final class DiffusionRanking {
             throw new IllegalArgumentException("early truncation [R] must be >= 1 but was [" + r + "]");
         }
         org.instanceretrieval.math.VectorMath.requireFinite(firstStageScores, "first-stage scores");
-        TopK top = new TopK(Math.min(r, firstStageScores.length));
-        for (int j = 0; j < firstStageScores.length; j++) {
-            top.offer(j, firstStageScores[j]);
-        }
-        return top.drain().ids();
+        return TopK.select(firstStageScores, r);
     }
 }

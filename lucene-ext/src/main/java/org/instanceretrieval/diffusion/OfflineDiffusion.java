@@ -2,6 +2,10 @@ package org.instanceretrieval.diffusion;
 
 import java.util.Arrays;
 import java.util.stream.IntStream;
+import org.instanceretrieval.math.VectorMath;
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
+import org.instanceretrieval.neighbours.NeighbourSearch;
+import org.instanceretrieval.neighbours.Neighbours;
 
 /**
  * Offline/online decoupled diffusion (Yang et al., "Efficient image retrieval via decoupling
@@ -28,6 +32,9 @@ public final class OfflineDiffusion {
 
     /** Default truncation size. */
     public static final int DEFAULT_N_TRUNC = 1000;
+
+    /** Items whose truncated systems one parallel task solves. */
+    private static final int SOLVE_BLOCK = 32;
 
     private final int[][] rowIds;
     private final float[][] rowValues;
@@ -61,18 +68,18 @@ public final class OfflineDiffusion {
         if (graph.size() != n) {
             throw new IllegalArgumentException("graph has [" + graph.size() + "] nodes but [" + n + "] vectors were given");
         }
-        AffinityGraph.requireVectors(database);
+        VectorMath.requireFiniteRows(database, "database vector");
         int others = Math.min(nTrunc, n) - 1;
-        Neighbours[] truncation = others > 0 ? search.allNearest(database, others) : null;
+        Neighbours[] truncation = others > 0 ? search.allNearest(database, others, NeighbourSearch.Self.EXCLUDED) : null;
         SparseMatrix s = graph.normalized();
         int[][] rowIds = new int[n][];
         float[][] rowValues = new float[n][];
-        int blocks = (n + BruteForceNeighbourSearch.ROW_BLOCK - 1) / BruteForceNeighbourSearch.ROW_BLOCK;
+        int blocks = (n + SOLVE_BLOCK - 1) / SOLVE_BLOCK;
         IntStream.range(0, blocks).parallel().forEach(b -> {
             int[] localOf = new int[n];
             Arrays.fill(localOf, -1);
-            int from = b * BruteForceNeighbourSearch.ROW_BLOCK;
-            int to = Math.min(n, from + BruteForceNeighbourSearch.ROW_BLOCK);
+            int from = b * SOLVE_BLOCK;
+            int to = Math.min(n, from + SOLVE_BLOCK);
             for (int i = from; i < to; i++) {
                 int[] ids = truncationSet(i, truncation == null ? null : truncation[i]);
                 double[] unit = new double[ids.length];
@@ -89,9 +96,16 @@ public final class OfflineDiffusion {
         return new OfflineDiffusion(rowIds, rowValues);
     }
 
-    /** {@link #build} with defaults: nTrunc = 1000, default solver, brute-force search. */
+    /**
+     * {@link #build} with defaults: nTrunc = 1000, default solver, exact search
+     * ({@link ExactNeighbourSearch#defaults()}).
+     *
+     * @param database the vectors the graph was built on (node order)
+     * @param graph    the full graph over {@code database}
+     * @return the offline rows
+     */
     public static OfflineDiffusion build(float[][] database, AffinityGraph graph) {
-        return build(database, graph, DEFAULT_N_TRUNC, ConjugateGradient.defaults(), BruteForceNeighbourSearch.INSTANCE);
+        return build(database, graph, DEFAULT_N_TRUNC, ConjugateGradient.defaults(), ExactNeighbourSearch.defaults());
     }
 
     private static int[] truncationSet(int i, Neighbours others) {
@@ -167,12 +181,21 @@ public final class OfflineDiffusion {
         return scores(queryNeighbours.ids(), weighting.weights(queryNeighbours));
     }
 
-    /** Online scores for a query vector: its kq nearest items in {@code database}, then {@link #scores(Neighbours, QueryWeighting)}. */
-    public double[] scores(float[][] database, float[] query, QueryWeighting weighting, NeighbourSearch search) {
-        if (database.length != rowIds.length) {
+    /**
+     * Online scores for a query vector: its kq nearest items in {@code database}, then
+     * {@link #scores(Neighbours, QueryWeighting)}.
+     *
+     * @param database the database vectors prepared once by a {@link NeighbourSearch}
+     * @param query    the query vector, finite, of the database's dimension
+     * @param weighting kq and gamma
+     * @return one score per database item
+     * @throws IllegalArgumentException if the database size differs from the offline rows or the query is invalid
+     */
+    public double[] scores(NeighbourSearch.Prepared database, float[] query, QueryWeighting weighting) {
+        if (database.size() != rowIds.length) {
             throw new IllegalArgumentException(
-                "offline rows cover [" + rowIds.length + "] items but [" + database.length + "] vectors were given");
+                "offline rows cover [" + rowIds.length + "] items but [" + database.size() + "] vectors were given");
         }
-        return scores(weighting.neighbours(database, query, search), weighting);
+        return scores(weighting.neighbours(database, query), weighting);
     }
 }

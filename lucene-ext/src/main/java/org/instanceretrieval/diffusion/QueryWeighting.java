@@ -1,6 +1,8 @@
 package org.instanceretrieval.diffusion;
 
 import org.instanceretrieval.math.VectorMath;
+import org.instanceretrieval.neighbours.NeighbourSearch;
+import org.instanceretrieval.neighbours.Neighbours;
 
 /**
  * Builds the diffusion query vector y of the retrieval definitions: y_j = max(s_j, 0)^gamma for
@@ -48,26 +50,21 @@ public final class QueryWeighting {
     }
 
     /**
-     * The kq nearest database items of {@code query} found with {@code search}.
+     * The kq nearest database items of {@code query}.
      *
+     * @param database the database vectors, prepared once by a {@link NeighbourSearch}
+     * @param query    the query vector
+     * @return the kq nearest items (fewer when the database is smaller)
      * @throws IllegalArgumentException on a dimension mismatch or a non-finite query value
      */
-    public Neighbours neighbours(float[][] database, float[] query, NeighbourSearch search) {
-        VectorMath.requireFinite(query, "query vector");
-        if (database.length > 0) {
-            VectorMath.requireSameDimension(query, database[0], "query vector", "database vector [0]");
-        }
-        return search.nearest(database, query, kq);
+    public Neighbours neighbours(NeighbourSearch.Prepared database, float[] query) {
+        return database.nearest(query, kq);
     }
 
     /** The kq highest entries of a similarity row (one entry per database item). */
     public Neighbours neighbours(float[] similarities) {
         VectorMath.requireFinite(similarities, "similarity row");
-        TopK top = new TopK(Math.min(kq, similarities.length));
-        for (int j = 0; j < similarities.length; j++) {
-            top.offer(j, similarities[j]);
-        }
-        return top.drain();
+        return Neighbours.top(similarities, kq);
     }
 
     /** The weights max(s_t, 0)^gamma of the given neighbours, in their order (negative similarity gives 0). */
@@ -93,9 +90,9 @@ public final class QueryWeighting {
         return y;
     }
 
-    /** y for a query vector against {@code database} (n = database.length). */
-    public double[] queryVector(float[][] database, float[] query, NeighbourSearch search) {
-        return queryVector(neighbours(database, query, search), database.length);
+    /** y for a query vector against a prepared {@code database} (n = database.size()). */
+    public double[] queryVector(NeighbourSearch.Prepared database, float[] query) {
+        return queryVector(neighbours(database, query), database.size());
     }
 
     /** y from one similarity row (n = similarities.length). */

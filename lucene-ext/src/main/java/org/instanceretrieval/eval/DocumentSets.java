@@ -1,6 +1,7 @@
 package org.instanceretrieval.eval;
 
 import java.util.Arrays;
+import org.instanceretrieval.math.IndexSets;
 
 /** Validation and lookup helpers for sets of document indices held as sorted int arrays. */
 final class DocumentSets {
@@ -8,43 +9,28 @@ final class DocumentSets {
     private DocumentSets() {}
 
     /**
-     * Returns a sorted copy of {@code ids}, rejecting null, negative ids and duplicates with a
-     * message naming the query, the set and the offending id.
+     * Returns a sorted copy of {@code ids}, rejecting null, negative ids and duplicates
+     * ({@link IndexSets#sortedDistinct}) with a message naming the query, the set and the id.
      */
     static int[] sortedUniqueCopy(int[] ids, String queryId, String setName) {
-        if (ids == null) {
-            throw new IllegalArgumentException("query [" + queryId + "]: " + setName + " must not be null");
+        try {
+            return IndexSets.sortedDistinct(ids, Integer.MAX_VALUE, setName);
+        } catch (IllegalArgumentException e) {
+            throw forQuery(queryId, e);
         }
-        int[] sorted = ids.clone();
-        Arrays.sort(sorted);
-        for (int i = 0; i < sorted.length; i++) {
-            if (sorted[i] < 0) {
-                throw new IllegalArgumentException(
-                    "query [" + queryId + "]: " + setName + " holds a negative document id [" + sorted[i] + "]");
-            }
-            if (i > 0 && sorted[i] == sorted[i - 1]) {
-                throw new IllegalArgumentException(
-                    "query [" + queryId + "]: " + setName + " holds document id [" + sorted[i] + "] twice");
-            }
-        }
-        return sorted;
     }
 
-    /** Throws if the two sorted sets share an id, naming the query, both sets and the id. */
+    /** Throws if the two sorted sets share an id ({@link IndexSets#requireDisjoint}), naming the query, both sets and the id. */
     static void requireDisjoint(int[] a, String nameA, int[] b, String nameB, String queryId) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length && j < b.length) {
-            if (a[i] == b[j]) {
-                throw new IllegalArgumentException(
-                    "query [" + queryId + "]: document id [" + a[i] + "] is in both " + nameA + " and " + nameB);
-            }
-            if (a[i] < b[j]) {
-                i++;
-            } else {
-                j++;
-            }
+        try {
+            IndexSets.requireDisjoint(a, nameA, b, nameB);
+        } catch (IllegalArgumentException e) {
+            throw forQuery(queryId, e);
         }
+    }
+
+    private static IllegalArgumentException forQuery(String queryId, IllegalArgumentException e) {
+        return new IllegalArgumentException("query [" + queryId + "]: " + e.getMessage(), e);
     }
 
     /** Sorted union of two sorted, disjoint sets. */

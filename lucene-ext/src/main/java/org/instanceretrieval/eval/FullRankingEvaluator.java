@@ -2,12 +2,9 @@ package org.instanceretrieval.eval;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.instanceretrieval.math.ParallelBlocks;
 import org.instanceretrieval.math.PositiveRanks;
+import org.instanceretrieval.math.RankingOrder;
 import org.instanceretrieval.math.ScoreKernel;
 import org.instanceretrieval.math.ScoreKernels;
 import org.instanceretrieval.math.VectorMath;
@@ -23,8 +20,9 @@ import org.instanceretrieval.math.VectorMath;
  * {@link ScoreKernel}; fewer when a block's scores would exceed {@link #MAX_BLOCK_SCORES}),
  * blocks in parallel on a fixed number of threads. Queries may be
  * collection items (GPR1200: the query stays in its own ranking; pass it as a positive).
- * Queries without positives have no AP: their entry is NaN and they are left out of the mean
- * (as revisitop does).
+ * Queries without positives have no AP: they are listed in
+ * {@link EvaluationResult#excludedQueries()} and left out of the mean (as revisitop does). The
+ * result is the {@link EvaluationResult} the protocols return (metric {@value #METRIC}).
  *
  * <p>Immutable and thread-safe; each {@link #evaluate} call uses its own threads.
  */
@@ -43,9 +41,10 @@ public final class FullRankingEvaluator {
 
     /**
      * Cap on one thread's score buffer (2^22 floats, 16 MiB): with large collections the
-     * query block shrinks (to 1 query at the least) instead of the heap running out.
+     * query block shrinks (to 1 query at the least) instead of the heap running out. The same
+     * cap as {@link ParallelBlocks#MAX_BLOCK_SCORES}, which applies it.
      */
-    public static final int MAX_BLOCK_SCORES = 1 << 22;
+    public static final int MAX_BLOCK_SCORES = ParallelBlocks.MAX_BLOCK_SCORES;
 
     private final ApFormula formula;
     private final int threads;
@@ -96,41 +95,8 @@ public final class FullRankingEvaluator {
         this.queryBlock = queryBlock;
     }
 
-    /** Per-query AP and their mean. */
-    public static final class Result {
-        private final double[] perQueryAp;
-        private final double meanAp;
-        private final int numEvaluated;
-
-        private Result(double[] perQueryAp) {
-            this.perQueryAp = perQueryAp;
-            double sum = 0.0;
-            int n = 0;
-            for (double ap : perQueryAp) {
-                if (Double.isNaN(ap) == false) {
-                    sum += ap;
-                    n++;
-                }
-            }
-            this.numEvaluated = n;
-            this.meanAp = n == 0 ? Double.NaN : sum / n;
-        }
-
-        /** @return the AP of each query, in query order; NaN for a query without positives (a copy) */
-        public double[] perQueryAp() {
-            return perQueryAp.clone();
-        }
-
-        /** @return the mean AP over the queries with positives; NaN when there are none */
-        public double meanAp() {
-            return meanAp;
-        }
-
-        /** @return the number of queries with positives (those in the mean) */
-        public int numEvaluated() {
-            return numEvaluated;
-        }
-    }
+    /** Name of the metric in the results: mean average precision. */
+    public static final String METRIC = "mAP";
 
     /**
      * Evaluates the queries of {@code groundTruth} (query {@code q} is row {@code q} of
@@ -143,21 +109,24 @@ public final class FullRankingEvaluator {
      *     {@code groundTruth.numDocuments() * dim} floats, finite; may be {@code queries}
      * @param dim vector dimension, at least 1
      * @param groundTruth ground truth, not null, at least one query
-     * @return per-query AP (in the ground truth's query order) and mean AP
+     * @return mean AP and per-query AP, query ids those of the ground truth, in its order
      * @throws IllegalArgumentException as {@link #evaluate(float[], int, float[], int, int, int[][], int[][])}
      */
-    public Result evaluate(float[] queries, float[] collection, int dim, GroundTruth groundTruth) {
+    public EvaluationResult evaluate(float[] queries, float[] collection, int dim, GroundTruth groundTruth) {
         if (groundTruth == null) {
             throw new IllegalArgumentException("groundTruth must not be null");
         }
         int numQueries = groundTruth.numQueries();
         int[][] positives = new int[numQueries][];
         int[][] junk = new int[numQueries][];
+        String[] queryIds = new String[numQueries];
         for (int q = 0; q < numQueries; q++) {
             positives[q] = groundTruth.query(q).positives();
             junk[q] = groundTruth.query(q).junk();
+            queryIds[q] = groundTruth.query(q).queryId();
         }
-        return evaluate(queries, numQueries, collection, groundTruth.numDocuments(), dim, positives, junk);
+        double[] ap = averagePrecisions(queries, numQueries, collection, groundTruth.numDocuments(), dim, positives, junk);
+        return result(ap, queryIds);
     }
 
     /**
@@ -172,75 +141,49 @@ public final class FullRankingEvaluator {
      * @param positives per query, the indices of its positive items (distinct; may be empty)
      * @param junk per query, the indices of items to ignore (distinct, disjoint from the
      *     positives); null for no junk at all, a null entry for none on that query
-     * @return per-query AP and mean AP
+     * @return mean AP and per-query AP; query {@code q} has the id {@code String.valueOf(q)}
      * @throws IllegalArgumentException on a dimension mismatch, non-finite vectors or invalid
-     *     ground truth (checked before any scoring)
+     *     ground truth (checked before any scoring), or when no query has a positive
      */
-    public Result evaluate(float[] queries, int numQueries, float[] collection, int numItems, int dim, int[][] positives, int[][] junk) {
+    public EvaluationResult evaluate(float[] queries, int numQueries, float[] collection, int numItems, int dim, int[][] positives, int[][] junk) {
+        String[] queryIds = new String[numQueries];
+        for (int q = 0; q < numQueries; q++) {
+            queryIds[q] = String.valueOf(q);
+        }
+        return result(averagePrecisions(queries, numQueries, collection, numItems, dim, positives, junk), queryIds);
+    }
+
+    /** The AP of every query in query order, NaN for a query without positives. */
+    private double[] averagePrecisions(float[] queries, int numQueries, float[] collection, int numItems, int dim, int[][] positives, int[][] junk) {
         validate(queries, numQueries, collection, numItems, dim, positives, junk);
         ScoreKernel.Prepared prepared = kernel.prepare(collection, numItems, dim);
         double[] ap = new double[numQueries];
-        int block = Math.max(1, Math.min(queryBlock, MAX_BLOCK_SCORES / numItems));
-        int numBlocks = (numQueries + block - 1) / block;
-        AtomicInteger nextBlock = new AtomicInteger();
-        Runnable worker = () -> {
-            float[] scores = new float[Math.min(block, numQueries) * numItems];
-            for (int b = nextBlock.getAndIncrement(); b < numBlocks; b = nextBlock.getAndIncrement()) {
-                int first = b * block;
-                int count = Math.min(block, numQueries - first);
-                kernel.scoreBlock(queries, first, count, prepared, scores);
-                for (int q = 0; q < count; q++) {
-                    int query = first + q;
-                    int[] pos = positives[query];
-                    if (pos.length == 0) {
-                        ap[query] = Double.NaN;
-                        continue;
-                    }
-                    int[] jnk = junk == null ? null : junk[query];
-                    int[] ranks = PositiveRanks.junkFreePositions(kernel, scores, q * numItems, numItems, pos, jnk);
-                    ap[query] = formula == ApFormula.TRAPEZOID
-                        ? AveragePrecision.trapezoid(ranks, pos.length)
-                        : AveragePrecision.nonInterpolated(ranks, pos.length);
-                }
+        ParallelBlocks.scoreRows(kernel, queries, numQueries, prepared, queryBlock, threads, "full-ranking-evaluator", (query, scores, offset) -> {
+            int[] pos = positives[query];
+            if (pos.length == 0) {
+                ap[query] = Double.NaN;
+                return;
             }
-        };
-        run(worker, Math.min(threads, numBlocks));
-        return new Result(ap);
+            int[] jnk = junk == null ? null : junk[query];
+            int[] ranks = PositiveRanks.junkFreePositions(kernel, scores, offset, numItems, pos, jnk);
+            ap[query] = formula == ApFormula.TRAPEZOID
+                ? AveragePrecision.trapezoid(ranks, pos.length)
+                : AveragePrecision.nonInterpolated(ranks, pos.length);
+        });
+        return ap;
     }
 
-    private static void run(Runnable worker, int threads) {
-        if (threads == 1) {
-            worker.run();
-            return;
+    private static EvaluationResult result(double[] ap, String[] queryIds) {
+        List<QueryResult> evaluated = new ArrayList<>(ap.length);
+        List<String> excluded = new ArrayList<>();
+        for (int q = 0; q < ap.length; q++) {
+            if (Double.isNaN(ap[q])) {
+                excluded.add(queryIds[q]);
+            } else {
+                evaluated.add(new QueryResult(queryIds[q], ap[q]));
+            }
         }
-        ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "full-ranking-evaluator");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                futures.add(executor.submit(worker));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while evaluating", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
-            }
-            if (cause instanceof Error) {
-                throw (Error) cause;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            executor.shutdownNow();
-        }
+        return EvaluationResult.aggregate(METRIC, evaluated, excluded);
     }
 
     private static void validate(float[] queries, int numQueries, float[] collection, int numItems, int dim, int[][] positives, int[][] junk) {

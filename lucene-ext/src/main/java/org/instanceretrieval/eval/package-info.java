@@ -3,7 +3,7 @@
  * and "Evaluation protocols").
  *
  * <ul>
- *   <li>{@link org.instanceretrieval.eval.RankingOrder}: the project's deterministic ranking rule,
+ *   <li>{@link org.instanceretrieval.math.RankingOrder}: the project's deterministic ranking rule,
  *       score descending then document index ascending;
  *   <li>{@link org.instanceretrieval.eval.AveragePrecision}: trapezoid (revisitop / Oxford) and
  *       non-interpolated (GPR1200) AP from junk-free positive positions;

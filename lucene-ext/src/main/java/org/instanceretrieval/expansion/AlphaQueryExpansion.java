@@ -1,6 +1,7 @@
 package org.instanceretrieval.expansion;
 
 import org.instanceretrieval.math.VectorMath;
+import org.instanceretrieval.neighbours.Neighbours;
 
 /**
  * alpha-weighted query expansion, alpha-QE, and its special case average query expansion, AQE
@@ -122,7 +123,7 @@ public final class AlphaQueryExpansion {
      *
      * @throws IllegalArgumentException on an id outside the database, a dimension mismatch or a non-finite value
      */
-    public float[] expand(float[] query, NeighbourList ranking, float[][] database) {
+    public float[] expand(float[] query, Neighbours ranking, float[][] database) {
         requireQuery(query);
         if (ranking == null || database == null) {
             throw new IllegalArgumentException("ranking and database must not be null");

@@ -1,6 +1,9 @@
 package org.instanceretrieval.expansion;
 
 import org.instanceretrieval.math.VectorMath;
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
+import org.instanceretrieval.neighbours.NeighbourSearch;
+import org.instanceretrieval.neighbours.Neighbours;
 
 /**
  * Database-side augmentation: alpha-DBA and PyRetri's DBA (definitions, "Query expansion and
@@ -12,8 +15,8 @@ import org.instanceretrieval.math.VectorMath;
  * <p>The sums always use the <em>original</em> vectors, never partially augmented ones, so the
  * result does not depend on the order in which items are processed. The neighbour search is
  * separate: {@link #augment} takes precomputed neighbour lists (from any search, in ranking
- * order), {@link #augmentWithExactNeighbours} computes them by brute force
- * ({@link ExactNeighbours}).
+ * order), {@link #augmentWithExactNeighbours} computes them exhaustively
+ * ({@link ExactNeighbourSearch}, the item itself a candidate).
  *
  * <p>Two named treatments of the item itself ({@link SelfTerm}):
  * <ul>
@@ -117,8 +120,8 @@ public final class DatabaseAugmentation {
      *                                  empty list with {@link SelfTerm#AMONG_NEIGHBOURS}, a
      *                                  ragged database or a non-finite value
      */
-    public float[][] augment(float[][] database, NeighbourList[] neighbours) {
-        ExactNeighbours.requireDatabase(database);
+    public float[][] augment(float[][] database, Neighbours[] neighbours) {
+        VectorMath.requireFiniteRows(database, "database vector");
         if (neighbours == null || neighbours.length != database.length) {
             throw new IllegalArgumentException(
                 "need one neighbour list per database vector: [" + database.length + "] vectors but ["
@@ -133,7 +136,8 @@ public final class DatabaseAugmentation {
 
     /**
      * Augments every database vector using exact neighbours by dot product
-     * ({@link ExactNeighbours#ofEachItem}, ties by id ascending): the top {@code n'} for
+     * ({@link ExactNeighbourSearch#defaults()} with {@link NeighbourSearch.Self#INCLUDED}, ties
+     * by id ascending): the top {@code n'} for
      * {@link SelfTerm#AMONG_NEIGHBOURS}, the top {@code k + 1} (of which the item itself is
      * dropped) for {@link SelfTerm#EXCLUDED_THEN_ADDED}. {@code O(N^2 d)}.
      *
@@ -142,10 +146,10 @@ public final class DatabaseAugmentation {
      */
     public float[][] augmentWithExactNeighbours(float[][] database) {
         int k = selfTerm == SelfTerm.AMONG_NEIGHBOURS ? neighbours : neighbours + 1;
-        return augment(database, ExactNeighbours.ofEachItem(database, k));
+        return augment(database, ExactNeighbourSearch.defaults().allNearest(database, k, NeighbourSearch.Self.INCLUDED));
     }
 
-    private float[] augmentOne(float[][] database, int item, NeighbourList list) {
+    private float[] augmentOne(float[][] database, int item, Neighbours list) {
         if (list == null) {
             throw new IllegalArgumentException("neighbour list of database vector " + item + " is null");
         }

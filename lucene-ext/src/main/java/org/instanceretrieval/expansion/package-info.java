@@ -2,7 +2,7 @@
  * Query expansion and database-side augmentation (definitions, "Query expansion and
  * database-side augmentation"): {@link org.instanceretrieval.expansion.AlphaQueryExpansion}
  * (alpha-QE, AQE), {@link org.instanceretrieval.expansion.DatabaseAugmentation} (alpha-DBA,
- * PyRetri's DBA), the ranked {@link org.instanceretrieval.expansion.NeighbourList} they consume,
- * and brute-force {@link org.instanceretrieval.expansion.ExactNeighbours}.
+ * PyRetri's DBA). Both consume ranked {@link org.instanceretrieval.neighbours.Neighbours}, e.g.
+ * from {@link org.instanceretrieval.neighbours.ExactNeighbourSearch}.
  */
 package org.instanceretrieval.expansion;

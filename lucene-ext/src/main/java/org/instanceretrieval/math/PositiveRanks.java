@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Where the positives of one query land in its ranking, without sorting the collection.
  *
- * <p>Ranking order (retrieval definitions, "Determinism"): score descending, then index
+ * <p>Ranking order ({@link RankingOrder}; retrieval definitions, "Determinism"): score descending, then index
  * ascending; scores compare numerically ({@code -0.0f} ties with {@code 0.0f}). The position
  * of positive {@code p} is {@code #{i : s_i > s_p or (s_i == s_p and i < p)}} minus the junk
  * items counted in that set, i.e. its 0-based position once junk is removed from the ranking
@@ -73,8 +73,7 @@ public final class PositiveRanks {
                 float sp = scores[offset + p];
                 int junkAhead = 0;
                 for (int j : junk) {
-                    float sj = scores[offset + j];
-                    if (sj > sp || (sj == sp && j < p)) {
+                    if (RankingOrder.ranksBefore(scores[offset + j], j, sp, p)) {
                         junkAhead++;
                     }
                 }
@@ -90,7 +89,7 @@ public final class PositiveRanks {
      * Validates one query's ground truth against a collection of {@code numItems} items:
      * positives non-null, every index in {@code [0, numItems)}, no index repeated within a
      * list, and no item both positive and junk (the reference code would then report an AP
-     * above 1; retrieval definitions, "Determinism").
+     * above 1; retrieval definitions, "Determinism"). Implemented by {@link IndexSets}.
      *
      * @param positives positive indices, not null
      * @param junk junk indices, may be null
@@ -98,32 +97,9 @@ public final class PositiveRanks {
      * @throws IllegalArgumentException naming the offending index
      */
     public static void checkGroundTruth(int[] positives, int[] junk, int numItems) {
-        if (positives == null) {
-            throw new IllegalArgumentException("positives must not be null");
+        int[] sortedPositives = IndexSets.sortedDistinct(positives, numItems, "positives");
+        if (junk != null) {
+            IndexSets.requireDisjoint(sortedPositives, "positives", IndexSets.sortedDistinct(junk, numItems, "junk"), "junk");
         }
-        int[] sortedPositives = sortedInRange(positives, numItems, "positive");
-        if (junk == null) {
-            return;
-        }
-        int[] sortedJunk = sortedInRange(junk, numItems, "junk");
-        for (int j : sortedJunk) {
-            if (Arrays.binarySearch(sortedPositives, j) >= 0) {
-                throw new IllegalArgumentException("item [" + j + "] is both a positive and junk");
-            }
-        }
-    }
-
-    private static int[] sortedInRange(int[] indices, int numItems, String what) {
-        int[] sorted = indices.clone();
-        Arrays.sort(sorted);
-        for (int k = 0; k < sorted.length; k++) {
-            if (sorted[k] < 0 || sorted[k] >= numItems) {
-                throw new IllegalArgumentException(what + " index [" + sorted[k] + "] is outside [0, " + numItems + ")");
-            }
-            if (k > 0 && sorted[k] == sorted[k - 1]) {
-                throw new IllegalArgumentException(what + " index [" + sorted[k] + "] is listed twice");
-            }
-        }
-        return sorted;
     }
 }

@@ -1,16 +1,39 @@
 package org.instanceretrieval.math;
 
 /**
- * Deterministic top-k selection over a score row, for callers that need only the head of a
- * ranking (query expansion, database-side augmentation, diffusion's k-NN graph).
+ * Deterministic top-k selection, for callers that need only the head of a ranking (query
+ * expansion, database-side augmentation, diffusion's k-NN graph and query neighbours).
  *
- * <p>Order (retrieval definitions, "Determinism"): score descending, then index ascending;
- * scores compare numerically ({@code -0.0f} ties with {@code 0.0f}). The result equals the
- * first {@code k} entries of a full stable sort, in O(N log k) with a bounded heap.
+ * <p>Order (retrieval definitions, "Determinism"; {@link RankingOrder}): score descending,
+ * then index ascending; scores compare numerically ({@code -0.0f} ties with {@code 0.0f}). The
+ * result equals the first {@code k} entries of a full stable sort, in O(N log k): a bounded
+ * binary heap whose root is the worst entry held, so most candidates are rejected with one
+ * comparison; never a full sort.
+ *
+ * <p>Two uses: {@link #select(float[], int)} over a whole score row, or streaming — construct
+ * with a capacity, {@link #offer} candidates in any order (the result does not depend on the
+ * order, since the rule is a total order on (score, id) pairs with distinct ids), then
+ * {@link #drainInto}. A streaming instance is mutable and not thread-safe.
  */
 public final class TopK {
 
-    private TopK() {}
+    private final int[] ids;
+    private final float[] scores;
+    private int size;
+
+    /**
+     * A streaming selector keeping the {@code capacity} best candidates offered.
+     *
+     * @param capacity number of candidates kept, at least 0
+     * @throws IllegalArgumentException if {@code capacity < 0}
+     */
+    public TopK(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("k must be non-negative, got [" + capacity + "]");
+        }
+        this.ids = new int[capacity];
+        this.scores = new float[capacity];
+    }
 
     /**
      * The indices of the {@code k} best-ranked items, in ranking order.
@@ -50,75 +73,109 @@ public final class TopK {
         if (k < 0) {
             throw new IllegalArgumentException("k must be non-negative, got [" + k + "]");
         }
-        int size = Math.min(k, length);
-        // Heap of the best `size` items seen so far, the worst-ranked at the root.
-        int[] heap = new int[size];
-        int filled = 0;
+        TopK top = new TopK(Math.min(k, length));
         for (int i = 0; i < length; i++) {
-            float s = scores[offset + i];
-            if (Float.isNaN(s)) {
-                throw new IllegalArgumentException("score of item [" + i + "] is NaN");
-            }
-            if (filled < size) {
-                heap[filled] = i;
-                siftUp(heap, filled++, scores, offset);
-            } else if (size > 0 && s > scores[offset + heap[0]]) {
-                // Items arrive by ascending index, so a tie with the root ranks after it: only
-                // a strictly higher score displaces it.
-                heap[0] = i;
-                siftDown(heap, size, scores, offset);
-            }
+            top.offer(i, scores[offset + i]);
         }
-        // Pop worst-first into the tail of the result.
-        int[] result = new int[size];
-        for (int n = size; n > 0; n--) {
-            result[n - 1] = heap[0];
-            heap[0] = heap[n - 1];
-            siftDown(heap, n - 1, scores, offset);
-        }
+        int[] result = new int[top.size()];
+        top.drainInto(result, new float[result.length]);
         return result;
     }
 
-    /** True if item {@code a} ranks after item {@code b}. */
-    private static boolean ranksAfter(int a, int b, float[] scores, int offset) {
-        float sa = scores[offset + a];
-        float sb = scores[offset + b];
-        return sa < sb || (sa == sb && a > b);
+    /** @return the number of candidates held, at most the capacity */
+    public int size() {
+        return size;
     }
 
-    private static void siftUp(int[] heap, int pos, float[] scores, int offset) {
-        int item = heap[pos];
+    /**
+     * Offers a candidate; it is kept if fewer than the capacity are held or it ranks before the
+     * worst one held (which is then dropped). Ids should be distinct.
+     *
+     * @param id the candidate's index
+     * @param score its score, not NaN
+     * @throws IllegalArgumentException if {@code score} is NaN
+     */
+    public void offer(int id, float score) {
+        if (score != score) {
+            throw new IllegalArgumentException("score of item [" + id + "] is NaN");
+        }
+        if (size < ids.length) {
+            ids[size] = id;
+            scores[size] = score;
+            siftUp(size++);
+        } else if (size > 0 && RankingOrder.ranksBefore(score, id, scores[0], ids[0])) {
+            ids[0] = id;
+            scores[0] = score;
+            siftDown(0);
+        }
+    }
+
+    /**
+     * Writes the held candidates in ranking order into {@code idsOut[0 .. size)} and
+     * {@code scoresOut[0 .. size)} and empties the selector (it can be reused).
+     *
+     * @param idsOut receives the ids, at least {@link #size()} long
+     * @param scoresOut receives the scores (as offered), at least {@link #size()} long
+     * @return the number of candidates written
+     * @throws IllegalArgumentException if an output array is shorter than {@link #size()}
+     */
+    public int drainInto(int[] idsOut, float[] scoresOut) {
+        int n = size;
+        if (idsOut.length < n || scoresOut.length < n) {
+            throw new IllegalArgumentException("output arrays must hold [" + n + "] entries");
+        }
+        // popping the root yields the worst first: fill from the back
+        for (int t = n - 1; t >= 0; t--) {
+            idsOut[t] = ids[0];
+            scoresOut[t] = scores[0];
+            size--;
+            if (size > 0) {
+                ids[0] = ids[size];
+                scores[0] = scores[size];
+                siftDown(0);
+            }
+        }
+        return n;
+    }
+
+    private void siftUp(int pos) {
+        int id = ids[pos];
+        float score = scores[pos];
         while (pos > 0) {
             int parent = (pos - 1) >>> 1;
-            if (ranksAfter(item, heap[parent], scores, offset) == false) {
+            // the parent must rank after (be worse than) the child in a worst-at-root heap
+            if (RankingOrder.ranksBefore(scores[parent], ids[parent], score, id) == false) {
                 break;
             }
-            heap[pos] = heap[parent];
+            ids[pos] = ids[parent];
+            scores[pos] = scores[parent];
             pos = parent;
         }
-        heap[pos] = item;
+        ids[pos] = id;
+        scores[pos] = score;
     }
 
-    private static void siftDown(int[] heap, int size, float[] scores, int offset) {
-        if (size == 0) {
-            return;
-        }
-        int item = heap[0];
-        int pos = 0;
+    private void siftDown(int pos) {
+        int id = ids[pos];
+        float score = scores[pos];
         while (true) {
             int child = 2 * pos + 1;
             if (child >= size) {
                 break;
             }
-            if (child + 1 < size && ranksAfter(heap[child + 1], heap[child], scores, offset)) {
-                child++;
+            int right = child + 1;
+            if (right < size && RankingOrder.ranksBefore(scores[child], ids[child], scores[right], ids[right])) {
+                child = right; // the worse of the two children
             }
-            if (ranksAfter(heap[child], item, scores, offset) == false) {
+            if (RankingOrder.ranksBefore(scores[child], ids[child], score, id) == false) {
+                ids[pos] = ids[child];
+                scores[pos] = scores[child];
+                pos = child;
+            } else {
                 break;
             }
-            heap[pos] = heap[child];
-            pos = child;
         }
-        heap[pos] = item;
+        ids[pos] = id;
+        scores[pos] = score;
     }
 }

@@ -52,6 +52,28 @@ public final class VectorMath {
         }
     }
 
+    /**
+     * Validates a collection of vectors given as rows: the array and every row non-null, all rows
+     * of row 0's dimension, every value finite. An empty collection is valid.
+     *
+     * @param rows the vectors
+     * @param what name of one row in messages, e.g. {@code "database vector"} (row i is
+     *     reported as {@code what [i]})
+     * @throws IllegalArgumentException naming the first offending row
+     */
+    public static void requireFiniteRows(float[][] rows, String what) {
+        if (rows == null) {
+            throw new IllegalArgumentException(what + "s are null");
+        }
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] == null) {
+                throw new IllegalArgumentException(what + " [" + i + "] is null");
+            }
+            requireSameDimension(rows[i], rows[0], what + " [" + i + "]", what + " [0]");
+            requireFinite(rows[i], what + " [" + i + "]");
+        }
+    }
+
     /** Throws {@link IllegalArgumentException} if the two vectors differ in dimension. */
     public static void requireSameDimension(float[] a, float[] b, String nameA, String nameB) {
         if (a.length != b.length) {

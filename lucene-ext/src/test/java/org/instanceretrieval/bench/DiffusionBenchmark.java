@@ -1,13 +1,13 @@
 package org.instanceretrieval.bench;
 
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 import org.instanceretrieval.diffusion.AffinityGraph;
-import org.instanceretrieval.diffusion.BruteForceNeighbourSearch;
 import org.instanceretrieval.diffusion.CgSolution;
 import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.diffusion.Diffusion;
 import org.instanceretrieval.diffusion.GraphParameters;
 import org.instanceretrieval.diffusion.QueryWeighting;
-import org.instanceretrieval.math.VectorMath;
+import org.instanceretrieval.testing.ClusteredVectors;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -91,7 +91,7 @@ public class DiffusionBenchmark {
         write(all, file);
         graphParameters = new GraphParameters(k, GraphParameters.DEFAULT_GAMMA);
         AffinityGraph graph = AffinityGraph.build(database, graphParameters);
-        diffusion = new Diffusion(database, graph, QueryWeighting.defaults(), ConjugateGradient.defaults(), BruteForceNeighbourSearch.INSTANCE);
+        diffusion = new Diffusion(database, graph, QueryWeighting.defaults(), ConjugateGradient.defaults(), ExactNeighbourSearch.defaults());
         CgSolution f = diffusion.diffuse(query);
         System.out.println(String.format(Locale.ROOT,
             "%n[diffusion] wrote %s; graph nnz=%d; query: iterations=%d converged=%b relres=%.3e top10=%s",
@@ -113,24 +113,7 @@ public class DiffusionBenchmark {
 
     /** Clustered random unit vectors, documented in the class comment (also the python script's input). */
     static float[][] generate(int count, int dim, int clusters, double noise, long seed) {
-        Random random = new Random(seed);
-        float[][] centres = new float[clusters][dim];
-        for (float[] c : centres) {
-            for (int d = 0; d < dim; d++) {
-                c[d] = (float) random.nextGaussian();
-            }
-            VectorMath.l2NormalizeInPlace(c);
-        }
-        double sigma = noise / Math.sqrt(dim);
-        float[][] out = new float[count][dim];
-        for (int i = 0; i < count; i++) {
-            float[] centre = centres[i % clusters];
-            for (int d = 0; d < dim; d++) {
-                out[i][d] = (float) (centre[d] + sigma * random.nextGaussian());
-            }
-            VectorMath.l2NormalizeInPlace(out[i]);
-        }
-        return out;
+        return ClusteredVectors.generate(count, dim, clusters, noise / Math.sqrt(dim), seed);
     }
 
     static void write(float[][] rows, Path file) throws IOException {

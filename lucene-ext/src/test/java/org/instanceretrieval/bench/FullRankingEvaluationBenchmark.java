@@ -70,7 +70,7 @@ public class FullRankingEvaluationBenchmark {
 
     @Benchmark
     public double evaluate() {
-        lastMeanAp = evaluator.evaluate(data.vectors, data.n, data.vectors, data.n, data.dim, positives, null).meanAp();
+        lastMeanAp = evaluator.evaluate(data.vectors, data.n, data.vectors, data.n, data.dim, positives, null).mean();
         return lastMeanAp;
     }
 

@@ -1,5 +1,7 @@
 package org.instanceretrieval.diffusion;
 
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
+
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.Test;
@@ -21,7 +23,7 @@ public class ConjugateGradientTest {
     private static double[] queryVector(AffinityGraph graph, int n, long seed) {
         float[][] db = TestVectors.clustered(n, 16, 8, 0.35, seed);
         float[] q = TestVectors.clustered(1, 16, 1, 0.5, seed + 1)[0];
-        return QueryWeighting.defaults().queryVector(db, q, BruteForceNeighbourSearch.INSTANCE);
+        return QueryWeighting.defaults().queryVector(ExactNeighbourSearch.defaults().prepare(db), q);
     }
 
     private static double norm(double[] v) {

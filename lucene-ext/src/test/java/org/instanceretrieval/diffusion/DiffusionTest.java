@@ -1,5 +1,7 @@
 package org.instanceretrieval.diffusion;
 
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
+import org.instanceretrieval.math.RankingOrder;
 import org.junit.Test;
 
 import static org.junit.Assert.assertArrayEquals;
@@ -14,10 +16,10 @@ public class DiffusionTest {
         AffinityGraph graph = AffinityGraph.build(db, new GraphParameters(8, 3));
         Diffusion diffusion = Diffusion.withDefaults(db, graph);
         float[] q = TestVectors.clustered(1, 8, 1, 0.5, 9)[0];
-        double[] y = QueryWeighting.defaults().queryVector(db, q, BruteForceNeighbourSearch.INSTANCE);
+        double[] y = QueryWeighting.defaults().queryVector(ExactNeighbourSearch.defaults().prepare(db), q);
         CgSolution direct = ConjugateGradient.defaults().solve(graph.normalized(), y);
         assertArrayEquals(direct.solution(), diffusion.diffuse(q).solution(), 0);
-        assertArrayEquals(DiffusionRanking.order(direct.solution()), diffusion.rank(q));
+        assertArrayEquals(RankingOrder.rank(direct.solution()), diffusion.rank(q));
     }
 
     @Test
@@ -46,7 +48,7 @@ public class DiffusionTest {
         int[] candidates = DiffusionRanking.top(firstStage, 30);
         GraphParameters p = new GraphParameters(5, 3);
         Diffusion truncated = Diffusion.onCandidates(db, candidates, p, QueryWeighting.defaults(),
-            ConjugateGradient.defaults(), BruteForceNeighbourSearch.INSTANCE);
+            ConjugateGradient.defaults(), ExactNeighbourSearch.defaults());
         // the same thing by hand: copy the candidate vectors, build, diffuse
         float[][] subset = new float[30][];
         for (int s = 0; s < 30; s++) {

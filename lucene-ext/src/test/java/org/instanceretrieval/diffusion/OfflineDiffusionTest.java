@@ -1,5 +1,7 @@
 package org.instanceretrieval.diffusion;
 
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
+
 import org.apache.lucene.util.VectorUtil;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -61,7 +63,7 @@ public class OfflineDiffusionTest {
         int n = 48, nTrunc = 12, kq = 5;
         float[][] db = TestVectors.clustered(n, 8, 4, 0.4, 21);
         AffinityGraph graph = AffinityGraph.build(db, new GraphParameters(5, 3));
-        OfflineDiffusion offline = OfflineDiffusion.build(db, graph, nTrunc, TIGHT, BruteForceNeighbourSearch.INSTANCE);
+        OfflineDiffusion offline = OfflineDiffusion.build(db, graph, nTrunc, TIGHT, ExactNeighbourSearch.defaults());
         assertEquals((long) n * nTrunc, offline.storedEntries());
         assertEquals(8L * n * nTrunc + 32L * n, offline.memoryBytes());
 
@@ -78,7 +80,7 @@ public class OfflineDiffusionTest {
                     expected[j] += w * row[j];
                 }
             }
-            double[] online = offline.scores(db, q, weighting, BruteForceNeighbourSearch.INSTANCE);
+            double[] online = offline.scores(ExactNeighbourSearch.defaults().prepare(db), q, weighting);
             double scale = Arrays.stream(expected).map(Math::abs).max().getAsDouble();
             assertArrayEquals(expected, online, 1e-6 * scale);
         }
@@ -90,12 +92,12 @@ public class OfflineDiffusionTest {
         int n = 40;
         float[][] db = TestVectors.clustered(n, 8, 4, 0.4, 8);
         AffinityGraph graph = AffinityGraph.build(db, new GraphParameters(6, 3));
-        OfflineDiffusion offline = OfflineDiffusion.build(db, graph, 1000, TIGHT, BruteForceNeighbourSearch.INSTANCE);
+        OfflineDiffusion offline = OfflineDiffusion.build(db, graph, 1000, TIGHT, ExactNeighbourSearch.defaults());
         assertEquals((long) n * n, offline.storedEntries());
         float[] q = TestVectors.clustered(1, 8, 1, 0.6, 4)[0];
-        Diffusion full = new Diffusion(db, graph, QueryWeighting.defaults(), TIGHT, BruteForceNeighbourSearch.INSTANCE);
+        Diffusion full = new Diffusion(db, graph, QueryWeighting.defaults(), TIGHT, ExactNeighbourSearch.defaults());
         double[] f = full.diffuse(q).solution();
-        double[] online = offline.scores(db, q, QueryWeighting.defaults(), BruteForceNeighbourSearch.INSTANCE);
+        double[] online = offline.scores(ExactNeighbourSearch.defaults().prepare(db), q, QueryWeighting.defaults());
         double scale = Arrays.stream(f).map(Math::abs).max().getAsDouble();
         assertArrayEquals(f, online, 1e-6 * scale);
     }
@@ -104,7 +106,7 @@ public class OfflineDiffusionTest {
     public void rowsStartWithTheItemItself() {
         float[][] db = TestVectors.clustered(20, 4, 2, 0.3, 2);
         AffinityGraph graph = AffinityGraph.build(db, new GraphParameters(3, 3));
-        OfflineDiffusion offline = OfflineDiffusion.build(db, graph, 5, ConjugateGradient.defaults(), BruteForceNeighbourSearch.INSTANCE);
+        OfflineDiffusion offline = OfflineDiffusion.build(db, graph, 5, ConjugateGradient.defaults(), ExactNeighbourSearch.defaults());
         for (int i = 0; i < 20; i++) {
             assertEquals(i, offline.rowIds(i)[0]);
             assertEquals(5, offline.rowValues(i).length);
@@ -112,7 +114,7 @@ public class OfflineDiffusionTest {
             assertTrue(offline.rowValues(i)[0] >= 1f);
         }
         // nTrunc = 1: only the item itself, (1 - alpha s_ii) x = 1 with s_ii = 0
-        OfflineDiffusion single = OfflineDiffusion.build(db, graph, 1, ConjugateGradient.defaults(), BruteForceNeighbourSearch.INSTANCE);
+        OfflineDiffusion single = OfflineDiffusion.build(db, graph, 1, ConjugateGradient.defaults(), ExactNeighbourSearch.defaults());
         assertArrayEquals(new float[] { 1f }, single.rowValues(7), 0f);
     }
 
@@ -121,10 +123,10 @@ public class OfflineDiffusionTest {
         float[][] db = TestVectors.clustered(10, 4, 2, 0.3, 2);
         AffinityGraph graph = AffinityGraph.build(db, new GraphParameters(3, 3));
         assertEquals("offline diffusion [n_trunc] must be >= 1 but was [0]", assertThrows(IllegalArgumentException.class,
-            () -> OfflineDiffusion.build(db, graph, 0, ConjugateGradient.defaults(), BruteForceNeighbourSearch.INSTANCE)).getMessage());
+            () -> OfflineDiffusion.build(db, graph, 0, ConjugateGradient.defaults(), ExactNeighbourSearch.defaults())).getMessage());
         assertThrows(IllegalArgumentException.class,
-            () -> OfflineDiffusion.build(Arrays.copyOf(db, 9), graph, 5, ConjugateGradient.defaults(), BruteForceNeighbourSearch.INSTANCE));
-        OfflineDiffusion offline = OfflineDiffusion.build(db, graph, 5, ConjugateGradient.defaults(), BruteForceNeighbourSearch.INSTANCE);
+            () -> OfflineDiffusion.build(Arrays.copyOf(db, 9), graph, 5, ConjugateGradient.defaults(), ExactNeighbourSearch.defaults()));
+        OfflineDiffusion offline = OfflineDiffusion.build(db, graph, 5, ConjugateGradient.defaults(), ExactNeighbourSearch.defaults());
         assertThrows(IllegalArgumentException.class, () -> offline.scores(new int[] { 10 }, new double[] { 1 }));
         assertThrows(IllegalArgumentException.class, () -> offline.scores(new int[] { 1 }, new double[] { 1, 2 }));
         assertThrows(IllegalArgumentException.class, () -> offline.scores(new int[] { 1 }, new double[] { Double.NaN }));

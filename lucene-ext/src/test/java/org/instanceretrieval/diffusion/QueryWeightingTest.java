@@ -1,5 +1,6 @@
 package org.instanceretrieval.diffusion;
 
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 import org.junit.Test;
 
 import static org.junit.Assert.assertArrayEquals;
@@ -39,7 +40,7 @@ public class QueryWeightingTest {
         float[][] db = { { 1, 0 }, { 0, 1 }, { 0.6f, 0.8f } };
         // q = (1, 0): sims 1, 0, 0.6 -> kq = 2 keeps 0 and 2: 1^3 = 1, 0.6^3 = 0.216
         assertArrayEquals(new double[] { 1, 0, 0.216 },
-            new QueryWeighting(2, 3).queryVector(db, new float[] { 1, 0 }, BruteForceNeighbourSearch.INSTANCE), 1e-6);
+            new QueryWeighting(2, 3).queryVector(ExactNeighbourSearch.defaults().prepare(db), new float[] { 1, 0 }), 1e-6);
     }
 
     @Test
@@ -55,6 +56,6 @@ public class QueryWeightingTest {
         assertThrows(IllegalArgumentException.class, () -> w.regionalQueryVector(new float[][] { { 1 }, { 1, 2 } }));
         assertThrows(IllegalArgumentException.class, () -> w.queryVector(new float[] { Float.NaN }));
         assertThrows(IllegalArgumentException.class,
-            () -> w.queryVector(new float[][] { { 1, 0 } }, new float[] { 1, 0, 0 }, BruteForceNeighbourSearch.INSTANCE));
+            () -> w.queryVector(ExactNeighbourSearch.defaults().prepare(new float[][] { { 1, 0 } }), new float[] { 1, 0, 0 }));
     }
 }

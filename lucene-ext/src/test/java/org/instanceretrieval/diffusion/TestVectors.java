@@ -1,9 +1,8 @@
 package org.instanceretrieval.diffusion;
 
-import org.instanceretrieval.math.VectorMath;
+import org.instanceretrieval.testing.ClusteredVectors;
 import org.ejml.data.DMatrixRMaj;
 
-import java.util.Random;
 
 /** Shared test data: seeded clustered unit vectors and a dense copy of a sparse matrix. */
 final class TestVectors {
@@ -12,22 +11,7 @@ final class TestVectors {
 
     /** {@code n} unit vectors in {@code clusters} noisy groups (item i in group i % clusters). */
     static float[][] clustered(int n, int dim, int clusters, double noise, long seed) {
-        Random random = new Random(seed);
-        float[][] centres = new float[clusters][dim];
-        for (float[] c : centres) {
-            for (int d = 0; d < dim; d++) {
-                c[d] = (float) random.nextGaussian();
-            }
-            VectorMath.l2NormalizeInPlace(c);
-        }
-        float[][] out = new float[n][dim];
-        for (int i = 0; i < n; i++) {
-            for (int d = 0; d < dim; d++) {
-                out[i][d] = (float) (centres[i % clusters][d] + noise * random.nextGaussian());
-            }
-            VectorMath.l2NormalizeInPlace(out[i]);
-        }
-        return out;
+        return ClusteredVectors.generate(n, dim, clusters, noise, seed);
     }
 
     /** Unit vector at {@code degrees} in the plane. */

@@ -130,15 +130,17 @@ public class FullRankingEvaluatorTest {
             }
             for (ScoreKernel kernel : kernels()) {
                 for (int threads : new int[] {1, 3}) {
-                    FullRankingEvaluator.Result result =
+                    EvaluationResult result =
                         new FullRankingEvaluator(formula, threads, kernel, 7).evaluate(collection, n, collection, n, dim, positives, junk);
-                    double[] ap = result.perQueryAp();
+                    double[] ap = perQueryAp(result, n);
                     for (int q = 0; q < n; q++) {
                         assertEquals(formula + " " + kernel + " q " + q, expected[q], ap[q], 1e-9);
                     }
                     assertTrue(Double.isNaN(ap[17]));
-                    assertEquals(n - 1, result.numEvaluated());
-                    assertEquals(sum / (n - 1), result.meanAp(), 1e-9);
+                    assertEquals(List.of("17"), result.excludedQueries());
+                    assertEquals(n - 1, result.queries().size());
+                    assertEquals("mAP", result.metric());
+                    assertEquals(sum / (n - 1), result.mean(), 1e-9);
                 }
             }
         }
@@ -162,11 +164,12 @@ public class FullRankingEvaluatorTest {
             int c = itemClass[n + q];
             positives[q] = java.util.stream.IntStream.range(0, n).filter(i -> itemClass[i] == c).toArray();
         }
-        FullRankingEvaluator.Result result = new FullRankingEvaluator(ApFormula.TRAPEZOID).evaluate(queries, numQueries, collection, n, dim, positives, null);
+        EvaluationResult result = new FullRankingEvaluator(ApFormula.TRAPEZOID).evaluate(queries, numQueries, collection, n, dim, positives, null);
+        double[] ap = perQueryAp(result, numQueries);
         for (int q = 0; q < numQueries; q++) {
             double expected = positives[q].length == 0 ? Double.NaN
                 : simpleAp(queries, q, collection, n, dim, positives[q], null, ApFormula.TRAPEZOID);
-            assertEquals(expected, result.perQueryAp()[q], 1e-9);
+            assertEquals(expected, ap[q], 1e-9);
         }
     }
 
@@ -178,7 +181,7 @@ public class FullRankingEvaluatorTest {
         float[] items = {0.5f, 0, 0.9f, 0, 0.1f, 0, 0.7f, 0};
         GroundTruth groundTruth = new GroundTruth(4, List.of(new QueryGroundTruth("q", new int[] {2, 0}, new int[] {1}, null)));
         assertEquals((0.5 + 2.0 / 3) / 2,
-            new FullRankingEvaluator(ApFormula.NON_INTERPOLATED, 1).evaluate(query, items, 2, groundTruth).meanAp(), 1e-12);
+            new FullRankingEvaluator(ApFormula.NON_INTERPOLATED, 1).evaluate(query, items, 2, groundTruth).mean(), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> new FullRankingEvaluator(ApFormula.NON_INTERPOLATED, 1).evaluate(query, items, 2, null));
     }
 
@@ -192,12 +195,36 @@ public class FullRankingEvaluatorTest {
         float[] items = {0.5f, 0, 0.9f, 0, 0.1f, 0, 0.7f, 0};
         int[][] positives = {{0, 2}};
         assertEquals((1.0 / 3 + 0.5) / 2,
-            new FullRankingEvaluator(ApFormula.NON_INTERPOLATED, 1).evaluate(query, 1, items, 4, 2, positives, null).meanAp(), 1e-12);
+            new FullRankingEvaluator(ApFormula.NON_INTERPOLATED, 1).evaluate(query, 1, items, 4, 2, positives, null).mean(), 1e-12);
         assertEquals(7.0 / 24,
-            new FullRankingEvaluator(ApFormula.TRAPEZOID, 1).evaluate(query, 1, items, 4, 2, positives, null).meanAp(), 1e-12);
+            new FullRankingEvaluator(ApFormula.TRAPEZOID, 1).evaluate(query, 1, items, 4, 2, positives, null).mean(), 1e-12);
         // Junk item 1 removed: positives at 1 and 2 -> non-interpolated (1/2 + 2/3) / 2.
         assertEquals((0.5 + 2.0 / 3) / 2, new FullRankingEvaluator(ApFormula.NON_INTERPOLATED, 1)
-            .evaluate(query, 1, items, 4, 2, positives, new int[][] {{1}}).meanAp(), 1e-12);
+            .evaluate(query, 1, items, 4, 2, positives, new int[][] {{1}}).mean(), 1e-12);
+    }
+
+    /** Per-query AP by query index from the result's query ids ("0", "1", ...); NaN for an excluded query. */
+    private static double[] perQueryAp(EvaluationResult result, int numQueries) {
+        double[] ap = new double[numQueries];
+        Arrays.fill(ap, Double.NaN);
+        for (QueryResult query : result.queries()) {
+            ap[Integer.parseInt(query.queryId())] = query.value();
+        }
+        return ap;
+    }
+
+    @Test
+    public void acceptsTheGroundTruthModelKeepingItsQueryIds() {
+        float[] query = {1, 0, 0, 1};
+        float[] items = {0.5f, 0, 0.9f, 0, 0.1f, 0, 0.7f, 0};
+        GroundTruth groundTruth = new GroundTruth(4, List.of(
+            new QueryGroundTruth("first", new int[] {1}, new int[0], null),
+            new QueryGroundTruth("empty", new int[0], new int[0], null)));
+        EvaluationResult result = new FullRankingEvaluator(ApFormula.TRAPEZOID, 1).evaluate(query, items, 2, groundTruth);
+        // query (1, 0) scores the items 0.5, 0.9, 0.1, 0.7: positive item 1 ranks first, AP = 1
+        assertEquals(List.of("first"), result.queries().stream().map(QueryResult::queryId).collect(java.util.stream.Collectors.toList()));
+        assertEquals(1.0, result.mean(), 1e-12);
+        assertEquals(List.of("empty"), result.excludedQueries());
     }
 
     @Test
@@ -212,6 +239,8 @@ public class FullRankingEvaluatorTest {
         assertThrows(IllegalArgumentException.class, () -> evaluator.evaluate(v, 2, v, 2, 2, pos, new int[][] {{0}, {}}));
         assertThrows(IllegalArgumentException.class, () -> evaluator.evaluate(v, 2, v, 2, 2, new int[][] {{0}, {2}}, null));
         assertThrows(IllegalArgumentException.class, () -> new FullRankingEvaluator(ApFormula.TRAPEZOID, 0));
+        // no query with a positive: nothing to average (as the protocols' EvaluationResult)
+        assertThrows(IllegalArgumentException.class, () -> evaluator.evaluate(v, 2, v, 2, 2, new int[][] {{}, {}}, null));
         assertThrows(IllegalArgumentException.class, () -> new FullRankingEvaluator(null, 1));
         assertThrows(IllegalArgumentException.class,
             () -> new FullRankingEvaluator(ApFormula.TRAPEZOID, 1, ScoreKernels.scalar(), 0));

@@ -6,6 +6,7 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.util.List;
+import org.instanceretrieval.math.RankingOrder;
 import org.junit.Test;
 
 public class JunkAwareEvaluatorTest {

@@ -1,5 +1,8 @@
 package org.instanceretrieval.expansion;
 
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
+import org.instanceretrieval.neighbours.Neighbours;
+
 import org.junit.Test;
 
 import java.util.Random;
@@ -75,7 +78,7 @@ public class AlphaQueryExpansionTest {
         for (float alpha : new float[] { 0f, 0.5f, 1f, 3f }) {
             for (int n : new int[] { 1, 5, 10, 60 }) {
                 float[] q = ExpansionReference.randomUnitVectors(random, 1, 16)[0];
-                NeighbourList ranking = ExactNeighbours.search(database, q, n);
+                Neighbours ranking = ExactNeighbourSearch.defaults().nearest(database, q, n);
                 float[] expected = ExpansionReference.alphaQe(q, database, n, alpha);
                 AlphaQueryExpansion qe = new AlphaQueryExpansion(n, alpha);
                 assertArrayEquals(expected, qe.expand(q, ranking, database), 1e-6f);
@@ -100,7 +103,7 @@ public class AlphaQueryExpansionTest {
         assertMessage("dimension", () -> qe.expand(Q, new float[][] { { 1, 0, 0 } }, new float[] { 1 }));
         assertMessage("non-finite", () -> qe.expand(new float[] { Float.NaN, 0 }, D, S));
         assertMessage("similarity", () -> qe.expand(Q, D, new float[] { 0.6f, Float.NaN, 0 }));
-        assertMessage("outside the database", () -> qe.expand(Q, new NeighbourList(new int[] { 5 }, new float[] { 1 }), D));
+        assertMessage("outside the database", () -> qe.expand(Q, new Neighbours(new int[] { 5 }, new float[] { 1 }), D));
     }
 
     static void assertMessage(String fragment, org.junit.function.ThrowingRunnable runnable) {

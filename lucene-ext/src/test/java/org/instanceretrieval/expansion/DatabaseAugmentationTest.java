@@ -1,5 +1,8 @@
 package org.instanceretrieval.expansion;
 
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
+import org.instanceretrieval.neighbours.NeighbourSearch;
+import org.instanceretrieval.neighbours.Neighbours;
 import org.junit.Test;
 
 import java.util.Random;
@@ -54,10 +57,10 @@ public class DatabaseAugmentationTest {
         assertVectors(X, new DatabaseAugmentation(0, 0, DatabaseAugmentation.SelfTerm.EXCLUDED_THEN_ADDED).augmentWithExactNeighbours(X));
         // self removed by id even when it is not ranked first (e.g. an approximate search): x0's list
         // [1, 0] with k = 1 still adds x1 only
-        NeighbourList[] lists = {
-            new NeighbourList(new int[] { 1, 0 }, new float[] { 1f, 0.9f }),
-            new NeighbourList(new int[] { 1, 0 }, new float[] { 1f, 0.8f }),
-            new NeighbourList(new int[] { 2, 1 }, new float[] { 1f, 0.6f }) };
+        Neighbours[] lists = {
+            new Neighbours(new int[] { 1, 0 }, new float[] { 1f, 0.9f }),
+            new Neighbours(new int[] { 1, 0 }, new float[] { 1f, 0.8f }),
+            new Neighbours(new int[] { 2, 1 }, new float[] { 1f, 0.6f }) };
         assertVectors(expected, dba.augment(X, lists));
     }
 
@@ -77,7 +80,7 @@ public class DatabaseAugmentationTest {
     public void precomputedListsGiveTheSameResultAsExactSearch() {
         float[][] database = ExpansionReference.randomUnitVectors(new Random(51), 30, 8);
         DatabaseAugmentation dba = DatabaseAugmentation.alphaDba(5, 3);
-        assertVectors(dba.augmentWithExactNeighbours(database), dba.augment(database, ExactNeighbours.ofEachItem(database, 7)));
+        assertVectors(dba.augmentWithExactNeighbours(database), dba.augment(database, ExactNeighbourSearch.defaults().allNearest(database, 7, NeighbourSearch.Self.INCLUDED)));
     }
 
     @Test
@@ -109,7 +112,7 @@ public class DatabaseAugmentationTest {
         float[][] augmented = DatabaseAugmentation.seedDefault().augmentWithExactNeighbours(database);
         float[][] augmentedReference = ExpansionReference.dba(database, 20, 0, false);
         float[] expected = ExpansionReference.alphaQe(q, augmentedReference, 1, 0);
-        NeighbourList top = ExactNeighbours.search(augmented, q, 1);
+        Neighbours top = ExactNeighbourSearch.defaults().nearest(augmented, q, 1);
         assertArrayEquals(expected, AlphaQueryExpansion.averageQueryExpansion(1).expand(q, top, augmented), 1e-6f);
     }
 
@@ -125,13 +128,13 @@ public class DatabaseAugmentationTest {
         assertMessage("alpha", () -> DatabaseAugmentation.alphaDba(5, -1));
         assertMessage("self term", () -> new DatabaseAugmentation(5, 0, null));
         DatabaseAugmentation dba = DatabaseAugmentation.alphaDba(2, 0);
-        assertMessage("one neighbour list per database vector", () -> dba.augment(X, new NeighbourList[2]));
-        NeighbourList ok = new NeighbourList(new int[] { 0 }, new float[] { 1 });
+        assertMessage("one neighbour list per database vector", () -> dba.augment(X, new Neighbours[2]));
+        Neighbours ok = new Neighbours(new int[] { 0 }, new float[] { 1 });
         assertMessage("outside the database",
-            () -> dba.augment(X, new NeighbourList[] { ok, ok, new NeighbourList(new int[] { 3 }, new float[] { 1 }) }));
+            () -> dba.augment(X, new Neighbours[] { ok, ok, new Neighbours(new int[] { 3 }, new float[] { 1 }) }));
         assertMessage("is empty",
-            () -> dba.augment(X, new NeighbourList[] { ok, ok, new NeighbourList(new int[0], new float[0]) }));
-        assertMessage("null", () -> dba.augment(X, new NeighbourList[] { ok, ok, null }));
+            () -> dba.augment(X, new Neighbours[] { ok, ok, new Neighbours(new int[0], new float[0]) }));
+        assertMessage("null", () -> dba.augment(X, new Neighbours[] { ok, ok, null }));
         assertMessage("dimension", () -> dba.augmentWithExactNeighbours(new float[][] { { 1, 0 }, { 1 } }));
         assertMessage("non-finite", () -> dba.augmentWithExactNeighbours(new float[][] { { 1, 0 }, { Float.NaN, 0 } }));
     }

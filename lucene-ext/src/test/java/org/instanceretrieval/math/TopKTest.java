@@ -1,6 +1,7 @@
 package org.instanceretrieval.math;
 
 import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
 import java.util.Arrays;
@@ -41,6 +42,54 @@ public class TopKTest {
             assertArrayEquals("trial " + trial, fullSortHead(row, k), TopK.select(scores, offset, n, k));
             assertArrayEquals("trial " + trial, fullSortHead(row, k), TopK.select(row, k));
         }
+    }
+
+    @Test
+    public void streamingMatchesFullSortWhateverTheOfferOrder() {
+        Random random = new Random(13);
+        float[] values = {2f, 1f, 0f, -0f, -1f};
+        for (int trial = 0; trial < 200; trial++) {
+            int n = random.nextInt(50);
+            float[] row = new float[n];
+            for (int i = 0; i < n; i++) {
+                row[i] = trial % 2 == 0 ? values[random.nextInt(values.length)] : (float) random.nextGaussian();
+            }
+            int k = random.nextInt(n + 3);
+            // offer in a shuffled order: the result must not depend on it
+            int[] offerOrder = new int[n];
+            for (int i = 0; i < n; i++) {
+                offerOrder[i] = i;
+            }
+            for (int i = n - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = offerOrder[i];
+                offerOrder[i] = offerOrder[j];
+                offerOrder[j] = t;
+            }
+            TopK top = new TopK(k);
+            for (int i : offerOrder) {
+                top.offer(i, row[i]);
+            }
+            int[] expected = fullSortHead(row, k);
+            assertEquals(expected.length, top.size());
+            int[] ids = new int[expected.length];
+            float[] scores = new float[expected.length];
+            assertEquals(expected.length, top.drainInto(ids, scores));
+            assertArrayEquals("trial " + trial, expected, ids);
+            for (int t = 0; t < ids.length; t++) {
+                assertEquals(row[ids[t]], scores[t], 0f);
+            }
+            assertEquals(0, top.size());
+        }
+    }
+
+    @Test
+    public void streamingRejectsNaNAndNegativeCapacity() {
+        assertThrows(IllegalArgumentException.class, () -> new TopK(2).offer(0, Float.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new TopK(-1));
+        TopK empty = new TopK(0);
+        empty.offer(3, 1f);
+        assertEquals(0, empty.size());
     }
 
     @Test

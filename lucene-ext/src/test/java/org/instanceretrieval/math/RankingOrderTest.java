@@ -1,7 +1,9 @@
-package org.instanceretrieval.eval;
+package org.instanceretrieval.math;
 
 import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -57,6 +59,39 @@ public class RankingOrderTest {
     @Test
     public void rejectsNaNAndNull() {
         assertThrows(IllegalArgumentException.class, () -> RankingOrder.rank(new float[] {1f, Float.NaN}));
-        assertThrows(IllegalArgumentException.class, () -> RankingOrder.rank(null));
+        assertThrows(IllegalArgumentException.class, () -> RankingOrder.rank((float[]) null));
+        assertThrows(IllegalArgumentException.class, () -> RankingOrder.rank(new double[] {1, Double.NaN}));
+        assertThrows(IllegalArgumentException.class, () -> RankingOrder.rank((double[]) null));
+    }
+
+    @Test
+    public void doubleScoresScoreDescendingThenIndexAscending() {
+        // (moved from the diffusion ranking) 1.0 first; 0.5 at 0 and 2; the zeros (including
+        // -0.0 at 3) by index: 1, 3, 5; then -0.25
+        double[] f = {0.5, 0.0, 0.5, -0.0, 1.0, 0.0, -0.25};
+        assertArrayEquals(new int[] {4, 0, 2, 1, 3, 5, 6}, RankingOrder.rank(f));
+    }
+
+    @Test
+    public void doubleRankAgreesWithFloatRankOnFloatValues() {
+        Random random = new Random(11);
+        float[] scores = new float[200];
+        double[] asDouble = new double[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = (random.nextInt(9) - 4) / 8f;
+            asDouble[i] = scores[i];
+        }
+        assertArrayEquals(RankingOrder.rank(scores), RankingOrder.rank(asDouble));
+    }
+
+    @Test
+    public void ranksBeforeIsTheStrictRule() {
+        assertTrue(RankingOrder.ranksBefore(0.9f, 5, 0.5f, 1));
+        assertTrue(RankingOrder.ranksBefore(0.5f, 1, 0.5f, 2));
+        assertFalse(RankingOrder.ranksBefore(0.5f, 2, 0.5f, 2));
+        assertFalse(RankingOrder.ranksBefore(-0f, 3, 0f, 1));
+        assertTrue(RankingOrder.ranksBefore(-0f, 1, 0f, 3));
+        assertTrue(RankingOrder.ranksBefore(0.0, 1, -0.0, 3));
+        assertFalse(RankingOrder.ranksBefore(0.1, 0, 0.2, 9));
     }
 }
