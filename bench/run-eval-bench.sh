@@ -48,8 +48,10 @@ java_map = float(re.findall(r"java mAP=([0-9.eE+-]+)", open(sys.argv[2]).read())
 line = [l for l in open(sys.argv[3]) if l.startswith("numpy ")][-1]
 numpy_s = float(re.search(r"median_s=([0-9.]+)", line).group(1))
 numpy_map = float(re.search(r"mAP=([0-9.eE+-]+)", line).group(1))
+matmul_s = float(re.search(r"matmul_median_s=([0-9.]+)", line).group(1))
 print(f"java : {java_s:.3f} s (JMH mean of single shots), mAP={java_map:.9f}")
 print(f"numpy: {numpy_s:.3f} s (median of runs),          mAP={numpy_map:.9f}")
 print(f"|mAP difference| = {abs(java_map - numpy_map):.2e}")
 print(f"speed-up (numpy / java) = {numpy_s / java_s:.2f}x  (target >= 1.5x)")
+print(f"numpy's matrix product alone: {matmul_s:.3f} s -> java's whole evaluation is {matmul_s / java_s:.2f}x that")
 PY
