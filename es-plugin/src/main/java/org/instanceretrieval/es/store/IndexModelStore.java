@@ -397,7 +397,7 @@ public final class IndexModelStore implements ModelStore {
         String modelId = model.modelId();
         client.admin().indices().refresh(new RefreshRequest(ModelIndex.INDEX), listener.delegateFailureAndWrap((l, refreshed) -> {
             SearchRequest search = new SearchRequest(ModelIndex.INDEX).source(
-                new SearchSourceBuilder().query(QueryBuilders.termQuery("model_id", modelId)).size(DefinitionUpload.MAX_PARTS + 1).fetchSource(false)
+                new SearchSourceBuilder().query(QueryBuilders.termQuery("model_id", modelId)).size(DefinitionUpload.MAX_PARTS).fetchSource(false)
             );
             client.search(search, l.delegateFailureAndWrap((l2, response) -> {
                 java.util.Set<String> ids = new java.util.TreeSet<>();
