@@ -75,8 +75,9 @@ cluster.routing.allocation.disk.threshold_enabled: false
 path.data: $dir/data
 path.logs: $dir/logs
 YML
-  # -q: the log goes to logs/, not the console.
-  "$home/bin/elasticsearch" -d -q -p "$pidfile"
+  # The start-up log goes to a file (the full log is in logs/ anyway); -q cannot go with -d.
+  "$home/bin/elasticsearch" -d -p "$pidfile" > "$dir/logs/console.out" 2>&1 || {
+    echo "node.sh: elasticsearch failed to start:" >&2; tail -n 40 "$dir/logs/console.out" >&2; exit 1; }
   local url="http://127.0.0.1:$http_port/_cluster/health?wait_for_status=yellow&timeout=5s"
   for _ in $(seq 1 90); do
     if curl -sf "$url" >/dev/null 2>&1; then

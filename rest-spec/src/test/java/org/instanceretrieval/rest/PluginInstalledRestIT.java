@@ -46,7 +46,8 @@ public class PluginInstalledRestIT extends ESRestTestCase {
         assertEquals(
             new TreeSet<>(List.of(
                 "plugin-descriptor.properties", "entitlement-policy.yaml",
-                "es-plugin.jar", "lucene-ext.jar", "model-store.jar", "ejml-core.jar", "ejml-ddense.jar")),
+                "es-plugin.jar", "lucene-ext.jar", "model-store.jar", "ejml-core.jar", "ejml-ddense.jar",
+                "onnxruntime.jar", "protobuf-java.jar")),
             entries
         );
     }
