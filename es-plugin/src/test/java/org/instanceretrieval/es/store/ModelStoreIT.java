@@ -183,6 +183,29 @@ public class ModelStoreIT extends ESIntegTestCase {
         assertArrayEquals(onnx, streamed.toByteArray());
     }
 
+    public void testPartsOfTenMebibytesAreAcceptedAndOneByteMoreIsNot() throws Exception {
+        String[] nodes = twoNodes();
+        int max = DefinitionUpload.MAX_PART_BYTES;
+        byte[] whole = new byte[max + 5];
+        new java.util.Random(42).nextBytes(whole);
+        String sha = sha256(whole);
+        byte[] first = Arrays.copyOf(whole, max);
+        byte[] tail = Arrays.copyOfRange(whole, max, whole.length);
+        try (RestClient a = clientOf(nodes[0])) {
+            call(a, "PUT", "/_retrieval/model/ten-mib", CONFIG);
+            byte[] tooLarge = Arrays.copyOf(whole, max + 1);
+            ResponseException e = failure(a, "PUT", "/_retrieval/model/ten-mib/definition/0", partBody(tooLarge, 2, whole.length, sha));
+            assertEquals(400, status(e));
+            call(a, "PUT", "/_retrieval/model/ten-mib/definition/0", partBody(first, 2, whole.length, sha));
+            Map<String, Object> done = call(a, "PUT", "/_retrieval/model/ten-mib/definition/1", partBody(tail, 2, whole.length, sha));
+            assertEquals("ready", done.get("state"));
+        }
+        assertArrayEquals(whole, readDefinition(nodes[1], "ten-mib"));
+        try (RestClient b = clientOf(nodes[1])) {
+            call(b, "DELETE", "/_retrieval/model/ten-mib", null);
+        }
+    }
+
     public void testAChecksumMismatchIs400AndTheModelStaysUnusable() throws Exception {
         String[] nodes = twoNodes();
         byte[] onnx = DefaultModel.onnx();
