@@ -11,7 +11,9 @@ import org.instanceretrieval.es.store.CachingModelStore;
 
 /**
  * Stores a part through the node's store ({@link org.instanceretrieval.es.store.IndexModelStore#putPart}).
- * Runs on the generic pool: a request may carry 10 MiB and the last one hashes the whole model.
+ * The work is asynchronous (no thread waits for the index); requests arriving over the transport
+ * layer are handled on the generic pool, since they carry up to 10 MiB. The hashing of the
+ * completing request runs part by part on the threads that complete the part reads.
  */
 public final class TransportPutModelDefinitionPartAction extends HandledTransportAction<PutModelDefinitionPartAction.Request, ModelResponse> {
 
