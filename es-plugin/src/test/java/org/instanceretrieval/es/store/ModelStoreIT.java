@@ -206,6 +206,47 @@ public class ModelStoreIT extends ESIntegTestCase {
         }
     }
 
+    public void testPartsUploadedInParallelThroughBothNodesAreAllRecorded() throws Exception {
+        String[] nodes = twoNodes();
+        int n = 8;
+        byte[] whole = new byte[n * 1000 - 300];
+        new java.util.Random(7).nextBytes(whole);
+        String sha = sha256(whole);
+        List<byte[]> parts = split(whole, n);
+        List<String> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (RestClient a = clientOf(nodes[0]); RestClient b = clientOf(nodes[1])) {
+            call(a, "PUT", "/_retrieval/model/parallel", CONFIG);
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int part = i;
+                RestClient client = i % 2 == 0 ? a : b;
+                Thread t = new Thread(() -> {
+                    try {
+                        start.await();
+                        states.add((String) call(client, "PUT", "/_retrieval/model/parallel/definition/" + part,
+                            partBody(parts.get(part), n, whole.length, sha)).get("state"));
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                });
+                threads.add(t);
+                t.start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertEquals(List.of(), errors);
+            // Compare-and-set on the model document: no part is lost, and exactly one request
+            // (the one that recorded the last part) verified the upload.
+            assertEquals(n, states.size());
+            assertEquals(1, states.stream().filter("ready"::equals).count());
+            assertEquals(n - 1, states.stream().filter("uploading"::equals).count());
+        }
+        assertArrayEquals(whole, readDefinition(nodes[1], "parallel"));
+    }
+
     public void testAChecksumMismatchIs400AndTheModelStaysUnusable() throws Exception {
         String[] nodes = twoNodes();
         byte[] onnx = DefaultModel.onnx();
