@@ -1,0 +1,69 @@
+package org.instanceretrieval.es.action;
+
+import org.elasticsearch.action.ActionRequest;
+import org.elasticsearch.action.ActionRequestValidationException;
+import org.elasticsearch.action.ActionType;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.instanceretrieval.es.store.ModelConfig;
+import org.instanceretrieval.es.store.ModelIds;
+
+import java.io.IOException;
+
+import static org.elasticsearch.action.ValidateActions.addValidationError;
+
+/**
+ * {@code PUT _retrieval/model/{model_id}}: stores a new model configuration (state
+ * {@code configured}). An existing id is 409: models are immutable.
+ * Action name under {@code cluster:admin/}: the {@code manage} cluster privilege covers it.
+ */
+public final class PutModelAction {
+
+    public static final String NAME = "cluster:admin/retrieval/model/put";
+    public static final ActionType<ModelResponse> INSTANCE = new ActionType<>(NAME);
+
+    private PutModelAction() {}
+
+    public static final class Request extends ActionRequest {
+        private final String modelId;
+        private final ModelConfig config;
+
+        public Request(String modelId, ModelConfig config) {
+            this.modelId = modelId;
+            this.config = config;
+        }
+
+        public Request(StreamInput in) throws IOException {
+            super(in);
+            this.modelId = in.readString();
+            this.config = ModelConfig.readFrom(in);
+        }
+
+        public String modelId() {
+            return modelId;
+        }
+
+        public ModelConfig config() {
+            return config;
+        }
+
+        @Override
+        public ActionRequestValidationException validate() {
+            ActionRequestValidationException e = null;
+            if (ModelIds.isValid(modelId) == false) {
+                e = addValidationError("invalid [model_id] [" + modelId + "]", e);
+            }
+            if (config == null) {
+                e = addValidationError("[config] is required", e);
+            }
+            return e;
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            super.writeTo(out);
+            out.writeString(modelId);
+            config.writeTo(out);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.instanceretrieval.es.action;
+
+import org.elasticsearch.action.FailedNodeException;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.action.support.nodes.TransportNodesAction;
+import org.elasticsearch.cluster.node.DiscoveryNode;
+import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.store.CachingModelStore;
+
+import java.io.IOException;
+import java.util.List;
+
+/** Runs {@link CachingModelStore#invalidate} (or {@code invalidateAll}) on every node. */
+public final class TransportClearModelCacheAction extends TransportNodesAction<
+    ClearModelCacheAction.Request,
+    ClearModelCacheAction.Response,
+    ClearModelCacheAction.NodeRequest,
+    ClearModelCacheAction.NodeResponse,
+    Void> {
+
+    private final CachingModelStore store;
+
+    @Inject
+    public TransportClearModelCacheAction(
+        ClusterService clusterService,
+        TransportService transportService,
+        ActionFilters actionFilters,
+        CachingModelStore store
+    ) {
+        super(
+            ClearModelCacheAction.NAME,
+            clusterService,
+            transportService,
+            actionFilters,
+            ClearModelCacheAction.NodeRequest::new,
+            transportService.getThreadPool().executor(ThreadPool.Names.MANAGEMENT)
+        );
+        this.store = store;
+    }
+
+    @Override
+    protected ClearModelCacheAction.Response newResponse(
+        ClearModelCacheAction.Request request,
+        List<ClearModelCacheAction.NodeResponse> nodes,
+        List<FailedNodeException> failures
+    ) {
+        return new ClearModelCacheAction.Response(clusterService.getClusterName(), nodes, failures);
+    }
+
+    @Override
+    protected ClearModelCacheAction.NodeRequest newNodeRequest(ClearModelCacheAction.Request request) {
+        return new ClearModelCacheAction.NodeRequest(request.modelId());
+    }
+
+    @Override
+    protected ClearModelCacheAction.NodeResponse newNodeResponse(StreamInput in, DiscoveryNode node) throws IOException {
+        return new ClearModelCacheAction.NodeResponse(in);
+    }
+
+    @Override
+    protected ClearModelCacheAction.NodeResponse nodeOperation(ClearModelCacheAction.NodeRequest request, Task task) {
+        if (request.modelId() == null) {
+            store.invalidateAll();
+        } else {
+            store.invalidate(request.modelId());
+        }
+        return new ClearModelCacheAction.NodeResponse(clusterService.localNode());
+    }
+}

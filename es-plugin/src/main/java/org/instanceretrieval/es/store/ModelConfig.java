@@ -1,0 +1,393 @@
+package org.instanceretrieval.es.store;
+
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.xcontent.ToXContentObject;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.instanceretrieval.model.image.ResizePolicy;
+import org.instanceretrieval.model.image.TensorLayout;
+import org.instanceretrieval.model.onnx.DefaultModel;
+import org.instanceretrieval.model.onnx.OutputKind;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The configuration a user gives with {@code PUT _retrieval/model/{id}}: how images become the
+ * network's input, what its output is, and the default descriptor recipe. Immutable; parsed
+ * and validated from the request body's map by {@link #parse(Map)} and written back by
+ * {@link #toXContent} in the same shape ({@code parse(toMap(c)).equals(c)}).
+ * <pre>
+ * {
+ *   "description": "ResNet-101 GeM, cirtorch export",            (optional)
+ *   "input": {
+ *     "size": {"fixed": [724, 724]} | {"longest_side": 1024},     (required; longest_side never enlarges)
+ *     "mean": [0.485, 0.456, 0.406],                              (default: ImageNet, in the network's channel order)
+ *     "std":  [0.229, 0.224, 0.225],                              (default: ImageNet; each &gt; 0)
+ *     "channel_order": "rgb" | "bgr",                             (default rgb)
+ *     "layout": "nchw"                                            (default and only value)
+ *   },
+ *   "output": {"name": "features", "kind": "feature_map" | "vector"},   (kind required; name optional: the first output)
+ *   "recipe": { ... }                                             (optional; see {@link RecipeValidator})
+ * }
+ * </pre>
+ * Errors are {@link IllegalArgumentException}s (400) naming the field by its dotted path.
+ */
+public final class ModelConfig implements ToXContentObject, Writeable {
+
+    /** Largest accepted image side, for both size policies. */
+    public static final int MAX_SIDE = 8192;
+    static final float[] IMAGENET_MEAN = { 0.485f, 0.456f, 0.406f };
+    static final float[] IMAGENET_STD = { 0.229f, 0.224f, 0.225f };
+
+    /** How the image is sized: exactly one of fixed (width, height) or longest side. */
+    public record Size(int fixedWidth, int fixedHeight, int longestSide) {
+        public boolean isFixed() {
+            return longestSide == 0;
+        }
+
+        /** The model-store policy this size stands for. */
+        public ResizePolicy toResizePolicy() {
+            return isFixed() ? ResizePolicy.fixed(fixedWidth, fixedHeight) : ResizePolicy.longestSide(longestSide);
+        }
+    }
+
+    private final String description;
+    private final Size size;
+    private final float[] mean;
+    private final float[] std;
+    private final TensorLayout.ChannelOrder channelOrder;
+    private final String outputName;
+    private final OutputKind outputKind;
+    private final Map<String, Object> recipe;
+
+    private ModelConfig(
+        String description,
+        Size size,
+        float[] mean,
+        float[] std,
+        TensorLayout.ChannelOrder channelOrder,
+        String outputName,
+        OutputKind outputKind,
+        Map<String, Object> recipe
+    ) {
+        this.description = description;
+        this.size = size;
+        this.mean = mean.clone();
+        this.std = std.clone();
+        this.channelOrder = channelOrder;
+        this.outputName = outputName;
+        this.outputKind = outputKind;
+        this.recipe = recipe;
+    }
+
+    /** The configuration of the built-in model {@code default} (see {@link DefaultModel}). */
+    public static ModelConfig builtInDefault() {
+        return new ModelConfig(
+            "Built-in untrained early-vision feature extractor (colour-opponent channels, Gabor/DoG bank, rectification, "
+                + "pooling): works with no upload; a real network is far better on real photos.",
+            new Size(0, 0, 1024),
+            DefaultModel.MEAN,
+            DefaultModel.STD,
+            TensorLayout.ChannelOrder.RGB,
+            DefaultModel.OUTPUT,
+            OutputKind.FEATURE_MAP,
+            RecipeValidator.validate(Map.of("pooling", Map.of("type", "gem", "p", 3.0), "scales", List.of(1.0)), OutputKind.FEATURE_MAP)
+        );
+    }
+
+    /**
+     * Parses and validates a configuration.
+     *
+     * @throws IllegalArgumentException (400) naming the offending field
+     */
+    public static ModelConfig parse(Map<String, ?> body) {
+        Fields top = new Fields("", body, Set.of("description", "input", "output", "recipe"));
+        String description = top.optionalString("description");
+        Fields input = top.requiredObject("input", Set.of("size", "mean", "std", "channel_order", "layout"));
+        Fields sizeFields = input.requiredObject("size", Set.of("fixed", "longest_side"));
+        Size size = parseSize(sizeFields);
+        float[] mean = input.has("mean") ? input.floats3("mean", false) : IMAGENET_MEAN;
+        float[] std = input.has("std") ? input.floats3("std", true) : IMAGENET_STD;
+        TensorLayout.ChannelOrder order = TensorLayout.ChannelOrder.RGB;
+        String orderName = input.optionalString("channel_order");
+        if (orderName != null) {
+            order = switch (orderName) {
+                case "rgb" -> TensorLayout.ChannelOrder.RGB;
+                case "bgr" -> TensorLayout.ChannelOrder.BGR;
+                default -> throw new IllegalArgumentException("[input.channel_order] must be [rgb] or [bgr], got [" + orderName + "]");
+            };
+        }
+        String layout = input.optionalString("layout");
+        if (layout != null && layout.equals("nchw") == false) {
+            throw new IllegalArgumentException("[input.layout] must be [nchw] (the only layout supported), got [" + layout + "]");
+        }
+        Fields output = top.requiredObject("output", Set.of("name", "kind"));
+        String outputName = output.optionalString("name");
+        if (outputName != null && outputName.isEmpty()) {
+            throw new IllegalArgumentException("[output.name] must not be empty");
+        }
+        String kindName = output.requiredString("kind");
+        OutputKind kind = switch (kindName) {
+            case "feature_map" -> OutputKind.FEATURE_MAP;
+            case "vector" -> OutputKind.VECTOR;
+            default -> throw new IllegalArgumentException("[output.kind] must be [feature_map] or [vector], got [" + kindName + "]");
+        };
+        Object recipeValue = top.raw("recipe");
+        Map<String, Object> recipe;
+        if (recipeValue == null) {
+            recipe = Map.of();
+        } else if (recipeValue instanceof Map<?, ?> m) {
+            recipe = RecipeValidator.validate(m, kind);
+        } else {
+            throw new IllegalArgumentException("[recipe] must be an object");
+        }
+        return new ModelConfig(description, size, mean, std, order, outputName, kind, recipe);
+    }
+
+    private static Size parseSize(Fields size) {
+        boolean fixed = size.has("fixed"), longest = size.has("longest_side");
+        if (fixed == longest) {
+            throw new IllegalArgumentException("[input.size] needs exactly one of [fixed] or [longest_side]");
+        }
+        if (longest) {
+            return new Size(0, 0, size.intInRange("longest_side", 1, MAX_SIDE));
+        }
+        Object value = size.raw("fixed");
+        if (value instanceof List<?> list && list.size() == 2) {
+            int w = Fields.intInRange("input.size.fixed", list.get(0), 1, MAX_SIDE);
+            int h = Fields.intInRange("input.size.fixed", list.get(1), 1, MAX_SIDE);
+            return new Size(w, h, 0);
+        }
+        throw new IllegalArgumentException("[input.size.fixed] must be [width, height], got " + value);
+    }
+
+    /** Reads what {@link #writeTo} wrote (the map of {@link #toMap()}, validated again). */
+    public static ModelConfig readFrom(StreamInput in) throws IOException {
+        return parse(in.readGenericMap());
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        out.writeGenericMap(toMap());
+    }
+
+    /** Optional free text; null when absent. */
+    public String description() {
+        return description;
+    }
+
+    public Size size() {
+        return size;
+    }
+
+    /** Per-channel mean, in the network's channel order. */
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    /** Per-channel std, in the network's channel order. */
+    public float[] std() {
+        return std.clone();
+    }
+
+    public TensorLayout.ChannelOrder channelOrder() {
+        return channelOrder;
+    }
+
+    /** The model-store tensor layout (NCHW, mean/std, channel order) of this configuration. */
+    public TensorLayout tensorLayout() {
+        return new TensorLayout(mean, std, channelOrder);
+    }
+
+    /** Name of the output tensor; null means the network's first output. */
+    public String outputName() {
+        return outputName;
+    }
+
+    public OutputKind outputKind() {
+        return outputKind;
+    }
+
+    /** The validated default recipe (unmodifiable; may be empty), field names as in {@link RecipeValidator}. */
+    public Map<String, Object> recipe() {
+        return recipe;
+    }
+
+    /** The configuration as the map {@link #parse} reads (every default filled in). */
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        if (description != null) {
+            map.put("description", description);
+        }
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("size", size.isFixed() ? Map.of("fixed", List.of(size.fixedWidth(), size.fixedHeight())) : Map.of("longest_side", size.longestSide()));
+        input.put("mean", floatList(mean));
+        input.put("std", floatList(std));
+        input.put("channel_order", channelOrder.name().toLowerCase(Locale.ROOT));
+        input.put("layout", "nchw");
+        map.put("input", input);
+        Map<String, Object> output = new LinkedHashMap<>();
+        if (outputName != null) {
+            output.put("name", outputName);
+        }
+        output.put("kind", outputKind.name().toLowerCase(Locale.ROOT));
+        map.put("output", output);
+        map.put("recipe", recipe);
+        return map;
+    }
+
+    /** Writes the fields of {@link #toMap()} into the current object. */
+    public XContentBuilder innerToXContent(XContentBuilder builder) throws IOException {
+        for (Map.Entry<String, Object> e : toMap().entrySet()) {
+            builder.field(e.getKey(), e.getValue());
+        }
+        return builder;
+    }
+
+    @Override
+    public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+        builder.startObject();
+        innerToXContent(builder);
+        return builder.endObject();
+    }
+
+    private static List<Double> floatList(float[] values) {
+        List<Double> list = new ArrayList<>(values.length);
+        for (float v : values) {
+            // Through the decimal string, so 0.485f prints as 0.485 and parses back to the same float.
+            list.add(Double.parseDouble(Float.toString(v)));
+        }
+        return Collections.unmodifiableList(list);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelConfig other
+            && Objects.equals(description, other.description)
+            && size.equals(other.size)
+            && Arrays.equals(mean, other.mean)
+            && Arrays.equals(std, other.std)
+            && channelOrder == other.channelOrder
+            && Objects.equals(outputName, other.outputName)
+            && outputKind == other.outputKind
+            && recipe.equals(other.recipe);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(description, size, Arrays.hashCode(mean), Arrays.hashCode(std), channelOrder, outputName, outputKind, recipe);
+    }
+
+    @Override
+    public String toString() {
+        return toMap().toString();
+    }
+
+    /** Typed access to one JSON object of the body, with errors naming the dotted path. */
+    static final class Fields {
+        private final String path;
+        private final Map<String, ?> map;
+
+        Fields(String path, Map<String, ?> map, Set<String> allowed) {
+            this.path = path;
+            this.map = map;
+            for (String key : map.keySet()) {
+                if (allowed.contains(key) == false) {
+                    throw new IllegalArgumentException("unknown field [" + qualify(key) + "], expected one of " + new java.util.TreeSet<>(allowed));
+                }
+            }
+        }
+
+        String qualify(String key) {
+            return path.isEmpty() ? key : path + "." + key;
+        }
+
+        boolean has(String key) {
+            return map.get(key) != null;
+        }
+
+        Object raw(String key) {
+            return map.get(key);
+        }
+
+        Fields requiredObject(String key, Set<String> allowed) {
+            Object v = map.get(key);
+            if (v == null) {
+                throw new IllegalArgumentException("[" + qualify(key) + "] is required");
+            }
+            if (v instanceof Map<?, ?> m) {
+                @SuppressWarnings("unchecked")
+                Map<String, ?> typed = (Map<String, ?>) m;
+                return new Fields(qualify(key), typed, allowed);
+            }
+            throw new IllegalArgumentException("[" + qualify(key) + "] must be an object, got " + v);
+        }
+
+        String optionalString(String key) {
+            Object v = map.get(key);
+            if (v == null) {
+                return null;
+            }
+            if (v instanceof String s) {
+                return s;
+            }
+            throw new IllegalArgumentException("[" + qualify(key) + "] must be a string, got " + v);
+        }
+
+        String requiredString(String key) {
+            String s = optionalString(key);
+            if (s == null) {
+                throw new IllegalArgumentException("[" + qualify(key) + "] is required");
+            }
+            return s;
+        }
+
+        int intInRange(String key, int min, int max) {
+            return intInRange(qualify(key), map.get(key), min, max);
+        }
+
+        static int intInRange(String field, Object v, int min, int max) {
+            if (v instanceof Integer || v instanceof Long || v instanceof Short) {
+                long n = ((Number) v).longValue();
+                if (n >= min && n <= max) {
+                    return (int) n;
+                }
+                throw new IllegalArgumentException("[" + field + "] must be in [" + min + ", " + max + "], got " + n);
+            }
+            throw new IllegalArgumentException("[" + field + "] must be an integer, got " + v);
+        }
+
+        static double finiteNumber(String field, Object v) {
+            if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+                return n.doubleValue();
+            }
+            throw new IllegalArgumentException("[" + field + "] must be a finite number, got " + v);
+        }
+
+        float[] floats3(String key, boolean positive) {
+            Object v = map.get(key);
+            if (v instanceof List<?> list && list.size() == 3) {
+                float[] out = new float[3];
+                for (int i = 0; i < 3; i++) {
+                    double d = finiteNumber(qualify(key), list.get(i));
+                    if (positive && d <= 0) {
+                        throw new IllegalArgumentException("[" + qualify(key) + "] values must be positive, got " + list);
+                    }
+                    out[i] = (float) d;
+                }
+                return out;
+            }
+            throw new IllegalArgumentException("[" + qualify(key) + "] must be a list of 3 numbers, got " + v);
+        }
+    }
+}
