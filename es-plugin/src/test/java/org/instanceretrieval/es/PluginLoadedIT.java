@@ -1,46 +1,18 @@
 package org.instanceretrieval.es;
 
 import org.elasticsearch.client.Request;
-import org.elasticsearch.client.Response;
-import org.elasticsearch.common.network.NetworkModule;
-import org.elasticsearch.common.settings.Settings;
-import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.test.ESIntegTestCase;
-import org.elasticsearch.transport.netty4.Netty4Plugin;
-import org.elasticsearch.xcontent.XContentType;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-
-import static org.elasticsearch.common.xcontent.XContentHelper.convertToMap;
 
 /**
  * The plugin inside a cluster of the test framework: two data nodes, real HTTP through
  * Netty, an index whose two shards sit on different nodes.
  */
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
-public class PluginLoadedIT extends ESIntegTestCase {
-
-    @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        return List.of(InstanceRetrievalPlugin.class, Netty4Plugin.class);
-    }
-
-    @Override
-    protected boolean addMockHttpTransport() {
-        return false;
-    }
-
-    @Override
-    protected Settings nodeSettings(int nodeOrdinal, Settings otherSettings) {
-        return Settings.builder()
-            .put(super.nodeSettings(nodeOrdinal, otherSettings))
-            .put(NetworkModule.HTTP_TYPE_KEY, Netty4Plugin.NETTY_HTTP_TRANSPORT_NAME)
-            .build();
-    }
+public class PluginLoadedIT extends RetrievalIntegTestCase {
 
     public void testEveryNodeLoadsThePluginOverHttp() throws IOException {
         Map<String, Object> body = parseMap(getRestClient().performRequest(new Request("GET", "/_nodes/plugins")));
@@ -90,19 +62,5 @@ public class PluginLoadedIT extends ESIntegTestCase {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> hits = (List<Map<String, Object>>) ((Map<String, Object>) body.get("hits")).get("hits");
         assertEquals(List.of("xy", "x", "y"), hits.stream().map(h -> h.get("_id")).toList());
-    }
-
-    private static Map<String, Object> parseMap(Response response) throws IOException {
-        try (InputStream in = response.getEntity().getContent()) {
-            return convertToMap(XContentType.JSON.xContent(), in, false);
-        }
-    }
-
-    private static List<Object> parseList(Response response) throws IOException {
-        try (InputStream in = response.getEntity().getContent()) {
-            return XContentType.JSON.xContent()
-                .createParser(org.elasticsearch.xcontent.XContentParserConfiguration.EMPTY, in)
-                .list();
-        }
     }
 }

@@ -15,6 +15,7 @@ import org.elasticsearch.http.HttpServerTransport;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.test.ESIntegTestCase;
+import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.elasticsearch.transport.netty4.Netty4Plugin;
 import org.elasticsearch.xcontent.XContentType;
 import org.instanceretrieval.es.InstanceRetrievalPlugin;
@@ -40,7 +41,7 @@ import static org.elasticsearch.common.xcontent.XContentHelper.convertToMap;
  * the model unusable; a delete is seen by the caches of every node.
  */
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
-public class ModelStoreIT extends ESIntegTestCase {
+public class ModelStoreIT extends RetrievalIntegTestCase {
 
     private static final String CONFIG = """
         {"description": "the default model's graph, uploaded as a user model",
@@ -48,47 +49,7 @@ public class ModelStoreIT extends ESIntegTestCase {
          "output": {"name": "features", "kind": "feature_map"},
          "recipe": {"pooling": {"type": "gem", "p": 3}}}""";
 
-    @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        return List.of(InstanceRetrievalPlugin.class, Netty4Plugin.class);
-    }
-
-    @Override
-    protected boolean addMockHttpTransport() {
-        return false;
-    }
-
-    @Override
-    protected Settings nodeSettings(int nodeOrdinal, Settings otherSettings) {
-        return Settings.builder()
-            .put(super.nodeSettings(nodeOrdinal, otherSettings))
-            .put(NetworkModule.HTTP_TYPE_KEY, Netty4Plugin.NETTY_HTTP_TRANSPORT_NAME)
-            .build();
-    }
-
     // ---- helpers ----
-
-    /** A REST client talking to one node only. */
-    private static RestClient clientOf(String node) {
-        TransportAddress address = internalCluster().getInstance(HttpServerTransport.class, node).boundAddress().publishAddress();
-        return RestClient.builder(new HttpHost(address.getAddress(), address.getPort(), "http")).build();
-    }
-
-    private static Map<String, Object> call(RestClient client, String method, String path, String body) throws IOException {
-        Request request = new Request(method, path);
-        if (body != null) {
-            request.setJsonEntity(body);
-        }
-        Response response = client.performRequest(request);
-        try (InputStream in = response.getEntity().getContent()) {
-            return convertToMap(XContentType.JSON.xContent(), in, false);
-        }
-    }
-
-    /** Performs a call expected to fail; returns its status and error reason. */
-    private static ResponseException failure(RestClient client, String method, String path, String body) {
-        return expectThrows(ResponseException.class, () -> call(client, method, path, body));
-    }
 
     private static String partBody(byte[] bytes, int totalParts, long totalLength, String sha256) {
         return "{\"definition\": \"" + Base64.getEncoder().encodeToString(bytes) + "\", \"total_parts\": " + totalParts
@@ -123,16 +84,6 @@ public class ModelStoreIT extends ESIntegTestCase {
         PlainActionFuture<byte[]> future = new PlainActionFuture<>();
         storeOf(node).readDefinition(id, future);
         return future.actionGet();
-    }
-
-    private static String[] twoNodes() {
-        String[] names = internalCluster().getNodeNames();
-        assertTrue(names.length >= 2);
-        return new String[] { names[0], names[1] };
-    }
-
-    private static int status(ResponseException e) {
-        return e.getResponse().getStatusLine().getStatusCode();
     }
 
     // ---- tests ----
