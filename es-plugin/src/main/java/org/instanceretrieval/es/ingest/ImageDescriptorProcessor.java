@@ -35,7 +35,9 @@ import java.util.function.Supplier;
  * descriptors to {@code patches_field} as a list of objects {@code {"vector": [...]}} (map it as
  * {@code nested} with a {@code dense_vector} {@code vector}). Asynchronous: the model and
  * whitening are read from their stores, decoding runs on the plugin's image pool and the network
- * on its inference pool; the caller's thread context is restored before the handler runs.
+ * on its inference pool; the caller's thread context is restored before the handler runs (a
+ * batch mixes documents of several requests, so the thread that completes one carries another
+ * request's context until then).
  *
  * <p>Every failure fails this document only, with an error naming the problem: a missing field
  * (unless {@code ignore_missing}), an empty or non-base64 field, an image that cannot be decoded

@@ -112,6 +112,10 @@ public class ImageDescriptorIT extends ESIntegTestCase {
 
     private static void upload(RestClient client, String modelId, byte[] whole, int parts) throws Exception {
         call(client, "PUT", "/_retrieval/model/" + modelId, CONFIG);
+        uploadParts(client, modelId, whole, parts);
+    }
+
+    private static void uploadParts(RestClient client, String modelId, byte[] whole, int parts) throws Exception {
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(whole));
         int size = (whole.length + parts - 1) / parts;
         for (int i = 0; i < parts; i++) {
@@ -283,6 +287,12 @@ public class ImageDescriptorIT extends ESIntegTestCase {
                 () -> call(b, "PUT", "/partial-idx/_doc/1?pipeline=partial", "{\"image\": \"" + b64(png) + "\"}"));
             assertEquals(409, e.getResponse().getStatusLine().getStatusCode());
             assertThat(reasonOf(e), org.hamcrest.Matchers.containsString("model [it-partial] is not ready to use"));
+            // Completed after the pipeline was created: the same pipeline now works, on both nodes.
+            uploadParts(a, "it-partial", DefaultModel.onnx(), 2);
+            for (RestClient c : List.of(a, b)) {
+                call(c, "PUT", "/partial-idx/_doc/1?pipeline=partial&refresh=true", "{\"image\": \"" + b64(png) + "\"}");
+                assertEquals(128, descriptorOf(c, "partial-idx", "1", "v").length);
+            }
 
             ResponseException badPooling = expectThrows(ResponseException.class, () -> call(a, "PUT", "/_ingest/pipeline/bad", """
                 {"processors": [{"image_descriptor": {"field": "image", "target_field": "v", "pooling": {"type": "gem", "p": 0}}}]}"""));

@@ -195,4 +195,13 @@ public class ImageDescriptorOptionsIT extends ESIntegTestCase {
             "{\"img\": \"AAAA\"}"));
         assertEquals(Map.of("img", "AAAA"), ignored);
     }
+
+    /** The default zip has ONNX Runtime's CPU build: device cuda fails the document, naming the device; auto falls back. */
+    public void testCudaWithoutGpuFailsTheDocumentAndAutoFallsBack() throws Exception {
+        String image = "\"" + Base64.getEncoder().encodeToString(ImageDescriptorIT.encode(ImageDescriptorIT.pattern(16, 12, 6), "png")) + "\"";
+        assertThat(errorOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"device\": \"cuda\"}", "{\"img\": " + image + "}")),
+            containsString("model [default] cannot run on device [cuda]"));
+        assertEquals(128, ((List<?>) sourceOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"device\": \"auto\"}",
+            "{\"img\": " + image + "}")).get("v")).size());
+    }
 }
