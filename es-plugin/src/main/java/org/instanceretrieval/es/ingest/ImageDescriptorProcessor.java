@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -120,9 +121,13 @@ public final class ImageDescriptorProcessor extends AbstractProcessor {
     @Override
     public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
         Supplier<ThreadContext.StoredContext> restore = services.threadContext().newRestorableContext(false);
+        // Exactly once: a listener whose response path throws would otherwise also report a failure.
+        AtomicBoolean done = new AtomicBoolean();
         BiConsumer<IngestDocument, Exception> inContext = (doc, e) -> {
-            try (ThreadContext.StoredContext ignored = restore.get()) {
-                handler.accept(doc, e);
+            if (done.compareAndSet(false, true)) {
+                try (ThreadContext.StoredContext ignored = restore.get()) {
+                    handler.accept(doc, e);
+                }
             }
         };
         byte[] image;
