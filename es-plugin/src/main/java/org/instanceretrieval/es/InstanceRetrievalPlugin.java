@@ -43,7 +43,21 @@ import org.instanceretrieval.es.store.IndexModelStore;
 import org.instanceretrieval.es.store.ModelIndex;
 import org.instanceretrieval.es.store.ModelUsageStatsRegistry;
 
+import org.apache.lucene.util.SetOnce;
+import org.elasticsearch.common.settings.Setting;
+import org.elasticsearch.ingest.Processor;
+import org.elasticsearch.plugins.IngestPlugin;
+import org.elasticsearch.threadpool.ExecutorBuilder;
+import org.instanceretrieval.es.inference.NodeInference;
+import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
+import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
+import org.instanceretrieval.es.whitening.WhiteningStore;
+
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Predicate;
@@ -54,13 +68,43 @@ import java.util.function.Supplier;
  * rescorers, REST endpoints) registers itself here through the matching plugin interface; each
  * keeps its registrations in its own block.
  */
-public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, SystemIndexPlugin {
+public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, SystemIndexPlugin, IngestPlugin {
 
     @Override
     public Collection<?> createComponents(PluginServices services) {
         List<Object> components = new ArrayList<>();
         components.addAll(modelStoreComponents(services));
+        components.addAll(inferenceComponents(services, components));
         return components;
+    }
+
+    @Override
+    public List<Setting<?>> getSettings() {
+        List<Setting<?>> settings = new ArrayList<>();
+        settings.addAll(NodeInference.settings());
+        return settings;
+    }
+
+    @Override
+    public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
+        List<ExecutorBuilder<?>> builders = new ArrayList<>();
+        builders.addAll(NodeInference.executorBuilders(settings));
+        return builders;
+    }
+
+    @Override
+    public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
+        Map<String, Processor.Factory> processors = new HashMap<>();
+        processors.putAll(ingestProcessors(parameters));
+        return processors;
+    }
+
+    @Override
+    public void close() throws IOException {
+        NodeInference inference = nodeInference.get();
+        if (inference != null) {
+            inference.close();
+        }
     }
 
     @Override
@@ -121,8 +165,9 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     // ---- model store (issue 3, part 1) ----
 
-    private static List<Object> modelStoreComponents(PluginServices services) {
+    private List<Object> modelStoreComponents(PluginServices services) {
         CachingModelStore store = new CachingModelStore(new IndexModelStore(services.client(), System::currentTimeMillis));
+        modelStore.set(store);
         return List.of(store, new ModelUsageStatsRegistry());
     }
 
@@ -145,5 +190,44 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
             new RestDeleteModelAction(),
             new RestGetModelStatsAction()
         );
+    }
+
+    // ---- inference and the image_descriptor ingest processor (issue 3, parts 2-5) ----
+
+    /** Set once in createComponents; processor factories (registered earlier) read them at ingest time. */
+    private final SetOnce<NodeInference> nodeInference = new SetOnce<>();
+    private final SetOnce<CachingModelStore> modelStore = new SetOnce<>();
+    private final SetOnce<Optional<WhiteningStore>> whiteningStore = new SetOnce<>();
+
+    private List<Object> inferenceComponents(PluginServices services, List<Object> components) {
+        ModelUsageStatsRegistry stats = components.stream().filter(c -> c instanceof ModelUsageStatsRegistry)
+            .map(c -> (ModelUsageStatsRegistry) c).findFirst().orElseThrow();
+        NodeInference inference = NodeInference.create(services.environment().settings(), services.threadPool(), modelStore.get(), stats);
+        nodeInference.set(inference);
+        whiteningStore.set(Optional.ofNullable(createWhiteningStore(services)));
+        return List.of(inference);
+    }
+
+    /**
+     * HOOK (whitening store, wired at merge): the node's {@link WhiteningStore}, created here and
+     * only here. Null means none is installed: a processor naming a {@code whitening_id} (its own
+     * or its model's) then fails with 400 "whitening store not available". Tests override it
+     * to install a store of fixed whitenings.
+     */
+    protected WhiteningStore createWhiteningStore(PluginServices services) {
+        return null;
+    }
+
+    private Map<String, Processor.Factory> ingestProcessors(Processor.Parameters parameters) {
+        ImageDescriptorProcessorFactory.Services processorServices = new ImageDescriptorProcessorFactory.Services(
+            nodeInference::get,
+            modelStore::get,
+            () -> {
+                Optional<WhiteningStore> store = whiteningStore.get();
+                return store == null ? null : store.orElse(null);
+            },
+            parameters.threadContext
+        );
+        return Map.of(ImageDescriptorProcessor.TYPE, new ImageDescriptorProcessorFactory(processorServices));
     }
 }

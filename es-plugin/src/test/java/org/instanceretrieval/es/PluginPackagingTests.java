@@ -4,6 +4,7 @@ import org.elasticsearch.Build;
 import org.elasticsearch.entitlement.runtime.policy.Policy;
 import org.elasticsearch.entitlement.runtime.policy.PolicyParser;
 import org.elasticsearch.entitlement.runtime.policy.Scope;
+import org.elasticsearch.entitlement.runtime.policy.entitlements.LoadNativeLibrariesEntitlement;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.plugins.PluginDescriptor;
 import org.elasticsearch.test.ESTestCase;
@@ -11,6 +12,7 @@ import org.elasticsearch.test.ESTestCase;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Reads the descriptor and the entitlement policy that go into the zip with Elasticsearch's
@@ -41,7 +43,7 @@ public class PluginPackagingTests extends ESTestCase {
         assertEquals(1, policy.scopes().size());
         Scope scope = policy.scopes().get(0);
         assertEquals("ALL-UNNAMED", scope.moduleName());
-        // Least privilege: every grant must be justified in the policy file; none is needed yet.
-        assertEquals(0, scope.entitlements().size());
+        // Least privilege: exactly one grant, justified in the policy file: ONNX Runtime loads its native library.
+        assertEquals(List.of(new LoadNativeLibrariesEntitlement()), scope.entitlements());
     }
 }

@@ -5,6 +5,9 @@ import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
+import org.instanceretrieval.es.descriptor.RecipeJson;
+import org.instanceretrieval.model.descriptor.DescriptorRecipe;
+import org.instanceretrieval.model.descriptor.PoolingSpec;
 import org.instanceretrieval.model.image.ResizePolicy;
 import org.instanceretrieval.model.image.TensorLayout;
 import org.instanceretrieval.model.onnx.DefaultModel;
@@ -37,7 +40,7 @@ import java.util.Set;
  *     "layout": "nchw"                                            (default and only value)
  *   },
  *   "output": {"name": "features", "kind": "feature_map" | "vector"},   (kind required; name optional: the first output)
- *   "recipe": { ... }                                             (optional; see {@link RecipeValidator})
+ *   "recipe": { ... }                                             (optional; see {@link RecipeJson})
  * }
  * </pre>
  * Errors are {@link IllegalArgumentException}s (400) naming the field by its dotted path.
@@ -59,6 +62,23 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         public ResizePolicy toResizePolicy() {
             return isFixed() ? ResizePolicy.fixed(fixedWidth, fixedHeight) : ResizePolicy.longestSide(longestSide);
         }
+
+        /** The JSON form {@link #parse} reads. */
+        public Map<String, Object> toMap() {
+            return isFixed() ? Map.of("fixed", List.of(fixedWidth, fixedHeight)) : Map.of("longest_side", longestSide);
+        }
+
+        /**
+         * Parses {@code {"fixed": [w, h]}} or {@code {"longest_side": n}} (sides 1 to {@value #MAX_SIDE}).
+         *
+         * @param path the JSON path of the object, named in errors
+         * @throws IllegalArgumentException (400) naming the field
+         */
+        public static Size parse(String path, Map<?, ?> map) {
+            @SuppressWarnings("unchecked")
+            Map<String, ?> typed = (Map<String, ?>) map;
+            return parseSize(new Fields(path, typed, Set.of("fixed", "longest_side")));
+        }
     }
 
     private final String description;
@@ -68,7 +88,7 @@ public final class ModelConfig implements ToXContentObject, Writeable {
     private final TensorLayout.ChannelOrder channelOrder;
     private final String outputName;
     private final OutputKind outputKind;
-    private final Map<String, Object> recipe;
+    private final RecipeJson recipe;
 
     private ModelConfig(
         String description,
@@ -78,7 +98,7 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         TensorLayout.ChannelOrder channelOrder,
         String outputName,
         OutputKind outputKind,
-        Map<String, Object> recipe
+        RecipeJson recipe
     ) {
         this.description = description;
         this.size = size;
@@ -101,7 +121,8 @@ public final class ModelConfig implements ToXContentObject, Writeable {
             TensorLayout.ChannelOrder.RGB,
             DefaultModel.OUTPUT,
             OutputKind.FEATURE_MAP,
-            RecipeValidator.validate(Map.of("pooling", Map.of("type", "gem", "p", 3.0), "scales", List.of(1.0)), OutputKind.FEATURE_MAP)
+            RecipeJson.parse("recipe.", Map.of("pooling", Map.of("type", "gem", "p", 3.0), "scales", List.of(1.0)), RecipeJson.MODEL_FIELDS,
+                OutputKind.FEATURE_MAP)
         );
     }
 
@@ -114,8 +135,7 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         Fields top = new Fields("", body, Set.of("description", "input", "output", "recipe"));
         String description = top.optionalString("description");
         Fields input = top.requiredObject("input", Set.of("size", "mean", "std", "channel_order", "layout"));
-        Fields sizeFields = input.requiredObject("size", Set.of("fixed", "longest_side"));
-        Size size = parseSize(sizeFields);
+        Size size = parseSize(input.requiredObject("size", Set.of("fixed", "longest_side")));
         float[] mean = input.has("mean") ? input.floats3("mean", false) : IMAGENET_MEAN;
         float[] std = input.has("std") ? input.floats3("std", true) : IMAGENET_STD;
         TensorLayout.ChannelOrder order = TensorLayout.ChannelOrder.RGB;
@@ -143,11 +163,11 @@ public final class ModelConfig implements ToXContentObject, Writeable {
             default -> throw new IllegalArgumentException("[output.kind] must be [feature_map] or [vector], got [" + kindName + "]");
         };
         Object recipeValue = top.raw("recipe");
-        Map<String, Object> recipe;
+        RecipeJson recipe;
         if (recipeValue == null) {
-            recipe = Map.of();
+            recipe = RecipeJson.empty();
         } else if (recipeValue instanceof Map<?, ?> m) {
-            recipe = RecipeValidator.validate(m, kind);
+            recipe = RecipeJson.parse("recipe.", m, RecipeJson.MODEL_FIELDS, kind);
         } else {
             throw new IllegalArgumentException("[recipe] must be an object");
         }
@@ -157,18 +177,18 @@ public final class ModelConfig implements ToXContentObject, Writeable {
     private static Size parseSize(Fields size) {
         boolean fixed = size.has("fixed"), longest = size.has("longest_side");
         if (fixed == longest) {
-            throw new IllegalArgumentException("[input.size] needs exactly one of [fixed] or [longest_side]");
+            throw new IllegalArgumentException("[" + size.path + "] needs exactly one of [fixed] or [longest_side]");
         }
         if (longest) {
             return new Size(0, 0, size.intInRange("longest_side", 1, MAX_SIDE));
         }
         Object value = size.raw("fixed");
         if (value instanceof List<?> list && list.size() == 2) {
-            int w = Fields.intInRange("input.size.fixed", list.get(0), 1, MAX_SIDE);
-            int h = Fields.intInRange("input.size.fixed", list.get(1), 1, MAX_SIDE);
+            int w = Fields.intInRange(size.qualify("fixed"), list.get(0), 1, MAX_SIDE);
+            int h = Fields.intInRange(size.qualify("fixed"), list.get(1), 1, MAX_SIDE);
             return new Size(w, h, 0);
         }
-        throw new IllegalArgumentException("[input.size.fixed] must be [width, height], got " + value);
+        throw new IllegalArgumentException("[" + size.qualify("fixed") + "] must be [width, height], got " + value);
     }
 
     /** Reads what {@link #writeTo} wrote (the map of {@link #toMap()}, validated again). */
@@ -218,9 +238,27 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         return outputKind;
     }
 
-    /** The validated default recipe (unmodifiable; may be empty), field names as in {@link RecipeValidator}. */
+    /** The validated default recipe as JSON (unmodifiable; may be empty), field names as in {@link RecipeJson}. */
     public Map<String, Object> recipe() {
+        return recipe.toMap();
+    }
+
+    /** The validated default recipe. */
+    public RecipeJson recipeJson() {
         return recipe;
+    }
+
+    /**
+     * The model's default descriptor recipe without its whitening: model-store's defaults, the
+     * size of {@code input.size}, then the values of {@code recipe}. Vector models get pooling
+     * {@code none} and the single scale 1 unless their recipe says otherwise.
+     */
+    public DescriptorRecipe.Builder recipeBuilder() {
+        DescriptorRecipe.Builder builder = DescriptorRecipe.builder().resizePolicy(size.toResizePolicy());
+        if (outputKind == OutputKind.VECTOR) {
+            builder.pooling(PoolingSpec.none()).scales(List.of(1.0));
+        }
+        return recipe.applyTo(builder);
     }
 
     /** The configuration as the map {@link #parse} reads (every default filled in). */
@@ -230,7 +268,7 @@ public final class ModelConfig implements ToXContentObject, Writeable {
             map.put("description", description);
         }
         Map<String, Object> input = new LinkedHashMap<>();
-        input.put("size", size.isFixed() ? Map.of("fixed", List.of(size.fixedWidth(), size.fixedHeight())) : Map.of("longest_side", size.longestSide()));
+        input.put("size", size.toMap());
         input.put("mean", floatList(mean));
         input.put("std", floatList(std));
         input.put("channel_order", channelOrder.name().toLowerCase(Locale.ROOT));
@@ -242,7 +280,7 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         }
         output.put("kind", outputKind.name().toLowerCase(Locale.ROOT));
         map.put("output", output);
-        map.put("recipe", recipe);
+        map.put("recipe", recipe.toMap());
         return map;
     }
 

@@ -5,9 +5,9 @@ import java.util.function.Function;
 
 /**
  * The node's source of {@link ModelUsageStats}, created once per node by the plugin. The
- * inference service installs its provider with {@link #setProvider}; until then (and today,
- * before that integration) every model reports {@link ModelUsageStats#NOT_LOADED}, which is
- * the truth: nothing on the node has loaded it.
+ * node's inference ({@code NodeInference}) installs its provider with {@link #setProvider},
+ * reading the inference service's counters; before that every model reports
+ * {@link ModelUsageStats#NOT_LOADED}.
  */
 public final class ModelUsageStatsRegistry {
 

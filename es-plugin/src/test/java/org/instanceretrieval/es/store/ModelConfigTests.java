@@ -134,17 +134,17 @@ public class ModelConfigTests extends ESTestCase {
         assertRefused(withRecipe("feature_map", "{\"pooling\": {}}"), "[recipe.pooling.type] is required, one of [none, mac, spoc, gem, rmac, grid]");
         assertRefused(withRecipe("feature_map", "{\"pooling\": {\"type\": \"avg\"}}"),
             "[recipe.pooling.type] must be one of [none, mac, spoc, gem, rmac, grid], got [avg]");
-        assertRefused(withRecipe("feature_map", "{\"pooling\": {\"type\": \"gem\", \"p\": 0}}"), "[recipe.pooling.p] must be in (0, 100], got 0.0");
+        assertRefused(withRecipe("feature_map", "{\"pooling\": {\"type\": \"gem\", \"p\": 0}}"), "[recipe.pooling.p] must be between 1 and 100 but was [0.0]");
         assertRefused(withRecipe("feature_map", "{\"pooling\": {\"type\": \"mac\", \"p\": 3}}"), "[recipe.pooling.p] is not a parameter of pooling [mac] (it takes none)");
-        assertRefused(withRecipe("feature_map", "{\"pooling\": {\"type\": \"rmac\", \"levels\": 8}}"), "[recipe.pooling.levels] must be in [1, 7], got 8");
+        assertRefused(withRecipe("feature_map", "{\"pooling\": {\"type\": \"rmac\", \"levels\": 8}}"), "[recipe.pooling.levels] must be between 1 and 7 but was [8]");
         assertRefused(withRecipe("feature_map", "{\"pooling\": {\"type\": \"spoc\", \"centre_prior\": \"yes\"}}"),
             "[recipe.pooling.centre_prior] must be true or false, got yes");
         assertRefused(withRecipe("feature_map", "{\"pooling\": {\"type\": \"none\"}}"),
             "[recipe.pooling.type] none needs [output.kind] vector; a feature_map must be pooled");
         assertRefused(withRecipe("vector", "{\"pooling\": {\"type\": \"gem\"}}"),
             "[recipe.pooling.type] must be [none] for [output.kind] vector (there is no feature map to pool), got [gem]");
-        assertRefused(withRecipe("feature_map", "{\"scales\": []}"), "[recipe.scales] must be a list of 1 to 10 numbers, got []");
-        assertRefused(withRecipe("feature_map", "{\"scales\": [1, -0.5]}"), "[recipe.scales] values must be in (0, 4.0], got -0.5");
+        assertRefused(withRecipe("feature_map", "{\"scales\": []}"), "[recipe.scales] must hold 1 to 8 values but was []");
+        assertRefused(withRecipe("feature_map", "{\"scales\": [1, -0.5]}"), "[recipe.scales] values must be in (0, 2.0] but got [-0.5]");
         assertRefused(withRecipe("feature_map", "{\"whitening_id\": \"Lw\"}"),
             "[recipe.whitening_id] must be 1 to 64 characters of lowercase letters, digits, '-' and '_', got [Lw]");
         // Each documented parameter is accepted where it belongs.
