@@ -42,6 +42,22 @@ import org.instanceretrieval.es.store.CachingModelStore;
 import org.instanceretrieval.es.store.IndexModelStore;
 import org.instanceretrieval.es.store.ModelIndex;
 import org.instanceretrieval.es.store.ModelUsageStatsRegistry;
+import org.instanceretrieval.es.action.DeleteWhiteningAction;
+import org.instanceretrieval.es.action.GetWhiteningAction;
+import org.instanceretrieval.es.action.LearnWhiteningAction;
+import org.instanceretrieval.es.action.TransportDeleteWhiteningAction;
+import org.instanceretrieval.es.action.TransportGetWhiteningAction;
+import org.instanceretrieval.es.action.TransportLearnWhiteningAction;
+import org.instanceretrieval.es.rest.RestDeleteWhiteningAction;
+import org.instanceretrieval.es.rest.RestGetWhiteningAction;
+import org.instanceretrieval.es.rest.RestLearnWhiteningAction;
+import org.instanceretrieval.es.whitening.CachingWhiteningStore;
+import org.instanceretrieval.es.whitening.IndexWhiteningStore;
+import org.instanceretrieval.es.whitening.LearnWhiteningTask;
+import org.instanceretrieval.es.whitening.WhiteningIndex;
+import org.instanceretrieval.es.whitening.WhiteningStore;
+import org.apache.lucene.util.SetOnce;
+import org.elasticsearch.tasks.Task;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -60,6 +76,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
     public Collection<?> createComponents(PluginServices services) {
         List<Object> components = new ArrayList<>();
         components.addAll(modelStoreComponents(services));
+        components.addAll(whiteningStoreComponents(services));
         return components;
     }
 
@@ -67,6 +84,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
     public Collection<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
         List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> actions = new ArrayList<>();
         actions.addAll(modelStoreActions());
+        actions.addAll(whiteningStoreActions());
         return actions;
     }
 
@@ -84,14 +102,22 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
     ) {
         List<RestHandler> handlers = new ArrayList<>();
         handlers.addAll(modelStoreRestHandlers());
+        handlers.addAll(whiteningStoreRestHandlers());
         return handlers;
+    }
+
+    @Override
+    public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
+        List<NamedWriteableRegistry.Entry> entries = new ArrayList<>();
+        entries.addAll(whiteningStoreNamedWriteables());
+        return entries;
     }
 
     // ---- system indices (SystemIndexPlugin) ----
 
     @Override
     public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
-        return List.of(ModelIndex.descriptor());
+        return List.of(ModelIndex.descriptor(), WhiteningIndex.descriptor());
     }
 
     @Override
@@ -101,10 +127,10 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     @Override
     public String getFeatureDescription() {
-        return "Instance retrieval models (configurations and ONNX definitions)";
+        return "Instance retrieval models (configurations and ONNX definitions) and learned whitenings";
     }
 
-    /** Deletes the system indices (the default), then empties the model caches of every node. */
+    /** Deletes the system indices (the default), then empties the model and whitening caches of every node. */
     @Override
     public void cleanUpFeature(
         ClusterService clusterService,
@@ -145,5 +171,41 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
             new RestDeleteModelAction(),
             new RestGetModelStatsAction()
         );
+    }
+
+    // ---- whitening store (issue 3, part 1) ----
+
+    /** This node's whitening store, set by {@link #createComponents}. */
+    private final SetOnce<CachingWhiteningStore> whiteningStore = new SetOnce<>();
+
+    /**
+     * The node's {@link WhiteningStore}, for components created before
+     * {@link #createComponents} (such as ingest processor factories): it resolves the store on
+     * each call, so it may be handed out early but only used once the node has started.
+     */
+    public WhiteningStore whiteningStore() {
+        return (id, listener) -> whiteningStore.get().getWhitening(id, listener);
+    }
+
+    private List<Object> whiteningStoreComponents(PluginServices services) {
+        CachingWhiteningStore store = new CachingWhiteningStore(new IndexWhiteningStore(services.client()));
+        whiteningStore.set(store);
+        return List.of(store);
+    }
+
+    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> whiteningStoreActions() {
+        return List.of(
+            new ActionHandler<>(LearnWhiteningAction.INSTANCE, TransportLearnWhiteningAction.class),
+            new ActionHandler<>(GetWhiteningAction.INSTANCE, TransportGetWhiteningAction.class),
+            new ActionHandler<>(DeleteWhiteningAction.INSTANCE, TransportDeleteWhiteningAction.class)
+        );
+    }
+
+    private static List<RestHandler> whiteningStoreRestHandlers() {
+        return List.of(new RestLearnWhiteningAction(), new RestGetWhiteningAction(), new RestDeleteWhiteningAction());
+    }
+
+    private static List<NamedWriteableRegistry.Entry> whiteningStoreNamedWriteables() {
+        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, LearnWhiteningTask.Status.NAME, LearnWhiteningTask.Status::new));
     }
 }
