@@ -15,6 +15,7 @@ import org.elasticsearch.common.transport.TransportAddress;
 import org.elasticsearch.http.HttpServerTransport;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.test.ESIntegTestCase;
+import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.netty4.Netty4Plugin;
 import org.elasticsearch.xcontent.XContentType;
 import org.instanceretrieval.es.InstanceRetrievalPlugin;
@@ -28,6 +29,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.elasticsearch.common.xcontent.XContentHelper.convertToMap;
 import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertAcked;
@@ -295,6 +298,61 @@ public class WhiteningStoreIT extends ESIntegTestCase {
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> rows = (List<Map<String, Object>>) list.get("whitenings");
             assertTrue(rows.stream().noneMatch(r -> "del-test".equals(r.get("whitening_id"))));
+        }
+    }
+
+    public void testCancellingTheTaskStopsItAndStoresNothing() throws Exception {
+        String[] names = internalCluster().getNodeNames();
+        indexVectors("cancel", "c", randomVectors(50, DIMS));
+        // Hold every search thread of every node, so the job cannot get past its first page.
+        CountDownLatch release = new CountDownLatch(1);
+        List<CountDownLatch> started = new java.util.ArrayList<>();
+        for (String node : names) {
+            ThreadPool pool = internalCluster().getInstance(ThreadPool.class, node);
+            int threads = pool.info(ThreadPool.Names.SEARCH).getMax();
+            CountDownLatch running = new CountDownLatch(threads);
+            started.add(running);
+            for (int i = 0; i < threads; i++) {
+                pool.executor(ThreadPool.Names.SEARCH).execute(() -> {
+                    running.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+        }
+        for (CountDownLatch running : started) {
+            assertTrue(running.await(10, TimeUnit.SECONDS));
+        }
+        try (RestClient a = clientOf(names[0])) {
+            String task;
+            try {
+                task = (String) call(a, "POST", "/_retrieval/whitening/cancel-test/_learn?wait_for_completion=false",
+                    "{\"method\": \"pca\", \"index\": \"cancel\", \"field\": \"v\"}").get("task");
+                assertBusy(() -> {
+                    Map<String, Object> running = call(a, "GET", "/_tasks/" + task, null);
+                    assertEquals(Boolean.FALSE, running.get("completed"));
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> status = (Map<String, Object>) ((Map<String, Object>) running.get("task")).get("status");
+                    assertEquals("reading", status.get("phase"));
+                    assertEquals(Boolean.TRUE, ((Map<?, ?>) running.get("task")).get("cancellable"));
+                });
+                call(a, "POST", "/_tasks/" + task + "/_cancel", null);
+            } finally {
+                release.countDown();
+            }
+            assertBusy(() -> {
+                Map<String, Object> done = call(a, "GET", "/_tasks/" + task, null);
+                assertEquals(Boolean.TRUE, done.get("completed"));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> error = (Map<String, Object>) done.get("error");
+                assertNotNull(done.toString(), error);
+                assertTrue(error.toString(), error.toString().contains("cancel"));
+            }, 30, TimeUnit.SECONDS);
+            ResponseException gone = expectThrows(ResponseException.class, () -> call(a, "GET", "/_retrieval/whitening/cancel-test", null));
+            assertEquals(404, gone.getResponse().getStatusLine().getStatusCode());
         }
     }
 }
