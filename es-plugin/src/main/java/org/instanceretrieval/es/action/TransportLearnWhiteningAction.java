@@ -16,6 +16,7 @@ import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.tasks.TaskCancelledException;
+import org.elasticsearch.tasks.TaskId;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.store.StoreIndices;
@@ -43,8 +44,8 @@ import java.util.function.LongSupplier;
  * field is a {@code dense_vector} of every index named, reads the vectors
  * ({@link FieldVectorReader}, with the caller's privileges), L2-normalises them (the learners
  * expect normalised descriptors, as the definitions say), learns on the generic thread pool and
- * stores the result. Child requests carry this task as parent, so cancelling the task cancels
- * them; the reader also checks the task between pages.
+ * stores the result. The mapping check and the page searches carry this task as parent, so
+ * cancelling the task cancels them; the reader also checks the task between pages.
  * <p>
  * Memory: the vectors are held on this node while learning, {@code n x d x 4} bytes (100,000
  * vectors of 2048 dimensions: 800 MB), plus the {@code d x d} double covariance.
@@ -88,7 +89,8 @@ public final class TransportLearnWhiteningAction extends HandledTransportAction<
                     ? QueryBuilders.existsQuery(request.field())
                     : QueryBuilders.idsQuery().addIds(request.pairDocumentIds().toArray(String[]::new));
                 int limit = request.method() == WhiteningMethod.PCA ? request.maxSamples() : Integer.MAX_VALUE;
-                new FieldVectorReader(userClient, learnTask, request.index(), request.field(), query, limit, learnTask::vectorsRead).read(
+                TaskId taskId = new TaskId(clusterService.localNode().getId(), task.getId());
+                new FieldVectorReader(client, learnTask, taskId, request.index(), request.field(), query, limit, learnTask::vectorsRead).read(
                     l2.delegateFailureAndWrap((l3, docs) -> learnExecutor.execute(
                         org.elasticsearch.action.ActionRunnable.wrap(l3, l4 -> learnAndStore(learnTask, request, docs, l4))
                     ))

@@ -9,6 +9,7 @@ import org.elasticsearch.action.search.SearchResponse;
 import org.elasticsearch.action.search.TransportClosePointInTimeAction;
 import org.elasticsearch.action.search.TransportOpenPointInTimeAction;
 import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.client.internal.ParentTaskAssigningClient;
 import org.elasticsearch.common.bytes.BytesReference;
 import org.elasticsearch.common.xcontent.support.XContentMapValues;
 import org.elasticsearch.core.TimeValue;
@@ -19,6 +20,7 @@ import org.elasticsearch.search.builder.PointInTimeBuilder;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.elasticsearch.search.sort.SortBuilders;
 import org.elasticsearch.tasks.TaskCancelledException;
+import org.elasticsearch.tasks.TaskId;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +35,11 @@ import java.util.function.LongConsumer;
  * does not change, and the first {@code limit} documents in it are the ones read.
  * <p>
  * Between pages it checks the task for cancellation and reports the number of vectors read.
- * The point in time is closed in every outcome. Requests run with the caller's context
- * (through the given client), so the caller needs {@code read} on the index.
+ * The page searches are child requests of the task (cancelled with it); opening and closing the
+ * point in time are not, so that the point in time is closed in every outcome (a child request
+ * of a cancelled task is refused, which would leave the point in time open until it expires).
+ * Requests run with the caller's context (through the given client), so the caller needs
+ * {@code read} on the index.
  */
 public final class FieldVectorReader {
 
@@ -45,6 +50,7 @@ public final class FieldVectorReader {
     public record DocVector(String index, String id, float[] vector) {}
 
     private final Client client;
+    private final Client childClient;
     private final LearnWhiteningTask task;
     private final String index;
     private final String field;
@@ -53,12 +59,15 @@ public final class FieldVectorReader {
     private final LongConsumer progress;
 
     /**
+     * @param client   a client with the caller's context, not tied to the task
+     * @param taskId   the task's id, the parent of the page searches
      * @param limit    the most vectors to read
      * @param progress told the number of vectors read after each page
      */
-    public FieldVectorReader(Client client, LearnWhiteningTask task, String index, String field, QueryBuilder query, int limit,
-        LongConsumer progress) {
+    public FieldVectorReader(Client client, LearnWhiteningTask task, TaskId taskId, String index, String field, QueryBuilder query,
+        int limit, LongConsumer progress) {
         this.client = client;
+        this.childClient = new ParentTaskAssigningClient(client, taskId);
         this.task = task;
         this.index = index;
         this.field = field;
@@ -99,7 +108,7 @@ public final class FieldVectorReader {
         if (after != null) {
             source.searchAfter(after);
         }
-        client.search(new SearchRequest().source(source), listener.delegateFailureAndWrap((l, response) -> {
+        childClient.search(new SearchRequest().source(source), listener.delegateFailureAndWrap((l, response) -> {
             SearchHit[] hits = response.getHits().getHits();
             for (SearchHit hit : hits) {
                 float[] vector = vectorOf(hit);
