@@ -1,38 +1,25 @@
 package org.instanceretrieval.es.whitening;
 
-import org.apache.http.HttpHost;
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.bulk.BulkRequestBuilder;
 import org.elasticsearch.action.support.PlainActionFuture;
 import org.elasticsearch.action.support.WriteRequest;
-import org.elasticsearch.client.Request;
-import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
-import org.elasticsearch.common.network.NetworkModule;
 import org.elasticsearch.common.settings.Settings;
-import org.elasticsearch.common.transport.TransportAddress;
-import org.elasticsearch.http.HttpServerTransport;
-import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.test.ESIntegTestCase;
 import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.netty4.Netty4Plugin;
-import org.elasticsearch.xcontent.XContentType;
-import org.instanceretrieval.es.InstanceRetrievalPlugin;
+import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.instanceretrieval.math.VectorMath;
 import org.instanceretrieval.whitening.PcaWhitening;
 import org.instanceretrieval.whitening.Whitening;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import static org.elasticsearch.common.xcontent.XContentHelper.convertToMap;
 import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertAcked;
 
 /**
@@ -43,45 +30,11 @@ import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertAcke
  * task; a delete is seen by the caches of every node.
  */
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
-public class WhiteningStoreIT extends ESIntegTestCase {
+public class WhiteningStoreIT extends RetrievalIntegTestCase {
 
     private static final int DIMS = 8;
 
-    @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        return List.of(InstanceRetrievalPlugin.class, Netty4Plugin.class);
-    }
-
-    @Override
-    protected boolean addMockHttpTransport() {
-        return false;
-    }
-
-    @Override
-    protected Settings nodeSettings(int nodeOrdinal, Settings otherSettings) {
-        return Settings.builder()
-            .put(super.nodeSettings(nodeOrdinal, otherSettings))
-            .put(NetworkModule.HTTP_TYPE_KEY, Netty4Plugin.NETTY_HTTP_TRANSPORT_NAME)
-            .build();
-    }
-
     // ---- helpers ----
-
-    private static RestClient clientOf(String node) {
-        TransportAddress address = internalCluster().getInstance(HttpServerTransport.class, node).boundAddress().publishAddress();
-        return RestClient.builder(new HttpHost(address.getAddress(), address.getPort(), "http")).build();
-    }
-
-    private static Map<String, Object> call(RestClient client, String method, String path, String body) throws IOException {
-        Request request = new Request(method, path);
-        if (body != null) {
-            request.setJsonEntity(body);
-        }
-        Response response = client.performRequest(request);
-        try (InputStream in = response.getEntity().getContent()) {
-            return convertToMap(XContentType.JSON.xContent(), in, false);
-        }
-    }
 
     private static CachingWhiteningStore storeOf(String node) {
         return internalCluster().getInstance(CachingWhiteningStore.class, node);
@@ -155,7 +108,7 @@ public class WhiteningStoreIT extends ESIntegTestCase {
     // ---- tests ----
 
     public void testPcaLearnedThroughOneNodeEqualsTheLearnerOnTheOtherNode() throws Exception {
-        String[] names = internalCluster().getNodeNames();
+        String[] names = twoNodes();
         float[][] vectors = randomVectors(300, DIMS);
         indexVectors("pca", "d", vectors);
 
@@ -183,15 +136,15 @@ public class WhiteningStoreIT extends ESIntegTestCase {
             Map<String, Object> capped = call(b, "POST", "/_retrieval/whitening/pca-capped/_learn",
                 "{\"method\": \"pca\", \"index\": \"pca\", \"field\": \"v\", \"max_samples\": 50, \"power\": 0.25}");
             assertEquals(Map.of("index", "pca", "field", "v", "sample_size", 50), capped.get("source"));
-            ResponseException conflict = expectThrows(ResponseException.class, () -> call(b, "POST", "/_retrieval/whitening/pca-test/_learn",
-                "{\"method\": \"pca\", \"index\": \"pca\", \"field\": \"v\"}"));
-            assertEquals(409, conflict.getResponse().getStatusLine().getStatusCode());
+            ResponseException conflict = failure(b, "POST", "/_retrieval/whitening/pca-test/_learn",
+                "{\"method\": \"pca\", \"index\": \"pca\", \"field\": \"v\"}");
+            assertEquals(409, status(conflict));
             assertTrue(conflict.getMessage(), conflict.getMessage().contains("whitening [pca-test] already exists"));
         }
     }
 
     public void testLwFromPairsWhitensPairDifferencesToIdentity() throws Exception {
-        String[] names = internalCluster().getNodeNames();
+        String[] names = twoNodes();
         int pairs = 60;
         int d = 6;
         float[][] queries = randomVectors(pairs, d);
@@ -242,15 +195,15 @@ public class WhiteningStoreIT extends ESIntegTestCase {
 
         // Ids that do not exist are named in a 400.
         try (RestClient b = clientOf(names[1])) {
-            ResponseException missing = expectThrows(ResponseException.class, () -> call(b, "POST", "/_retrieval/whitening/lw-missing/_learn",
-                "{\"method\": \"lw\", \"index\": \"lw\", \"field\": \"v\", \"pairs\": [[\"q0\", \"p0\"], [\"nope-1\", \"p1\"], [\"q2\", \"nope-2\"]]}"));
-            assertEquals(400, missing.getResponse().getStatusLine().getStatusCode());
+            ResponseException missing = failure(b, "POST", "/_retrieval/whitening/lw-missing/_learn",
+                "{\"method\": \"lw\", \"index\": \"lw\", \"field\": \"v\", \"pairs\": [[\"q0\", \"p0\"], [\"nope-1\", \"p1\"], [\"q2\", \"nope-2\"]]}");
+            assertEquals(400, status(missing));
             assertTrue(missing.getMessage(), missing.getMessage().contains("[nope-1, nope-2]"));
         }
     }
 
     public void testAsynchronousLearningReturnsATaskAndTheWhiteningAppears() throws Exception {
-        String[] names = internalCluster().getNodeNames();
+        String[] names = twoNodes();
         indexVectors("async", "a", randomVectors(120, DIMS));
         String task;
         try (RestClient a = clientOf(names[0])) {
@@ -274,7 +227,7 @@ public class WhiteningStoreIT extends ESIntegTestCase {
     }
 
     public void testDeleteIsSeenByTheCacheOfEveryNode() throws Exception {
-        String[] names = internalCluster().getNodeNames();
+        String[] names = twoNodes();
         indexVectors("del", "x", randomVectors(40, DIMS));
         try (RestClient a = clientOf(names[0])) {
             call(a, "POST", "/_retrieval/whitening/del-test/_learn", "{\"method\": \"pca\", \"index\": \"del\", \"field\": \"v\"}");
@@ -286,8 +239,8 @@ public class WhiteningStoreIT extends ESIntegTestCase {
         try (RestClient b = clientOf(names[1])) {
             Map<String, Object> deleted = call(b, "DELETE", "/_retrieval/whitening/del-test", null);
             assertEquals(Boolean.TRUE, deleted.get("acknowledged"));
-            ResponseException again = expectThrows(ResponseException.class, () -> call(b, "DELETE", "/_retrieval/whitening/del-test", null));
-            assertEquals(404, again.getResponse().getStatusLine().getStatusCode());
+            ResponseException again = failure(b, "DELETE", "/_retrieval/whitening/del-test", null);
+            assertEquals(404, status(again));
         }
         for (String node : names) {
             assertFalse(node, storeOf(node).isCached("del-test"));
@@ -302,7 +255,7 @@ public class WhiteningStoreIT extends ESIntegTestCase {
     }
 
     public void testCancellingTheTaskStopsItAndStoresNothing() throws Exception {
-        String[] names = internalCluster().getNodeNames();
+        String[] names = twoNodes();
         indexVectors("cancel", "c", randomVectors(50, DIMS));
         // Hold every search thread of every node, so the job cannot get past its first page.
         CountDownLatch release = new CountDownLatch(1);
@@ -351,8 +304,8 @@ public class WhiteningStoreIT extends ESIntegTestCase {
                 assertNotNull(done.toString(), error);
                 assertTrue(error.toString(), error.toString().contains("cancel"));
             }, 30, TimeUnit.SECONDS);
-            ResponseException gone = expectThrows(ResponseException.class, () -> call(a, "GET", "/_retrieval/whitening/cancel-test", null));
-            assertEquals(404, gone.getResponse().getStatusLine().getStatusCode());
+            ResponseException gone = failure(a, "GET", "/_retrieval/whitening/cancel-test", null);
+            assertEquals(404, status(gone));
         }
     }
 }
