@@ -1,5 +1,6 @@
 package org.instanceretrieval.es;
 
+import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionResponse;
@@ -12,54 +13,66 @@ import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
 import org.elasticsearch.common.settings.ClusterSettings;
 import org.elasticsearch.common.settings.IndexScopedSettings;
+import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.settings.SettingsFilter;
 import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.indices.SystemIndexDescriptor;
+import org.elasticsearch.ingest.Processor;
 import org.elasticsearch.plugins.ActionPlugin;
+import org.elasticsearch.plugins.IngestPlugin;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.plugins.SystemIndexPlugin;
 import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.instanceretrieval.es.action.ClearModelCacheAction;
 import org.instanceretrieval.es.action.DeleteModelAction;
+import org.instanceretrieval.es.action.DeleteWhiteningAction;
 import org.instanceretrieval.es.action.GetModelAction;
 import org.instanceretrieval.es.action.GetModelStatsAction;
+import org.instanceretrieval.es.action.GetWhiteningAction;
+import org.instanceretrieval.es.action.LearnWhiteningAction;
 import org.instanceretrieval.es.action.PutModelAction;
 import org.instanceretrieval.es.action.PutModelDefinitionPartAction;
 import org.instanceretrieval.es.action.TransportClearModelCacheAction;
 import org.instanceretrieval.es.action.TransportDeleteModelAction;
+import org.instanceretrieval.es.action.TransportDeleteWhiteningAction;
 import org.instanceretrieval.es.action.TransportGetModelAction;
 import org.instanceretrieval.es.action.TransportGetModelStatsAction;
+import org.instanceretrieval.es.action.TransportGetWhiteningAction;
+import org.instanceretrieval.es.action.TransportLearnWhiteningAction;
 import org.instanceretrieval.es.action.TransportPutModelAction;
 import org.instanceretrieval.es.action.TransportPutModelDefinitionPartAction;
+import org.instanceretrieval.es.inference.NodeInference;
+import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
+import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
 import org.instanceretrieval.es.rest.RestDeleteModelAction;
+import org.instanceretrieval.es.rest.RestDeleteWhiteningAction;
 import org.instanceretrieval.es.rest.RestGetModelAction;
 import org.instanceretrieval.es.rest.RestGetModelStatsAction;
+import org.instanceretrieval.es.rest.RestGetWhiteningAction;
+import org.instanceretrieval.es.rest.RestLearnWhiteningAction;
 import org.instanceretrieval.es.rest.RestPutModelAction;
 import org.instanceretrieval.es.rest.RestPutModelDefinitionPartAction;
 import org.instanceretrieval.es.store.CachingModelStore;
 import org.instanceretrieval.es.store.IndexModelStore;
 import org.instanceretrieval.es.store.ModelIndex;
 import org.instanceretrieval.es.store.ModelUsageStatsRegistry;
-
-import org.apache.lucene.util.SetOnce;
-import org.elasticsearch.common.settings.Setting;
-import org.elasticsearch.ingest.Processor;
-import org.elasticsearch.plugins.IngestPlugin;
-import org.elasticsearch.threadpool.ExecutorBuilder;
-import org.instanceretrieval.es.inference.NodeInference;
-import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
-import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
+import org.instanceretrieval.es.whitening.CachingWhiteningStore;
+import org.instanceretrieval.es.whitening.IndexWhiteningStore;
+import org.instanceretrieval.es.whitening.LearnWhiteningTask;
+import org.instanceretrieval.es.whitening.WhiteningIndex;
 import org.instanceretrieval.es.whitening.WhiteningStore;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Collection;
-import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -74,6 +87,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
     public Collection<?> createComponents(PluginServices services) {
         List<Object> components = new ArrayList<>();
         components.addAll(modelStoreComponents(services));
+        components.addAll(whiteningStoreComponents(services));
         components.addAll(inferenceComponents(services, components));
         return components;
     }
@@ -111,6 +125,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
     public Collection<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
         List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> actions = new ArrayList<>();
         actions.addAll(modelStoreActions());
+        actions.addAll(whiteningStoreActions());
         return actions;
     }
 
@@ -128,14 +143,22 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
     ) {
         List<RestHandler> handlers = new ArrayList<>();
         handlers.addAll(modelStoreRestHandlers());
+        handlers.addAll(whiteningStoreRestHandlers());
         return handlers;
+    }
+
+    @Override
+    public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
+        List<NamedWriteableRegistry.Entry> entries = new ArrayList<>();
+        entries.addAll(whiteningStoreNamedWriteables());
+        return entries;
     }
 
     // ---- system indices (SystemIndexPlugin) ----
 
     @Override
     public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
-        return List.of(ModelIndex.descriptor());
+        return List.of(ModelIndex.descriptor(), WhiteningIndex.descriptor());
     }
 
     @Override
@@ -145,10 +168,10 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     @Override
     public String getFeatureDescription() {
-        return "Instance retrieval models (configurations and ONNX definitions)";
+        return "Instance retrieval models (configurations and ONNX definitions) and learned whitenings";
     }
 
-    /** Deletes the system indices (the default), then empties the model caches of every node. */
+    /** Deletes the system indices (the default), then empties the model and whitening caches of every node. */
     @Override
     public void cleanUpFeature(
         ClusterService clusterService,
@@ -209,13 +232,13 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
     }
 
     /**
-     * HOOK (whitening store, wired at merge): the node's {@link WhiteningStore}, created here and
-     * only here. Null means none is installed: a processor naming a {@code whitening_id} (its own
-     * or its model's) then fails with 400 "whitening store not available". Tests override it
-     * to install a store of fixed whitenings.
+     * The {@link WhiteningStore} the ingest processor resolves {@code whitening_id} with: the
+     * node's index-backed, cached store. Tests override it to install fixed whitenings; null
+     * would mean none, and a processor naming a whitening then fails with 400 "whitening store
+     * not available".
      */
     protected WhiteningStore createWhiteningStore(PluginServices services) {
-        return null;
+        return cachingWhiteningStore.get();
     }
 
     private Map<String, Processor.Factory> ingestProcessors(Processor.Parameters parameters) {
@@ -229,5 +252,32 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
             parameters.threadContext
         );
         return Map.of(ImageDescriptorProcessor.TYPE, new ImageDescriptorProcessorFactory(processorServices));
+    }
+
+    // ---- whitening store (issue 3, part 1) ----
+
+    /** This node's whitening store, set by {@link #createComponents}. */
+    private final SetOnce<CachingWhiteningStore> cachingWhiteningStore = new SetOnce<>();
+
+    private List<Object> whiteningStoreComponents(PluginServices services) {
+        CachingWhiteningStore store = new CachingWhiteningStore(new IndexWhiteningStore(services.client()));
+        cachingWhiteningStore.set(store);
+        return List.of(store);
+    }
+
+    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> whiteningStoreActions() {
+        return List.of(
+            new ActionHandler<>(LearnWhiteningAction.INSTANCE, TransportLearnWhiteningAction.class),
+            new ActionHandler<>(GetWhiteningAction.INSTANCE, TransportGetWhiteningAction.class),
+            new ActionHandler<>(DeleteWhiteningAction.INSTANCE, TransportDeleteWhiteningAction.class)
+        );
+    }
+
+    private static List<RestHandler> whiteningStoreRestHandlers() {
+        return List.of(new RestLearnWhiteningAction(), new RestGetWhiteningAction(), new RestDeleteWhiteningAction());
+    }
+
+    private static List<NamedWriteableRegistry.Entry> whiteningStoreNamedWriteables() {
+        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, LearnWhiteningTask.Status.NAME, LearnWhiteningTask.Status::new));
     }
 }

@@ -17,6 +17,11 @@ import org.elasticsearch.xcontent.XContentType;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +81,37 @@ public abstract class RetrievalIntegTestCase extends ESIntegTestCase {
         String[] names = internalCluster().getNodeNames();
         assertTrue(names.length >= 2);
         return new String[] { names[0], names[1] };
+    }
+
+    // ---- model definitions, uploaded in parts as users do ----
+
+    /** The body of {@code PUT _retrieval/model/{id}/definition/{part}}. */
+    protected static String partBody(byte[] bytes, int totalParts, long totalLength, String sha256) {
+        return "{\"definition\": \"" + Base64.getEncoder().encodeToString(bytes) + "\", \"total_parts\": " + totalParts
+            + ", \"total_definition_length\": " + totalLength + ", \"sha256\": \"" + sha256 + "\"}";
+    }
+
+    /** Splits into n parts of ceil(L/n) bytes, the last shorter (the rule of the store). */
+    protected static List<byte[]> split(byte[] whole, int n) {
+        int size = (whole.length + n - 1) / n;
+        List<byte[]> parts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            parts.add(Arrays.copyOfRange(whole, i * size, Math.min(whole.length, (i + 1) * size)));
+        }
+        return parts;
+    }
+
+    protected static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /** Uploads a whole definition in {@code parts} parts, in order. */
+    protected static void uploadDefinition(RestClient client, String modelId, byte[] whole, int parts) throws Exception {
+        String sha = sha256(whole);
+        List<byte[]> pieces = split(whole, parts);
+        for (int i = 0; i < parts; i++) {
+            call(client, "PUT", "/_retrieval/model/" + modelId + "/definition/" + i, partBody(pieces.get(i), parts, whole.length, sha));
+        }
     }
 
     protected static Map<String, Object> parseMap(Response response) throws IOException {

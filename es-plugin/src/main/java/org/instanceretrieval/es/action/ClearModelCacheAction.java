@@ -16,9 +16,11 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Internal nodes action (no REST endpoint): every node drops one model, or all models, from its
- * {@link org.instanceretrieval.es.store.CachingModelStore}. Sent by the delete action and by a
- * feature-state reset.
+ * Internal nodes action (no REST endpoint): every node drops one model from its
+ * {@link org.instanceretrieval.es.store.CachingModelStore}, or one whitening from its
+ * {@link org.instanceretrieval.es.whitening.CachingWhiteningStore}, or everything from both.
+ * Sent by the delete actions and by a feature-state reset. One broadcast serves both stores
+ * (same rules, same nodes), so there is one action and one transport handler.
  */
 public final class ClearModelCacheAction {
 
@@ -27,40 +29,70 @@ public final class ClearModelCacheAction {
 
     private ClearModelCacheAction() {}
 
-    public static final class Request extends BaseNodesRequest<Request> {
-        private final String modelId;
+    /** Which cache an id belongs to. */
+    public enum Target {
+        MODEL,
+        WHITENING
+    }
 
-        /** @param modelId the model to drop, or null for every model */
+    public static final class Request extends BaseNodesRequest<Request> {
+        private final Target target;
+        private final String id;
+
+        /** @param modelId the model to drop, or null for every model and every whitening */
         public Request(String modelId) {
-            super(Strings.EMPTY_ARRAY);
-            this.modelId = modelId;
+            this(Target.MODEL, modelId);
         }
 
-        public String modelId() {
-            return modelId;
+        private Request(Target target, String id) {
+            super(Strings.EMPTY_ARRAY);
+            this.target = target;
+            this.id = id;
+        }
+
+        /** Drops one whitening from every node's whitening cache. */
+        public static Request whitening(String whiteningId) {
+            return new Request(Target.WHITENING, java.util.Objects.requireNonNull(whiteningId));
+        }
+
+        public Target target() {
+            return target;
+        }
+
+        /** The model or whitening id, or null for everything. */
+        public String id() {
+            return id;
         }
     }
 
     public static final class NodeRequest extends TransportRequest {
-        private final String modelId;
+        private final Target target;
+        private final String id;
 
-        NodeRequest(String modelId) {
-            this.modelId = modelId;
+        NodeRequest(Target target, String id) {
+            this.target = target;
+            this.id = id;
         }
 
         NodeRequest(StreamInput in) throws IOException {
             super(in);
-            this.modelId = in.readOptionalString();
+            this.target = in.readEnum(Target.class);
+            this.id = in.readOptionalString();
         }
 
-        String modelId() {
-            return modelId;
+        Target target() {
+            return target;
+        }
+
+        String id() {
+            return id;
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
-            out.writeOptionalString(modelId);
+            out.writeEnum(target);
+            out.writeOptionalString(id);
         }
     }
 

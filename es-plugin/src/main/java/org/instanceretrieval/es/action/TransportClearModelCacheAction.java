@@ -11,11 +11,15 @@ import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.store.CachingModelStore;
+import org.instanceretrieval.es.whitening.CachingWhiteningStore;
 
 import java.io.IOException;
 import java.util.List;
 
-/** Runs {@link CachingModelStore#invalidate} (or {@code invalidateAll}) on every node. */
+/**
+ * Runs {@link CachingModelStore#invalidate} or {@link CachingWhiteningStore#invalidate} (or
+ * {@code invalidateAll} of both) on every node.
+ */
 public final class TransportClearModelCacheAction extends TransportNodesAction<
     ClearModelCacheAction.Request,
     ClearModelCacheAction.Response,
@@ -24,13 +28,15 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
     Void> {
 
     private final CachingModelStore store;
+    private final CachingWhiteningStore whitenings;
 
     @Inject
     public TransportClearModelCacheAction(
         ClusterService clusterService,
         TransportService transportService,
         ActionFilters actionFilters,
-        CachingModelStore store
+        CachingModelStore store,
+        CachingWhiteningStore whitenings
     ) {
         super(
             ClearModelCacheAction.NAME,
@@ -41,6 +47,7 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
             transportService.getThreadPool().executor(ThreadPool.Names.MANAGEMENT)
         );
         this.store = store;
+        this.whitenings = whitenings;
     }
 
     @Override
@@ -54,7 +61,7 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
 
     @Override
     protected ClearModelCacheAction.NodeRequest newNodeRequest(ClearModelCacheAction.Request request) {
-        return new ClearModelCacheAction.NodeRequest(request.modelId());
+        return new ClearModelCacheAction.NodeRequest(request.target(), request.id());
     }
 
     @Override
@@ -64,10 +71,13 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
 
     @Override
     protected ClearModelCacheAction.NodeResponse nodeOperation(ClearModelCacheAction.NodeRequest request, Task task) {
-        if (request.modelId() == null) {
+        if (request.id() == null) {
             store.invalidateAll();
+            whitenings.invalidateAll();
+        } else if (request.target() == ClearModelCacheAction.Target.WHITENING) {
+            whitenings.invalidate(request.id());
         } else {
-            store.invalidate(request.modelId());
+            store.invalidate(request.id());
         }
         return new ClearModelCacheAction.NodeResponse(clusterService.localNode());
     }

@@ -18,7 +18,6 @@ import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.client.internal.OriginSettingClient;
 import org.elasticsearch.common.xcontent.XContentHelper;
-import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.index.engine.VersionConflictEngineException;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.rest.RestStatus;
@@ -94,7 +93,7 @@ public final class IndexModelStore implements ModelStore {
             }
             StoredModel model = ModelIndex.parseConfigSource(response.getSourceAsMap());
             listener.onResponse(new Versioned(model, response.getSeqNo(), response.getPrimaryTerm()));
-        }, e -> listener.onFailure(ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException ? notFound(modelId) : e)));
+        }, e -> listener.onFailure(StoreIndices.isIndexNotFound(e) ? notFound(modelId) : e)));
     }
 
     @Override
@@ -122,7 +121,7 @@ public final class IndexModelStore implements ModelStore {
             models.sort((a, b) -> a.modelId().compareTo(b.modelId()));
             listener.onResponse(models);
         }, e -> {
-            if (ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException) {
+            if (StoreIndices.isIndexNotFound(e)) {
                 listener.onResponse(List.of(StoredModel.builtInDefault()));
             } else {
                 listener.onFailure(e);

@@ -1,8 +1,6 @@
 package org.instanceretrieval.es.store;
 
 import org.elasticsearch.Version;
-import org.elasticsearch.cluster.metadata.IndexMetadata;
-import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.elasticsearch.ingest.IngestService;
 import org.elasticsearch.xcontent.XContentBuilder;
@@ -57,22 +55,7 @@ public final class ModelIndex {
     }
 
     public static SystemIndexDescriptor descriptor() {
-        return SystemIndexDescriptor.builder()
-            .setIndexPattern(INDEX_PATTERN)
-            .setPrimaryIndex(INDEX)
-            .setDescription("Instance retrieval: model configurations and ONNX definitions")
-            .setMappings(mappings())
-            .setSettings(
-                Settings.builder()
-                    .put(IndexMetadata.SETTING_NUMBER_OF_SHARDS, 1)
-                    .put(IndexMetadata.SETTING_AUTO_EXPAND_REPLICAS, "0-1")
-                    .put(IndexMetadata.SETTING_INDEX_HIDDEN, true)
-                    .build()
-            )
-            .setOrigin(ORIGIN)
-            .setVersionMetaKey("version")
-            .setNetNew()
-            .build();
+        return StoreIndices.descriptor(INDEX_PATTERN, INDEX, "Instance retrieval: model configurations and ONNX definitions", mappings());
     }
 
     private static XContentBuilder mappings() {

@@ -2,20 +2,12 @@ package org.instanceretrieval.es.ingest;
 
 import ai.onnxruntime.OrtSession;
 
-import org.apache.http.HttpHost;
-import org.elasticsearch.client.Request;
-import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
-import org.elasticsearch.common.network.NetworkModule;
 import org.elasticsearch.common.settings.Settings;
-import org.elasticsearch.common.transport.TransportAddress;
-import org.elasticsearch.http.HttpServerTransport;
-import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.test.ESIntegTestCase;
-import org.elasticsearch.transport.netty4.Netty4Plugin;
+import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.elasticsearch.xcontent.XContentType;
-import org.instanceretrieval.es.InstanceRetrievalPlugin;
 import org.instanceretrieval.es.inference.NodeInference;
 import org.instanceretrieval.model.descriptor.DescriptorExtractor;
 import org.instanceretrieval.model.descriptor.DescriptorRecipe;
@@ -32,12 +24,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -53,7 +42,7 @@ import static org.elasticsearch.common.xcontent.XContentHelper.convertToMap;
  * with "unknown model" on every node.
  */
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
-public class ImageDescriptorIT extends ESIntegTestCase {
+public class ImageDescriptorIT extends RetrievalIntegTestCase {
 
     /** Small so that a cheap PNG can declare more pixels than the limit. */
     private static final long MAX_PIXELS = 1_000_000;
@@ -64,42 +53,15 @@ public class ImageDescriptorIT extends ESIntegTestCase {
          "recipe": {"pooling": {"type": "gem", "p": 3}, "scales": [1, 0.5]}}""";
 
     @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        return List.of(InstanceRetrievalPlugin.class, Netty4Plugin.class);
-    }
-
-    @Override
-    protected boolean addMockHttpTransport() {
-        return false;
-    }
-
-    @Override
     protected Settings nodeSettings(int nodeOrdinal, Settings otherSettings) {
         return Settings.builder()
             .put(super.nodeSettings(nodeOrdinal, otherSettings))
-            .put(NetworkModule.HTTP_TYPE_KEY, Netty4Plugin.NETTY_HTTP_TRANSPORT_NAME)
             .put(NodeInference.MAX_PIXELS.getKey(), MAX_PIXELS)
             .put(NodeInference.DEVICE.getKey(), "cpu")
             .build();
     }
 
     // ---- helpers ----
-
-    private static RestClient clientOf(String node) {
-        TransportAddress address = internalCluster().getInstance(HttpServerTransport.class, node).boundAddress().publishAddress();
-        return RestClient.builder(new HttpHost(address.getAddress(), address.getPort(), "http")).build();
-    }
-
-    private static Map<String, Object> call(RestClient client, String method, String path, String body) throws IOException {
-        Request request = new Request(method, path);
-        if (body != null) {
-            request.setJsonEntity(body);
-        }
-        Response response = client.performRequest(request);
-        try (InputStream in = response.getEntity().getContent()) {
-            return convertToMap(XContentType.JSON.xContent(), in, false);
-        }
-    }
 
     private static String reasonOf(ResponseException e) throws IOException {
         try (InputStream in = e.getResponse().getEntity().getContent()) {
@@ -112,18 +74,7 @@ public class ImageDescriptorIT extends ESIntegTestCase {
 
     private static void upload(RestClient client, String modelId, byte[] whole, int parts) throws Exception {
         call(client, "PUT", "/_retrieval/model/" + modelId, CONFIG);
-        uploadParts(client, modelId, whole, parts);
-    }
-
-    private static void uploadParts(RestClient client, String modelId, byte[] whole, int parts) throws Exception {
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(whole));
-        int size = (whole.length + parts - 1) / parts;
-        for (int i = 0; i < parts; i++) {
-            byte[] part = Arrays.copyOfRange(whole, i * size, Math.min(whole.length, (i + 1) * size));
-            call(client, "PUT", "/_retrieval/model/" + modelId + "/definition/" + i, "{\"definition\": \""
-                + Base64.getEncoder().encodeToString(part) + "\", \"total_parts\": " + parts + ", \"total_definition_length\": "
-                + whole.length + ", \"sha256\": \"" + sha + "\"}");
-        }
+        uploadDefinition(client, modelId, whole, parts);
     }
 
     /** A deterministic colour pattern (gradients and a bright square) of the given size. */
@@ -288,7 +239,7 @@ public class ImageDescriptorIT extends ESIntegTestCase {
             assertEquals(409, e.getResponse().getStatusLine().getStatusCode());
             assertThat(reasonOf(e), org.hamcrest.Matchers.containsString("model [it-partial] is not ready to use"));
             // Completed after the pipeline was created: the same pipeline now works, on both nodes.
-            uploadParts(a, "it-partial", DefaultModel.onnx(), 2);
+            uploadDefinition(a, "it-partial", DefaultModel.onnx(), 2);
             for (RestClient c : List.of(a, b)) {
                 call(c, "PUT", "/partial-idx/_doc/1?pipeline=partial&refresh=true", "{\"image\": \"" + b64(png) + "\"}");
                 assertEquals(128, descriptorOf(c, "partial-idx", "1", "v").length);
@@ -302,10 +253,6 @@ public class ImageDescriptorIT extends ESIntegTestCase {
                 {"processors": [{"image_descriptor": {"field": "image", "target_field": "v", "polling": {"type": "gem"}}}]}"""));
             assertEquals(400, unknown.getResponse().getStatusLine().getStatusCode());
             assertThat(reasonOf(unknown), org.hamcrest.Matchers.containsString("polling"));
-            ResponseException whitening = expectThrows(ResponseException.class, () -> call(a, "PUT", "/_ingest/pipeline/bad", """
-                {"processors": [{"image_descriptor": {"field": "image", "target_field": "v", "whitening_id": "lw"}}]}"""));
-            assertEquals(400, whitening.getResponse().getStatusLine().getStatusCode());
-            assertThat(reasonOf(whitening), org.hamcrest.Matchers.containsString("whitening store not available"));
         }
     }
 }

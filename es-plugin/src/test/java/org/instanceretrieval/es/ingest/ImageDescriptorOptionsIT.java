@@ -3,13 +3,11 @@ package org.instanceretrieval.es.ingest;
 import ai.onnxruntime.OrtSession;
 
 import org.elasticsearch.ResourceNotFoundException;
-import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
-import org.elasticsearch.common.network.NetworkModule;
-import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.test.ESIntegTestCase;
+import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.elasticsearch.transport.netty4.Netty4Plugin;
 import org.elasticsearch.xcontent.XContentType;
 import org.instanceretrieval.es.InstanceRetrievalPlugin;
@@ -45,7 +43,7 @@ import static org.hamcrest.Matchers.containsString;
  * whitening-store hook installs two fixed whitenings.
  */
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
-public class ImageDescriptorOptionsIT extends ESIntegTestCase {
+public class ImageDescriptorOptionsIT extends RetrievalIntegTestCase {
 
     /** Keeps the first 64 of 128 dimensions (then L2): output dimension 64. */
     static final Whitening HALF = Whitening.of(selection(64, 128), new float[128]);
@@ -77,19 +75,6 @@ public class ImageDescriptorOptionsIT extends ESIntegTestCase {
     @Override
     protected Collection<Class<? extends Plugin>> nodePlugins() {
         return List.of(WithFixedWhitenings.class, Netty4Plugin.class);
-    }
-
-    @Override
-    protected boolean addMockHttpTransport() {
-        return false;
-    }
-
-    @Override
-    protected Settings nodeSettings(int nodeOrdinal, Settings otherSettings) {
-        return Settings.builder()
-            .put(super.nodeSettings(nodeOrdinal, otherSettings))
-            .put(NetworkModule.HTTP_TYPE_KEY, Netty4Plugin.NETTY_HTTP_TRANSPORT_NAME)
-            .build();
     }
 
     /** Runs one document through an inline pipeline of one processor; returns the simulated doc (or its error). */

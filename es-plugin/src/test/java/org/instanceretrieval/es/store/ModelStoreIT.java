@@ -11,11 +11,8 @@ import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.instanceretrieval.model.onnx.DefaultModel;
 
 import java.io.ByteArrayOutputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -35,25 +32,6 @@ public class ModelStoreIT extends RetrievalIntegTestCase {
          "recipe": {"pooling": {"type": "gem", "p": 3}}}""";
 
     // ---- helpers ----
-
-    private static String partBody(byte[] bytes, int totalParts, long totalLength, String sha256) {
-        return "{\"definition\": \"" + Base64.getEncoder().encodeToString(bytes) + "\", \"total_parts\": " + totalParts
-            + ", \"total_definition_length\": " + totalLength + ", \"sha256\": \"" + sha256 + "\"}";
-    }
-
-    /** Splits into n parts of ceil(L/n) bytes, the last shorter (the rule of the store). */
-    private static List<byte[]> split(byte[] whole, int n) {
-        int size = (whole.length + n - 1) / n;
-        List<byte[]> parts = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            parts.add(Arrays.copyOfRange(whole, i * size, Math.min(whole.length, (i + 1) * size)));
-        }
-        return parts;
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
 
     private static CachingModelStore storeOf(String node) {
         return internalCluster().getInstance(CachingModelStore.class, node);

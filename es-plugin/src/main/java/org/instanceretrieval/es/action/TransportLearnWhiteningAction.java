@@ -1,0 +1,230 @@
+package org.instanceretrieval.es.action;
+
+import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
+import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.action.support.HandledTransportAction;
+import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.client.internal.ParentTaskAssigningClient;
+import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.common.util.concurrent.EsExecutors;
+import org.elasticsearch.index.query.QueryBuilder;
+import org.elasticsearch.index.query.QueryBuilders;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.rest.RestStatus;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.tasks.TaskCancelledException;
+import org.elasticsearch.tasks.TaskId;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.store.StoreIndices;
+import org.instanceretrieval.es.whitening.CachingWhiteningStore;
+import org.instanceretrieval.es.whitening.FieldVectorReader;
+import org.instanceretrieval.es.whitening.IndexWhiteningStore;
+import org.instanceretrieval.es.whitening.FieldVectorReader.DocVector;
+import org.instanceretrieval.es.whitening.LearnWhiteningTask;
+import org.instanceretrieval.es.whitening.StoredWhitening;
+import org.instanceretrieval.es.whitening.WhiteningMethod;
+import org.instanceretrieval.math.VectorMath;
+import org.instanceretrieval.whitening.LearnedWhitening;
+import org.instanceretrieval.whitening.PcaWhitening;
+import org.instanceretrieval.whitening.Whitening;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+
+/**
+ * Learns a whitening on the node that received the request: checks the id is free and the
+ * field is a {@code dense_vector} of every index named, reads the vectors
+ * ({@link FieldVectorReader}, with the caller's privileges), L2-normalises them (the learners
+ * expect normalised descriptors, as the definitions say), learns on the generic thread pool and
+ * stores the result. The mapping check and the page searches carry this task as parent, so
+ * cancelling the task cancels them; the reader also checks the task between pages.
+ * <p>
+ * Memory: the vectors are held on this node while learning, {@code n x d x 4} bytes (100,000
+ * vectors of 2048 dimensions: 800 MB), plus the {@code d x d} double covariance.
+ */
+public final class TransportLearnWhiteningAction extends HandledTransportAction<LearnWhiteningAction.Request, LearnWhiteningAction.Response> {
+
+    private static final int MAX_IDS_NAMED = 20;
+
+    private final CachingWhiteningStore store;
+    private final Client client;
+    private final ClusterService clusterService;
+    private final Executor learnExecutor;
+    private final LongSupplier clock = System::currentTimeMillis;
+
+    @Inject
+    public TransportLearnWhiteningAction(
+        TransportService transportService,
+        ActionFilters actionFilters,
+        CachingWhiteningStore store,
+        Client client,
+        ClusterService clusterService
+    ) {
+        super(LearnWhiteningAction.NAME, transportService, actionFilters, LearnWhiteningAction.Request::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
+        this.store = store;
+        this.client = client;
+        this.clusterService = clusterService;
+        this.learnExecutor = transportService.getThreadPool().executor(ThreadPool.Names.GENERIC);
+    }
+
+    @Override
+    protected void doExecute(Task task, LearnWhiteningAction.Request request, ActionListener<LearnWhiteningAction.Response> listener) {
+        LearnWhiteningTask learnTask = (LearnWhiteningTask) task;
+        Client userClient = new ParentTaskAssigningClient(client, clusterService.localNode(), task);
+        store.index().exists(request.whiteningId(), listener.delegateFailureAndWrap((l, exists) -> {
+            if (exists) {
+                throw IndexWhiteningStore.alreadyExists(request.whiteningId());
+            }
+            checkField(userClient, request, l.delegateFailureAndWrap((l2, mappedDims) -> {
+                learnTask.phase(LearnWhiteningTask.Phase.READING);
+                QueryBuilder query = request.method() == WhiteningMethod.PCA
+                    ? QueryBuilders.existsQuery(request.field())
+                    : QueryBuilders.idsQuery().addIds(request.pairDocumentIds().toArray(String[]::new));
+                int limit = request.method() == WhiteningMethod.PCA ? request.maxSamples() : Integer.MAX_VALUE;
+                TaskId taskId = new TaskId(clusterService.localNode().getId(), task.getId());
+                new FieldVectorReader(client, learnTask, taskId, request.index(), request.field(), query, limit, learnTask::vectorsRead).read(
+                    l2.delegateFailureAndWrap((l3, docs) -> learnExecutor.execute(
+                        org.elasticsearch.action.ActionRunnable.wrap(l3, l4 -> learnAndStore(learnTask, request, docs, l4))
+                    ))
+                );
+            }));
+        }));
+    }
+
+    private static ElasticsearchStatusException badRequest(String message, Object... args) {
+        return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
+    }
+
+    /**
+     * Checks that {@code index} names at least one index and that {@code field} is a
+     * {@code dense_vector} of float or byte elements in each; completes with the mapped
+     * dimension (or -1 when not yet set by any document), and checks {@code dimensions} against it.
+     */
+    private static void checkField(Client client, LearnWhiteningAction.Request request, ActionListener<Integer> listener) {
+        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field());
+        client.admin().indices().getFieldMappings(get, ActionListener.wrap(response -> {
+            listener.onResponse(mappedDimension(request, response));
+        }, e -> {
+            if (StoreIndices.isIndexNotFound(e)) {
+                listener.onFailure(badRequest("unknown [index] [{}]: no such index", request.index()));
+            } else {
+                listener.onFailure(e);
+            }
+        }));
+    }
+
+    static int mappedDimension(LearnWhiteningAction.Request request, GetFieldMappingsResponse response) {
+        Map<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> all = response.mappings();
+        if (all.isEmpty()) {
+            throw badRequest("unknown [index] [{}]: it matches no index", request.index());
+        }
+        Integer dims = null;
+        for (Map.Entry<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> entry : all.entrySet()) {
+            GetFieldMappingsResponse.FieldMappingMetadata meta = entry.getValue().get(request.field());
+            if (meta == null) {
+                throw badRequest("[field] [{}] is not mapped in index [{}]", request.field(), entry.getKey());
+            }
+            Object leaf = meta.sourceAsMap().values().stream().findFirst().orElse(null);
+            Map<?, ?> mapping = leaf instanceof Map<?, ?> m ? m : Map.of();
+            Object type = mapping.get("type");
+            if ("dense_vector".equals(type) == false) {
+                throw badRequest("[field] [{}] of index [{}] is of type [{}], not [dense_vector]", request.field(), entry.getKey(), type);
+            }
+            Object elementType = mapping.get("element_type");
+            if (elementType != null && "float".equals(elementType) == false && "byte".equals(elementType) == false) {
+                throw badRequest("[field] [{}] of index [{}] has element_type [{}]; only float and byte vectors can be whitened",
+                    request.field(), entry.getKey(), elementType);
+            }
+            int d = mapping.get("dims") instanceof Number n ? n.intValue() : -1;
+            if (dims != null && dims != d) {
+                throw badRequest("[field] [{}] has dimension {} in one index and {} in index [{}]", request.field(), dims, d, entry.getKey());
+            }
+            dims = d;
+        }
+        if (dims > 0 && request.dimensions() > dims) {
+            throw badRequest("[dimensions] must be in [1, {}] (the dimension of [{}]), got [{}]", dims, request.field(), request.dimensions());
+        }
+        return dims;
+    }
+
+    private void learnAndStore(LearnWhiteningTask task, LearnWhiteningAction.Request request, List<DocVector> docs,
+        ActionListener<LearnWhiteningAction.Response> listener) {
+        if (task.isCancelled()) {
+            throw new TaskCancelledException("learning whitening cancelled: " + task.getReasonCancelled());
+        }
+        if (docs.isEmpty()) {
+            throw badRequest("no vectors: no document of [{}] has a vector in [{}]", request.index(), request.field());
+        }
+        int d = docs.get(0).vector().length;
+        if (request.dimensions() > d) {
+            throw badRequest("[dimensions] must be in [1, {}] (the dimension of [{}]), got [{}]", d, request.field(), request.dimensions());
+        }
+        task.phase(LearnWhiteningTask.Phase.LEARNING);
+        Whitening whitening;
+        StoredWhitening metadata;
+        long created = clock.getAsLong();
+        if (request.method() == WhiteningMethod.PCA) {
+            float[][] sample = new float[docs.size()][];
+            for (int i = 0; i < sample.length; i++) {
+                sample[i] = VectorMath.l2NormalizeInPlace(docs.get(i).vector());
+            }
+            whitening = PcaWhitening.full()
+                .withPower(request.power())
+                .withShrinkage(request.shrinkage())
+                .withDimensions(request.dimensions())
+                .learn(sample);
+            metadata = new StoredWhitening(request.whiteningId(), WhiteningMethod.PCA, whitening.inputDimension(), whitening.outputDimension(),
+                request.power(), request.shrinkage(), request.index(), request.field(), sample.length, 0, created);
+        } else {
+            Map<String, Integer> row = new HashMap<>();
+            float[][] vectors = new float[docs.size()][];
+            List<String> ambiguous = new ArrayList<>();
+            for (int i = 0; i < vectors.length; i++) {
+                DocVector doc = docs.get(i);
+                if (row.putIfAbsent(doc.id(), i) != null) {
+                    ambiguous.add(doc.id());
+                }
+                vectors[i] = VectorMath.l2NormalizeInPlace(doc.vector());
+            }
+            if (ambiguous.isEmpty() == false) {
+                throw badRequest("[pairs] name documents found in more than one index of [{}]: {}", request.index(), firstFew(ambiguous));
+            }
+            List<String> missing = new ArrayList<>();
+            for (String id : request.pairDocumentIds()) {
+                if (row.containsKey(id) == false) {
+                    missing.add(id);
+                }
+            }
+            if (missing.isEmpty() == false) {
+                throw badRequest("[pairs] name {} documents that do not exist in [{}] or have no [{}] vector: {}", missing.size(),
+                    request.index(), request.field(), firstFew(missing));
+            }
+            int[] queries = new int[request.pairs().size()];
+            int[] positives = new int[queries.length];
+            for (int i = 0; i < queries.length; i++) {
+                queries[i] = row.get(request.pairs().get(i)[0]);
+                positives[i] = row.get(request.pairs().get(i)[1]);
+            }
+            whitening = LearnedWhitening.full().withDimensions(request.dimensions()).learn(vectors, queries, positives);
+            metadata = new StoredWhitening(request.whiteningId(), WhiteningMethod.LW, whitening.inputDimension(), whitening.outputDimension(),
+                null, null, request.index(), request.field(), vectors.length, queries.length, created);
+        }
+        if (task.isCancelled()) {
+            throw new TaskCancelledException("learning whitening cancelled: " + task.getReasonCancelled());
+        }
+        task.phase(LearnWhiteningTask.Phase.STORING);
+        store.index().put(metadata, whitening, listener.map(LearnWhiteningAction.Response::new));
+    }
+
+    private static String firstFew(List<String> ids) {
+        return ids.size() <= MAX_IDS_NAMED ? ids.toString() : ids.subList(0, MAX_IDS_NAMED) + " and " + (ids.size() - MAX_IDS_NAMED) + " more";
+    }
+}

@@ -1,0 +1,48 @@
+package org.instanceretrieval.es.store;
+
+import org.elasticsearch.ExceptionsHelper;
+import org.elasticsearch.cluster.metadata.IndexMetadata;
+import org.elasticsearch.common.settings.Settings;
+import org.elasticsearch.index.IndexNotFoundException;
+import org.elasticsearch.indices.SystemIndexDescriptor;
+import org.elasticsearch.xcontent.XContentBuilder;
+
+/**
+ * What the plugin's stores (models, whitenings) share about their system indices: one
+ * descriptor shape and the reading of "the index does not exist yet" (a managed system index is
+ * created on its first write, so until then every read means "nothing stored").
+ */
+public final class StoreIndices {
+
+    private StoreIndices() {}
+
+    /**
+     * A managed, "net-new", hidden system index of one shard with {@code auto_expand_replicas:
+     * 0-1} (a copy on a second node when there is one, like Elasticsearch's own internal
+     * indices), accessed with the origin {@link ModelIndex#ORIGIN}, whose mappings carry their
+     * version under {@code _meta.version}.
+     */
+    public static SystemIndexDescriptor descriptor(String indexPattern, String primaryIndex, String description, XContentBuilder mappings) {
+        return SystemIndexDescriptor.builder()
+            .setIndexPattern(indexPattern)
+            .setPrimaryIndex(primaryIndex)
+            .setDescription(description)
+            .setMappings(mappings)
+            .setSettings(
+                Settings.builder()
+                    .put(IndexMetadata.SETTING_NUMBER_OF_SHARDS, 1)
+                    .put(IndexMetadata.SETTING_AUTO_EXPAND_REPLICAS, "0-1")
+                    .put(IndexMetadata.SETTING_INDEX_HIDDEN, true)
+                    .build()
+            )
+            .setOrigin(ModelIndex.ORIGIN)
+            .setVersionMetaKey("version")
+            .setNetNew()
+            .build();
+    }
+
+    /** Whether a failed read failed only because the store's index was never created. */
+    public static boolean isIndexNotFound(Exception e) {
+        return ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException;
+    }
+}

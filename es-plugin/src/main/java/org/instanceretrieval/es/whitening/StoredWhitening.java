@@ -1,0 +1,156 @@
+package org.instanceretrieval.es.whitening;
+
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.xcontent.ToXContentObject;
+import org.elasticsearch.xcontent.XContentBuilder;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the store knows about a whitening besides its matrix: how and from what it was learned.
+ * Immutable; the matrix itself ({@code WhiteningFormat} bytes) is read only through
+ * {@link WhiteningStore#getWhitening}.
+ *
+ * @param power       the PCA power (eigenvalues raised to {@code -power}); null for Lw
+ * @param shrinkage   the PCA shrinkage; null for Lw
+ * @param index       the index (or pattern, alias) the vectors came from
+ * @param field       the {@code dense_vector} field read
+ * @param sampleSize  the number of vectors the whitening was learned from
+ * @param pairs       the number of matching pairs (Lw); 0 for PCA
+ * @param createdMillis creation time, epoch milliseconds
+ */
+public record StoredWhitening(
+    String whiteningId,
+    WhiteningMethod method,
+    int inputDimension,
+    int outputDimension,
+    Double power,
+    Double shrinkage,
+    String index,
+    String field,
+    long sampleSize,
+    long pairs,
+    long createdMillis
+) implements ToXContentObject, Writeable {
+
+    public StoredWhitening {
+        Objects.requireNonNull(whiteningId);
+        Objects.requireNonNull(method);
+        Objects.requireNonNull(index);
+        Objects.requireNonNull(field);
+    }
+
+    public static StoredWhitening readFrom(StreamInput in) throws IOException {
+        return new StoredWhitening(
+            in.readString(),
+            in.readEnum(WhiteningMethod.class),
+            in.readVInt(),
+            in.readVInt(),
+            in.readOptionalDouble(),
+            in.readOptionalDouble(),
+            in.readString(),
+            in.readString(),
+            in.readVLong(),
+            in.readVLong(),
+            in.readLong()
+        );
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        out.writeString(whiteningId);
+        out.writeEnum(method);
+        out.writeVInt(inputDimension);
+        out.writeVInt(outputDimension);
+        out.writeOptionalDouble(power);
+        out.writeOptionalDouble(shrinkage);
+        out.writeString(index);
+        out.writeString(field);
+        out.writeVLong(sampleSize);
+        out.writeVLong(pairs);
+        out.writeLong(createdMillis);
+    }
+
+    /** The full metadata (the response of {@code GET _retrieval/whitening/{id}} and of {@code _learn}). */
+    @Override
+    public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+        builder.startObject();
+        builder.field("whitening_id", whiteningId);
+        builder.field("method", method.id());
+        builder.field("input_dimension", inputDimension);
+        builder.field("output_dimension", outputDimension);
+        if (power != null) {
+            builder.field("power", power);
+        }
+        if (shrinkage != null) {
+            builder.field("shrinkage", shrinkage);
+        }
+        builder.startObject("source");
+        builder.field("index", index);
+        builder.field("field", field);
+        builder.field("sample_size", sampleSize);
+        if (method == WhiteningMethod.LW) {
+            builder.field("pairs", pairs);
+        }
+        builder.endObject();
+        builder.field("created_time", Instant.ofEpochMilli(createdMillis).toString());
+        return builder.endObject();
+    }
+
+    /** One row of the list: id, method and dimensions. */
+    public XContentBuilder toCompactXContent(XContentBuilder builder) throws IOException {
+        return builder.startObject()
+            .field("whitening_id", whiteningId)
+            .field("method", method.id())
+            .field("input_dimension", inputDimension)
+            .field("output_dimension", outputDimension)
+            .endObject();
+    }
+
+    /** The metadata fields of the stored document (see {@link WhiteningIndex}). */
+    Map<String, Object> sourceFields() {
+        Map<String, Object> source = new java.util.LinkedHashMap<>();
+        source.put("index", index);
+        source.put("field", field);
+        source.put("sample_size", sampleSize);
+        source.put("pairs", pairs);
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("whitening_id", whiteningId);
+        m.put("method", method.id());
+        m.put("input_dimension", inputDimension);
+        m.put("output_dimension", outputDimension);
+        if (power != null) {
+            m.put("power", power);
+        }
+        if (shrinkage != null) {
+            m.put("shrinkage", shrinkage);
+        }
+        m.put("source", source);
+        m.put("created_time", createdMillis);
+        return m;
+    }
+
+    /** Reads {@link #sourceFields()} back from a stored document. */
+    @SuppressWarnings("unchecked")
+    static StoredWhitening fromSource(Map<String, Object> doc) {
+        Map<String, Object> source = (Map<String, Object>) doc.get("source");
+        return new StoredWhitening(
+            (String) doc.get("whitening_id"),
+            WhiteningMethod.fromId((String) doc.get("method")),
+            ((Number) doc.get("input_dimension")).intValue(),
+            ((Number) doc.get("output_dimension")).intValue(),
+            doc.get("power") == null ? null : ((Number) doc.get("power")).doubleValue(),
+            doc.get("shrinkage") == null ? null : ((Number) doc.get("shrinkage")).doubleValue(),
+            (String) source.get("index"),
+            (String) source.get("field"),
+            ((Number) source.get("sample_size")).longValue(),
+            ((Number) source.get("pairs")).longValue(),
+            ((Number) doc.get("created_time")).longValue()
+        );
+    }
+}
