@@ -18,6 +18,7 @@ import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.plugins.Plugin;
+import org.elasticsearch.plugins.SearchPlugin;
 import org.elasticsearch.plugins.SystemIndexPlugin;
 import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
@@ -38,6 +39,7 @@ import org.instanceretrieval.es.rest.RestGetModelAction;
 import org.instanceretrieval.es.rest.RestGetModelStatsAction;
 import org.instanceretrieval.es.rest.RestPutModelAction;
 import org.instanceretrieval.es.rest.RestPutModelDefinitionPartAction;
+import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
 import org.instanceretrieval.es.store.CachingModelStore;
 import org.instanceretrieval.es.store.IndexModelStore;
 import org.instanceretrieval.es.store.ModelIndex;
@@ -54,7 +56,7 @@ import java.util.function.Supplier;
  * rescorers, REST endpoints) registers itself here through the matching plugin interface; each
  * keeps its registrations in its own block.
  */
-public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, SystemIndexPlugin {
+public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, SearchPlugin, SystemIndexPlugin {
 
     @Override
     public Collection<?> createComponents(PluginServices services) {
@@ -145,5 +147,18 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
             new RestDeleteModelAction(),
             new RestGetModelStatsAction()
         );
+    }
+
+    // ---- search: queries (SearchPlugin; issue 4, item 1: retrieval_knn) ----
+
+    @Override
+    public List<QuerySpec<?>> getQueries() {
+        List<QuerySpec<?>> queries = new ArrayList<>();
+        queries.addAll(retrievalKnnQueries());
+        return queries;
+    }
+
+    private static List<QuerySpec<?>> retrievalKnnQueries() {
+        return List.of(new QuerySpec<>(RetrievalKnnQueryBuilder.NAME, RetrievalKnnQueryBuilder::new, RetrievalKnnQueryBuilder::fromXContent));
     }
 }
