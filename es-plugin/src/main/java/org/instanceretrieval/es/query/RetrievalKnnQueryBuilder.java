@@ -1,5 +1,7 @@
 package org.instanceretrieval.es.query;
 
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.TransportVersion;
@@ -15,12 +17,11 @@ import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.xcontent.support.XContentMapValues;
 import org.elasticsearch.index.Index;
 import org.elasticsearch.index.IndexNotFoundException;
-import org.elasticsearch.index.mapper.MappedFieldType;
-import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
+import org.elasticsearch.index.query.Rewriteable;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
@@ -53,11 +54,12 @@ import java.util.Objects;
  *       {@code _source}; the query vector becomes {@code L2(q + sum_j w_j d_j)}
  *       ({@link org.instanceretrieval.expansion.AlphaQueryExpansion}) with {@code s_j = q . d_j};</li>
  * </ol>
- * then on each shard, after checking that {@code field} is a {@code dense_vector}, into
- * Elasticsearch's own queries: a {@link KnnVectorQueryBuilder} ({@code k}, {@code num_candidates},
- * {@code filter}, {@code similarity}), or with {@code exact} an {@link ExactKnnQueryBuilder}
- * that scores every document matching {@code filter} by brute force. Scores are therefore
- * Elasticsearch's kNN scores for the field's similarity ({@code (1 + s) / 2} for
+ * then on each shard, after checking that {@code field} is a {@code dense_vector} of the query's
+ * dimension, into Elasticsearch's own {@link KnnVectorQueryBuilder} ({@code k},
+ * {@code num_candidates}, {@code filter}, {@code similarity}); with {@code exact}, every
+ * document matching {@code filter} is scored by brute force on its raw float vector
+ * ({@link ExactVectorQuery}; byte and bit vectors through Elasticsearch's {@link ExactKnnQueryBuilder}).
+ * Scores are Elasticsearch's kNN scores for the field's similarity ({@code (1 + s) / 2} for
  * {@code cosine} and {@code dot_product}, {@code 1 / (1 + d^2)} for {@code l2_norm}).
  *
  * <p>Immutable, except for the transient pending result of an asynchronous rewrite step (a
@@ -277,7 +279,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         if (expansion != null) {
             builder.field(EXPANSION, expansion);
         }
-        printBoostAndQueryName(builder);
+        boostAndQueryNameToXContent(builder);
         builder.endObject();
     }
 
@@ -365,7 +367,10 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         }
         SearchExecutionContext shard = context.convertToSearchExecutionContext();
         if (shard != null) {
-            return elasticsearchQuery(shard);
+            VectorMapping mapping = VectorMapping.of(shard, field);
+            mapping.checkDimensions(field, queryVector.length);
+            // exact scoring of float vectors stays with this builder (doToQuery): it reads the raw vectors
+            return exact && mapping.isFloat() ? this : elasticsearchQuery();
         }
         return this;
     }
@@ -375,8 +380,20 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         if (queryVector == null || expansion != null) {
             throw new IllegalStateException("[" + NAME + "] must be rewritten before it is turned into a Lucene query");
         }
-        // Normally the shard rewrite already replaced this builder; this path serves callers without one.
-        return elasticsearchQuery(context).rewrite(context).toQuery(context);
+        VectorMapping mapping = VectorMapping.of(context, field);
+        mapping.checkDimensions(field, queryVector.length);
+        if (exact == false || mapping.isFloat() == false) {
+            // normally the shard rewrite already replaced this builder; this path serves callers without one
+            return Rewriteable.rewrite(elasticsearchQuery(), context).toQuery(context);
+        }
+        float[] q = "cosine".equals(mapping.similarity()) ? VectorMath.l2Normalized(queryVector) : queryVector;
+        Query scored = new ExactVectorQuery(field, q, similarity == null ? Float.NEGATIVE_INFINITY : mapping.scoreOf(similarity));
+        if (filter == null) {
+            return scored;
+        }
+        return new BooleanQuery.Builder().add(scored, BooleanClause.Occur.MUST)
+            .add(filter.toQuery(context), BooleanClause.Occur.FILTER)
+            .build();
     }
 
     /** Registers the get of the query document; rewrites to the same query with its vector. */
@@ -464,16 +481,11 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         return copy(queryVector, queryDocument, filter, expansion, result);
     }
 
-    /** This query as Elasticsearch's own kNN queries, after checking the field on this shard. */
-    QueryBuilder elasticsearchQuery(SearchExecutionContext context) {
-        MappedFieldType type = context.getFieldType(field);
-        if (type == null) {
-            throw new IllegalArgumentException("[" + NAME + "] field [" + field + "] does not exist in the mapping of index ["
-                + context.index().getName() + "]");
-        }
-        if (type instanceof DenseVectorFieldMapper.DenseVectorFieldType == false) {
-            throw new IllegalArgumentException("[" + NAME + "] field [" + field + "] is of type [" + type.typeName() + "], not [dense_vector]");
-        }
+    /**
+     * This query as Elasticsearch's own kNN queries: a kNN query, or for {@code exact} on byte
+     * or bit vectors Elasticsearch's exact kNN query (float vectors are scored by {@link ExactVectorQuery}).
+     */
+    private QueryBuilder elasticsearchQuery() {
         QueryBuilder query;
         if (exact) {
             QueryBuilder scored = new ExactKnnQueryBuilder(VectorData.fromFloats(queryVector), field, similarity);

@@ -137,7 +137,7 @@ public class RetrievalKnnQueryBuilderTests extends ESTestCase {
             JsonXContent.jsonXContent, Strings.toString(q), false);
         assertEquals(
             Map.of("retrieval_knn", Map.of("field", "v", "query_document", Map.of("index", "i", "id", "1"), "k", 5, "num_candidates", 20,
-                "exact", false, "expansion", Map.of("method", "aqe", "n", 3), "boost", 1.0)),
+                "exact", false, "expansion", Map.of("method", "aqe", "n", 3))),
             rendered);
     }
 
