@@ -61,12 +61,14 @@ public class RetrievalKnnQueryIT extends RetrievalIntegTestCase {
         String vector = "{\"type\": \"dense_vector\", \"dims\": " + DIMS + ", \"similarity\": \"dot_product\", \"index_options\": {\"type\": \"%s\"}}";
         String mapping = "{\"properties\": {\"tag\": {\"type\": \"keyword\"}, \"v\": " + String.format(Locale.ROOT, vector, "flat")
             + ", \"v_hnsw\": " + String.format(Locale.ROOT, vector, "hnsw") + ", \"v_int8\": " + String.format(Locale.ROOT, vector, "int8_hnsw")
+            + ", \"v_cos\": {\"type\": \"dense_vector\", \"dims\": " + DIMS + ", \"similarity\": \"cosine\", \"index_options\": {\"type\": \"flat\"}}"
             + "}}";
         assertAcked(prepareCreate(name).setSettings(indexSettings(shards, 0)).setMapping(mapping));
         BulkRequestBuilder bulk = client().prepareBulk().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
         for (int i = 0; i < DOCS; i++) {
             bulk.add(client().prepareIndex(name).setId(Integer.toString(i)).setSource(
-                Map.of("tag", i % 2 == 0 ? "even" : "odd", "v", vectors[i], "v_hnsw", vectors[i], "v_int8", vectors[i])));
+                Map.of("tag", i % 2 == 0 ? "even" : "odd", "v", vectors[i], "v_hnsw", vectors[i], "v_int8", vectors[i],
+                    "v_cos", scaled(vectors[i], 2f + i % 3))));
         }
         assertFalse(bulk.get().hasFailures());
         ensureGreen(name);
@@ -144,7 +146,27 @@ public class RetrievalKnnQueryIT extends RetrievalIntegTestCase {
         return VectorMath.l2NormalizeInPlace(q);
     }
 
+    private static float[] scaled(float[] v, float factor) {
+        float[] out = v.clone();
+        for (int j = 0; j < out.length; j++) {
+            out[j] *= factor;
+        }
+        return out;
+    }
+
     // ---- tests ----
+
+    public void testCosineFieldScoresTheCosineOfUnnormalisedVectors() {
+        float[] q = randomQuery();
+        // documents are stored at lengths 2-4 and the query at length 3: the cosine is still the dot product of the unit vectors
+        Neighbours expected = bruteForce(q, i -> true, 10);
+        for (String index : INDICES) {
+            for (boolean exact : new boolean[] { false, true }) {
+                Hits hits = search(index, query("v_cos", scaled(q, 3f), 10, 20, null, exact, null), 10);
+                assertRanking(index + " exact=" + exact, expected, hits);
+            }
+        }
+    }
 
     public void testExactScoresEveryDocumentAsTheBruteForce() {
         float[] q = randomQuery();
