@@ -22,6 +22,7 @@ import org.elasticsearch.ingest.Processor;
 import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.plugins.IngestPlugin;
 import org.elasticsearch.plugins.Plugin;
+import org.elasticsearch.plugins.SearchPlugin;
 import org.elasticsearch.plugins.SystemIndexPlugin;
 import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
@@ -48,6 +49,7 @@ import org.instanceretrieval.es.action.TransportPutModelDefinitionPartAction;
 import org.instanceretrieval.es.inference.NodeInference;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
+import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
 import org.instanceretrieval.es.rest.RestDeleteModelAction;
 import org.instanceretrieval.es.rest.RestDeleteWhiteningAction;
 import org.instanceretrieval.es.rest.RestGetModelAction;
@@ -81,7 +83,7 @@ import java.util.function.Supplier;
  * rescorers, REST endpoints) registers itself here through the matching plugin interface; each
  * keeps its registrations in its own block.
  */
-public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, SystemIndexPlugin, IngestPlugin {
+public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, SystemIndexPlugin, IngestPlugin, SearchPlugin {
 
     @Override
     public Collection<?> createComponents(PluginServices services) {
@@ -279,5 +281,18 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     private static List<NamedWriteableRegistry.Entry> whiteningStoreNamedWriteables() {
         return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, LearnWhiteningTask.Status.NAME, LearnWhiteningTask.Status::new));
+    }
+
+    // ---- search: queries (SearchPlugin; issue 4, item 1: retrieval_knn) ----
+
+    @Override
+    public List<QuerySpec<?>> getQueries() {
+        List<QuerySpec<?>> queries = new ArrayList<>();
+        queries.addAll(retrievalKnnQueries());
+        return queries;
+    }
+
+    private static List<QuerySpec<?>> retrievalKnnQueries() {
+        return List.of(new QuerySpec<>(RetrievalKnnQueryBuilder.NAME, RetrievalKnnQueryBuilder::new, RetrievalKnnQueryBuilder::fromXContent));
     }
 }

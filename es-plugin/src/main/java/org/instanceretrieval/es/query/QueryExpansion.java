@@ -1,0 +1,136 @@
+package org.instanceretrieval.es.query;
+
+import org.elasticsearch.common.ParsingException;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.xcontent.ToXContentObject;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentParser;
+import org.instanceretrieval.expansion.AlphaQueryExpansion;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * The {@code expansion} option of {@code retrieval_knn}: average query expansion ({@code aqe})
+ * or alpha-weighted query expansion ({@code alpha_qe}) over the first round's top {@code n}
+ * results (retrieval definitions, "Query expansion and database-side augmentation").
+ * Immutable.
+ *
+ * @param method the expansion method
+ * @param n      number of first-round results added to the query, {@code 1..10,000}
+ * @param alpha  weighting exponent, finite and {@code >= 0}; always 0 for {@code aqe}
+ */
+public record QueryExpansion(Method method, int n, float alpha) implements Writeable, ToXContentObject {
+
+    /** Default {@code n}: the seed's 10 ({@link AlphaQueryExpansion#DEFAULT_NEIGHBOURS}). */
+    public static final int DEFAULT_N = AlphaQueryExpansion.DEFAULT_NEIGHBOURS;
+    /**
+     * Default {@code alpha} of {@code alpha_qe}: 3, the value of Radenovic et al. (the
+     * definitions give none; {@code alpha = 0} is {@code aqe}).
+     */
+    public static final float DEFAULT_ALPHA_QE_ALPHA = 3f;
+    /** Largest {@code n}: the first round is one search of {@code n} hits (max result window). */
+    public static final int MAX_N = 10_000;
+
+    static final String METHOD = "method";
+    static final String N = "n";
+    static final String ALPHA = "alpha";
+
+    /** The expansion methods, by their request names. */
+    public enum Method {
+        /** Average query expansion: every weight is 1. */
+        AQE,
+        /** alpha-weighted query expansion: weights {@code max(s, 0)^alpha}. */
+        ALPHA_QE;
+
+        /** The name in requests. */
+        public String requestName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Method fromRequestName(String name) {
+            for (Method m : values()) {
+                if (m.requestName().equals(name)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] unknown expansion method [" + name
+                + "], expected [aqe] or [alpha_qe]");
+        }
+    }
+
+    /** @throws IllegalArgumentException if a parameter is out of range */
+    public QueryExpansion {
+        if (method == null) {
+            throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion needs a [method]: [aqe] or [alpha_qe]");
+        }
+        if (n < 1 || n > MAX_N) {
+            throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion [n] must be between 1 and " + MAX_N
+                + " but was [" + n + "]");
+        }
+        if ((alpha >= 0 && Float.isFinite(alpha)) == false) {
+            throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion [alpha] must be finite and >= 0 but was ["
+                + alpha + "]");
+        }
+        if (method == Method.AQE && alpha != 0) {
+            throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME
+                + "] expansion [alpha] applies to method [alpha_qe] only; [aqe] weighs every result 1");
+        }
+    }
+
+    QueryExpansion(StreamInput in) throws IOException {
+        this(in.readEnum(Method.class), in.readVInt(), in.readFloat());
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        out.writeEnum(method);
+        out.writeVInt(n);
+        out.writeFloat(alpha);
+    }
+
+    /** The lucene-ext expansion this option stands for. */
+    public AlphaQueryExpansion toAlphaQueryExpansion() {
+        return new AlphaQueryExpansion(n, alpha);
+    }
+
+    @Override
+    public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+        builder.startObject().field(METHOD, method.requestName()).field(N, n);
+        if (method == Method.ALPHA_QE) {
+            builder.field(ALPHA, alpha);
+        }
+        return builder.endObject();
+    }
+
+    static QueryExpansion fromXContent(XContentParser parser) throws IOException {
+        if (parser.currentToken() != XContentParser.Token.START_OBJECT) {
+            throw new ParsingException(parser.getTokenLocation(), "[" + RetrievalKnnQueryBuilder.NAME + "] expansion must be an object");
+        }
+        Method method = null;
+        int n = DEFAULT_N;
+        Float alpha = null;
+        String name = null;
+        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+            if (token == XContentParser.Token.FIELD_NAME) {
+                name = parser.currentName();
+            } else if (token.isValue() && METHOD.equals(name)) {
+                method = Method.fromRequestName(parser.text());
+            } else if (token.isValue() && N.equals(name)) {
+                n = parser.intValue();
+            } else if (token.isValue() && ALPHA.equals(name)) {
+                alpha = parser.floatValue();
+            } else {
+                throw new ParsingException(parser.getTokenLocation(),
+                    "[" + RetrievalKnnQueryBuilder.NAME + "] expansion does not support [" + name + "]");
+            }
+        }
+        if (method == null) {
+            throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion needs a [method]: [aqe] or [alpha_qe]");
+        }
+        float a = alpha != null ? alpha : method == Method.ALPHA_QE ? DEFAULT_ALPHA_QE_ALPHA : 0f;
+        return new QueryExpansion(method, n, a);
+    }
+}
