@@ -255,4 +255,26 @@ public class ImageDescriptorIT extends RetrievalIntegTestCase {
             assertThat(reasonOf(unknown), org.hamcrest.Matchers.containsString("polling"));
         }
     }
+
+    /** A graph whose output is a feature map, declared as a vector model: the document fails, the node stays up. */
+    public void testGraphWhoseOutputDoesNotFitTheDeclaredKindFailsTheDocument() throws Exception {
+        String[] nodes = twoNodes();
+        try (RestClient a = clientOf(nodes[0]); RestClient b = clientOf(nodes[1])) {
+            call(a, "PUT", "/_retrieval/model/it-misdeclared", """
+                {"input": {"size": {"fixed": [40, 30]}}, "output": {"name": "features", "kind": "vector"}}""");
+            uploadDefinition(a, "it-misdeclared", DefaultModel.onnx(), 2);
+            call(b, "PUT", "/_ingest/pipeline/misdeclared", """
+                {"processors": [{"image_descriptor": {"field": "image", "target_field": "v", "model_id": "it-misdeclared"}}]}""");
+            byte[] png = encode(pattern(32, 24, 5), "png");
+            ResponseException e = expectThrows(ResponseException.class,
+                () -> call(b, "PUT", "/misdeclared-idx/_doc/1?pipeline=misdeclared", "{\"image\": \"" + b64(png) + "\"}"));
+            assertEquals(400, status(e));
+            assertThat(reasonOf(e), org.hamcrest.Matchers.containsString("does not fit the declared kind VECTOR"));
+            // The node stays up and still serves a model that fits.
+            call(b, "PUT", "/_ingest/pipeline/fits", """
+                {"processors": [{"image_descriptor": {"field": "image", "target_field": "v"}}]}""");
+            call(b, "PUT", "/misdeclared-idx/_doc/2?pipeline=fits&refresh=true", "{\"image\": \"" + b64(png) + "\"}");
+            assertEquals(128, descriptorOf(b, "misdeclared-idx", "2", "v").length);
+        }
+    }
 }
