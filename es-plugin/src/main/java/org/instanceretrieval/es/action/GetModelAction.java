@@ -2,12 +2,9 @@ package org.instanceretrieval.es.action;
 
 import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
-import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.xcontent.ToXContentObject;
-import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.es.store.ModelIds;
 import org.instanceretrieval.es.store.StoredModel;
 
@@ -58,61 +55,26 @@ public final class GetModelAction {
     }
 
     /** Either one model in full or a list of compact rows. */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        private final StoredModel single;
-        private final List<StoredModel> list;
-
+    public static final class Response extends StoredItemsResponse<StoredModel> {
         private Response(StoredModel single, List<StoredModel> list) {
-            this.single = single;
-            this.list = list;
+            super(single, list);
         }
 
-        public static Response single(StoredModel model) {
-            return new Response(model, null);
+        public static Response single(StoredModel item) {
+            return new Response(item, null);
         }
 
-        public static Response list(List<StoredModel> models) {
-            return new Response(null, List.copyOf(models));
+        public static Response list(List<StoredModel> items) {
+            return new Response(null, items);
         }
 
         public Response(StreamInput in) throws IOException {
-            if (in.readBoolean()) {
-                this.single = StoredModel.readFrom(in);
-                this.list = null;
-            } else {
-                this.single = null;
-                this.list = in.readCollectionAsList(StoredModel::readFrom);
-            }
-        }
-
-        /** The models of the response (one for a single get). */
-        public List<StoredModel> models() {
-            return single != null ? List.of(single) : list;
+            super(in, StoredModel::readFrom);
         }
 
         @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeBoolean(single != null);
-            if (single != null) {
-                single.writeTo(out);
-            } else {
-                out.writeCollection(list);
-            }
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            if (single != null) {
-                return single.toXContent(builder, params);
-            }
-            builder.startObject();
-            builder.field("count", list.size());
-            builder.startArray("models");
-            for (StoredModel model : list) {
-                model.toCompactXContent(builder);
-            }
-            builder.endArray();
-            return builder.endObject();
+        protected String listField() {
+            return "models";
         }
     }
 }

@@ -2,12 +2,9 @@ package org.instanceretrieval.es.action;
 
 import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
-import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.xcontent.ToXContentObject;
-import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.es.store.ModelIds;
 import org.instanceretrieval.es.whitening.StoredWhitening;
 
@@ -60,61 +57,26 @@ public final class GetWhiteningAction {
     }
 
     /** Either one whitening in full or a list of compact rows. */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        private final StoredWhitening single;
-        private final List<StoredWhitening> list;
-
+    public static final class Response extends StoredItemsResponse<StoredWhitening> {
         private Response(StoredWhitening single, List<StoredWhitening> list) {
-            this.single = single;
-            this.list = list;
+            super(single, list);
         }
 
-        public static Response single(StoredWhitening whitening) {
-            return new Response(whitening, null);
+        public static Response single(StoredWhitening item) {
+            return new Response(item, null);
         }
 
-        public static Response list(List<StoredWhitening> whitenings) {
-            return new Response(null, List.copyOf(whitenings));
+        public static Response list(List<StoredWhitening> items) {
+            return new Response(null, items);
         }
 
         public Response(StreamInput in) throws IOException {
-            if (in.readBoolean()) {
-                this.single = StoredWhitening.readFrom(in);
-                this.list = null;
-            } else {
-                this.single = null;
-                this.list = in.readCollectionAsList(StoredWhitening::readFrom);
-            }
-        }
-
-        /** The whitenings of the response (one for a single get). */
-        public List<StoredWhitening> whitenings() {
-            return single != null ? List.of(single) : list;
+            super(in, StoredWhitening::readFrom);
         }
 
         @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeBoolean(single != null);
-            if (single != null) {
-                single.writeTo(out);
-            } else {
-                out.writeCollection(list);
-            }
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            if (single != null) {
-                return single.toXContent(builder, params);
-            }
-            builder.startObject();
-            builder.field("count", list.size());
-            builder.startArray("whitenings");
-            for (StoredWhitening w : list) {
-                w.toCompactXContent(builder);
-            }
-            builder.endArray();
-            return builder.endObject();
+        protected String listField() {
+            return "whitenings";
         }
     }
 }

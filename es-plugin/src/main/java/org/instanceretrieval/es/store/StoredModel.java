@@ -2,8 +2,6 @@ package org.instanceretrieval.es.store;
 
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.common.io.stream.Writeable;
-import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.model.onnx.DefaultModel;
 
@@ -30,7 +28,7 @@ public record StoredModel(
     DefinitionUpload upload,
     String failureReason,
     long builtInLength
-) implements ToXContentObject, Writeable {
+) implements StoredItem {
 
     /** Id of the built-in model. */
     public static final String DEFAULT_ID = "default";
@@ -116,6 +114,7 @@ public record StoredModel(
     }
 
     /** The compact row of {@code GET _retrieval/model}. */
+    @Override
     public XContentBuilder toCompactXContent(XContentBuilder builder) throws IOException {
         builder.startObject();
         builder.field("model_id", modelId);

@@ -2,8 +2,7 @@ package org.instanceretrieval.es.whitening;
 
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.common.io.stream.Writeable;
-import org.elasticsearch.xcontent.ToXContentObject;
+import org.instanceretrieval.es.store.StoredItem;
 import org.elasticsearch.xcontent.XContentBuilder;
 
 import java.io.IOException;
@@ -36,7 +35,7 @@ public record StoredWhitening(
     long sampleSize,
     long pairs,
     long createdMillis
-) implements ToXContentObject, Writeable {
+) implements StoredItem {
 
     public StoredWhitening {
         Objects.requireNonNull(whiteningId);
@@ -103,6 +102,7 @@ public record StoredWhitening(
     }
 
     /** One row of the list: id, method and dimensions. */
+    @Override
     public XContentBuilder toCompactXContent(XContentBuilder builder) throws IOException {
         return builder.startObject()
             .field("whitening_id", whiteningId)

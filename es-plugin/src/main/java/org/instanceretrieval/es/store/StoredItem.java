@@ -1,0 +1,17 @@
+package org.instanceretrieval.es.store;
+
+import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.xcontent.ToXContentObject;
+import org.elasticsearch.xcontent.XContentBuilder;
+
+import java.io.IOException;
+
+/**
+ * Something the plugin keeps in one of its system indices (a model, a whitening): written in
+ * full for a single GET and as a compact row in listings.
+ */
+public interface StoredItem extends ToXContentObject, Writeable {
+
+    /** The item as one row of a {@code GET} listing (a {@code _cat}-style subset of its fields). */
+    XContentBuilder toCompactXContent(XContentBuilder builder) throws IOException;
+}
