@@ -1,17 +1,12 @@
 package org.instanceretrieval.es.action;
 
-import org.elasticsearch.action.ActionRequest;
-import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.io.stream.StreamOutput;
-import org.instanceretrieval.es.store.ModelIds;
 import org.instanceretrieval.es.store.StoredModel;
 
 import java.io.IOException;
 import java.util.List;
 
-import static org.elasticsearch.action.ValidateActions.addValidationError;
 
 /**
  * {@code GET _retrieval/model} (every model, compact rows) and {@code GET _retrieval/model/{model_id}}
@@ -25,32 +20,28 @@ public final class GetModelAction {
 
     private GetModelAction() {}
 
-    public static final class Request extends ActionRequest {
-        private final String modelId;
-
-        /** @param modelId one model, or null for all */
+    public static final class Request extends StoredItemRequest {
+        /** @param modelId one item, or null for all */
         public Request(String modelId) {
-            this.modelId = modelId;
+            super(modelId);
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            this.modelId = in.readOptionalString();
+        }
+
+        @Override
+        protected String idParameter() {
+            return "model_id";
+        }
+
+        @Override
+        protected boolean allowsAll() {
+            return true;
         }
 
         public String modelId() {
-            return modelId;
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            return modelId == null || ModelIds.isValid(modelId) ? null : addValidationError("invalid [model_id] [" + modelId + "]", null);
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeOptionalString(modelId);
+            return id();
         }
     }
 

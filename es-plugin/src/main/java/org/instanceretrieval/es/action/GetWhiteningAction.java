@@ -1,17 +1,12 @@
 package org.instanceretrieval.es.action;
 
-import org.elasticsearch.action.ActionRequest;
-import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.io.stream.StreamOutput;
-import org.instanceretrieval.es.store.ModelIds;
 import org.instanceretrieval.es.whitening.StoredWhitening;
 
 import java.io.IOException;
 import java.util.List;
 
-import static org.elasticsearch.action.ValidateActions.addValidationError;
 
 /**
  * {@code GET _retrieval/whitening} (every whitening, compact rows) and
@@ -25,34 +20,28 @@ public final class GetWhiteningAction {
 
     private GetWhiteningAction() {}
 
-    public static final class Request extends ActionRequest {
-        private final String whiteningId;
-
-        /** @param whiteningId one whitening, or null for all */
+    public static final class Request extends StoredItemRequest {
+        /** @param whiteningId one item, or null for all */
         public Request(String whiteningId) {
-            this.whiteningId = whiteningId;
+            super(whiteningId);
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            this.whiteningId = in.readOptionalString();
+        }
+
+        @Override
+        protected String idParameter() {
+            return "whitening_id";
+        }
+
+        @Override
+        protected boolean allowsAll() {
+            return true;
         }
 
         public String whiteningId() {
-            return whiteningId;
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            return whiteningId == null || ModelIds.isValid(whiteningId)
-                ? null
-                : addValidationError("invalid [whitening_id] [" + whiteningId + "]", null);
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeOptionalString(whiteningId);
+            return id();
         }
     }
 

@@ -1,6 +1,5 @@
 package org.instanceretrieval.es.store;
 
-import org.elasticsearch.Version;
 import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.elasticsearch.ingest.IngestService;
 import org.elasticsearch.xcontent.XContentBuilder;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static org.elasticsearch.index.mapper.MapperService.SINGLE_MAPPING_NAME;
 import static org.elasticsearch.xcontent.XContentFactory.jsonBuilder;
 
 /**
@@ -60,11 +58,7 @@ public final class ModelIndex {
 
     private static XContentBuilder mappings() {
         try {
-            XContentBuilder b = jsonBuilder().startObject().startObject(SINGLE_MAPPING_NAME);
-            b.startObject("_meta").field("version", Version.CURRENT.toString()).field(SystemIndexDescriptor.VERSION_META_KEY, MAPPINGS_VERSION)
-                .endObject();
-            b.field("dynamic", "strict");
-            b.startObject("properties");
+            XContentBuilder b = StoreIndices.startStrictMappings(MAPPINGS_VERSION);
             keyword(b, DOC_TYPE);
             keyword(b, "model_id");
             b.startObject("created_time").field("type", "date").field("format", "epoch_millis").endObject();

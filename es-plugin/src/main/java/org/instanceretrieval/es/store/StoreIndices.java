@@ -1,11 +1,16 @@
 package org.instanceretrieval.es.store;
 
 import org.elasticsearch.ExceptionsHelper;
+import org.elasticsearch.Version;
 import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.index.IndexNotFoundException;
+import org.elasticsearch.index.mapper.MapperService;
 import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentFactory;
+
+import java.io.IOException;
 
 /**
  * What the plugin's stores (models, whitenings) share about their system indices: one
@@ -39,6 +44,22 @@ public final class StoreIndices {
             .setVersionMetaKey("version")
             .setNetNew()
             .build();
+    }
+
+    /**
+     * Starts the mappings of a store index: versioned {@code _meta} (the node's version and
+     * {@code mappingsVersion}), {@code dynamic: strict}, and an open {@code properties} object
+     * for the caller to fill and close (two {@code endObject()} for properties and the mapping,
+     * one for the document).
+     */
+    public static XContentBuilder startStrictMappings(int mappingsVersion) throws IOException {
+        XContentBuilder b = XContentFactory.jsonBuilder().startObject().startObject(MapperService.SINGLE_MAPPING_NAME);
+        b.startObject("_meta")
+            .field("version", Version.CURRENT.toString())
+            .field(SystemIndexDescriptor.VERSION_META_KEY, mappingsVersion)
+            .endObject();
+        b.field("dynamic", "strict");
+        return b.startObject("properties");
     }
 
     /** Whether a failed read failed only because the store's index was never created. */

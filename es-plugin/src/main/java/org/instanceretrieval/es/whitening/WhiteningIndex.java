@@ -1,6 +1,5 @@
 package org.instanceretrieval.es.whitening;
 
-import org.elasticsearch.Version;
 import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.es.store.StoreIndices;
@@ -9,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
-import static org.elasticsearch.index.mapper.MapperService.SINGLE_MAPPING_NAME;
 import static org.elasticsearch.xcontent.XContentFactory.jsonBuilder;
 
 /**
@@ -35,11 +33,7 @@ public final class WhiteningIndex {
 
     private static XContentBuilder mappings() {
         try {
-            XContentBuilder b = jsonBuilder().startObject().startObject(SINGLE_MAPPING_NAME);
-            b.startObject("_meta").field("version", Version.CURRENT.toString()).field(SystemIndexDescriptor.VERSION_META_KEY, MAPPINGS_VERSION)
-                .endObject();
-            b.field("dynamic", "strict");
-            b.startObject("properties");
+            XContentBuilder b = StoreIndices.startStrictMappings(MAPPINGS_VERSION);
             b.startObject("whitening_id").field("type", "keyword").endObject();
             b.startObject("method").field("type", "keyword").endObject();
             b.startObject("input_dimension").field("type", "integer").endObject();
