@@ -19,6 +19,7 @@ import org.instanceretrieval.diffusion.Diffusion;
 import org.instanceretrieval.diffusion.GraphParameters;
 import org.instanceretrieval.diffusion.QueryWeighting;
 import org.instanceretrieval.neighbours.ExactNeighbourSearch;
+import org.instanceretrieval.math.ScoreKernels;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -46,6 +47,12 @@ final class DiffusionRescorer implements Rescorer {
 
     static final DiffusionRescorer INSTANCE = new DiffusionRescorer();
 
+    /**
+     * Exact neighbour search in the calling (search) thread: no fork-join pool behind
+     * Elasticsearch's thread pools. Its results do not depend on the thread count.
+     */
+    static final ExactNeighbourSearch SEARCH = new ExactNeighbourSearch(ScoreKernels.best(), 1);
+
     /** The rescore context of one shard: the window size and the request's parameters. */
     static final class Context extends RescoreContext {
         final DiffusionRescorerBuilder parameters;
@@ -70,9 +77,9 @@ final class DiffusionRescorer implements Rescorer {
         float[][] vectors = readVectors(window, searcher, p.field(), query.length);
         context.checkCancellation();
 
-        AffinityGraph graph = AffinityGraph.build(vectors, new GraphParameters(p.k(), p.gamma()));
+        AffinityGraph graph = AffinityGraph.build(vectors, new GraphParameters(p.k(), p.gamma()), SEARCH);
         Diffusion diffusion = new Diffusion(vectors, graph, new QueryWeighting(p.queryK(), p.gamma()),
-            new ConjugateGradient(p.alpha(), p.tolerance(), p.maxIterations()), ExactNeighbourSearch.defaults());
+            new ConjugateGradient(p.alpha(), p.tolerance(), p.maxIterations()), SEARCH);
         CgSolution solution = diffusion.diffuse(query);
         int[] ranking = solution.ranking();
 
