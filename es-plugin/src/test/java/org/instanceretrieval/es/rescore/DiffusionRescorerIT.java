@@ -161,6 +161,17 @@ public class DiffusionRescorerIT extends RetrievalIntegTestCase {
         }
     }
 
+    public void testHitsAfterTheWindowAreDropped() throws IOException {
+        float[] q = randomQuery();
+        int window = between(3, 12);
+        List<Map<String, Object>> firstPass = hits(search("{\"size\": " + window + ", \"_source\": false, \"query\": " + mainQuery(q, DOCS) + "}"));
+        List<Map<String, Object>> rescored = hits(search("{\"size\": 30, \"_source\": false, \"query\": " + mainQuery(q, DOCS)
+            + ", \"rescore\": {\"window_size\": " + window + ", \"diffusion\": {\"field\": \"v\", \"query_vector\": " + json(q) + "}}}"));
+        assertEquals(window, rescored.size());
+        // The same documents as the first pass's window, in another order maybe.
+        assertEquals(firstPass.stream().map(h -> h.get("_id")).sorted().toList(), rescored.stream().map(h -> h.get("_id")).sorted().toList());
+    }
+
     public void testBadInputIs400() {
         String q = json(randomQuery());
         String[][] cases = {
