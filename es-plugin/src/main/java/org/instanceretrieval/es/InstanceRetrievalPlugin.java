@@ -50,6 +50,7 @@ import org.instanceretrieval.es.inference.NodeInference;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
 import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
+import org.instanceretrieval.es.rescore.DiffusionRescorerBuilder;
 import org.instanceretrieval.es.rest.RestDeleteModelAction;
 import org.instanceretrieval.es.rest.RestDeleteWhiteningAction;
 import org.instanceretrieval.es.rest.RestGetModelAction;
@@ -294,5 +295,12 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     private static List<QuerySpec<?>> retrievalKnnQueries() {
         return List.of(new QuerySpec<>(RetrievalKnnQueryBuilder.NAME, RetrievalKnnQueryBuilder::new, RetrievalKnnQueryBuilder::fromXContent));
+    }
+
+    // ---- search: rescorers (SearchPlugin; issue 4, item 3: the diffusion rescorer) ----
+
+    @Override
+    public List<RescorerSpec<?>> getRescorers() {
+        return List.of(new RescorerSpec<>(DiffusionRescorerBuilder.NAME, DiffusionRescorerBuilder::new, DiffusionRescorerBuilder::fromXContent));
     }
 }
