@@ -30,6 +30,7 @@ import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.instanceretrieval.es.action.ClearModelCacheAction;
 import org.instanceretrieval.es.action.DeleteModelAction;
+import org.instanceretrieval.es.action.DbaAction;
 import org.instanceretrieval.es.action.DeleteWhiteningAction;
 import org.instanceretrieval.es.action.GetModelAction;
 import org.instanceretrieval.es.action.GetModelStatsAction;
@@ -39,6 +40,7 @@ import org.instanceretrieval.es.action.PutModelAction;
 import org.instanceretrieval.es.action.PutModelDefinitionPartAction;
 import org.instanceretrieval.es.action.TransportClearModelCacheAction;
 import org.instanceretrieval.es.action.TransportDeleteModelAction;
+import org.instanceretrieval.es.action.TransportDbaAction;
 import org.instanceretrieval.es.action.TransportDeleteWhiteningAction;
 import org.instanceretrieval.es.action.TransportGetModelAction;
 import org.instanceretrieval.es.action.TransportGetModelStatsAction;
@@ -52,6 +54,7 @@ import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
 import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
 import org.instanceretrieval.es.rescore.DiffusionRescorerBuilder;
 import org.instanceretrieval.es.rest.RestDeleteModelAction;
+import org.instanceretrieval.es.rest.RestDbaAction;
 import org.instanceretrieval.es.rest.RestDeleteWhiteningAction;
 import org.instanceretrieval.es.rest.RestGetModelAction;
 import org.instanceretrieval.es.rest.RestGetModelStatsAction;
@@ -63,6 +66,7 @@ import org.instanceretrieval.es.store.CachingModelStore;
 import org.instanceretrieval.es.store.IndexModelStore;
 import org.instanceretrieval.es.store.ModelIndex;
 import org.instanceretrieval.es.store.ModelUsageStatsRegistry;
+import org.instanceretrieval.es.dba.DbaTask;
 import org.instanceretrieval.es.whitening.CachingWhiteningStore;
 import org.instanceretrieval.es.whitening.IndexWhiteningStore;
 import org.instanceretrieval.es.whitening.LearnWhiteningTask;
@@ -129,6 +133,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> actions = new ArrayList<>();
         actions.addAll(modelStoreActions());
         actions.addAll(whiteningStoreActions());
+        actions.addAll(dbaActions());
         return actions;
     }
 
@@ -147,6 +152,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         List<RestHandler> handlers = new ArrayList<>();
         handlers.addAll(modelStoreRestHandlers());
         handlers.addAll(whiteningStoreRestHandlers());
+        handlers.addAll(dbaRestHandlers());
         return handlers;
     }
 
@@ -154,6 +160,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
     public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
         List<NamedWriteableRegistry.Entry> entries = new ArrayList<>();
         entries.addAll(whiteningStoreNamedWriteables());
+        entries.addAll(dbaNamedWriteables());
         return entries;
     }
 
@@ -282,6 +289,20 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     private static List<NamedWriteableRegistry.Entry> whiteningStoreNamedWriteables() {
         return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, LearnWhiteningTask.Status.NAME, LearnWhiteningTask.Status::new));
+    }
+
+    // ---- DBA job (issue 4, item 2: POST {index}/_retrieval/dba) ----
+
+    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> dbaActions() {
+        return List.of(new ActionHandler<>(DbaAction.INSTANCE, TransportDbaAction.class));
+    }
+
+    private static List<RestHandler> dbaRestHandlers() {
+        return List.of(new RestDbaAction());
+    }
+
+    private static List<NamedWriteableRegistry.Entry> dbaNamedWriteables() {
+        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, DbaTask.Status.NAME, DbaTask.Status::new));
     }
 
     // ---- search: queries (SearchPlugin; issue 4, item 1: retrieval_knn) ----

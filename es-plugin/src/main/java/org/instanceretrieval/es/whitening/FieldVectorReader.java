@@ -11,14 +11,17 @@ import org.elasticsearch.action.search.TransportOpenPointInTimeAction;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.client.internal.ParentTaskAssigningClient;
 import org.elasticsearch.common.bytes.BytesReference;
+import org.elasticsearch.common.document.DocumentField;
 import org.elasticsearch.common.xcontent.support.XContentMapValues;
 import org.elasticsearch.core.TimeValue;
+import org.elasticsearch.index.mapper.RoutingFieldMapper;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.search.builder.PointInTimeBuilder;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.elasticsearch.search.sort.SortBuilders;
+import org.elasticsearch.tasks.CancellableTask;
 import org.elasticsearch.tasks.TaskCancelledException;
 import org.elasticsearch.tasks.TaskId;
 
@@ -46,12 +49,15 @@ public final class FieldVectorReader {
     public static final int PAGE_SIZE = 1000;
     static final TimeValue KEEP_ALIVE = TimeValue.timeValueMinutes(1);
 
-    /** One document's vector (not normalised) with the index and id it came from. */
-    public record DocVector(String index, String id, float[] vector) {}
+    /**
+     * One document's vector (not normalised) with the index, id and custom routing (null when the
+     * document has none) it came from.
+     */
+    public record DocVector(String index, String id, String routing, float[] vector) {}
 
     private final Client client;
     private final Client childClient;
-    private final LearnWhiteningTask task;
+    private final CancellableTask task;
     private final String index;
     private final String field;
     private final QueryBuilder query;
@@ -64,7 +70,7 @@ public final class FieldVectorReader {
      * @param limit    the most vectors to read
      * @param progress told the number of vectors read after each page
      */
-    public FieldVectorReader(Client client, LearnWhiteningTask task, TaskId taskId, String index, String field, QueryBuilder query,
+    public FieldVectorReader(Client client, CancellableTask task, TaskId taskId, String index, String field, QueryBuilder query,
         int limit, LongConsumer progress) {
         this.client = client;
         this.childClient = new ParentTaskAssigningClient(client, taskId);
@@ -95,7 +101,7 @@ public final class FieldVectorReader {
     /** Reads pages until done; completes with the last point-in-time id. */
     private void page(BytesReference pit, Object[] after, List<DocVector> out, ActionListener<BytesReference> listener) {
         if (task.isCancelled()) {
-            listener.onFailure(new TaskCancelledException("learning whitening cancelled: " + task.getReasonCancelled()));
+            listener.onFailure(new TaskCancelledException("[" + task.getDescription() + "] cancelled: " + task.getReasonCancelled()));
             return;
         }
         int size = Math.min(PAGE_SIZE, limit - out.size());
@@ -114,7 +120,8 @@ public final class FieldVectorReader {
                 float[] vector = vectorOf(hit);
                 if (vector != null) {
                     requireSameDimension(out, hit, vector);
-                    out.add(new DocVector(hit.getIndex(), hit.getId(), vector));
+                    DocumentField routing = hit.field(RoutingFieldMapper.NAME);
+                    out.add(new DocVector(hit.getIndex(), hit.getId(), routing == null ? null : routing.getValue(), vector));
                 }
             }
             progress.accept(out.size());

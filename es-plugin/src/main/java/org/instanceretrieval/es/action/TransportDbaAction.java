@@ -1,0 +1,228 @@
+package org.instanceretrieval.es.action;
+
+import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.ExceptionsHelper;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ActionRunnable;
+import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
+import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse;
+import org.elasticsearch.action.admin.indices.refresh.RefreshRequest;
+import org.elasticsearch.action.bulk.BulkRequest;
+import org.elasticsearch.action.search.SearchRequest;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.action.support.HandledTransportAction;
+import org.elasticsearch.action.update.UpdateRequest;
+import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.client.internal.ParentTaskAssigningClient;
+import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.common.util.concurrent.EsExecutors;
+import org.elasticsearch.index.query.QueryBuilders;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.rest.RestStatus;
+import org.elasticsearch.search.builder.SearchSourceBuilder;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.tasks.TaskCancelledException;
+import org.elasticsearch.tasks.TaskId;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.dba.DbaMarker;
+import org.instanceretrieval.es.dba.DbaTask;
+import org.instanceretrieval.es.store.StoreIndices;
+import org.instanceretrieval.es.whitening.FieldVectorReader;
+import org.instanceretrieval.es.whitening.FieldVectorReader.DocVector;
+import org.instanceretrieval.expansion.DatabaseAugmentation;
+import org.instanceretrieval.math.VectorMath;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * Runs a DBA job on the node that received the request:
+ * <ol>
+ *   <li>checks the mapping: {@code index} names one index, {@code field} and {@code target_field}
+ *       are {@code dense_vector} fields of the same dimension;</li>
+ *   <li>reads every vector of {@code field} with their {@code _id}s and routing
+ *       ({@link FieldVectorReader}; documents without the field are skipped and counted);</li>
+ *   <li>L2-normalises them and computes alpha-DBA with exact neighbours over all of them
+ *       ({@link DatabaseAugmentation#augmentWithExactNeighbours}) on the generic pool;</li>
+ *   <li>sets the index's {@code _meta.retrieval_dba.state} to {@code running}, writes the
+ *       augmented vectors with partial-document bulk updates (routing kept), refreshes, and only
+ *       then sets {@code state: done}. Any failure or cancellation after {@code running} was set
+ *       leaves {@code state: failed} with the reason.</li>
+ * </ol>
+ * Memory: {@code 2 x N x d x 4} bytes on this node (original and augmented vectors) plus the
+ * neighbour lists; the exact neighbour search is {@code O(N^2 d)} and is not interrupted by
+ * cancellation (it is checked before and after).
+ */
+public final class TransportDbaAction extends HandledTransportAction<DbaAction.Request, DbaAction.Response> {
+
+    /** Updates per bulk request. */
+    static final int BULK_SIZE = 500;
+
+    private final Client client;
+    private final ClusterService clusterService;
+    private final Executor computeExecutor;
+
+    @Inject
+    public TransportDbaAction(TransportService transportService, ActionFilters actionFilters, Client client, ClusterService clusterService) {
+        super(DbaAction.NAME, transportService, actionFilters, DbaAction.Request::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
+        this.client = client;
+        this.clusterService = clusterService;
+        this.computeExecutor = transportService.getThreadPool().executor(ThreadPool.Names.GENERIC);
+    }
+
+    @Override
+    protected void doExecute(Task task, DbaAction.Request request, ActionListener<DbaAction.Response> listener) {
+        DbaTask dbaTask = (DbaTask) task;
+        TaskId taskId = new TaskId(clusterService.localNode().getId(), task.getId());
+        Client childClient = new ParentTaskAssigningClient(client, taskId);
+        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field(), request.targetField());
+        childClient.admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
+            String index = checkMapping(request, mappings);
+            dbaTask.phase(DbaTask.Phase.READING);
+            new FieldVectorReader(client, dbaTask, taskId, index, request.field(), QueryBuilders.existsQuery(request.field()),
+                Integer.MAX_VALUE, dbaTask::read).read(listener.delegateFailureAndWrap((l, docs) -> {
+                    if (docs.isEmpty()) {
+                        throw badRequest("no vectors: no document of [{}] has a vector in [{}]", index, request.field());
+                    }
+                    countWithoutField(childClient, index, request.field(), l.delegateFailureAndWrap((l2, skipped) -> computeExecutor.execute(
+                        ActionRunnable.wrap(l2, l3 -> computeAndWrite(dbaTask, childClient, index, request, docs, skipped, l3)))));
+                }));
+        }, e -> {
+            if (StoreIndices.isIndexNotFound(e)) {
+                listener.onFailure(badRequest("unknown index [{}]", request.index()));
+            } else {
+                listener.onFailure(e);
+            }
+        }));
+    }
+
+    private static ElasticsearchStatusException badRequest(String message, Object... args) {
+        return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
+    }
+
+    /** Checks both fields and returns the one concrete index. */
+    static String checkMapping(DbaAction.Request request, GetFieldMappingsResponse response) {
+        Map<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> all = response.mappings();
+        if (all.isEmpty()) {
+            throw badRequest("unknown index [{}]", request.index());
+        }
+        if (all.size() > 1) {
+            throw badRequest("[{}] names {} indices {}; a DBA job runs on one index", request.index(), all.size(), all.keySet().stream().sorted().toList());
+        }
+        Map.Entry<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> entry = all.entrySet().iterator().next();
+        String index = entry.getKey();
+        int dims = dims(index, "field", request.field(), entry.getValue());
+        int targetDims = dims(index, "target_field", request.targetField(), entry.getValue());
+        if (dims > 0 && dims != targetDims) {
+            throw badRequest("[target_field] [{}] of index [{}] has dims [{}], [field] [{}] has dims [{}]; they must be equal",
+                request.targetField(), index, targetDims, request.field(), dims);
+        }
+        return index;
+    }
+
+    private static int dims(String index, String key, String field, Map<String, GetFieldMappingsResponse.FieldMappingMetadata> fields) {
+        GetFieldMappingsResponse.FieldMappingMetadata meta = fields.get(field);
+        if (meta == null) {
+            throw badRequest("[{}] [{}] is not mapped in index [{}]", key, field, index);
+        }
+        Object leaf = meta.sourceAsMap().values().stream().findFirst().orElse(null);
+        Map<?, ?> mapping = leaf instanceof Map<?, ?> m ? m : Map.of();
+        Object type = mapping.get("type");
+        if ("dense_vector".equals(type) == false) {
+            throw badRequest("[{}] [{}] of index [{}] is of type [{}], not [dense_vector]", key, field, index, type);
+        }
+        Object elementType = mapping.get("element_type");
+        if (elementType != null && "float".equals(elementType) == false) {
+            throw badRequest("[{}] [{}] of index [{}] has element_type [{}]; DBA reads and writes float vectors", key, field, index, elementType);
+        }
+        if (mapping.get("dims") instanceof Number n) {
+            return n.intValue();
+        }
+        // dims not yet set: only the target can be checked once a vector exists; require it mapped.
+        if ("target_field".equals(key)) {
+            throw badRequest("[target_field] [{}] of index [{}] has no [dims] in its mapping; map it with the dimension of [field]", field, index);
+        }
+        return -1;
+    }
+
+    private static void countWithoutField(Client client, String index, String field, ActionListener<Long> listener) {
+        SearchSourceBuilder source = new SearchSourceBuilder().size(0)
+            .trackTotalHits(true)
+            .query(QueryBuilders.boolQuery().mustNot(QueryBuilders.existsQuery(field)));
+        client.search(new SearchRequest(index).source(source), listener.map(r -> r.getHits().getTotalHits().value));
+    }
+
+    private void computeAndWrite(DbaTask task, Client childClient, String index, DbaAction.Request request, List<DocVector> docs,
+        long skipped, ActionListener<DbaAction.Response> listener) {
+        checkCancelled(task);
+        task.phase(DbaTask.Phase.COMPUTING);
+        float[][] database = new float[docs.size()][];
+        for (int i = 0; i < database.length; i++) {
+            database[i] = VectorMath.l2NormalizeInPlace(docs.get(i).vector());
+        }
+        float[][] augmented = DatabaseAugmentation.alphaDba(request.neighbours(), request.alpha()).augmentWithExactNeighbours(database);
+        task.computed(augmented.length);
+        checkCancelled(task);
+        task.phase(DbaTask.Phase.WRITING);
+        Map<String, Object> running = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(), "running",
+            null, null, null);
+        // The marker writes use the client without the task as parent so that a cancelled job can still record its failure.
+        DbaMarker.write(client, index, running, listener.delegateFailureAndWrap((l, v) -> {
+            ActionListener<Void> written = ActionListener.wrap(done -> {
+                Map<String, Object> marker = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(),
+                    "done", System.currentTimeMillis(), (long) docs.size(), null);
+                DbaMarker.write(client, index, marker, l.map(x -> new DbaAction.Response(index, marker, skipped)));
+            }, e -> {
+                String reason = ExceptionsHelper.unwrapCause(e).getMessage();
+                Map<String, Object> failed = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(),
+                    "failed", null, null, reason == null ? e.toString() : reason);
+                DbaMarker.write(client, index, failed, ActionListener.running(() -> l.onFailure(e)));
+            });
+            writeBatch(task, childClient, index, request.targetField(), docs, augmented, 0, written);
+        }));
+    }
+
+    private static void checkCancelled(DbaTask task) {
+        if (task.isCancelled()) {
+            throw new TaskCancelledException("[" + task.getDescription() + "] cancelled: " + task.getReasonCancelled());
+        }
+    }
+
+    /** Writes the updates from {@code from} on, one bulk at a time, then refreshes the index. */
+    private void writeBatch(DbaTask task, Client childClient, String index, String target, List<DocVector> docs, float[][] augmented,
+        int from, ActionListener<Void> listener) {
+        try {
+            checkCancelled(task);
+        } catch (TaskCancelledException e) {
+            listener.onFailure(e);
+            return;
+        }
+        if (from >= docs.size()) {
+            task.phase(DbaTask.Phase.REFRESHING);
+            childClient.admin().indices().refresh(new RefreshRequest(index), listener.map(r -> {
+                if (r.getFailedShards() > 0) {
+                    throw new ElasticsearchStatusException("refresh of [{}] failed on {} shards", RestStatus.INTERNAL_SERVER_ERROR, index,
+                        r.getFailedShards());
+                }
+                return null;
+            }));
+            return;
+        }
+        int to = Math.min(docs.size(), from + BULK_SIZE);
+        BulkRequest bulk = new BulkRequest();
+        for (int i = from; i < to; i++) {
+            DocVector doc = docs.get(i);
+            bulk.add(new UpdateRequest(doc.index(), doc.id()).routing(doc.routing()).doc(Map.of(target, augmented[i])));
+        }
+        childClient.bulk(bulk, listener.delegateFailureAndWrap((l, response) -> {
+            if (response.hasFailures()) {
+                throw new ElasticsearchStatusException("writing [{}] failed: {}", RestStatus.INTERNAL_SERVER_ERROR, target,
+                    response.buildFailureMessage());
+            }
+            task.written(to);
+            writeBatch(task, childClient, index, target, docs, augmented, to, l);
+        }));
+    }
+}
