@@ -1,6 +1,8 @@
 package org.instanceretrieval.es;
 
 import org.apache.lucene.util.SetOnce;
+import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionResponse;
@@ -48,6 +50,15 @@ import org.instanceretrieval.es.action.TransportGetWhiteningAction;
 import org.instanceretrieval.es.action.TransportLearnWhiteningAction;
 import org.instanceretrieval.es.action.TransportPutModelAction;
 import org.instanceretrieval.es.action.TransportPutModelDefinitionPartAction;
+import org.instanceretrieval.es.action.RetrievalEvalAction;
+import org.instanceretrieval.es.action.ShardVectorsAction;
+import org.instanceretrieval.es.action.TransportRetrievalEvalAction;
+import org.instanceretrieval.es.action.TransportShardVectorsAction;
+import org.instanceretrieval.es.eval.EvalRuns;
+import org.instanceretrieval.es.eval.EvalServices;
+import org.instanceretrieval.es.eval.EvalTask;
+import org.instanceretrieval.es.eval.GroundTruthLookup;
+import org.instanceretrieval.es.rest.RestRetrievalEvalAction;
 import org.instanceretrieval.es.inference.NodeInference;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
@@ -96,6 +107,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         components.addAll(modelStoreComponents(services));
         components.addAll(whiteningStoreComponents(services));
         components.addAll(inferenceComponents(services, components));
+        components.addAll(evalComponents(services));
         return components;
     }
 
@@ -134,6 +146,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         actions.addAll(modelStoreActions());
         actions.addAll(whiteningStoreActions());
         actions.addAll(dbaActions());
+        actions.addAll(evalActions());
         return actions;
     }
 
@@ -153,6 +166,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         handlers.addAll(modelStoreRestHandlers());
         handlers.addAll(whiteningStoreRestHandlers());
         handlers.addAll(dbaRestHandlers());
+        handlers.addAll(evalRestHandlers());
         return handlers;
     }
 
@@ -161,6 +175,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         List<NamedWriteableRegistry.Entry> entries = new ArrayList<>();
         entries.addAll(whiteningStoreNamedWriteables());
         entries.addAll(dbaNamedWriteables());
+        entries.addAll(evalNamedWriteables());
         return entries;
     }
 
@@ -303,6 +318,39 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     private static List<NamedWriteableRegistry.Entry> dbaNamedWriteables() {
         return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, DbaTask.Status.NAME, DbaTask.Status::new));
+    }
+
+    // ---- evaluation (issue 5: POST {index}/_retrieval_eval, the run history) ----
+
+    private List<Object> evalComponents(PluginServices services) {
+        EvalRuns runs = new EvalRuns(services.client());
+        services.clusterService().addListener(runs);
+        GroundTruthLookup lookup = new GroundTruthLookup(groundTruthSource(services));
+        return List.of(new EvalServices(lookup, services.xContentRegistry(), runs));
+    }
+
+    /**
+     * Where {@code _retrieval_eval} finds ground truths by id: the node's ground-truth store.
+     * Tests may override it.
+     */
+    protected GroundTruthLookup.Source groundTruthSource(PluginServices services) {
+        return (id, listener) -> listener.onFailure(new ElasticsearchStatusException(
+            "the ground-truth store is not available on this node", RestStatus.SERVICE_UNAVAILABLE));
+    }
+
+    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> evalActions() {
+        return List.of(
+            new ActionHandler<>(RetrievalEvalAction.INSTANCE, TransportRetrievalEvalAction.class),
+            new ActionHandler<>(ShardVectorsAction.INSTANCE, TransportShardVectorsAction.class)
+        );
+    }
+
+    private static List<RestHandler> evalRestHandlers() {
+        return List.of(new RestRetrievalEvalAction());
+    }
+
+    private static List<NamedWriteableRegistry.Entry> evalNamedWriteables() {
+        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, EvalTask.Status.NAME, EvalTask.Status::new));
     }
 
     // ---- search: queries (SearchPlugin; issue 4, item 1: retrieval_knn) ----

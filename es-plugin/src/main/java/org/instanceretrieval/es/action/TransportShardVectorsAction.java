@@ -1,0 +1,191 @@
+package org.instanceretrieval.es.action;
+
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SortedSetDocValues;
+import org.apache.lucene.index.StoredFieldVisitor;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.VectorEncoding;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.util.Bits;
+import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
+import org.elasticsearch.cluster.ClusterState;
+import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
+import org.elasticsearch.cluster.routing.ShardsIterator;
+import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.index.IndexService;
+import org.elasticsearch.index.engine.Engine;
+import org.elasticsearch.index.mapper.IdFieldMapper;
+import org.elasticsearch.index.mapper.MappedFieldType;
+import org.elasticsearch.index.mapper.Uid;
+import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper;
+import org.elasticsearch.index.shard.IndexShard;
+import org.elasticsearch.index.shard.ShardId;
+import org.elasticsearch.indices.IndicesService;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.rest.RestStatus;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.transport.TransportService;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads one shard for {@link ShardVectorsAction} on a node holding a copy of it, on the search
+ * pool, from a searcher acquired for the read (a point in time of the shard). Deleted documents
+ * and documents without a name (nested documents, or no value in {@code id_field}) are skipped.
+ */
+public final class TransportShardVectorsAction extends TransportSingleShardAction<ShardVectorsAction.Request, ShardVectorsAction.Response> {
+
+    private final IndicesService indicesService;
+
+    @Inject
+    public TransportShardVectorsAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
+        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver) {
+        super(ShardVectorsAction.NAME, threadPool, clusterService, transportService, actionFilters, resolver,
+            ShardVectorsAction.Request::new, threadPool.executor(ThreadPool.Names.SEARCH));
+        this.indicesService = indicesService;
+    }
+
+    @Override
+    protected Writeable.Reader<ShardVectorsAction.Response> getResponseReader() {
+        return ShardVectorsAction.Response::new;
+    }
+
+    @Override
+    protected boolean resolveIndex(ShardVectorsAction.Request request) {
+        return true;
+    }
+
+    @Override
+    protected ShardsIterator shards(ClusterState state, InternalRequest request) {
+        return clusterService.operationRouting().getShards(state, request.concreteIndex(), request.request().shard(), "_local");
+    }
+
+    @Override
+    protected ShardVectorsAction.Response shardOperation(ShardVectorsAction.Request request, ShardId shardId) throws IOException {
+        IndexService indexService = indicesService.indexServiceSafe(shardId.getIndex());
+        String index = shardId.getIndexName();
+        String idField = request.idField();
+        boolean byId = IdFieldMapper.NAME.equals(idField);
+        if (byId == false) {
+            MappedFieldType idType = indexService.mapperService().fieldType(idField);
+            if (idType == null) {
+                throw badRequest("[id_field] [{}] of the ground truth does not exist in the mapping of index [{}]", idField, index);
+            }
+            if ("keyword".equals(idType.typeName()) == false || idType.hasDocValues() == false) {
+                throw badRequest("[id_field] [{}] of index [{}] is of type [{}]; names are read from a keyword field with doc values",
+                    idField, index, idType.typeName());
+            }
+        }
+        String field = request.field();
+        if (field != null) {
+            MappedFieldType type = indexService.mapperService().fieldType(field);
+            if (type == null) {
+                throw badRequest("[field] [{}] does not exist in the mapping of index [{}]", field, index);
+            }
+            if (type instanceof DenseVectorFieldMapper.DenseVectorFieldType == false) {
+                throw badRequest("[field] [{}] of index [{}] is of type [{}], not [dense_vector]", field, index, type.typeName());
+            }
+        }
+        IndexShard shard = indexService.getShard(shardId.id());
+        List<String> names = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        int[] vectorDocs = new int[16];
+        float[] vectors = new float[0];
+        int numVectors = 0;
+        int dims = 0;
+        String similarity = null;
+        try (Engine.Searcher searcher = shard.acquireSearcher("retrieval_eval")) {
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                LeafReader reader = leaf.reader();
+                Bits live = reader.getLiveDocs();
+                StoredFields stored = reader.storedFields();
+                SortedSetDocValues nameValues = byId ? null : DocValues.getSortedSet(reader, idField);
+                FloatVectorValues values = null;
+                if (field != null) {
+                    FieldInfo info = reader.getFieldInfos().fieldInfo(field);
+                    if (info != null && info.getVectorDimension() > 0) {
+                        if (info.getVectorEncoding() != VectorEncoding.FLOAT32) {
+                            throw badRequest("[field] [{}] of index [{}] holds [{}] vectors; the evaluation reads float vectors", field, index,
+                                info.getVectorEncoding());
+                        }
+                        dims = info.getVectorDimension();
+                        similarity = info.getVectorSimilarityFunction().name().toLowerCase(Locale.ROOT);
+                        values = reader.getFloatVectorValues(field);
+                        if (vectors.length == 0) {
+                            vectors = new float[Math.max(1, (shard.docStats().getCount() > 0 ? (int) shard.docStats().getCount() : 16)) * dims];
+                        }
+                    }
+                }
+                IdVisitor idVisitor = new IdVisitor();
+                for (int doc = 0; doc < reader.maxDoc(); doc++) {
+                    if (live != null && live.get(doc) == false) {
+                        continue;
+                    }
+                    idVisitor.id = null;
+                    stored.document(doc, idVisitor);
+                    if (idVisitor.id == null) {
+                        continue; // a nested document
+                    }
+                    String name = idVisitor.id;
+                    if (nameValues != null) {
+                        if (nameValues.advanceExact(doc) == false) {
+                            continue;
+                        }
+                        name = nameValues.lookupOrd(nameValues.nextOrd()).utf8ToString();
+                    }
+                    int docIndex = names.size();
+                    names.add(name);
+                    ids.add(idVisitor.id);
+                    if (values != null && (values.docID() < doc ? values.advance(doc) : values.docID()) == doc) {
+                        if ((long) (numVectors + 1) * dims > vectors.length) {
+                            vectors = Arrays.copyOf(vectors, Math.max(vectors.length * 2, (numVectors + 1) * dims));
+                        }
+                        System.arraycopy(values.vectorValue(), 0, vectors, numVectors * dims, dims);
+                        if (numVectors == vectorDocs.length) {
+                            vectorDocs = Arrays.copyOf(vectorDocs, numVectors * 2);
+                        }
+                        vectorDocs[numVectors++] = docIndex;
+                    }
+                    if (values != null && values.docID() == DocIdSetIterator.NO_MORE_DOCS) {
+                        values = null;
+                    }
+                }
+            }
+        }
+        return new ShardVectorsAction.Response(names.toArray(String[]::new), ids.toArray(String[]::new), Arrays.copyOf(vectorDocs, numVectors),
+            Arrays.copyOf(vectors, numVectors * dims), dims, similarity);
+    }
+
+    private static ElasticsearchStatusException badRequest(String message, Object... args) {
+        return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
+    }
+
+    /** Reads the stored {@code _id} and stops. */
+    private static final class IdVisitor extends StoredFieldVisitor {
+        String id;
+
+        @Override
+        public Status needsField(FieldInfo fieldInfo) {
+            if (IdFieldMapper.NAME.equals(fieldInfo.name)) {
+                return Status.YES;
+            }
+            return id == null ? Status.NO : Status.STOP;
+        }
+
+        @Override
+        public void binaryField(FieldInfo fieldInfo, byte[] value) {
+            id = Uid.decodeId(value);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.instanceretrieval.es.eval;
+
+import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.DocWriteRequest;
+import org.elasticsearch.action.admin.indices.template.put.TransportPutComposableIndexTemplateAction;
+import org.elasticsearch.action.bulk.BulkRequest;
+import org.elasticsearch.action.index.IndexRequest;
+import org.elasticsearch.action.support.WriteRequest;
+import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.cluster.ClusterChangedEvent;
+import org.elasticsearch.cluster.ClusterState;
+import org.elasticsearch.cluster.ClusterStateListener;
+import org.elasticsearch.cluster.metadata.ComposableIndexTemplate;
+import org.elasticsearch.cluster.metadata.Template;
+import org.elasticsearch.common.compress.CompressedXContent;
+import org.elasticsearch.common.settings.Settings;
+import org.elasticsearch.rest.RestStatus;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The history of evaluation runs: the data stream {@value #DATA_STREAM}, one summary document
+ * ({@code doc_type: run}) and one document per query ({@code doc_type: query}) per recorded run.
+ * Its composable index template {@value #TEMPLATE} is installed by the elected master when it is
+ * missing (a cluster-state listener), and before every recording if a recording races the
+ * listener; the template carries a {@code version} so that a later plugin version can replace it.
+ */
+public final class EvalRuns implements ClusterStateListener {
+
+    public static final String DATA_STREAM = "retrieval-eval-runs";
+    public static final String TEMPLATE = "retrieval-eval-runs";
+    public static final long TEMPLATE_VERSION = 1;
+
+    static final String MAPPINGS = """
+        {"dynamic": true,
+         "dynamic_templates": [
+           {"numbers": {"match_mapping_type": "double", "mapping": {"type": "double"}}},
+           {"longs": {"match_mapping_type": "long", "mapping": {"type": "double"}}}],
+         "properties": {
+           "@timestamp": {"type": "date"},
+           "doc_type": {"type": "keyword"},
+           "run_id": {"type": "keyword"},
+           "name": {"type": "keyword"},
+           "index": {"type": "keyword"},
+           "ground_truth": {"type": "keyword"},
+           "protocol": {"type": "keyword"},
+           "engine": {"type": "keyword"},
+           "configuration": {"type": "flattened"},
+           "took_ms": {"type": "long"},
+           "query": {"type": "keyword"},
+           "subset": {"type": "keyword"},
+           "ap": {"type": "double"},
+           "score": {"type": "double"},
+           "ap_easy": {"type": "double"},
+           "ap_hard": {"type": "double"}}}""";
+
+    private final Client client;
+    private final AtomicBoolean installing = new AtomicBoolean();
+
+    public EvalRuns(Client client) {
+        this.client = client;
+    }
+
+    static ComposableIndexTemplate template() {
+        try {
+            return ComposableIndexTemplate.builder()
+                .indexPatterns(List.of(DATA_STREAM + "*"))
+                .template(new Template(Settings.builder().put("index.hidden", false).build(), new CompressedXContent(MAPPINGS), null))
+                .dataStreamTemplate(new ComposableIndexTemplate.DataStreamTemplate())
+                .priority(200L)
+                .version(TEMPLATE_VERSION)
+                .metadata(Map.of("description", "history of _retrieval_eval runs (instance-retrieval plugin)", "managed", true))
+                .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static boolean installed(ClusterState state) {
+        ComposableIndexTemplate existing = state.metadata().templatesV2().get(TEMPLATE);
+        return existing != null && existing.version() != null && existing.version() >= TEMPLATE_VERSION;
+    }
+
+    @Override
+    public void clusterChanged(ClusterChangedEvent event) {
+        if (event.localNodeMaster() && installed(event.state()) == false && installing.compareAndSet(false, true)) {
+            ensureTemplate(event.state(), ActionListener.running(() -> installing.set(false)));
+        }
+    }
+
+    /** Puts the template unless the state already has it. */
+    public void ensureTemplate(ClusterState state, ActionListener<Void> listener) {
+        if (installed(state)) {
+            listener.onResponse(null);
+            return;
+        }
+        TransportPutComposableIndexTemplateAction.Request put = new TransportPutComposableIndexTemplateAction.Request(TEMPLATE)
+            .indexTemplate(template())
+            .cause("instance-retrieval plugin: history of _retrieval_eval runs");
+        client.execute(TransportPutComposableIndexTemplateAction.TYPE, put, listener.map(r -> null));
+    }
+
+    /**
+     * Writes a run (summary and per-query documents) with one bulk request, visible to search
+     * when the listener is called.
+     */
+    public static void record(Client client, Map<String, Object> summary, List<Map<String, Object>> queries, ActionListener<Void> listener) {
+        BulkRequest bulk = new BulkRequest().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+        Map<String, Object> run = new LinkedHashMap<>(summary);
+        run.remove("queries");
+        run.put("doc_type", "run");
+        bulk.add(new IndexRequest(DATA_STREAM).opType(DocWriteRequest.OpType.CREATE).source(run));
+        for (Map<String, Object> query : queries) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            for (String key : List.of("@timestamp", "run_id", "name", "index", "ground_truth", "protocol", "engine")) {
+                doc.put(key, summary.get(key));
+            }
+            doc.put("doc_type", "query");
+            query.forEach((k, v) -> {
+                if (v != null) {
+                    doc.put(k.replace('@', '_'), v); // p@10 -> p_10: Kibana field names without '@'
+                }
+            });
+            bulk.add(new IndexRequest(DATA_STREAM).opType(DocWriteRequest.OpType.CREATE).source(doc));
+        }
+        client.bulk(bulk, listener.map(response -> {
+            if (response.hasFailures()) {
+                throw new ElasticsearchStatusException("recording the run in [{}] failed: {}", RestStatus.INTERNAL_SERVER_ERROR, DATA_STREAM,
+                    response.buildFailureMessage());
+            }
+            return null;
+        }));
+    }
+}
