@@ -1,8 +1,6 @@
 package org.instanceretrieval.es;
 
 import org.apache.lucene.util.SetOnce;
-import org.elasticsearch.ElasticsearchStatusException;
-import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionResponse;
@@ -50,6 +48,20 @@ import org.instanceretrieval.es.action.TransportGetWhiteningAction;
 import org.instanceretrieval.es.action.TransportLearnWhiteningAction;
 import org.instanceretrieval.es.action.TransportPutModelAction;
 import org.instanceretrieval.es.action.TransportPutModelDefinitionPartAction;
+import org.instanceretrieval.es.action.DeleteGroundTruthAction;
+import org.instanceretrieval.es.action.GetGroundTruthAction;
+import org.instanceretrieval.es.action.PutGroundTruthAction;
+import org.instanceretrieval.es.action.TransportDeleteGroundTruthAction;
+import org.instanceretrieval.es.action.TransportGetGroundTruthAction;
+import org.instanceretrieval.es.action.TransportPutGroundTruthAction;
+import org.instanceretrieval.es.groundtruth.CachingGroundTruthStore;
+import org.instanceretrieval.es.groundtruth.GroundTruthStore;
+import org.instanceretrieval.es.groundtruth.GroundTruthIndex;
+import org.instanceretrieval.es.groundtruth.GroundTruthInput;
+import org.instanceretrieval.es.groundtruth.IndexGroundTruthStore;
+import org.instanceretrieval.es.rest.RestDeleteGroundTruthAction;
+import org.instanceretrieval.es.rest.RestGetGroundTruthAction;
+import org.instanceretrieval.es.rest.RestPutGroundTruthAction;
 import org.instanceretrieval.es.action.RetrievalEvalAction;
 import org.instanceretrieval.es.action.ShardVectorsAction;
 import org.instanceretrieval.es.action.TransportRetrievalEvalAction;
@@ -106,8 +118,9 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         List<Object> components = new ArrayList<>();
         components.addAll(modelStoreComponents(services));
         components.addAll(whiteningStoreComponents(services));
+        components.addAll(groundTruthStoreComponents(services));
         components.addAll(inferenceComponents(services, components));
-        components.addAll(evalComponents(services));
+        components.addAll(evalComponents(services, components));
         return components;
     }
 
@@ -146,6 +159,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         actions.addAll(modelStoreActions());
         actions.addAll(whiteningStoreActions());
         actions.addAll(dbaActions());
+        actions.addAll(groundTruthStoreActions());
         actions.addAll(evalActions());
         return actions;
     }
@@ -166,6 +180,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         handlers.addAll(modelStoreRestHandlers());
         handlers.addAll(whiteningStoreRestHandlers());
         handlers.addAll(dbaRestHandlers());
+        handlers.addAll(groundTruthStoreRestHandlers());
         handlers.addAll(evalRestHandlers());
         return handlers;
     }
@@ -183,7 +198,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     @Override
     public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
-        return List.of(ModelIndex.descriptor(), WhiteningIndex.descriptor());
+        return List.of(ModelIndex.descriptor(), WhiteningIndex.descriptor(), GroundTruthIndex.descriptor());
     }
 
     @Override
@@ -193,10 +208,10 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     @Override
     public String getFeatureDescription() {
-        return "Instance retrieval models (configurations and ONNX definitions) and learned whitenings";
+        return "Instance retrieval models (configurations and ONNX definitions), learned whitenings and evaluation ground truths";
     }
 
-    /** Deletes the system indices (the default), then empties the model and whitening caches of every node. */
+    /** Deletes the system indices (the default), then empties the model, whitening and ground-truth caches of every node. */
     @Override
     public void cleanUpFeature(
         ClusterService clusterService,
@@ -306,6 +321,25 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, LearnWhiteningTask.Status.NAME, LearnWhiteningTask.Status::new));
     }
 
+    // ---- ground-truth store (issue 5, item 1: _retrieval/ground_truth) ----
+
+    private List<Object> groundTruthStoreComponents(PluginServices services) {
+        CachingGroundTruthStore store = new CachingGroundTruthStore(new IndexGroundTruthStore(services.client()));
+        return List.of(store, new GroundTruthInput(services.environment().configDir()));
+    }
+
+    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> groundTruthStoreActions() {
+        return List.of(
+            new ActionHandler<>(PutGroundTruthAction.INSTANCE, TransportPutGroundTruthAction.class),
+            new ActionHandler<>(GetGroundTruthAction.INSTANCE, TransportGetGroundTruthAction.class),
+            new ActionHandler<>(DeleteGroundTruthAction.INSTANCE, TransportDeleteGroundTruthAction.class)
+        );
+    }
+
+    private static List<RestHandler> groundTruthStoreRestHandlers() {
+        return List.of(new RestPutGroundTruthAction(), new RestGetGroundTruthAction(), new RestDeleteGroundTruthAction());
+    }
+
     // ---- DBA job (issue 4, item 2: POST {index}/_retrieval/dba) ----
 
     private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> dbaActions() {
@@ -322,20 +356,22 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     // ---- evaluation (issue 5: POST {index}/_retrieval_eval, the run history) ----
 
-    private List<Object> evalComponents(PluginServices services) {
+    private List<Object> evalComponents(PluginServices services, List<Object> components) {
         EvalRuns runs = new EvalRuns(services.client());
         services.clusterService().addListener(runs);
-        GroundTruthLookup lookup = new GroundTruthLookup(groundTruthSource(services));
+        GroundTruthStore store = components.stream().filter(c -> c instanceof GroundTruthStore)
+            .map(c -> (GroundTruthStore) c).findFirst().orElseThrow();
+        GroundTruthLookup lookup = new GroundTruthLookup(groundTruthSource(store));
         return List.of(new EvalServices(lookup, services.xContentRegistry(), runs));
     }
 
     /**
-     * Where {@code _retrieval_eval} finds ground truths by id: the node's ground-truth store.
-     * Tests may override it.
+     * Where {@code _retrieval_eval} finds ground truths by id: the node's ground-truth store
+     * (404 for an unknown id). Tests may override it.
      */
-    protected GroundTruthLookup.Source groundTruthSource(PluginServices services) {
-        return (id, listener) -> listener.onFailure(new ElasticsearchStatusException(
-            "the ground-truth store is not available on this node", RestStatus.SERVICE_UNAVAILABLE));
+    protected GroundTruthLookup.Source groundTruthSource(GroundTruthStore store) {
+        return (id, listener) -> store.get(id, listener.map(stored ->
+            new GroundTruthLookup.Resolved(stored.id(), stored.groundTruth(), stored.idField())));
     }
 
     private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> evalActions() {

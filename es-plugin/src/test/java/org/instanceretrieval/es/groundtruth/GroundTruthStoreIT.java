@@ -1,0 +1,214 @@
+package org.instanceretrieval.es.groundtruth;
+
+import org.elasticsearch.ResourceNotFoundException;
+import org.elasticsearch.action.support.PlainActionFuture;
+import org.elasticsearch.action.support.WriteRequest;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+import org.elasticsearch.common.settings.Settings;
+import org.elasticsearch.env.Environment;
+import org.elasticsearch.test.ESIntegTestCase;
+import org.instanceretrieval.es.RetrievalIntegTestCase;
+import org.instanceretrieval.eval.BoundingBox;
+import org.instanceretrieval.eval.NamedGroundTruth;
+import org.instanceretrieval.eval.NamedGroundTruth.NamedQuery;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+
+import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertAcked;
+import static org.hamcrest.Matchers.containsString;
+
+/**
+ * The ground-truth endpoints on a cluster of two data nodes over real HTTP: a ground truth put
+ * through one node is read back through the other, over REST (metadata, canonical JSON) and as a
+ * {@link NamedGroundTruth} through that node's {@link GroundTruthStore}; ids are immutable (409);
+ * a delete reaches the caches of both nodes; bad input is a 400 naming the problem; the
+ * {@code index} check reports the names an index lacks; {@code path} reads only inside the
+ * config directory.
+ */
+@ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
+public class GroundTruthStoreIT extends RetrievalIntegTestCase {
+
+    /** Two queries; q1 with a box, easy/hard lists on q2 to check every list survives. */
+    private static final String SMALL_JSON = """
+        {"protocol": "oxford_paris",
+         "database": ["a", "b", "c", "d", "e"],
+         "queries": [
+           {"name": "a", "positive": ["a", "b"], "junk": ["c"], "box": [1, 2, 30.5, 40]},
+           {"name": "d", "positive": ["e"], "easy": ["b"], "hard": ["c"]}
+         ]}""";
+
+    private static final NamedGroundTruth SMALL = new NamedGroundTruth(
+        "oxford_paris",
+        List.of("a", "b", "c", "d", "e"),
+        List.of(
+            new NamedQuery("a", List.of("a", "b"), List.of(), List.of(), List.of("c"), new BoundingBox(1, 2, 30.5, 40)),
+            new NamedQuery("d", List.of("e"), List.of("b"), List.of("c"), List.of(), null)
+        ),
+        null
+    );
+
+    private static CachingGroundTruthStore storeOf(String node) {
+        return internalCluster().getInstance(CachingGroundTruthStore.class, node);
+    }
+
+    private static StoredGroundTruth fetch(String node, String id) {
+        PlainActionFuture<StoredGroundTruth> future = new PlainActionFuture<>();
+        storeOf(node).get(id, future);
+        return future.actionGet();
+    }
+
+    private static String putBody(String format, String dataJson) {
+        return "{\"format\": \"" + format + "\", \"data\": " + dataJson + "}";
+    }
+
+    private static String reason(ResponseException e) {
+        return e.getMessage();
+    }
+
+    public void testPutOnOneNodeReadOnTheOther() throws Exception {
+        String[] nodes = twoNodes();
+        try (RestClient a = clientOf(nodes[0]); RestClient b = clientOf(nodes[1])) {
+            Map<String, Object> put = call(a, "PUT", "/_retrieval/ground_truth/small", putBody("json", SMALL_JSON));
+            assertEquals(true, put.get("acknowledged"));
+            assertEquals("small", put.get("ground_truth_id"));
+            assertEquals(Map.of("queries", 2, "database", 5, "classes", 0), put.get("counts"));
+
+            Map<String, Object> got = call(b, "GET", "/_retrieval/ground_truth/small", null);
+            assertEquals("json", got.get("format"));
+            assertEquals("oxford_paris", got.get("protocol"));
+            assertEquals("_id", got.get("id_field"));
+            assertEquals(Map.of("queries", 2, "database", 5, "classes", 0), got.get("counts"));
+            assertNull(got.get("ground_truth"));
+
+            Map<String, Object> full = call(b, "GET", "/_retrieval/ground_truth/small?include=ground_truth", null);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> canonical = (Map<String, Object>) full.get("ground_truth");
+            assertEquals(List.of("a", "b", "c", "d", "e"), canonical.get("database"));
+            assertEquals(
+                List.of(
+                    Map.of("name", "a", "positive", List.of("a", "b"), "junk", List.of("c"), "box", List.of(1.0, 2.0, 30.5, 40.0)),
+                    Map.of("name", "d", "positive", List.of("e"), "easy", List.of("b"), "hard", List.of("c"))
+                ),
+                canonical.get("queries")
+            );
+
+            StoredGroundTruth stored = fetch(nodes[1], "small");
+            assertEquals(SMALL, stored.groundTruth());
+            assertEquals("json", stored.format());
+            assertEquals("_id", stored.idField());
+            assertTrue(storeOf(nodes[1]).isCached("small"));
+
+            ResponseException again = failure(b, "PUT", "/_retrieval/ground_truth/small", putBody("json", SMALL_JSON));
+            assertEquals(409, status(again));
+            assertThat(reason(again), containsString("ground truth [small] already exists"));
+        }
+    }
+
+    public void testListAndDeleteReachesEveryCache() throws Exception {
+        String[] nodes = twoNodes();
+        try (RestClient a = clientOf(nodes[0]); RestClient b = clientOf(nodes[1])) {
+            call(a, "PUT", "/_retrieval/ground_truth/list-b", putBody("json", SMALL_JSON));
+            call(a, "PUT", "/_retrieval/ground_truth/list-a",
+                "{\"format\": \"json\", \"id_field\": \"name\", \"protocol\": \"ukbench\", \"data\": "
+                    + "{\"classes\": {\"x1\": \"x\", \"x2\": \"x\", \"y1\": \"y\", \"y2\": \"y\"}}}");
+            Map<String, Object> list = call(b, "GET", "/_retrieval/ground_truth", null);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> rows = (List<Map<String, Object>>) list.get("ground_truths");
+            List<String> ids = rows.stream().map(r -> (String) r.get("ground_truth_id")).filter(id -> id.startsWith("list-")).toList();
+            assertEquals(List.of("list-a", "list-b"), ids);
+            Map<String, Object> labels = rows.stream().filter(r -> r.get("ground_truth_id").equals("list-a")).findFirst().orElseThrow();
+            assertEquals("ukbench", labels.get("protocol"));
+            assertEquals("name", labels.get("id_field"));
+            assertEquals(Map.of("queries", 4, "classes", 2), labels.get("counts"));
+
+            fetch(nodes[0], "list-a");
+            fetch(nodes[1], "list-a");
+            assertTrue(storeOf(nodes[0]).isCached("list-a") && storeOf(nodes[1]).isCached("list-a"));
+            assertEquals(Map.of("acknowledged", true), call(a, "DELETE", "/_retrieval/ground_truth/list-a", null));
+            assertFalse(storeOf(nodes[0]).isCached("list-a"));
+            assertFalse(storeOf(nodes[1]).isCached("list-a"));
+            expectThrows(ResourceNotFoundException.class, () -> fetch(nodes[1], "list-a"));
+            assertEquals(404, status(failure(b, "GET", "/_retrieval/ground_truth/list-a", null)));
+            assertEquals(404, status(failure(b, "DELETE", "/_retrieval/ground_truth/list-a", null)));
+        }
+    }
+
+    public void testBadInputIs400NamingTheProblem() throws Exception {
+        try (RestClient a = clientOf(twoNodes()[0])) {
+            assertBadRequest(a, "bad", "{\"format\": \"csv\", \"data\": {}}", "unknown [format] [csv]");
+            assertBadRequest(a, "bad", "{\"format\": \"json\"}", "missing data");
+            assertBadRequest(a, "bad", "{\"data\": {}}", "[format] is required");
+            assertBadRequest(a, "bad", "{\"format\": \"json\", \"data\": {}, \"colour\": 1}", "unknown field [colour]");
+            assertBadRequest(a, "bad", putBody("json", "[1, 2]"), "[data] must be a JSON object for format [json]");
+            assertBadRequest(a, "bad", putBody("json", "{\"queries\": [{\"name\": \"q\", \"positive\": [\"x\"]}]}"),
+                "needs a [protocol]");
+            assertBadRequest(a, "bad", putBody("json", "{\"protocol\": \"oxford_paris\", \"queries\": "
+                + "[{\"name\": \"q\", \"positive\": [\"x\", \"y\"], \"junk\": [\"y\"]}]}"),
+                "query [q] lists image [y] as both relevant and junk");
+            assertBadRequest(a, "bad", putBody("json", "{\"protocol\": \"trec\", \"queries\": [{\"name\": \"q\"}]}"),
+                "unknown protocol [trec]");
+            assertBadRequest(a, "bad", "{\"format\": \"json\", \"protocol\": \"trec\", \"data\": {}}", "unknown [protocol] [trec]");
+            assertBadRequest(a, "Bad", putBody("json", SMALL_JSON), "[ground_truth_id] must be 1 to 64 characters");
+            assertEquals(404, status(failure(a, "GET", "/_retrieval/ground_truth/bad", null)));
+        }
+    }
+
+    public void testIndexCheckReportsMissingNames() throws Exception {
+        assertAcked(prepareCreate("photos").setSettings(Settings.builder().put("index.number_of_shards", 2).put("index.number_of_replicas", 0))
+            .setMapping("{\"properties\": {\"name\": {\"type\": \"keyword\"}}}"));
+        var bulk = client().prepareBulk().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+        for (String id : List.of("a", "b", "e")) {
+            bulk.add(client().prepareIndex("photos").setId(id).setSource("name", "img_" + id));
+        }
+        var response = bulk.get();
+        try {
+            assertFalse(response.buildFailureMessage(), response.hasFailures());
+        } finally {
+            response.decRef();
+        }
+        try (RestClient a = clientOf(twoNodes()[0])) {
+            Map<String, Object> put = call(a, "PUT", "/_retrieval/ground_truth/checked?index=photos", putBody("json", SMALL_JSON));
+            assertEquals(Map.of("index", "photos", "checked", 5, "count", 2, "names", List.of("c", "d")), put.get("missing"));
+
+            String byName = "{\"format\": \"json\", \"id_field\": \"name\", \"data\": {\"protocol\": \"holidays\", \"queries\": "
+                + "[{\"name\": \"img_q\", \"positive\": [\"img_a\", \"img_z\"], \"junk\": [\"img_e\"]}]}}";
+            put = call(a, "PUT", "/_retrieval/ground_truth/checked-by-name?index=photos", byName);
+            assertEquals(Map.of("index", "photos", "checked", 3, "count", 1, "names", List.of("img_z")), put.get("missing"));
+
+            assertBadRequest(a, "unchecked", putBody("json", SMALL_JSON), "?index=nope", "unknown [index] [nope]");
+            assertEquals(404, status(failure(a, "GET", "/_retrieval/ground_truth/unchecked", null)));
+        }
+    }
+
+    public void testPathReadsOnlyInsideTheConfigDirectory() throws Exception {
+        String node = twoNodes()[0];
+        Environment env = internalCluster().getInstance(Environment.class, node);
+        Files.createDirectories(env.configDir().resolve("gt"));
+        Files.writeString(env.configDir().resolve("gt/small.json"), SMALL_JSON, StandardCharsets.UTF_8);
+        try (RestClient a = clientOf(node)) {
+            Map<String, Object> put = call(a, "PUT", "/_retrieval/ground_truth/from-file", "{\"format\": \"json\", \"path\": \"gt/small.json\"}");
+            assertEquals(Map.of("queries", 2, "database", 5, "classes", 0), put.get("counts"));
+            assertEquals(SMALL, fetch(node, "from-file").groundTruth());
+
+            assertBadRequest(a, "escape", "{\"format\": \"json\", \"path\": \"../gt/small.json\"}", "escapes the config directory");
+            assertBadRequest(a, "escape", "{\"format\": \"json\", \"path\": \"gt/../../x.json\"}", "escapes the config directory");
+            assertBadRequest(a, "escape", "{\"format\": \"json\", \"path\": \"/etc/passwd\"}", "must be relative to the config directory");
+            assertBadRequest(a, "escape", "{\"format\": \"json\", \"path\": \"gt/none.json\"}", "does not exist in the config directory");
+            assertBadRequest(a, "escape", "{\"format\": \"json\", \"path\": \"gt/small.json\", \"data\": {}}", "not both");
+        }
+    }
+
+    private static void assertBadRequest(RestClient client, String id, String body, String expected) {
+        assertBadRequest(client, id, body, "", expected);
+    }
+
+    private static void assertBadRequest(RestClient client, String id, String body, String query, String expected) {
+        ResponseException e = failure(client, "PUT", "/_retrieval/ground_truth/" + id + query, body);
+        assertEquals(reason(e), 400, status(e));
+        assertThat(reason(e), containsString(expected));
+    }
+}
