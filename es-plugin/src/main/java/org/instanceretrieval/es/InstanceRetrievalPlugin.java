@@ -62,7 +62,13 @@ import org.instanceretrieval.es.groundtruth.IndexGroundTruthStore;
 import org.instanceretrieval.es.rest.RestDeleteGroundTruthAction;
 import org.instanceretrieval.es.rest.RestGetGroundTruthAction;
 import org.instanceretrieval.es.rest.RestPutGroundTruthAction;
+import org.instanceretrieval.es.action.CompareEvalRunsAction;
+import org.instanceretrieval.es.action.EvalRunsAction;
 import org.instanceretrieval.es.action.RetrievalEvalAction;
+import org.instanceretrieval.es.action.TransportCompareEvalRunsAction;
+import org.instanceretrieval.es.action.TransportEvalRunsAction;
+import org.instanceretrieval.es.rest.RestCompareEvalRunsAction;
+import org.instanceretrieval.es.rest.RestEvalRunsAction;
 import org.instanceretrieval.es.action.ShardVectorsAction;
 import org.instanceretrieval.es.action.TransportRetrievalEvalAction;
 import org.instanceretrieval.es.action.TransportShardVectorsAction;
@@ -358,7 +364,6 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     private List<Object> evalComponents(PluginServices services, List<Object> components) {
         EvalRuns runs = new EvalRuns(services.client());
-        services.clusterService().addListener(runs);
         GroundTruthStore store = components.stream().filter(c -> c instanceof GroundTruthStore)
             .map(c -> (GroundTruthStore) c).findFirst().orElseThrow();
         GroundTruthLookup lookup = new GroundTruthLookup(groundTruthSource(store));
@@ -377,12 +382,14 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
     private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> evalActions() {
         return List.of(
             new ActionHandler<>(RetrievalEvalAction.INSTANCE, TransportRetrievalEvalAction.class),
-            new ActionHandler<>(ShardVectorsAction.INSTANCE, TransportShardVectorsAction.class)
+            new ActionHandler<>(ShardVectorsAction.INSTANCE, TransportShardVectorsAction.class),
+            new ActionHandler<>(EvalRunsAction.INSTANCE, TransportEvalRunsAction.class),
+            new ActionHandler<>(CompareEvalRunsAction.INSTANCE, TransportCompareEvalRunsAction.class)
         );
     }
 
     private static List<RestHandler> evalRestHandlers() {
-        return List.of(new RestRetrievalEvalAction());
+        return List.of(new RestRetrievalEvalAction(), new RestEvalRunsAction(), new RestCompareEvalRunsAction());
     }
 
     private static List<NamedWriteableRegistry.Entry> evalNamedWriteables() {

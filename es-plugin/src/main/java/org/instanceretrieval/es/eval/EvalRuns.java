@@ -8,9 +8,7 @@ import org.elasticsearch.action.bulk.BulkRequest;
 import org.elasticsearch.action.index.IndexRequest;
 import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.client.internal.Client;
-import org.elasticsearch.cluster.ClusterChangedEvent;
 import org.elasticsearch.cluster.ClusterState;
-import org.elasticsearch.cluster.ClusterStateListener;
 import org.elasticsearch.cluster.metadata.ComposableIndexTemplate;
 import org.elasticsearch.cluster.metadata.Template;
 import org.elasticsearch.common.compress.CompressedXContent;
@@ -22,16 +20,16 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The history of evaluation runs: the data stream {@value #DATA_STREAM}, one summary document
  * ({@code doc_type: run}) and one document per query ({@code doc_type: query}) per recorded run.
- * Its composable index template {@value #TEMPLATE} is installed by the elected master when it is
- * missing (a cluster-state listener), and before every recording if a recording races the
- * listener; the template carries a {@code version} so that a later plugin version can replace it.
+ * Its composable index template {@value #TEMPLATE} is installed by the plugin when a run is
+ * recorded and the cluster does not have it (or has an older {@code version}), before the first
+ * document is written. Not at startup on purpose: a template that reappears after being deleted
+ * (as test clusters delete every template between tests) is an unexpected object for them.
  */
-public final class EvalRuns implements ClusterStateListener {
+public final class EvalRuns {
 
     public static final String DATA_STREAM = "retrieval-eval-runs";
     public static final String TEMPLATE = "retrieval-eval-runs";
@@ -61,7 +59,6 @@ public final class EvalRuns implements ClusterStateListener {
            "ap_hard": {"type": "double"}}}""";
 
     private final Client client;
-    private final AtomicBoolean installing = new AtomicBoolean();
 
     public EvalRuns(Client client) {
         this.client = client;
@@ -85,13 +82,6 @@ public final class EvalRuns implements ClusterStateListener {
     static boolean installed(ClusterState state) {
         ComposableIndexTemplate existing = state.metadata().templatesV2().get(TEMPLATE);
         return existing != null && existing.version() != null && existing.version() >= TEMPLATE_VERSION;
-    }
-
-    @Override
-    public void clusterChanged(ClusterChangedEvent event) {
-        if (event.localNodeMaster() && installed(event.state()) == false && installing.compareAndSet(false, true)) {
-            ensureTemplate(event.state(), ActionListener.running(() -> installing.set(false)));
-        }
     }
 
     /** Puts the template unless the state already has it. */

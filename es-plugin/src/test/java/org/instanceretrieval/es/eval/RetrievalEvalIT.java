@@ -1,6 +1,14 @@
 package org.instanceretrieval.es.eval;
 
+import org.elasticsearch.action.support.PlainActionFuture;
 import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.cluster.ClusterState;
+import org.elasticsearch.cluster.ClusterStateUpdateTask;
+import org.elasticsearch.cluster.metadata.DataStream;
+import org.elasticsearch.cluster.metadata.MetadataDataStreamsService;
+import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.common.settings.Settings;
+import org.junit.After;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.test.ESIntegTestCase;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
@@ -38,6 +46,33 @@ public class RetrievalEvalIT extends RetrievalIntegTestCase {
         Map<String, List<String>> junk) {}
 
     private Data data;
+    /** A new ground-truth id per test: the store's node caches outlive the test framework's wipe of its system index. */
+    private final String gtId = "rtoy-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+
+    /** Removes the runs data stream (the framework's wipe cannot: the data-streams module is not part of test clusters). */
+    @After
+    public void deleteRunsDataStream() throws Exception {
+        ClusterService master = internalCluster().getCurrentMasterNodeInstance(ClusterService.class);
+        PlainActionFuture<Void> done = new PlainActionFuture<>();
+        master.submitUnbatchedStateUpdateTask("delete " + EvalRuns.DATA_STREAM, new ClusterStateUpdateTask() {
+            @Override
+            public ClusterState execute(ClusterState state) {
+                DataStream stream = state.metadata().dataStreams().get(EvalRuns.DATA_STREAM);
+                return stream == null ? state : MetadataDataStreamsService.deleteDataStreams(state, Set.of(stream), Settings.EMPTY);
+            }
+
+            @Override
+            public void onFailure(Exception e) {
+                done.onFailure(e);
+            }
+
+            @Override
+            public void clusterStateProcessed(ClusterState oldState, ClusterState newState) {
+                done.onResponse(null);
+            }
+        });
+        done.get();
+    }
 
     private Data setUpData(RestClient client) throws IOException {
         Random random = new Random(random().nextLong());
@@ -72,7 +107,7 @@ public class RetrievalEvalIT extends RetrievalIntegTestCase {
                 .append(", \"hard\": ").append(json(hard.get(q))).append(", \"junk\": ").append(json(junk.get(q))).append("}");
         }
         gt.append("]}}");
-        call(client, "PUT", "/_retrieval/ground_truth/rtoy", gt.toString());
+        call(client, "PUT", "/_retrieval/ground_truth/" + gtId, gt.toString());
         return d;
     }
 
@@ -104,7 +139,7 @@ public class RetrievalEvalIT extends RetrievalIntegTestCase {
             }
             bulk.append("]}\n");
         });
-        call(client, "POST", "/" + index + "/_bulk?refresh=true", bulk.toString());
+        assertEquals(Boolean.FALSE, call(client, "POST", "/" + index + "/_bulk?refresh=true", bulk.toString()).get("errors"));
     }
 
     // ---- the independent computation ----
@@ -236,7 +271,7 @@ public class RetrievalEvalIT extends RetrievalIntegTestCase {
             Map<String, Map<String, double[]>> full = expected(Integer.MAX_VALUE);
             String queries = "\"queries\": {\"index\": \"queries\"}";
             for (String index : List.of("coll1", "coll3")) {
-                Map<String, Object> exact = eval(client, index, "{\"ground_truth\": \"rtoy\", \"field\": \"v\", \"engine\": \"exact\", " + queries + "}");
+                Map<String, Object> exact = eval(client, index, "{\"ground_truth\": \"" + gtId + "\", \"field\": \"v\", \"engine\": \"exact\", " + queries + "}");
                 assertEquals("revisited", exact.get("protocol"));
                 assertEquals("exact", exact.get("engine"));
                 assertEquals(index, exact.get("index"));
@@ -245,7 +280,7 @@ public class RetrievalEvalIT extends RetrievalIntegTestCase {
                 assertEquals(DOCS, documents.get("collection"));
                 assertEquals(List.of("ghost_1"), documents.get("missing"));
 
-                Map<String, Object> search = eval(client, index, "{\"ground_truth\": \"rtoy\", \"field\": \"v\", \"query\": {\"exact\": true}, "
+                Map<String, Object> search = eval(client, index, "{\"ground_truth\": \"" + gtId + "\", \"field\": \"v\", \"query\": {\"exact\": true}, "
                     + queries + "}");
                 assertEquals("search", search.get("engine"));
                 assertMatches(full, search);
@@ -253,11 +288,11 @@ public class RetrievalEvalIT extends RetrievalIntegTestCase {
                 assertEquals(exact.get("queries"), search.get("queries"));
             }
             // a truncated ranking through real searches: the same walk over the first 5 hits
-            Map<String, Object> top5 = eval(client, "coll3", "{\"ground_truth\": \"rtoy\", \"field\": \"v\", \"depth\": 5, \"query\": "
+            Map<String, Object> top5 = eval(client, "coll3", "{\"ground_truth\": \"" + gtId + "\", \"field\": \"v\", \"depth\": 5, \"query\": "
                 + "{\"exact\": true}, " + queries + "}");
             assertMatches(expected(5), top5);
             // a template: exactly what an application sends
-            Map<String, Object> templated = eval(client, "coll3", "{\"ground_truth\": \"rtoy\", \"field\": \"v\", " + queries + ", "
+            Map<String, Object> templated = eval(client, "coll3", "{\"ground_truth\": \"" + gtId + "\", \"field\": \"v\", " + queries + ", "
                 + "\"template\": {\"query\": {\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": \"{{query_vector}}\", \"k\": 60, "
                 + "\"exact\": true}}}}");
             assertMatches(full, templated);
@@ -270,22 +305,146 @@ public class RetrievalEvalIT extends RetrievalIntegTestCase {
             String q = "\"queries\": {\"index\": \"queries\"}";
             ResponseException e = failure(client, "POST", "/coll1/_retrieval_eval", "{\"ground_truth\": \"nope\", \"field\": \"v\"}");
             assertEquals(404, status(e));
-            e = failure(client, "POST", "/coll1/_retrieval_eval", "{\"ground_truth\": \"rtoy\", \"field\": \"v\"}");
+            e = failure(client, "POST", "/coll1/_retrieval_eval", "{\"ground_truth\": \"" + gtId + "\", \"field\": \"v\"}");
             assertEquals(400, status(e));
-            assertThat(e.getMessage(), containsString("query documents of ground truth [rtoy] are not in index [coll1]"));
-            e = failure(client, "POST", "/coll1/_retrieval_eval", "{\"ground_truth\": \"rtoy\", \"field\": \"nope\", \"engine\": \"exact\", " + q + "}");
+            assertThat(e.getMessage(), containsString("query documents of ground truth [" + gtId + "] are not in index [coll1]"));
+            e = failure(client, "POST", "/coll1/_retrieval_eval", "{\"ground_truth\": \"" + gtId + "\", \"field\": \"nope\", \"engine\": \"exact\", " + q + "}");
             assertEquals(400, status(e));
             assertThat(e.getMessage(), containsString("[field] [nope] does not exist in the mapping of index [coll1]"));
-            e = failure(client, "POST", "/coll1/_retrieval_eval", "{\"ground_truth\": \"rtoy\", \"field\": \"v\", \"protocol\": \"gpr1200\", " + q + "}");
+            e = failure(client, "POST", "/coll1/_retrieval_eval", "{\"ground_truth\": \"" + gtId + "\", \"field\": \"v\", \"protocol\": \"gpr1200\", " + q + "}");
             assertEquals(400, status(e));
             assertThat(e.getMessage(), containsString("protocol [gpr1200] needs class labels"));
-            e = failure(client, "POST", "/coll1/_retrieval_eval", "{\"ground_truth\": \"rtoy\", \"field\": \"v\", \"depth\": 20000, " + q + "}");
+            e = failure(client, "POST", "/coll1/_retrieval_eval", "{\"ground_truth\": \"" + gtId + "\", \"field\": \"v\", \"depth\": 20000, " + q + "}");
             assertEquals(400, status(e));
             assertThat(e.getMessage(), containsString("exceeds index.max_result_window [10000]"));
             assertThat(e.getMessage(), containsString("\\\"engine\\\": \\\"exact\\\""));
-            e = failure(client, "POST", "/coll1/_retrieval_eval", "{\"ground_truth\": \"rtoy\", \"field\": \"v\", \"engine\": \"fast\"}");
+            e = failure(client, "POST", "/coll1/_retrieval_eval", "{\"ground_truth\": \"" + gtId + "\", \"field\": \"v\", \"engine\": \"fast\"}");
             assertEquals(400, status(e));
             assertThat(e.getMessage(), containsString("[engine] must be [search] or [exact]"));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testRecordedRunsAreListedAndCompared() throws Exception {
+        try (RestClient client = clientOf(twoNodes()[0])) {
+            data = setUpData(client);
+            String q = "\"queries\": {\"index\": \"queries\"}";
+            Map<String, Object> full = eval(client, "coll3", "{\"ground_truth\": \"" + gtId + "\", \"field\": \"v\", \"engine\": \"exact\", "
+                + "\"name\": \"full\", \"record\": true, " + q + "}");
+            Map<String, Object> top5 = eval(client, "coll3", "{\"ground_truth\": \"" + gtId + "\", \"field\": \"v\", \"depth\": 5, "
+                + "\"query\": {\"exact\": true}, \"name\": \"top5\", \"record\": true, " + q + "}");
+            Map<String, Object> runs = call(client, "GET", "/_retrieval_eval/runs", null);
+            List<Map<String, Object>> listed = (List<Map<String, Object>>) runs.get("runs");
+            assertEquals(List.of(top5.get("run_id"), full.get("run_id")), listed.stream().map(r -> r.get("run_id")).toList());
+            assertEquals(full.get("overall"), listed.get(1).get("overall"));
+            assertEquals("top5", listed.get(0).get("name"));
+            assertEquals(1, ((List<?>) call(client, "GET", "/_retrieval_eval/runs?name=full", null).get("runs")).size());
+
+            Map<String, Object> comparison = call(client, "GET", "/_retrieval_eval/runs/_compare?ids=" + full.get("run_id") + ","
+                + top5.get("run_id") + "&size=3", null);
+            Map<String, Double> apFull = new LinkedHashMap<>();
+            ((List<Map<String, Object>>) full.get("queries")).forEach(e -> apFull.put((String) e.get("query"), ((Number) e.get("ap")).doubleValue()));
+            List<Map<String, Object>> deltas = (List<Map<String, Object>>) comparison.get("queries");
+            assertEquals(QUERIES, deltas.size());
+            for (Map<String, Object> e : ((List<Map<String, Object>>) top5.get("queries"))) {
+                String name = (String) e.get("query");
+                double expectedDelta = ((Number) e.get("ap")).doubleValue() - apFull.get(name);
+                Map<String, Object> d = deltas.stream().filter(x -> name.equals(x.get("query"))).findFirst().orElseThrow();
+                assertEquals(name, expectedDelta, ((Number) d.get("delta")).doubleValue(), 1e-12);
+                assertTrue("a truncated ranking cannot gain AP", expectedDelta <= 1e-12);
+            }
+            List<Map<String, Object>> lost = (List<Map<String, Object>>) comparison.get("lost");
+            assertTrue(lost.size() <= 3);
+            double worst = deltas.stream().mapToDouble(x -> ((Number) x.get("delta")).doubleValue()).min().orElseThrow();
+            if (worst < 0) {
+                assertEquals(worst, ((Number) lost.get(0).get("delta")).doubleValue(), 1e-12);
+            }
+            assertEquals(List.of(), comparison.get("gained"));
+            double mapDelta = ((Number) ((Map<String, Object>) top5.get("overall")).get("mAP")).doubleValue()
+                - ((Number) ((Map<String, Object>) full.get("overall")).get("mAP")).doubleValue();
+            assertEquals(mapDelta, ((Number) ((Map<String, Object>) comparison.get("overall_delta")).get("mAP")).doubleValue(), 1e-12);
+
+            ResponseException e = failure(client, "GET", "/_retrieval_eval/runs/_compare?ids=" + full.get("run_id") + ",nope", null);
+            assertEquals(404, status(e));
+            e = failure(client, "GET", "/_retrieval_eval/runs/_compare?ids=a", null);
+            assertEquals(400, status(e));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testRunAsTaskReportsTheSameResult() throws Exception {
+        try (RestClient client = clientOf(twoNodes()[1])) {
+            data = setUpData(client);
+            String body = "{\"ground_truth\": \"" + gtId + "\", \"field\": \"v\", \"engine\": \"exact\", \"queries\": {\"index\": \"queries\"}}";
+            Map<String, Object> started = call(client, "POST", "/coll1/_retrieval_eval?wait_for_completion=false", body);
+            String taskId = (String) started.get("task");
+            assertNotNull(taskId);
+            Map<String, Object> task = call(client, "GET", "/_tasks/" + taskId + "?wait_for_completion=true&timeout=30s", null);
+            assertEquals(Boolean.TRUE, task.get("completed"));
+            Map<String, Object> status = (Map<String, Object>) ((Map<String, Object>) task.get("task")).get("status");
+            assertEquals(QUERIES, ((Number) status.get("queries_total")).intValue());
+            assertEquals(QUERIES, ((Number) status.get("queries_done")).intValue());
+            Map<String, Object> response = (Map<String, Object>) task.get("response");
+            assertMatches(expected(Integer.MAX_VALUE), response);
+        }
+    }
+
+    /** GPR1200-style class labels: every image queries, itself included, non-interpolated AP. */
+    @SuppressWarnings("unchecked")
+    public void testClassLabelsWithNonInterpolatedApOnBothEngines() throws Exception {
+        try (RestClient client = clientOf(twoNodes()[0])) {
+            Random random = new Random(random().nextLong());
+            Map<String, float[]> docs = new LinkedHashMap<>();
+            Map<String, String> classes = new LinkedHashMap<>();
+            for (int c = 0; c < 8; c++) {
+                float[] centre = unit(random);
+                for (int i = 0; i < 4; i++) {
+                    float[] v = unit(random);
+                    double norm = 0;
+                    for (int d = 0; d < DIMS; d++) {
+                        v[d] = centre[d] + 0.6f * v[d];
+                        norm += v[d] * v[d];
+                    }
+                    for (int d = 0; d < DIMS; d++) {
+                        v[d] /= (float) Math.sqrt(norm);
+                    }
+                    String name = "c" + c + "_" + i;
+                    docs.put(name, v);
+                    classes.put(name, "c" + c);
+                }
+            }
+            index(client, "gpr", 2, docs);
+            StringBuilder gt = new StringBuilder("{\"format\": \"json\", \"data\": {\"protocol\": \"gpr1200\", \"classes\": {");
+            classes.forEach((n, c) -> gt.append(gt.charAt(gt.length() - 1) == '{' ? "" : ",").append('"').append(n).append("\": \"")
+                .append(c).append('"'));
+            gt.append("}}}");
+            call(client, "PUT", "/_retrieval/ground_truth/g" + gtId, gt.toString());
+            data = new Data(docs, docs, Map.of(), Map.of(), Map.of());
+            double sum = 0;
+            Map<String, Double> expectedAp = new LinkedHashMap<>();
+            for (String q : docs.keySet()) {
+                List<String> ranking = ranking(docs.get(q));
+                int found = 0;
+                double ap = 0;
+                for (int r = 0; r < ranking.size(); r++) {
+                    if (classes.get(ranking.get(r)).equals(classes.get(q))) {
+                        found++;
+                        ap += (double) found / (r + 1);
+                    }
+                }
+                expectedAp.put(q, ap / 4);
+                sum += ap / 4;
+            }
+            for (String engine : List.of("exact", "search")) {
+                Map<String, Object> r = eval(client, "gpr", "{\"ground_truth\": \"g" + gtId + "\", \"field\": \"v\", \"engine\": \"" + engine + "\""
+                    + (engine.equals("search") ? ", \"query\": {\"exact\": true}" : "") + "}");
+                assertEquals("gpr1200", r.get("protocol"));
+                assertEquals(engine, sum / docs.size(), ((Number) ((Map<String, Object>) r.get("overall")).get("mAP")).doubleValue(), 1e-9);
+                for (Map<String, Object> e : (List<Map<String, Object>>) r.get("queries")) {
+                    assertEquals(expectedAp.get(e.get("query")), ((Number) e.get("ap")).doubleValue(), 1e-9);
+                }
+                assertEquals(Map.of(), r.get("subsets"));
+            }
         }
     }
 }
