@@ -3,8 +3,13 @@ package org.instanceretrieval.es.groundtruth;
 import org.elasticsearch.common.xcontent.XContentHelper;
 import org.elasticsearch.xcontent.XContentType;
 import org.instanceretrieval.eval.NamedGroundTruth;
+import org.instanceretrieval.eval.format.CirtorchPickle;
+import org.instanceretrieval.eval.format.Gldv2SolutionCsv;
 import org.instanceretrieval.eval.format.GroundTruthFormat;
 import org.instanceretrieval.eval.format.GroundTruthJson;
+import org.instanceretrieval.eval.format.ImageNameGroundTruth;
+import org.instanceretrieval.eval.format.OxfordGtFiles;
+import org.instanceretrieval.eval.format.RevisitopPickle;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +23,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Turns the {@code format} and {@code data} (or {@code path}) of a PUT into a
@@ -53,11 +60,16 @@ public final class GroundTruthInput {
         if (protocol != null && NamedGroundTruth.PROTOCOLS.contains(protocol) == false) {
             throw new IllegalArgumentException("unknown [protocol] [" + protocol + "], expected one of " + NamedGroundTruth.PROTOCOLS);
         }
-        String effectiveProtocol = protocol != null ? protocol : f.defaultProtocol();
         try {
             return switch (f) {
-                case JSON -> GroundTruthJson.fromMap(path != null ? jsonFile(resolve(path)) : object(data, f), effectiveProtocol);
-                default -> throw new IllegalArgumentException("format [" + f.id() + "] is not supported yet");
+                case JSON -> GroundTruthJson.fromMap(path != null ? jsonFile(resolve(path)) : object(data, f), protocol);
+                case CIRTORCH_PKL -> CirtorchPickle.parse(bytes(data, path, f), protocol);
+                case REVISITOP_PKL -> RevisitopPickle.parse(bytes(data, path, f), protocol);
+                case OXFORD_GT_FILES -> OxfordGtFiles.parse(path != null ? directory(resolve(path)) : files(data), protocol);
+                case GPR1200 -> ImageNameGroundTruth.gpr1200(imageNames(data, path), protocol);
+                case UKBENCH -> ImageNameGroundTruth.ukbench(imageNames(data, path), protocol);
+                case HOLIDAYS -> ImageNameGroundTruth.holidays(imageNames(data, path), protocol);
+                case GLDV2_CSV -> Gldv2SolutionCsv.parse(text(data, path, f), protocol);
             };
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid [" + f.id() + "] ground truth: " + e.getMessage(), e);
@@ -90,6 +102,60 @@ public final class GroundTruthInput {
             throw new IllegalArgumentException("[path] [" + path + "] escapes the config directory");
         }
         return real;
+    }
+
+    private byte[] bytes(Object data, String path, GroundTruthFormat f) throws IOException {
+        return path != null ? readFile(resolve(path)) : base64(data, f);
+    }
+
+    private String text(Object data, String path, GroundTruthFormat f) throws IOException {
+        if (path != null) {
+            return utf8(readFile(resolve(path)), "[path] [" + path + "]");
+        }
+        if (data instanceof String s) {
+            return s;
+        }
+        throw new IllegalArgumentException("[data] must be a string (the file's text) for format [" + f.id() + "]");
+    }
+
+    private List<String> imageNames(Object data, String path) throws IOException {
+        return path != null ? lines(utf8(readFile(resolve(path)), "[path] [" + path + "]")) : names(data);
+    }
+
+    /** Inline Oxford files: an object of file name to text. */
+    private static Map<String, String> files(Object data) {
+        if (data instanceof Map<?, ?> map) {
+            Map<String, String> files = new TreeMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (e.getValue() instanceof String text) {
+                    files.put((String) e.getKey(), text);
+                } else {
+                    throw new IllegalArgumentException("[data] [" + e.getKey() + "] must be the file's text (a string)");
+                }
+            }
+            return files;
+        }
+        throw new IllegalArgumentException("[data] must be an object of file name to text for format [oxford_gt_files]");
+    }
+
+    /** The Oxford ground-truth files of a directory (not its subdirectories); other files are ignored. */
+    private static Map<String, String> directory(Path dir) throws IOException {
+        if (Files.isDirectory(dir) == false) {
+            throw new IllegalArgumentException("[path] [" + dir.getFileName() + "] must be a directory of *_good/ok/junk/query.txt files");
+        }
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path file : entries.toList()) {
+                String name = file.getFileName().toString();
+                if (Files.isRegularFile(file) && OxfordGtFiles.isGroundTruthFile(name)) {
+                    files.put(name, utf8(readFile(file), "[" + name + "]"));
+                }
+            }
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("[path] [" + dir.getFileName() + "] holds no *_good/ok/junk/query.txt files");
+        }
+        return files;
     }
 
     static byte[] readFile(Path file) throws IOException {
@@ -137,7 +203,8 @@ public final class GroundTruthInput {
     static byte[] base64(Object data, GroundTruthFormat f) {
         if (data instanceof String s) {
             try {
-                return Base64.getMimeDecoder().decode(s);
+                // Line breaks (as base64 tools wrap) are allowed; any other non-alphabet character is an error.
+                return Base64.getDecoder().decode(s.replaceAll("\\s+", ""));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("[data] is not valid base64: " + e.getMessage());
             }

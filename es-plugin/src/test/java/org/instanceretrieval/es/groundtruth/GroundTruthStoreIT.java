@@ -12,9 +12,15 @@ import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.instanceretrieval.eval.BoundingBox;
 import org.instanceretrieval.eval.NamedGroundTruth;
 import org.instanceretrieval.eval.NamedGroundTruth.NamedQuery;
+import org.instanceretrieval.eval.format.CirtorchPickle;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -200,6 +206,96 @@ public class GroundTruthStoreIT extends RetrievalIntegTestCase {
             assertBadRequest(a, "escape", "{\"format\": \"json\", \"path\": \"gt/none.json\"}", "does not exist in the config directory");
             assertBadRequest(a, "escape", "{\"format\": \"json\", \"path\": \"gt/small.json\", \"data\": {}}", "not both");
         }
+    }
+
+    /** The real Oxford5k pickle, sent inline as base64 through one node, read through the other. */
+    public void testCirtorchPickleInline() throws Exception {
+        String[] nodes = twoNodes();
+        byte[] pickle = Files.readAllBytes(sharedData().resolve("gnd_oxford5k.pkl"));
+        try (RestClient a = clientOf(nodes[0]); RestClient b = clientOf(nodes[1])) {
+            Map<String, Object> put = call(a, "PUT", "/_retrieval/ground_truth/oxford5k",
+                putBody("cirtorch_pkl", "\"" + Base64.getEncoder().encodeToString(pickle) + "\""));
+            assertEquals(Map.of("queries", 55, "database", 5063, "classes", 0), put.get("counts"));
+            assertEquals("oxford_paris", put.get("protocol"));
+            NamedGroundTruth read = fetch(nodes[1], "oxford5k").groundTruth();
+            assertEquals(CirtorchPickle.parse(pickle, null), read);
+
+            assertBadRequest(a, "broken", putBody("cirtorch_pkl", "\"" + Base64.getEncoder().encodeToString(Arrays.copyOf(pickle, 500)) + "\""),
+                "invalid [cirtorch_pkl] ground truth: malformed pickle");
+            assertBadRequest(a, "broken", putBody("cirtorch_pkl", "\"***\""), "[data] is not valid base64");
+            assertBadRequest(a, "broken", putBody("cirtorch_pkl", "{\"a\": 1}"), "[data] must be a base64 string for format [cirtorch_pkl]");
+            assertBadRequest(a, "broken", putBody("revisitop_pkl", "\"" + Base64.getEncoder().encodeToString(pickle) + "\""),
+                "invalid [revisitop_pkl] ground truth: [gnd][0] has no [easy]");
+        }
+    }
+
+    /** Every other format through the endpoint, each with a small case whose counts are known. */
+    public void testOtherFormats() throws Exception {
+        try (RestClient a = clientOf(twoNodes()[0])) {
+            // revisitop structure written by python3 (see RevisitopPickleTest): 4 images, 2 queries.
+            String revisited = "gAWVuQAAAAAAAAB9lCiMBmltbGlzdJRdlCiMBGRiX2GUjARkYl9ilIwEZGJfY5SMBGRiX2SUZYwHcWltbGlzdJRdlCiMA3FfMZSMA3FfMpRljANnbmSUXZQofZQojARlYXN5lF2UKEsASwFljARoYXJklF2USwJhjARqdW5rlF2USwNhjANiYniUXZQoRz/4AAAAAAAASwJLCkdANEAAAAAAAGV1fZQoaA5dlGgQXZRLA2FoEl2UKEsASwFlaBROdWV1Lg==";
+            assertCounts(a, "revisited", putBody("revisitop_pkl", "\"" + revisited + "\""), "revisited", Map.of("queries", 2, "database", 4, "classes", 0));
+            assertEquals(List.of("db_a", "db_b"), fetch(twoNodes()[1], "revisited").groundTruth().queries().get(0).easy());
+
+            assertCounts(a, "oxford-files", putBody("oxford_gt_files", "{\"all_souls_1_query.txt\": \"oxc1_all_souls_000013 1 2 3 4\", "
+                + "\"all_souls_1_good.txt\": \"all_souls_000013\\nall_souls_000026\\n\", \"all_souls_1_junk.txt\": \"x\"}"),
+                "oxford_paris", Map.of("queries", 1, "classes", 0));
+            NamedQuery q = fetch(twoNodes()[1], "oxford-files").groundTruth().queries().get(0);
+            assertEquals(new NamedQuery("all_souls_000013", List.of("all_souls_000013", "all_souls_000026"), List.of(), List.of(), List.of("x"),
+                new BoundingBox(1, 2, 3, 4)), q);
+
+            assertCounts(a, "gpr", putBody("gpr1200", "[\"1_a\", \"1_b\", \"2_c\"]"), "gpr1200", Map.of("queries", 3, "database", 3, "classes", 2));
+            assertCounts(a, "ukb", putBody("ukbench", "\"u0\\nu1\\nu2\\nu3\\nu4\\nu5\\nu6\\nu7\\n\""), "ukbench",
+                Map.of("queries", 8, "database", 8, "classes", 2));
+            assertCounts(a, "hol", putBody("holidays", "[\"100000.jpg\", \"100001.jpg\", \"100100.jpg\"]"), "holidays",
+                Map.of("queries", 2, "database", 3, "classes", 0));
+            assertCounts(a, "gld", putBody("gldv2_csv", "\"id,images,Usage\\nq1,a b,Public\\nq2,None,Ignored\\nq3,c,Private\\n\""), "gldv2",
+                Map.of("queries", 2, "classes", 0));
+            // The format's protocol can be overridden.
+            assertCounts(a, "instre", "{\"format\": \"oxford_gt_files\", \"protocol\": \"instre\", \"data\": {\"o_1_query.txt\": \"x 1 2 3 4\"}}",
+                "instre", Map.of("queries", 1, "classes", 0));
+
+            assertBadRequest(a, "bad", putBody("gpr1200", "{}"), "[data] must be an array of image names or a string");
+            assertBadRequest(a, "bad", putBody("gpr1200", "[\"noclass\"]"), "invalid [gpr1200] ground truth: id [noclass]");
+            assertBadRequest(a, "bad", putBody("ukbench", "[\"a\", \"b\", \"c\"]"), "groups of 4, but 3 names");
+            assertBadRequest(a, "bad", putBody("gldv2_csv", "\"id,images\\nq,a\\n\""), "has no column [Usage]");
+            assertBadRequest(a, "bad", putBody("gldv2_csv", "[]"), "[data] must be a string");
+            assertBadRequest(a, "bad", putBody("oxford_gt_files", "{\"readme.txt\": \"x\"}"), "is not named {query}_good|ok|junk|query.txt");
+            assertBadRequest(a, "bad", putBody("oxford_gt_files", "[]"), "[data] must be an object of file name to text");
+        }
+    }
+
+    /** Paths for the binary and directory formats. */
+    public void testPathFormats() throws Exception {
+        String node = twoNodes()[0];
+        Environment env = internalCluster().getInstance(Environment.class, node);
+        Path dir = env.configDir().resolve("gt-files");
+        Files.createDirectories(dir);
+        Files.copy(sharedData().resolve("gnd_paris6k.pkl"), env.configDir().resolve("gnd_paris6k.pkl"), StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(dir.resolve("defense_1_query.txt"), "paris_defense_000605 1 2 3 4\n", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("defense_1_ok.txt"), "paris_defense_000605\n", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("README"), "not a ground-truth file", StandardCharsets.UTF_8);
+        Files.writeString(env.configDir().resolve("names.txt"), "1_a\n1_b\n", StandardCharsets.UTF_8);
+        try (RestClient a = clientOf(node)) {
+            assertCounts(a, "paris6k", "{\"format\": \"cirtorch_pkl\", \"path\": \"gnd_paris6k.pkl\"}", "oxford_paris",
+                Map.of("queries", 55, "database", 6392, "classes", 0));
+            assertCounts(a, "paris-files", "{\"format\": \"oxford_gt_files\", \"path\": \"gt-files\"}", "oxford_paris",
+                Map.of("queries", 1, "classes", 0));
+            assertCounts(a, "names", "{\"format\": \"gpr1200\", \"path\": \"names.txt\"}", "gpr1200",
+                Map.of("queries", 2, "database", 2, "classes", 1));
+            assertBadRequest(a, "bad", "{\"format\": \"oxford_gt_files\", \"path\": \"names.txt\"}", "must be a directory");
+            assertBadRequest(a, "bad", "{\"format\": \"cirtorch_pkl\", \"path\": \"gt-files\"}", "is not a regular file");
+        }
+    }
+
+    private static void assertCounts(RestClient client, String id, String body, String protocol, Map<String, Object> counts) throws Exception {
+        Map<String, Object> put = call(client, "PUT", "/_retrieval/ground_truth/" + id, body);
+        assertEquals(protocol, put.get("protocol"));
+        assertEquals(counts, put.get("counts"));
+    }
+
+    private static Path sharedData() {
+        return Paths.get(System.getProperty("tests.shared.dir")).resolve("data");
     }
 
     private static void assertBadRequest(RestClient client, String id, String body, String expected) {
