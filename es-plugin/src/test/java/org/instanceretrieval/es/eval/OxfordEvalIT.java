@@ -1,0 +1,157 @@
+package org.instanceretrieval.es.eval;
+
+import org.elasticsearch.client.RestClient;
+import org.elasticsearch.test.ESIntegTestCase;
+import org.instanceretrieval.es.RetrievalIntegTestCase;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The real Oxford5k ground truth (cirtorch pickle, 55 queries over 5,063 images, good + ok
+ * positives, junk skipped, query in its own ranking) over an index of 5,063 documents whose
+ * vectors the test constructs: random unit vectors, each query's vector pulled towards half of
+ * its positives so that APs spread over (0, 1). The mAP of both engines, on 1 and 3 shards,
+ * must equal a second, tiny AP computation in this test.
+ */
+@ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
+public class OxfordEvalIT extends RetrievalIntegTestCase {
+
+    static final int DIMS = 16;
+
+    @SuppressWarnings("unchecked")
+    public void testOxford5kMapOfBothEnginesEqualsASimpleComputation() throws Exception {
+        byte[] pickle = Files.readAllBytes(Paths.get(System.getProperty("tests.shared.dir")).resolve("data").resolve("gnd_oxford5k.pkl"));
+        String gtId = "oxford5k-" + randomAlphaOfLength(6).toLowerCase(Locale.ROOT);
+        try (RestClient client = clientOf(twoNodes()[0])) {
+            call(client, "PUT", "/_retrieval/ground_truth/" + gtId, "{\"format\": \"cirtorch_pkl\", \"data\": \""
+                + Base64.getEncoder().encodeToString(pickle) + "\"}");
+            Map<String, Object> gt = (Map<String, Object>) call(client, "GET", "/_retrieval/ground_truth/" + gtId + "?include=ground_truth", null)
+                .get("ground_truth");
+            List<String> database = (List<String>) gt.get("database");
+            List<Map<String, Object>> queries = (List<Map<String, Object>>) gt.get("queries");
+            assertEquals(5063, database.size());
+            assertEquals(55, queries.size());
+
+            Random random = new Random(random().nextLong());
+            Map<String, float[]> vectors = new HashMap<>();
+            for (String name : database) {
+                vectors.put(name, gaussian(random));
+            }
+            for (Map<String, Object> q : queries) {
+                List<String> positives = new ArrayList<>((List<String>) q.get("positive"));
+                float[] v = gaussian(random);
+                for (int i = 0; i < positives.size(); i += 2) {
+                    float[] p = vectors.get(positives.get(i));
+                    for (int d = 0; d < DIMS; d++) {
+                        v[d] += 0.5f * p[d];
+                    }
+                }
+                vectors.put((String) q.get("name"), v);
+            }
+            vectors.replaceAll((n, v) -> normalise(v));
+
+            double expected = 0;
+            for (Map<String, Object> q : queries) {
+                expected += simpleAp(database, vectors, vectors.get((String) q.get("name")), new HashSet<>((List<String>) q.get("positive")),
+                    new HashSet<>((List<String>) q.getOrDefault("junk", List.of())));
+            }
+            expected /= queries.size();
+
+            for (int shards : new int[] { 1, 3 }) {
+                String index = "oxford" + shards;
+                call(client, "PUT", "/" + index, "{\"settings\": {\"number_of_shards\": " + shards + ", \"number_of_replicas\": 0},"
+                    + " \"mappings\": {\"properties\": {\"v\": {\"type\": \"dense_vector\", \"dims\": " + DIMS
+                    + ", \"similarity\": \"dot_product\"}}}}");
+                for (int from = 0; from < database.size(); from += 1000) {
+                    StringBuilder bulk = new StringBuilder();
+                    for (String name : database.subList(from, Math.min(database.size(), from + 1000))) {
+                        bulk.append("{\"index\": {\"_id\": \"").append(name).append("\"}}\n{\"v\": ").append(json(vectors.get(name))).append("}\n");
+                    }
+                    assertEquals(Boolean.FALSE, call(client, "POST", "/" + index + "/_bulk", bulk.toString()).get("errors"));
+                }
+                call(client, "POST", "/" + index + "/_refresh", null);
+                for (String body : List.of("\"engine\": \"exact\"", "\"query\": {\"exact\": true}")) {
+                    Map<String, Object> r = call(client, "POST", "/" + index + "/_retrieval_eval", "{\"ground_truth\": \"" + gtId
+                        + "\", \"field\": \"v\", " + body + "}");
+                    assertEquals("oxford_paris", r.get("protocol"));
+                    double map = ((Number) ((Map<String, Object>) r.get("overall")).get("mAP")).doubleValue();
+                    // Both engines score in float (searches (1 + dot) / 2): among 5,063 items two dots that differ in
+                    // double precision can tie or swap in float, which moves a query's AP by ~1e-8 (the project's bound is 1e-6).
+                    assertEquals(index + " " + body, expected, map, 1e-6);
+                    assertEquals(0, ((Map<String, Object>) r.get("documents")).get("missing_count"));
+                }
+            }
+            assertTrue("the constructed vectors make AP informative: " + expected, expected > 0.05 && expected < 0.95);
+        }
+    }
+
+    /** Trapezoid AP over the database ranked by dot product (double), ties by name, junk skipped. */
+    private static double simpleAp(List<String> database, Map<String, float[]> vectors, float[] query, Set<String> positives, Set<String> junk) {
+        Map<String, Double> score = new HashMap<>();
+        for (String name : database) {
+            double s = 0;
+            for (int d = 0; d < DIMS; d++) {
+                s += (double) query[d] * vectors.get(name)[d];
+            }
+            score.put(name, s);
+        }
+        List<String> ranking = new ArrayList<>(database);
+        ranking.sort(Comparator.comparing((String n) -> -score.get(n)).thenComparing(n -> n));
+        double ap = 0;
+        int found = 0;
+        int position = 0;
+        for (String name : ranking) {
+            if (junk.contains(name)) {
+                continue;
+            }
+            if (positives.contains(name)) {
+                double before = position == 0 ? 1.0 : (double) found / position;
+                double after = (double) (found + 1) / (position + 1);
+                ap += (before + after) / 2;
+                found++;
+            }
+            position++;
+        }
+        return ap / positives.size();
+    }
+
+    private static float[] gaussian(Random random) {
+        float[] v = new float[DIMS];
+        for (int d = 0; d < DIMS; d++) {
+            v[d] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    private static float[] normalise(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        float[] out = new float[v.length];
+        for (int d = 0; d < v.length; d++) {
+            out[d] = (float) (v[d] / Math.sqrt(norm));
+        }
+        return out;
+    }
+
+    private static String json(float[] v) {
+        StringBuilder s = new StringBuilder("[");
+        for (int d = 0; d < v.length; d++) {
+            s.append(d == 0 ? "" : ",").append(v[d]);
+        }
+        return s.append(']').toString();
+    }
+}
