@@ -1,5 +1,6 @@
 package org.instanceretrieval.eval.format;
 
+import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.Unpickler;
 import net.razorvine.pickle.objects.ClassDict;
 
@@ -9,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reading of the plain Python values in the ground-truth pickles (dicts, lists, tuples, str,
@@ -17,6 +20,8 @@ import java.util.Map;
  * {@link ClassDict}, which is reported as such.
  */
 final class PickleValues {
+
+    private static final Pattern UNKNOWN_CLASS = Pattern.compile("construction of ClassDict \\(for ([^)]+)\\)");
 
     private PickleValues() {}
 
@@ -29,6 +34,14 @@ final class PickleValues {
         Unpickler unpickler = new Unpickler();
         try {
             return unpickler.load(new ByteArrayInputStream(bytes));
+        } catch (PickleException e) {
+            // Pyrolite's message for a class it has no constructor for (numpy arrays, say).
+            Matcher m = UNKNOWN_CLASS.matcher(String.valueOf(e.getMessage()));
+            if (m.find()) {
+                throw new IllegalArgumentException("the pickle holds an object of class [" + m.group(1) + "]; only plain dicts, lists, "
+                    + "tuples, str and numbers are read (convert numpy arrays with tolist())", e);
+            }
+            throw new IllegalArgumentException("malformed pickle: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("malformed pickle: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         } finally {

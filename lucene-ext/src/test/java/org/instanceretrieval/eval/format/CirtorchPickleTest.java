@@ -135,6 +135,17 @@ public class CirtorchPickleTest {
             "[gnd] has 0 entries but [qimlist] has 2");
     }
 
+    /**
+     * Written by python3 with numpy 2.4: the same structure with {@code 'ok': np.array([0, 1])}.
+     * Pyrolite builds no numpy arrays; the error says what to do.
+     */
+    @Test
+    public void numpyArraysAreRejectedWithAHint() {
+        byte[] pickle = java.util.Base64.getDecoder().decode("gAN9cQAoWAYAAABpbWxpc3RxAV1xAihYAQAAAGFxA1gBAAAAYnEEZVgHAAAAcWltbGlzdHEFXXEGaANhWAMAAABnbmRxB11xCH1xCShYAgAAAG9rcQpjbnVtcHkuX2NvcmUubXVsdGlhcnJheQpfcmVjb25zdHJ1Y3QKcQtjbnVtcHkKbmRhcnJheQpxDEsAhXENQwFicQ6HcQ9ScRAoSwFLAoVxEWNudW1weQpkdHlwZQpxElgCAAAAaThxE4mIh3EUUnEVKEsDWAEAAAA8cRZOTk5K/////0r/////SwB0cRdiiUMQAAAAAAAAAAABAAAAAAAAAHEYdHEZYlgEAAAAanVua3EaXXEbWAMAAABiYnhxHF1xHShLAUsCSwNLBGV1YXUu");
+        assertMessage(pickle, "the pickle holds an object of class [numpy._core.multiarray._reconstruct]");
+        assertMessage(pickle, "convert numpy arrays with tolist()");
+    }
+
     private static void assertMessage(byte[] pickle, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CirtorchPickle.parse(pickle, null));
         assertThat(e.getMessage(), containsString(expected));
