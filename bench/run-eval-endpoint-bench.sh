@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# GPR1200-scale full evaluation through the endpoint (engine exact) on a real node, beside the
+# pure lucene-ext benchmark and numpy (docs/benchmarks.md, "Evaluation through the endpoint").
+#
+#   bench/run-eval-endpoint-bench.sh [data-dir]      (run as a normal user: the node refuses root)
+#
+# 1. writes the GPR1200-like data (Gpr1200LikeData, 12,000 x 768) into data-dir (default bench-data/);
+# 2. builds the plugin zip and starts a node with it (scripts/node.sh, heap 2 GB, port 9250);
+# 3. bench/eval_endpoint_bench.py: indexes the vectors, stores the ground truth, times
+#    POST gpr-bench/_retrieval_eval {"engine": "exact"} (a warm-up, then RUNS runs) and numpy end to
+#    end (vectors read back from the index over HTTP, then numpy's evaluation);
+# 4. stops the node. Then run bench/run-eval-bench.sh for the pure lucene-ext and numpy figures.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DATA="$(realpath -m "${1:-$ROOT/bench-data}")"
+RUNS="${RUNS:-5}"
+MVN="${MVN:-mvn -q -B}"
+NODE_DIR="$ROOT/target/eval-bench-node"
+cd "$ROOT"
+if [ ! -f "$DATA/shape.txt" ]; then
+  $MVN -pl lucene-ext -DskipTests test-compile exec:java -Dexec.mainClass=org.instanceretrieval.bench.Gpr1200LikeData \
+    -Dexec.classpathScope=test -Dexec.args="$DATA 1200 10 768"
+fi
+$MVN -pl es-plugin -am -DskipTests package
+ZIP=$(ls es-plugin/target/instance-retrieval-*.zip | grep -v gpu | head -1)
+DIST="$HOME/.m2/repository/org/elasticsearch/distribution/integ-test-zip/elasticsearch/8.19.21/elasticsearch-8.19.21.zip"
+[ -f "$DIST" ] || $MVN dependency:get -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.21:zip
+scripts/node.sh start --distribution "$DIST" --plugin "$ZIP" --dir "$NODE_DIR" --http-port 9250 --transport-port 9350 --heap 2g
+trap 'scripts/node.sh stop --dir "$NODE_DIR"' EXIT
+uptime
+python3 bench/eval_endpoint_bench.py "$DATA" --url http://127.0.0.1:9250 --runs "$RUNS" --numpy-e2e
+uptime
