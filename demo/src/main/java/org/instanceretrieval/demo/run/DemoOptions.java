@@ -1,0 +1,68 @@
+package org.instanceretrieval.demo.run;
+
+import org.instanceretrieval.demo.dataset.DatasetSize;
+
+import java.nio.file.Path;
+
+/**
+ * Command-line options of the demo.
+ * <pre>
+ *   --es URL                 the node (default http://127.0.0.1:9200)
+ *   --size tiny|small|medium|large   generated dataset size (default small)
+ *   --seed N                 generator seed (default 42)
+ *   --images DIR --ground-truth FILE   the user's images (JPEG/PNG, named as in the ground truth) and json ground truth
+ *   --model FILE.onnx        the user's model, uploaded to the model store (default: the built-in model)
+ *   --model-config FILE.json its PUT _retrieval/model configuration (default: feature map, longest side 1024, GeM)
+ *   --out DIR                where the dataset and the report go (default target/demo)
+ *   --no-whitening           skip learning PCA whitening
+ * </pre>
+ */
+public record DemoOptions(String es, DatasetSize size, long seed, Path images, Path groundTruth, Path model, Path modelConfig,
+                          Path out, boolean whitening) {
+
+    public static final String USAGE = """
+        usage: demo [--es URL] [--size tiny|small|medium|large] [--seed N]
+                    [--images DIR --ground-truth FILE.json] [--model FILE.onnx [--model-config FILE.json]]
+                    [--out DIR] [--no-whitening]""";
+
+    public static DemoOptions parse(String[] args) {
+        String es = "http://127.0.0.1:9200";
+        DatasetSize size = DatasetSize.SMALL;
+        long seed = 42;
+        Path images = null, groundTruth = null, model = null, modelConfig = null, out = Path.of("target", "demo");
+        boolean whitening = true;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--no-whitening")) {
+                whitening = false;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + arg + " needs a value\n" + USAGE);
+            }
+            String value = args[++i];
+            switch (arg) {
+                case "--es" -> es = value;
+                case "--size" -> size = DatasetSize.parse(value);
+                case "--seed" -> seed = Long.parseLong(value);
+                case "--images" -> images = Path.of(value);
+                case "--ground-truth" -> groundTruth = Path.of(value);
+                case "--model" -> model = Path.of(value);
+                case "--model-config" -> modelConfig = Path.of(value);
+                case "--out" -> out = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
+            }
+        }
+        if ((images == null) != (groundTruth == null)) {
+            throw new IllegalArgumentException("--images and --ground-truth go together\n" + USAGE);
+        }
+        if (modelConfig != null && model == null) {
+            throw new IllegalArgumentException("--model-config needs --model\n" + USAGE);
+        }
+        return new DemoOptions(es, size, seed, images, groundTruth, model, modelConfig, out, whitening);
+    }
+
+    public boolean generated() {
+        return images == null;
+    }
+}

@@ -1,0 +1,110 @@
+package org.instanceretrieval.demo.run;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One row of the seed's table 1: the global descriptor G, optionally with database-side
+ * augmentation (DBA: search the {@code descriptor_dba} field), average query expansion (AQE)
+ * and diffusion (DFS).
+ */
+public record Table1Config(String name, boolean dba, boolean aqe, boolean dfs) {
+
+    /** The eight rows, in the seed's order. */
+    public static final List<Table1Config> ALL = List.of(
+        new Table1Config("G", false, false, false),
+        new Table1Config("G+AQE", false, true, false),
+        new Table1Config("G+DFS", false, false, true),
+        new Table1Config("G+DBA", true, false, false),
+        new Table1Config("G+AQE+DFS", false, true, true),
+        new Table1Config("G+DBA+AQE", true, true, false),
+        new Table1Config("G+DBA+DFS", true, false, true),
+        new Table1Config("G+DBA+AQE+DFS", true, true, true));
+
+    /** How the methods are parameterised for one collection. */
+    public record Parameters(int depth, int aqeN, int dfsK, double dfsGamma, double dfsAlpha, int dfsQueryK, boolean diffusionRetriever) {}
+
+    /** The collection field this row searches. */
+    public String field() {
+        return dba ? "descriptor_dba" : "descriptor";
+    }
+
+    /** The {@code retrieval_knn} options other than field and query (exact scoring, AQE when asked). */
+    public Map<String, Object> queryOptions(Parameters p) {
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("exact", true);
+        if (aqe) {
+            query.put("expansion", Map.of("method", "aqe", "n", p.aqeN()));
+        }
+        return query;
+    }
+
+    /** The diffusion options shared by the rescorer and the retriever. */
+    public static Map<String, Object> diffusionOptions(Parameters p) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("k", p.dfsK());
+        d.put("gamma", p.dfsGamma());
+        d.put("alpha", p.dfsAlpha());
+        d.put("query_k", p.dfsQueryK());
+        return d;
+    }
+
+    /**
+     * The body of {@code POST {index}/_retrieval_eval} for this row.
+     *
+     * @param queriesIndex index of the query documents, or null for the collection itself
+     */
+    public Map<String, Object> evalBody(String groundTruth, String queriesIndex, Parameters p) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ground_truth", groundTruth);
+        body.put("field", field());
+        body.put("engine", "search");
+        body.put("query", queryOptions(p));
+        if (dfs) {
+            if (p.diffusionRetriever()) {
+                Map<String, Object> d = diffusionOptions(p);
+                d.put("rank_window_size", p.depth());
+                body.put("retriever", Map.of("diffusion", d));
+            } else {
+                body.put("rescore", Map.of("window_size", p.depth(), "diffusion", diffusionOptions(p)));
+            }
+        }
+        body.put("depth", p.depth());
+        if (queriesIndex != null) {
+            body.put("queries", Map.of("index", queriesIndex, "field", "descriptor"));
+        }
+        body.put("name", name);
+        body.put("record", true);
+        return body;
+    }
+
+    /**
+     * A {@code _search} body equal to what the evaluation sends for one query document, with
+     * {@code size} hits (the report's top 10). Diffusion needs the query vector itself, given.
+     */
+    public Map<String, Object> searchBody(String queryIndex, String queryId, float[] queryVector, int size, Parameters p) {
+        Map<String, Object> knn = new LinkedHashMap<>(queryOptions(p));
+        knn.put("field", field());
+        knn.put("query_document", Map.of("index", queryIndex, "id", queryId));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("size", dfs ? Math.max(size, Math.min(p.depth(), 10000)) : size);
+        body.put("_source", false);
+        if (dfs && p.diffusionRetriever()) {
+            Map<String, Object> d = diffusionOptions(p);
+            d.put("rank_window_size", p.depth());
+            d.put("field", field());
+            d.put("retriever", Map.of("standard", Map.of("query", Map.of("retrieval_knn", knn))));
+            body.put("retriever", Map.of("diffusion", d));
+        } else {
+            body.put("query", Map.of("retrieval_knn", knn));
+            if (dfs) {
+                Map<String, Object> d = diffusionOptions(p);
+                d.put("field", field());
+                d.put("query_vector", queryVector);
+                body.put("rescore", Map.of("window_size", p.depth(), "diffusion", d));
+            }
+        }
+        return body;
+    }
+}
