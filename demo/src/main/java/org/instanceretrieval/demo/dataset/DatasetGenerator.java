@@ -79,9 +79,12 @@ public final class DatasetGenerator {
             others.add(ObjectDesign.random(master.split()));
         }
         List<Job> jobs = new ArrayList<>();
+        List<PhotoRenderer.ViewPath> paths = new ArrayList<>();
         for (int o = 0; o < size.objects(); o++) {
             jobs.add(new Job(String.format(Locale.ROOT, "query_obj%03d", o), o, QUERY_STRENGTH, -1, master.split()));
             SplittableRandom strengths = master.split();
+            PhotoRenderer.ViewPath path = PhotoRenderer.ViewPath.random(strengths);
+            paths.add(path);
             for (int v = 0; v < size.viewsPerObject(); v++) {
                 double strength = (v + strengths.nextDouble()) / size.viewsPerObject();
                 jobs.add(new Job(String.format(Locale.ROOT, "obj%03d_view%02d", o, v), o, strength, -1, master.split()));
@@ -99,9 +102,9 @@ public final class DatasetGenerator {
             Job job = jobs.get(i);
             PhotoRenderer.Photo photo;
             if (job.object >= 0) {
-                photo = renderer.render(objectImages.get(job.object), job.strength, new BufferedImage[0], job.random);
+                photo = renderer.render(objectImages.get(job.object), paths.get(job.object), job.strength, new BufferedImage[0], job.random);
             } else {
-                photo = renderer.render(null, job.strength, new BufferedImage[] { otherImages.get(job.distractorDesign) }, job.random);
+                photo = renderer.render(null, null, job.strength, new BufferedImage[] { otherImages.get(job.distractorDesign) }, job.random);
             }
             writeJpeg(photo.image(), imagesDir.resolve(job.name + ".jpg"));
             String object = job.object >= 0 ? objectName(job.object) : null;

@@ -36,9 +36,10 @@ final class PhotoRenderer {
      * A photo of {@code object} (an ARGB canvas from {@link ObjectDesign#render}) at
      * {@code strength}; {@code object} may be null for a scene without the object.
      *
+     * @param path   how the views of this object change with strength
      * @param extras other objects drawn into the background first (distractor content), may be empty
      */
-    Photo render(BufferedImage object, double strength, BufferedImage[] extras, SplittableRandom random) {
+    Photo render(BufferedImage object, ViewPath path, double strength, BufferedImage[] extras, SplittableRandom random) {
         BufferedImage photo = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = photo.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -46,13 +47,13 @@ final class PhotoRenderer {
         clutter(g, 8 + (int) Math.round(strength * 12), random);
         g.dispose();
         for (BufferedImage extra : extras) {
-            composite(photo, extra, transform(0.3 + 0.7 * random.nextDouble(), 0.35 + 0.25 * random.nextDouble(), random));
+            composite(photo, extra, transform(ViewPath.random(random), 0.3 + 0.7 * random.nextDouble(), 0.35 + 0.25 * random.nextDouble(), random));
         }
         int[] box = null;
         double visible = 0;
         BufferedImage occluders = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
         if (object != null) {
-            double[] h = transform(strength, 0.62, random);
+            double[] h = transform(path, strength, 0.62, random);
             box = composite(photo, object, h);
             occlude(photo, occluders, box, strength, random);
             visible = visibleFraction(object, h, occluders);
@@ -110,21 +111,42 @@ final class PhotoRenderer {
     }
 
     /**
+     * The direction in which an object's photos change: which way the camera tilts, turns,
+     * zooms and pans as the strength grows. The views of one object share a path, so photos of
+     * neighbouring strengths look alike and the views form a chain from easy to hard, as photos
+     * of a landmark taken along a walk do (the structure diffusion and query expansion exploit).
+     */
+    record ViewPath(double perspectiveX, double perspectiveY, double tiltAxis, double tilt, double turn, double zoom,
+                    double panX, double panY) {
+
+        static ViewPath random(SplittableRandom random) {
+            double a = random.nextDouble() * 2 * Math.PI, pan = random.nextDouble() * 2 * Math.PI;
+            return new ViewPath(Math.cos(a), Math.sin(a), random.nextDouble() * Math.PI, 0.5 + 0.5 * random.nextDouble(),
+                random.nextBoolean() ? 1 : -1, signed(random), Math.cos(pan), Math.sin(pan));
+        }
+    }
+
+    /**
      * A homography (row-major 3x3) from canvas pixels to photo pixels: perspective, viewpoint
-     * tilt, rotation, scale and an off-centre position, each up to an amount set by {@code strength}.
+     * tilt, rotation, scale and an off-centre position, moving along {@code path} by
+     * {@code strength} (plus a little jitter of its own).
      *
      * @param size the object's height as a fraction of the photo's height, before the scale change
      */
-    double[] transform(double strength, double size, SplittableRandom random) {
+    double[] transform(ViewPath path, double strength, double size, SplittableRandom random) {
         double half = ObjectDesign.CANVAS / 2.0;
-        double px = signed(random) * 0.45 * strength / half, py = signed(random) * 0.45 * strength / half;
+        double jitter = 0.08;
+        double px = (path.perspectiveX() * 0.45 * strength + jitter * signed(random)) / half;
+        double py = (path.perspectiveY() * 0.45 * strength + jitter * signed(random)) / half;
         double[] perspective = { 1, 0, 0, 0, 1, 0, px, py, 1 };
-        double tilt = Math.toRadians(65 * strength * random.nextDouble()), axis = random.nextDouble() * Math.PI;
+        double tilt = Math.toRadians(65 * strength * path.tilt() + 5 * random.nextDouble());
+        double axis = path.tiltAxis() + jitter * signed(random);
         double[] viewpoint = multiply(rotation(axis), multiply(new double[] { Math.cos(tilt), 0, 0, 0, 1, 0, 0, 0, 1 }, rotation(-axis)));
-        double angle = signed(random) * Math.toRadians(8 + 100 * strength);
-        double scale = size * height / ObjectDesign.CANVAS * Math.pow(2, signed(random) * 0.9 * strength);
-        double offset = 0.05 + 0.4 * strength;
-        double tx = width / 2.0 + signed(random) * offset * width / 2, ty = height / 2.0 + signed(random) * offset * height / 2;
+        double angle = path.turn() * Math.toRadians(100 * strength) + Math.toRadians(8) * signed(random);
+        double scale = size * height / ObjectDesign.CANVAS * Math.pow(2, path.zoom() * 0.9 * strength + jitter * signed(random));
+        double offset = 0.4 * strength;
+        double tx = width / 2.0 + (path.panX() * offset + jitter * signed(random)) * width / 2;
+        double ty = height / 2.0 + (path.panY() * offset + jitter * signed(random)) * height / 2;
         double[] place = { scale, 0, tx, 0, scale, ty, 0, 0, 1 };
         double[] centre = { 1, 0, -half, 0, 1, -half, 0, 0, 1 };
         return multiply(place, multiply(rotation(angle), multiply(viewpoint, multiply(perspective, centre))));

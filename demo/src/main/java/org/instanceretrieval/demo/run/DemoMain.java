@@ -369,11 +369,16 @@ public final class DemoMain {
         return Math.max(2, Math.min(10, positives / 3 + 1));
     }
 
+    /**
+     * Method parameters sized by the typical number of relevant images per query (measured on
+     * the generated sizes with the built-in model: larger AQE and graph neighbourhoods than
+     * about half the relevant images pull in distractors and lower mAP).
+     */
     static Table1Config.Parameters parameters(int collectionSize, int positives) {
         int depth = Math.min(collectionSize, 1000);
-        int aqeN = Math.max(2, Math.min(10, positives / 2));
-        int dfsK = Math.max(3, Math.min(50, positives));
-        return new Table1Config.Parameters(depth, aqeN, dfsK, 3, 0.99, Math.max(2, Math.min(10, positives / 2)), false);
+        int aqeN = Math.max(2, Math.min(10, (positives + 1) / 2));
+        int dfsK = Math.max(3, Math.min(50, positives / 2));
+        return new Table1Config.Parameters(depth, aqeN, dfsK, 3, 0.99, 2, false);
     }
 
     /** Top 10 of the first queries under G and the last row, read with _search for the report. */
@@ -394,7 +399,7 @@ public final class DemoMain {
             Map<String, List<String>> perConfig = new LinkedHashMap<>();
             for (Table1Config config : shown) {
                 try {
-                    Map<String, Object> response = es.post(INDEX + "/_search", config.searchBody(QUERY_INDEX, query, v, 10, p));
+                    Map<String, Object> response = es.post(INDEX + "/_search", config.searchBody(v, 10, p));
                     List<String> ids = new ArrayList<>();
                     for (Object hit : (List<?>) ((Map<?, ?>) response.get("hits")).get("hits")) {
                         if (ids.size() < 10) {

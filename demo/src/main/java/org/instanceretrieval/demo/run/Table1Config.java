@@ -80,13 +80,14 @@ public record Table1Config(String name, boolean dba, boolean aqe, boolean dfs) {
     }
 
     /**
-     * A {@code _search} body equal to what the evaluation sends for one query document, with
-     * {@code size} hits (the report's top 10). Diffusion needs the query vector itself, given.
+     * A {@code _search} body equal to what the evaluation sends for one query, with {@code size}
+     * hits (the report's top 10), given the query document's vector (the query index has no
+     * {@code descriptor_dba} field, so the vector is passed rather than the document).
      */
-    public Map<String, Object> searchBody(String queryIndex, String queryId, float[] queryVector, int size, Parameters p) {
+    public Map<String, Object> searchBody(float[] queryVector, int size, Parameters p) {
         Map<String, Object> knn = new LinkedHashMap<>(queryOptions(p));
         knn.put("field", field());
-        knn.put("query_document", Map.of("index", queryIndex, "id", queryId));
+        knn.put("query_vector", queryVector);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("size", dfs ? Math.max(size, Math.min(p.depth(), 10000)) : size);
         body.put("_source", false);
