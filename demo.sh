@@ -1,14 +1,34 @@
 #!/usr/bin/env bash
 # The main job, end to end on a fresh machine: builds the plugin, fetches Elasticsearch 8.19.21
-# through Maven, starts a real node on loopback with the plugin installed and shows it loaded.
+# through Maven, starts a real node on loopback with the plugin installed, then (demo module,
+# org.instanceretrieval.demo.run.DemoMain) generates a seeded instance-retrieval dataset (or
+# takes yours), indexes it through the image_descriptor ingest processor, learns whitening,
+# runs DBA and diffusion, stores the ground truth, evaluates the eight configurations of
+# table 1 with _retrieval_eval, prints the table and writes target/demo/report/report.html.
 # The node keeps running afterwards; the last lines say how to reach and stop it.
 #
-#   ./demo.sh            (HTTP port: $DEMO_HTTP_PORT, default 9200)
+#   ./demo.sh [--size tiny|small|medium|large] [--seed N]
+#             [--images DIR --ground-truth FILE.json] [--model FILE.onnx [--model-config FILE.json]]
+#             [--no-whitening]
+#
+# (HTTP port: $DEMO_HTTP_PORT, default 9200; default size small, seed 42, the built-in model.)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [ "$(id -u)" = 0 ]; then
-  # Elasticsearch refuses root: rerun as an unprivileged user in a copy it owns.
-  exec "$repo/scripts/as-unprivileged.sh" retrieval-demo ./demo.sh "$@"
+  # Elasticsearch refuses root: rerun as an unprivileged user in a copy it owns. Files the
+  # options name are staged into the repository first, so that user can read them.
+  args=() stage="$repo/target/demo-input"
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --images|--ground-truth|--model|--model-config)
+        [ $# -ge 2 ] || { echo "demo.sh: $1 needs a value" >&2; exit 2; }
+        mkdir -p "$stage"; target="$stage/$(basename "$2")"
+        rm -rf "$target"; cp -a "$2" "$target"
+        args+=("$1" "target/demo-input/$(basename "$2")"); shift 2 ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  exec "$repo/scripts/as-unprivileged.sh" retrieval-demo ./demo.sh ${args[@]+"${args[@]}"}
 fi
 cd "$repo"
 http_port=${DEMO_HTTP_PORT:-9200}
@@ -16,7 +36,7 @@ transport_port=${DEMO_TRANSPORT_PORT:-9300}
 es_version=8.19.21
 demo_dir="$repo/target/demo"
 
-echo "==> Building the plugin zip"
+echo "==> Building the plugin zip and the demo"
 mvn -B -q -DskipTests package
 echo "==> Fetching Elasticsearch $es_version through Maven"
 mvn -B -q -N org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
@@ -26,18 +46,21 @@ echo "==> Starting the node with the plugin"
 scripts/node.sh start --distribution "$demo_dir/elasticsearch-$es_version.zip" \
   --plugin "$(ls es-plugin/target/instance-retrieval-*.zip)" --dir "$demo_dir/node" \
   --http-port "$http_port" --transport-port "$transport_port" --heap 1g
-
-echo "==> GET _cat/plugins?v"
 curl -s "http://127.0.0.1:$http_port/_cat/plugins?v"
-echo "==> The node's JVM and version"
-curl -s "http://127.0.0.1:$http_port/_cat/nodes?v&h=name,version,jdk,heap.max"
+
+status=0
+java -cp "demo/target/classes:demo/target/lib/*" org.instanceretrieval.demo.run.DemoMain \
+  --es "http://127.0.0.1:$http_port" --out "$demo_dir" "$@" || status=$?
 
 cat <<MSG
 
-The node keeps running at http://127.0.0.1:$http_port (logs: $demo_dir/node/logs).
-Stop it with:
+The node keeps running at http://127.0.0.1:$http_port (logs: $demo_dir/node/logs); the demo's
+indices are demo-images and demo-queries, recorded runs are in GET _retrieval_eval/runs.
+Report: $demo_dir/report/report.html
+Stop the node with:
   $repo/scripts/node.sh stop --dir $demo_dir/node
 MSG
 if [ "$(id -un)" = retrieval-demo ]; then
   echo "(as root: runuser -u retrieval-demo -- $repo/scripts/node.sh stop --dir $demo_dir/node)"
 fi
+exit $status
