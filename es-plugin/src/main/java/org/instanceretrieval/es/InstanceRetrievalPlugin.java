@@ -19,6 +19,7 @@ import org.elasticsearch.common.settings.SettingsFilter;
 import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.elasticsearch.ingest.Processor;
+import org.elasticsearch.node.PluginComponentBinding;
 import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.plugins.IngestPlugin;
 import org.elasticsearch.plugins.Plugin;
@@ -48,6 +49,21 @@ import org.instanceretrieval.es.action.TransportGetWhiteningAction;
 import org.instanceretrieval.es.action.TransportLearnWhiteningAction;
 import org.instanceretrieval.es.action.TransportPutModelAction;
 import org.instanceretrieval.es.action.TransportPutModelDefinitionPartAction;
+import org.instanceretrieval.es.action.DeleteGroundTruthAction;
+import org.instanceretrieval.es.action.GetGroundTruthAction;
+import org.instanceretrieval.es.action.PutGroundTruthAction;
+import org.instanceretrieval.es.action.TransportDeleteGroundTruthAction;
+import org.instanceretrieval.es.action.TransportGetGroundTruthAction;
+import org.instanceretrieval.es.action.TransportPutGroundTruthAction;
+import org.instanceretrieval.es.groundtruth.CachingGroundTruthStore;
+import org.instanceretrieval.es.groundtruth.GroundTruthIndex;
+import org.instanceretrieval.es.groundtruth.GroundTruthInput;
+import org.instanceretrieval.es.groundtruth.GroundTruthStore;
+import org.instanceretrieval.es.groundtruth.IndexGroundTruthStore;
+import org.instanceretrieval.es.rest.RestCatGroundTruthAction;
+import org.instanceretrieval.es.rest.RestDeleteGroundTruthAction;
+import org.instanceretrieval.es.rest.RestGetGroundTruthAction;
+import org.instanceretrieval.es.rest.RestPutGroundTruthAction;
 import org.instanceretrieval.es.inference.NodeInference;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
@@ -95,6 +111,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         List<Object> components = new ArrayList<>();
         components.addAll(modelStoreComponents(services));
         components.addAll(whiteningStoreComponents(services));
+        components.addAll(groundTruthStoreComponents(services));
         components.addAll(inferenceComponents(services, components));
         return components;
     }
@@ -134,6 +151,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         actions.addAll(modelStoreActions());
         actions.addAll(whiteningStoreActions());
         actions.addAll(dbaActions());
+        actions.addAll(groundTruthStoreActions());
         return actions;
     }
 
@@ -153,6 +171,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         handlers.addAll(modelStoreRestHandlers());
         handlers.addAll(whiteningStoreRestHandlers());
         handlers.addAll(dbaRestHandlers());
+        handlers.addAll(groundTruthStoreRestHandlers());
         return handlers;
     }
 
@@ -168,7 +187,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     @Override
     public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
-        return List.of(ModelIndex.descriptor(), WhiteningIndex.descriptor());
+        return List.of(ModelIndex.descriptor(), WhiteningIndex.descriptor(), GroundTruthIndex.descriptor());
     }
 
     @Override
@@ -178,10 +197,10 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     @Override
     public String getFeatureDescription() {
-        return "Instance retrieval models (configurations and ONNX definitions) and learned whitenings";
+        return "Instance retrieval models (configurations and ONNX definitions), learned whitenings and evaluation ground truths";
     }
 
-    /** Deletes the system indices (the default), then empties the model and whitening caches of every node. */
+    /** Deletes the system indices (the default), then empties the model, whitening and ground-truth caches of every node. */
     @Override
     public void cleanUpFeature(
         ClusterService clusterService,
@@ -289,6 +308,31 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     private static List<NamedWriteableRegistry.Entry> whiteningStoreNamedWriteables() {
         return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, LearnWhiteningTask.Status.NAME, LearnWhiteningTask.Status::new));
+    }
+
+    // ---- ground-truth store (issue 5, item 1: _retrieval/ground_truth) ----
+
+    private List<Object> groundTruthStoreComponents(PluginServices services) {
+        CachingGroundTruthStore store = new CachingGroundTruthStore(new IndexGroundTruthStore(services.client()));
+        // Injectable both as the interface (what the evaluation needs) and as the class (the endpoints).
+        return List.of(
+            store,
+            new PluginComponentBinding<>(GroundTruthStore.class, store),
+            new GroundTruthInput(services.environment().configDir())
+        );
+    }
+
+    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> groundTruthStoreActions() {
+        return List.of(
+            new ActionHandler<>(PutGroundTruthAction.INSTANCE, TransportPutGroundTruthAction.class),
+            new ActionHandler<>(GetGroundTruthAction.INSTANCE, TransportGetGroundTruthAction.class),
+            new ActionHandler<>(DeleteGroundTruthAction.INSTANCE, TransportDeleteGroundTruthAction.class)
+        );
+    }
+
+    private static List<RestHandler> groundTruthStoreRestHandlers() {
+        return List.of(new RestPutGroundTruthAction(), new RestGetGroundTruthAction(), new RestDeleteGroundTruthAction(),
+            new RestCatGroundTruthAction());
     }
 
     // ---- DBA job (issue 4, item 2: POST {index}/_retrieval/dba) ----

@@ -47,7 +47,7 @@ public class PluginInstalledRestIT extends ESRestTestCase {
             new TreeSet<>(List.of(
                 "plugin-descriptor.properties", "entitlement-policy.yaml",
                 "es-plugin.jar", "lucene-ext.jar", "model-store.jar", "ejml-core.jar", "ejml-ddense.jar",
-                "onnxruntime.jar", "protobuf-java.jar")),
+                "onnxruntime.jar", "protobuf-java.jar", "pickle.jar")),
             entries
         );
     }

@@ -18,7 +18,8 @@ import java.util.List;
 /**
  * Internal nodes action (no REST endpoint): every node drops one model from its
  * {@link org.instanceretrieval.es.store.CachingModelStore}, or one whitening from its
- * {@link org.instanceretrieval.es.whitening.CachingWhiteningStore}, or everything from both.
+ * {@link org.instanceretrieval.es.whitening.CachingWhiteningStore}, or one ground truth from its
+ * {@link org.instanceretrieval.es.groundtruth.CachingGroundTruthStore}, or everything from all three.
  * Sent by the delete actions and by a feature-state reset. One broadcast serves both stores
  * (same rules, same nodes), so there is one action and one transport handler.
  */
@@ -32,14 +33,15 @@ public final class ClearModelCacheAction {
     /** Which cache an id belongs to. */
     public enum Target {
         MODEL,
-        WHITENING
+        WHITENING,
+        GROUND_TRUTH
     }
 
     public static final class Request extends BaseNodesRequest<Request> {
         private final Target target;
         private final String id;
 
-        /** @param modelId the model to drop, or null for every model and every whitening */
+        /** @param modelId the model to drop, or null for every model, whitening and ground truth */
         public Request(String modelId) {
             this(Target.MODEL, modelId);
         }
@@ -53,6 +55,11 @@ public final class ClearModelCacheAction {
         /** Drops one whitening from every node's whitening cache. */
         public static Request whitening(String whiteningId) {
             return new Request(Target.WHITENING, java.util.Objects.requireNonNull(whiteningId));
+        }
+
+        /** Drops one ground truth from every node's ground-truth cache. */
+        public static Request groundTruth(String groundTruthId) {
+            return new Request(Target.GROUND_TRUTH, java.util.Objects.requireNonNull(groundTruthId));
         }
 
         public Target target() {

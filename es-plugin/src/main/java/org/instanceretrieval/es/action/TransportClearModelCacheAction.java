@@ -10,6 +10,7 @@ import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.groundtruth.CachingGroundTruthStore;
 import org.instanceretrieval.es.store.CachingModelStore;
 import org.instanceretrieval.es.whitening.CachingWhiteningStore;
 
@@ -17,8 +18,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Runs {@link CachingModelStore#invalidate} or {@link CachingWhiteningStore#invalidate} (or
- * {@code invalidateAll} of both) on every node.
+ * Runs {@link CachingModelStore#invalidate}, {@link CachingWhiteningStore#invalidate} or
+ * {@link CachingGroundTruthStore#invalidate} (or {@code invalidateAll} of all three) on every node.
  */
 public final class TransportClearModelCacheAction extends TransportNodesAction<
     ClearModelCacheAction.Request,
@@ -29,6 +30,7 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
 
     private final CachingModelStore store;
     private final CachingWhiteningStore whitenings;
+    private final CachingGroundTruthStore groundTruths;
 
     @Inject
     public TransportClearModelCacheAction(
@@ -36,7 +38,8 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
         TransportService transportService,
         ActionFilters actionFilters,
         CachingModelStore store,
-        CachingWhiteningStore whitenings
+        CachingWhiteningStore whitenings,
+        CachingGroundTruthStore groundTruths
     ) {
         super(
             ClearModelCacheAction.NAME,
@@ -48,6 +51,7 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
         );
         this.store = store;
         this.whitenings = whitenings;
+        this.groundTruths = groundTruths;
     }
 
     @Override
@@ -74,6 +78,9 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
         if (request.id() == null) {
             store.invalidateAll();
             whitenings.invalidateAll();
+            groundTruths.invalidateAll();
+        } else if (request.target() == ClearModelCacheAction.Target.GROUND_TRUTH) {
+            groundTruths.invalidate(request.id());
         } else if (request.target() == ClearModelCacheAction.Target.WHITENING) {
             whitenings.invalidate(request.id());
         } else {

@@ -1,0 +1,79 @@
+package org.instanceretrieval.es.groundtruth;
+
+import org.elasticsearch.indices.SystemIndexDescriptor;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.instanceretrieval.es.store.StoreIndices;
+import org.instanceretrieval.eval.NamedGroundTruth;
+import org.instanceretrieval.eval.format.GroundTruthJson;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+import static org.elasticsearch.xcontent.XContentFactory.jsonBuilder;
+
+/**
+ * The hidden system index that holds ground truths: one document per ground truth, its id the
+ * ground truth id, holding the metadata of {@link GroundTruthMetadata} and the canonical JSON
+ * ({@link GroundTruthJson}) in the non-indexed object {@code ground_truth}. Same shape and
+ * access rules as the model index (see {@link StoreIndices#descriptor}); snapshots include it
+ * in the feature state {@code instance_retrieval}.
+ */
+public final class GroundTruthIndex {
+
+    public static final String INDEX = ".retrieval-ground-truth-1";
+    public static final String INDEX_PATTERN = ".retrieval-ground-truth-*";
+    public static final int MAPPINGS_VERSION = 1;
+    /** The field holding the canonical JSON. */
+    public static final String GROUND_TRUTH_FIELD = "ground_truth";
+
+    private GroundTruthIndex() {}
+
+    public static SystemIndexDescriptor descriptor() {
+        return StoreIndices.descriptor(INDEX_PATTERN, INDEX, "Instance retrieval: evaluation ground truths", mappings());
+    }
+
+    private static XContentBuilder mappings() {
+        try {
+            XContentBuilder b = StoreIndices.startStrictMappings(MAPPINGS_VERSION);
+            for (String keyword : new String[] { "ground_truth_id", "format", "protocol", "id_field" }) {
+                b.startObject(keyword).field("type", "keyword").endObject();
+            }
+            b.startObject("counts").startObject("properties");
+            for (String count : new String[] { "queries", "database", "classes" }) {
+                b.startObject(count).field("type", "integer").endObject();
+            }
+            b.endObject().endObject();
+            b.startObject("created_time").field("type", "date").field("format", "epoch_millis").endObject();
+            // Kept in _source only: names are looked up when an evaluation runs, never searched.
+            b.startObject(GROUND_TRUTH_FIELD).field("type", "object").field("enabled", false).endObject();
+            b.endObject();
+            return b.endObject().endObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The source of a ground-truth document. */
+    static XContentBuilder source(StoredGroundTruth stored) throws IOException {
+        XContentBuilder b = jsonBuilder().startObject();
+        for (Map.Entry<String, Object> e : GroundTruthMetadata.of(stored, false).sourceFields().entrySet()) {
+            b.field(e.getKey(), e.getValue());
+        }
+        b.field(GROUND_TRUTH_FIELD, GroundTruthJson.toMap(stored.groundTruth()));
+        return b.endObject();
+    }
+
+    /** Reads a whole document back. */
+    @SuppressWarnings("unchecked")
+    static StoredGroundTruth parse(Map<String, Object> doc) {
+        NamedGroundTruth groundTruth = GroundTruthJson.fromMap((Map<String, Object>) doc.get(GROUND_TRUTH_FIELD), null);
+        return new StoredGroundTruth(
+            (String) doc.get("ground_truth_id"),
+            (String) doc.get("format"),
+            (String) doc.get("id_field"),
+            groundTruth,
+            ((Number) doc.get("created_time")).longValue()
+        );
+    }
+}
