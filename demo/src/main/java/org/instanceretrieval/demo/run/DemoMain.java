@@ -37,7 +37,7 @@ public final class DemoMain {
     public static final String USER_MODEL = "demo-user-model";
     static final int PART_SIZE = 8 * 1024 * 1024;
     static final int BULK_BATCH = 8;
-    static final int WHITENING_SAMPLE = 1000;
+    static final int WHITENING_SAMPLE = 500;
 
     private final DemoOptions options;
     private final EsClient es;
@@ -85,8 +85,7 @@ public final class DemoMain {
         int dims = rawDims;
         if (options.whitening()) {
             step("Learning PCA whitening (POST _retrieval/whitening/" + WHITENING + "/_learn) on a sample of the collection");
-            List<String> sample = new ArrayList<>(collection.database().keySet());
-            sample = sample.subList(0, Math.min(WHITENING_SAMPLE, sample.size()));
+            List<String> sample = whiteningSample(new ArrayList<>(collection.database().keySet()));
             putPipeline("demo-describe-raw", modelId, null, "descriptor_raw", false);
             createIndex(SAMPLE_INDEX, Map.of("descriptor_raw", rawDims));
             Map<String, Path> sampleFiles = new LinkedHashMap<>();
@@ -342,7 +341,19 @@ public final class DemoMain {
         }
     }
 
-    /** The most common number of relevant images per query: sizes AQE, DBA and the diffusion graph. */
+    /** At most {@value #WHITENING_SAMPLE} names spread evenly over the collection (not its first ones, which may all be distractors). */
+    static List<String> whiteningSample(List<String> names) {
+        if (names.size() <= WHITENING_SAMPLE) {
+            return names;
+        }
+        List<String> sample = new ArrayList<>();
+        for (int i = 0; i < WHITENING_SAMPLE; i++) {
+            sample.add(names.get((int) ((long) i * names.size() / WHITENING_SAMPLE)));
+        }
+        return sample;
+    }
+
+    /** The median number of relevant images per query (4 with class labels): sizes AQE, DBA and the diffusion graph. */
     @SuppressWarnings("unchecked")
     static int typicalPositives(Collection collection) {
         List<Integer> counts = new ArrayList<>();
