@@ -10,6 +10,7 @@ import org.elasticsearch.client.internal.OriginSettingClient;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
 import org.elasticsearch.cluster.node.DiscoveryNodes;
 import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.common.breaker.CircuitBreaker;
 import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
 import org.elasticsearch.common.settings.ClusterSettings;
 import org.elasticsearch.common.settings.IndexScopedSettings;
@@ -18,6 +19,7 @@ import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.settings.SettingsFilter;
 import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.indices.SystemIndexDescriptor;
+import org.elasticsearch.indices.breaker.CircuitBreakerService;
 import org.elasticsearch.ingest.Processor;
 import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.plugins.IngestPlugin;
@@ -53,6 +55,7 @@ import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
 import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
 import org.instanceretrieval.es.rescore.DiffusionRescorerBuilder;
+import org.instanceretrieval.es.retriever.DiffusionRetrieverBuilder;
 import org.instanceretrieval.es.rest.RestDeleteModelAction;
 import org.instanceretrieval.es.rest.RestDbaAction;
 import org.instanceretrieval.es.rest.RestDeleteWhiteningAction;
@@ -96,6 +99,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         components.addAll(modelStoreComponents(services));
         components.addAll(whiteningStoreComponents(services));
         components.addAll(inferenceComponents(services, components));
+        diffusionRetrieverComponents(services);
         return components;
     }
 
@@ -323,5 +327,27 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
     @Override
     public List<RescorerSpec<?>> getRescorers() {
         return List.of(new RescorerSpec<>(DiffusionRescorerBuilder.NAME, DiffusionRescorerBuilder::new, DiffusionRescorerBuilder::fromXContent));
+    }
+
+    // ---- search: the global diffusion retriever (SearchPlugin; issue 4, diffusion part 1) ----
+
+    /** The node's request breaker, which the retriever accounts its window on; set in createComponents. */
+    private final SetOnce<CircuitBreakerService> circuitBreakerService = new SetOnce<>();
+
+    private void diffusionRetrieverComponents(PluginServices services) {
+        circuitBreakerService.set(services.indicesService().getCircuitBreakerService());
+    }
+
+    @Override
+    public List<RetrieverSpec<?>> getRetrievers() {
+        List<RetrieverSpec<?>> retrievers = new ArrayList<>();
+        retrievers.addAll(diffusionRetrievers());
+        return retrievers;
+    }
+
+    private List<RetrieverSpec<?>> diffusionRetrievers() {
+        return List.of(new RetrieverSpec<>(DiffusionRetrieverBuilder.NAME,
+            (parser, context) -> DiffusionRetrieverBuilder.fromXContent(parser, context,
+                () -> circuitBreakerService.get().getBreaker(CircuitBreaker.REQUEST))));
     }
 }
