@@ -379,7 +379,11 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         }
         CgSolution solution = WindowDiffusion.diffuse(vectors, query, parameters);
         int[] ranking = solution.ranking();
-        float[] scores = strictlyDecreasing(solution, ranking);
+        double[] f = new double[n];
+        for (int r = 0; r < n; r++) {
+            f[r] = solution.score(ranking[r]);
+        }
+        float[] scores = strictlyDecreasing(f);
         RankDoc[] ranked = new RankDoc[n];
         for (int r = 0; r < n; r++) {
             RankDoc hit = window[ranking[r]];
@@ -390,14 +394,15 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
     }
 
     /**
-     * Scores along the ranking: f as a float, raised by the fewest ulps that make them strictly
-     * decreasing, and at least {@link Float#MIN_VALUE} (see the class comment).
+     * Scores along the ranking (f in rank order, non-increasing): f as a float, raised by the
+     * fewest ulps that make them strictly decreasing, and at least {@link Float#MIN_VALUE}
+     * (see the class comment).
      */
-    static float[] strictlyDecreasing(CgSolution solution, int[] ranking) {
-        float[] scores = new float[ranking.length];
+    static float[] strictlyDecreasing(double[] fInRankOrder) {
+        float[] scores = new float[fInRankOrder.length];
         float below = 0f;
-        for (int r = ranking.length - 1; r >= 0; r--) {
-            float s = (float) Math.max(solution.score(ranking[r]), 0d);
+        for (int r = fInRankOrder.length - 1; r >= 0; r--) {
+            float s = (float) Math.max(fInRankOrder[r], 0d);
             if (s <= below) {
                 s = Math.nextUp(below);
             }
