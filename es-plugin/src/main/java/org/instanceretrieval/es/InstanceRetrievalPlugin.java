@@ -32,6 +32,7 @@ import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.instanceretrieval.es.action.ClearModelCacheAction;
 import org.instanceretrieval.es.action.DeleteModelAction;
+import org.instanceretrieval.es.action.BuildOfflineDiffusionAction;
 import org.instanceretrieval.es.action.DbaAction;
 import org.instanceretrieval.es.action.DeleteWhiteningAction;
 import org.instanceretrieval.es.action.GetModelAction;
@@ -42,6 +43,7 @@ import org.instanceretrieval.es.action.PutModelAction;
 import org.instanceretrieval.es.action.PutModelDefinitionPartAction;
 import org.instanceretrieval.es.action.TransportClearModelCacheAction;
 import org.instanceretrieval.es.action.TransportDeleteModelAction;
+import org.instanceretrieval.es.action.TransportBuildOfflineDiffusionAction;
 import org.instanceretrieval.es.action.TransportDbaAction;
 import org.instanceretrieval.es.action.TransportDeleteWhiteningAction;
 import org.instanceretrieval.es.action.TransportGetModelAction;
@@ -57,6 +59,7 @@ import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
 import org.instanceretrieval.es.rescore.DiffusionRescorerBuilder;
 import org.instanceretrieval.es.retriever.DiffusionRetrieverBuilder;
 import org.instanceretrieval.es.rest.RestDeleteModelAction;
+import org.instanceretrieval.es.rest.RestBuildOfflineDiffusionAction;
 import org.instanceretrieval.es.rest.RestDbaAction;
 import org.instanceretrieval.es.rest.RestDeleteWhiteningAction;
 import org.instanceretrieval.es.rest.RestGetModelAction;
@@ -70,6 +73,8 @@ import org.instanceretrieval.es.store.IndexModelStore;
 import org.instanceretrieval.es.store.ModelIndex;
 import org.instanceretrieval.es.store.ModelUsageStatsRegistry;
 import org.instanceretrieval.es.dba.DbaTask;
+import org.instanceretrieval.es.diffusion.OfflineDiffusionIndex;
+import org.instanceretrieval.es.diffusion.OfflineDiffusionTask;
 import org.instanceretrieval.es.whitening.CachingWhiteningStore;
 import org.instanceretrieval.es.whitening.IndexWhiteningStore;
 import org.instanceretrieval.es.whitening.LearnWhiteningTask;
@@ -138,6 +143,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         actions.addAll(modelStoreActions());
         actions.addAll(whiteningStoreActions());
         actions.addAll(dbaActions());
+        actions.addAll(offlineDiffusionActions());
         return actions;
     }
 
@@ -157,6 +163,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         handlers.addAll(modelStoreRestHandlers());
         handlers.addAll(whiteningStoreRestHandlers());
         handlers.addAll(dbaRestHandlers());
+        handlers.addAll(offlineDiffusionRestHandlers());
         return handlers;
     }
 
@@ -165,6 +172,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         List<NamedWriteableRegistry.Entry> entries = new ArrayList<>();
         entries.addAll(whiteningStoreNamedWriteables());
         entries.addAll(dbaNamedWriteables());
+        entries.addAll(offlineDiffusionNamedWriteables());
         return entries;
     }
 
@@ -172,7 +180,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     @Override
     public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
-        return List.of(ModelIndex.descriptor(), WhiteningIndex.descriptor());
+        return List.of(ModelIndex.descriptor(), WhiteningIndex.descriptor(), OfflineDiffusionIndex.descriptor());
     }
 
     @Override
@@ -182,7 +190,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     @Override
     public String getFeatureDescription() {
-        return "Instance retrieval models (configurations and ONNX definitions) and learned whitenings";
+        return "Instance retrieval models (configurations and ONNX definitions), learned whitenings and offline diffusion builds";
     }
 
     /** Deletes the system indices (the default), then empties the model and whitening caches of every node. */
@@ -349,5 +357,19 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         return List.of(new RetrieverSpec<>(DiffusionRetrieverBuilder.NAME,
             (parser, context) -> DiffusionRetrieverBuilder.fromXContent(parser, context,
                 () -> circuitBreakerService.get().getBreaker(CircuitBreaker.REQUEST))));
+    }
+
+    // ---- offline diffusion build (issue 4, diffusion part 2: POST {index}/_retrieval/diffusion/_build) ----
+
+    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> offlineDiffusionActions() {
+        return List.of(new ActionHandler<>(BuildOfflineDiffusionAction.INSTANCE, TransportBuildOfflineDiffusionAction.class));
+    }
+
+    private static List<RestHandler> offlineDiffusionRestHandlers() {
+        return List.of(new RestBuildOfflineDiffusionAction());
+    }
+
+    private static List<NamedWriteableRegistry.Entry> offlineDiffusionNamedWriteables() {
+        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, OfflineDiffusionTask.Status.NAME, OfflineDiffusionTask.Status::new));
     }
 }

@@ -2,7 +2,12 @@ package org.instanceretrieval.es.retriever;
 
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionRequestValidationException;
+import org.elasticsearch.action.get.GetRequest;
+import org.elasticsearch.action.get.GetResponse;
+import org.elasticsearch.client.internal.OriginSettingClient;
+import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.search.SearchResponse;
@@ -29,11 +34,14 @@ import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
-import org.instanceretrieval.diffusion.CgSolution;
 import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.diffusion.GraphParameters;
 import org.instanceretrieval.diffusion.QueryWeighting;
 import org.instanceretrieval.es.diffusion.DiffusionParameters;
+import org.instanceretrieval.es.diffusion.OfflineDiffusionData;
+import org.instanceretrieval.es.diffusion.OfflineDiffusionIndex;
+import org.instanceretrieval.es.store.ModelIndex;
+import org.instanceretrieval.math.RankingOrder;
 import org.instanceretrieval.es.diffusion.WindowDiffusion;
 import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
 import org.instanceretrieval.math.VectorMath;
@@ -90,6 +98,31 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
     static final ParseField QUERY_K = new ParseField("query_k");
     static final ParseField MAX_ITERATIONS = new ParseField("max_iterations");
     static final ParseField TOLERANCE = new ParseField("tolerance");
+    static final ParseField OFFLINE = new ParseField("offline");
+
+    /** Whether the offline diffusion build of the index and field is used. */
+    public enum Offline {
+        /** Use the build when it exists, matches k, gamma and alpha and holds every window document; else diffuse online. */
+        AUTO,
+        /** Use the build; a search it cannot serve is a 400 naming why. */
+        TRUE,
+        /** Always diffuse online. */
+        FALSE;
+
+        static Offline parse(String value) {
+            return switch (value) {
+                case "auto" -> AUTO;
+                case "true" -> TRUE;
+                case "false" -> FALSE;
+                default -> throw new IllegalArgumentException("[" + NAME + "] [offline] must be true, false or auto but was [" + value + "]");
+            };
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public static final int DEFAULT_RANK_WINDOW_SIZE = 100;
 
@@ -98,6 +131,7 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
     private final float[] queryVector;
     private final int rankWindowSize;
     private final DiffusionParameters parameters;
+    private final Offline offline;
     private final Supplier<CircuitBreaker> breaker;
     /** The inner retriever's search once its source is rewritten; null before. */
     private final SearchSourceBuilder innerSource;
@@ -109,8 +143,8 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
      *     vector is empty or not finite, rank_window_size is not in [1, {@value WindowDiffusion#MAX_WINDOW}]
      */
     public DiffusionRetrieverBuilder(RetrieverBuilder inner, String field, float[] queryVector, int rankWindowSize,
-                                     DiffusionParameters parameters, Supplier<CircuitBreaker> breaker) {
-        this(inner, field, queryVector, rankWindowSize, parameters, breaker, null);
+                                     DiffusionParameters parameters, Offline offline, Supplier<CircuitBreaker> breaker) {
+        this(inner, field, queryVector, rankWindowSize, parameters, offline, breaker, null);
         if (inner == null) {
             throw new IllegalArgumentException("[" + NAME + "] requires an inner [" + RETRIEVER.getPreferredName() + "]");
         }
@@ -135,19 +169,21 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
     }
 
     private DiffusionRetrieverBuilder(RetrieverBuilder inner, String field, float[] queryVector, int rankWindowSize,
-                                      DiffusionParameters parameters, Supplier<CircuitBreaker> breaker, SearchSourceBuilder innerSource) {
+                                      DiffusionParameters parameters, Offline offline, Supplier<CircuitBreaker> breaker,
+                                      SearchSourceBuilder innerSource) {
         this.inner = inner;
         this.field = field;
         this.queryVector = queryVector == null ? null : queryVector.clone();
         this.rankWindowSize = rankWindowSize;
         this.parameters = Objects.requireNonNull(parameters);
+        this.offline = Objects.requireNonNull(offline);
         this.breaker = Objects.requireNonNull(breaker);
         this.innerSource = innerSource;
     }
 
     private DiffusionRetrieverBuilder copy(RetrieverBuilder newInner, SearchSourceBuilder newSource) {
-        DiffusionRetrieverBuilder copy = new DiffusionRetrieverBuilder(newInner, field, queryVector, rankWindowSize, parameters, breaker,
-            newSource);
+        DiffusionRetrieverBuilder copy = new DiffusionRetrieverBuilder(newInner, field, queryVector, rankWindowSize, parameters, offline,
+            breaker, newSource);
         copy.preFilterQueryBuilders = preFilterQueryBuilders;
         copy.retrieverName = retrieverName;
         copy.minScore = minScore;
@@ -167,6 +203,7 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         int queryK = QueryWeighting.DEFAULT_KQ;
         int maxIterations = ConjugateGradient.DEFAULT_MAX_ITERATIONS;
         double tolerance = ConjugateGradient.DEFAULT_TOLERANCE;
+        Offline offline = Offline.AUTO;
         String name = null;
         Float minScore = null;
         String current = null;
@@ -214,6 +251,8 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
                     maxIterations = parser.intValue();
                 } else if (TOLERANCE.match(current, parser.getDeprecationHandler())) {
                     tolerance = parser.doubleValue();
+                } else if (OFFLINE.match(current, parser.getDeprecationHandler())) {
+                    offline = Offline.parse(parser.text());
                 } else if (NAME_FIELD.match(current, parser.getDeprecationHandler())) {
                     name = parser.text();
                 } else if (MIN_SCORE_FIELD.match(current, parser.getDeprecationHandler())) {
@@ -227,7 +266,7 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         }
         context.trackRetrieverUsage(NAME);
         DiffusionRetrieverBuilder builder = new DiffusionRetrieverBuilder(inner, field, queryVector, rankWindowSize,
-            new DiffusionParameters(NAME, k, gamma, alpha, queryK, maxIterations, tolerance), breaker);
+            new DiffusionParameters(NAME, k, gamma, alpha, queryK, maxIterations, tolerance), offline, breaker);
         builder.retrieverName = name;
         builder.minScore = minScore;
         return builder;
@@ -272,6 +311,13 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         SetOnce<RankDoc[]> results = new SetOnce<>();
         SearchRequest request = new SearchRequest().source(innerSource).allowPartialSearchResults(false);
         request.setPreFilterShardSize(Integer.MAX_VALUE); // no can-match reordering: shard indices must match the final search's
+        // The offline build serves one index only.
+        String offlineIndex = offline != Offline.FALSE && indices != null && indices.getConcreteLocalIndices().length == 1
+            ? indices.getConcreteLocalIndices()[0].getName()
+            : null;
+        if (offline == Offline.TRUE && offlineIndex == null) {
+            throw new IllegalArgumentException("[" + NAME + "] [offline] true needs a search of exactly one index");
+        }
         ctx.registerAsyncAction((client, listener) -> {
             Releasable reserved;
             try {
@@ -280,25 +326,29 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
                 listener.onFailure(e);
                 return;
             }
-            client.execute(TransportSearchAction.TYPE, request, ActionListener.releaseAfter(new ActionListener<SearchResponse>() {
-                @Override
-                public void onResponse(SearchResponse response) {
-                    RankDoc[] ranked;
-                    try {
-                        ranked = diffuse(response, mapping, query);
-                    } catch (Exception e) {
-                        listener.onFailure(e);
-                        return;
-                    }
-                    results.set(ranked);
-                    listener.onResponse(null);
+            ActionListener<RankDoc[]> done = ActionListener.releaseAfter(ActionListener.wrap(ranked -> {
+                results.set(ranked);
+                listener.onResponse(null);
+            }, listener::onFailure), reserved);
+            client.execute(TransportSearchAction.TYPE, request, done.delegateFailureAndWrap((l, response) -> {
+                Window window = readWindow(response, mapping);
+                if (offlineIndex == null || window.size() == 0) {
+                    l.onResponse(rank(window, WindowDiffusion.diffuse(window.vectors, query, parameters).solution()));
+                    return;
                 }
-
-                @Override
-                public void onFailure(Exception e) {
-                    listener.onFailure(e);
-                }
-            }, reserved));
+                GetRequest get = new GetRequest(OfflineDiffusionIndex.INDEX, OfflineDiffusionIndex.id(offlineIndex, field));
+                new OriginSettingClient(client, ModelIndex.ORIGIN).get(get, ActionListener.wrap(
+                    stored -> l.onResponse(rank(window, offlineOrOnline(window, stored, offlineIndex, query))),
+                    e -> {
+                        if (offline == Offline.AUTO && ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException) {
+                            l.onResponse(rank(window, WindowDiffusion.diffuse(window.vectors, query, parameters).solution()));
+                        } else if (ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException) {
+                            l.onFailure(noBuild(offlineIndex));
+                        } else {
+                            l.onFailure(e);
+                        }
+                    }));
+            }));
         });
         RankDocsRetrieverBuilder rankDocs = new RankDocsRetrieverBuilder(rankWindowSize, List.of(inner), results::get, minScore);
         rankDocs.retrieverName(retrieverName);
@@ -357,40 +407,103 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
             + "standard retriever with a retrieval_knn or knn query): give [" + QUERY_VECTOR.getPreferredName() + "]");
     }
 
-    /** Reads the window (hits in first-pass order) and returns it re-ranked by diffusion. */
-    private RankDoc[] diffuse(SearchResponse response, VectorFieldMapping mapping, float[] query) {
+    /** The window: hits in first-pass order, as rank documents, with their _ids and vectors. */
+    private record Window(RankDoc[] docs, String[] ids, float[][] vectors) {
+        int size() {
+            return docs.length;
+        }
+    }
+
+    private Window readWindow(SearchResponse response, VectorFieldMapping mapping) {
         SearchHit[] hits = response.getHits().getHits();
         int n = hits.length;
-        RankDoc[] window = new RankDoc[n];
+        RankDoc[] docs = new RankDoc[n];
+        String[] ids = new String[n];
         float[][] vectors = new float[n][];
         boolean cosine = "cosine".equals(mapping.similarity());
         for (int i = 0; i < n; i++) {
             SearchHit hit = hits[i];
             Object[] sortValues = hit.getRawSortValues();
             long shardDoc = (long) sortValues[sortValues.length - 1];
-            window[i] = new RankDoc(ShardDocSortField.decodeDoc(shardDoc), hit.getScore(), ShardDocSortField.decodeShardRequestIndex(shardDoc));
-            window[i].rank = i + 1;
+            docs[i] = new RankDoc(ShardDocSortField.decodeDoc(shardDoc), hit.getScore(), ShardDocSortField.decodeShardRequestIndex(shardDoc));
+            docs[i].rank = i + 1;
+            ids[i] = hit.getId();
             float[] v = vectorOf(hit, mapping);
             vectors[i] = cosine && v != null ? VectorMath.l2Normalized(v) : v == null ? new float[mapping.dims()] : v;
         }
-        inner.setRankDocs(window);
-        if (n == 0) {
-            return window;
-        }
-        CgSolution solution = WindowDiffusion.diffuse(vectors, query, parameters);
-        int[] ranking = solution.ranking();
-        double[] f = new double[n];
+        inner.setRankDocs(docs);
+        return new Window(docs, ids, vectors);
+    }
+
+    /** The window re-ranked by f (one value per window item, in window order), ties in window order. */
+    private static RankDoc[] rank(Window window, double[] f) {
+        int n = window.size();
+        int[] ranking = RankingOrder.rank(f);
+        double[] inRankOrder = new double[n];
         for (int r = 0; r < n; r++) {
-            f[r] = solution.score(ranking[r]);
+            inRankOrder[r] = f[ranking[r]];
         }
-        float[] scores = strictlyDecreasing(f);
+        float[] scores = strictlyDecreasing(inRankOrder);
         RankDoc[] ranked = new RankDoc[n];
         for (int r = 0; r < n; r++) {
-            RankDoc hit = window[ranking[r]];
+            RankDoc hit = window.docs()[ranking[r]];
             ranked[r] = new RankDoc(hit.doc, scores[r], hit.shardIndex);
             ranked[r].rank = r + 1;
         }
         return ranked;
+    }
+
+    private static IllegalArgumentException noBuild(String index) {
+        return new IllegalArgumentException("[" + NAME + "] [offline] true but index [" + index + "] has no offline diffusion build: run "
+            + "POST " + index + "/_retrieval/diffusion/_build");
+    }
+
+    /**
+     * f from the offline build when it can serve this window (see {@link Offline}), else online.
+     *
+     * @throws IllegalArgumentException with {@code offline: true} when the build is missing, was
+     *     built with other k, gamma or alpha, or lacks a window document (indexed after the build)
+     */
+    private double[] offlineOrOnline(Window window, GetResponse stored, String index, float[] query) {
+        String unusable = null;
+        OfflineDiffusionData data = null;
+        if (stored.isExists() == false) {
+            if (offline == Offline.TRUE) {
+                throw noBuild(index);
+            }
+            unusable = "none";
+        } else {
+            byte[] bytes = java.util.Base64.getDecoder().decode((String) stored.getSourceAsMap().get(OfflineDiffusionIndex.DATA_FIELD));
+            CircuitBreaker b = breaker.get();
+            long account = 2L * bytes.length;
+            b.addEstimateBytesAndMaybeBreak(account, "<offline diffusion build of [" + index + "][" + field + "]>");
+            try {
+                data = OfflineDiffusionData.fromBytes(bytes);
+                if (data.k() != parameters.k() || Double.compare(data.gamma(), parameters.gamma()) != 0
+                    || Double.compare(data.alpha(), parameters.alpha()) != 0) {
+                    unusable = "the offline diffusion build of index [" + index + "] has k [" + data.k() + "], gamma [" + data.gamma()
+                        + "], alpha [" + data.alpha() + "] but the search asks for k [" + parameters.k() + "], gamma ["
+                        + parameters.gamma() + "], alpha [" + parameters.alpha() + "]";
+                }
+                int[] nodes = new int[window.size()];
+                for (int i = 0; i < nodes.length && unusable == null; i++) {
+                    nodes[i] = data.nodeOf(window.ids()[i]);
+                    if (nodes[i] < 0) {
+                        unusable = "document [" + window.ids()[i] + "] of the window was indexed after the offline diffusion build of index ["
+                            + index + "]: rebuild it";
+                    }
+                }
+                if (unusable == null) {
+                    return WindowDiffusion.offlineScores(window.vectors(), nodes, query, parameters, data);
+                }
+            } finally {
+                b.addWithoutBreaking(-account);
+            }
+            if (offline == Offline.TRUE) {
+                throw new IllegalArgumentException("[" + NAME + "] [offline] true but " + unusable);
+            }
+        }
+        return WindowDiffusion.diffuse(window.vectors(), query, parameters).solution();
     }
 
     /**
@@ -478,18 +591,19 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         builder.field(QUERY_K.getPreferredName(), parameters.queryK());
         builder.field(MAX_ITERATIONS.getPreferredName(), parameters.maxIterations());
         builder.field(TOLERANCE.getPreferredName(), parameters.tolerance());
+        builder.field(OFFLINE.getPreferredName(), offline.toString());
     }
 
     @Override
     protected boolean doEquals(Object o) {
         DiffusionRetrieverBuilder other = (DiffusionRetrieverBuilder) o;
         return inner.equals(other.inner) && field.equals(other.field) && Arrays.equals(queryVector, other.queryVector)
-            && rankWindowSize == other.rankWindowSize && parameters.equals(other.parameters) && Objects.equals(innerSource, other.innerSource);
+            && rankWindowSize == other.rankWindowSize && parameters.equals(other.parameters) && offline == other.offline && Objects.equals(innerSource, other.innerSource);
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(inner, field, Arrays.hashCode(queryVector), rankWindowSize, parameters);
+        return Objects.hash(inner, field, Arrays.hashCode(queryVector), rankWindowSize, parameters, offline);
     }
 
     public RetrieverBuilder inner() {
@@ -506,5 +620,9 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
 
     public DiffusionParameters parameters() {
         return parameters;
+    }
+
+    public Offline offline() {
+        return offline;
     }
 }
