@@ -199,6 +199,7 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
         XContentBuilder source = jsonBuilder().startObject()
             .field("index", index)
             .field("field", request.field())
+            .field("index_uuid", clusterService.state().metadata().index(index).getIndexUUID())
             .field("items", n)
             .field("stored_entries", offline.storedEntries())
             .startObject("parameters")

@@ -10,7 +10,8 @@ import java.io.UncheckedIOException;
 /**
  * The hidden system index that holds offline diffusion builds ({@code POST {index}/_retrieval/diffusion/_build}):
  * one document per (index, field), its id {@code <index>#<field>} ({@code #} cannot occur in an
- * index name), holding the build's options, the number of items, the build time, and in the
+ * index name), holding the index's UUID (a build of a deleted index is never used for a new
+ * index of the same name), the build's options, the number of items, the build time, and in the
  * {@code binary} field {@code data} the {@link OfflineDiffusionData} bytes: the documents'
  * {@code _id}s in node order and the offline rows. Same access rules as the model index
  * ({@link StoreIndices#descriptor}); snapshots include it in the feature state.
@@ -38,6 +39,7 @@ public final class OfflineDiffusionIndex {
             XContentBuilder b = StoreIndices.startStrictMappings(MAPPINGS_VERSION);
             b.startObject("index").field("type", "keyword").endObject();
             b.startObject("field").field("type", "keyword").endObject();
+            b.startObject("index_uuid").field("type", "keyword").endObject();
             b.startObject("items").field("type", "integer").endObject();
             b.startObject("stored_entries").field("type", "long").endObject();
             b.startObject("parameters").field("type", "object").field("enabled", false).endObject();

@@ -312,9 +312,9 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         SearchRequest request = new SearchRequest().source(innerSource).allowPartialSearchResults(false);
         request.setPreFilterShardSize(Integer.MAX_VALUE); // no can-match reordering: shard indices must match the final search's
         // The offline build serves one index only.
-        String offlineIndex = offline != Offline.FALSE && indices != null && indices.getConcreteLocalIndices().length == 1
-            ? indices.getConcreteLocalIndices()[0].getName()
-            : null;
+        org.elasticsearch.index.Index offlineIndexOf = offline != Offline.FALSE && indices != null
+            && indices.getConcreteLocalIndices().length == 1 ? indices.getConcreteLocalIndices()[0] : null;
+        String offlineIndex = offlineIndexOf == null ? null : offlineIndexOf.getName();
         if (offline == Offline.TRUE && offlineIndex == null) {
             throw new IllegalArgumentException("[" + NAME + "] [offline] true needs a search of exactly one index");
         }
@@ -338,7 +338,7 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
                 }
                 GetRequest get = new GetRequest(OfflineDiffusionIndex.INDEX, OfflineDiffusionIndex.id(offlineIndex, field));
                 new OriginSettingClient(client, ModelIndex.ORIGIN).get(get, ActionListener.wrap(
-                    stored -> l.onResponse(rank(window, offlineOrOnline(window, stored, offlineIndex, query))),
+                    stored -> l.onResponse(rank(window, offlineOrOnline(window, stored, offlineIndexOf, query))),
                     e -> {
                         if (offline == Offline.AUTO && ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException) {
                             l.onResponse(rank(window, WindowDiffusion.diffuse(window.vectors, query, parameters).solution()));
@@ -464,21 +464,22 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
      * @throws IllegalArgumentException with {@code offline: true} when the build is missing, was
      *     built with other k, gamma or alpha, or lacks a window document (indexed after the build)
      */
-    private double[] offlineOrOnline(Window window, GetResponse stored, String index, float[] query) {
+    private double[] offlineOrOnline(Window window, GetResponse stored, org.elasticsearch.index.Index searched, float[] query) {
+        String index = searched.getName();
         String unusable = null;
-        OfflineDiffusionData data = null;
         if (stored.isExists() == false) {
             if (offline == Offline.TRUE) {
                 throw noBuild(index);
             }
-            unusable = "none";
+        } else if (searched.getUUID().equals(stored.getSourceAsMap().get("index_uuid")) == false) {
+            unusable = "the offline diffusion build of [" + index + "] was made for an earlier index of that name: rebuild it";
         } else {
             byte[] bytes = java.util.Base64.getDecoder().decode((String) stored.getSourceAsMap().get(OfflineDiffusionIndex.DATA_FIELD));
             CircuitBreaker b = breaker.get();
             long account = 2L * bytes.length;
             b.addEstimateBytesAndMaybeBreak(account, "<offline diffusion build of [" + index + "][" + field + "]>");
             try {
-                data = OfflineDiffusionData.fromBytes(bytes);
+                OfflineDiffusionData data = OfflineDiffusionData.fromBytes(bytes);
                 if (data.k() != parameters.k() || Double.compare(data.gamma(), parameters.gamma()) != 0
                     || Double.compare(data.alpha(), parameters.alpha()) != 0) {
                     unusable = "the offline diffusion build of index [" + index + "] has k [" + data.k() + "], gamma [" + data.gamma()
@@ -499,9 +500,9 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
             } finally {
                 b.addWithoutBreaking(-account);
             }
-            if (offline == Offline.TRUE) {
-                throw new IllegalArgumentException("[" + NAME + "] [offline] true but " + unusable);
-            }
+        }
+        if (offline == Offline.TRUE) {
+            throw new IllegalArgumentException("[" + NAME + "] [offline] true but " + unusable);
         }
         return WindowDiffusion.diffuse(window.vectors(), query, parameters).solution();
     }
