@@ -10,6 +10,7 @@ import org.elasticsearch.client.internal.OriginSettingClient;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
 import org.elasticsearch.cluster.node.DiscoveryNodes;
 import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.common.breaker.CircuitBreaker;
 import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
 import org.elasticsearch.common.settings.ClusterSettings;
 import org.elasticsearch.common.settings.IndexScopedSettings;
@@ -18,6 +19,7 @@ import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.settings.SettingsFilter;
 import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.indices.SystemIndexDescriptor;
+import org.elasticsearch.indices.breaker.CircuitBreakerService;
 import org.elasticsearch.ingest.Processor;
 import org.elasticsearch.node.PluginComponentBinding;
 import org.elasticsearch.plugins.ActionPlugin;
@@ -31,6 +33,7 @@ import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.instanceretrieval.es.action.ClearModelCacheAction;
 import org.instanceretrieval.es.action.DeleteModelAction;
+import org.instanceretrieval.es.action.BuildOfflineDiffusionAction;
 import org.instanceretrieval.es.action.DbaAction;
 import org.instanceretrieval.es.action.DeleteWhiteningAction;
 import org.instanceretrieval.es.action.GetModelAction;
@@ -41,6 +44,7 @@ import org.instanceretrieval.es.action.PutModelAction;
 import org.instanceretrieval.es.action.PutModelDefinitionPartAction;
 import org.instanceretrieval.es.action.TransportClearModelCacheAction;
 import org.instanceretrieval.es.action.TransportDeleteModelAction;
+import org.instanceretrieval.es.action.TransportBuildOfflineDiffusionAction;
 import org.instanceretrieval.es.action.TransportDbaAction;
 import org.instanceretrieval.es.action.TransportDeleteWhiteningAction;
 import org.instanceretrieval.es.action.TransportGetModelAction;
@@ -85,7 +89,9 @@ import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
 import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
 import org.instanceretrieval.es.rescore.DiffusionRescorerBuilder;
+import org.instanceretrieval.es.retriever.DiffusionRetrieverBuilder;
 import org.instanceretrieval.es.rest.RestDeleteModelAction;
+import org.instanceretrieval.es.rest.RestBuildOfflineDiffusionAction;
 import org.instanceretrieval.es.rest.RestDbaAction;
 import org.instanceretrieval.es.rest.RestDeleteWhiteningAction;
 import org.instanceretrieval.es.rest.RestGetModelAction;
@@ -99,6 +105,8 @@ import org.instanceretrieval.es.store.IndexModelStore;
 import org.instanceretrieval.es.store.ModelIndex;
 import org.instanceretrieval.es.store.ModelUsageStatsRegistry;
 import org.instanceretrieval.es.dba.DbaTask;
+import org.instanceretrieval.es.diffusion.OfflineDiffusionIndex;
+import org.instanceretrieval.es.diffusion.OfflineDiffusionTask;
 import org.instanceretrieval.es.whitening.CachingWhiteningStore;
 import org.instanceretrieval.es.whitening.IndexWhiteningStore;
 import org.instanceretrieval.es.whitening.LearnWhiteningTask;
@@ -130,6 +138,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         components.addAll(groundTruthStoreComponents(services));
         components.addAll(inferenceComponents(services, components));
         components.addAll(evalComponents(services, components));
+        diffusionRetrieverComponents(services);
         return components;
     }
 
@@ -170,6 +179,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         actions.addAll(dbaActions());
         actions.addAll(groundTruthStoreActions());
         actions.addAll(evalActions());
+        actions.addAll(offlineDiffusionActions());
         return actions;
     }
 
@@ -191,6 +201,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         handlers.addAll(dbaRestHandlers());
         handlers.addAll(groundTruthStoreRestHandlers());
         handlers.addAll(evalRestHandlers());
+        handlers.addAll(offlineDiffusionRestHandlers());
         return handlers;
     }
 
@@ -200,6 +211,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
         entries.addAll(whiteningStoreNamedWriteables());
         entries.addAll(dbaNamedWriteables());
         entries.addAll(evalNamedWriteables());
+        entries.addAll(offlineDiffusionNamedWriteables());
         return entries;
     }
 
@@ -207,7 +219,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     @Override
     public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
-        return List.of(ModelIndex.descriptor(), WhiteningIndex.descriptor(), GroundTruthIndex.descriptor());
+        return List.of(ModelIndex.descriptor(), WhiteningIndex.descriptor(), GroundTruthIndex.descriptor(), OfflineDiffusionIndex.descriptor());
     }
 
     @Override
@@ -217,7 +229,7 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     @Override
     public String getFeatureDescription() {
-        return "Instance retrieval models (configurations and ONNX definitions), learned whitenings and evaluation ground truths";
+        return "Instance retrieval models (configurations and ONNX definitions), learned whitenings, evaluation ground truths and offline diffusion builds";
     }
 
     /** Deletes the system indices (the default), then empties the model, whitening and ground-truth caches of every node. */
@@ -423,5 +435,41 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
     @Override
     public List<RescorerSpec<?>> getRescorers() {
         return List.of(new RescorerSpec<>(DiffusionRescorerBuilder.NAME, DiffusionRescorerBuilder::new, DiffusionRescorerBuilder::fromXContent));
+    }
+
+    // ---- search: the global diffusion retriever (SearchPlugin; issue 4, diffusion part 1) ----
+
+    /** The node's request breaker, which the retriever accounts its window on; set in createComponents. */
+    private final SetOnce<CircuitBreakerService> circuitBreakerService = new SetOnce<>();
+
+    private void diffusionRetrieverComponents(PluginServices services) {
+        circuitBreakerService.set(services.indicesService().getCircuitBreakerService());
+    }
+
+    @Override
+    public List<RetrieverSpec<?>> getRetrievers() {
+        List<RetrieverSpec<?>> retrievers = new ArrayList<>();
+        retrievers.addAll(diffusionRetrievers());
+        return retrievers;
+    }
+
+    private List<RetrieverSpec<?>> diffusionRetrievers() {
+        return List.of(new RetrieverSpec<>(DiffusionRetrieverBuilder.NAME,
+            (parser, context) -> DiffusionRetrieverBuilder.fromXContent(parser, context,
+                () -> circuitBreakerService.get().getBreaker(CircuitBreaker.REQUEST))));
+    }
+
+    // ---- offline diffusion build (issue 4, diffusion part 2: POST {index}/_retrieval/diffusion/_build) ----
+
+    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> offlineDiffusionActions() {
+        return List.of(new ActionHandler<>(BuildOfflineDiffusionAction.INSTANCE, TransportBuildOfflineDiffusionAction.class));
+    }
+
+    private static List<RestHandler> offlineDiffusionRestHandlers() {
+        return List.of(new RestBuildOfflineDiffusionAction());
+    }
+
+    private static List<NamedWriteableRegistry.Entry> offlineDiffusionNamedWriteables() {
+        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, OfflineDiffusionTask.Status.NAME, OfflineDiffusionTask.Status::new));
     }
 }

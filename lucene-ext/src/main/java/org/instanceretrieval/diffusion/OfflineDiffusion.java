@@ -108,6 +108,35 @@ public final class OfflineDiffusion {
         return build(database, graph, DEFAULT_N_TRUNC, ConjugateGradient.defaults(), ExactNeighbourSearch.defaults());
     }
 
+    /**
+     * Offline rows read back from storage (as {@link #rowIds(int)} and {@link #rowValues(int)}
+     * returned them), copied.
+     *
+     * @throws IllegalArgumentException if the arrays differ in length, a row's ids and values
+     *     differ in length, or an id is outside [0, n)
+     */
+    public static OfflineDiffusion fromRows(int[][] rowIds, float[][] rowValues) {
+        int n = rowIds.length;
+        if (rowValues.length != n) {
+            throw new IllegalArgumentException("[" + n + "] row id arrays but [" + rowValues.length + "] row value arrays");
+        }
+        int[][] ids = new int[n][];
+        float[][] values = new float[n][];
+        for (int i = 0; i < n; i++) {
+            if (rowIds[i].length != rowValues[i].length) {
+                throw new IllegalArgumentException("row [" + i + "] has [" + rowIds[i].length + "] ids but [" + rowValues[i].length + "] values");
+            }
+            for (int id : rowIds[i]) {
+                if (id < 0 || id >= n) {
+                    throw new IllegalArgumentException("row [" + i + "] holds id [" + id + "] outside [0, " + n + ")");
+                }
+            }
+            ids[i] = rowIds[i].clone();
+            values[i] = rowValues[i].clone();
+        }
+        return new OfflineDiffusion(ids, values);
+    }
+
     private static int[] truncationSet(int i, Neighbours others) {
         int m = others == null ? 0 : others.size();
         int[] ids = new int[m + 1];

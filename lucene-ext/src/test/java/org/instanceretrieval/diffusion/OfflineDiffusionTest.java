@@ -131,4 +131,29 @@ public class OfflineDiffusionTest {
         assertThrows(IllegalArgumentException.class, () -> offline.scores(new int[] { 1 }, new double[] { 1, 2 }));
         assertThrows(IllegalArgumentException.class, () -> offline.scores(new int[] { 1 }, new double[] { Double.NaN }));
     }
+
+    @Test
+    public void rowsReadBackScoreAsTheBuild() {
+        float[][] db = TestVectors.clustered(30, 6, 3, 0.4, 5);
+        OfflineDiffusion built = OfflineDiffusion.build(db, AffinityGraph.build(db, new GraphParameters(4, 3)), 10, TIGHT,
+            ExactNeighbourSearch.defaults());
+        int[][] ids = new int[30][];
+        float[][] values = new float[30][];
+        for (int i = 0; i < 30; i++) {
+            ids[i] = built.rowIds(i);
+            values[i] = built.rowValues(i);
+        }
+        OfflineDiffusion read = OfflineDiffusion.fromRows(ids, values);
+        float[] q = TestVectors.clustered(1, 6, 1, 0.6, 7)[0];
+        assertArrayEquals(built.scores(ExactNeighbourSearch.defaults().prepare(db), q, QueryWeighting.defaults()),
+            read.scores(ExactNeighbourSearch.defaults().prepare(db), q, QueryWeighting.defaults()), 0);
+        assertEquals(built.storedEntries(), read.storedEntries());
+    }
+
+    @Test
+    public void rowsOutOfRangeAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> OfflineDiffusion.fromRows(new int[][] { { 0, 2 } }, new float[][] { { 1f, 2f } }));
+        assertThrows(IllegalArgumentException.class, () -> OfflineDiffusion.fromRows(new int[][] { { 0 } }, new float[][] { { 1f, 2f } }));
+        assertThrows(IllegalArgumentException.class, () -> OfflineDiffusion.fromRows(new int[][] { { 0 } }, new float[0][]));
+    }
 }

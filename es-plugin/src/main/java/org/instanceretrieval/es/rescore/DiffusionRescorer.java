@@ -12,14 +12,11 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.elasticsearch.search.rescore.RescoreContext;
 import org.elasticsearch.search.rescore.Rescorer;
-import org.instanceretrieval.diffusion.AffinityGraph;
+import org.elasticsearch.common.breaker.CircuitBreaker;
+import org.elasticsearch.core.Releasable;
 import org.instanceretrieval.diffusion.CgSolution;
-import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.diffusion.Diffusion;
-import org.instanceretrieval.diffusion.GraphParameters;
-import org.instanceretrieval.diffusion.QueryWeighting;
-import org.instanceretrieval.neighbours.ExactNeighbourSearch;
-import org.instanceretrieval.math.ScoreKernels;
+import org.instanceretrieval.es.diffusion.WindowDiffusion;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -41,25 +38,24 @@ import java.util.Set;
  * window, so results equal a single shard's only on one-shard indices. Hits after the window
  * are dropped (their first-pass scores are not comparable with f): use a {@code window_size}
  * of at least {@code from + size}. A window document without a vector is a node without
- * edges (a zero vector): it scores 0.
+ * edges (a zero vector): it scores 0. The computation is {@link WindowDiffusion}'s (shared with the
+ * global {@code diffusion} retriever); its memory is accounted on the request circuit breaker
+ * while the window is diffused (a window over the budget fails with HTTP 429).
  */
 final class DiffusionRescorer implements Rescorer {
 
     static final DiffusionRescorer INSTANCE = new DiffusionRescorer();
 
-    /**
-     * Exact neighbour search in the calling (search) thread: no fork-join pool behind
-     * Elasticsearch's thread pools. Its results do not depend on the thread count.
-     */
-    static final ExactNeighbourSearch SEARCH = new ExactNeighbourSearch(ScoreKernels.best(), 1);
-
     /** The rescore context of one shard: the window size and the request's parameters. */
     static final class Context extends RescoreContext {
         final DiffusionRescorerBuilder parameters;
+        /** The request breaker the window's memory is accounted on while it is diffused. */
+        final CircuitBreaker breaker;
 
-        Context(int windowSize, DiffusionRescorerBuilder parameters) {
+        Context(int windowSize, DiffusionRescorerBuilder parameters, CircuitBreaker breaker) {
             super(windowSize, INSTANCE);
             this.parameters = parameters;
+            this.breaker = breaker;
         }
     }
 
@@ -74,13 +70,12 @@ final class DiffusionRescorer implements Rescorer {
         DiffusionRescorerBuilder p = context.parameters;
         ScoreDoc[] window = Arrays.copyOf(topDocs.scoreDocs, Math.min(context.getWindowSize(), topDocs.scoreDocs.length));
         float[] query = p.queryVector();
-        float[][] vectors = readVectors(window, searcher, p.field(), query.length);
-        context.checkCancellation();
-
-        AffinityGraph graph = AffinityGraph.build(vectors, new GraphParameters(p.k(), p.gamma()), SEARCH);
-        Diffusion diffusion = new Diffusion(vectors, graph, new QueryWeighting(p.queryK(), p.gamma()),
-            new ConjugateGradient(p.alpha(), p.tolerance(), p.maxIterations()), SEARCH);
-        CgSolution solution = diffusion.diffuse(query);
+        CgSolution solution;
+        try (Releasable reserved = WindowDiffusion.reserve(context.breaker, window.length, query.length, p.k(), DiffusionRescorerBuilder.NAME)) {
+            float[][] vectors = readVectors(window, searcher, p.field(), query.length);
+            context.checkCancellation();
+            solution = WindowDiffusion.diffuse(vectors, query, p.parameters());
+        }
         int[] ranking = solution.ranking();
 
         ScoreDoc[] rescored = new ScoreDoc[window.length];

@@ -15,6 +15,8 @@ import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 import org.instanceretrieval.diffusion.ConjugateGradient;
+import org.instanceretrieval.es.diffusion.DiffusionParameters;
+import org.instanceretrieval.es.diffusion.WindowDiffusion;
 import org.instanceretrieval.diffusion.GraphParameters;
 import org.instanceretrieval.diffusion.QueryWeighting;
 
@@ -52,17 +54,12 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
 
     private final String field;
     private final float[] queryVector;
-    private final int k;
-    private final double gamma;
-    private final double alpha;
-    private final int queryK;
-    private final int maxIterations;
-    private final double tolerance;
+    private final DiffusionParameters parameters;
 
     /**
      * @throws IllegalArgumentException if a parameter is missing or out of range: field empty,
-     *     query vector empty or not finite, k &lt; 1, gamma not finite and &gt; 0, alpha not in
-     *     (0, 1), query_k &lt; 1, max_iterations &lt; 1, tolerance not finite and &gt; 0
+     *     query vector empty or not finite, or a diffusion option out of its range (see
+     *     {@link DiffusionParameters})
      */
     public DiffusionRescorerBuilder(String field, float[] queryVector, int k, double gamma, double alpha, int queryK,
                                     int maxIterations, double tolerance) {
@@ -78,32 +75,9 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
                     + i + "] is [" + queryVector[i] + "]");
             }
         }
-        if (k < 1) {
-            throw outOfRange(K, k, "must be >= 1");
-        }
-        if ((gamma > 0 && Double.isFinite(gamma)) == false) {
-            throw outOfRange(GAMMA, gamma, "must be finite and > 0");
-        }
-        if ((alpha > 0 && alpha < 1) == false) {
-            throw outOfRange(ALPHA, alpha, "must be in (0, 1)");
-        }
-        if (queryK < 1) {
-            throw outOfRange(QUERY_K, queryK, "must be >= 1");
-        }
-        if (maxIterations < 1) {
-            throw outOfRange(MAX_ITERATIONS, maxIterations, "must be >= 1");
-        }
-        if ((tolerance > 0 && Double.isFinite(tolerance)) == false) {
-            throw outOfRange(TOLERANCE, tolerance, "must be finite and > 0");
-        }
+        this.parameters = new DiffusionParameters(NAME, k, gamma, alpha, queryK, maxIterations, tolerance);
         this.field = field;
         this.queryVector = queryVector.clone();
-        this.k = k;
-        this.gamma = gamma;
-        this.alpha = alpha;
-        this.queryK = queryK;
-        this.maxIterations = maxIterations;
-        this.tolerance = tolerance;
     }
 
     /** The defaults of the reference: k 50, gamma 3, alpha 0.99, query_k 10, 20 iterations, tolerance 1e-6. */
@@ -116,28 +90,14 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
         super(in);
         this.field = in.readString();
         this.queryVector = in.readFloatArray();
-        this.k = in.readVInt();
-        this.gamma = in.readDouble();
-        this.alpha = in.readDouble();
-        this.queryK = in.readVInt();
-        this.maxIterations = in.readVInt();
-        this.tolerance = in.readDouble();
-    }
-
-    private static IllegalArgumentException outOfRange(ParseField name, Object value, String rule) {
-        return new IllegalArgumentException("[" + NAME + "] [" + name.getPreferredName() + "] " + rule + " but was [" + value + "]");
+        this.parameters = new DiffusionParameters(in);
     }
 
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
         out.writeString(field);
         out.writeFloatArray(queryVector);
-        out.writeVInt(k);
-        out.writeDouble(gamma);
-        out.writeDouble(alpha);
-        out.writeVInt(queryK);
-        out.writeVInt(maxIterations);
-        out.writeDouble(tolerance);
+        parameters.writeTo(out);
     }
 
     /** Parses the body of {@code "diffusion": {...}} (the parser is on its start object). */
@@ -194,12 +154,12 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
         builder.startObject(NAME);
         builder.field(FIELD.getPreferredName(), field);
         builder.array(QUERY_VECTOR.getPreferredName(), queryVector);
-        builder.field(K.getPreferredName(), k);
-        builder.field(GAMMA.getPreferredName(), gamma);
-        builder.field(ALPHA.getPreferredName(), alpha);
-        builder.field(QUERY_K.getPreferredName(), queryK);
-        builder.field(MAX_ITERATIONS.getPreferredName(), maxIterations);
-        builder.field(TOLERANCE.getPreferredName(), tolerance);
+        builder.field(K.getPreferredName(), parameters.k());
+        builder.field(GAMMA.getPreferredName(), parameters.gamma());
+        builder.field(ALPHA.getPreferredName(), parameters.alpha());
+        builder.field(QUERY_K.getPreferredName(), parameters.queryK());
+        builder.field(MAX_ITERATIONS.getPreferredName(), parameters.maxIterations());
+        builder.field(TOLERANCE.getPreferredName(), parameters.tolerance());
         builder.endObject();
     }
 
@@ -220,7 +180,11 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
             throw new IllegalArgumentException("[" + NAME + "] field [" + field + "] is of type [" + type.typeName()
                 + "], not [dense_vector]");
         }
-        return new DiffusionRescorer.Context(windowSize, this);
+        if (windowSize > WindowDiffusion.MAX_WINDOW) {
+            throw new IllegalArgumentException("[" + NAME + "] window_size must be <= " + WindowDiffusion.MAX_WINDOW + " but was ["
+                + windowSize + "]");
+        }
+        return new DiffusionRescorer.Context(windowSize, this, context.getCircuitBreaker());
     }
 
     @Override
@@ -247,28 +211,33 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
         return queryVector.clone();
     }
 
+    /** The diffusion options. */
+    public DiffusionParameters parameters() {
+        return parameters;
+    }
+
     public int k() {
-        return k;
+        return parameters.k();
     }
 
     public double gamma() {
-        return gamma;
+        return parameters.gamma();
     }
 
     public double alpha() {
-        return alpha;
+        return parameters.alpha();
     }
 
     public int queryK() {
-        return queryK;
+        return parameters.queryK();
     }
 
     public int maxIterations() {
-        return maxIterations;
+        return parameters.maxIterations();
     }
 
     public double tolerance() {
-        return tolerance;
+        return parameters.tolerance();
     }
 
     @Override
@@ -277,13 +246,11 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
             return false;
         }
         DiffusionRescorerBuilder other = (DiffusionRescorerBuilder) o;
-        return field.equals(other.field) && Arrays.equals(queryVector, other.queryVector) && k == other.k
-            && Double.compare(gamma, other.gamma) == 0 && Double.compare(alpha, other.alpha) == 0 && queryK == other.queryK
-            && maxIterations == other.maxIterations && Double.compare(tolerance, other.tolerance) == 0;
+        return field.equals(other.field) && Arrays.equals(queryVector, other.queryVector) && parameters.equals(other.parameters);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), field, Arrays.hashCode(queryVector), k, gamma, alpha, queryK, maxIterations, tolerance);
+        return Objects.hash(super.hashCode(), field, Arrays.hashCode(queryVector), parameters);
     }
 }

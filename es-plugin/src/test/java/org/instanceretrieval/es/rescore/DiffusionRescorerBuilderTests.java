@@ -90,13 +90,13 @@ public class DiffusionRescorerBuilderTests extends ESTestCase {
 
     public void testRejectsOutOfRangeParameters() {
         String[][] cases = {
-            { "\"k\": 0", "[k] must be >= 1" },
+            { "\"k\": 0", "[k] must be in [1, 10000]" },
             { "\"gamma\": 0", "[gamma] must be finite and > 0" },
             { "\"gamma\": -1", "[gamma] must be finite and > 0" },
             { "\"alpha\": 0", "[alpha] must be in (0, 1)" },
             { "\"alpha\": 1", "[alpha] must be in (0, 1)" },
             { "\"alpha\": 1.5", "[alpha] must be in (0, 1)" },
-            { "\"query_k\": 0", "[query_k] must be >= 1" },
+            { "\"query_k\": 0", "[query_k] must be in [1, 10000]" },
             { "\"tolerance\": 0", "[tolerance] must be finite and > 0" },
             { "\"tolerance\": -1e-6", "[tolerance] must be finite and > 0" },
             { "\"max_iterations\": 0", "[max_iterations] must be >= 1" } };

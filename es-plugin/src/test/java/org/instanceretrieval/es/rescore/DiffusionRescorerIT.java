@@ -177,7 +177,7 @@ public class DiffusionRescorerIT extends RetrievalIntegTestCase {
             { "\"field\": \"tag\", \"query_vector\": " + q, "field [tag] is of type [keyword], not [dense_vector]" },
             { "\"field\": \"v\", \"query_vector\": [1.0, 0.0]", "different number of dimensions [2] than the document vectors [8]" },
             { "\"field\": \"v\", \"query_vector\": [1, \"NaN\", 0, 0, 0, 0, 0, 0]", "[query_vector] must be finite" },
-            { "\"field\": \"v\", \"query_vector\": " + q + ", \"k\": 0", "[k] must be >= 1" },
+            { "\"field\": \"v\", \"query_vector\": " + q + ", \"k\": 0", "[k] must be in [1, 10000]" },
             { "\"field\": \"v\", \"query_vector\": " + q + ", \"alpha\": 1", "[alpha] must be in (0, 1)" },
             { "\"field\": \"v\", \"query_vector\": " + q + ", \"tolerance\": 0", "[tolerance] must be finite and > 0" } };
         for (String[] c : cases) {

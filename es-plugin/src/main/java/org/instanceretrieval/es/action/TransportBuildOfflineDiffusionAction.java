@@ -1,0 +1,223 @@
+package org.instanceretrieval.es.action;
+
+import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ActionRunnable;
+import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
+import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse;
+import org.elasticsearch.action.index.IndexRequest;
+import org.elasticsearch.action.search.SearchRequest;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.action.support.HandledTransportAction;
+import org.elasticsearch.action.support.WriteRequest;
+import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.client.internal.OriginSettingClient;
+import org.elasticsearch.client.internal.ParentTaskAssigningClient;
+import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.common.breaker.CircuitBreaker;
+import org.elasticsearch.common.util.concurrent.EsExecutors;
+import org.elasticsearch.core.Releasable;
+import org.elasticsearch.index.query.QueryBuilders;
+import org.elasticsearch.indices.breaker.CircuitBreakerService;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.rest.RestStatus;
+import org.elasticsearch.search.builder.SearchSourceBuilder;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.tasks.TaskCancelledException;
+import org.elasticsearch.tasks.TaskId;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.transport.TransportService;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.instanceretrieval.diffusion.AffinityGraph;
+import org.instanceretrieval.diffusion.ConjugateGradient;
+import org.instanceretrieval.diffusion.GraphParameters;
+import org.instanceretrieval.diffusion.OfflineDiffusion;
+import org.instanceretrieval.es.diffusion.DiffusionParameters;
+import org.instanceretrieval.es.diffusion.OfflineDiffusionData;
+import org.instanceretrieval.es.diffusion.OfflineDiffusionIndex;
+import org.instanceretrieval.es.diffusion.OfflineDiffusionTask;
+import org.instanceretrieval.es.diffusion.WindowDiffusion;
+import org.instanceretrieval.es.store.ModelIndex;
+import org.instanceretrieval.es.store.StoreIndices;
+import org.instanceretrieval.es.whitening.FieldVectorReader;
+import org.instanceretrieval.es.whitening.FieldVectorReader.DocVector;
+import org.instanceretrieval.math.ScoreKernels;
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+
+import static org.elasticsearch.xcontent.XContentFactory.jsonBuilder;
+
+/**
+ * Runs an offline diffusion build on the node that received the request:
+ * <ol>
+ *   <li>checks that {@code index} names one index and {@code field} is a float {@code dense_vector} of it;</li>
+ *   <li>reads every vector of the field with its {@code _id} ({@link FieldVectorReader}; documents
+ *       without the field are counted and left out) and orders them by {@code _id} (the graph's
+ *       node order, so a build is reproducible);</li>
+ *   <li>accounts its memory on the request circuit breaker (429 over the limit), builds the
+ *       affinity graph (k, gamma) over all vectors as given (not re-normalised: the field's
+ *       similarity is expected to be dot_product on unit vectors) and {@link OfflineDiffusion}
+ *       (alpha, n_trunc, max_iterations, tolerance), on the generic pool, the per-item solves in a
+ *       fork-join pool of one thread that is shut down afterwards;</li>
+ *   <li>stores it in {@link OfflineDiffusionIndex} (id {@code <index>#<field>}, replacing a former build).</li>
+ * </ol>
+ * Documents indexed after the build are not part of it: the retriever notices them in its window
+ * and then diffuses online (or fails, with {@code offline: true}).
+ */
+public final class TransportBuildOfflineDiffusionAction extends HandledTransportAction<BuildOfflineDiffusionAction.Request,
+    BuildOfflineDiffusionAction.Response> {
+
+    private final Client client;
+    private final ClusterService clusterService;
+    private final CircuitBreakerService breakers;
+    private final Executor computeExecutor;
+
+    @Inject
+    public TransportBuildOfflineDiffusionAction(TransportService transportService, ActionFilters actionFilters, Client client,
+                                                ClusterService clusterService, CircuitBreakerService breakers) {
+        super(BuildOfflineDiffusionAction.NAME, transportService, actionFilters, BuildOfflineDiffusionAction.Request::new,
+            EsExecutors.DIRECT_EXECUTOR_SERVICE);
+        this.client = client;
+        this.clusterService = clusterService;
+        this.breakers = breakers;
+        this.computeExecutor = transportService.getThreadPool().executor(ThreadPool.Names.GENERIC);
+    }
+
+    @Override
+    protected void doExecute(Task task, BuildOfflineDiffusionAction.Request request, ActionListener<BuildOfflineDiffusionAction.Response> listener) {
+        OfflineDiffusionTask buildTask = (OfflineDiffusionTask) task;
+        long start = System.nanoTime();
+        TaskId taskId = new TaskId(clusterService.localNode().getId(), task.getId());
+        Client childClient = new ParentTaskAssigningClient(client, taskId);
+        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field());
+        childClient.admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
+            String index = checkMapping(request, mappings);
+            buildTask.phase("reading");
+            new FieldVectorReader(client, buildTask, taskId, index, request.field(), QueryBuilders.existsQuery(request.field()),
+                Integer.MAX_VALUE, buildTask::read).read(listener.delegateFailureAndWrap((l, docs) -> {
+                    if (docs.isEmpty()) {
+                        throw badRequest("no vectors: no document of [{}] has a vector in [{}]", index, request.field());
+                    }
+                    SearchSourceBuilder count = new SearchSourceBuilder().size(0).trackTotalHits(true)
+                        .query(QueryBuilders.boolQuery().mustNot(QueryBuilders.existsQuery(request.field())));
+                    childClient.search(new SearchRequest(index).source(count), l.delegateFailureAndWrap((l2, counted) -> {
+                        long skipped = counted.getHits().getTotalHits().value;
+                        computeExecutor.execute(ActionRunnable.wrap(l2, l3 -> buildAndStore(buildTask, index, request, docs, skipped,
+                            start, l3)));
+                    }));
+                }));
+        }, e -> listener.onFailure(StoreIndices.isIndexNotFound(e) ? badRequest("unknown index [{}]", request.index()) : e)));
+    }
+
+    private static ElasticsearchStatusException badRequest(String message, Object... args) {
+        return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
+    }
+
+    /** Checks the field and returns the one concrete index. */
+    static String checkMapping(BuildOfflineDiffusionAction.Request request, GetFieldMappingsResponse response) {
+        Map<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> all = response.mappings();
+        if (all.isEmpty()) {
+            throw badRequest("unknown index [{}]", request.index());
+        }
+        if (all.size() > 1) {
+            throw badRequest("[{}] names {} indices; an offline diffusion build runs on one index", request.index(), all.size());
+        }
+        Map.Entry<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> entry = all.entrySet().iterator().next();
+        GetFieldMappingsResponse.FieldMappingMetadata meta = entry.getValue().get(request.field());
+        if (meta == null) {
+            throw badRequest("[field] [{}] is not mapped in index [{}]", request.field(), entry.getKey());
+        }
+        Object leaf = meta.sourceAsMap().values().stream().findFirst().orElse(null);
+        Map<?, ?> mapping = leaf instanceof Map<?, ?> m ? m : Map.of();
+        if ("dense_vector".equals(mapping.get("type")) == false) {
+            throw badRequest("[field] [{}] of index [{}] is of type [{}], not [dense_vector]", request.field(), entry.getKey(),
+                mapping.get("type"));
+        }
+        Object elementType = mapping.get("element_type");
+        if (elementType != null && "float".equals(elementType) == false) {
+            throw badRequest("[field] [{}] of index [{}] has element_type [{}]; offline diffusion needs float vectors", request.field(),
+                entry.getKey(), elementType);
+        }
+        return entry.getKey();
+    }
+
+    private static void checkCancelled(OfflineDiffusionTask task) {
+        if (task.isCancelled()) {
+            throw new TaskCancelledException("[" + task.getDescription() + "] cancelled: " + task.getReasonCancelled());
+        }
+    }
+
+    /** Estimated heap of a build: the window estimate over all items plus the rows, twice (array and stored bytes). */
+    static long estimatedBytes(int n, int dims, int k, int nTrunc) {
+        return WindowDiffusion.estimatedBytes(n, dims, k) + 2L * 8L * n * Math.min(nTrunc, n);
+    }
+
+    private void buildAndStore(OfflineDiffusionTask task, String index, BuildOfflineDiffusionAction.Request request, List<DocVector> docs,
+                               long skipped, long start, ActionListener<BuildOfflineDiffusionAction.Response> listener) throws Exception {
+        checkCancelled(task);
+        task.phase("building");
+        List<DocVector> ordered = new ArrayList<>(docs);
+        ordered.sort(Comparator.comparing(DocVector::id));
+        int n = ordered.size();
+        float[][] vectors = new float[n][];
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            vectors[i] = ordered.get(i).vector();
+            ids[i] = ordered.get(i).id();
+        }
+        DiffusionParameters p = request.parameters();
+        CircuitBreaker breaker = breakers.getBreaker(CircuitBreaker.REQUEST);
+        long bytes = estimatedBytes(n, vectors[0].length, p.k(), request.nTrunc());
+        breaker.addEstimateBytesAndMaybeBreak(bytes, "<offline diffusion build of [" + index + "][" + request.field() + "], " + n + " items>");
+        byte[] data;
+        OfflineDiffusion offline;
+        try (Releasable released = () -> breaker.addWithoutBreaking(-bytes)) {
+            ExactNeighbourSearch search = new ExactNeighbourSearch(ScoreKernels.best(), 1);
+            AffinityGraph graph = AffinityGraph.build(vectors, new GraphParameters(p.k(), p.gamma()), search);
+            checkCancelled(task);
+            // OfflineDiffusion solves items in a parallel stream: run it in a pool of our own rather than the common pool.
+            ForkJoinPool pool = new ForkJoinPool(1);
+            try {
+                offline = pool.submit(() -> OfflineDiffusion.build(vectors, graph, request.nTrunc(),
+                    new ConjugateGradient(p.alpha(), p.tolerance(), p.maxIterations()), search)).get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            } finally {
+                pool.shutdownNow();
+            }
+            checkCancelled(task);
+            data = new OfflineDiffusionData(p.k(), p.gamma(), p.alpha(), ids, offline).toBytes();
+        }
+        task.phase("storing");
+        XContentBuilder source = jsonBuilder().startObject()
+            .field("index", index)
+            .field("field", request.field())
+            .field("index_uuid", clusterService.state().metadata().index(index).getIndexUUID())
+            .field("items", n)
+            .field("stored_entries", offline.storedEntries())
+            .startObject("parameters")
+            .field("k", p.k())
+            .field("gamma", p.gamma())
+            .field("alpha", p.alpha())
+            .field("n_trunc", request.nTrunc())
+            .field("max_iterations", p.maxIterations())
+            .field("tolerance", p.tolerance())
+            .endObject()
+            .field("built_time", System.currentTimeMillis())
+            .field(OfflineDiffusionIndex.DATA_FIELD, data)
+            .endObject();
+        IndexRequest store = new IndexRequest(OfflineDiffusionIndex.INDEX).id(OfflineDiffusionIndex.id(index, request.field()))
+            .source(source)
+            .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+        long stored = offline.storedEntries();
+        new OriginSettingClient(client, ModelIndex.ORIGIN).index(store, listener.map(r -> new BuildOfflineDiffusionAction.Response(index,
+            request.field(), n, stored, skipped, (System.nanoTime() - start) / 1_000_000)));
+    }
+}
