@@ -44,16 +44,16 @@ final class PhotoRenderer {
         Graphics2D g = photo.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         background(g, random);
-        clutter(g, 8 + (int) Math.round(strength * 12), random);
+        clutter(g, 6 + (int) Math.round(strength * 8), random);
         g.dispose();
         for (BufferedImage extra : extras) {
-            composite(photo, extra, transform(ViewPath.random(random), 0.3 + 0.7 * random.nextDouble(), 0.35 + 0.25 * random.nextDouble(), random));
+            composite(photo, extra, transform(ViewPath.random(random), 0.3 + 0.7 * random.nextDouble(), 0.3 + 0.2 * random.nextDouble(), random));
         }
         int[] box = null;
         double visible = 0;
         BufferedImage occluders = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
         if (object != null) {
-            double[] h = transform(path, strength, 0.62, random);
+            double[] h = transform(path, strength, 0.72, random);
             box = composite(photo, object, h);
             occlude(photo, occluders, box, strength, random);
             visible = visibleFraction(object, h, occluders);
