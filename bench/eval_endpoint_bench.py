@@ -91,17 +91,13 @@ def main():
         times = []
         for run in range(3):
             t = time.perf_counter()
-            rows, after = {}, None
-            while True:
-                q = {"size": 1000, "sort": [{"_id": "asc"}], "_source": ["v"], "track_total_hits": False}
-                if after is not None:
-                    q["search_after"] = after
-                hits = call(base, "POST", "/gpr-bench/_search", q)["hits"]["hits"]
-                for h in hits:
+            rows = {}
+            page = call(base, "POST", "/gpr-bench/_search?scroll=1m", {"size": 1000, "sort": ["_doc"], "_source": ["v"]})
+            while page["hits"]["hits"]:
+                for h in page["hits"]["hits"]:
                     rows[h["_id"]] = h["_source"]["v"]
-                if len(hits) < 1000:
-                    break
-                after = hits[-1]["sort"]
+                page = call(base, "POST", "/_search/scroll", {"scroll": "1m", "scroll_id": page["_scroll_id"]})
+            call(base, "DELETE", "/_search/scroll", {"scroll_id": page["_scroll_id"]})
             read = time.perf_counter() - t
             xr = np.ascontiguousarray(np.array([rows[nm] for nm in names], dtype=np.float32))
             m = gpr1200_reference.evaluate(xr, labels, "quicksort", [])
