@@ -42,6 +42,7 @@ def main():
     p.add_argument("--url", default="http://127.0.0.1:9250")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--numpy-e2e", action="store_true")
+    p.add_argument("--numpy-runs", type=int, default=1)
     args = p.parse_args()
     x, labels = gpr1200_reference.load(args.data_dir)
     n, dim = x.shape
@@ -89,7 +90,7 @@ def main():
 
     if args.numpy_e2e:
         times = []
-        for run in range(3):
+        for run in range(args.numpy_runs):
             t = time.perf_counter()
             rows = {}
             page = call(base, "POST", "/gpr-bench/_search?scroll=1m", {"size": 1000, "sort": ["_doc"], "_source": ["v"]})
