@@ -19,6 +19,7 @@ import org.elasticsearch.common.settings.SettingsFilter;
 import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.elasticsearch.ingest.Processor;
+import org.elasticsearch.node.PluginComponentBinding;
 import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.plugins.IngestPlugin;
 import org.elasticsearch.plugins.Plugin;
@@ -55,10 +56,11 @@ import org.instanceretrieval.es.action.TransportDeleteGroundTruthAction;
 import org.instanceretrieval.es.action.TransportGetGroundTruthAction;
 import org.instanceretrieval.es.action.TransportPutGroundTruthAction;
 import org.instanceretrieval.es.groundtruth.CachingGroundTruthStore;
-import org.instanceretrieval.es.groundtruth.GroundTruthStore;
 import org.instanceretrieval.es.groundtruth.GroundTruthIndex;
 import org.instanceretrieval.es.groundtruth.GroundTruthInput;
+import org.instanceretrieval.es.groundtruth.GroundTruthStore;
 import org.instanceretrieval.es.groundtruth.IndexGroundTruthStore;
+import org.instanceretrieval.es.rest.RestCatGroundTruthAction;
 import org.instanceretrieval.es.rest.RestDeleteGroundTruthAction;
 import org.instanceretrieval.es.rest.RestGetGroundTruthAction;
 import org.instanceretrieval.es.rest.RestPutGroundTruthAction;
@@ -331,7 +333,12 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
 
     private List<Object> groundTruthStoreComponents(PluginServices services) {
         CachingGroundTruthStore store = new CachingGroundTruthStore(new IndexGroundTruthStore(services.client()));
-        return List.of(store, new GroundTruthInput(services.environment().configDir()));
+        // Injectable both as the interface (what the evaluation needs) and as the class (the endpoints).
+        return List.of(
+            store,
+            new PluginComponentBinding<>(GroundTruthStore.class, store),
+            new GroundTruthInput(services.environment().configDir())
+        );
     }
 
     private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> groundTruthStoreActions() {
@@ -343,7 +350,8 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
     }
 
     private static List<RestHandler> groundTruthStoreRestHandlers() {
-        return List.of(new RestPutGroundTruthAction(), new RestGetGroundTruthAction(), new RestDeleteGroundTruthAction());
+        return List.of(new RestPutGroundTruthAction(), new RestGetGroundTruthAction(), new RestDeleteGroundTruthAction(),
+            new RestCatGroundTruthAction());
     }
 
     // ---- DBA job (issue 4, item 2: POST {index}/_retrieval/dba) ----

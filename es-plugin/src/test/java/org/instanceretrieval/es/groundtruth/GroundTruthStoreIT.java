@@ -3,6 +3,7 @@ package org.instanceretrieval.es.groundtruth;
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.support.PlainActionFuture;
 import org.elasticsearch.action.support.WriteRequest;
+import org.elasticsearch.client.Request;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.common.settings.Settings;
@@ -102,6 +103,8 @@ public class GroundTruthStoreIT extends RetrievalIntegTestCase {
                 canonical.get("queries")
             );
 
+            // The interface the evaluation injects is this node's cached store.
+            assertSame(storeOf(nodes[1]), internalCluster().getInstance(GroundTruthStore.class, nodes[1]));
             StoredGroundTruth stored = fetch(nodes[1], "small");
             assertEquals(SMALL, stored.groundTruth());
             assertEquals("json", stored.format());
@@ -130,6 +133,15 @@ public class GroundTruthStoreIT extends RetrievalIntegTestCase {
             assertEquals("ukbench", labels.get("protocol"));
             assertEquals("name", labels.get("id_field"));
             assertEquals(Map.of("queries", 4, "classes", 2), labels.get("counts"));
+
+            Request cat = new Request("GET", "/_cat/retrieval/ground_truth");
+            cat.addParameter("v", "true");
+            String text = new String(b.performRequest(cat).getEntity().getContent().readAllBytes(), StandardCharsets.UTF_8);
+            List<String> lines = text.lines().filter(l -> l.startsWith("list-") || l.startsWith("id ")).toList();
+            assertEquals(3, lines.size());
+            assertEquals(List.of("id", "format", "protocol", "id_field", "queries", "database", "classes"), List.of(lines.get(0).trim().split("\\s+")));
+            assertEquals(List.of("list-a", "json", "ukbench", "name", "4", "2"), List.of(lines.get(1).trim().split("\\s+")));
+            assertEquals(List.of("list-b", "json", "oxford_paris", "_id", "2", "5", "0"), List.of(lines.get(2).trim().split("\\s+")));
 
             fetch(nodes[0], "list-a");
             fetch(nodes[1], "list-a");

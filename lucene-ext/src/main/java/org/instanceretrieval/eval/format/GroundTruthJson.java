@@ -5,6 +5,7 @@ import org.instanceretrieval.eval.NamedGroundTruth;
 import org.instanceretrieval.eval.NamedGroundTruth.NamedQuery;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,40 @@ public final class GroundTruthJson {
                 classes.put((String) e.getKey(), (String) e.getValue());
             }
         }
-        return new NamedGroundTruth(protocol, database, queries, classes);
+        NamedGroundTruth groundTruth = new NamedGroundTruth(protocol, database, queries, classes);
+        checkAgainstDatabase(groundTruth);
+        return groundTruth;
+    }
+
+    /**
+     * When a database is listed, every relevant, junk and labelled image must be in it (an image
+     * outside the collection can never be retrieved; naming one is almost always a typo). Query
+     * names are not checked: revisited queries are not in the database.
+     */
+    private static void checkAgainstDatabase(NamedGroundTruth gt) {
+        if (gt.database() == null) {
+            return;
+        }
+        Set<String> database = new HashSet<>(gt.database());
+        if (database.size() != gt.database().size()) {
+            throw new IllegalArgumentException("[database] lists an image twice");
+        }
+        for (NamedQuery q : gt.queries()) {
+            for (List<String> list : List.of(q.positives(), q.easy(), q.hard(), q.junk())) {
+                for (String image : list) {
+                    if (database.contains(image) == false) {
+                        throw new IllegalArgumentException("query [" + q.name() + "] lists image [" + image + "], which is not in [database]");
+                    }
+                }
+            }
+        }
+        if (gt.classes() != null) {
+            for (String image : gt.classes().keySet()) {
+                if (database.contains(image) == false) {
+                    throw new IllegalArgumentException("[classes] labels image [" + image + "], which is not in [database]");
+                }
+            }
+        }
     }
 
     /** Writes the schema: empty lists and a null database or box are left out. */

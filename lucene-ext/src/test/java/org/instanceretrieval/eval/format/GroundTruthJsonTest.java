@@ -36,6 +36,14 @@ public class GroundTruthJsonTest {
         assertEquals(List.of("z", "a"), List.copyOf(back.classes().keySet()));
     }
 
+    /** Query names need not be in the database (revisited queries are not). */
+    @Test
+    public void queriesOutsideTheDatabase() {
+        NamedGroundTruth gt = GroundTruthJson.fromMap(Map.of("protocol", "revisited", "database", List.of("a"),
+            "queries", List.of(Map.of("name", "q", "easy", List.of("a")))), null);
+        assertEquals("q", gt.queries().get(0).name());
+    }
+
     @Test
     public void protocolOverride() {
         Map<String, Object> map = Map.of("protocol", "oxford_paris", "queries", List.of(Map.of("name", "q", "positive", List.of("x"))));
@@ -58,6 +66,11 @@ public class GroundTruthJsonTest {
         assertMessage(Map.of("protocol", "holidays", "queries", List.of(Map.of("name", "q", "colour", "red"))), "unknown field [colour] in [queries][0]");
         assertMessage(Map.of("protocol", "ukbench", "classes", Map.of("a", 1)), "[classes] [a] must be a string label");
         assertMessage(Map.of("protocol", "ukbench"), "no queries and no class labels");
+        assertMessage(Map.of("protocol", "holidays", "database", List.of("a", "b"), "queries", List.of(Map.of("name", "q", "junk", List.of("c")))),
+            "query [q] lists image [c], which is not in [database]");
+        assertMessage(Map.of("protocol", "ukbench", "database", List.of("a"), "classes", Map.of("a", "1", "b", "1")),
+            "[classes] labels image [b], which is not in [database]");
+        assertMessage(Map.of("protocol", "ukbench", "database", List.of("a", "a"), "classes", Map.of("a", "1")), "[database] lists an image twice");
     }
 
     private static void assertMessage(Map<String, Object> map, String expected) {

@@ -18,8 +18,34 @@ public enum ImageFormat {
                 return format;
             }
         }
+        String known = knownUnsupportedFormat(data);
         throw new ImageDecodingException("unsupported image format: expected JPEG or PNG data, found "
-            + (data.length == 0 ? "no data" : "a file starting with bytes " + hexPrefix(data)));
+            + (data.length == 0 ? "no data" : known != null ? known + " data" : "data starting with bytes " + hexPrefix(data)));
+    }
+
+    /** Names the common formats we do not decode, so users see "GIF" rather than bytes. */
+    private static String knownUnsupportedFormat(byte[] data) {
+        if (startsWith(data, ascii("GIF87a")) || startsWith(data, ascii("GIF89a"))) {
+            return "GIF";
+        }
+        if (startsWith(data, ascii("RIFF")) && data.length >= 12 && new String(data, 8, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("WEBP")) {
+            return "WebP";
+        }
+        if (startsWith(data, ascii("BM"))) {
+            return "BMP";
+        }
+        if (startsWith(data, new byte[] { 'I', 'I', 42, 0 }) || startsWith(data, new byte[] { 'M', 'M', 0, 42 })) {
+            return "TIFF";
+        }
+        if (data.length >= 12 && new String(data, 4, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("ftyp")) {
+            String brand = new String(data, 8, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            return brand.startsWith("hei") || brand.startsWith("mif") ? "HEIF" : brand.startsWith("avi") ? "AVIF" : null;
+        }
+        return null;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private static boolean startsWith(byte[] data, byte[] prefix) {

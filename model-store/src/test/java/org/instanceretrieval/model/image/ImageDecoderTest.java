@@ -110,7 +110,12 @@ public class ImageDecoderTest {
     public void unsupportedAndEmptyInputsNameTheProblem() {
         byte[] gif = "GIF89a....".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         assertThat(assertThrows(ImageDecodingException.class, () -> decoder.decode(gif)).getMessage(),
-            containsString("unsupported image format: expected JPEG or PNG data, found a file starting with bytes [4749463839612e2e]"));
+            containsString("unsupported image format: expected JPEG or PNG data, found GIF data"));
+        byte[] webp = "RIFF\0\0\0\0WEBPVP8 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(assertThrows(ImageDecodingException.class, () -> decoder.decode(webp)).getMessage(), containsString("found WebP data"));
+        byte[] text = "hello world".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(assertThrows(ImageDecodingException.class, () -> decoder.decode(text)).getMessage(),
+            containsString("found data starting with bytes [68656c6c6f20776f]"));
         assertEquals("image is empty", assertThrows(ImageDecodingException.class, () -> decoder.decode(new byte[0])).getMessage());
     }
 
