@@ -42,6 +42,7 @@ def main():
     p.add_argument("--url", default="http://127.0.0.1:9250")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--numpy-e2e", action="store_true")
+    p.add_argument("--numpy-runs", type=int, default=1)
     args = p.parse_args()
     x, labels = gpr1200_reference.load(args.data_dir)
     n, dim = x.shape
@@ -89,19 +90,15 @@ def main():
 
     if args.numpy_e2e:
         times = []
-        for run in range(3):
+        for run in range(args.numpy_runs):
             t = time.perf_counter()
-            rows, after = {}, None
-            while True:
-                q = {"size": 1000, "sort": [{"_id": "asc"}], "_source": ["v"], "track_total_hits": False}
-                if after is not None:
-                    q["search_after"] = after
-                hits = call(base, "POST", "/gpr-bench/_search", q)["hits"]["hits"]
-                for h in hits:
+            rows = {}
+            page = call(base, "POST", "/gpr-bench/_search?scroll=1m", {"size": 1000, "sort": ["_doc"], "_source": ["v"]})
+            while page["hits"]["hits"]:
+                for h in page["hits"]["hits"]:
                     rows[h["_id"]] = h["_source"]["v"]
-                if len(hits) < 1000:
-                    break
-                after = hits[-1]["sort"]
+                page = call(base, "POST", "/_search/scroll", {"scroll": "1m", "scroll_id": page["_scroll_id"]})
+            call(base, "DELETE", "/_search/scroll", {"scroll_id": page["_scroll_id"]})
             read = time.perf_counter() - t
             xr = np.ascontiguousarray(np.array([rows[nm] for nm in names], dtype=np.float32))
             m = gpr1200_reference.evaluate(xr, labels, "quicksort", [])

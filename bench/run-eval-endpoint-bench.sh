@@ -14,6 +14,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="$(realpath -m "${1:-$ROOT/bench-data}")"
 RUNS="${RUNS:-5}"
+NUMPY_E2E="${NUMPY_E2E:-1}"   # 0 skips numpy end to end
 MVN="${MVN:-mvn -q -B}"
 NODE_DIR="$ROOT/target/eval-bench-node"
 cd "$ROOT"
@@ -28,5 +29,5 @@ DIST="$HOME/.m2/repository/org/elasticsearch/distribution/integ-test-zip/elastic
 scripts/node.sh start --distribution "$DIST" --plugin "$ZIP" --dir "$NODE_DIR" --http-port 9250 --transport-port 9350 --heap 2g
 trap 'scripts/node.sh stop --dir "$NODE_DIR"' EXIT
 uptime
-python3 bench/eval_endpoint_bench.py "$DATA" --url http://127.0.0.1:9250 --runs "$RUNS" --numpy-e2e
+python3 bench/eval_endpoint_bench.py "$DATA" --url http://127.0.0.1:9250 --runs "$RUNS" $([ "$NUMPY_E2E" = 1 ] && echo --numpy-e2e)
 uptime

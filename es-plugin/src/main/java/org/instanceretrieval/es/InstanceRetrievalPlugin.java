@@ -60,7 +60,6 @@ import org.instanceretrieval.es.action.TransportDeleteGroundTruthAction;
 import org.instanceretrieval.es.action.TransportGetGroundTruthAction;
 import org.instanceretrieval.es.action.TransportPutGroundTruthAction;
 import org.instanceretrieval.es.groundtruth.CachingGroundTruthStore;
-import org.instanceretrieval.es.groundtruth.GroundTruthStore;
 import org.instanceretrieval.es.groundtruth.GroundTruthIndex;
 import org.instanceretrieval.es.groundtruth.GroundTruthInput;
 import org.instanceretrieval.es.groundtruth.GroundTruthStore;

@@ -4,6 +4,8 @@ import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
+import org.elasticsearch.action.IndicesRequest;
+import org.elasticsearch.action.support.IndicesOptions;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.tasks.Task;
@@ -39,7 +41,7 @@ public final class RetrievalEvalAction {
     private RetrievalEvalAction() {}
 
     /** A parsed and validated evaluation request; {@link #body()} is the request as given (the run's configuration). */
-    public static final class Request extends ActionRequest {
+    public static final class Request extends ActionRequest implements IndicesRequest {
         private static final Set<String> KEYS = Set.of("ground_truth", "protocol", "field", "engine", "query", "rescore", "retriever",
             "template", "depth", "ks", "queries", "name", "record");
         private static final Set<String> QUERY_KEYS = Set.of("k", "num_candidates", "expansion", "exact", "similarity", "filter");
@@ -331,6 +333,17 @@ public final class RetrievalEvalAction {
         @Override
         public ActionRequestValidationException validate() {
             return null;
+        }
+
+        /** The evaluated index and, when given, the index of the query documents: security authorizes {@code read} on both. */
+        @Override
+        public String[] indices() {
+            return queriesIndex == null || queriesIndex.equals(index) ? new String[] { index } : new String[] { index, queriesIndex };
+        }
+
+        @Override
+        public IndicesOptions indicesOptions() {
+            return IndicesOptions.STRICT_EXPAND_OPEN_FORBID_CLOSED;
         }
 
         @Override

@@ -97,7 +97,7 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
 
     /** What one run has gathered so far. */
     private record Run(EvalTask task, RetrievalEvalAction.Request request, GroundTruthLookup.Resolved groundTruth, String protocol, int[] ks,
-        String index, String queriesIndex, String queriesField, long startNanos, Map<String, Long> timings) {}
+        String index, String queriesIndex, String queriesField, long startNanos, Map<String, Object> timings) {}
 
     @Override
     protected void doExecute(Task task, RetrievalEvalAction.Request request, ActionListener<RetrievalEvalAction.Response> listener) {
@@ -246,6 +246,9 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
             System.arraycopy(docs.doc(collection.get(i)).vector(), 0, matrix, i * dims, dims);
         }
         ScoreKernel kernel = ScoreKernels.best();
+        // Reported with the timings: the scalar kernel (JDK 17, no Vector API) is several times slower.
+        run.timings().put("kernel", kernel.toString());
+        run.timings().put("threads", Math.max(1, Math.min(processors, plan.numQueries())));
         ScoreKernel.Prepared prepared = kernel.prepare(matrix, n, dims);
         int numQueries = plan.numQueries();
         int chunks = Math.max(1, Math.min(processors, numQueries));

@@ -6,11 +6,13 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SortedSetDocValues;
-import org.apache.lucene.index.StoredFieldVisitor;
-import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
@@ -109,7 +111,6 @@ public final class TransportShardVectorsAction extends TransportSingleShardActio
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
                 LeafReader reader = leaf.reader();
                 Bits live = reader.getLiveDocs();
-                StoredFields stored = reader.storedFields();
                 SortedSetDocValues nameValues = byId ? null : DocValues.getSortedSet(reader, idField);
                 FloatVectorValues values = null;
                 if (field != null) {
@@ -127,17 +128,13 @@ public final class TransportShardVectorsAction extends TransportSingleShardActio
                         }
                     }
                 }
-                IdVisitor idVisitor = new IdVisitor();
+                String[] idOfDoc = ids(reader, live);
                 for (int doc = 0; doc < reader.maxDoc(); doc++) {
-                    if (live != null && live.get(doc) == false) {
-                        continue;
+                    String id = idOfDoc[doc];
+                    if (id == null) {
+                        continue; // deleted, or a nested document
                     }
-                    idVisitor.id = null;
-                    stored.document(doc, idVisitor);
-                    if (idVisitor.id == null) {
-                        continue; // a nested document
-                    }
-                    String name = idVisitor.id;
+                    String name = id;
                     if (nameValues != null) {
                         if (nameValues.advanceExact(doc) == false) {
                             continue;
@@ -146,7 +143,7 @@ public final class TransportShardVectorsAction extends TransportSingleShardActio
                     }
                     int docIndex = names.size();
                     names.add(name);
-                    ids.add(idVisitor.id);
+                    ids.add(id);
                     if (values != null && (values.docID() < doc ? values.advance(doc) : values.docID()) == doc) {
                         if ((long) (numVectors + 1) * dims > vectors.length) {
                             vectors = Arrays.copyOf(vectors, Math.max(vectors.length * 2, (numVectors + 1) * dims));
@@ -171,21 +168,28 @@ public final class TransportShardVectorsAction extends TransportSingleShardActio
         return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
     }
 
-    /** Reads the stored {@code _id} and stops. */
-    private static final class IdVisitor extends StoredFieldVisitor {
-        String id;
-
-        @Override
-        public Status needsField(FieldInfo fieldInfo) {
-            if (IdFieldMapper.NAME.equals(fieldInfo.name)) {
-                return Status.YES;
+    /**
+     * The {@code _id} of every live document of the segment (null for deleted and nested
+     * documents), read from the terms of the {@code _id} field: one pass over 12,000 terms instead
+     * of 12,000 stored-field reads, each of which decompresses a block.
+     */
+    private static String[] ids(LeafReader reader, Bits live) throws IOException {
+        String[] ids = new String[reader.maxDoc()];
+        Terms terms = reader.terms(IdFieldMapper.NAME);
+        if (terms == null) {
+            return ids;
+        }
+        TermsEnum termsEnum = terms.iterator();
+        PostingsEnum postings = null;
+        for (BytesRef term = termsEnum.next(); term != null; term = termsEnum.next()) {
+            postings = termsEnum.postings(postings, PostingsEnum.NONE);
+            String id = null;
+            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+                if (live == null || live.get(doc)) {
+                    ids[doc] = id == null ? (id = Uid.decodeId(term.bytes, term.offset, term.length)) : id;
+                }
             }
-            return id == null ? Status.NO : Status.STOP;
         }
-
-        @Override
-        public void binaryField(FieldInfo fieldInfo, byte[] value) {
-            id = Uid.decodeId(value);
-        }
+        return ids;
     }
 }

@@ -447,4 +447,37 @@ public class RetrievalEvalIT extends RetrievalIntegTestCase {
             }
         }
     }
+
+    /** With the diffusion rescorer the engine's rankings are those of the same _search an application sends. */
+    @SuppressWarnings("unchecked")
+    public void testRescoredSearchesAreTheApplicationsSearches() throws Exception {
+        try (RestClient client = clientOf(twoNodes()[0])) {
+            data = setUpData(client);
+            String diffusion = "{\"k\": 5, \"gamma\": 3, \"alpha\": 0.9, \"query_k\": 5}";
+            Map<String, Object> r = eval(client, "coll1", "{\"ground_truth\": \"" + gtId + "\", \"field\": \"v\", \"depth\": 20, "
+                + "\"query\": {\"exact\": true}, \"rescore\": {\"window_size\": 20, \"diffusion\": " + diffusion + "}, "
+                + "\"queries\": {\"index\": \"queries\"}}");
+            Map<String, Double> apOf = new LinkedHashMap<>();
+            ((List<Map<String, Object>>) r.get("queries")).forEach(e -> apOf.put((String) e.get("query"), ((Number) e.get("ap")).doubleValue()));
+            int[] ks = {};
+            boolean differsFromKnn = false;
+            for (String q : data.queries().keySet()) {
+                float[] v = data.queries().get(q);
+                StringBuilder vector = new StringBuilder("[");
+                for (int i = 0; i < v.length; i++) {
+                    vector.append(i == 0 ? "" : ",").append(v[i]);
+                }
+                vector.append(']');
+                Map<String, Object> hits = (Map<String, Object>) call(client, "POST", "/coll1/_search", "{\"size\": 20, \"_source\": false, "
+                    + "\"query\": {\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": " + vector + ", \"k\": 20, \"exact\": true}}, "
+                    + "\"rescore\": {\"window_size\": 20, \"diffusion\": {\"field\": \"v\", \"query_vector\": " + vector + ", "
+                    + diffusion.substring(1) + "}}").get("hits");
+                List<String> ranking = ((List<Map<String, Object>>) hits.get("hits")).stream().map(h -> (String) h.get("_id")).toList();
+                double expected = apAndPrecisions(ranking, union(data.easy().get(q), data.hard().get(q)), new HashSet<>(data.junk().get(q)), ks)[0];
+                assertEquals(q, expected, apOf.get(q), 1e-9);
+                differsFromKnn |= ranking.equals(ranking(v).subList(0, 20)) == false;
+            }
+            assertTrue("diffusion re-ranked at least one window", differsFromKnn);
+        }
+    }
 }
