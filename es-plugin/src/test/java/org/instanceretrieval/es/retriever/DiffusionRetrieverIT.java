@@ -48,6 +48,15 @@ public class DiffusionRetrieverIT extends RetrievalIntegTestCase {
 
     private float[][] vectors;
 
+    /** The test framework gives some nodes a no-op request breaker at random; the breaker test needs real ones. */
+    @Override
+    protected org.elasticsearch.common.settings.Settings nodeSettings(int nodeOrdinal, org.elasticsearch.common.settings.Settings otherSettings) {
+        return org.elasticsearch.common.settings.Settings.builder()
+            .put(super.nodeSettings(nodeOrdinal, otherSettings))
+            .put("indices.breaker.request.type", "memory")
+            .build();
+    }
+
     @Before
     public void indexClusteredVectors() {
         float[][] centres = new float[CLUSTERS][DIMS];
@@ -212,10 +221,17 @@ public class DiffusionRetrieverIT extends RetrievalIntegTestCase {
         try {
             String big = "{\"size\": 10, \"retriever\": {\"diffusion\": {\"retriever\": " + exactInner(q)
                 + ", \"field\": \"v\", \"rank_window_size\": 100, \"k\": 50}}}";
-            ResponseException e = expectThrows(ResponseException.class, () -> search(THREE, big));
-            assertEquals(e.getMessage(), 429, status(e));
-            assertThat(e.getMessage(), containsString("circuit_breaking_exception"));
-            assertThat(e.getMessage(), containsString("diffusion window of 100 x 8, k 50"));
+            // every node coordinates once: each accounts on its own request breaker
+            for (String node : internalCluster().getNodeNames()) {
+                assertEquals(102_400, internalCluster().getInstance(CircuitBreakerService.class, node).getBreaker(CircuitBreaker.REQUEST)
+                    .getLimit());
+                try (org.elasticsearch.client.RestClient client = clientOf(node)) {
+                    ResponseException e = expectThrows(ResponseException.class, () -> call(client, "POST", "/" + THREE + "/_search", big));
+                    assertEquals(e.getMessage(), 429, status(e));
+                    assertThat(e.getMessage(), containsString("circuit_breaking_exception"));
+                    assertThat(e.getMessage(), containsString("diffusion window of 100 x 8, k 50"));
+                }
+            }
 
             String rescore = "{\"size\": 10, \"query\": {\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": " + json(q) + ", \"k\": "
                 + DOCS + ", \"exact\": true}}, \"rescore\": {\"window_size\": 100, \"diffusion\": {\"field\": \"v\", \"query_vector\": "
