@@ -189,7 +189,7 @@ public class ImageDescriptorIT extends RetrievalIntegTestCase {
             assertEquals(List.of("png", "jpeg"), indexed);
             assertThat(errors.get("corrupt"), org.hamcrest.Matchers.startsWith("field [image]: corrupt or truncated PNG image"));
             assertThat(errors.get("truncated"), org.hamcrest.Matchers.containsString("corrupt or truncated JPEG"));
-            assertThat(errors.get("gif"), org.hamcrest.Matchers.containsString("unsupported image format: expected JPEG or PNG data"));
+            assertThat(errors.get("gif"), org.hamcrest.Matchers.containsString("unsupported image format: expected JPEG or PNG data, found GIF data"));
             assertThat(errors.get("huge"), org.hamcrest.Matchers.containsString("2000x1000 = 2000000 pixels, more than the limit of 1000000"));
             assertThat(errors.get("empty"), org.hamcrest.Matchers.containsString("field [image] is empty"));
             assertThat(errors.get("missing"), org.hamcrest.Matchers.containsString("field [image] is missing"));
