@@ -47,6 +47,9 @@ import java.util.Objects;
  *
  * <p>Rewrite, in this order, on the coordinating node:
  * <ol>
+ *   <li>{@code query_image}: the image is described by the {@code image_descriptor} processor
+ *       (of a named pipeline, or with a named model) through the ingest simulate API
+ *       ({@link QueryImageDescriber}); the query becomes its vector;</li>
  *   <li>{@code query_document}: a get of the document's {@code _source} field; the query
  *       becomes its vector;</li>
  *   <li>{@code expansion}: one search of the same query without expansion, {@code size = n},
@@ -76,6 +79,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     static final String FIELD = "field";
     static final String QUERY_VECTOR = "query_vector";
     static final String QUERY_DOCUMENT = "query_document";
+    static final String QUERY_IMAGE = "query_image";
     static final String K = "k";
     static final String NUM_CANDIDATES = "num_candidates";
     static final String FILTER = "filter";
@@ -86,6 +90,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     private final String field;
     private final float[] queryVector;
     private final QueryDocument queryDocument;
+    private final QueryImage queryImage;
     private final int k;
     private final Integer numCandidates;
     private final QueryBuilder filter;
@@ -119,13 +124,31 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         boolean exact,
         QueryExpansion expansion
     ) {
-        this(field, queryVector, queryDocument, k, numCandidates, filter, similarity, exact, expansion, null);
+        this(field, queryVector, queryDocument, null, k, numCandidates, filter, similarity, exact, expansion, null);
+    }
+
+    /**
+     * As {@link #RetrievalKnnQueryBuilder(String, float[], QueryDocument, int, Integer, QueryBuilder, Float, boolean, QueryExpansion)}
+     * with the query given as an image ({@code queryVector} and {@code queryDocument} null).
+     */
+    public RetrievalKnnQueryBuilder(
+        String field,
+        QueryImage queryImage,
+        int k,
+        Integer numCandidates,
+        QueryBuilder filter,
+        Float similarity,
+        boolean exact,
+        QueryExpansion expansion
+    ) {
+        this(field, null, null, queryImage, k, numCandidates, filter, similarity, exact, expansion, null);
     }
 
     private RetrievalKnnQueryBuilder(
         String field,
         float[] queryVector,
         QueryDocument queryDocument,
+        QueryImage queryImage,
         int k,
         Integer numCandidates,
         QueryBuilder filter,
@@ -137,8 +160,8 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         if (field == null || field.isEmpty()) {
             throw new IllegalArgumentException("[" + NAME + "] requires a [field]");
         }
-        if ((queryVector == null) == (queryDocument == null)) {
-            throw new IllegalArgumentException("[" + NAME + "] requires exactly one of [query_vector] and [query_document]");
+        if ((queryVector != null ? 1 : 0) + (queryDocument != null ? 1 : 0) + (queryImage != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("[" + NAME + "] requires exactly one of [query_vector], [query_document] and [query_image]");
         }
         if (queryVector != null) {
             if (queryVector.length == 0) {
@@ -164,6 +187,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         this.field = field;
         this.queryVector = queryVector == null ? null : queryVector.clone();
         this.queryDocument = queryDocument;
+        this.queryImage = queryImage;
         this.k = k;
         this.numCandidates = numCandidates;
         this.filter = filter;
@@ -178,6 +202,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         this.field = in.readString();
         this.queryVector = in.readBoolean() ? in.readFloatArray() : null;
         this.queryDocument = in.readOptionalWriteable(QueryDocument::new);
+        this.queryImage = in.readOptionalWriteable(QueryImage::new);
         this.k = in.readVInt();
         this.numCandidates = in.readOptionalVInt();
         this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
@@ -198,6 +223,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
             out.writeFloatArray(queryVector);
         }
         out.writeOptionalWriteable(queryDocument);
+        out.writeOptionalWriteable(queryImage);
         out.writeVInt(k);
         out.writeOptionalVInt(numCandidates);
         out.writeOptionalNamedWriteable(filter);
@@ -217,6 +243,11 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
 
     public QueryDocument queryDocument() {
         return queryDocument;
+    }
+
+    /** @return the query image, or null unless the query is (still) an image */
+    public QueryImage queryImage() {
+        return queryImage;
     }
 
     public int k() {
@@ -265,6 +296,9 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         if (queryDocument != null) {
             builder.field(QUERY_DOCUMENT, queryDocument);
         }
+        if (queryImage != null) {
+            builder.field(QUERY_IMAGE, queryImage);
+        }
         builder.field(K, k);
         if (numCandidates != null) {
             builder.field(NUM_CANDIDATES, numCandidates);
@@ -288,6 +322,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         String field = null;
         float[] queryVector = null;
         QueryDocument queryDocument = null;
+        QueryImage queryImage = null;
         int k = DEFAULT_K;
         Integer numCandidates = null;
         QueryBuilder filter = null;
@@ -305,6 +340,8 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
                 queryVector = parseVector(parser);
             } else if (token == XContentParser.Token.START_OBJECT && QUERY_DOCUMENT.equals(name)) {
                 queryDocument = QueryDocument.fromXContent(parser);
+            } else if (token == XContentParser.Token.START_OBJECT && QUERY_IMAGE.equals(name)) {
+                queryImage = QueryImage.fromXContent(parser);
             } else if (token == XContentParser.Token.START_OBJECT && FILTER.equals(name)) {
                 filter = parseInnerQueryBuilder(parser);
             } else if (token == XContentParser.Token.START_OBJECT && EXPANSION.equals(name)) {
@@ -327,7 +364,8 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
                 throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] does not support [" + name + "] here");
             }
         }
-        return new RetrievalKnnQueryBuilder(field, queryVector, queryDocument, k, numCandidates, filter, similarity, exact, expansion)
+        return new RetrievalKnnQueryBuilder(field, queryVector, queryDocument, queryImage, k, numCandidates, filter, similarity, exact,
+            expansion, null)
             .boost(boost)
             .queryName(queryName);
     }
@@ -361,6 +399,9 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         }
         if (queryDocument != null) {
             return fetchQueryDocument(context);
+        }
+        if (queryImage != null) {
+            return describeQueryImage(context);
         }
         if (expansion != null) {
             return expandOverSearch(context);
@@ -416,6 +457,17 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
                 ? new IllegalArgumentException("[" + NAME + "] query_document index [" + queryDocument.index() + "] does not exist", e)
                 : e
         ))));
+        return copy(queryVector, queryDocument, filter, expansion, result);
+    }
+
+    /** Registers the description of the query image; rewrites to the same query with its vector. */
+    private QueryBuilder describeQueryImage(QueryRewriteContext context) {
+        SetOnce<RetrievalKnnQueryBuilder> result = new SetOnce<>();
+        context.registerAsyncAction((client, listener) -> QueryImageDescriber.describe(client, queryImage,
+            listener.delegateFailureAndWrap((l, vector) -> {
+                result.set(copy(vector, null, filter, expansion, null));
+                l.onResponse(null);
+            })));
         return copy(queryVector, queryDocument, filter, expansion, result);
     }
 
@@ -507,7 +559,10 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         QueryExpansion newExpansion,
         SetOnce<RetrievalKnnQueryBuilder> newPending
     ) {
-        return new RetrievalKnnQueryBuilder(field, vector, document, k, numCandidates, newFilter, similarity, exact, newExpansion, newPending)
+        // the image stays the query until it has been described into a vector
+        QueryImage image = vector == null && document == null ? queryImage : null;
+        return new RetrievalKnnQueryBuilder(field, vector, document, image, k, numCandidates, newFilter, similarity, exact, newExpansion,
+            newPending)
             .boost(boost)
             .queryName(queryName);
     }
@@ -541,6 +596,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         return field.equals(other.field)
             && Arrays.equals(queryVector, other.queryVector)
             && Objects.equals(queryDocument, other.queryDocument)
+            && Objects.equals(queryImage, other.queryImage)
             && k == other.k
             && Objects.equals(numCandidates, other.numCandidates)
             && Objects.equals(filter, other.filter)
@@ -552,6 +608,6 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(field, Arrays.hashCode(queryVector), queryDocument, k, numCandidates, filter, similarity, exact, expansion);
+        return Objects.hash(field, Arrays.hashCode(queryVector), queryDocument, queryImage, k, numCandidates, filter, similarity, exact, expansion);
     }
 }

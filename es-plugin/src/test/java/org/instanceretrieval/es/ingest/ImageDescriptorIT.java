@@ -78,7 +78,7 @@ public class ImageDescriptorIT extends RetrievalIntegTestCase {
     }
 
     /** A deterministic colour pattern (gradients and a bright square) of the given size. */
-    static BufferedImage pattern(int width, int height, int seed) {
+    public static BufferedImage pattern(int width, int height, int seed) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
@@ -91,7 +91,7 @@ public class ImageDescriptorIT extends RetrievalIntegTestCase {
         return image;
     }
 
-    static byte[] encode(BufferedImage image, String format) throws IOException {
+    public static byte[] encode(BufferedImage image, String format) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertTrue("no ImageIO writer for " + format, ImageIO.write(image, format, out));
         return out.toByteArray();

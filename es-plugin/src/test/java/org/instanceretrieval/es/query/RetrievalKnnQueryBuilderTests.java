@@ -110,17 +110,23 @@ public class RetrievalKnnQueryBuilderTests extends ESTestCase {
             case 1 -> new QueryExpansion(QueryExpansion.Method.AQE, randomIntBetween(1, 50), 0f);
             default -> new QueryExpansion(QueryExpansion.Method.ALPHA_QE, randomIntBetween(1, 50), randomFloat() * 5);
         };
-        RetrievalKnnQueryBuilder q = new RetrievalKnnQueryBuilder(
-            randomAlphaOfLength(5),
-            vector,
-            byVector ? null : new QueryDocument(randomAlphaOfLength(4), randomAlphaOfLength(3)),
-            k,
-            randomBoolean() ? null : randomIntBetween(k, 10_000),
-            randomBoolean() ? null : new TermQueryBuilder("tag", randomAlphaOfLength(3)),
-            randomBoolean() ? null : randomFloat(),
-            randomBoolean(),
-            expansion
-        );
+        Integer numCandidates = randomBoolean() ? null : randomIntBetween(k, 10_000);
+        TermQueryBuilder filter = randomBoolean() ? null : new TermQueryBuilder("tag", randomAlphaOfLength(3));
+        Float similarity = randomBoolean() ? null : randomFloat();
+        RetrievalKnnQueryBuilder q = byVector == false && randomBoolean()
+            ? new RetrievalKnnQueryBuilder(randomAlphaOfLength(5), randomQueryImage(), k, numCandidates, filter, similarity,
+                randomBoolean(), expansion)
+            : new RetrievalKnnQueryBuilder(
+                randomAlphaOfLength(5),
+                vector,
+                byVector ? null : new QueryDocument(randomAlphaOfLength(4), randomAlphaOfLength(3)),
+                k,
+                numCandidates,
+                filter,
+                similarity,
+                randomBoolean(),
+                expansion
+            );
         if (randomBoolean()) {
             q.boost(randomIntBetween(1, 5));
         }
@@ -128,6 +134,30 @@ public class RetrievalKnnQueryBuilderTests extends ESTestCase {
             q.queryName(randomAlphaOfLength(4));
         }
         return q;
+    }
+
+    private static QueryImage randomQueryImage() {
+        String image = randomAlphaOfLength(12);
+        java.util.List<Double> bbox = randomBoolean() ? null : java.util.List.of(1.0, 2.0, 30.5, 40.0);
+        if (randomBoolean()) {
+            return new QueryImage(image, randomAlphaOfLength(6), null, java.util.Map.of(), bbox);
+        }
+        java.util.Map<String, Object> recipe = randomBoolean() ? java.util.Map.of() : java.util.Map.of("whitening_id", "w", "scales",
+            java.util.List.of(1.0, 0.5));
+        return new QueryImage(image, null, "default", recipe, bbox);
+    }
+
+    public void testQueryImageParsesAndValidates() throws IOException {
+        RetrievalKnnQueryBuilder q = (RetrievalKnnQueryBuilder) parse("""
+            {"retrieval_knn": {"field": "v", "query_image": {"image": "aGk=", "model": "m", "scales": [1, 0.5], "bbox": [0, 0, 8, 6]}}}""");
+        assertEquals(new QueryImage("aGk=", null, "m", java.util.Map.of("scales", java.util.List.of(1, 0.5)),
+            java.util.List.of(0.0, 0.0, 8.0, 6.0)), q.queryImage());
+        assertNull(q.queryVector());
+        assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_image\": {\"image\": \"aGk=\", \"pipeline\": \"p\", \"scales\": [1]}}}",
+            "takes recipe options [scales] only with [model]");
+        assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_image\": {\"pipeline\": \"p\"}}}", "needs an [image]");
+        assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_image\": {\"image\": \"aGk=\", \"model\": \"m\", \"bbox\": [1, 2]}}}",
+            "[bbox] must be four finite numbers");
     }
 
     public void testRendersTheDocumentedShape() throws IOException {
@@ -143,9 +173,9 @@ public class RetrievalKnnQueryBuilderTests extends ESTestCase {
 
     public void testBadInputNamesTheProblem() {
         assertBad("{\"retrieval_knn\": {\"query_vector\": [1]}}", "requires a [field]");
-        assertBad("{\"retrieval_knn\": {\"field\": \"v\"}}", "exactly one of [query_vector] and [query_document]");
+        assertBad("{\"retrieval_knn\": {\"field\": \"v\"}}", "exactly one of [query_vector], [query_document] and [query_image]");
         assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": [1], \"query_document\": {\"index\": \"i\", \"id\": \"1\"}}}",
-            "exactly one of [query_vector] and [query_document]");
+            "exactly one of [query_vector], [query_document] and [query_image]");
         assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": [1, \"NaN\"]}}", "element [1] is [NaN]");
         assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": []}}", "[query_vector] must not be empty");
         assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": [1], \"k\": 0}}", "[k] must be between 1 and 10000");

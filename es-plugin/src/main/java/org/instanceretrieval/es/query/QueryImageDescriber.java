@@ -1,0 +1,125 @@
+package org.instanceretrieval.es.query;
+
+import org.elasticsearch.ExceptionsHelper;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ingest.GetPipelineAction;
+import org.elasticsearch.action.ingest.GetPipelineRequest;
+import org.elasticsearch.action.ingest.SimulateDocumentBaseResult;
+import org.elasticsearch.action.ingest.SimulatePipelineAction;
+import org.elasticsearch.action.ingest.SimulatePipelineRequest;
+import org.elasticsearch.action.ingest.SimulatePipelineResponse;
+import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.common.bytes.BytesReference;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentType;
+import org.elasticsearch.xcontent.json.JsonXContent;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a {@link QueryImage} into its descriptor by running the {@code image_descriptor}
+ * processor on it through the ingest simulate API, so that the query vector is made by the very
+ * code (decoding, model, recipe, whitening) that made the stored vectors. Runs on an ingest
+ * node; nothing is indexed.
+ */
+final class QueryImageDescriber {
+
+    static final String PROCESSOR = "image_descriptor";
+    /** Processor options that describe where fields live or how failures are handled: replaced for the query. */
+    private static final Set<String> DOCUMENT_OPTIONS = Set.of(
+        "field", "target_field", "bbox_field", "patches", "patches_field", "ignore_missing", "if", "tag", "on_failure",
+        "description", "ignore_failure");
+    private static final String IMAGE_FIELD = "image";
+    private static final String BBOX_FIELD = "bbox";
+    private static final String VECTOR_FIELD = "query_vector";
+
+    private QueryImageDescriber() {}
+
+    /** Describes {@code image}; the listener gets its vector, or a 400-style error naming the problem. */
+    static void describe(Client client, QueryImage image, ActionListener<float[]> listener) {
+        ActionListener<Map<String, Object>> withConfig = listener.delegateFailureAndWrap(
+            (l, config) -> simulate(client, image, config, l));
+        if (image.model() != null) {
+            Map<String, Object> config = new LinkedHashMap<>(image.recipe());
+            config.put("model_id", image.model());
+            withConfig.onResponse(config);
+        } else {
+            client.execute(GetPipelineAction.INSTANCE, new GetPipelineRequest(image.pipeline()), listener.delegateFailureAndWrap(
+                (l, response) -> {
+                    if (response.isFound() == false || response.pipelines().isEmpty()) {
+                        throw new IllegalArgumentException(prefix() + "pipeline [" + image.pipeline() + "] does not exist");
+                    }
+                    withConfig.onResponse(processorConfig(image.pipeline(), response.pipelines().get(0).getConfig()));
+                }));
+        }
+    }
+
+    /** The first {@code image_descriptor} processor's options of a pipeline, without its document options. */
+    static Map<String, Object> processorConfig(String pipelineId, Map<String, Object> pipeline) {
+        if (pipeline.get("processors") instanceof List<?> processors) {
+            for (Object processor : processors) {
+                if (processor instanceof Map<?, ?> entry && entry.get(PROCESSOR) instanceof Map<?, ?> options) {
+                    Map<String, Object> config = new LinkedHashMap<>();
+                    options.forEach((key, value) -> {
+                        if (DOCUMENT_OPTIONS.contains(key) == false) {
+                            config.put(key.toString(), value);
+                        }
+                    });
+                    return config;
+                }
+            }
+        }
+        throw new IllegalArgumentException(prefix() + "pipeline [" + pipelineId + "] has no [" + PROCESSOR + "] processor");
+    }
+
+    private static void simulate(Client client, QueryImage image, Map<String, Object> options, ActionListener<float[]> listener)
+        throws IOException {
+        Map<String, Object> config = new LinkedHashMap<>(options);
+        config.put("field", IMAGE_FIELD);
+        config.put("target_field", VECTOR_FIELD);
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put(IMAGE_FIELD, image.image());
+        if (image.bbox() != null) {
+            config.put("bbox_field", BBOX_FIELD);
+            source.put(BBOX_FIELD, image.bbox());
+        }
+        XContentBuilder body = JsonXContent.contentBuilder().startObject()
+            .startObject("pipeline").startArray("processors").startObject().field(PROCESSOR, config).endObject().endArray().endObject()
+            .startArray("docs").startObject().field("_source", source).endObject().endArray()
+            .endObject();
+        SimulatePipelineRequest request = new SimulatePipelineRequest(BytesReference.bytes(body), XContentType.JSON);
+        client.execute(SimulatePipelineAction.INSTANCE, request, ActionListener.wrap(
+            response -> listener.onResponse(vectorOf(response)),
+            e -> listener.onFailure(new IllegalArgumentException(prefix() + "could not be described: "
+                + ExceptionsHelper.unwrapCause(e).getMessage(), e))));
+    }
+
+    private static float[] vectorOf(SimulatePipelineResponse response) {
+        if (response.getResults().isEmpty() || response.getResults().get(0) instanceof SimulateDocumentBaseResult == false) {
+            throw new IllegalStateException("simulate returned no document result");
+        }
+        SimulateDocumentBaseResult result = (SimulateDocumentBaseResult) response.getResults().get(0);
+        if (result.getFailure() != null) {
+            Throwable cause = ExceptionsHelper.unwrapCause(result.getFailure());
+            while (cause.getCause() != null && cause.getCause() != cause && cause.getMessage() != null
+                && cause.getMessage().startsWith("org.")) {
+                cause = cause.getCause();
+            }
+            throw new IllegalArgumentException(prefix() + "could not be described: " + cause.getMessage(), result.getFailure());
+        }
+        List<?> values = result.getIngestDocument().getFieldValue(VECTOR_FIELD, List.class);
+        float[] vector = new float[values.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = ((Number) values.get(i)).floatValue();
+        }
+        return vector;
+    }
+
+    private static String prefix() {
+        return "[" + RetrievalKnnQueryBuilder.NAME + "] [query_image] ";
+    }
+}
