@@ -31,7 +31,9 @@ import org.instanceretrieval.es.store.StoreIndices;
 import org.instanceretrieval.es.whitening.FieldVectorReader;
 import org.instanceretrieval.es.whitening.FieldVectorReader.DocVector;
 import org.instanceretrieval.expansion.DatabaseAugmentation;
+import org.instanceretrieval.math.ScoreKernels;
 import org.instanceretrieval.math.VectorMath;
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,11 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
     private final Client client;
     private final ClusterService clusterService;
     private final Executor computeExecutor;
+    /**
+     * The all-vs-all neighbour search of the job: on threads of its own (one per allocated
+     * processor, ended with the job), never on the JVM's common fork-join pool.
+     */
+    private final ExactNeighbourSearch neighbourSearch;
 
     @Inject
     public TransportDbaAction(TransportService transportService, ActionFilters actionFilters, Client client, ClusterService clusterService) {
@@ -70,6 +77,7 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
         this.client = client;
         this.clusterService = clusterService;
         this.computeExecutor = transportService.getThreadPool().executor(ThreadPool.Names.GENERIC);
+        this.neighbourSearch = new ExactNeighbourSearch(ScoreKernels.best(), EsExecutors.allocatedProcessors(clusterService.getSettings()));
     }
 
     @Override
@@ -162,7 +170,8 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
         for (int i = 0; i < database.length; i++) {
             database[i] = VectorMath.l2NormalizeInPlace(docs.get(i).vector());
         }
-        float[][] augmented = DatabaseAugmentation.alphaDba(request.neighbours(), request.alpha()).augmentWithExactNeighbours(database);
+        float[][] augmented = DatabaseAugmentation.alphaDba(request.neighbours(), request.alpha()).augmentWithExactNeighbours(database,
+            neighbourSearch);
         task.computed(augmented.length);
         checkCancelled(task);
         task.phase(DbaTask.Phase.WRITING);
