@@ -66,10 +66,12 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
     private final ClusterService clusterService;
     private final Executor computeExecutor;
     /**
-     * The all-vs-all neighbour search of the job: on threads of its own (one per allocated
-     * processor, ended with the job), never on the JVM's common fork-join pool.
+     * The all-vs-all neighbour search of the job, in the job's own (generic pool) thread: not on
+     * the JVM's common fork-join pool (work outside Elasticsearch's thread pools), and not on
+     * threads of its own either, which a plugin may only start with the {@code manage_threads}
+     * entitlement (a real node refuses them with NotEntitledException).
      */
-    private final ExactNeighbourSearch neighbourSearch;
+    private static final ExactNeighbourSearch NEIGHBOUR_SEARCH = new ExactNeighbourSearch(ScoreKernels.best(), 1);
 
     @Inject
     public TransportDbaAction(TransportService transportService, ActionFilters actionFilters, Client client, ClusterService clusterService) {
@@ -77,7 +79,6 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
         this.client = client;
         this.clusterService = clusterService;
         this.computeExecutor = transportService.getThreadPool().executor(ThreadPool.Names.GENERIC);
-        this.neighbourSearch = new ExactNeighbourSearch(ScoreKernels.best(), EsExecutors.allocatedProcessors(clusterService.getSettings()));
     }
 
     @Override
@@ -171,7 +172,7 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
             database[i] = VectorMath.l2NormalizeInPlace(docs.get(i).vector());
         }
         float[][] augmented = DatabaseAugmentation.alphaDba(request.neighbours(), request.alpha()).augmentWithExactNeighbours(database,
-            neighbourSearch);
+            NEIGHBOUR_SEARCH);
         task.computed(augmented.length);
         checkCancelled(task);
         task.phase(DbaTask.Phase.WRITING);
