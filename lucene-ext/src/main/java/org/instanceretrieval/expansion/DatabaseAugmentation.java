@@ -145,8 +145,21 @@ public final class DatabaseAugmentation {
      * @return new augmented vectors, in database order
      */
     public float[][] augmentWithExactNeighbours(float[][] database) {
+        return augmentWithExactNeighbours(database, ExactNeighbourSearch.defaults());
+    }
+
+    /**
+     * {@link #augmentWithExactNeighbours(float[][])} with a given exact search, e.g. one on
+     * dedicated threads instead of the common fork-join pool (a server must not put long work
+     * on the JVM-wide pool). The result does not depend on the search's thread count.
+     *
+     * @param database the original vectors, normally L2-normalised; not modified
+     * @param search   an exact search by dot product (ties by id ascending), e.g. {@link ExactNeighbourSearch}
+     * @return new augmented vectors, in database order
+     */
+    public float[][] augmentWithExactNeighbours(float[][] database, NeighbourSearch search) {
         int k = selfTerm == SelfTerm.AMONG_NEIGHBOURS ? neighbours : neighbours + 1;
-        return augment(database, ExactNeighbourSearch.defaults().allNearest(database, k, NeighbourSearch.Self.INCLUDED));
+        return augment(database, search.allNearest(database, k, NeighbourSearch.Self.INCLUDED));
     }
 
     private float[] augmentOne(float[][] database, int item, Neighbours list) {

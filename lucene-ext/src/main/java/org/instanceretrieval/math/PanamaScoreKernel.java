@@ -105,12 +105,18 @@ final class PanamaScoreKernel implements ScoreKernel {
 
     @Override
     public void scoreBlock(float[] queries, int firstQuery, int numQueries, Prepared collection, float[] out) {
+        scoreBlockFrom(queries, firstQuery, numQueries, collection, out, 0);
+    }
+
+    /** Starts at the panel holding {@code firstRow}; each score is computed as in {@link #scoreBlock}. */
+    @Override
+    public void scoreBlockFrom(float[] queries, int firstQuery, int numQueries, Prepared collection, float[] out, int firstRow) {
         if (collection instanceof Panels == false) {
             throw new IllegalArgumentException("collection was prepared by another kernel: " + collection.getClass().getName());
         }
         Panels panels = (Panels) collection;
         int dim = panels.dim;
-        for (int p0 = 0; p0 < panels.numPanels; p0 += PANEL_TILE) {
+        for (int p0 = Math.max(0, firstRow) / LANES; p0 < panels.numPanels; p0 += PANEL_TILE) {
             int p1 = Math.min(panels.numPanels, p0 + PANEL_TILE);
             int q = 0;
             for (; q + queryBlock <= numQueries; q += queryBlock) {

@@ -47,6 +47,19 @@ public interface ScoreKernel {
     void scoreBlock(float[] queries, int firstQuery, int numQueries, Prepared collection, float[] out);
 
     /**
+     * {@link #scoreBlock} restricted to the collection rows from {@code firstRow} on: the
+     * entries {@code out[m * numRows + r]} for {@code r >= firstRow} are written with exactly
+     * the values {@link #scoreBlock} writes; entries of rows before {@code firstRow} may or may
+     * not be. Lets a symmetric all-vs-all search score only the upper triangle. The default
+     * scores every row.
+     *
+     * @param firstRow first collection row needed, {@code 0 <= firstRow}
+     */
+    default void scoreBlockFrom(float[] queries, int firstQuery, int numQueries, Prepared collection, float[] out, int firstRow) {
+        scoreBlock(queries, firstQuery, numQueries, collection, out);
+    }
+
+    /**
      * For each {@code items[k]}, writes into {@code aheadOut[k]} the number of items ranked
      * ahead of it in the score row {@code scores[offset .. offset + length)}:
      * {@code #{i : s_i > s_p or (s_i == s_p and i < p)}} with {@code p = items[k]} an index

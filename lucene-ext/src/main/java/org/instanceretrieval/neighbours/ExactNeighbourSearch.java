@@ -32,6 +32,12 @@ public final class ExactNeighbourSearch implements NeighbourSearch {
 
     /** Database rows scored together per task in all-vs-all search. */
     public static final int QUERY_BLOCK = 64;
+    /**
+     * Largest database whose single-threaded all-vs-all search scores only the upper triangle
+     * and mirrors it (an n x n float matrix: 16 MiB at this size); e.g. the diffusion
+     * rescorer's window graph. Larger or multi-threaded searches score every pair.
+     */
+    public static final int SYMMETRIC_MAX_ROWS = 2048;
 
     private final ScoreKernel kernel;
     private final int threads;
@@ -134,11 +140,42 @@ public final class ExactNeighbourSearch implements NeighbourSearch {
             boolean excludeSelf = self == Self.EXCLUDED;
             int kept = Math.max(0, Math.min(k, excludeSelf ? n - 1 : n));
             Neighbours[] result = new Neighbours[n];
-            if (n > 0) {
+            if (n > 0 && threads == 1 && n <= SYMMETRIC_MAX_ROWS) {
+                float[] scores = symmetricScores();
+                for (int row = 0; row < n; row++) {
+                    result[row] = select(scores, row * n, excludeSelf ? row : -1, kept);
+                }
+            } else if (n > 0) {
                 ParallelBlocks.scoreRows(kernel, flat, n, prepared, QUERY_BLOCK, threads, "exact-neighbour-search",
                     (row, scores, offset) -> result[row] = select(scores, offset, excludeSelf ? row : -1, kept));
             }
             return result;
+        }
+
+        /**
+         * The full n x n score matrix from its upper triangle: block by block, each block of
+         * rows scored against the rows from its first one on, every score mirrored. Exact:
+         * the kernels compute score(a, b) and score(b, a) with the same sequence of
+         * fused multiply-adds (multiplication commutes), so the matrix equals the one of
+         * scoring every pair, at half the work.
+         */
+        private float[] symmetricScores() {
+            float[] scores = new float[n * n];
+            int block = ParallelBlocks.rowsPerBlock(QUERY_BLOCK, n);
+            float[] buffer = new float[block * n];
+            for (int first = 0; first < n; first += block) {
+                int count = Math.min(block, n - first);
+                kernel.scoreBlockFrom(flat, first, count, prepared, buffer, first);
+                for (int q = 0; q < count; q++) {
+                    int row = first + q;
+                    for (int j = first; j < n; j++) {
+                        float s = buffer[q * n + j];
+                        scores[row * n + j] = s;
+                        scores[j * n + row] = s;
+                    }
+                }
+            }
+            return scores;
         }
 
         /** Top {@code k} of the score row at {@code offset}, skipping index {@code skip} (-1: none). */

@@ -186,4 +186,35 @@ public class ExactNeighbourSearchTest {
         assertMessage("threads", () -> new ExactNeighbourSearch(ScoreKernels.scalar(), -1));
         assertMessage("kernel", () -> new ExactNeighbourSearch(null, 1));
     }
+
+    /**
+     * One thread scores only the upper triangle of the all-vs-all matrix and mirrors it (up to
+     * SYMMETRIC_MAX_ROWS rows); two threads score every pair. Both must give the same
+     * neighbours and bit-identical scores, for sizes around the kernels' panel (16 rows) and
+     * block (64 rows) boundaries.
+     */
+    @Test
+    public void symmetricSingleThreadedSearchEqualsScoringEveryPair() {
+        List<ScoreKernel> kernels = new ArrayList<>();
+        kernels.add(ScoreKernels.scalar());
+        ScoreKernels.vectorized().ifPresent(kernels::add);
+        for (ScoreKernel kernel : kernels) {
+            for (int n : new int[] { 1, 2, 15, 16, 17, 63, 64, 65, 129, 300 }) {
+                float[][] database = ClusteredVectors.generate(n, 37, 5, 0.3, n);
+                int k = Math.min(n, 10);
+                for (Self self : Self.values()) {
+                    Neighbours[] symmetric = new ExactNeighbourSearch(kernel, 1).allNearest(database, k, self);
+                    Neighbours[] everyPair = new ExactNeighbourSearch(kernel, 2).allNearest(database, k, self);
+                    for (int i = 0; i < n; i++) {
+                        String what = kernel + " n " + n + " " + self + " row " + i;
+                        assertEquals(what, everyPair[i].size(), symmetric[i].size());
+                        for (int r = 0; r < everyPair[i].size(); r++) {
+                            assertEquals(what, everyPair[i].id(r), symmetric[i].id(r));
+                            assertEquals(what, Float.floatToIntBits(everyPair[i].score(r)), Float.floatToIntBits(symmetric[i].score(r)));
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -31,7 +31,9 @@ import org.instanceretrieval.es.store.StoreIndices;
 import org.instanceretrieval.es.whitening.FieldVectorReader;
 import org.instanceretrieval.es.whitening.FieldVectorReader.DocVector;
 import org.instanceretrieval.expansion.DatabaseAugmentation;
+import org.instanceretrieval.math.ScoreKernels;
 import org.instanceretrieval.math.VectorMath;
+import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,13 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
     private final Client client;
     private final ClusterService clusterService;
     private final Executor computeExecutor;
+    /**
+     * The all-vs-all neighbour search of the job, in the job's own (generic pool) thread: not on
+     * the JVM's common fork-join pool (work outside Elasticsearch's thread pools), and not on
+     * threads of its own either, which a plugin may only start with the {@code manage_threads}
+     * entitlement (a real node refuses them with NotEntitledException).
+     */
+    private static final ExactNeighbourSearch NEIGHBOUR_SEARCH = new ExactNeighbourSearch(ScoreKernels.best(), 1);
 
     @Inject
     public TransportDbaAction(TransportService transportService, ActionFilters actionFilters, Client client, ClusterService clusterService) {
@@ -162,7 +171,8 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
         for (int i = 0; i < database.length; i++) {
             database[i] = VectorMath.l2NormalizeInPlace(docs.get(i).vector());
         }
-        float[][] augmented = DatabaseAugmentation.alphaDba(request.neighbours(), request.alpha()).augmentWithExactNeighbours(database);
+        float[][] augmented = DatabaseAugmentation.alphaDba(request.neighbours(), request.alpha()).augmentWithExactNeighbours(database,
+            NEIGHBOUR_SEARCH);
         task.computed(augmented.length);
         checkCancelled(task);
         task.phase(DbaTask.Phase.WRITING);
