@@ -87,6 +87,7 @@ import org.instanceretrieval.es.inference.NodeInference;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
 import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
+import org.instanceretrieval.es.query.RetrievalPatchesQueryBuilder;
 import org.instanceretrieval.es.rescore.DiffusionRescorerBuilder;
 import org.instanceretrieval.es.retriever.DiffusionRetrieverBuilder;
 import org.instanceretrieval.es.rest.RestDeleteModelAction;
@@ -426,7 +427,10 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
     }
 
     private static List<QuerySpec<?>> retrievalKnnQueries() {
-        return List.of(new QuerySpec<>(RetrievalKnnQueryBuilder.NAME, RetrievalKnnQueryBuilder::new, RetrievalKnnQueryBuilder::fromXContent));
+        return List.of(
+            new QuerySpec<>(RetrievalKnnQueryBuilder.NAME, RetrievalKnnQueryBuilder::new, RetrievalKnnQueryBuilder::fromXContent),
+            new QuerySpec<>(RetrievalPatchesQueryBuilder.NAME, RetrievalPatchesQueryBuilder::new, RetrievalPatchesQueryBuilder::fromXContent)
+        );
     }
 
     // ---- search: rescorers (SearchPlugin; issue 4, item 3: the diffusion rescorer) ----

@@ -1,0 +1,315 @@
+package org.instanceretrieval.es.query;
+
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.join.ScoreMode;
+import org.apache.lucene.util.SetOnce;
+import org.elasticsearch.TransportVersion;
+import org.elasticsearch.TransportVersions;
+import org.elasticsearch.action.ResolvedIndices;
+import org.elasticsearch.action.search.SearchRequest;
+import org.elasticsearch.common.ParsingException;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.common.xcontent.support.XContentMapValues;
+import org.elasticsearch.index.Index;
+import org.elasticsearch.index.query.AbstractQueryBuilder;
+import org.elasticsearch.index.query.BoolQueryBuilder;
+import org.elasticsearch.index.query.ConstantScoreQueryBuilder;
+import org.elasticsearch.index.query.IdsQueryBuilder;
+import org.elasticsearch.index.query.MatchNoneQueryBuilder;
+import org.elasticsearch.index.query.NestedQueryBuilder;
+import org.elasticsearch.index.query.QueryBuilder;
+import org.elasticsearch.index.query.QueryRewriteContext;
+import org.elasticsearch.index.query.SearchExecutionContext;
+import org.elasticsearch.index.query.TermQueryBuilder;
+import org.elasticsearch.search.SearchHit;
+import org.elasticsearch.search.builder.SearchSourceBuilder;
+import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
+import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentParser;
+import org.instanceretrieval.pooling.MaxSimSimilarity;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The {@code retrieval_patches} query: multi-resolution search (Razavian et al., equations 3-4)
+ * over the patch descriptors that the {@code image_descriptor} processor's {@code patches}
+ * option writes to a {@code nested} field of objects {@code {"vector": [...]}}.
+ *
+ * <p>Two stages, in the coordinating rewrite of a search request: first a search over the
+ * request's local indices in which every query patch is a nested kNN query on
+ * {@code <field>.vector} (best patch per document, summed over query patches) gives the top
+ * {@code num_candidates} documents with their patches from {@code _source}; then each candidate
+ * is scored exactly by {@link MaxSimSimilarity} ({@code S = sum_q max_r <q, r>}) and the query
+ * becomes a disjunction of the top {@code k} candidates, each with the constant score
+ * {@code (1 + S / |Q|) / 2}: for unit-length patches the mean best cosine mapped to [0, 1] as
+ * Elasticsearch maps cosine kNN scores, and the same order as {@code S}.
+ *
+ * <p>Immutable, except for the transient pending result of the asynchronous rewrite.
+ */
+public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<RetrievalPatchesQueryBuilder> {
+
+    public static final String NAME = "retrieval_patches";
+    public static final int DEFAULT_K = 10;
+    public static final int DEFAULT_NUM_CANDIDATES = 100;
+    static final String FIELD = "field";
+    static final String QUERY_PATCHES = "query_patches";
+    static final String K = "k";
+    static final String NUM_CANDIDATES = "num_candidates";
+
+    private final String field;
+    private final List<float[]> queryPatches;
+    private final int k;
+    private final int numCandidates;
+    private final SetOnce<QueryBuilder> pending;
+
+    /**
+     * @param field         path of the nested patches field (its objects hold {@code vector})
+     * @param queryPatches  the query's patch descriptors: not empty, finite, all of one dimension
+     * @param k             documents returned, {@code 1..10,000}
+     * @param numCandidates first-stage candidates, {@code k..10,000}, or null for max(k, 100)
+     * @throws IllegalArgumentException naming the first invalid parameter
+     */
+    public RetrievalPatchesQueryBuilder(String field, List<float[]> queryPatches, int k, Integer numCandidates) {
+        this(field, queryPatches, k, numCandidates == null ? Math.max(k, DEFAULT_NUM_CANDIDATES) : numCandidates, null);
+    }
+
+    private RetrievalPatchesQueryBuilder(String field, List<float[]> queryPatches, int k, int numCandidates, SetOnce<QueryBuilder> pending) {
+        if (field == null || field.isEmpty()) {
+            throw new IllegalArgumentException("[" + NAME + "] requires a [field]");
+        }
+        if (queryPatches == null || queryPatches.isEmpty()) {
+            throw new IllegalArgumentException("[" + NAME + "] requires [query_patches]: a non-empty list of vectors");
+        }
+        int dims = queryPatches.get(0).length;
+        for (int p = 0; p < queryPatches.size(); p++) {
+            float[] patch = queryPatches.get(p);
+            if (patch.length == 0 || patch.length != dims) {
+                throw new IllegalArgumentException("[" + NAME + "] [query_patches] patch [" + p + "] has " + patch.length
+                    + " dimensions but patch [0] has " + dims);
+            }
+            for (int i = 0; i < patch.length; i++) {
+                if (Float.isFinite(patch[i]) == false) {
+                    throw new IllegalArgumentException("[" + NAME + "] [query_patches] patch [" + p + "] element [" + i + "] is ["
+                        + patch[i] + "], not finite");
+                }
+            }
+        }
+        if (k < 1 || k > RetrievalKnnQueryBuilder.MAX_CANDIDATES) {
+            throw new IllegalArgumentException("[" + NAME + "] [k] must be between 1 and " + RetrievalKnnQueryBuilder.MAX_CANDIDATES
+                + " but was [" + k + "]");
+        }
+        if (numCandidates < k || numCandidates > RetrievalKnnQueryBuilder.MAX_CANDIDATES) {
+            throw new IllegalArgumentException("[" + NAME + "] [num_candidates] must be between [k] (" + k + ") and "
+                + RetrievalKnnQueryBuilder.MAX_CANDIDATES + " but was [" + numCandidates + "]");
+        }
+        this.field = field;
+        this.queryPatches = queryPatches.stream().map(float[]::clone).toList();
+        this.k = k;
+        this.numCandidates = numCandidates;
+        this.pending = pending;
+    }
+
+    public RetrievalPatchesQueryBuilder(StreamInput in) throws IOException {
+        super(in);
+        this.field = in.readString();
+        this.queryPatches = in.readCollectionAsList(StreamInput::readFloatArray);
+        this.k = in.readVInt();
+        this.numCandidates = in.readVInt();
+        this.pending = null;
+    }
+
+    @Override
+    protected void doWriteTo(StreamOutput out) throws IOException {
+        if (pending != null) {
+            throw new IllegalStateException("[" + NAME + "] has a pending rewrite and cannot be serialised; missing a rewriteAndFetch?");
+        }
+        out.writeString(field);
+        out.writeCollection(queryPatches, StreamOutput::writeFloatArray);
+        out.writeVInt(k);
+        out.writeVInt(numCandidates);
+    }
+
+    @Override
+    public String getWriteableName() {
+        return NAME;
+    }
+
+    @Override
+    public TransportVersion getMinimalSupportedVersion() {
+        return TransportVersions.V_8_0_0;
+    }
+
+    @Override
+    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
+        builder.startObject(NAME).field(FIELD, field).startArray(QUERY_PATCHES);
+        for (float[] patch : queryPatches) {
+            builder.value(patch);
+        }
+        builder.endArray().field(K, k).field(NUM_CANDIDATES, numCandidates);
+        boostAndQueryNameToXContent(builder);
+        builder.endObject();
+    }
+
+    /** Parses the body of {@code {"retrieval_patches": {...}}}; invalid values give a 400. */
+    public static RetrievalPatchesQueryBuilder fromXContent(XContentParser parser) throws IOException {
+        String field = null;
+        List<float[]> patches = null;
+        int k = DEFAULT_K;
+        Integer numCandidates = null;
+        float boost = DEFAULT_BOOST;
+        String queryName = null;
+        String name = null;
+        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+            if (token == XContentParser.Token.FIELD_NAME) {
+                name = parser.currentName();
+            } else if (token == XContentParser.Token.START_ARRAY && QUERY_PATCHES.equals(name)) {
+                patches = new ArrayList<>();
+                for (Object patch : parser.list()) {
+                    patches.add(toVector(patch, patches.size()));
+                }
+            } else if (token.isValue() && FIELD.equals(name)) {
+                field = parser.text();
+            } else if (token.isValue() && K.equals(name)) {
+                k = parser.intValue();
+            } else if (token.isValue() && NUM_CANDIDATES.equals(name)) {
+                numCandidates = parser.intValue();
+            } else if (token.isValue() && BOOST_FIELD.match(name, parser.getDeprecationHandler())) {
+                boost = parser.floatValue();
+            } else if (token.isValue() && NAME_FIELD.match(name, parser.getDeprecationHandler())) {
+                queryName = parser.text();
+            } else {
+                throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] does not support [" + name + "] here");
+            }
+        }
+        return new RetrievalPatchesQueryBuilder(field, patches, k, numCandidates).boost(boost).queryName(queryName);
+    }
+
+    private static float[] toVector(Object value, int index) {
+        if (value instanceof List<?> list) {
+            float[] vector = new float[list.size()];
+            for (int i = 0; i < vector.length; i++) {
+                if (list.get(i) instanceof Number number) {
+                    vector[i] = number.floatValue();
+                } else {
+                    throw new IllegalArgumentException("[" + NAME + "] patch [" + index + "] is not an array of numbers");
+                }
+            }
+            return vector;
+        }
+        throw new IllegalArgumentException("[" + NAME + "] patch [" + index + "] is not an array of numbers");
+    }
+
+    @Override
+    protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
+        if (pending != null) {
+            QueryBuilder next = pending.get();
+            return next == null ? this : next;
+        }
+        ResolvedIndices resolved = context.getResolvedIndices();
+        if (resolved == null || context.convertToSearchExecutionContext() != null) {
+            // the shard-level rewrite never sees this builder: the coordinating rewrite replaced it
+            return this;
+        }
+        if (resolved.getRemoteClusterIndices().isEmpty() == false) {
+            throw new IllegalArgumentException("[" + NAME + "] does not support cross-cluster search");
+        }
+        String[] indices = Arrays.stream(resolved.getConcreteLocalIndices()).map(Index::getName).toArray(String[]::new);
+        SearchRequest firstStage = new SearchRequest(indices).source(new SearchSourceBuilder().query(firstStageQuery())
+            .size(numCandidates)
+            .trackTotalHits(false)
+            .fetchSource(FetchSourceContext.of(true, new String[] { field }, null)));
+        SetOnce<QueryBuilder> result = new SetOnce<>();
+        context.registerAsyncAction((client, listener) -> client.search(firstStage, listener.delegateFailureAndWrap((l, response) -> {
+            result.set(exactTopK(response.getHits().getHits()));
+            l.onResponse(null);
+        })));
+        return new RetrievalPatchesQueryBuilder(field, queryPatches, k, numCandidates, result).boost(boost).queryName(queryName);
+    }
+
+    /** One nested kNN per query patch (a document's best patch), summed: the candidates' order. */
+    private QueryBuilder firstStageQuery() {
+        BoolQueryBuilder bool = new BoolQueryBuilder();
+        for (float[] patch : queryPatches) {
+            KnnVectorQueryBuilder knn = new KnnVectorQueryBuilder(field + ".vector", patch, numCandidates, numCandidates, null, null);
+            bool.should(new NestedQueryBuilder(field, knn, ScoreMode.Max));
+        }
+        return bool;
+    }
+
+    /** Exact MaxSim of every candidate; the top k (ties by index, then id) as constant-score clauses. */
+    private QueryBuilder exactTopK(SearchHit[] hits) {
+        record Scored(String index, String id, double maxSim) {}
+        List<Scored> scored = new ArrayList<>(hits.length);
+        for (SearchHit hit : hits) {
+            List<float[]> patches = patchesFromSource(hit);
+            scored.add(new Scored(hit.getIndex(), hit.getId(), MaxSimSimilarity.score(queryPatches, patches)));
+        }
+        scored.sort(Comparator.comparingDouble(Scored::maxSim).reversed().thenComparing(Scored::index).thenComparing(Scored::id));
+        if (scored.isEmpty()) {
+            return new MatchNoneQueryBuilder("[" + NAME + "] found no candidates");
+        }
+        BoolQueryBuilder top = new BoolQueryBuilder();
+        for (Scored s : scored.subList(0, Math.min(k, scored.size()))) {
+            QueryBuilder document = new BoolQueryBuilder().filter(new TermQueryBuilder("_index", s.index()))
+                .filter(new IdsQueryBuilder().addIds(s.id()));
+            top.should(new ConstantScoreQueryBuilder(document).boost((float) (1 + s.maxSim() / queryPatches.size()) / 2 * boost));
+        }
+        return top.queryName(queryName);
+    }
+
+    private List<float[]> patchesFromSource(SearchHit hit) {
+        Object value = XContentMapValues.extractValue(field, hit.getSourceAsMap());
+        if (value instanceof Map<?, ?> single) {
+            value = List.of(single);
+        }
+        List<float[]> patches = new ArrayList<>();
+        if (value instanceof List<?> objects) {
+            for (Object object : objects) {
+                if (object instanceof Map<?, ?> map && map.get("vector") != null) {
+                    float[] patch = toVector(map.get("vector"), patches.size());
+                    if (patch.length != queryPatches.get(0).length) {
+                        throw new IllegalArgumentException("[" + NAME + "] document [" + hit.getIndex() + "/" + hit.getId() + "] has patches of "
+                            + patch.length + " dimensions but the query patches have " + queryPatches.get(0).length);
+                    }
+                    patches.add(patch);
+                }
+            }
+        }
+        if (patches.isEmpty()) {
+            throw new IllegalArgumentException("[" + NAME + "] document [" + hit.getIndex() + "/" + hit.getId() + "] has no patch vectors in ["
+                + field + "] of its _source");
+        }
+        return patches;
+    }
+
+    @Override
+    protected Query doToQuery(SearchExecutionContext context) {
+        throw new IllegalStateException("[" + NAME + "] must be rewritten on the coordinating node before it is turned into a Lucene query");
+    }
+
+    @Override
+    protected boolean doEquals(RetrievalPatchesQueryBuilder other) {
+        if (queryPatches.size() != other.queryPatches.size()) {
+            return false;
+        }
+        for (int i = 0; i < queryPatches.size(); i++) {
+            if (Arrays.equals(queryPatches.get(i), other.queryPatches.get(i)) == false) {
+                return false;
+            }
+        }
+        return field.equals(other.field) && k == other.k && numCandidates == other.numCandidates && Objects.equals(pending, other.pending);
+    }
+
+    @Override
+    protected int doHashCode() {
+        return Objects.hash(field, k, numCandidates, queryPatches.stream().mapToInt(Arrays::hashCode).sum());
+    }
+}
