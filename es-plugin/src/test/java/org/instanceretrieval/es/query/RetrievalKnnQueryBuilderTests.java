@@ -32,13 +32,13 @@ public class RetrievalKnnQueryBuilderTests extends ESTestCase {
     private static final NamedWriteableRegistry WRITEABLES = new NamedWriteableRegistry(SEARCH.getNamedWriteables());
     private static final NamedXContentRegistry XCONTENT = new NamedXContentRegistry(SEARCH.getNamedXContents());
 
-    private static QueryBuilder parse(String json) throws IOException {
+    static QueryBuilder parse(String json) throws IOException {
         try (XContentParser parser = JsonXContent.jsonXContent.createParser(XContentParserConfiguration.EMPTY.withRegistry(XCONTENT), json)) {
             return AbstractQueryBuilder.parseTopLevelQuery(parser);
         }
     }
 
-    private static QueryBuilder wireCopy(QueryBuilder query) throws IOException {
+    static QueryBuilder wireCopy(QueryBuilder query) throws IOException {
         try (BytesStreamOutput out = new BytesStreamOutput()) {
             out.writeNamedWriteable(query);
             try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), WRITEABLES)) {
