@@ -577,18 +577,28 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         if (value == null) {
             return null;
         }
+        return numbers(value, "[" + NAME + "] _source field [" + path + "]");
+    }
+
+    /**
+     * A list of numbers as floats.
+     *
+     * @param what names the value in the error, e.g. {@code [retrieval_knn] _source field [v]}
+     * @throws IllegalArgumentException if {@code value} is not a list of numbers
+     */
+    static float[] numbers(Object value, String what) {
         if (value instanceof List<?> list) {
             float[] vector = new float[list.size()];
             for (int i = 0; i < vector.length; i++) {
                 if (list.get(i) instanceof Number number) {
                     vector[i] = number.floatValue();
                 } else {
-                    throw new IllegalArgumentException("[" + NAME + "] _source field [" + path + "] is not an array of numbers");
+                    throw new IllegalArgumentException(what + " is not an array of numbers");
                 }
             }
             return vector;
         }
-        throw new IllegalArgumentException("[" + NAME + "] _source field [" + path + "] is not an array of numbers");
+        throw new IllegalArgumentException(what + " is not an array of numbers");
     }
 
     @Override

@@ -193,18 +193,7 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
     }
 
     private static float[] toVector(Object value, int index) {
-        if (value instanceof List<?> list) {
-            float[] vector = new float[list.size()];
-            for (int i = 0; i < vector.length; i++) {
-                if (list.get(i) instanceof Number number) {
-                    vector[i] = number.floatValue();
-                } else {
-                    throw new IllegalArgumentException("[" + NAME + "] patch [" + index + "] is not an array of numbers");
-                }
-            }
-            return vector;
-        }
-        throw new IllegalArgumentException("[" + NAME + "] patch [" + index + "] is not an array of numbers");
+        return RetrievalKnnQueryBuilder.numbers(value, "[" + NAME + "] patch [" + index + "]");
     }
 
     @Override
