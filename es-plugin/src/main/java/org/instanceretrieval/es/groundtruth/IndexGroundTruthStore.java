@@ -1,20 +1,14 @@
 package org.instanceretrieval.es.groundtruth;
 
 import org.elasticsearch.ElasticsearchStatusException;
-import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.DocWriteRequest;
-import org.elasticsearch.action.DocWriteResponse;
-import org.elasticsearch.action.delete.DeleteRequest;
 import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.action.index.IndexRequest;
 import org.elasticsearch.action.search.SearchRequest;
-import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.client.internal.OriginSettingClient;
 import org.elasticsearch.common.Strings;
-import org.elasticsearch.index.engine.VersionConflictEngineException;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.search.SearchHit;
@@ -113,32 +107,16 @@ public final class IndexGroundTruthStore implements GroundTruthStore {
     public void put(StoredGroundTruth stored, ActionListener<StoredGroundTruth> listener) {
         IndexRequest request;
         try {
-            request = new IndexRequest(GroundTruthIndex.INDEX).id(stored.id())
-                .opType(DocWriteRequest.OpType.CREATE)
-                .source(GroundTruthIndex.source(stored))
-                .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+            request = new IndexRequest(GroundTruthIndex.INDEX).id(stored.id()).source(GroundTruthIndex.source(stored));
         } catch (Exception e) {
             listener.onFailure(e);
             return;
         }
-        client.index(request, ActionListener.wrap(r -> listener.onResponse(stored), e -> {
-            if (ExceptionsHelper.unwrapCause(e) instanceof VersionConflictEngineException) {
-                listener.onFailure(alreadyExists(stored.id()));
-            } else {
-                listener.onFailure(e);
-            }
-        }));
+        StoreIndices.createOnce(client, request, () -> alreadyExists(stored.id()), listener.map(ignored -> stored));
     }
 
     /** Deletes a ground truth (404 if unknown). */
     public void delete(String id, ActionListener<Void> listener) {
-        DeleteRequest delete = new DeleteRequest(GroundTruthIndex.INDEX, id).setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
-        client.delete(delete, ActionListener.wrap(r -> {
-            if (r.getResult() == DocWriteResponse.Result.NOT_FOUND) {
-                listener.onFailure(notFound(id));
-            } else {
-                listener.onResponse(null);
-            }
-        }, e -> listener.onFailure(StoreIndices.isIndexNotFound(e) ? notFound(id) : e)));
+        StoreIndices.deleteOrNotFound(client, GroundTruthIndex.INDEX, id, () -> notFound(id), listener);
     }
 }

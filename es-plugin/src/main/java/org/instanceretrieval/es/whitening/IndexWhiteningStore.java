@@ -1,19 +1,13 @@
 package org.instanceretrieval.es.whitening;
 
 import org.elasticsearch.ElasticsearchStatusException;
-import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.DocWriteRequest;
-import org.elasticsearch.action.DocWriteResponse;
-import org.elasticsearch.action.delete.DeleteRequest;
 import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.action.index.IndexRequest;
 import org.elasticsearch.action.search.SearchRequest;
-import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.client.internal.OriginSettingClient;
-import org.elasticsearch.index.engine.VersionConflictEngineException;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.search.SearchHit;
@@ -130,32 +124,16 @@ public final class IndexWhiteningStore implements WhiteningStore {
     public void put(StoredWhitening metadata, Whitening whitening, ActionListener<StoredWhitening> listener) {
         IndexRequest request;
         try {
-            request = new IndexRequest(WhiteningIndex.INDEX).id(metadata.whiteningId())
-                .opType(DocWriteRequest.OpType.CREATE)
-                .source(WhiteningIndex.source(metadata, WhiteningFormat.toBytes(whitening)))
-                .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+            request = new IndexRequest(WhiteningIndex.INDEX).id(metadata.whiteningId()).source(WhiteningIndex.source(metadata, WhiteningFormat.toBytes(whitening)));
         } catch (Exception e) {
             listener.onFailure(e);
             return;
         }
-        client.index(request, ActionListener.wrap(r -> listener.onResponse(metadata), e -> {
-            if (ExceptionsHelper.unwrapCause(e) instanceof VersionConflictEngineException) {
-                listener.onFailure(alreadyExists(metadata.whiteningId()));
-            } else {
-                listener.onFailure(e);
-            }
-        }));
+        StoreIndices.createOnce(client, request, () -> alreadyExists(metadata.whiteningId()), listener.map(ignored -> metadata));
     }
 
     /** Deletes a whitening (404 if unknown). */
     public void delete(String whiteningId, ActionListener<Void> listener) {
-        DeleteRequest delete = new DeleteRequest(WhiteningIndex.INDEX, whiteningId).setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
-        client.delete(delete, ActionListener.wrap(r -> {
-            if (r.getResult() == DocWriteResponse.Result.NOT_FOUND) {
-                listener.onFailure(notFound(whiteningId));
-            } else {
-                listener.onResponse(null);
-            }
-        }, e -> listener.onFailure(StoreIndices.isIndexNotFound(e) ? notFound(whiteningId) : e)));
+        StoreIndices.deleteOrNotFound(client, WhiteningIndex.INDEX, whiteningId, () -> notFound(whiteningId), listener);
     }
 }
