@@ -22,7 +22,9 @@ import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.elasticsearch.indices.breaker.CircuitBreakerService;
 import org.elasticsearch.ingest.Processor;
 import org.elasticsearch.node.PluginComponentBinding;
+import org.elasticsearch.indices.breaker.BreakerSettings;
 import org.elasticsearch.plugins.ActionPlugin;
+import org.elasticsearch.plugins.CircuitBreakerPlugin;
 import org.elasticsearch.plugins.IngestPlugin;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.plugins.SearchPlugin;
@@ -84,6 +86,7 @@ import org.instanceretrieval.es.eval.EvalTask;
 import org.instanceretrieval.es.eval.GroundTruthLookup;
 import org.instanceretrieval.es.rest.RestRetrievalEvalAction;
 import org.instanceretrieval.es.inference.NodeInference;
+import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
 import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
@@ -128,11 +131,13 @@ import java.util.function.Supplier;
  * rescorers, REST endpoints) registers itself here through the matching plugin interface; each
  * keeps its registrations in its own block.
  */
-public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, SystemIndexPlugin, IngestPlugin, SearchPlugin {
+public class InstanceRetrievalPlugin extends Plugin
+    implements ActionPlugin, SystemIndexPlugin, IngestPlugin, SearchPlugin, CircuitBreakerPlugin {
 
     @Override
     public Collection<?> createComponents(PluginServices services) {
         List<Object> components = new ArrayList<>();
+        components.addAll(memoryComponents(services));
         components.addAll(modelStoreComponents(services));
         components.addAll(whiteningStoreComponents(services));
         components.addAll(groundTruthStoreComponents(services));
@@ -245,6 +250,30 @@ public class InstanceRetrievalPlugin extends Plugin implements ActionPlugin, Sys
                 new ClearModelCacheAction.Request(null),
                 ActionListener.running(() -> l.onResponse(status))
             )));
+    }
+
+    // ---- memory: the retrieval circuit breaker (issue 11) ----
+
+    /** This node's {@code retrieval} breaker, set in createComponents; injectable as {@link RetrievalBreaker}. */
+    private final SetOnce<RetrievalBreaker> retrievalBreaker = new SetOnce<>();
+
+    @Override
+    public BreakerSettings getCircuitBreaker(Settings settings) {
+        return RetrievalBreaker.settings(settings);
+    }
+
+    /**
+     * Not kept: createComponents looks the breaker up by name in the node's breaker service, which also
+     * serves test nodes whose breaker service is a no-op.
+     */
+    @Override
+    public void setCircuitBreaker(CircuitBreaker circuitBreaker) {}
+
+    private List<Object> memoryComponents(PluginServices services) {
+        RetrievalBreaker breaker = new RetrievalBreaker(
+            services.indicesService().getCircuitBreakerService().getBreaker(RetrievalBreaker.NAME));
+        retrievalBreaker.set(breaker);
+        return List.of(breaker);
     }
 
     // ---- model store (issue 3, part 1) ----
