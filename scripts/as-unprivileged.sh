@@ -5,7 +5,7 @@
 #   scripts/as-unprivileged.sh USER COMMAND [ARGS...]
 #
 # As a normal user: runs COMMAND in the repository. As root: creates USER (if needed) with its
-# own home and Maven repository, copies the repository (and ../shared beside it) into a folder
+# own home and Maven repository, copies the repository into a folder
 # USER owns — the checkout may sit where USER cannot enter, such as root's home — and runs
 # COMMAND there as USER. Output the command writes (target/...) is then under that copy,
 # whose path is printed first.
@@ -27,9 +27,6 @@ copy="$work/$(basename "$repo")"
 rm -rf "$work"
 mkdir -p "$work" "$home/.m2/repository"
 cp -a "$repo" "$copy"
-if [ -d "$repo/../shared" ]; then
-  cp -a "$repo/../shared" "$work/shared"
-fi
 chown -R "$user:" "$work" "$home/.m2"
 
 echo "as-unprivileged: running '$*' as $user in $copy"

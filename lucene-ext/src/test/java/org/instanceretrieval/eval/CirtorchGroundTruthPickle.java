@@ -1,19 +1,16 @@
 package org.instanceretrieval.eval;
 
-import static org.junit.Assert.assertTrue;
-
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import net.razorvine.pickle.Unpickler;
+import org.instanceretrieval.eval.format.GroundTruthPickles;
 
 /**
- * Test-only reader of the cirtorch ground-truth pickles (shared/data/gnd_*.pkl). Their
+ * Test-only reader of the cirtorch ground-truth pickles (testdata/groundtruth/gnd_*.pkl). Their
  * structure, checked with python3: a dict with {@code imlist} and {@code qimlist} (lists of
  * str), {@code qidx} (list of int, index of each query in imlist) and {@code gnd} (list of
  * dicts with {@code bbx} (4 numbers, int or float), {@code ok} and {@code junk} (lists of int
@@ -46,23 +43,11 @@ final class CirtorchGroundTruthPickle {
         }
     }
 
-    /** Reads {@code data/gnd_{name}.pkl} from the shared folder. */
+    /** Reads {@code gnd_{name}.pkl} from the test classpath (testdata/groundtruth). */
     static CirtorchGroundTruthPickle load(String name) throws IOException {
-        Path file = sharedDir().resolve("data").resolve("gnd_" + name + ".pkl");
-        assertTrue("ground truth pickle not found: " + file, Files.isRegularFile(file));
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = new ByteArrayInputStream(GroundTruthPickles.bytes(name))) {
             return new CirtorchGroundTruthPickle((Map<?, ?>) new Unpickler().load(in));
         }
-    }
-
-    /** System property tests.shared.dir (set by surefire), else ../shared next to the worktree root. */
-    static Path sharedDir() {
-        String configured = System.getProperty("tests.shared.dir");
-        if (configured != null && configured.isEmpty() == false) {
-            return Paths.get(configured);
-        }
-        // The tests run in the module dir (lucene-ext); the worktree root is its parent.
-        return Paths.get(System.getProperty("user.dir")).toAbsolutePath().resolve("../../shared").normalize();
     }
 
     /** The ground truth as the original protocol uses it: positives = ok, junk = junk, with the box. */

@@ -1,5 +1,6 @@
 package org.instanceretrieval.rest;
 
+import java.io.InputStream;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.test.rest.ESRestTestCase;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +21,12 @@ import java.util.Map;
  */
 public class GroundTruthRestIT extends ESRestTestCase {
 
-    private static Path sharedData() {
-        return Path.of(System.getProperty("tests.shared.dir")).resolve("data");
+    /** {@code gnd_{name}.pkl} of the repository's testdata/groundtruth, from the test classpath. */
+    static byte[] groundTruthPickle(String name) throws IOException {
+        try (InputStream in = GroundTruthRestIT.class.getResourceAsStream("/groundtruth/gnd_" + name + ".pkl")) {
+            assertNotNull("gnd_" + name + ".pkl not on the test classpath", in);
+            return in.readAllBytes();
+        }
     }
 
     /** The config directory of the node the build started (see scripts/node.sh). */
@@ -49,7 +53,7 @@ public class GroundTruthRestIT extends ESRestTestCase {
     public void testOxford5kByPathFromTheConfigDirectory() throws IOException {
         Path dir = nodeConfigDir().resolve("ground-truth");
         Files.createDirectories(dir);
-        Files.copy(sharedData().resolve("gnd_oxford5k.pkl"), dir.resolve("gnd_oxford5k.pkl"), StandardCopyOption.REPLACE_EXISTING);
+        Files.write(dir.resolve("gnd_oxford5k.pkl"), groundTruthPickle("oxford5k"));
         Map<String, Object> response = put("rest-oxford5k", "{\"format\": \"cirtorch_pkl\", \"path\": \"ground-truth/gnd_oxford5k.pkl\"}");
         assertEquals("oxford_paris", response.get("protocol"));
         assertEquals(Map.of("queries", 55, "database", 5063, "classes", 0), response.get("counts"));
@@ -69,7 +73,7 @@ public class GroundTruthRestIT extends ESRestTestCase {
     }
 
     public void testParis6kInlineAsBase64() throws IOException {
-        String base64 = Base64.getEncoder().encodeToString(Files.readAllBytes(sharedData().resolve("gnd_paris6k.pkl")));
+        String base64 = Base64.getEncoder().encodeToString(groundTruthPickle("paris6k"));
         Map<String, Object> response = put("rest-paris6k", "{\"format\": \"cirtorch_pkl\", \"data\": \"" + base64 + "\"}");
         assertEquals(Map.of("queries", 55, "database", 6392, "classes", 0), response.get("counts"));
         delete("rest-paris6k");

@@ -1,12 +1,11 @@
 package org.instanceretrieval.es.eval;
 
+import org.instanceretrieval.es.groundtruth.GroundTruthStoreIT;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.test.ESIntegTestCase;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -32,7 +31,7 @@ public class OxfordEvalIT extends RetrievalIntegTestCase {
 
     @SuppressWarnings("unchecked")
     public void testOxford5kMapOfBothEnginesEqualsASimpleComputation() throws Exception {
-        byte[] pickle = Files.readAllBytes(Paths.get(System.getProperty("tests.shared.dir")).resolve("data").resolve("gnd_oxford5k.pkl"));
+        byte[] pickle = GroundTruthStoreIT.groundTruthPickle("oxford5k");
         String gtId = "oxford5k-" + randomAlphaOfLength(6).toLowerCase(Locale.ROOT);
         try (RestClient client = clientOf(twoNodes()[0])) {
             call(client, "PUT", "/_retrieval/ground_truth/" + gtId, "{\"format\": \"cirtorch_pkl\", \"data\": \""

@@ -1,5 +1,7 @@
 package org.instanceretrieval.es.groundtruth;
 
+import java.io.IOException;
+import java.io.InputStream;
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.support.PlainActionFuture;
 import org.elasticsearch.action.support.WriteRequest;
@@ -19,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -223,7 +224,7 @@ public class GroundTruthStoreIT extends RetrievalIntegTestCase {
     /** The real Oxford5k pickle, sent inline as base64 through one node, read through the other. */
     public void testCirtorchPickleInline() throws Exception {
         String[] nodes = twoNodes();
-        byte[] pickle = Files.readAllBytes(sharedData().resolve("gnd_oxford5k.pkl"));
+        byte[] pickle = groundTruthPickle("oxford5k");
         try (RestClient a = clientOf(nodes[0]); RestClient b = clientOf(nodes[1])) {
             Map<String, Object> put = call(a, "PUT", "/_retrieval/ground_truth/oxford5k",
                 putBody("cirtorch_pkl", "\"" + Base64.getEncoder().encodeToString(pickle) + "\""));
@@ -283,7 +284,7 @@ public class GroundTruthStoreIT extends RetrievalIntegTestCase {
         Environment env = internalCluster().getInstance(Environment.class, node);
         Path dir = env.configDir().resolve("gt-files");
         Files.createDirectories(dir);
-        Files.copy(sharedData().resolve("gnd_paris6k.pkl"), env.configDir().resolve("gnd_paris6k.pkl"), StandardCopyOption.REPLACE_EXISTING);
+        Files.write(env.configDir().resolve("gnd_paris6k.pkl"), groundTruthPickle("paris6k"));
         Files.writeString(dir.resolve("defense_1_query.txt"), "paris_defense_000605 1 2 3 4\n", StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("defense_1_ok.txt"), "paris_defense_000605\n", StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("README"), "not a ground-truth file", StandardCharsets.UTF_8);
@@ -306,8 +307,12 @@ public class GroundTruthStoreIT extends RetrievalIntegTestCase {
         assertEquals(counts, put.get("counts"));
     }
 
-    private static Path sharedData() {
-        return Paths.get(System.getProperty("tests.shared.dir")).resolve("data");
+    /** {@code gnd_{name}.pkl} of the repository's testdata/groundtruth, from the test classpath. */
+    static byte[] groundTruthPickle(String name) throws IOException {
+        try (InputStream in = GroundTruthStoreIT.class.getResourceAsStream("/groundtruth/gnd_" + name + ".pkl")) {
+            assertNotNull("gnd_" + name + ".pkl not on the test classpath", in);
+            return in.readAllBytes();
+        }
     }
 
     private static void assertBadRequest(RestClient client, String id, String body, String expected) {

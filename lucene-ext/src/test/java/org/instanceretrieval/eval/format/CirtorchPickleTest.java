@@ -30,7 +30,7 @@ public class CirtorchPickleTest {
 
     @Test
     public void oxford5k() throws Exception {
-        byte[] bytes = SharedData.groundTruthPickle("oxford5k");
+        byte[] bytes = GroundTruthPickles.bytes("oxford5k");
         NamedGroundTruth gt = CirtorchPickle.parse(bytes, null);
         assertEquals("oxford_paris", gt.defaultProtocol());
         assertEquals(5063, gt.database().size());
@@ -51,7 +51,7 @@ public class CirtorchPickleTest {
 
     @Test
     public void paris6k() throws Exception {
-        byte[] bytes = SharedData.groundTruthPickle("paris6k");
+        byte[] bytes = GroundTruthPickles.bytes("paris6k");
         NamedGroundTruth gt = CirtorchPickle.parse(bytes, null);
         assertEquals(6392, gt.database().size());
         assertEquals(55, gt.queries().size());
@@ -65,7 +65,7 @@ public class CirtorchPickleTest {
     @Test
     public void everyQueryIsInTheDatabaseAndItsOwnPositives() throws Exception {
         for (String name : List.of("oxford5k", "paris6k")) {
-            NamedGroundTruth gt = CirtorchPickle.parse(SharedData.groundTruthPickle(name), null);
+            NamedGroundTruth gt = CirtorchPickle.parse(GroundTruthPickles.bytes(name), null);
             Set<String> database = new HashSet<>(gt.database());
             for (NamedQuery q : gt.queries()) {
                 assertTrue(q.name(), database.contains(q.name()));
@@ -118,7 +118,7 @@ public class CirtorchPickleTest {
 
     @Test
     public void badPicklesAreRejectedNamingTheProblem() throws Exception {
-        byte[] oxford = SharedData.groundTruthPickle("oxford5k");
+        byte[] oxford = GroundTruthPickles.bytes("oxford5k");
         assertMessage(Arrays.copyOf(oxford, 1000), "malformed pickle");
         assertMessage(new byte[0], "the pickle is empty");
         assertMessage("not a pickle at all".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "malformed pickle");

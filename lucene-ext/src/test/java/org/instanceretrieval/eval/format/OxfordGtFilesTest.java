@@ -49,7 +49,7 @@ public class OxfordGtFilesTest {
     /** The real Oxford pickle written out as gt files (good = the pickle's ok) reads back to the same queries. */
     @Test
     public void filesWrittenFromTheOxfordPickleReadBackTheSame() throws Exception {
-        NamedGroundTruth pickle = CirtorchPickle.parse(SharedData.groundTruthPickle("oxford5k"), null);
+        NamedGroundTruth pickle = CirtorchPickle.parse(GroundTruthPickles.bytes("oxford5k"), null);
         Map<String, String> files = new LinkedHashMap<>();
         for (int q = 0; q < pickle.queries().size(); q++) {
             NamedQuery query = pickle.queries().get(q);

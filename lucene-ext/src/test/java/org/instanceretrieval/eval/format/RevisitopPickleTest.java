@@ -92,7 +92,7 @@ public class RevisitopPickleTest {
     @Test
     public void aCirtorchPickleIsNotARevisitedOne() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> RevisitopPickle.parse(SharedData.groundTruthPickle("oxford5k"), null));
+            () -> RevisitopPickle.parse(GroundTruthPickles.bytes("oxford5k"), null));
         assertThat(e.getMessage(), containsString("[gnd][0] has no [easy]"));
     }
 
