@@ -308,7 +308,7 @@ public class GroundTruthStoreIT extends RetrievalIntegTestCase {
     }
 
     /** {@code gnd_{name}.pkl} of the repository's testdata/groundtruth, from the test classpath. */
-    static byte[] groundTruthPickle(String name) throws IOException {
+    public static byte[] groundTruthPickle(String name) throws IOException {
         try (InputStream in = GroundTruthStoreIT.class.getResourceAsStream("/groundtruth/gnd_" + name + ".pkl")) {
             assertNotNull("gnd_" + name + ".pkl not on the test classpath", in);
             return in.readAllBytes();
