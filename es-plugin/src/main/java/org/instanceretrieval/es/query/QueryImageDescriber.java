@@ -1,6 +1,7 @@
 package org.instanceretrieval.es.query;
 
 import org.elasticsearch.ExceptionsHelper;
+import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ingest.GetPipelineAction;
 import org.elasticsearch.action.ingest.GetPipelineRequest;
@@ -92,10 +93,44 @@ final class QueryImageDescriber {
             .startArray("docs").startObject().field("_source", source).endObject().endArray()
             .endObject();
         SimulatePipelineRequest request = new SimulatePipelineRequest(BytesReference.bytes(body), XContentType.JSON);
-        client.execute(SimulatePipelineAction.INSTANCE, request, ActionListener.wrap(
-            response -> listener.onResponse(vectorOf(response)),
-            e -> listener.onFailure(new IllegalArgumentException(prefix() + "could not be described: "
-                + ExceptionsHelper.unwrapCause(e).getMessage(), e))));
+        client.execute(SimulatePipelineAction.INSTANCE, request, new ActionListener<>() {
+            @Override
+            public void onResponse(SimulatePipelineResponse response) {
+                float[] vector;
+                try {
+                    vector = vectorOf(response);
+                } catch (Exception e) {
+                    listener.onFailure(e);
+                    return;
+                }
+                listener.onResponse(vector);
+            }
+
+            @Override
+            public void onFailure(Exception e) {
+                listener.onFailure(describeFailure(e));
+            }
+        });
+    }
+
+    /**
+     * The error of a failed describe call. Errors about the caller or the node rather than the image keep
+     * their own status: missing privileges (401, 403: {@code query_image} runs the ingest simulate API as the
+     * caller, so it needs {@code manage_pipeline}) and a full circuit breaker (429). Everything else is a
+     * 400 naming the query image.
+     */
+    static RuntimeException describeFailure(Exception e) {
+        Throwable cause = ExceptionsHelper.unwrapCause(e);
+        RestStatus status = ExceptionsHelper.status(cause);
+        if (cause instanceof RuntimeException passThrough
+            && (status == RestStatus.FORBIDDEN || status == RestStatus.UNAUTHORIZED || status == RestStatus.TOO_MANY_REQUESTS)) {
+            return passThrough;
+        }
+        while (cause.getCause() != null && cause.getCause() != cause && cause.getMessage() != null
+            && cause.getMessage().startsWith("org.")) {
+            cause = cause.getCause();
+        }
+        return new IllegalArgumentException(prefix() + "could not be described: " + cause.getMessage(), e);
     }
 
     private static float[] vectorOf(SimulatePipelineResponse response) {
@@ -104,12 +139,7 @@ final class QueryImageDescriber {
         }
         SimulateDocumentBaseResult result = (SimulateDocumentBaseResult) response.getResults().get(0);
         if (result.getFailure() != null) {
-            Throwable cause = ExceptionsHelper.unwrapCause(result.getFailure());
-            while (cause.getCause() != null && cause.getCause() != cause && cause.getMessage() != null
-                && cause.getMessage().startsWith("org.")) {
-                cause = cause.getCause();
-            }
-            throw new IllegalArgumentException(prefix() + "could not be described: " + cause.getMessage(), result.getFailure());
+            throw describeFailure(result.getFailure());
         }
         List<?> values = result.getIngestDocument().getFieldValue(VECTOR_FIELD, List.class);
         float[] vector = new float[values.size()];
