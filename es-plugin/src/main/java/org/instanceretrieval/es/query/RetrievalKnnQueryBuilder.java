@@ -373,10 +373,18 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     private static float[] parseVector(XContentParser parser) throws IOException {
         List<Float> values = new ArrayList<>();
         while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
-            if (parser.currentToken() != XContentParser.Token.VALUE_NUMBER && parser.currentToken() != XContentParser.Token.VALUE_STRING) {
-                throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [query_vector] must be an array of numbers");
+            String element = "[" + NAME + "] [query_vector] element [" + values.size() + "]";
+            if (parser.currentToken() == XContentParser.Token.VALUE_NUMBER) {
+                values.add(parser.floatValue());
+            } else if (parser.currentToken() == XContentParser.Token.VALUE_STRING) {
+                try {
+                    values.add(parser.floatValue());
+                } catch (IllegalArgumentException e) {
+                    throw new ParsingException(parser.getTokenLocation(), element + " must be a number, got the string [" + parser.text() + "]");
+                }
+            } else {
+                throw new ParsingException(parser.getTokenLocation(), element + " must be a number, got [" + parser.currentToken() + "]");
             }
-            values.add(parser.floatValue());
         }
         float[] vector = new float[values.size()];
         for (int i = 0; i < vector.length; i++) {
@@ -593,12 +601,13 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
                 if (list.get(i) instanceof Number number) {
                     vector[i] = number.floatValue();
                 } else {
-                    throw new IllegalArgumentException(what + " is not an array of numbers");
+                    throw new IllegalArgumentException(what + " must be an array of numbers but element [" + i + "] is ["
+                        + list.get(i) + "]" + (list.get(i) instanceof String ? " (a string)" : ""));
                 }
             }
             return vector;
         }
-        throw new IllegalArgumentException(what + " is not an array of numbers");
+        throw new IllegalArgumentException(what + " must be an array of numbers, got [" + value + "]");
     }
 
     @Override

@@ -177,6 +177,10 @@ public class RetrievalKnnQueryBuilderTests extends ESTestCase {
         assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": [1], \"query_document\": {\"index\": \"i\", \"id\": \"1\"}}}",
             "exactly one of [query_vector], [query_document] and [query_image]");
         assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": [1, \"NaN\"]}}", "element [1] is [NaN]");
+        assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": [1, \"abc\"]}}",
+            "[retrieval_knn] [query_vector] element [1] must be a number, got the string [abc]");
+        assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": [1, true]}}",
+            "[retrieval_knn] [query_vector] element [1] must be a number, got [VALUE_BOOLEAN]");
         assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": []}}", "[query_vector] must not be empty");
         assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": [1], \"k\": 0}}", "[k] must be between 1 and 10000");
         assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": [1], \"k\": 10001}}", "[k] must be between 1 and 10000");

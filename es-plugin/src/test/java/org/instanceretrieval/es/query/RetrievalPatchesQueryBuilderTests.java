@@ -41,7 +41,7 @@ public class RetrievalPatchesQueryBuilderTests extends ESTestCase {
 
     public void testBadInputNamesTheProblem() {
         assertBad("{\"retrieval_patches\": {\"query_patches\": [[1]]}}", "[retrieval_patches] requires a [field]");
-        assertBad("{\"retrieval_patches\": {\"field\": \"p\", \"query_patches\": [[1, \"x\"]]}}", "patch [0] is not an array of numbers");
+        assertBad("{\"retrieval_patches\": {\"field\": \"p\", \"query_patches\": [[1, \"x\"]]}}", "[retrieval_patches] patch [0] must be an array of numbers but element [1] is [x] (a string)");
         assertBad("{\"retrieval_patches\": {\"field\": \"p\", \"query_patches\": [[1, 0]], \"colour\": 1}}", "does not support [colour]");
         assertBad("{\"retrieval_patches\": {\"field\": \"p\", \"query_patches\": [[1, 0]], \"k\": 20, \"num_candidates\": 10}}",
             "[num_candidates] must be between [k] (20) and 10000 but was [10]");
