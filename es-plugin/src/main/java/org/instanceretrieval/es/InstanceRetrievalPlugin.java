@@ -96,6 +96,7 @@ import org.instanceretrieval.es.retriever.DiffusionRetrieverBuilder;
 import org.instanceretrieval.es.rest.RestDeleteModelAction;
 import org.instanceretrieval.es.rest.RestBuildOfflineDiffusionAction;
 import org.instanceretrieval.es.rest.RestDbaAction;
+import org.instanceretrieval.es.rest.RestGetDbaAction;
 import org.instanceretrieval.es.rest.RestDeleteWhiteningAction;
 import org.instanceretrieval.es.rest.RestGetModelAction;
 import org.instanceretrieval.es.rest.RestGetModelStatsAction;
@@ -403,7 +404,7 @@ public class InstanceRetrievalPlugin extends Plugin
     }
 
     private static List<RestHandler> dbaRestHandlers() {
-        return List.of(new RestDbaAction());
+        return List.of(new RestDbaAction(), new RestGetDbaAction());
     }
 
     private static List<NamedWriteableRegistry.Entry> dbaNamedWriteables() {

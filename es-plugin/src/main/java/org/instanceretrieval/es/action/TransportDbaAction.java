@@ -89,15 +89,14 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
         GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field(), request.targetField());
         childClient.admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
             String index = checkMapping(request, mappings);
-            dbaTask.phase(DbaTask.Phase.READING);
-            new FieldVectorReader(client, dbaTask, taskId, index, request.field(), QueryBuilders.existsQuery(request.field()),
-                Integer.MAX_VALUE, dbaTask::read).read(listener.delegateFailureAndWrap((l, docs) -> {
-                    if (docs.isEmpty()) {
-                        throw badRequest("no vectors: no document of [{}] has a vector in [{}]", index, request.field());
+            DbaMarker.read(childClient, index, listener.delegateFailureAndWrap((l0, stored) -> DbaMarker.resolve(childClient, stored,
+                l0.delegateFailureAndWrap((l1, marker) -> {
+                    if (marker != null && "running".equals(marker.get("state"))) {
+                        throw new ElasticsearchStatusException("a DBA job (task [{}]) is already writing index [{}]; wait for it or "
+                            + "cancel it with POST _tasks/{}/_cancel", RestStatus.CONFLICT, marker.get("task"), index, marker.get("task"));
                     }
-                    countWithoutField(childClient, index, request.field(), l.delegateFailureAndWrap((l2, skipped) -> computeExecutor.execute(
-                        ActionRunnable.wrap(l2, l3 -> computeAndWrite(dbaTask, childClient, index, request, docs, skipped, l3)))));
-                }));
+                    readAndCompute(dbaTask, taskId, childClient, index, request, l1);
+                }))));
         }, e -> {
             if (StoreIndices.isIndexNotFound(e)) {
                 listener.onFailure(badRequest("unknown index [{}]", request.index()));
@@ -105,6 +104,19 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
                 listener.onFailure(e);
             }
         }));
+    }
+
+    private void readAndCompute(DbaTask dbaTask, TaskId taskId, Client childClient, String index, DbaAction.Request request,
+        ActionListener<DbaAction.Response> listener) {
+        dbaTask.phase(DbaTask.Phase.READING);
+        new FieldVectorReader(client, dbaTask, taskId, index, request.field(), QueryBuilders.existsQuery(request.field()),
+            Integer.MAX_VALUE, dbaTask::read).read(listener.delegateFailureAndWrap((l, docs) -> {
+                if (docs.isEmpty()) {
+                    throw badRequest("no vectors: no document of [{}] has a vector in [{}]", index, request.field());
+                }
+                countWithoutField(childClient, index, request.field(), l.delegateFailureAndWrap((l2, skipped) -> computeExecutor.execute(
+                    ActionRunnable.wrap(l2, l3 -> computeAndWrite(dbaTask, taskId, childClient, index, request, docs, skipped, l3)))));
+            }));
     }
 
     private static ElasticsearchStatusException badRequest(String message, Object... args) {
@@ -163,7 +175,7 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
         client.search(new SearchRequest(index).source(source), listener.map(r -> r.getHits().getTotalHits().value));
     }
 
-    private void computeAndWrite(DbaTask task, Client childClient, String index, DbaAction.Request request, List<DocVector> docs,
+    private void computeAndWrite(DbaTask task, TaskId taskId, Client childClient, String index, DbaAction.Request request, List<DocVector> docs,
         long skipped, ActionListener<DbaAction.Response> listener) {
         checkCancelled(task);
         task.phase(DbaTask.Phase.COMPUTING);
@@ -177,17 +189,17 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
         checkCancelled(task);
         task.phase(DbaTask.Phase.WRITING);
         Map<String, Object> running = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(), "running",
-            null, null, null);
+            taskId.toString(), null, null, null);
         // The marker writes use the client without the task as parent so that a cancelled job can still record its failure.
         DbaMarker.write(client, index, running, listener.delegateFailureAndWrap((l, v) -> {
             ActionListener<Void> written = ActionListener.wrap(done -> {
                 Map<String, Object> marker = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(),
-                    "done", System.currentTimeMillis(), (long) docs.size(), null);
+                    "done", taskId.toString(), System.currentTimeMillis(), (long) docs.size(), null);
                 DbaMarker.write(client, index, marker, l.map(x -> new DbaAction.Response(index, marker, skipped)));
             }, e -> {
                 String reason = ExceptionsHelper.unwrapCause(e).getMessage();
                 Map<String, Object> failed = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(),
-                    "failed", null, null, reason == null ? e.toString() : reason);
+                    "failed", taskId.toString(), null, null, reason == null ? e.toString() : reason);
                 DbaMarker.write(client, index, failed, ActionListener.running(() -> l.onFailure(e)));
             });
             writeBatch(task, childClient, index, request.targetField(), docs, augmented, 0, written);

@@ -143,6 +143,50 @@ public class DbaJobIT extends RetrievalIntegTestCase {
         }
     }
 
+    @SuppressWarnings("unchecked")
+    public void testARunningMarkerWhoseTaskIsGoneIsFailedAndANewJobTakesOver() throws Exception {
+        String[] names = twoNodes();
+        createIndex("dba-stale", mapping(DIMS, DIMS, "dense_vector"));
+        indexVectors("dba-stale");
+        try (RestClient a = clientOf(names[0]); RestClient b = clientOf(names[1])) {
+            // What a job killed mid-write leaves: running, with the task of a node that is gone.
+            call(a, "PUT", "/dba-stale/_mapping", "{\"_meta\": {\"retrieval_dba\": {\"field\": \"v\", \"target_field\": \"t\", "
+                + "\"n\": 5, \"alpha\": 0.0, \"state\": \"running\", \"task\": \"gone-node:4242\"}}}");
+            Map<String, Object> shown = (Map<String, Object>) call(b, "GET", "/dba-stale/_retrieval/dba", null).get("dba");
+            assertEquals("failed", shown.get("state"));
+            assertEquals("gone-node:4242", shown.get("task"));
+            assertTrue(shown.toString(), ((String) shown.get("reason")).contains("task [gone-node:4242] no longer exists"));
+
+            // An older marker without a task id is not running either.
+            call(a, "PUT", "/dba-stale/_mapping", "{\"_meta\": {\"retrieval_dba\": {\"field\": \"v\", \"target_field\": \"t\", "
+                + "\"n\": 5, \"alpha\": 0.0, \"state\": \"running\"}}}");
+            shown = (Map<String, Object>) call(b, "GET", "/dba-stale/_retrieval/dba", null).get("dba");
+            assertEquals("failed", shown.get("state"));
+            assertTrue(shown.toString(), ((String) shown.get("reason")).contains("no task id"));
+
+            // A new job takes over and records its own task.
+            Map<String, Object> result = call(a, "POST", "/dba-stale/_retrieval/dba", "{\"field\": \"v\", \"target_field\": \"t\", \"n\": 5}");
+            assertEquals("done", result.get("state"));
+            Map<String, Object> marker = marker(b, "dba-stale");
+            assertEquals("done", marker.get("state"));
+            assertTrue(marker.toString(), String.valueOf(marker.get("task")).matches("[^:]+:\\d+"));
+            assertEquals(marker, call(b, "GET", "/dba-stale/_retrieval/dba", null).get("dba"));
+        }
+    }
+
+    public void testGetDbaAnswers404s() throws Exception {
+        String[] names = twoNodes();
+        createIndex("dba-never", mapping(DIMS, DIMS, "dense_vector"));
+        try (RestClient a = clientOf(names[0])) {
+            ResponseException never = failure(a, "GET", "/dba-never/_retrieval/dba", null);
+            assertEquals(404, status(never));
+            assertTrue(never.getMessage(), never.getMessage().contains("no DBA job has written to index [dba-never]"));
+            ResponseException missing = failure(a, "GET", "/no-such-index/_retrieval/dba", null);
+            assertEquals(404, status(missing));
+            assertTrue(missing.getMessage(), missing.getMessage().contains("index_not_found_exception"));
+        }
+    }
+
     public void testAsynchronousJobReturnsATask() throws Exception {
         String[] names = twoNodes();
         createIndex("dba-async", mapping(DIMS, DIMS, "dense_vector"));
