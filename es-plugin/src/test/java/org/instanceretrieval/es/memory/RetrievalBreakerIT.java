@@ -4,6 +4,7 @@ import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.common.breaker.CircuitBreaker;
 import org.elasticsearch.indices.breaker.CircuitBreakerService;
+import org.elasticsearch.test.ESIntegTestCase;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.instanceretrieval.es.ingest.ImageDescriptorIT;
 
@@ -17,6 +18,7 @@ import static org.hamcrest.Matchers.containsString;
  * counted by hand): under a 50 KB (51,200 byte) limit its document answers 429 and the breaker holds 0
  * bytes afterwards on every node; under the default limit it is indexed.
  */
+@ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
 public class RetrievalBreakerIT extends RetrievalIntegTestCase {
 
     private static void setLimit(RestClient client, String value) throws Exception {
