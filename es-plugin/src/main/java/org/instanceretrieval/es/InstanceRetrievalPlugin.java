@@ -86,6 +86,7 @@ import org.instanceretrieval.es.eval.EvalTask;
 import org.instanceretrieval.es.eval.GroundTruthLookup;
 import org.instanceretrieval.es.rest.RestRetrievalEvalAction;
 import org.instanceretrieval.es.inference.NodeInference;
+import org.instanceretrieval.es.inference.OnnxDefinitionCheck;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
@@ -280,7 +281,8 @@ public class InstanceRetrievalPlugin extends Plugin
     // ---- model store (issue 3, part 1) ----
 
     private List<Object> modelStoreComponents(PluginServices services) {
-        CachingModelStore store = new CachingModelStore(new IndexModelStore(services.client(), System::currentTimeMillis));
+        CachingModelStore store = new CachingModelStore(new IndexModelStore(services.client(), System::currentTimeMillis,
+            new OnnxDefinitionCheck(retrievalBreaker.get(), services.threadPool().executor(NodeInference.INFERENCE_POOL))));
         modelStore.set(store);
         return List.of(store, new ModelUsageStatsRegistry());
     }
@@ -316,7 +318,8 @@ public class InstanceRetrievalPlugin extends Plugin
     private List<Object> inferenceComponents(PluginServices services, List<Object> components) {
         ModelUsageStatsRegistry stats = components.stream().filter(c -> c instanceof ModelUsageStatsRegistry)
             .map(c -> (ModelUsageStatsRegistry) c).findFirst().orElseThrow();
-        NodeInference inference = NodeInference.create(services.environment().settings(), services.threadPool(), modelStore.get(), stats);
+        NodeInference inference = NodeInference.create(services.environment().settings(), services.threadPool(), modelStore.get(), stats,
+            retrievalBreaker.get());
         nodeInference.set(inference);
         whiteningStore.set(Optional.ofNullable(createWhiteningStore(services)));
         return List.of(inference);

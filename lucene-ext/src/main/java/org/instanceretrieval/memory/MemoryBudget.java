@@ -21,6 +21,19 @@ public interface MemoryBudget {
      */
     Reservation reserve(long bytes, String label);
 
+    /**
+     * The most this budget can ever hold (its limit, not what is free now), for refusing up front
+     * something that could never fit; {@link Long#MAX_VALUE} when unknown or unlimited.
+     */
+    default long limit() {
+        return Long.MAX_VALUE;
+    }
+
+    /** How users raise {@link #limit()}, for error messages (in Elasticsearch the setting's name). */
+    default String limitName() {
+        return "the memory budget";
+    }
+
     /** A budget without a limit: reservations account nothing. */
     MemoryBudget UNLIMITED = (bytes, label) -> Reservation.untracked(bytes);
 }

@@ -9,6 +9,7 @@ import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.elasticsearch.threadpool.FixedExecutorBuilder;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.instanceretrieval.es.store.CachingModelStore;
+import org.instanceretrieval.memory.MemoryBudget;
 import org.instanceretrieval.es.store.ModelStore;
 import org.instanceretrieval.es.store.ModelUsageStats;
 import org.instanceretrieval.es.store.ModelUsageStatsRegistry;
@@ -77,10 +78,12 @@ public final class NodeInference implements Closeable {
     private final Map<Device, InferenceService> services = new ConcurrentHashMap<>();
     private final ImageDecoder decoder;
     private final Executor imageExecutor;
+    private final MemoryBudget budget;
     private volatile boolean closed;
 
     private NodeInference(InferenceSettings defaults, ModelSource source, Executor inferenceExecutor, ImageDecoder decoder,
-                          Executor imageExecutor) {
+                          Executor imageExecutor, MemoryBudget budget) {
+        this.budget = budget;
         this.defaults = defaults;
         this.source = source;
         this.inferenceExecutor = inferenceExecutor;
@@ -107,9 +110,11 @@ public final class NodeInference implements Closeable {
     /**
      * Creates the node's inference: the service loads definitions from {@code store}; the store's
      * invalidations (model deleted, feature reset) drop the sessions; {@code stats} reads the
-     * service's counters.
+     * service's counters; decoded images, tensors and model outputs are charged to {@code budget} (the
+     * node's {@code retrieval} circuit breaker).
      */
-    public static NodeInference create(Settings settings, ThreadPool threadPool, CachingModelStore store, ModelUsageStatsRegistry stats) {
+    public static NodeInference create(Settings settings, ThreadPool threadPool, CachingModelStore store, ModelUsageStatsRegistry stats,
+                                       MemoryBudget budget) {
         InferenceSettings inferenceSettings = new InferenceSettings(
             Device.fromId(DEVICE.get(settings)),
             CACHE_SIZE.get(settings),
@@ -118,7 +123,7 @@ public final class NodeInference implements Closeable {
             INTRA_OP_THREADS.get(settings)
         );
         NodeInference inference = new NodeInference(inferenceSettings, storeSource(store), threadPool.executor(INFERENCE_POOL),
-            new ImageDecoder(MAX_PIXELS.get(settings)), threadPool.executor(IMAGE_POOL));
+            new ImageDecoder(MAX_PIXELS.get(settings)), threadPool.executor(IMAGE_POOL), budget);
         store.addInvalidationListener(inference::invalidate);
         stats.setProvider(inference::usageStats);
         return inference;
@@ -190,11 +195,16 @@ public final class NodeInference implements Closeable {
         if (closed) {
             throw new IllegalStateException("the node's inference is closed");
         }
-        return services.computeIfAbsent(d, k -> new InferenceService(defaults.withDevice(k), source, inferenceExecutor));
+        return services.computeIfAbsent(d, k -> new InferenceService(defaults.withDevice(k), source, inferenceExecutor, budget));
     }
 
     public ImageDecoder decoder() {
         return decoder;
+    }
+
+    /** What decoding, tensors and model outputs are charged to: the node's {@code retrieval} breaker. */
+    public MemoryBudget budget() {
+        return budget;
     }
 
     /** Runs decoding, resizing and pooling. */

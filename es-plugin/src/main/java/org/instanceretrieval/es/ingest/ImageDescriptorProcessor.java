@@ -43,7 +43,8 @@ import java.util.function.Supplier;
  * <p>Every failure fails this document only, with an error naming the problem: a missing field
  * (unless {@code ignore_missing}), an empty or non-base64 field, an image that cannot be decoded
  * (corrupt, truncated, unsupported format, more pixels than {@code instance_retrieval.image.max_pixels}),
- * an unknown model (404), a model not fully uploaded (409), a whitening that is unknown, not
+ * an unknown model (404), a model not fully uploaded (409), an image whose decoding, tensors or model
+ * output do not fit in the {@code retrieval} circuit breaker (429 {@code circuit_breaking_exception}), a whitening that is unknown, not
  * available, or of another dimension than the descriptor.
  */
 public final class ImageDescriptorProcessor extends AbstractProcessor {
@@ -207,7 +208,7 @@ public final class ImageDescriptorProcessor extends AbstractProcessor {
                           BiConsumer<IngestDocument, Exception> handler) {
         NodeInference inference = services.inference().get();
         DescriptorExtractor extractor = new DescriptorExtractor(inference.service(device).model(modelId), model.config().tensorLayout(),
-            inference.decoder(), inference.imageExecutor());
+            inference.decoder(), inference.budget(), inference.imageExecutor());
         extractor.extract(image, bbox, recipe).whenComplete((descriptors, error) -> {
             if (error != null) {
                 handler.accept(null, describeError(error));

@@ -48,6 +48,18 @@ public final class RetrievalBreaker implements MemoryBudget {
         return breaker;
     }
 
+    /** The breaker's limit now (it is dynamic); unlimited when the node's breaker service accounts nothing. */
+    @Override
+    public long limit() {
+        long limit = breaker.getLimit();
+        return limit <= 0 ? Long.MAX_VALUE : limit;
+    }
+
+    @Override
+    public String limitName() {
+        return "the [" + NAME + "] circuit breaker limit (setting [" + LIMIT_SETTING + "])";
+    }
+
     @Override
     public Reservation reserve(long bytes, String label) {
         Held held = new Held();

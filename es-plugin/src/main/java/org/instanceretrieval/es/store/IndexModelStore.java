@@ -29,9 +29,7 @@ import org.elasticsearch.xcontent.XContentParserConfiguration;
 import org.elasticsearch.xcontent.XContentType;
 import org.instanceretrieval.model.onnx.DefaultModel;
 
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -55,10 +53,17 @@ public final class IndexModelStore implements ModelStore {
 
     private final Client client;
     private final LongSupplier clock;
+    private final DefinitionCheck check;
 
     public IndexModelStore(Client client, LongSupplier clock) {
+        this(client, clock, DefinitionCheck.NONE);
+    }
+
+    /** @param check what a complete definition must pass, after length and SHA-256, to become ready */
+    public IndexModelStore(Client client, LongSupplier clock, DefinitionCheck check) {
         this.client = new OriginSettingClient(client, ModelIndex.ORIGIN);
         this.clock = clock;
+        this.check = check;
     }
 
     private static final class DefaultBytes {
@@ -258,7 +263,7 @@ public final class IndexModelStore implements ModelStore {
     /**
      * Stores one part of a model's definition (decoded bytes) and records it in the model's
      * config document; when it is the last missing part, verifies the whole definition (length
-     * and SHA-256, streaming over the stored parts) and marks the model ready or failed. The
+     * and SHA-256, then the {@link DefinitionCheck}: ONNX Runtime must load it) and marks the model ready or failed. The
      * listener gets the model after this part; a checksum or length mismatch fails it with 400
      * after recording the failure.
      *
@@ -314,29 +319,9 @@ public final class IndexModelStore implements ModelStore {
         }));
     }
 
-    /** Streams over the stored parts computing length and SHA-256, then records the verdict. */
+    /** Length, SHA-256 and load check ({@link DefinitionVerification}), then records the verdict. */
     private void verify(StoredModel model, ActionListener<StoredModel> listener) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (Exception e) {
-            listener.onFailure(e);
-            return;
-        }
-        long[] length = new long[1];
-        forEachPart(model, (part, bytes) -> {
-            digest.update(bytes);
-            length[0] += bytes.length;
-        }, listener.delegateFailureAndWrap((l, ignored) -> {
-            String actual = HexFormat.of().formatHex(digest.digest());
-            DefinitionUpload upload = model.upload();
-            String failure = null;
-            if (length[0] != upload.totalLength()) {
-                failure = "the parts hold " + length[0] + " bytes, not the declared total_definition_length " + upload.totalLength();
-            } else if (actual.equals(upload.sha256()) == false) {
-                failure = "sha256 mismatch: declared " + upload.sha256() + ", the uploaded parts hash to " + actual;
-            }
-            String reason = failure;
+        DefinitionVerification.verify(model, this::forEachPart, check, listener.delegateFailureAndWrap((l, reason) ->
             recordVerdict(model.modelId(), reason, l.delegateFailureAndWrap((l2, recorded) -> {
                 if (reason == null) {
                     l2.onResponse(recorded);
@@ -345,8 +330,7 @@ public final class IndexModelStore implements ModelStore {
                         "definition of model [{}] failed verification: {}; the model is unusable: delete it and upload it again",
                         RestStatus.BAD_REQUEST, model.modelId(), reason));
                 }
-            }));
-        }));
+            }))));
     }
 
     private void recordVerdict(String modelId, String failureReason, ActionListener<StoredModel> listener) {

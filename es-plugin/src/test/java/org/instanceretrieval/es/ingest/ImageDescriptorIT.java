@@ -256,19 +256,25 @@ public class ImageDescriptorIT extends RetrievalIntegTestCase {
         }
     }
 
-    /** A graph whose output is a feature map, declared as a vector model: the document fails, the node stays up. */
+    /**
+     * A graph whose output is a feature map, declared as a vector model: the load check at the last part
+     * fails the model (400, state failed), a document naming it fails with 409 and the reason, the node stays up.
+     */
     public void testGraphWhoseOutputDoesNotFitTheDeclaredKindFailsTheDocument() throws Exception {
         String[] nodes = twoNodes();
         try (RestClient a = clientOf(nodes[0]); RestClient b = clientOf(nodes[1])) {
             call(a, "PUT", "/_retrieval/model/it-misdeclared", """
                 {"input": {"size": {"fixed": [40, 30]}}, "output": {"name": "features", "kind": "vector"}}""");
-            uploadDefinition(a, "it-misdeclared", DefaultModel.onnx(), 2);
+            ResponseException refused = expectThrows(ResponseException.class,
+                () -> uploadDefinition(a, "it-misdeclared", DefaultModel.onnx(), 2));
+            assertEquals(400, status(refused));
+            assertThat(reasonOf(refused), org.hamcrest.Matchers.containsString("does not fit the declared kind VECTOR"));
             call(b, "PUT", "/_ingest/pipeline/misdeclared", """
                 {"processors": [{"image_descriptor": {"field": "image", "target_field": "v", "model_id": "it-misdeclared"}}]}""");
             byte[] png = encode(pattern(32, 24, 5), "png");
             ResponseException e = expectThrows(ResponseException.class,
                 () -> call(b, "PUT", "/misdeclared-idx/_doc/1?pipeline=misdeclared", "{\"image\": \"" + b64(png) + "\"}"));
-            assertEquals(400, status(e));
+            assertEquals(409, status(e));
             assertThat(reasonOf(e), org.hamcrest.Matchers.containsString("does not fit the declared kind VECTOR"));
             // The node stays up and still serves a model that fits.
             call(b, "PUT", "/_ingest/pipeline/fits", """

@@ -43,6 +43,45 @@ public class ModelStoreIT extends RetrievalIntegTestCase {
         return future.actionGet();
     }
 
+    /**
+     * A loadable model of exactly {@code length} bytes (the load check runs when the last part
+     * arrives): the built-in model's ONNX followed by field 99 of the ModelProto, unknown to ONNX, so
+     * protobuf skips it, holding random bytes.
+     */
+    private static byte[] onnxOfLength(int length, long seed) {
+        byte[] base = DefaultModel.onnx();
+        for (int lengthBytes = 1; lengthBytes <= 5; lengthBytes++) {
+            int payload = length - base.length - 2 - lengthBytes;
+            if (payload >= 0 && varintSize(payload) == lengthBytes) {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(length);
+                out.writeBytes(base);
+                out.write(0x9A); // (99 << 3) | 2, as a varint: 0x9A 0x06
+                out.write(0x06);
+                for (long v = payload; ; v >>>= 7) {
+                    if (v < 0x80) {
+                        out.write((int) v);
+                        break;
+                    }
+                    out.write((int) (v & 0x7F) | 0x80);
+                }
+                byte[] random = new byte[payload];
+                new java.util.Random(seed).nextBytes(random);
+                out.writeBytes(random);
+                return out.toByteArray();
+            }
+        }
+        throw new AssertionError("no padding fits " + length + " bytes");
+    }
+
+    private static int varintSize(long v) {
+        int size = 1;
+        while (v >= 0x80) {
+            v >>>= 7;
+            size++;
+        }
+        return size;
+    }
+
     private static byte[] readDefinition(String node, String id) {
         PlainActionFuture<byte[]> future = new PlainActionFuture<>();
         storeOf(node).readDefinition(id, future);
@@ -100,8 +139,7 @@ public class ModelStoreIT extends RetrievalIntegTestCase {
     public void testPartsOfTenMebibytesAreAcceptedAndOneByteMoreIsNot() throws Exception {
         String[] nodes = twoNodes();
         int max = DefinitionUpload.MAX_PART_BYTES;
-        byte[] whole = new byte[max + 5];
-        new java.util.Random(42).nextBytes(whole);
+        byte[] whole = onnxOfLength(max + 5, 42);
         String sha = sha256(whole);
         byte[] first = Arrays.copyOf(whole, max);
         byte[] tail = Arrays.copyOfRange(whole, max, whole.length);
@@ -123,8 +161,7 @@ public class ModelStoreIT extends RetrievalIntegTestCase {
     public void testPartsUploadedInParallelThroughBothNodesAreAllRecorded() throws Exception {
         String[] nodes = twoNodes();
         int n = 8;
-        byte[] whole = new byte[n * 1000 - 300];
-        new java.util.Random(7).nextBytes(whole);
+        byte[] whole = onnxOfLength(Math.max(n * 1000 - 300, DefaultModel.onnx().length + 8), 7);
         String sha = sha256(whole);
         List<byte[]> parts = split(whole, n);
         List<String> states = new java.util.concurrent.CopyOnWriteArrayList<>();

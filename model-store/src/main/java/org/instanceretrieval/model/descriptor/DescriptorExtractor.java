@@ -2,6 +2,8 @@ package org.instanceretrieval.model.descriptor;
 
 import org.instanceretrieval.eval.BoundingBox;
 import org.instanceretrieval.math.VectorMath;
+import org.instanceretrieval.memory.MemoryBudget;
+import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.model.image.BilinearResize;
 import org.instanceretrieval.model.image.ImageDecoder;
 import org.instanceretrieval.model.image.ImageDecodingException;
@@ -55,6 +57,14 @@ import java.util.concurrent.RejectedExecutionException;
  * the thread that completes the inference. All scales and patches of an image are submitted
  * at once, so those of equal shape (and those of concurrent images) can share a batch.
  *
+ * <p><b>Memory.</b> Every array an image needs is reserved on the {@link MemoryBudget} before it is
+ * allocated, in two reservations: the decoder's ({@link ImageDecoder#decode(byte[], Reservation)},
+ * sized from the header), released once the base image is built; and the pipeline's (the box's crop,
+ * the base image, each rescaled image, each network input tensor, each patch crop and its tensor:
+ * {@link #pipelineBytes}), held until the network has answered for every input of the image. When the
+ * budget refuses, the future completes exceptionally with the budget's exception and nothing of the
+ * image stays reserved. Concurrent images share the budget.
+ *
  * <p><b>Errors</b> complete the returned future exceptionally: {@link ImageDecodingException} for
  * an image that cannot be decoded; {@link IllegalArgumentException} for a box outside the image,
  * a pooling that does not fit the model's output, or a whitening whose input dimension differs
@@ -65,6 +75,7 @@ public final class DescriptorExtractor {
     private final ImageModel model;
     private final TensorLayout layout;
     private final ImageDecoder decoder;
+    private final MemoryBudget budget;
     private final Executor cpuExecutor;
 
     /**
@@ -74,12 +85,20 @@ public final class DescriptorExtractor {
      * @param cpuExecutor runs decoding, resizing and pooling (see the class doc)
      */
     public DescriptorExtractor(ImageModel model, TensorLayout layout, ImageDecoder decoder, Executor cpuExecutor) {
-        if (model == null || layout == null || decoder == null || cpuExecutor == null) {
-            throw new IllegalArgumentException("model, tensor layout, decoder and executor are required");
+        this(model, layout, decoder, MemoryBudget.UNLIMITED, cpuExecutor);
+    }
+
+    /**
+     * @param budget charged for the image's arrays before they are allocated (see the class doc)
+     */
+    public DescriptorExtractor(ImageModel model, TensorLayout layout, ImageDecoder decoder, MemoryBudget budget, Executor cpuExecutor) {
+        if (model == null || layout == null || decoder == null || budget == null || cpuExecutor == null) {
+            throw new IllegalArgumentException("model, tensor layout, decoder, memory budget and executor are required");
         }
         this.model = model;
         this.layout = layout;
         this.decoder = decoder;
+        this.budget = budget;
         this.cpuExecutor = cpuExecutor;
     }
 
@@ -94,31 +113,74 @@ public final class DescriptorExtractor {
         if (recipe == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("a descriptor recipe is required"));
         }
-        CompletableFuture<List<CompletableFuture<ModelOutput>>> submitted;
+        CompletableFuture<Submitted> submitted;
         try {
             submitted = CompletableFuture.supplyAsync(() -> submit(image, bbox, recipe), cpuExecutor);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return submitted.thenCompose(outputs -> CompletableFuture.allOf(outputs.toArray(CompletableFuture[]::new))
-            .thenApplyAsync(ignored -> combine(outputs, recipe), cpuExecutor));
+        return submitted.thenCompose(s -> CompletableFuture.allOf(s.outputs().toArray(CompletableFuture[]::new))
+            .whenComplete((ignored, error) -> s.reservation().close())
+            .thenApplyAsync(ignored -> combine(s.outputs(), recipe), cpuExecutor));
     }
 
+    /** The network inputs of one image, submitted, and the memory reserved for them until they have run. */
+    private record Submitted(List<CompletableFuture<ModelOutput>> outputs, Reservation reservation) {}
+
     /** Steps 1-3 and the patch crops: every network input of the image, submitted; scales first, then patches. */
-    private List<CompletableFuture<ModelOutput>> submit(byte[] bytes, BoundingBox bbox, DescriptorRecipe recipe) {
-        RgbImage base = baseImage(decoder.decode(bytes), bbox, recipe);
+    private Submitted submit(byte[] bytes, BoundingBox bbox, DescriptorRecipe recipe) {
+        Reservation pipeline = null;
         List<CompletableFuture<ModelOutput>> outputs = new ArrayList<>();
+        try (Reservation decoding = budget.reserve(0, "decoding an image")) {
+            RgbImage full = decoder.decode(bytes, decoding);
+            long needed = pipelineBytes(full.width(), full.height(), bbox, recipe);
+            pipeline = budget.reserve(needed, "resizing and tensors of a " + full.width() + "x" + full.height() + " image");
+            RgbImage base = baseImage(full, bbox, recipe);
+            full = null; // unreachable from here: the decoding reservation is released below
+            decoding.close();
+            for (double s : recipe.scales()) {
+                RgbImage scaled = s == 1.0 ? base
+                    : BilinearResize.resize(base, scaledSide(base.width(), s), scaledSide(base.height(), s));
+                outputs.add(run(scaled));
+            }
+            if (recipe.patchLevels() > 0) {
+                for (Region patch : recipe.patchLayout().patches(base.width(), base.height())) {
+                    outputs.add(run(base.crop(patch.x(), patch.y(), patch.right(), patch.bottom())));
+                }
+            }
+            return new Submitted(outputs, pipeline);
+        } catch (RuntimeException | Error e) {
+            if (pipeline != null) {
+                Reservation held = pipeline;
+                // inputs already submitted may still be queued: release when they are done
+                CompletableFuture.allOf(outputs.toArray(CompletableFuture[]::new)).whenComplete((r, x) -> held.close());
+            }
+            throw e;
+        }
+    }
+
+    private static int scaledSide(int side, double scale) {
+        return Math.max(1, (int) Math.floor(side * scale));
+    }
+
+    /**
+     * Heap bytes of everything built from a decoded {@code width x height} image: the box's crop (when
+     * given), the base image, per scale the rescaled image (scale 1 is the base itself) and its network
+     * input tensor, per patch its crop and tensor. Each is three float planes of its size.
+     */
+    static long pipelineBytes(int width, int height, BoundingBox bbox, DescriptorRecipe recipe) {
+        int[] base = baseSize(width, height, bbox, recipe);
+        long bytes = RgbImage.bytes(base[2], base[3]) + RgbImage.bytes(base[0], base[1]);
         for (double s : recipe.scales()) {
-            RgbImage scaled = s == 1.0 ? base
-                : BilinearResize.resize(base, Math.max(1, (int) Math.floor(base.width() * s)), Math.max(1, (int) Math.floor(base.height() * s)));
-            outputs.add(run(scaled));
+            long w = scaledSide(base[0], s), h = scaledSide(base[1], s);
+            bytes += (s == 1.0 ? 1 : 2) * RgbImage.bytes(w, h);
         }
         if (recipe.patchLevels() > 0) {
-            for (Region patch : recipe.patchLayout().patches(base.width(), base.height())) {
-                outputs.add(run(base.crop(patch.x(), patch.y(), patch.right(), patch.bottom())));
+            for (Region patch : recipe.patchLayout().patches(base[0], base[1])) {
+                bytes += 2 * RgbImage.bytes(patch.right() - patch.x(), patch.bottom() - patch.y());
             }
         }
-        return outputs;
+        return bytes;
     }
 
     private CompletableFuture<ModelOutput> run(RgbImage image) {
@@ -130,23 +192,42 @@ public final class DescriptorExtractor {
      * resized by the full image's scale factors.
      */
     static RgbImage baseImage(RgbImage full, BoundingBox bbox, DescriptorRecipe recipe) {
+        int[] size = baseSize(full.width(), full.height(), bbox, recipe);
         if (bbox == null) {
-            int[] size = recipe.resizePolicy().outputSize(full.width(), full.height());
             return BilinearResize.resize(full, size[0], size[1]);
         }
-        int x0 = clamp(Math.rint(bbox.x1()), full.width());
-        int y0 = clamp(Math.rint(bbox.y1()), full.height());
-        int x1 = clamp(Math.rint(bbox.x2()), full.width());
-        int y1 = clamp(Math.rint(bbox.y2()), full.height());
+        int[] box = box(full.width(), full.height(), bbox);
+        return BilinearResize.resize(full.crop(box[0], box[1], box[2], box[3]), size[0], size[1]);
+    }
+
+    /**
+     * {base width, base height, crop width, crop height} for a {@code width x height} image (crop 0 x 0
+     * without a box), computed without touching pixels.
+     */
+    static int[] baseSize(int width, int height, BoundingBox bbox, DescriptorRecipe recipe) {
+        if (bbox == null) {
+            int[] size = recipe.resizePolicy().outputSize(width, height);
+            return new int[] { size[0], size[1], 0, 0 };
+        }
+        int[] box = box(width, height, bbox);
+        int cw = box[2] - box[0], ch = box[3] - box[1];
+        double[] factors = recipe.resizePolicy().scaleFactors(width, height);
+        int w = Math.max(1, (int) Math.round(cw * factors[0]));
+        int h = Math.max(1, (int) Math.round(ch * factors[1]));
+        return new int[] { w, h, cw, ch };
+    }
+
+    /** The box rounded half to even and clipped to the image: {x0, y0, x1, y1}; refused when empty. */
+    private static int[] box(int width, int height, BoundingBox bbox) {
+        int x0 = clamp(Math.rint(bbox.x1()), width);
+        int y0 = clamp(Math.rint(bbox.y1()), height);
+        int x1 = clamp(Math.rint(bbox.x2()), width);
+        int y1 = clamp(Math.rint(bbox.y2()), height);
         if (x1 <= x0 || y1 <= y0) {
             throw new IllegalArgumentException("[bbox] " + Arrays.toString(bbox.toArray()) + " is empty or outside the "
-                + full.width() + "x" + full.height() + " image");
+                + width + "x" + height + " image");
         }
-        RgbImage crop = full.crop(x0, y0, x1, y1);
-        double[] factors = recipe.resizePolicy().scaleFactors(full.width(), full.height());
-        int w = Math.max(1, (int) Math.round(crop.width() * factors[0]));
-        int h = Math.max(1, (int) Math.round(crop.height() * factors[1]));
-        return BilinearResize.resize(crop, w, h);
+        return new int[] { x0, y0, x1, y1 };
     }
 
     private static int clamp(double v, int max) {

@@ -17,7 +17,7 @@ public final class BilinearResize {
         if (width == image.width() && height == image.height()) {
             return image;
         }
-        float[] src = image.planes();
+        float[] src = image.planesView();
         int sw = image.width(), sh = image.height();
         int[] x0 = new int[width], x1 = new int[width];
         float[] fx = new float[width];
@@ -37,7 +37,7 @@ public final class BilinearResize {
                 }
             }
         }
-        return new RgbImage(width, height, out);
+        return RgbImage.owning(width, height, out);
     }
 
     /** Source indices and interpolation weights along one axis. */

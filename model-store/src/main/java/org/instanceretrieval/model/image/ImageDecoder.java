@@ -1,12 +1,17 @@
 package org.instanceretrieval.model.image;
 
+import org.instanceretrieval.memory.Reservation;
+
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.SampleModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -17,6 +22,13 @@ import javax.imageio.stream.ImageInputStream;
  * bombs); a decoder warning (ImageIO reports a truncated JPEG as a warning and fills the rest
  * with grey) is treated as an error. Greyscale and palette images are expanded to RGB; alpha
  * is dropped. Thread-safe: each call uses its own reader.
+ * <p>
+ * <b>Memory.</b> {@link #decode(byte[], Reservation)} grows the caller's reservation by
+ * {@link #decodeBytes} of the header's size <em>before</em> any pixel is decoded: the codec's raster
+ * (its bytes per pixel read from the header's sample model, 8 when the codec does not say), the
+ * {@code int} ARGB or grey samples read from it (4 bytes per pixel) and the three float planes of the
+ * {@link RgbImage} (12 bytes per pixel). When the reservation cannot grow, its exception propagates
+ * unchanged and nothing is decoded.
  */
 public final class ImageDecoder {
 
@@ -41,7 +53,20 @@ public final class ImageDecoder {
         return maxPixels;
     }
 
+    /** Decodes without accounting memory (tools and tests). */
     public RgbImage decode(byte[] data) {
+        try (Reservation untracked = Reservation.untracked(0)) {
+            return decode(data, untracked);
+        }
+    }
+
+    /**
+     * Decodes {@code data}, first growing {@code reservation} by {@link #decodeBytes} for the size the
+     * header declares. The caller closes the reservation once the returned image is unreachable.
+     *
+     * @throws ImageDecodingException for data that is not a decodable JPEG or PNG within the pixel limit
+     */
+    public RgbImage decode(byte[] data, Reservation reservation) {
         if (data == null || data.length == 0) {
             throw new ImageDecodingException("image is empty");
         }
@@ -63,6 +88,12 @@ public final class ImageDecoder {
                     throw new ImageDecodingException(format + " image declares " + width + "x" + height + " = " + width * height
                         + " pixels, more than the limit of " + maxPixels);
                 }
+                long bytes = decodeBytes(width, height, rasterBytesPerPixel(reader));
+                try {
+                    reservation.grow(bytes, "decoding a " + width + "x" + height + " " + format + " image (raster, samples and RGB floats)");
+                } catch (RuntimeException refused) {
+                    throw new Refused(refused);
+                }
                 StringBuilder warnings = new StringBuilder();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.append(warnings.length() == 0 ? "" : "; ").append(warning));
                 BufferedImage image = reader.read(0);
@@ -73,11 +104,46 @@ public final class ImageDecoder {
             } finally {
                 reader.dispose();
             }
+        } catch (Refused refused) {
+            throw (RuntimeException) refused.getCause();
         } catch (IOException | RuntimeException e) {
             if (e instanceof ImageDecodingException ide) {
                 throw ide;
             }
             throw new ImageDecodingException("corrupt or truncated " + format + " image: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Heap bytes that decoding a {@code width x height} image allocates at its peak: the codec's raster
+     * ({@code rasterBytesPerPixel}), the int samples read from it (4) and the RGB float planes (12), per pixel.
+     */
+    public static long decodeBytes(long width, long height, int rasterBytesPerPixel) {
+        return width * height * (rasterBytesPerPixel + Integer.BYTES) + RgbImage.bytes(width, height);
+    }
+
+    /** The codec's raster bytes per pixel for the image's declared type; 8 (16-bit RGBA) when unknown. */
+    private static int rasterBytesPerPixel(ImageReader reader) {
+        try {
+            ImageTypeSpecifier type = reader.getRawImageType(0);
+            if (type == null && reader.getImageTypes(0).hasNext()) {
+                type = reader.getImageTypes(0).next();
+            }
+            if (type != null) {
+                SampleModel model = type.getSampleModel(1, 1);
+                int bits = model.getNumDataElements() * DataBuffer.getDataTypeSize(model.getTransferType());
+                return Math.max(1, (bits + 7) / 8);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the read itself reports a broken header
+        }
+        return 8;
+    }
+
+    /** Carries the reservation's own exception past the catch-all that turns codec failures into decoding errors. */
+    private static final class Refused extends RuntimeException {
+        Refused(RuntimeException cause) {
+            super(cause);
         }
     }
 
@@ -108,6 +174,6 @@ public final class ImageDecoder {
                 planes[2 * plane + i] = p & 0xFF;
             }
         }
-        return new RgbImage(w, h, planes);
+        return RgbImage.owning(w, h, planes);
     }
 }

@@ -13,6 +13,11 @@ public final class RgbImage {
 
     /** @param planes R plane, then G plane, then B plane; each row-major {@code width * height} */
     public RgbImage(int width, int height, float[] planes) {
+        this(width, height, planes, true);
+    }
+
+    /** Takes {@code planes} without copying it when {@code copy} is false (the caller gives it up). */
+    private RgbImage(int width, int height, float[] planes, boolean copy) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
         }
@@ -22,7 +27,20 @@ public final class RgbImage {
         }
         this.width = width;
         this.height = height;
-        this.planes = planes.clone();
+        this.planes = copy ? planes.clone() : planes;
+    }
+
+    /**
+     * An image owning {@code planes}, which the caller must never touch again: for the decoder and
+     * the resampler of this package, which would otherwise hold two copies of a large image.
+     */
+    static RgbImage owning(int width, int height, float[] planes) {
+        return new RgbImage(width, height, planes, false);
+    }
+
+    /** The planes themselves, not a copy: for read-only use inside this package. */
+    float[] planesView() {
+        return planes;
     }
 
     public int width() {
@@ -56,6 +74,11 @@ public final class RgbImage {
                 System.arraycopy(planes, (c * height + y0 + y) * width + x0, out, (c * h + y) * w, w);
             }
         }
-        return new RgbImage(w, h, out);
+        return owning(w, h, out);
+    }
+
+    /** Heap bytes of the samples of a {@code width x height} image: three float planes. */
+    public static long bytes(long width, long height) {
+        return 3L * Float.BYTES * width * height;
     }
 }

@@ -35,7 +35,7 @@ public final class TensorLayout {
     /** The {@code [3, H, W]} tensor of one image, written into {@code out} at {@code offset}. */
     public void write(RgbImage image, float[] out, int offset) {
         int plane = image.width() * image.height();
-        float[] rgb = image.planes();
+        float[] rgb = image.planesView();
         for (int c = 0; c < 3; c++) {
             int source = order == ChannelOrder.RGB ? c : 2 - c;
             float m = mean[c], s = std[c];

@@ -3,6 +3,8 @@ package org.instanceretrieval.model.inference;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
+import org.instanceretrieval.memory.MemoryBudget;
+import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.model.onnx.OnnxModel;
 
 import java.util.ArrayDeque;
@@ -57,6 +59,14 @@ import java.util.concurrent.atomic.LongAdder;
  * in dependent stages should move it to their own executor ({@code thenApplyAsync}), as
  * {@link org.instanceretrieval.model.descriptor.DescriptorExtractor} does. Decoding and
  * resizing are not done here at all.
+ *
+ * <p><b>Memory.</b> A model whose declared output for one image is larger than the
+ * {@link MemoryBudget}'s limit is refused at load ({@link ModelLoadCheck}). Each batch reserves, before
+ * allocating, its packed input array and its output copies sized from the declared output shape
+ * ({@link OnnxModel#outputCopyBytes}); after the run, before the output is copied onto the heap, the
+ * reservation grows to the real output's size (dynamic dimensions). When a batch of several images does
+ * not fit, its images run one by one; when one image does not fit, its request completes with the
+ * budget's exception. The reservation is released when the batch's requests are completed.
  */
 public final class InferenceService implements AutoCloseable {
 
@@ -68,6 +78,7 @@ public final class InferenceService implements AutoCloseable {
     private final ModelSource source;
     private final Executor executor;
     private final long maxWaitNanos;
+    private final MemoryBudget budget;
 
     private final Object cacheLock = new Object();
     /** Access-ordered: iteration starts at the least recently used model. Guarded by {@link #cacheLock}. */
@@ -82,9 +93,15 @@ public final class InferenceService implements AutoCloseable {
      * @param inferenceExecutor runs session creation and inference; may reject (bounded queue)
      */
     public InferenceService(InferenceSettings settings, ModelSource source, Executor inferenceExecutor) {
-        if (settings == null || source == null || inferenceExecutor == null) {
-            throw new IllegalArgumentException("settings, model source and executor are required");
+        this(settings, source, inferenceExecutor, MemoryBudget.UNLIMITED);
+    }
+
+    /** @param budget charged for each batch's input and output arrays (see the class doc) */
+    public InferenceService(InferenceSettings settings, ModelSource source, Executor inferenceExecutor, MemoryBudget budget) {
+        if (settings == null || source == null || inferenceExecutor == null || budget == null) {
+            throw new IllegalArgumentException("settings, model source, executor and memory budget are required");
         }
+        this.budget = budget;
         this.settings = settings;
         this.source = source;
         this.executor = inferenceExecutor;
@@ -290,10 +307,12 @@ public final class InferenceService implements AutoCloseable {
             onnx = createSession(def, false);
         }
         int fixedBatch = onnx.fixedBatchSize();
-        if (fixedBatch > 1) {
+        try {
+            ModelLoadCheck.checkBatch(modelId, onnx);
+            ModelLoadCheck.checkOutputFits(modelId, onnx, budget);
+        } catch (RuntimeException e) {
             onnx.close();
-            throw new IllegalArgumentException("model [" + modelId + "] has a fixed batch size of " + fixedBatch
-                + "; export it with a dynamic batch axis (or a batch size of 1)");
+            throw e;
         }
         StatsCounter counter = stats.computeIfAbsent(modelId, id -> new StatsCounter(settings.maxBatchSize()));
         return new LoadedModel(modelId, onnx, device, counter, fixedBatch == 1 ? 1 : settings.maxBatchSize());
@@ -523,30 +542,79 @@ public final class InferenceService implements AutoCloseable {
         }
 
         private void run(List<Pending> batch) {
+            try {
+                runWithinBudget(batch);
+            } finally {
+                for (int i = 0; i < batch.size(); i++) {
+                    model.release();
+                }
+            }
+        }
+
+        /** Runs a batch whose memory fits, or its images one by one, or fails each with the budget's refusal. */
+        private void runWithinBudget(List<Pending> batch) {
+            int n = batch.size();
+            try {
+                runBatch(batch);
+            } catch (BudgetRefusal refusal) {
+                if (n > 1) {
+                    batch.forEach(p -> runWithinBudget(List.of(p)));
+                } else {
+                    batch.get(0).future.completeExceptionally(refusal.getCause());
+                }
+            } catch (RuntimeException e) {
+                batch.forEach(p -> p.future.completeExceptionally(e));
+            } catch (OutOfMemoryError e) {
+                RuntimeException error = new IllegalStateException("not enough memory for a batch of " + n + " images of "
+                    + height + "x" + width, e);
+                batch.forEach(p -> p.future.completeExceptionally(error));
+            }
+        }
+
+        private void runBatch(List<Pending> batch) {
             int n = batch.size();
             int per = 3 * height * width;
+            long inputBytes = 4L * n * per;
+            long declared = model.onnx.staticOutputValuesPerImage();
+            long estimate = inputBytes + (declared < 0 ? 0 : OnnxModel.outputCopyBytes(declared > Long.MAX_VALUE / n ? Long.MAX_VALUE
+                : declared * n, n));
+            String label = "a batch of " + n + " inputs of 3x" + height + "x" + width + " and its output, model [" + model.modelId + "]";
+            Reservation reservation;
             try {
+                reservation = budget.reserve(Math.max(0, estimate), label);
+            } catch (RuntimeException e) {
+                throw new BudgetRefusal(e);
+            }
+            OnnxModel.Output out;
+            try (reservation) {
                 float[] input = new float[n * per];
                 for (int i = 0; i < n; i++) {
                     System.arraycopy(batch.get(i).input, 0, input, i * per, per);
                 }
                 long start = System.nanoTime();
-                OnnxModel.Output out = model.onnx.run(input, n, height, width);
+                out = model.onnx.run(input, n, height, width, copy -> {
+                    long more = inputBytes > Long.MAX_VALUE - copy ? Long.MAX_VALUE : inputBytes + copy - reservation.bytes();
+                    if (more > 0) {
+                        try {
+                            reservation.grow(more, "the output of " + label);
+                        } catch (RuntimeException e) {
+                            throw new BudgetRefusal(e);
+                        }
+                    }
+                });
                 model.stats.record(n, System.nanoTime() - start);
-                for (int i = 0; i < n; i++) {
-                    batch.get(i).future.complete(new ModelOutput(out.shape(), out.values()[i]));
-                }
-            } catch (RuntimeException | OutOfMemoryError e) {
-                RuntimeException error = e instanceof RuntimeException re ? re
-                    : new IllegalStateException("not enough memory for a batch of " + n + " images of " + height + "x" + width, e);
-                for (Pending p : batch) {
-                    p.future.completeExceptionally(error);
-                }
-            } finally {
-                for (int i = 0; i < n; i++) {
-                    model.release();
-                }
             }
+            // released before completing: what callers do next is theirs to account
+            for (int i = 0; i < n; i++) {
+                batch.get(i).future.complete(new ModelOutput(out.shape(), out.values()[i]));
+            }
+        }
+    }
+
+    /** The memory budget refused a batch's arrays (the cause is the budget's own exception). */
+    private static final class BudgetRefusal extends RuntimeException {
+        BudgetRefusal(RuntimeException cause) {
+            super(cause);
         }
     }
 

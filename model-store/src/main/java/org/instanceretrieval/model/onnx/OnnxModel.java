@@ -11,6 +11,7 @@ import ai.onnxruntime.TensorInfo;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * One ONNX network loaded into an ONNX Runtime session, checked against what the recipe
@@ -28,6 +29,7 @@ public final class OnnxModel implements AutoCloseable {
     private final String inputName;
     private final long[] inputShape;
     private final String outputName;
+    private final long[] outputShape;
     private final OutputKind outputKind;
     private volatile boolean closed;
 
@@ -47,6 +49,7 @@ public final class OnnxModel implements AutoCloseable {
             this.inputName = checkInput(session);
             this.inputShape = ((TensorInfo) session.getInputInfo().get(inputName).getInfo()).getShape();
             this.outputName = checkOutput(session, outputName, outputKind);
+            this.outputShape = ((TensorInfo) session.getOutputInfo().get(this.outputName).getInfo()).getShape();
             this.outputKind = outputKind;
         } catch (RuntimeException | OrtException e) {
             closeQuietly();
@@ -71,8 +74,52 @@ public final class OnnxModel implements AutoCloseable {
         return new int[] { inputShape[2] > 0 ? (int) inputShape[2] : -1, inputShape[3] > 0 ? (int) inputShape[3] : -1 };
     }
 
+    /** The output's name. */
+    public String outputName() {
+        return outputName;
+    }
+
+    /** The output's shape as the model declares it, -1 for each dynamic dimension (the batch first). */
+    public long[] declaredOutputShape() {
+        return outputShape.clone();
+    }
+
+    /**
+     * Floats of one image's output when every dimension but the batch is fixed in the model, or -1
+     * when one of them is dynamic (then only a run tells).
+     */
+    public long staticOutputValuesPerImage() {
+        long values = 1;
+        for (int i = 1; i < outputShape.length; i++) {
+            if (outputShape[i] <= 0) {
+                return -1;
+            }
+            values = times(values, outputShape[i]);
+        }
+        return values;
+    }
+
+    /**
+     * Heap bytes {@link #run} allocates to copy an output of {@code values} floats for {@code batch}
+     * images out of ONNX Runtime: the copy of the whole output, plus the per-image arrays when the
+     * batch holds more than one image (a batch of one keeps the copy itself).
+     */
+    public static long outputCopyBytes(long values, int batch) {
+        long once = times(values, Float.BYTES);
+        return batch == 1 ? once : (once > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * once);
+    }
+
     /** Runs {@code batch} images of {@code height x width}, packed NCHW in {@code input}. */
     public Output run(float[] input, int batch, int height, int width) {
+        return run(input, batch, height, width, bytes -> {});
+    }
+
+    /**
+     * Runs {@code batch} images of {@code height x width}, packed NCHW in {@code input}; before the
+     * output is copied onto the Java heap, {@code beforeCopy} is told the bytes of that copy
+     * ({@link #outputCopyBytes}) and may refuse it by throwing, which this method passes on unchanged.
+     */
+    public Output run(float[] input, int batch, int height, int width, LongConsumer beforeCopy) {
         long[] shape = { batch, 3, height, width };
         if ((long) batch * 3 * height * width != input.length) {
             throw new IllegalArgumentException("input holds " + input.length + " values, not " + Arrays.toString(shape));
@@ -85,15 +132,38 @@ public final class OnnxModel implements AutoCloseable {
                 throw new IllegalArgumentException("model output [" + outputName + "] has shape " + Arrays.toString(outShape)
                     + ", which is not a " + outputKind + " for a batch of " + batch);
             }
+            long total = 1;
+            for (long d : outShape) {
+                total = times(total, d);
+            }
+            beforeCopy.accept(outputCopyBytes(total, batch));
+            if (total > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("model output [" + outputName + "] has shape " + Arrays.toString(outShape)
+                    + ": " + total + " values, more than a Java array holds");
+            }
             FloatBuffer values = out.getFloatBuffer();
             int per = values.capacity() / batch;
-            float[][] perImage = new float[batch][per];
-            for (int i = 0; i < batch; i++) {
-                values.get(perImage[i]);
+            float[][] perImage;
+            if (batch == 1 && values.hasArray() && values.arrayOffset() == 0 && values.array().length == per) {
+                perImage = new float[][] { values.array() }; // the copy is ours already
+            } else {
+                perImage = new float[batch][per];
+                for (int i = 0; i < batch; i++) {
+                    values.get(perImage[i]);
+                }
             }
             return new Output(batch, Arrays.copyOfRange(outShape, 1, outShape.length), perImage);
         } catch (OrtException e) {
             throw new IllegalArgumentException("inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code a * b} for non-negative factors, {@link Long#MAX_VALUE} when it overflows. */
+    private static long times(long a, long b) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
         }
     }
 

@@ -1,0 +1,35 @@
+package org.instanceretrieval.es.store;
+
+import org.elasticsearch.action.ActionListener;
+import org.instanceretrieval.memory.MemoryBudget;
+import org.instanceretrieval.memory.Reservation;
+
+/**
+ * What a complete definition must pass, after its length and SHA-256, before its model becomes
+ * {@code ready}: in the node, that ONNX Runtime loads it and its output fits
+ * ({@link org.instanceretrieval.es.inference.OnnxDefinitionCheck}).
+ */
+public interface DefinitionCheck {
+
+    /** The budget the whole definition is reserved on while it is read and checked. */
+    MemoryBudget budget();
+
+    /**
+     * Checks {@code definition} of {@code model}; the listener receives {@code null} when the model is
+     * usable and otherwise the reason it is not (which is recorded as the model's failure reason).
+     */
+    void check(StoredModel model, byte[] definition, ActionListener<String> listener);
+
+    /** Accepts every definition and reserves nothing (for stores without a node, such as unit tests). */
+    DefinitionCheck NONE = new DefinitionCheck() {
+        @Override
+        public MemoryBudget budget() {
+            return (bytes, label) -> Reservation.untracked(bytes);
+        }
+
+        @Override
+        public void check(StoredModel model, byte[] definition, ActionListener<String> listener) {
+            listener.onResponse(null);
+        }
+    };
+}
