@@ -32,6 +32,8 @@ import org.instanceretrieval.diffusion.AffinityGraph;
 import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.diffusion.GraphParameters;
 import org.instanceretrieval.diffusion.OfflineDiffusion;
+import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.es.diffusion.DiffusionParameters;
 import org.instanceretrieval.es.diffusion.OfflineDiffusionData;
 import org.instanceretrieval.es.diffusion.OfflineDiffusionIndex;
@@ -79,14 +81,18 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
     private final CircuitBreakerService breakers;
     private final Executor computeExecutor;
 
+    private final RetrievalBreaker retrievalBreaker;
+
     @Inject
     public TransportBuildOfflineDiffusionAction(TransportService transportService, ActionFilters actionFilters, Client client,
-                                                ClusterService clusterService, CircuitBreakerService breakers) {
+                                                ClusterService clusterService, CircuitBreakerService breakers,
+                                                RetrievalBreaker retrievalBreaker) {
         super(BuildOfflineDiffusionAction.NAME, transportService, actionFilters, BuildOfflineDiffusionAction.Request::new,
             EsExecutors.DIRECT_EXECUTOR_SERVICE);
         this.client = client;
         this.clusterService = clusterService;
         this.breakers = breakers;
+        this.retrievalBreaker = retrievalBreaker;
         this.computeExecutor = transportService.getThreadPool().executor(ThreadPool.Names.GENERIC);
     }
 
@@ -100,8 +106,11 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
         childClient.admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
             String index = checkMapping(request, mappings);
             buildTask.phase("reading");
+            // the gathered vectors, held until the build is stored (the graph itself is accounted in buildAndStore)
+            Reservation vectors = retrievalBreaker.reserve(0, "offline diffusion build on [" + index + "]");
+            ActionListener<BuildOfflineDiffusionAction.Response> released = ActionListener.runAfter(listener, vectors::close);
             new FieldVectorReader(client, buildTask, taskId, index, request.field(), QueryBuilders.existsQuery(request.field()),
-                Integer.MAX_VALUE, buildTask::read).read(listener.delegateFailureAndWrap((l, docs) -> {
+                Integer.MAX_VALUE, buildTask::read, vectors).read(released.delegateFailureAndWrap((l, docs) -> {
                     if (docs.isEmpty()) {
                         throw badRequest("no vectors: no document of [{}] has a vector in [{}]", index, request.field());
                     }

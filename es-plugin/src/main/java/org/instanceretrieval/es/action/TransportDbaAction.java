@@ -26,6 +26,8 @@ import org.elasticsearch.tasks.TaskId;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.dba.DbaMarker;
+import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.es.dba.DbaTask;
 import org.instanceretrieval.es.store.StoreIndices;
 import org.instanceretrieval.es.whitening.FieldVectorReader;
@@ -73,11 +75,15 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
      */
     private static final ExactNeighbourSearch NEIGHBOUR_SEARCH = new ExactNeighbourSearch(ScoreKernels.best(), 1);
 
+    private final RetrievalBreaker breaker;
+
     @Inject
-    public TransportDbaAction(TransportService transportService, ActionFilters actionFilters, Client client, ClusterService clusterService) {
+    public TransportDbaAction(TransportService transportService, ActionFilters actionFilters, Client client, ClusterService clusterService,
+        RetrievalBreaker breaker) {
         super(DbaAction.NAME, transportService, actionFilters, DbaAction.Request::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
         this.client = client;
         this.clusterService = clusterService;
+        this.breaker = breaker;
         this.computeExecutor = transportService.getThreadPool().executor(ThreadPool.Names.GENERIC);
     }
 
@@ -106,16 +112,24 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
         }));
     }
 
+    /** Reads every vector, then computes and writes; the vectors and the augmented copies are charged to the retrieval breaker. */
     private void readAndCompute(DbaTask dbaTask, TaskId taskId, Client childClient, String index, DbaAction.Request request,
-        ActionListener<DbaAction.Response> listener) {
+        ActionListener<DbaAction.Response> finished) {
         dbaTask.phase(DbaTask.Phase.READING);
+        Reservation memory = breaker.reserve(0, "DBA job on [" + index + "]");
+        ActionListener<DbaAction.Response> listener = ActionListener.runAfter(finished, memory::close);
         new FieldVectorReader(client, dbaTask, taskId, index, request.field(), QueryBuilders.existsQuery(request.field()),
-            Integer.MAX_VALUE, dbaTask::read).read(listener.delegateFailureAndWrap((l, docs) -> {
+            Integer.MAX_VALUE, dbaTask::read, memory).read(listener.delegateFailureAndWrap((l, docs) -> {
                 if (docs.isEmpty()) {
                     throw badRequest("no vectors: no document of [{}] has a vector in [{}]", index, request.field());
                 }
                 countWithoutField(childClient, index, request.field(), l.delegateFailureAndWrap((l2, skipped) -> computeExecutor.execute(
-                    ActionRunnable.wrap(l2, l3 -> computeAndWrite(dbaTask, taskId, childClient, index, request, docs, skipped, l3)))));
+                    ActionRunnable.wrap(l2, l3 -> {
+                        int dims = docs.get(0).vector().length;
+                        memory.grow(docs.size() * (16L + 4L * dims + 8L * request.neighbours()),
+                            "DBA of " + docs.size() + " vectors of " + dims + " dimensions, n [" + request.neighbours() + "]");
+                        computeAndWrite(dbaTask, taskId, childClient, index, request, docs, skipped, l3);
+                    }))));
             }));
     }
 

@@ -19,6 +19,8 @@ import org.elasticsearch.tasks.TaskCancelledException;
 import org.elasticsearch.tasks.TaskId;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.es.store.StoreIndices;
 import org.instanceretrieval.es.whitening.CachingWhiteningStore;
 import org.instanceretrieval.es.whitening.FieldVectorReader;
@@ -60,19 +62,23 @@ public final class TransportLearnWhiteningAction extends HandledTransportAction<
     private final Executor learnExecutor;
     private final LongSupplier clock = System::currentTimeMillis;
 
+    private final RetrievalBreaker breaker;
+
     @Inject
     public TransportLearnWhiteningAction(
         TransportService transportService,
         ActionFilters actionFilters,
         CachingWhiteningStore store,
         Client client,
-        ClusterService clusterService
+        ClusterService clusterService,
+        RetrievalBreaker breaker
     ) {
         super(LearnWhiteningAction.NAME, transportService, actionFilters, LearnWhiteningAction.Request::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
         this.store = store;
         this.client = client;
         this.clusterService = clusterService;
         this.learnExecutor = transportService.getThreadPool().executor(ThreadPool.Names.GENERIC);
+        this.breaker = breaker;
     }
 
     @Override
@@ -90,9 +96,19 @@ public final class TransportLearnWhiteningAction extends HandledTransportAction<
                     : QueryBuilders.idsQuery().addIds(request.pairDocumentIds().toArray(String[]::new));
                 int limit = request.method() == WhiteningMethod.PCA ? request.maxSamples() : Integer.MAX_VALUE;
                 TaskId taskId = new TaskId(clusterService.localNode().getId(), task.getId());
-                new FieldVectorReader(client, learnTask, taskId, request.index(), request.field(), query, limit, learnTask::vectorsRead).read(
-                    l2.delegateFailureAndWrap((l3, docs) -> learnExecutor.execute(
-                        org.elasticsearch.action.ActionRunnable.wrap(l3, l4 -> learnAndStore(learnTask, request, docs, l4))
+                Reservation memory = breaker.reserve(0, "learning whitening [" + request.whiteningId() + "]");
+                ActionListener<LearnWhiteningAction.Response> released = ActionListener.runAfter(l2, memory::close);
+                new FieldVectorReader(client, learnTask, taskId, request.index(), request.field(), query, limit, learnTask::vectorsRead,
+                    memory).read(
+                    released.delegateFailureAndWrap((l3, docs) -> learnExecutor.execute(
+                        org.elasticsearch.action.ActionRunnable.wrap(l3, l4 -> {
+                            if (docs.isEmpty() == false) {
+                                long d = docs.get(0).vector().length;
+                                // the scatter matrix, its eigen decomposition and the projection: a few d x d doubles
+                                memory.grow(4L * 8L * d * d, "whitening of " + d + " dimensions");
+                            }
+                            learnAndStore(learnTask, request, docs, l4);
+                        })
                     ))
                 );
             }));

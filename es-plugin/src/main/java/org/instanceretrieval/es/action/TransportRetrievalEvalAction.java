@@ -33,6 +33,8 @@ import org.instanceretrieval.es.eval.EvaluationMetrics;
 import org.instanceretrieval.es.eval.EvaluationPlan;
 import org.instanceretrieval.es.eval.GroundTruthLookup;
 import org.instanceretrieval.es.eval.IndexDocuments;
+import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.es.eval.SearchBodies;
 import org.instanceretrieval.math.ParallelBlocks;
 import org.instanceretrieval.math.PositiveRanks;
@@ -80,17 +82,19 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
     private final ClusterService clusterService;
     private final IndexNameExpressionResolver resolver;
     private final EvalServices services;
+    private final RetrievalBreaker breaker;
     private final Executor generic;
     private final int processors;
 
     @Inject
     public TransportRetrievalEvalAction(TransportService transportService, ActionFilters actionFilters, Client client,
-        ClusterService clusterService, IndexNameExpressionResolver resolver, EvalServices services) {
+        ClusterService clusterService, IndexNameExpressionResolver resolver, EvalServices services, RetrievalBreaker breaker) {
         super(RetrievalEvalAction.NAME, transportService, actionFilters, RetrievalEvalAction.Request::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
         this.client = client;
         this.clusterService = clusterService;
         this.resolver = resolver;
         this.services = services;
+        this.breaker = breaker;
         this.generic = transportService.getThreadPool().executor(ThreadPool.Names.GENERIC);
         this.processors = EsExecutors.allocatedProcessors(clusterService.getSettings());
     }
@@ -153,8 +157,12 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
     }
 
     private void evaluate(Run run, Client child, ClusterState state, IndexDocuments docs, IndexDocuments queryDocs,
-        ActionListener<RetrievalEvalAction.Response> listener) {
+        ActionListener<RetrievalEvalAction.Response> finished) {
         run.task().ensureNotCancelled();
+        // What was read is held until the evaluation ends; the exact engine adds its matrix and score blocks.
+        Reservation memory = breaker.reserve(heldBytes(docs) + (queryDocs == docs ? 0 : heldBytes(queryDocs)),
+            "documents of [" + run.index() + "] read for evaluation");
+        ActionListener<RetrievalEvalAction.Response> listener = ActionListener.runAfter(finished, memory::close);
         RetrievalEvalAction.Request request = run.request();
         boolean exact = request.engine().equals(RetrievalEvalAction.ENGINE_EXACT);
         // The exact engine ranks the documents that have a vector; the others can never be found by either engine.
@@ -189,7 +197,7 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
                 throw badRequest("[engine] [exact] ranks by inner product, which orders [l2_norm] field [{}] differently from its searches; "
                     + "use [engine] [search] (or a dot_product / cosine field)", request.field());
             }
-            exactEngine(run, plan, metrics, docs, collection, queryVectors, dims, done.map(v -> collection.size()));
+            exactEngine(run, plan, metrics, docs, collection, queryVectors, dims, memory, done.map(v -> collection.size()));
         } else {
             int depth = request.depth() == null ? docs.names().size() : request.depth();
             IndexMetadata meta = state.metadata().index(run.index());
@@ -238,9 +246,17 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
         return names.subList(0, Math.min(n, names.size()));
     }
 
+    /** The heap an {@link IndexDocuments} holds: per document its name, id and entry (about 200 bytes) and its vector. */
+    private static long heldBytes(IndexDocuments docs) {
+        return (long) docs.names().size() * (200L + 4L * Math.max(0, docs.dims()));
+    }
+
     private void exactEngine(Run run, EvaluationPlan plan, EvaluationMetrics metrics, IndexDocuments docs, List<String> collection,
-        float[] queryVectors, int dims, ActionListener<Void> listener) {
+        float[] queryVectors, int dims, Reservation memory, ActionListener<Void> listener) {
         int n = collection.size();
+        int chunks = Math.max(1, Math.min(processors, plan.numQueries()));
+        // the collection matrix and the kernel's prepared copy, and per thread a block of 128 score rows of n floats
+        memory.grow(2L * 4L * n * dims + chunks * 128L * 4L * n, "exact evaluation of " + n + " documents of " + dims + " dimensions");
         float[] matrix = new float[n * dims];
         for (int i = 0; i < n; i++) {
             System.arraycopy(docs.doc(collection.get(i)).vector(), 0, matrix, i * dims, dims);
@@ -251,7 +267,6 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
         run.timings().put("threads", Math.max(1, Math.min(processors, plan.numQueries())));
         ScoreKernel.Prepared prepared = kernel.prepare(matrix, n, dims);
         int numQueries = plan.numQueries();
-        int chunks = Math.max(1, Math.min(processors, numQueries));
         int views = plan.views().size();
         GroupedActionListener<Void> group = new GroupedActionListener<>(chunks, listener.map(all -> null));
         for (int c = 0; c < chunks; c++) {

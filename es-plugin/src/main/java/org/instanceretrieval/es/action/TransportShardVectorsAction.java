@@ -13,6 +13,8 @@ import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
+import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.memory.Reservation;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
@@ -49,13 +51,15 @@ import java.util.Locale;
 public final class TransportShardVectorsAction extends TransportSingleShardAction<ShardVectorsAction.Request, ShardVectorsAction.Response> {
 
     private final IndicesService indicesService;
+    private final RetrievalBreaker breaker;
 
     @Inject
     public TransportShardVectorsAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
-        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver) {
+        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
         super(ShardVectorsAction.NAME, threadPool, clusterService, transportService, actionFilters, resolver,
             ShardVectorsAction.Request::new, threadPool.executor(ThreadPool.Names.SEARCH));
         this.indicesService = indicesService;
+        this.breaker = breaker;
     }
 
     @Override
@@ -100,6 +104,15 @@ public final class TransportShardVectorsAction extends TransportSingleShardActio
             }
         }
         IndexShard shard = indexService.getShard(shardId.id());
+        // names, ids and vectors of every document of the shard, while they are read and copied into the response
+        try (Reservation memory = breaker.reserve(shard.docStats().getCount() * (2L * 100L + 8L),
+            "names of shard " + shardId + " read for evaluation")) {
+            return read(request, shardId, shard, index, idField, byId, field, memory);
+        }
+    }
+
+    private ShardVectorsAction.Response read(ShardVectorsAction.Request request, ShardId shardId, IndexShard shard, String index,
+        String idField, boolean byId, String field, Reservation memory) throws IOException {
         List<String> names = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         int[] vectorDocs = new int[16];
@@ -124,6 +137,9 @@ public final class TransportShardVectorsAction extends TransportSingleShardActio
                         similarity = info.getVectorSimilarityFunction().name().toLowerCase(Locale.ROOT);
                         values = reader.getFloatVectorValues(field);
                         if (vectors.length == 0) {
+                            // the vectors while read, and their copy into the response
+                            memory.grow(Math.max(16, shard.docStats().getCount()) * 2L * 4L * dims,
+                                "vectors of shard " + shardId + " read for evaluation");
                             vectors = new float[Math.max(1, (shard.docStats().getCount() > 0 ? (int) shard.docStats().getCount() : 16)) * dims];
                         }
                     }

@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.LongConsumer;
 
+import org.instanceretrieval.memory.Reservation;
+
 /**
  * Reads the vectors of a {@code dense_vector} field from the {@code _source} of the documents
  * matching a query, in pages of {@value #PAGE_SIZE} over a point in time with
@@ -43,6 +45,10 @@ import java.util.function.LongConsumer;
  * of a cancelled task is refused, which would leave the point in time open until it expires).
  * Requests run with the caller's context (through the given client), so the caller needs
  * {@code read} on the index.
+ * <p>
+ * Every vector is charged to the caller's {@link Reservation} ({@link #bytesPerVector}) before it is
+ * built, so a collection that does not fit the {@code retrieval} breaker fails the read with 429
+ * instead of filling the heap. The caller owns the reservation and closes it when the vectors are gone.
  */
 public final class FieldVectorReader {
 
@@ -63,15 +69,17 @@ public final class FieldVectorReader {
     private final QueryBuilder query;
     private final int limit;
     private final LongConsumer progress;
+    private final Reservation memory;
 
     /**
      * @param client   a client with the caller's context, not tied to the task
      * @param taskId   the task's id, the parent of the page searches
      * @param limit    the most vectors to read
      * @param progress told the number of vectors read after each page
+     * @param memory   grown by {@link #bytesPerVector} before each vector is built
      */
     public FieldVectorReader(Client client, CancellableTask task, TaskId taskId, String index, String field, QueryBuilder query,
-        int limit, LongConsumer progress) {
+        int limit, LongConsumer progress, Reservation memory) {
         this.client = client;
         this.childClient = new ParentTaskAssigningClient(client, taskId);
         this.task = task;
@@ -80,6 +88,16 @@ public final class FieldVectorReader {
         this.query = query;
         this.limit = limit;
         this.progress = progress;
+        this.memory = Objects.requireNonNull(memory, "memory");
+    }
+
+    /**
+     * The heap one read vector of {@code dims} floats holds: its array, its {@link DocVector} and list slot, and
+     * its id (up to 64 bytes are assumed; longer ids are counted as they are).
+     */
+    public static long bytesPerVector(int dims, String id) {
+        long idBytes = 40L + 2L * Math.max(64, id.length());
+        return 16L + 4L * dims + 32L + 8L + idBytes;
     }
 
     /** Reads up to {@code limit} vectors; all of one dimension, or a 400 naming the document. */
@@ -148,6 +166,7 @@ public final class FieldVectorReader {
             return null;
         }
         if (value instanceof List<?> list && list.isEmpty() == false) {
+            memory.grow(bytesPerVector(list.size(), hit.getId()), "vectors of [" + field + "] gathered from index [" + index + "]");
             float[] v = new float[list.size()];
             for (int i = 0; i < v.length; i++) {
                 if (list.get(i) instanceof Number n) {
