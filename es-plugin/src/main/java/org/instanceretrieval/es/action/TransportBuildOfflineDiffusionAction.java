@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.action;
 
+import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRunnable;
@@ -122,7 +123,7 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
                             start, l3)));
                     }));
                 }));
-        }, e -> listener.onFailure(StoreIndices.isIndexNotFound(e) ? badRequest("unknown index [{}]", request.index()) : e)));
+        }, listener::onFailure)); // a missing index stays Elasticsearch's 404 index_not_found_exception
     }
 
     private static ElasticsearchStatusException badRequest(String message, Object... args) {
@@ -133,7 +134,7 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
     static String checkMapping(BuildOfflineDiffusionAction.Request request, GetFieldMappingsResponse response) {
         Map<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> all = response.mappings();
         if (all.isEmpty()) {
-            throw badRequest("unknown index [{}]", request.index());
+            throw new IndexNotFoundException(request.index());
         }
         if (all.size() > 1) {
             throw badRequest("[{}] names {} indices; an offline diffusion build runs on one index", request.index(), all.size());

@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.action;
 
+import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
@@ -103,13 +104,7 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
                     }
                     readAndCompute(dbaTask, taskId, childClient, index, request, l1);
                 }))));
-        }, e -> {
-            if (StoreIndices.isIndexNotFound(e)) {
-                listener.onFailure(badRequest("unknown index [{}]", request.index()));
-            } else {
-                listener.onFailure(e);
-            }
-        }));
+        }, listener::onFailure)); // a missing index stays Elasticsearch's 404 index_not_found_exception
     }
 
     /** Reads every vector, then computes and writes; the vectors and the augmented copies are charged to the retrieval breaker. */
@@ -141,7 +136,7 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
     static String checkMapping(DbaAction.Request request, GetFieldMappingsResponse response) {
         Map<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> all = response.mappings();
         if (all.isEmpty()) {
-            throw badRequest("unknown index [{}]", request.index());
+            throw new IndexNotFoundException(request.index());
         }
         if (all.size() > 1) {
             throw badRequest("[{}] names {} indices {}; a DBA job runs on one index", request.index(), all.size(), all.keySet().stream().sorted().toList());

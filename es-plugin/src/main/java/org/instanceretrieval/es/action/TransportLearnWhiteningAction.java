@@ -126,15 +126,8 @@ public final class TransportLearnWhiteningAction extends HandledTransportAction<
      */
     private static void checkField(Client client, LearnWhiteningAction.Request request, ActionListener<Integer> listener) {
         GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field());
-        client.admin().indices().getFieldMappings(get, ActionListener.wrap(response -> {
-            listener.onResponse(mappedDimension(request, response));
-        }, e -> {
-            if (StoreIndices.isIndexNotFound(e)) {
-                listener.onFailure(badRequest("unknown [index] [{}]: no such index", request.index()));
-            } else {
-                listener.onFailure(e);
-            }
-        }));
+        // a missing index fails with Elasticsearch's 404 index_not_found_exception
+        client.admin().indices().getFieldMappings(get, listener.delegateFailureAndWrap((l, response) -> l.onResponse(mappedDimension(request, response))));
     }
 
     static int mappedDimension(LearnWhiteningAction.Request request, GetFieldMappingsResponse response) {

@@ -80,6 +80,19 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
         this.queryVector = queryVector.clone();
     }
 
+    /**
+     * Sets the rescore window, validated when the request is parsed: {@code window_size} must be in
+     * [1, {@value WindowDiffusion#MAX_WINDOW}] (a 400 naming the value; a negative window used to fail later as a 500).
+     */
+    @Override
+    public DiffusionRescorerBuilder windowSize(int windowSize) {
+        if (windowSize < 1 || windowSize > WindowDiffusion.MAX_WINDOW) {
+            throw new IllegalArgumentException("[" + NAME + "] [window_size] must be in [1, " + WindowDiffusion.MAX_WINDOW + "] but was ["
+                + windowSize + "]");
+        }
+        return super.windowSize(windowSize);
+    }
+
     /** The defaults of the reference: k 50, gamma 3, alpha 0.99, query_k 10, 20 iterations, tolerance 1e-6. */
     public DiffusionRescorerBuilder(String field, float[] queryVector) {
         this(field, queryVector, GraphParameters.DEFAULT_K, GraphParameters.DEFAULT_GAMMA, ConjugateGradient.DEFAULT_ALPHA,

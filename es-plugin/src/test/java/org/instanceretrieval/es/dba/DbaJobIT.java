@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertAcked;
+import static org.hamcrest.Matchers.containsString;
 
 /**
  * The DBA job in a cluster of two data nodes over real HTTP, on two-shard indices: every
@@ -223,7 +224,9 @@ public class DbaJobIT extends RetrievalIntegTestCase {
         createIndex("dba-kw", mapping(DIMS, DIMS, "keyword"));
         createIndex("dba-empty", mapping(DIMS, DIMS, "dense_vector"));
         try (RestClient a = clientOf(twoNodes()[0])) {
-            assertBadRequest(a, "no-such-index", "{\"field\": \"v\", \"target_field\": \"t\"}", "unknown index [no-such-index]");
+            ResponseException missing = failure(a, "POST", "/no-such-index/_retrieval/dba", "{\"field\": \"v\", \"target_field\": \"t\"}");
+            assertEquals(404, status(missing));
+            assertThat(missing.getMessage(), containsString("index_not_found_exception"));
             assertBadRequest(a, "dba-empty", "{\"field\": \"w\", \"target_field\": \"t\"}", "[field] [w] is not mapped in index [dba-empty]");
             assertBadRequest(a, "dba-empty", "{\"field\": \"tag\", \"target_field\": \"t\"}", "is of type [keyword], not [dense_vector]");
             assertBadRequest(a, "dba-empty", "{\"field\": \"v\", \"target_field\": \"u\"}", "[target_field] [u] is not mapped");

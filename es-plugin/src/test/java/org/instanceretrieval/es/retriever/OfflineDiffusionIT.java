@@ -230,8 +230,9 @@ public class OfflineDiffusionIT extends RetrievalIntegTestCase {
             assertThat(c[0], e.getMessage(), containsString(c[1]));
         }
         ResponseException unknown = failure(getRestClient(), "POST", "/nope/_retrieval/diffusion/_build", "{\"field\": \"v\"}");
-        assertEquals(400, status(unknown));
-        assertThat(unknown.getMessage(), containsString("unknown index [nope]"));
+        assertEquals(404, status(unknown));
+        assertThat(unknown.getMessage(), containsString("index_not_found_exception"));
+        assertThat(unknown.getMessage(), containsString("no such index [nope]"));
 
         // offline true without a build of this index and field
         float[] q = randomQuery();
