@@ -153,6 +153,7 @@ public class InstanceRetrievalPlugin extends Plugin
     public List<Setting<?>> getSettings() {
         List<Setting<?>> settings = new ArrayList<>();
         settings.addAll(NodeInference.settings());
+        settings.add(GroundTruthInput.MAX_NAMES);
         return settings;
     }
 
@@ -383,7 +384,7 @@ public class InstanceRetrievalPlugin extends Plugin
         return List.of(
             store,
             new PluginComponentBinding<>(GroundTruthStore.class, store),
-            new GroundTruthInput(services.environment().configDir())
+            new GroundTruthInput(services.environment().configDir(), GroundTruthInput.MAX_NAMES.get(services.environment().settings()))
         );
     }
 

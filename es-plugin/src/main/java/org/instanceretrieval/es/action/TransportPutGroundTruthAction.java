@@ -12,6 +12,8 @@ import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.groundtruth.CachingGroundTruthStore;
 import org.instanceretrieval.es.groundtruth.GroundTruthInput;
+import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.es.groundtruth.GroundTruthMetadata;
 import org.instanceretrieval.es.groundtruth.MissingNames;
 import org.instanceretrieval.es.groundtruth.StoredGroundTruth;
@@ -29,23 +31,28 @@ public final class TransportPutGroundTruthAction extends HandledTransportAction<
     private final CachingGroundTruthStore store;
     private final GroundTruthInput input;
     private final Client client;
+    private final RetrievalBreaker breaker;
     private final LongSupplier clock = System::currentTimeMillis;
 
     @Inject
     public TransportPutGroundTruthAction(TransportService transportService, ActionFilters actionFilters, CachingGroundTruthStore store,
-        GroundTruthInput input, Client client) {
+        GroundTruthInput input, Client client, RetrievalBreaker breaker) {
         super(PutGroundTruthAction.NAME, transportService, actionFilters, PutGroundTruthAction.Request::new,
             transportService.getThreadPool().executor(ThreadPool.Names.GENERIC));
         this.store = store;
         this.input = input;
         this.client = client;
+        this.breaker = breaker;
     }
 
     @Override
-    protected void doExecute(Task task, PutGroundTruthAction.Request request, ActionListener<PutGroundTruthAction.Response> listener) {
+    protected void doExecute(Task task, PutGroundTruthAction.Request request, ActionListener<PutGroundTruthAction.Response> finished) {
+        // the expanded ground truth is held until it is stored
+        Reservation memory = breaker.reserve(0, "ground truth [" + request.groundTruthId() + "]");
+        ActionListener<PutGroundTruthAction.Response> listener = ActionListener.runAfter(finished, memory::close);
         NamedGroundTruth parsed;
         try {
-            parsed = input.parse(request.format(), request.data(), request.path(), request.protocol());
+            parsed = input.parse(request.format(), request.data(), request.path(), request.protocol(), memory);
         } catch (Exception e) {
             listener.onFailure(e);
             return;

@@ -3,7 +3,10 @@ package org.instanceretrieval.es.groundtruth;
 import org.elasticsearch.common.xcontent.XContentHelper;
 import org.elasticsearch.xcontent.XContentType;
 import org.instanceretrieval.eval.NamedGroundTruth;
+import org.elasticsearch.common.settings.Setting;
 import org.instanceretrieval.eval.format.CirtorchPickle;
+import org.instanceretrieval.eval.format.ExpansionBudget;
+import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.eval.format.Gldv2SolutionCsv;
 import org.instanceretrieval.eval.format.GroundTruthFormat;
 import org.instanceretrieval.eval.format.GroundTruthJson;
@@ -37,11 +40,23 @@ public final class GroundTruthInput {
     /** Largest file read through {@code path}. */
     public static final long MAX_FILE_BYTES = 256L << 20;
 
-    private final Path configDir;
+    /**
+     * The most names a pickle ground truth may expand to (its positive, easy, hard and junk lists, each reference to a shared
+     * list counted again). Node setting, static.
+     */
+    public static final Setting<Integer> MAX_NAMES = Setting.intSetting("retrieval.ground_truth.max_names", 2_000_000, 1,
+        Setting.Property.NodeScope);
 
-    /** @param configDir the node's config directory; {@code path} must stay inside it */
-    public GroundTruthInput(Path configDir) {
+    private final Path configDir;
+    private final int maxNames;
+
+    /**
+     * @param configDir the node's config directory; {@code path} must stay inside it
+     * @param maxNames  the most names a pickle may expand to ({@link #MAX_NAMES})
+     */
+    public GroundTruthInput(Path configDir, int maxNames) {
         this.configDir = configDir.toAbsolutePath().normalize();
+        this.maxNames = maxNames;
     }
 
     /**
@@ -51,8 +66,9 @@ public final class GroundTruthInput {
      * @param data inline data as parsed from the request's JSON (Map, List or String), or null
      * @param path a path relative to the config directory, or null; exactly one of data and path
      * @param protocol a protocol overriding the format's, or null
+     * @param memory charged as pickle lists are expanded (see {@link ExpansionBudget}); the caller closes it
      */
-    public NamedGroundTruth parse(String format, Object data, String path, String protocol) throws IOException {
+    public NamedGroundTruth parse(String format, Object data, String path, String protocol, Reservation memory) throws IOException {
         GroundTruthFormat f = GroundTruthFormat.fromId(format);
         if ((data == null) == (path == null)) {
             throw new IllegalArgumentException("give exactly one of [data] (inline) and [path] (a file under the config directory)");
@@ -63,8 +79,8 @@ public final class GroundTruthInput {
         try {
             return switch (f) {
                 case JSON -> GroundTruthJson.fromMap(path != null ? jsonFile(resolve(path)) : object(data, f), protocol);
-                case CIRTORCH_PKL -> CirtorchPickle.parse(bytes(data, path, f), protocol);
-                case REVISITOP_PKL -> RevisitopPickle.parse(bytes(data, path, f), protocol);
+                case CIRTORCH_PKL -> CirtorchPickle.parse(bytes(data, path, f), protocol, expansion(memory));
+                case REVISITOP_PKL -> RevisitopPickle.parse(bytes(data, path, f), protocol, expansion(memory));
                 case OXFORD_GT_FILES -> OxfordGtFiles.parse(path != null ? directory(resolve(path)) : files(data), protocol);
                 case GPR1200 -> ImageNameGroundTruth.gpr1200(imageNames(data, path), protocol);
                 case UKBENCH -> ImageNameGroundTruth.ukbench(imageNames(data, path), protocol);
@@ -74,6 +90,10 @@ public final class GroundTruthInput {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid [" + f.id() + "] ground truth: " + e.getMessage(), e);
         }
+    }
+
+    private ExpansionBudget expansion(Reservation memory) {
+        return new ExpansionBudget(maxNames, MAX_NAMES.getKey(), memory);
     }
 
     /**

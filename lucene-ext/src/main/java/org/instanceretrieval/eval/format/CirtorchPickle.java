@@ -29,6 +29,11 @@ public final class CirtorchPickle {
      *     the key and query
      */
     public static NamedGroundTruth parse(byte[] pickle, String protocol) {
+        return parse(pickle, protocol, ExpansionBudget.unlimited());
+    }
+
+    /** As {@link #parse(byte[], String)}, every positive and junk list counted on {@code budget} before it is expanded. */
+    public static NamedGroundTruth parse(byte[] pickle, String protocol, ExpansionBudget budget) {
         Map<?, ?> root = PickleValues.dict(PickleValues.load(pickle), "the pickle's top-level object");
         List<String> imlist = PickleValues.strings(PickleValues.required(root, "imlist", "the pickle"), "[imlist]");
         List<String> qimlist = PickleValues.strings(PickleValues.required(root, "qimlist", "the pickle"), "[qimlist]");
@@ -42,12 +47,12 @@ public final class CirtorchPickle {
             Map<?, ?> entry = PickleValues.dict(gnd.get(q), at);
             Set<String> positives = new LinkedHashSet<>();
             if (entry.get("good") != null) {
-                positives.addAll(PickleValues.names(PickleValues.indices(entry.get("good"), imlist.size(), at + "[good]"), imlist));
+                positives.addAll(PickleValues.names(PickleValues.indices(entry.get("good"), imlist.size(), at + "[good]", budget), imlist));
             }
-            positives.addAll(PickleValues.names(PickleValues.indices(PickleValues.required(entry, "ok", at), imlist.size(), at + "[ok]"), imlist));
+            positives.addAll(PickleValues.names(PickleValues.indices(PickleValues.required(entry, "ok", at), imlist.size(), at + "[ok]", budget), imlist));
             List<String> junk = entry.get("junk") == null
                 ? List.of()
-                : PickleValues.names(PickleValues.indices(entry.get("junk"), imlist.size(), at + "[junk]"), imlist);
+                : PickleValues.names(PickleValues.indices(entry.get("junk"), imlist.size(), at + "[junk]", budget), imlist);
             queries.add(new NamedQuery(qimlist.get(q), List.copyOf(positives), List.of(), List.of(), junk, box(entry, at)));
         }
         return new NamedGroundTruth(protocol == null ? "oxford_paris" : protocol, imlist, queries, null);

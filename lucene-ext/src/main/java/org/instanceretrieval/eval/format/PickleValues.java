@@ -87,9 +87,10 @@ final class PickleValues {
         return out;
     }
 
-    /** Integer indices into a list of {@code size} names, checked to be in range. */
-    static int[] indices(Object value, int size, String what) {
+    /** Integer indices into a list of {@code size} names, checked to be in range; counted on {@code budget} first. */
+    static int[] indices(Object value, int size, String what, ExpansionBudget budget) {
         List<?> list = list(value, what);
+        budget.add(list.size(), what);
         int[] out = new int[list.size()];
         for (int i = 0; i < out.length; i++) {
             Object o = list.get(i);

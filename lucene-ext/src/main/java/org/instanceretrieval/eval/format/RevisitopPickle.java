@@ -24,6 +24,11 @@ public final class RevisitopPickle {
      * @throws IllegalArgumentException on a malformed pickle or an unexpected structure
      */
     public static NamedGroundTruth parse(byte[] pickle, String protocol) {
+        return parse(pickle, protocol, ExpansionBudget.unlimited());
+    }
+
+    /** As {@link #parse(byte[], String)}, every easy, hard and junk list counted on {@code budget} before it is expanded. */
+    public static NamedGroundTruth parse(byte[] pickle, String protocol, ExpansionBudget budget) {
         Map<?, ?> root = PickleValues.dict(PickleValues.load(pickle), "the pickle's top-level object");
         List<String> imlist = PickleValues.strings(PickleValues.required(root, "imlist", "the pickle"), "[imlist]");
         List<String> qimlist = PickleValues.strings(PickleValues.required(root, "qimlist", "the pickle"), "[qimlist]");
@@ -38,16 +43,17 @@ public final class RevisitopPickle {
             queries.add(new NamedQuery(
                 qimlist.get(q),
                 List.of(),
-                list(entry, "easy", imlist, at),
-                list(entry, "hard", imlist, at),
-                list(entry, "junk", imlist, at),
+                list(entry, "easy", imlist, at, budget),
+                list(entry, "hard", imlist, at, budget),
+                list(entry, "junk", imlist, at, budget),
                 CirtorchPickle.box(entry, at)
             ));
         }
         return new NamedGroundTruth(protocol == null ? "revisited" : protocol, imlist, queries, null);
     }
 
-    private static List<String> list(Map<?, ?> entry, String key, List<String> imlist, String at) {
-        return PickleValues.names(PickleValues.indices(PickleValues.required(entry, key, at), imlist.size(), at + "[" + key + "]"), imlist);
+    private static List<String> list(Map<?, ?> entry, String key, List<String> imlist, String at, ExpansionBudget budget) {
+        return PickleValues.names(PickleValues.indices(PickleValues.required(entry, key, at), imlist.size(), at + "[" + key + "]", budget),
+            imlist);
     }
 }
