@@ -36,6 +36,9 @@ import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.instanceretrieval.es.action.ClearModelCacheAction;
 import org.instanceretrieval.es.action.DeleteModelAction;
 import org.instanceretrieval.es.action.BuildOfflineDiffusionAction;
+import org.instanceretrieval.es.action.DeleteOfflineDiffusionAction;
+import org.instanceretrieval.es.action.TransportDeleteOfflineDiffusionAction;
+import org.instanceretrieval.es.rest.RestDeleteOfflineDiffusionAction;
 import org.instanceretrieval.es.action.DbaAction;
 import org.instanceretrieval.es.action.DeleteWhiteningAction;
 import org.instanceretrieval.es.action.GetModelAction;
@@ -499,11 +502,12 @@ public class InstanceRetrievalPlugin extends Plugin
     // ---- offline diffusion build (issue 4, diffusion part 2: POST {index}/_retrieval/diffusion/_build) ----
 
     private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> offlineDiffusionActions() {
-        return List.of(new ActionHandler<>(BuildOfflineDiffusionAction.INSTANCE, TransportBuildOfflineDiffusionAction.class));
+        return List.of(new ActionHandler<>(BuildOfflineDiffusionAction.INSTANCE, TransportBuildOfflineDiffusionAction.class),
+            new ActionHandler<>(DeleteOfflineDiffusionAction.INSTANCE, TransportDeleteOfflineDiffusionAction.class));
     }
 
     private static List<RestHandler> offlineDiffusionRestHandlers() {
-        return List.of(new RestBuildOfflineDiffusionAction());
+        return List.of(new RestBuildOfflineDiffusionAction(), new RestDeleteOfflineDiffusionAction());
     }
 
     private static List<NamedWriteableRegistry.Entry> offlineDiffusionNamedWriteables() {

@@ -18,6 +18,7 @@ import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.common.breaker.CircuitBreaker;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
 import org.elasticsearch.core.Releasable;
+import org.elasticsearch.core.Releasables;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.indices.breaker.CircuitBreakerService;
 import org.elasticsearch.injection.guice.Inject;
@@ -47,6 +48,7 @@ import org.instanceretrieval.es.whitening.FieldVectorReader.DocVector;
 import org.instanceretrieval.math.ScoreKernels;
 import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -166,7 +168,10 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
 
     /** Estimated heap of a build: the window estimate over all items plus the rows, twice (array and stored bytes). */
     static long estimatedBytes(int n, int dims, int k, int nTrunc) {
-        return WindowDiffusion.estimatedBytes(n, dims, k) + 2L * 8L * n * Math.min(nTrunc, n);
+        // the graph and solver, the rows (8 bytes per entry) as built, and four copies of them while they are serialised and
+        // stored (the bytes, the base64 source, the index request's copy, with 72 bytes of id and length per item)
+        long rows = 8L * n * Math.min(nTrunc, n);
+        return WindowDiffusion.estimatedBytes(n, dims, k) + 2L * rows + 4L * (rows + 72L * n);
     }
 
     private void buildAndStore(OfflineDiffusionTask task, String index, BuildOfflineDiffusionAction.Request request, List<DocVector> docs,
@@ -186,9 +191,11 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
         CircuitBreaker breaker = breakers.getBreaker(CircuitBreaker.REQUEST);
         long bytes = estimatedBytes(n, vectors[0].length, p.k(), request.nTrunc());
         breaker.addEstimateBytesAndMaybeBreak(bytes, "<offline diffusion build of [" + index + "][" + request.field() + "], " + n + " items>");
-        byte[] data;
-        OfflineDiffusion offline;
-        try (Releasable released = () -> breaker.addWithoutBreaking(-bytes)) {
+        // held until the build is stored
+        Releasable released = Releasables.releaseOnce(() -> breaker.addWithoutBreaking(-bytes));
+        ActionListener<BuildOfflineDiffusionAction.Response> releasing = ActionListener.releaseAfter(listener, released);
+        try {
+            OfflineDiffusion offline;
             ExactNeighbourSearch search = new ExactNeighbourSearch(ScoreKernels.best(), 1);
             AffinityGraph graph = AffinityGraph.build(vectors, new GraphParameters(p.k(), p.gamma()), search);
             checkCancelled(task);
@@ -203,8 +210,17 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
                 pool.shutdownNow();
             }
             checkCancelled(task);
-            data = new OfflineDiffusionData(p.k(), p.gamma(), p.alpha(), ids, offline).toBytes();
+            byte[] data = new OfflineDiffusionData(p.k(), p.gamma(), p.alpha(), ids, offline).toBytes();
+            store(task, index, request, n, skipped, start, offline, data, releasing);
+        } catch (Exception e) {
+            released.close();
+            throw e;
         }
+    }
+
+    private void store(OfflineDiffusionTask task, String index, BuildOfflineDiffusionAction.Request request, int n, long skipped,
+        long start, OfflineDiffusion offline, byte[] data, ActionListener<BuildOfflineDiffusionAction.Response> listener) throws IOException {
+        DiffusionParameters p = request.parameters();
         task.phase("storing");
         XContentBuilder source = jsonBuilder().startObject()
             .field("index", index)

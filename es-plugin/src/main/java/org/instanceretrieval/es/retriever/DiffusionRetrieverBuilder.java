@@ -1,5 +1,9 @@
 package org.instanceretrieval.es.retriever;
 
+import java.util.Map;
+import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
+import org.elasticsearch.core.Releasables;
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.ExceptionsHelper;
@@ -336,9 +340,12 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
                     l.onResponse(rank(window, WindowDiffusion.diffuse(window.vectors, query, parameters).solution()));
                     return;
                 }
-                GetRequest get = new GetRequest(OfflineDiffusionIndex.INDEX, OfflineDiffusionIndex.id(offlineIndex, field));
-                new OriginSettingClient(client, ModelIndex.ORIGIN).get(get, ActionListener.wrap(
-                    stored -> l.onResponse(rank(window, offlineOrOnline(window, stored, offlineIndexOf, query))),
+                loadOfflineBuild(client, offlineIndex, ActionListener.wrap(
+                    stored -> {
+                        try (Releasable loaded = stored.reservation()) {
+                            l.onResponse(rank(window, offlineOrOnline(window, stored.response(), offlineIndexOf, query)));
+                        }
+                    },
                     e -> {
                         if (offline == Offline.AUTO && ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException) {
                             l.onResponse(rank(window, WindowDiffusion.diffuse(window.vectors, query, parameters).solution()));
@@ -458,6 +465,48 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
             + "POST " + index + "/_retrieval/diffusion/_build");
     }
 
+    /** A loaded offline build and the breaker bytes charged for it (released once it is used). */
+    private record LoadedBuild(GetResponse response, Releasable reservation) {}
+
+    /**
+     * Reads the offline build of {@code index} in two steps so that its size is charged before it is loaded: first its
+     * header ({@code items}, {@code stored_entries}, without the data), then, once {@link #offlineBuildBytes} of those is
+     * reserved on the request breaker (429 when it does not fit), the whole document. A build without a header answers as
+     * missing data ({@code offlineOrOnline} then refuses or falls back).
+     */
+    private void loadOfflineBuild(Client client, String index, ActionListener<LoadedBuild> listener) {
+        Client origin = new OriginSettingClient(client, ModelIndex.ORIGIN);
+        String id = OfflineDiffusionIndex.id(index, field);
+        GetRequest header = new GetRequest(OfflineDiffusionIndex.INDEX, id)
+            .fetchSourceContext(FetchSourceContext.of(true, null, new String[] { OfflineDiffusionIndex.DATA_FIELD }));
+        origin.get(header, listener.delegateFailureAndWrap((l, head) -> {
+            if (head.isExists() == false) {
+                l.onResponse(new LoadedBuild(head, () -> {}));
+                return;
+            }
+            Map<String, Object> meta = head.getSourceAsMap();
+            long bytes = offlineBuildBytes(((Number) meta.getOrDefault("items", 0)).longValue(),
+                ((Number) meta.getOrDefault("stored_entries", 0)).longValue());
+            CircuitBreaker b = breaker.get();
+            b.addEstimateBytesAndMaybeBreak(bytes, "<loading the offline diffusion build of [" + index + "][" + field + "]>");
+            Releasable reservation = Releasables.releaseOnce(() -> b.addWithoutBreaking(-bytes));
+            origin.get(new GetRequest(OfflineDiffusionIndex.INDEX, id), ActionListener.wrap(
+                full -> l.onResponse(new LoadedBuild(full, reservation)),
+                e -> {
+                    reservation.close();
+                    l.onFailure(e);
+                }));
+        }));
+    }
+
+    /**
+     * The heap loading a build holds at its peak: the stored bytes (about 72 per item for its id and row length, 8 per
+     * stored entry) as the document's base64 source, as its parsed string, decoded, and parsed into rows: 5 times.
+     */
+    static long offlineBuildBytes(long items, long storedEntries) {
+        return 5L * (64L + 72L * items + 8L * storedEntries);
+    }
+
     /**
      * f from the offline build when it can serve this window (see {@link Offline}), else online.
      *
@@ -474,11 +523,9 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         } else if (searched.getUUID().equals(stored.getSourceAsMap().get("index_uuid")) == false) {
             unusable = "the offline diffusion build of [" + index + "] was made for an earlier index of that name: rebuild it";
         } else {
+            // charged before it was loaded (loadOfflineBuild)
             byte[] bytes = java.util.Base64.getDecoder().decode((String) stored.getSourceAsMap().get(OfflineDiffusionIndex.DATA_FIELD));
-            CircuitBreaker b = breaker.get();
-            long account = 2L * bytes.length;
-            b.addEstimateBytesAndMaybeBreak(account, "<offline diffusion build of [" + index + "][" + field + "]>");
-            try {
+            {
                 OfflineDiffusionData data = OfflineDiffusionData.fromBytes(bytes);
                 if (data.k() != parameters.k() || Double.compare(data.gamma(), parameters.gamma()) != 0
                     || Double.compare(data.alpha(), parameters.alpha()) != 0) {
@@ -497,8 +544,6 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
                 if (unusable == null) {
                     return WindowDiffusion.offlineScores(window.vectors(), nodes, query, parameters, data);
                 }
-            } finally {
-                b.addWithoutBreaking(-account);
             }
         }
         if (offline == Offline.TRUE) {
