@@ -1,5 +1,7 @@
 package org.instanceretrieval.es.action;
 
+import org.elasticsearch.index.mapper.NestedPathFieldMapper;
+import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
@@ -144,7 +146,7 @@ public final class TransportShardVectorsAction extends TransportSingleShardActio
                         }
                     }
                 }
-                String[] idOfDoc = ids(reader, live);
+                String[] idOfDoc = ids(reader, live, NestedPathFieldMapper.name(shard.indexSettings().getIndexVersionCreated()));
                 for (int doc = 0; doc < reader.maxDoc(); doc++) {
                     String id = idOfDoc[doc];
                     if (id == null) {
@@ -185,15 +187,29 @@ public final class TransportShardVectorsAction extends TransportSingleShardActio
     }
 
     /**
-     * The {@code _id} of every live document of the segment (null for deleted and nested
+     * The {@code _id} of every live top-level document of the segment (null for deleted and nested
      * documents), read from the terms of the {@code _id} field: one pass over 12,000 terms instead
-     * of 12,000 stored-field reads, each of which decompresses a block.
+     * of 12,000 stored-field reads, each of which decompresses a block. Nested documents carry their
+     * parent's {@code _id} term too; they are recognised by their {@code nestedPathField} term and skipped,
+     * so that they are never taken for collection images.
      */
-    private static String[] ids(LeafReader reader, Bits live) throws IOException {
+    private static String[] ids(LeafReader reader, Bits live, String nestedPathField) throws IOException {
         String[] ids = new String[reader.maxDoc()];
         Terms terms = reader.terms(IdFieldMapper.NAME);
         if (terms == null) {
             return ids;
+        }
+        FixedBitSet nested = new FixedBitSet(Math.max(1, reader.maxDoc()));
+        Terms paths = reader.terms(nestedPathField);
+        if (paths != null) {
+            TermsEnum pathEnum = paths.iterator();
+            PostingsEnum docs = null;
+            for (BytesRef path = pathEnum.next(); path != null; path = pathEnum.next()) {
+                docs = pathEnum.postings(docs, PostingsEnum.NONE);
+                for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
+                    nested.set(doc);
+                }
+            }
         }
         TermsEnum termsEnum = terms.iterator();
         PostingsEnum postings = null;
@@ -201,7 +217,7 @@ public final class TransportShardVectorsAction extends TransportSingleShardActio
             postings = termsEnum.postings(postings, PostingsEnum.NONE);
             String id = null;
             for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                if (live == null || live.get(doc)) {
+                if ((live == null || live.get(doc)) && nested.get(doc) == false) {
                     ids[doc] = id == null ? (id = Uid.decodeId(term.bytes, term.offset, term.length)) : id;
                 }
             }
