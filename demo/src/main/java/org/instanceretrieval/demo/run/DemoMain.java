@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The demo, end to end against a running node with the plugin: generate (or read) a collection,
@@ -84,19 +85,27 @@ public final class DemoMain {
         String whiteningId = null;
         int dims = rawDims;
         if (options.whitening()) {
-            step("Learning PCA whitening (POST _retrieval/whitening/" + WHITENING + "/_learn) on a sample of the collection");
-            List<String> sample = whiteningSample(new ArrayList<>(collection.database().keySet()));
-            putPipeline("demo-describe-raw", modelId, null, "descriptor_raw", false);
-            createIndex(SAMPLE_INDEX, Map.of("descriptor_raw", rawDims));
-            Map<String, Path> sampleFiles = new LinkedHashMap<>();
-            sample.forEach(n -> sampleFiles.put(n, collection.database().get(n)));
-            bulkIndex(SAMPLE_INDEX, "demo-describe-raw", sampleFiles, Map.of());
-            Map<String, Object> learned = es.post("_retrieval/whitening/" + WHITENING + "/_learn",
-                Map.of("method", "pca", "index", SAMPLE_INDEX, "field", "descriptor_raw", "shrinkage", 0.001));
-            dims = ((Number) learned.get("output_dimension")).intValue();
-            whiteningId = WHITENING;
-            out.printf(Locale.ROOT, "    whitening %d -> %d dimensions from %d vectors%n", rawDims, dims, sample.size());
-            es.deleteIfExists(SAMPLE_INDEX);
+            Map<String, Path> training = whiteningTrainingImages();
+            if (training == null) {
+                note("setting: whitening none: no disjoint training set given (--whitening-images DIR); it is never learned on the "
+                    + "evaluated collection");
+            } else {
+                step("Learning PCA whitening (POST _retrieval/whitening/" + WHITENING + "/_learn) on a disjoint training set");
+                List<String> sample = whiteningSample(new ArrayList<>(training.keySet()));
+                putPipeline("demo-describe-raw", modelId, null, "descriptor_raw", false);
+                createIndex(SAMPLE_INDEX, Map.of("descriptor_raw", rawDims));
+                Map<String, Path> sampleFiles = new LinkedHashMap<>();
+                sample.forEach(n -> sampleFiles.put(n, training.get(n)));
+                bulkIndex(SAMPLE_INDEX, "demo-describe-raw", sampleFiles, Map.of());
+                Map<String, Object> learned = es.post("_retrieval/whitening/" + WHITENING + "/_learn",
+                    Map.of("method", "pca", "index", SAMPLE_INDEX, "field", "descriptor_raw", "shrinkage", 0.001));
+                dims = ((Number) learned.get("output_dimension")).intValue();
+                whiteningId = WHITENING;
+                out.printf(Locale.ROOT, "    whitening %d -> %d dimensions from %d vectors%n", rawDims, dims, sample.size());
+                note("setting: whitening PCA learned on " + sample.size() + " images of " + whiteningSource()
+                    + ", disjoint from the evaluated collection (as the seed learns it on a separate training set)");
+                es.deleteIfExists(SAMPLE_INDEX);
+            }
         }
         recipe.put("whitening_id", whiteningId);
 
@@ -115,13 +124,13 @@ public final class DemoMain {
             bulkIndex(QUERY_INDEX, "demo-describe-query", collection.queries(), collection.boxes());
         }
 
-        int n = collection.database().size();
-        int perObject = typicalPositives(collection);
-        Table1Config.Parameters parameters = parameters(n, perObject);
+        DemoSettings settings = DemoSettings.seedDefaults(collection.database().size());
+        settings.provenance().forEach(this::note);
+        Table1Config.Parameters parameters = settings.parameters();
 
-        step("Database-side augmentation (POST " + INDEX + "/_retrieval/dba, n = " + dbaN(perObject) + ")");
+        step("Database-side augmentation (POST " + INDEX + "/_retrieval/dba, n = " + settings.dbaN() + ")");
         Map<String, Object> dba = es.post(INDEX + "/_retrieval/dba",
-            Map.of("field", "descriptor", "target_field", "descriptor_dba", "n", dbaN(perObject)));
+            Map.of("field", "descriptor", "target_field", "descriptor_dba", "n", settings.dbaN()));
         out.printf(Locale.ROOT, "    %s: %s vectors%n", dba.get("state"), dba.get("doc_count"));
 
         boolean retriever = diffusionBuild(parameters);
@@ -353,43 +362,36 @@ public final class DemoMain {
         return sample;
     }
 
-    /** The median number of relevant images per query (4 with class labels): sizes AQE, DBA and the diffusion graph. */
-    @SuppressWarnings("unchecked")
-    static int typicalPositives(Collection collection) {
-        List<Integer> counts = new ArrayList<>();
-        if (collection.groundTruth().get("queries") instanceof List<?> list) {
-            for (Object item : list) {
-                Map<String, Object> q = (Map<String, Object>) item;
-                int c = 0;
-                for (String key : List.of("positive", "easy", "hard")) {
-                    if (q.get(key) instanceof List<?> names) {
-                        c += names.size();
-                    }
-                }
-                counts.add(c);
-            }
-        }
-        if (counts.isEmpty()) {
-            return 4;
-        }
-        counts.sort(null);
-        return Math.max(2, counts.get(counts.size() / 2));
-    }
-
-    static int dbaN(int positives) {
-        return Math.max(2, Math.min(10, positives / 3 + 1));
-    }
-
     /**
-     * Method parameters sized by the typical number of relevant images per query (measured on
-     * the generated sizes with the built-in model: larger AQE and graph neighbourhoods than
-     * about half the relevant images pull in distractors and lower mAP).
+     * The images PCA whitening is learned on, disjoint from the evaluated collection: for a generated collection a second
+     * generated set (seed + 1000: other objects, other photos), for the user's collection {@code --whitening-images}; null
+     * when there is none.
      */
-    static Table1Config.Parameters parameters(int collectionSize, int positives) {
-        int depth = Math.min(collectionSize, 1000);
-        int aqeN = Math.max(2, Math.min(10, (positives + 1) / 2));
-        int dfsK = Math.max(3, Math.min(50, positives / 2));
-        return new Table1Config.Parameters(depth, aqeN, dfsK, 3, 0.99, 2, false);
+    private Map<String, Path> whiteningTrainingImages() throws IOException {
+        if (options.generated()) {
+            return imagesIn(new DatasetGenerator(options.seed() + 1000, options.size())
+                .generate(options.out().resolve("whitening-dataset")).imagesDir());
+        }
+        return options.whiteningImages() == null ? null : imagesIn(options.whiteningImages());
+    }
+
+    /** The .jpg and .png files of a folder by name, in name order. */
+    static Map<String, Path> imagesIn(Path dir) throws IOException {
+        Map<String, Path> images = new TreeMap<>();
+        try (var files = Files.list(dir)) {
+            files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)"))
+                .forEach(f -> images.put(f.getFileName().toString(), f));
+        }
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException(dir + " holds no .jpg or .png image to learn whitening on");
+        }
+        return images;
+    }
+
+    private String whiteningSource() {
+        return options.generated()
+            ? "a second generated dataset (seed " + (options.seed() + 1000) + ", other objects and photos)"
+            : options.whiteningImages().toString();
     }
 
     /** Top 10 of the first queries under G and the last row, read with _search for the report. */

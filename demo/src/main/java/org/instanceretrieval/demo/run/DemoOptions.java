@@ -14,22 +14,30 @@ import java.nio.file.Path;
  *   --model FILE.onnx        the user's model, uploaded to the model store (default: the built-in model)
  *   --model-config FILE.json its PUT _retrieval/model configuration (default: feature map, longest side 1024, GeM)
  *   --out DIR                where the dataset and the report go (default target/demo)
+ *   --whitening-images DIR   images to learn PCA whitening on, disjoint from the evaluated collection (with --images;
+ *                            a generated collection learns on a second generated set, seed + 1000)
  *   --no-whitening           skip learning PCA whitening
  * </pre>
  */
 public record DemoOptions(String es, DatasetSize size, long seed, Path images, Path groundTruth, Path model, Path modelConfig,
-                          Path out, boolean whitening) {
+                          Path out, boolean whitening, Path whiteningImages) {
+
+    /** The options without {@code --whitening-images}. */
+    public DemoOptions(String es, DatasetSize size, long seed, Path images, Path groundTruth, Path model, Path modelConfig,
+                       Path out, boolean whitening) {
+        this(es, size, seed, images, groundTruth, model, modelConfig, out, whitening, null);
+    }
 
     public static final String USAGE = """
         usage: demo [--es URL] [--size tiny|small|medium|large] [--seed N]
                     [--images DIR --ground-truth FILE.json] [--model FILE.onnx [--model-config FILE.json]]
-                    [--out DIR] [--no-whitening]""";
+                    [--out DIR] [--whitening-images DIR] [--no-whitening]""";
 
     public static DemoOptions parse(String[] args) {
         String es = "http://127.0.0.1:9200";
         DatasetSize size = DatasetSize.SMALL;
         long seed = 42;
-        Path images = null, groundTruth = null, model = null, modelConfig = null, out = Path.of("target", "demo");
+        Path images = null, groundTruth = null, model = null, modelConfig = null, out = Path.of("target", "demo"), whiteningImages = null;
         boolean whitening = true;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -50,6 +58,7 @@ public record DemoOptions(String es, DatasetSize size, long seed, Path images, P
                 case "--model" -> model = Path.of(value);
                 case "--model-config" -> modelConfig = Path.of(value);
                 case "--out" -> out = Path.of(value);
+                case "--whitening-images" -> whiteningImages = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
             }
         }
@@ -59,7 +68,11 @@ public record DemoOptions(String es, DatasetSize size, long seed, Path images, P
         if (modelConfig != null && model == null) {
             throw new IllegalArgumentException("--model-config needs --model\n" + USAGE);
         }
-        return new DemoOptions(es, size, seed, images, groundTruth, model, modelConfig, out, whitening);
+        if (whiteningImages != null && images == null) {
+            throw new IllegalArgumentException("--whitening-images goes with --images (a generated collection learns on a second "
+                + "generated set)\n" + USAGE);
+        }
+        return new DemoOptions(es, size, seed, images, groundTruth, model, modelConfig, out, whitening, whiteningImages);
     }
 
     public boolean generated() {

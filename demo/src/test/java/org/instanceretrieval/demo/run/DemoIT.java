@@ -49,20 +49,29 @@ public class DemoIT {
         System.out.println(builtInOutput);
     }
 
+    /**
+     * With the seeds' default settings and whitening learned on a disjoint generated set, the table is what it is: the test
+     * asserts that every row is there, that G retrieves, that each setting's provenance is printed and reported, and that
+     * nothing was sized from the evaluated ground truth; it does not assert gains (measured ones are in the README).
+     */
     @Test
-    public void tinyDemoShowsExpansionAndDiffusionRaisingMap() throws Exception {
+    public void tinyDemoUsesTheSeedDefaultsAndSaysWhereEachSettingComesFrom() throws Exception {
         Map<String, Map<String, Object>> table = builtIn.evaluations();
         assertEquals(Table1Config.ALL.stream().map(Table1Config::name).toList(), List.copyOf(table.keySet()));
-        assertEquals("every endpoint is there: nothing skipped", List.of(), builtIn.notes());
+        assertEquals("every endpoint is there: nothing skipped", List.of(),
+            builtIn.notes().stream().filter(n -> n.startsWith("setting: ") == false).toList());
+        List<String> settings = builtIn.notes().stream().filter(n -> n.startsWith("setting: ")).toList();
+        assertTrue(settings.toString(), settings.contains("setting: AQE n=10 (seed default, Radenovic et al.)"));
+        assertTrue(settings.toString(), settings.contains("setting: DBA n'=20 (seed default 20)"));
+        // tiny: 6 objects x 6 views + 12 distractors = 48 images, so the window (48) caps k at 47
+        assertTrue(settings.toString(), settings.contains(
+            "setting: diffusion k=47 (seed default 50, capped by the window of 48), gamma=3.0, alpha=0.99, k_q=10 (seed defaults, Iscen et al.)"));
+        assertTrue(settings.toString(), settings.stream().anyMatch(n -> n.startsWith("setting: whitening PCA learned on ")
+            && n.contains("a second generated dataset (seed 1042, other objects and photos)")));
         double g = DemoMain.mAP(table.get("G"));
         String where = String.format(Locale.ROOT, "%n%s", DemoMain.table(table));
         assertTrue("G itself retrieves" + where, g > 0.3);
-        assertTrue("AQE raises mAP" + where, DemoMain.mAP(table.get("G+AQE")) > g + 0.01);
-        assertTrue("diffusion raises mAP" + where, DemoMain.mAP(table.get("G+DFS")) > g + 0.01);
-        assertTrue("AQE and diffusion together raise mAP" + where, DemoMain.mAP(table.get("G+AQE+DFS")) > g + 0.01);
-        double dba = DemoMain.mAP(table.get("G+DBA"));
-        assertTrue("DBA+AQE raises mAP over DBA" + where, DemoMain.mAP(table.get("G+DBA+AQE")) > dba);
-        assertTrue("all together beat G" + where, DemoMain.mAP(table.get("G+DBA+AQE+DFS")) > g + 0.01);
+        System.out.println("tiny demo with seed defaults:" + where);
         for (Map<String, Object> run : table.values()) {
             assertEquals(DatasetSize.TINY.objects(), ((List<?>) run.get("queries")).size());
         }
@@ -72,6 +81,7 @@ public class DemoIT {
         assertTrue(html.contains("id=\"configurations\""));
         assertTrue(html.contains("G+DBA+AQE+DFS"));
         assertTrue(html.contains("class=\"correct\""));
+        assertTrue("the report says where the settings come from", html.contains("AQE n=10 (seed default, Radenovic et al.)"));
     }
 
     @Test
@@ -84,8 +94,10 @@ public class DemoIT {
         Path config = Files.writeString(dir.resolve("model.json"), """
             {"input": {"size": {"longest_side": 1024}, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]},
              "output": {"name": "features", "kind": "feature_map"}, "recipe": {"pooling": {"type": "gem", "p": 3}, "scales": [1]}}""");
+        // the same disjoint whitening set the generated run learns on (seed 42 + 1000), given as a folder
+        Path whitening = new DatasetGenerator(42 + 1000, DatasetSize.TINY).generate(dir.resolve("whitening")).imagesDir();
         DemoOptions options = new DemoOptions(cluster(), DatasetSize.TINY, 0, dataset.imagesDir(), dataset.groundTruth(), onnx, config,
-            dir.resolve("out"), true);
+            dir.resolve("out"), true, whitening);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         DemoMain.Result user = new DemoMain(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
         String output = printed.toString(StandardCharsets.UTF_8);

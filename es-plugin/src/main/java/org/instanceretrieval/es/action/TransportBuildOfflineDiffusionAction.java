@@ -111,7 +111,7 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
             buildTask.phase("reading");
             // the gathered vectors, held until the build is stored (the graph itself is accounted in buildAndStore)
             Reservation vectors = retrievalBreaker.reserve(0, "offline diffusion build on [" + index + "]");
-            ActionListener<BuildOfflineDiffusionAction.Response> released = ActionListener.runAfter(listener, vectors::close);
+            ActionListener<BuildOfflineDiffusionAction.Response> released = ActionListener.runBefore(listener, vectors::close);
             new FieldVectorReader(client, buildTask, taskId, index, request.field(), QueryBuilders.existsQuery(request.field()),
                 Integer.MAX_VALUE, buildTask::read, vectors).read(released.delegateFailureAndWrap((l, docs) -> {
                     if (docs.isEmpty()) {

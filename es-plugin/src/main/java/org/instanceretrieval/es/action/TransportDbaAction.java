@@ -112,7 +112,7 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
         ActionListener<DbaAction.Response> finished) {
         dbaTask.phase(DbaTask.Phase.READING);
         Reservation memory = breaker.reserve(0, "DBA job on [" + index + "]");
-        ActionListener<DbaAction.Response> listener = ActionListener.runAfter(finished, memory::close);
+        ActionListener<DbaAction.Response> listener = ActionListener.runBefore(finished, memory::close);
         new FieldVectorReader(client, dbaTask, taskId, index, request.field(), QueryBuilders.existsQuery(request.field()),
             Integer.MAX_VALUE, dbaTask::read, memory).read(listener.delegateFailureAndWrap((l, docs) -> {
                 if (docs.isEmpty()) {

@@ -97,7 +97,7 @@ public final class TransportLearnWhiteningAction extends HandledTransportAction<
                 int limit = request.method() == WhiteningMethod.PCA ? request.maxSamples() : Integer.MAX_VALUE;
                 TaskId taskId = new TaskId(clusterService.localNode().getId(), task.getId());
                 Reservation memory = breaker.reserve(0, "learning whitening [" + request.whiteningId() + "]");
-                ActionListener<LearnWhiteningAction.Response> released = ActionListener.runAfter(l2, memory::close);
+                ActionListener<LearnWhiteningAction.Response> released = ActionListener.runBefore(l2, memory::close);
                 new FieldVectorReader(client, learnTask, taskId, request.index(), request.field(), query, limit, learnTask::vectorsRead,
                     memory).read(
                     released.delegateFailureAndWrap((l3, docs) -> learnExecutor.execute(

@@ -49,7 +49,7 @@ public final class TransportPutGroundTruthAction extends HandledTransportAction<
     protected void doExecute(Task task, PutGroundTruthAction.Request request, ActionListener<PutGroundTruthAction.Response> finished) {
         // the expanded ground truth is held until it is stored
         Reservation memory = breaker.reserve(0, "ground truth [" + request.groundTruthId() + "]");
-        ActionListener<PutGroundTruthAction.Response> listener = ActionListener.runAfter(finished, memory::close);
+        ActionListener<PutGroundTruthAction.Response> listener = ActionListener.runBefore(finished, memory::close);
         NamedGroundTruth parsed;
         try {
             parsed = input.parse(request.format(), request.data(), request.path(), request.protocol(), memory);

@@ -162,7 +162,7 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
         // What was read is held until the evaluation ends; the exact engine adds its matrix and score blocks.
         Reservation memory = breaker.reserve(heldBytes(docs) + (queryDocs == docs ? 0 : heldBytes(queryDocs)),
             "documents of [" + run.index() + "] read for evaluation");
-        ActionListener<RetrievalEvalAction.Response> listener = ActionListener.runAfter(finished, memory::close);
+        ActionListener<RetrievalEvalAction.Response> listener = ActionListener.runBefore(finished, memory::close);
         RetrievalEvalAction.Request request = run.request();
         boolean exact = request.engine().equals(RetrievalEvalAction.ENGINE_EXACT);
         // The exact engine ranks the documents that have a vector; the others can never be found by either engine.
