@@ -112,10 +112,10 @@ public final class DefaultModel {
         int r = KERNEL / 2;
         for (int y = -r; y <= r; y++) {
             for (int x = -r; x <= r; x++) {
-                double xr = x * Math.cos(theta) + y * Math.sin(theta);
-                double yr = -x * Math.sin(theta) + y * Math.cos(theta);
-                k[(y + r) * KERNEL + x + r] = Math.exp(-(xr * xr + gamma * gamma * yr * yr) / (2 * sigma * sigma))
-                    * Math.cos(2 * Math.PI * xr / lambda);
+                double xr = x * StrictMath.cos(theta) + y * StrictMath.sin(theta);
+                double yr = -x * StrictMath.sin(theta) + y * StrictMath.cos(theta);
+                k[(y + r) * KERNEL + x + r] = StrictMath.exp(-(xr * xr + gamma * gamma * yr * yr) / (2 * sigma * sigma))
+                    * StrictMath.cos(2 * Math.PI * xr / lambda);
             }
         }
         return zeroMeanUnitNorm(k);
@@ -126,7 +126,7 @@ public final class DefaultModel {
         int r = KERNEL / 2;
         for (int y = -r; y <= r; y++) {
             for (int x = -r; x <= r; x++) {
-                k[(y + r) * KERNEL + x + r] = Math.exp(-(x * x + y * y) / (2 * sigma * sigma));
+                k[(y + r) * KERNEL + x + r] = StrictMath.exp(-(x * x + y * y) / (2 * sigma * sigma));
             }
         }
         return k;

@@ -55,6 +55,20 @@ public class YamlStepRunnerTests {
     }
 
     @Test
+    public void warningsMustBeDeclared() {
+        List<String> none = List.of();
+        List<String> actual = List.of("[x] is deprecated", "other");
+        YamlStepRunner.checkWarnings("api", List.of(), none, none, none, none);
+        YamlStepRunner.checkWarnings("api", actual, List.of("[x] is deprecated"), List.of("other"), none, none);
+        YamlStepRunner.checkWarnings("api", actual, none, none, List.of("deprecated$"), List.of("^oth"));
+        // an undeclared warning fails, so does a declared one that did not come
+        assertThrows(AssertionError.class, () -> YamlStepRunner.checkWarnings("api", actual, List.of("[x] is deprecated"), none, none, none));
+        assertThrows(AssertionError.class, () -> YamlStepRunner.checkWarnings("api", List.of(), List.of("[x] is deprecated"), none, none, none));
+        assertThrows(AssertionError.class, () -> YamlStepRunner.checkWarnings("api", List.of("other"), none, none, List.of("deprecated"), none));
+        assertThrows(AssertionError.class, () -> YamlStepRunner.checkWarnings("api", List.of("new"), none, List.of("other"), none, none));
+    }
+
+    @Test
     public void numbersCompareByValueAndCollectionsDeeply() {
         assertEquals(true, YamlStepRunner.looselyEqual(Map.of("a", List.of(1, 2.0)), Map.of("a", List.of(1.0, 2))));
         assertEquals(false, YamlStepRunner.looselyEqual(Map.of("a", List.of(1)), Map.of("a", List.of(1, 2))));
