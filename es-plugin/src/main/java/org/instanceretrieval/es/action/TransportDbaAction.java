@@ -38,6 +38,8 @@ import org.instanceretrieval.math.ScoreKernels;
 import org.instanceretrieval.math.VectorMath;
 import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -188,12 +190,7 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
         long skipped, ActionListener<DbaAction.Response> listener) {
         checkCancelled(task);
         task.phase(DbaTask.Phase.COMPUTING);
-        float[][] database = new float[docs.size()][];
-        for (int i = 0; i < database.length; i++) {
-            database[i] = VectorMath.l2NormalizeInPlace(docs.get(i).vector());
-        }
-        float[][] augmented = DatabaseAugmentation.alphaDba(request.neighbours(), request.alpha()).augmentWithExactNeighbours(database,
-            NEIGHBOUR_SEARCH);
+        float[][] augmented = augmentInIdOrder(docs, request);
         task.computed(augmented.length);
         checkCancelled(task);
         task.phase(DbaTask.Phase.WRITING);
@@ -213,6 +210,32 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
             });
             writeBatch(task, childClient, index, request.targetField(), docs, augmented, 0, written);
         }));
+    }
+
+    /**
+     * The augmented vectors of {@code docs}, in their order, computed in a fixed order (by _id, then routing) rather than
+     * the order the shards returned them: equal neighbour scores are broken by position, and the blocked kernels may
+     * round a dot product differently by position, so the same vectors indexed in another order give bit-identical
+     * results. (The writes keep the read order, so the shards' document order is unchanged by the job.)
+     */
+    private static float[][] augmentInIdOrder(List<DocVector> docs, DbaAction.Request request) {
+        Integer[] order = new Integer[docs.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparing((Integer i) -> docs.get(i).id())
+            .thenComparing(i -> docs.get(i).routing() == null ? "" : docs.get(i).routing()));
+        float[][] database = new float[order.length][];
+        for (int i = 0; i < order.length; i++) {
+            database[i] = VectorMath.l2NormalizeInPlace(docs.get(order[i]).vector());
+        }
+        float[][] inIdOrder = DatabaseAugmentation.alphaDba(request.neighbours(), request.alpha()).augmentWithExactNeighbours(database,
+            NEIGHBOUR_SEARCH);
+        float[][] augmented = new float[order.length][];
+        for (int i = 0; i < order.length; i++) {
+            augmented[order[i]] = inIdOrder[i];
+        }
+        return augmented;
     }
 
     private static void checkCancelled(DbaTask task) {

@@ -162,7 +162,12 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
         // What was read is held until the evaluation ends; the exact engine adds its matrix and score blocks.
         Reservation memory = breaker.reserve(heldBytes(docs) + (queryDocs == docs ? 0 : heldBytes(queryDocs)),
             "documents of [" + run.index() + "] read for evaluation");
-        ActionListener<RetrievalEvalAction.Response> listener = ActionListener.runBefore(finished, memory::close);
+        // every outcome, an error thrown while planning included, releases it
+        ActionListener.run(ActionListener.runBefore(finished, memory::close), l -> evaluate(run, child, state, docs, queryDocs, memory, l));
+    }
+
+    private void evaluate(Run run, Client child, ClusterState state, IndexDocuments docs, IndexDocuments queryDocs, Reservation memory,
+        ActionListener<RetrievalEvalAction.Response> listener) {
         RetrievalEvalAction.Request request = run.request();
         boolean exact = request.engine().equals(RetrievalEvalAction.ENGINE_EXACT);
         // The exact engine ranks the documents that have a vector; the others can never be found by either engine.

@@ -93,6 +93,11 @@ public class GatheredVectorsBreakerIT extends RetrievalIntegTestCase {
             } finally {
                 setLimit(a, null);
             }
+            // a 400 found after the documents were read releases them too ([t] has no vector before the DBA job)
+            ResponseException noVectors = failure(b, "POST", "/gathered/_retrieval_eval",
+                "{\"ground_truth\": \"gathered-gt\", \"field\": \"t\", \"engine\": \"exact\"}");
+            assertEquals(400, status(noVectors));
+            assertEquals(0, used());
             Map<String, Object> done = call(b, "POST", "/gathered/_retrieval/dba", dba);
             assertEquals("done", done.get("state"));
             call(a, "POST", "/_retrieval/whitening/gathered-pca/_learn", learn);
