@@ -4,9 +4,7 @@ import org.elasticsearch.action.bulk.BulkRequestBuilder;
 import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
-import org.elasticsearch.common.breaker.CircuitBreaker;
 import org.elasticsearch.common.settings.Settings;
-import org.elasticsearch.indices.breaker.CircuitBreakerService;
 import org.elasticsearch.test.ESIntegTestCase;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
 
@@ -26,20 +24,6 @@ public class GatheredVectorsBreakerIT extends RetrievalIntegTestCase {
 
     private static final int COUNT = 300;
     private static final int DIMS = 32;
-
-    private static void setLimit(RestClient client, String value) throws Exception {
-        call(client, "PUT", "/_cluster/settings", "{\"persistent\": {\"breaker.retrieval.limit\": "
-            + (value == null ? "null" : "\"" + value + "\"") + "}}");
-    }
-
-    private static long used() {
-        long used = 0;
-        for (CircuitBreakerService service : internalCluster().getInstances(CircuitBreakerService.class)) {
-            CircuitBreaker breaker = service.getBreaker(RetrievalBreaker.NAME);
-            used += breaker.getUsed();
-        }
-        return used;
-    }
 
     private void indexVectors(String index) {
         assertAcked(prepareCreate(index).setSettings(Settings.builder().put("index.number_of_shards", 2).put("index.number_of_replicas", 0))
@@ -82,28 +66,28 @@ public class GatheredVectorsBreakerIT extends RetrievalIntegTestCase {
         try (RestClient a = clientOf(nodes[0]); RestClient b = clientOf(nodes[1])) {
             call(a, "PUT", "/_retrieval/ground_truth/gathered-gt",
                 "{\"format\": \"json\", \"protocol\": \"gpr1200\", \"data\": {\"classes\": {" + classes + "}}}");
-            setLimit(a, "16kb");
+            RetrievalBreakerIT.setLimit(a, "16kb");
             try {
                 assert429(b, "POST", "/gathered/_retrieval/dba", dba, "vectors of [v] gathered from index [gathered]");
-                assertEquals(0, used());
+                assertEquals(0, RetrievalBreakerIT.used());
                 assert429(a, "POST", "/_retrieval/whitening/gathered-pca/_learn", learn, "vectors of [v] gathered from index [gathered]");
-                assertEquals(0, used());
+                assertEquals(0, RetrievalBreakerIT.used());
                 assert429(b, "POST", "/gathered/_retrieval_eval", eval, "read for evaluation");
-                assertEquals(0, used());
+                assertEquals(0, RetrievalBreakerIT.used());
             } finally {
-                setLimit(a, null);
+                RetrievalBreakerIT.setLimit(a, null);
             }
             // a 400 found after the documents were read releases them too ([t] has no vector before the DBA job)
             ResponseException noVectors = failure(b, "POST", "/gathered/_retrieval_eval",
                 "{\"ground_truth\": \"gathered-gt\", \"field\": \"t\", \"engine\": \"exact\"}");
             assertEquals(400, status(noVectors));
-            assertEquals(0, used());
+            assertEquals(0, RetrievalBreakerIT.used());
             Map<String, Object> done = call(b, "POST", "/gathered/_retrieval/dba", dba);
             assertEquals("done", done.get("state"));
             call(a, "POST", "/_retrieval/whitening/gathered-pca/_learn", learn);
             Map<String, Object> evaluated = call(b, "POST", "/gathered/_retrieval_eval", eval);
             assertEquals("exact", evaluated.get("engine"));
-            assertEquals(0, used());
+            assertEquals(0, RetrievalBreakerIT.used());
         }
     }
 }

@@ -21,12 +21,14 @@ import static org.hamcrest.Matchers.containsString;
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
 public class RetrievalBreakerIT extends RetrievalIntegTestCase {
 
-    private static void setLimit(RestClient client, String value) throws Exception {
+    /** Sets (or, with null, resets) {@code breaker.retrieval.limit} of the cluster. */
+    static void setLimit(RestClient client, String value) throws Exception {
         call(client, "PUT", "/_cluster/settings", "{\"persistent\": {\"breaker.retrieval.limit\": "
             + (value == null ? "null" : "\"" + value + "\"") + "}}");
     }
 
-    private static long used() {
+    /** The bytes the retrieval breakers of every node hold. */
+    static long used() {
         long used = 0;
         for (CircuitBreakerService service : internalCluster().getInstances(CircuitBreakerService.class)) {
             CircuitBreaker breaker = service.getBreaker(RetrievalBreaker.NAME);
