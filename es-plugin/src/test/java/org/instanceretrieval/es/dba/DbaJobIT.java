@@ -7,8 +7,6 @@ import org.elasticsearch.client.RestClient;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.test.ESIntegTestCase;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
-import org.instanceretrieval.expansion.DatabaseAugmentation;
-import org.instanceretrieval.math.VectorMath;
 
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +17,8 @@ import static org.hamcrest.Matchers.containsString;
 
 /**
  * The DBA job in a cluster of two data nodes over real HTTP, on two-shard indices: every
- * document's {@code target_field} equals alpha-DBA computed directly by lucene-ext on the same
- * (L2-normalised) vectors, routed documents are updated in place, documents without the field
+ * document's {@code target_field} equals alpha-DBA computed by a brute-force loop in the test on the same
+ * (L2-normalised) vectors (to 1e-6), routed documents are updated in place, documents without the field
  * are skipped and counted, the {@code _meta} marker ends {@code done}; the asynchronous form
  * returns a task; bad inputs are 400s naming the problem.
  */
@@ -99,12 +97,56 @@ public class DbaJobIT extends RetrievalIntegTestCase {
         return (Map<String, Object>) ((Map<String, Object>) mappings.get("_meta")).get(DbaMarker.KEY);
     }
 
-    private static void assertAugmented(float[][] vectors, Map<String, float[]> actual, int n, float alpha) {
-        float[][] normalised = new float[vectors.length][];
-        for (int i = 0; i < vectors.length; i++) {
-            normalised[i] = VectorMath.l2Normalized(vectors[i]);
+    /**
+     * alpha-DBA written out in the test, not with the lucene-ext class the job runs: each L2-normalised vector becomes
+     * L2(sum over its top n neighbours by dot product, itself included, of max(s, 0)^alpha d_j), in double precision.
+     */
+    static float[][] bruteForceDba(float[][] vectors, int n, float alpha) {
+        int count = vectors.length;
+        double[][] unit = new double[count][];
+        for (int i = 0; i < count; i++) {
+            double norm = 0;
+            for (float x : vectors[i]) {
+                norm += (double) x * x;
+            }
+            unit[i] = new double[vectors[i].length];
+            for (int j = 0; j < unit[i].length; j++) {
+                unit[i][j] = vectors[i][j] / Math.sqrt(norm);
+            }
         }
-        float[][] expected = DatabaseAugmentation.alphaDba(n, alpha).augmentWithExactNeighbours(normalised);
+        float[][] out = new float[count][];
+        for (int i = 0; i < count; i++) {
+            double[] s = new double[count];
+            Integer[] order = new Integer[count];
+            for (int j = 0; j < count; j++) {
+                for (int d = 0; d < unit[i].length; d++) {
+                    s[j] += unit[i][d] * unit[j][d];
+                }
+                order[j] = j;
+            }
+            java.util.Arrays.sort(order, (x, y) -> s[x] != s[y] ? Double.compare(s[y], s[x]) : Integer.compare(x, y));
+            double[] sum = new double[unit[i].length];
+            for (int t = 0; t < Math.min(n, count); t++) {
+                int j = order[t];
+                double w = alpha == 0 ? 1 : Math.pow(Math.max(s[j], 0), alpha);
+                for (int d = 0; d < sum.length; d++) {
+                    sum[d] += w * unit[j][d];
+                }
+            }
+            double norm = 0;
+            for (double x : sum) {
+                norm += x * x;
+            }
+            out[i] = new float[sum.length];
+            for (int d = 0; d < sum.length; d++) {
+                out[i][d] = (float) (sum[d] / Math.sqrt(norm));
+            }
+        }
+        return out;
+    }
+
+    private static void assertAugmented(float[][] vectors, Map<String, float[]> actual, int n, float alpha) {
+        float[][] expected = bruteForceDba(vectors, n, alpha);
         assertEquals(vectors.length, actual.size());
         for (int i = 0; i < vectors.length; i++) {
             float[] got = actual.get("d" + i);

@@ -152,7 +152,10 @@ public class Table1IT extends RetrievalIntegTestCase {
     }
 
     public void testTable1OnTwoShardsAndOneShard() throws IOException {
-        generate(random());
+        // Fixed data (not the test seed's): the mAP directions asserted at the end are facts about this data set; on
+        // some random data sets +DFS falls below G (seed 768D54DBFB3), and a direction that only sometimes holds
+        // would make the test flaky. The rankings and scores are checked against the reference whatever the data.
+        generate(new Random(20261204L));
         // The reference DBA over the whole collection (the job reads all shards). The job
         // L2-normalises what it reads; that can move the last bit of a unit vector, and so
         // decide a near-tie for a 20th neighbour: normalise the same way.
