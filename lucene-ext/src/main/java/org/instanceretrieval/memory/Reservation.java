@@ -22,29 +22,14 @@ public interface Reservation extends AutoCloseable {
 
     /** A reservation that counts bytes but checks and accounts nothing (for {@link MemoryBudget#UNLIMITED}). */
     static Reservation untracked(long bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException("bytes must be >= 0, got " + bytes);
-        }
-        return new Reservation() {
-            private long held = bytes;
+        Reservation reservation = new CountingReservation() {
+            @Override
+            protected void charge(long more, String label) {}
 
             @Override
-            public long bytes() {
-                return held;
-            }
-
-            @Override
-            public void grow(long more, String label) {
-                if (more < 0) {
-                    throw new IllegalArgumentException("more must be >= 0, got " + more);
-                }
-                held += more;
-            }
-
-            @Override
-            public void close() {
-                held = 0;
-            }
+            protected void release(long all) {}
         };
+        reservation.grow(bytes, "untracked");
+        return reservation;
     }
 }

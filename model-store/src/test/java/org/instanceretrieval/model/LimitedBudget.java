@@ -1,5 +1,6 @@
 package org.instanceretrieval.model;
 
+import org.instanceretrieval.memory.CountingReservation;
 import org.instanceretrieval.memory.MemoryBudget;
 import org.instanceretrieval.memory.Reservation;
 
@@ -46,29 +47,20 @@ public final class LimitedBudget implements MemoryBudget {
         return held;
     }
 
-    private final class Held implements Reservation {
-        private long held;
-
+    private final class Held extends CountingReservation {
         @Override
-        public long bytes() {
-            return held;
-        }
-
-        @Override
-        public void grow(long more, String label) {
+        protected void charge(long more, String label) {
             long now = used.addAndGet(more);
             if (now > limit) {
                 used.addAndGet(-more);
                 throw new Refused("over the test budget: [" + label + "] needs " + more + " bytes, " + (now - more) + " of " + limit
                     + " used");
             }
-            held += more;
         }
 
         @Override
-        public void close() {
-            used.addAndGet(-held);
-            held = 0;
+        protected void release(long all) {
+            used.addAndGet(-all);
         }
     }
 }

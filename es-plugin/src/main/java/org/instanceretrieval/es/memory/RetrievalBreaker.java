@@ -4,6 +4,7 @@ import org.elasticsearch.common.breaker.CircuitBreaker;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.unit.MemorySizeValue;
 import org.elasticsearch.indices.breaker.BreakerSettings;
+import org.instanceretrieval.memory.CountingReservation;
 import org.instanceretrieval.memory.MemoryBudget;
 import org.instanceretrieval.memory.Reservation;
 
@@ -67,32 +68,15 @@ public final class RetrievalBreaker implements MemoryBudget {
         return held;
     }
 
-    private final class Held implements Reservation {
-        private long held;
-
+    private final class Held extends CountingReservation {
         @Override
-        public long bytes() {
-            return held;
+        protected void charge(long bytes, String label) {
+            breaker.addEstimateBytesAndMaybeBreak(bytes, label + " (limit: " + LIMIT_SETTING + ")");
         }
 
         @Override
-        public void grow(long more, String label) {
-            if (more < 0) {
-                throw new IllegalArgumentException("more must be >= 0, got " + more);
-            }
-            if (more == 0) {
-                return;
-            }
-            breaker.addEstimateBytesAndMaybeBreak(more, label + " (limit: " + LIMIT_SETTING + ")");
-            held += more;
-        }
-
-        @Override
-        public void close() {
-            if (held != 0) {
-                breaker.addWithoutBreaking(-held);
-                held = 0;
-            }
+        protected void release(long bytes) {
+            breaker.addWithoutBreaking(-bytes);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import org.instanceretrieval.eval.NamedGroundTruth;
+import org.instanceretrieval.memory.CountingReservation;
 import org.instanceretrieval.memory.Reservation;
 import org.junit.Test;
 
@@ -42,25 +43,20 @@ public class ExpansionBudgetTest {
 
     @Test
     public void theMemoryBudgetIsChargedBeforeTheCount() {
-        Reservation tight = new Reservation() {
-            private long held;
+        Reservation tight = new CountingReservation() {
+            private long charged;
 
             @Override
-            public long bytes() {
-                return held;
-            }
-
-            @Override
-            public void grow(long more, String label) {
-                if (held + more > 640) {
+            protected void charge(long more, String label) {
+                if (charged + more > 640) {
                     throw new IllegalStateException("over " + label);
                 }
-                held += more;
+                charged += more;
             }
 
             @Override
-            public void close() {
-                held = 0;
+            protected void release(long all) {
+                charged -= all;
             }
         };
         ExpansionBudget budget = new ExpansionBudget(1_000, "x", tight);
