@@ -72,7 +72,8 @@ public class YamlRestSuiteIT extends ESRestTestCase {
         }
     }
 
-    private static Map<String, ApiSpec> loadSpecs() {
+    /** Our API specs and the core ones the tests call, by API name. */
+    static Map<String, ApiSpec> loadSpecs() {
         ObjectMapper json = new ObjectMapper();
         Map<String, ApiSpec> specs = new HashMap<>();
         for (String dir : List.of("/core-api-spec", "/rest-api-spec/api")) {

@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
  *   body; a list body is sent as NDJSON); optional {@code catch} ({@code bad_request},
  *   {@code unauthorized}, {@code forbidden}, {@code missing}, {@code conflict},
  *   {@code request} for any error, or a {@code /regex/} on the error body) and
- *   {@code headers}. Without {@code catch} an error status fails the test.</li>
+ *   {@code headers}. Without {@code catch} an error status fails the test. The response's deprecation warnings are
+ *   checked against {@code warnings}, {@code allowed_warnings}, {@code warnings_regex} and
+ *   {@code allowed_warnings_regex} ({@link DoWarnings}): an undeclared warning fails the step.</li>
  *   <li>{@code match}, {@code length}, {@code is_true}, {@code is_false}, {@code gt},
  *   {@code gte}, {@code lt}, {@code lte}, {@code close_to} ({@code {value, error}}), on a
  *   dotted path into the last response ({@code $body} is the whole body; {@code \.}
@@ -100,55 +102,12 @@ final class YamlStepRunner {
 
     // ---- do ----
 
-    /**
-     * The deprecation warnings of a response against a {@code do} step, as in Elasticsearch's runner: every warning in
-     * {@code expected} (and one matching each {@code expectedRegex}) must appear; any other warning fails the step unless
-     * it is in {@code allowed} or matches one of {@code allowedRegex}.
-     */
-    static void checkWarnings(String api, List<String> actual, List<String> expected, List<String> allowed, List<String> expectedRegex,
-        List<String> allowedRegex) {
-        for (String warning : expected) {
-            if (actual.contains(warning) == false) {
-                throw new AssertionError(api + ": expected warning [" + warning + "] but got " + actual);
-            }
-        }
-        for (String pattern : expectedRegex) {
-            if (actual.stream().noneMatch(w -> Pattern.compile(pattern).matcher(w).find())) {
-                throw new AssertionError(api + ": expected a warning matching [" + pattern + "] but got " + actual);
-            }
-        }
-        for (String warning : actual) {
-            boolean declared = expected.contains(warning) || allowed.contains(warning)
-                || expectedRegex.stream().anyMatch(p -> Pattern.compile(p).matcher(warning).find())
-                || allowedRegex.stream().anyMatch(p -> Pattern.compile(p).matcher(warning).find());
-            if (declared == false) {
-                throw new AssertionError(api + ": unexpected warning [" + warning + "] (declare it in warnings or allowed_warnings)");
-            }
-        }
-    }
-
-    private static List<String> stringList(Object value, String key) {
-        if (value == null) {
-            return List.of();
-        }
-        if (value instanceof String one) {
-            return List.of(one);
-        }
-        if (value instanceof List<?> list) {
-            return list.stream().map(String::valueOf).toList();
-        }
-        throw new AssertionError("[" + key + "] must be a string or a list of strings, got " + value);
-    }
-
     private void doCall(Map<String, Object> doSection) throws IOException {
         Map<String, Object> section = new LinkedHashMap<>(doSection);
         String expectedCatch = (String) section.remove("catch");
         @SuppressWarnings("unchecked")
         Map<String, Object> headers = (Map<String, Object>) section.remove("headers");
-        List<String> warnings = stringList(section.remove("warnings"), "warnings");
-        List<String> allowedWarnings = stringList(section.remove("allowed_warnings"), "allowed_warnings");
-        List<String> warningsRegex = stringList(section.remove("warnings_regex"), "warnings_regex");
-        List<String> allowedWarningsRegex = stringList(section.remove("allowed_warnings_regex"), "allowed_warnings_regex");
+        DoWarnings warnings = DoWarnings.removeFrom(section);
         if (section.size() != 1) {
             throw new AssertionError("a do step calls exactly one API, got " + section.keySet());
         }
@@ -183,7 +142,7 @@ final class YamlStepRunner {
         }
         int status = response.getStatusLine().getStatusCode();
         body = parseBody(response.getEntity());
-        checkWarnings(apiName, response.getWarnings(), warnings, allowedWarnings, warningsRegex, allowedWarningsRegex);
+        warnings.check(apiName, response.getWarnings());
         if (expectedCatch == null) {
             if (status >= 400) {
                 throw new AssertionError(apiName + " failed with status " + status + ": " + body);

@@ -58,14 +58,51 @@ public class YamlStepRunnerTests {
     public void warningsMustBeDeclared() {
         List<String> none = List.of();
         List<String> actual = List.of("[x] is deprecated", "other");
-        YamlStepRunner.checkWarnings("api", List.of(), none, none, none, none);
-        YamlStepRunner.checkWarnings("api", actual, List.of("[x] is deprecated"), List.of("other"), none, none);
-        YamlStepRunner.checkWarnings("api", actual, none, none, List.of("deprecated$"), List.of("^oth"));
+        new DoWarnings(none, none, none, none).check("api", List.of());
+        new DoWarnings(List.of("[x] is deprecated"), List.of("other"), none, none).check("api", actual);
+        new DoWarnings(none, none, List.of("deprecated$"), List.of("^oth")).check("api", actual);
+        new DoWarnings(none, List.of("[x] is deprecated", "other", "never sent"), none, none).check("api", actual);
         // an undeclared warning fails, so does a declared one that did not come
-        assertThrows(AssertionError.class, () -> YamlStepRunner.checkWarnings("api", actual, List.of("[x] is deprecated"), none, none, none));
-        assertThrows(AssertionError.class, () -> YamlStepRunner.checkWarnings("api", List.of(), List.of("[x] is deprecated"), none, none, none));
-        assertThrows(AssertionError.class, () -> YamlStepRunner.checkWarnings("api", List.of("other"), none, none, List.of("deprecated"), none));
-        assertThrows(AssertionError.class, () -> YamlStepRunner.checkWarnings("api", List.of("new"), none, List.of("other"), none, none));
+        assertThrows(AssertionError.class, () -> new DoWarnings(none, none, none, none).check("api", List.of("other")));
+        assertThrows(AssertionError.class, () -> new DoWarnings(List.of("[x] is deprecated"), none, none, none).check("api", actual));
+        assertThrows(AssertionError.class, () -> new DoWarnings(List.of("[x] is deprecated"), none, none, none).check("api", List.of()));
+        assertThrows(AssertionError.class, () -> new DoWarnings(none, none, List.of("deprecated"), none).check("api", List.of("other")));
+        assertThrows(AssertionError.class, () -> new DoWarnings(none, List.of("other"), none, none).check("api", List.of("new")));
+        assertThrows(AssertionError.class, () -> new DoWarnings(none, none, none, List.of("^x")).check("api", List.of("other")));
+    }
+
+    @Test
+    public void aWarningBothExpectedAndAllowedIsAMistakeInTheTest() {
+        assertThrows(AssertionError.class, () -> new DoWarnings(List.of("w"), List.of("w"), List.of(), List.of()));
+    }
+
+    /** The do section's own keys, read by the runner: old code removed warnings and allowed_warnings unread. */
+    @Test
+    public void theDoSectionsWarningKeysAreReadAndRemoved() throws IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> section = new java.util.LinkedHashMap<>((Map<String, Object>) steps("""
+            - do:
+                warnings: [ "a" ]
+                allowed_warnings: "b"
+                warnings_regex: [ "^c" ]
+                allowed_warnings_regex: [ "d$" ]
+                search: { index: i }
+            """).get(0).get("do"));
+        DoWarnings warnings = DoWarnings.removeFrom(section);
+        assertEquals(new DoWarnings(List.of("a"), List.of("b"), List.of("^c"), List.of("d$")), warnings);
+        assertEquals(List.of("search"), List.copyOf(section.keySet()));
+        assertThrows(AssertionError.class, () -> warnings.check("search", List.of("a", "unexpected")));
+        assertThrows(AssertionError.class, () -> DoWarnings.removeFrom(new java.util.HashMap<>(Map.of("warnings", Map.of("a", 1)))));
+    }
+
+    /** What the node sends: HeaderWarning escapes backslash and quote, then percent-encodes % and non-ASCII text. */
+    @Test
+    public void receivedWarningsAreUnescapedAndDecoded() {
+        assertEquals("plain [x] text", DoWarnings.decode("plain [x] text"));
+        assertEquals("say \"hi\" \\ 100% caf\u00e9", DoWarnings.decode("say \\\"hi\\\" \\\\ 100%25 caf%C3%A9"));
+        // a declared text with a quote matches the escaped text the client hands over
+        new DoWarnings(List.of("field \"f\" is deprecated"), List.of(), List.of(), List.of())
+            .check("api", List.of("field \\\"f\\\" is deprecated"));
     }
 
     @Test
