@@ -3,7 +3,7 @@ package org.instanceretrieval.model.onnx;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
-/** Prints the SHA-256 of the built-in model's ONNX bytes: run in a second JVM by {@link DefaultModelTest}. */
+/** Prints this JVM's {@code java.version} and the SHA-256 of the built-in model's ONNX bytes: run in a second JVM by {@link DefaultModelTest}. */
 public final class DefaultModelDigest {
 
     private DefaultModelDigest() {}
@@ -13,6 +13,6 @@ public final class DefaultModelDigest {
     }
 
     public static void main(String[] args) throws Exception {
-        System.out.println(sha256());
+        System.out.println(System.getProperty("java.version") + " " + sha256());
     }
 }

@@ -22,19 +22,95 @@ public class DefaultModelTest {
 
     /**
      * The weights come from StrictMath (and java.util.Random, specified bit for bit), so the bytes are the same on every JVM:
-     * a second JVM, Temurin 25 where installed (this build runs on OpenJDK 17), computes the same SHA-256 as this one.
+     * a second JVM, Temurin 25 where installed (this build runs on OpenJDK 17), computes the same SHA-256 as this one. The
+     * child reports its java.version, so the test shows that another JVM, not this one again, computed the digest.
      */
     @Test
     public void bytesAreIdenticalInASecondJvm() throws Exception {
-        assertArrayEquals(DefaultModel.onnx(), DefaultModel.onnx());
         Path temurin = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
-        String java = Files.isExecutable(temurin) ? temurin.toString()
-            : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        boolean otherJdk = Files.isExecutable(temurin);
+        String java = otherJdk ? temurin.toString() : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path stderr = Files.createTempFile("default-model-digest", ".err");
         Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DefaultModelDigest.class.getName())
-            .redirectErrorStream(true).start();
+            .redirectError(stderr.toFile()).start();
         String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(printed, 0, process.waitFor());
-        assertEquals("the ONNX bytes of " + java, DefaultModelDigest.sha256(), printed);
+        int exit = process.waitFor();
+        String errors = Files.readString(stderr);
+        Files.delete(stderr);
+        assertEquals(java + " failed: " + printed + errors, 0, exit);
+        String[] versionAndDigest = printed.split(" ");
+        assertEquals("expected '<java.version> <sha256>' from " + java + ", got: " + printed, 2, versionAndDigest.length);
+        if (otherJdk) {
+            assertTrue("the child is Temurin 25: " + versionAndDigest[0], versionAndDigest[0].startsWith("25"));
+        }
+        assertEquals(64, versionAndDigest[1].length());
+        assertEquals("the ONNX bytes of " + java + " (" + versionAndDigest[0] + ") against this JVM ("
+            + System.getProperty("java.version") + ")", DefaultModelDigest.sha256(), versionAndDigest[1]);
+    }
+
+    /**
+     * The filter bank is what the class Javadoc documents, recomputed here from the formulas (not through DefaultModel's
+     * helpers): Gabor filters on luminance only, zero mean and unit norm; per opponent channel a zero-mean unit-norm
+     * difference of Gaussians (sigma 1 and 2, each of unit sum) and a unit-sum Gaussian (sigma 1.5).
+     */
+    @Test
+    public void filterBankIsTheDocumentedKernels() {
+        float[] bank = DefaultModel.filterBank();
+        int k = DefaultModel.KERNEL, k2 = k * k;
+        assertEquals(DefaultModel.FILTERS * 3 * k2, bank.length);
+        int filter = 0;
+        for (int lambda : new int[] { 4, 8 }) {
+            for (int o = 0; o < 8; o++) {
+                double theta = Math.PI * o / 8, sigma = 0.56 * lambda;
+                double[] g = new double[k2];
+                for (int y = -3; y <= 3; y++) {
+                    for (int x = -3; x <= 3; x++) {
+                        double xr = x * Math.cos(theta) + y * Math.sin(theta), yr = -x * Math.sin(theta) + y * Math.cos(theta);
+                        g[(y + 3) * k + x + 3] = Math.exp(-(xr * xr + 0.25 * yr * yr) / (2 * sigma * sigma)) * Math.cos(2 * Math.PI * xr / lambda);
+                    }
+                }
+                assertKernel(bank, filter++, 0, centreAndNormalise(g), "gabor lambda " + lambda + " orientation " + o);
+            }
+        }
+        for (int channel = 1; channel <= 2; channel++) {
+            double[] centre = unitSumGaussian(1.0), surround = unitSumGaussian(2.0), dog = new double[k2];
+            for (int i = 0; i < k2; i++) {
+                dog[i] = centre[i] - surround[i];
+            }
+            assertKernel(bank, filter++, channel, centreAndNormalise(dog), "difference of Gaussians, channel " + channel);
+            assertKernel(bank, filter++, channel, unitSumGaussian(1.5), "Gaussian, channel " + channel);
+        }
+        assertEquals(DefaultModel.FILTERS, filter);
+        assertArrayEquals(new float[] { 1f / 3, 1f / 3, 1f / 3, 1, -1, 0, 0.5f, 0.5f, -1 }, DefaultModel.opponentWeights(), 0f);
+    }
+
+    /** {@code expected} on {@code channel} of {@code filter}, zeros on the two other channels. */
+    private static void assertKernel(float[] bank, int filter, int channel, double[] expected, String what) {
+        int k2 = expected.length;
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < k2; i++) {
+                float actual = bank[(filter * 3 + c) * k2 + i];
+                assertEquals(what + ", input channel " + c + ", tap " + i, c == channel ? expected[i] : 0, actual, 1e-6);
+            }
+        }
+    }
+
+    private static double[] centreAndNormalise(double[] kernel) {
+        double mean = Arrays.stream(kernel).average().orElseThrow();
+        double[] out = Arrays.stream(kernel).map(v -> v - mean).toArray();
+        double norm = Math.sqrt(Arrays.stream(out).map(v -> v * v).sum());
+        return Arrays.stream(out).map(v -> v / norm).toArray();
+    }
+
+    private static double[] unitSumGaussian(double sigma) {
+        double[] g = new double[49];
+        for (int y = -3; y <= 3; y++) {
+            for (int x = -3; x <= 3; x++) {
+                g[(y + 3) * 7 + x + 3] = Math.exp(-(x * x + y * y) / (2 * sigma * sigma));
+            }
+        }
+        double sum = Arrays.stream(g).sum();
+        return Arrays.stream(g).map(v -> v / sum).toArray();
     }
 
     @Test
