@@ -227,6 +227,26 @@ public class DemoIT {
         return medium;
     }
 
+    /** A user's folder without --whitening-images is indexed without whitening, and the run says so; nothing is learned. */
+    @Test
+    public void userFolderWithoutATrainingSetIsNotWhitened() throws Exception {
+        Path dir = temp.getRoot().toPath().resolve("user-unwhitened");
+        DatasetGenerator.GeneratedDataset dataset = new DatasetGenerator(42, DatasetSize.TINY).generate(dir.resolve("dataset"));
+        DemoOptions options = new DemoOptions(cluster(), DatasetSize.TINY, 0, dataset.imagesDir(), dataset.groundTruth(), null, null,
+            dir.resolve("out"), true, null);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        DemoMain.Result run = new DemoMain(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(output, output.contains("NOTE: setting: whitening none (no disjoint training set given: --whitening-images DIR)"));
+        assertEquals(Table1Config.ALL.size(), run.evaluations().size());
+        HttpResponse<String> whitening = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create(cluster() + "/_retrieval/whitening/demo-pca")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(whitening.body(), 404, whitening.statusCode());
+        HttpResponse<String> training = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create(cluster() + "/demo-whitening-training")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(training.body(), 404, training.statusCode());
+    }
+
     @Test
     public void userFolderGroundTruthAndOnnxModelGiveTheSameTable() throws Exception {
         // The generated collection read as a user's folder, and the built-in graph uploaded as a
