@@ -2,14 +2,16 @@
 # The main job, end to end on a fresh machine: builds the plugin, fetches Elasticsearch 8.19.21
 # through Maven, starts a real node on loopback with the plugin installed, then (demo module,
 # org.instanceretrieval.demo.run.DemoMain) generates a seeded instance-retrieval dataset (or
-# takes yours), indexes it through the image_descriptor ingest processor, learns whitening,
-# runs DBA and diffusion, stores the ground truth, evaluates the eight configurations of
+# takes yours), learns PCA whitening on a disjoint training set (a second generated set, seed +
+# 1000, or --whitening-images; never the evaluated images), indexes it through the
+# image_descriptor ingest processor, runs DBA and diffusion with the seeds' default settings,
+# stores the ground truth, evaluates the eight configurations of
 # table 1 with _retrieval_eval, prints the table and writes target/demo/report/report.html.
 # The node keeps running afterwards; the last lines say how to reach and stop it.
 #
 #   ./demo.sh [--size tiny|small|medium|large] [--seed N]
 #             [--images DIR --ground-truth FILE.json] [--model FILE.onnx [--model-config FILE.json]]
-#             [--no-whitening]
+#             [--whitening-images DIR] [--no-whitening]
 #
 # (HTTP port: $DEMO_HTTP_PORT, default 9200; default size small, seed 42, the built-in model.)
 set -euo pipefail
@@ -20,11 +22,12 @@ if [ "$(id -u)" = 0 ]; then
   args=() stage="$repo/target/demo-input"
   while [ $# -gt 0 ]; do
     case "$1" in
-      --images|--ground-truth|--model|--model-config)
+      --images|--ground-truth|--model|--model-config|--whitening-images)
         [ $# -ge 2 ] || { echo "demo.sh: $1 needs a value" >&2; exit 2; }
-        mkdir -p "$stage"; target="$stage/$(basename "$2")"
-        rm -rf "$target"; cp -a "$2" "$target"
-        args+=("$1" "target/demo-input/$(basename "$2")"); shift 2 ;;
+        # one folder per option, so --images and --whitening-images both named images/ do not collide
+        sub="${1#--}/$(basename "$2")"; target="$stage/$sub"
+        mkdir -p "$(dirname "$target")"; rm -rf "$target"; cp -a "$2" "$target"
+        args+=("$1" "target/demo-input/$sub"); shift 2 ;;
       *) args+=("$1"); shift ;;
     esac
   done

@@ -13,7 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes {@code report.html} of a demo run into a directory: the table of configurations
+ * Writes {@code report.html} of a demo run into a directory: the settings and where each comes
+ * from (the notes starting with {@value #SETTING}), the other notes, the table of configurations
  * (mAP; easy/medium/hard for the revisited protocol), the average precision of every query
  * under every configuration, and the top 10 of a few queries with each image marked correct,
  * junk or wrong. The images shown are copied to {@code thumbs/} beside it, so the report can
@@ -23,6 +24,9 @@ public final class HtmlReport {
 
     /** How many queries get their top 10 shown. */
     public static final int SHOWN_QUERIES = 4;
+
+    /** Notes starting with this are settings with their provenance, listed under "Settings and where they come from". */
+    public static final String SETTING = "setting: ";
 
     private final Path directory;
 
@@ -46,8 +50,16 @@ public final class HtmlReport {
             .append(".query{border:4px solid #26d}figure{display:inline-block;margin:2px;text-align:center;font-size:10px}")
             .append("img{width:120px;height:90px;object-fit:cover}</style></head><body>\n");
         html.append("<h1>").append(escape(title)).append("</h1>\n");
+        List<String> settings = notes.stream().filter(n -> n.startsWith(SETTING)).toList();
+        if (settings.isEmpty() == false) {
+            html.append("<h2>Settings and where they come from</h2>\n<ul id=\"settings\">\n");
+            settings.forEach(n -> html.append("<li>").append(escape(n.substring(SETTING.length()))).append("</li>\n"));
+            html.append("</ul>\n");
+        }
         for (String note : notes) {
-            html.append("<p><b>Note:</b> ").append(escape(note)).append("</p>\n");
+            if (note.startsWith(SETTING) == false) {
+                html.append("<p><b>Note:</b> ").append(escape(note)).append("</p>\n");
+            }
         }
         configurationTable(html, evaluations);
         perQueryTable(html, evaluations);

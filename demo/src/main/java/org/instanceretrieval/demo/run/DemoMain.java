@@ -16,14 +16,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The demo, end to end against a running node with the plugin: generate (or read) a collection,
- * put the model (built-in or uploaded), learn PCA whitening on the collection, index every
+ * put the model (built-in or uploaded), learn PCA whitening on a disjoint training set
+ * ({@link WhiteningTraining}, never on the evaluated collection), index every
  * image through the {@code image_descriptor} ingest processor, run DBA and the offline
  * diffusion build, store the ground truth, evaluate the eight configurations of table 1 with
- * {@code _retrieval_eval}, print the table and write {@code report.html}.
+ * {@code _retrieval_eval} with the seeds' default settings ({@link DemoSettings}), print the
+ * table and where each setting came from, and write {@code report.html}.
  *
  * <p>Endpoints that the node does not have (an older plugin build) are skipped with a printed
  * note, never silently. Exit status 0 on success, 1 on an error, 2 on bad options.
@@ -32,13 +33,13 @@ public final class DemoMain {
 
     public static final String INDEX = "demo-images";
     public static final String QUERY_INDEX = "demo-queries";
-    public static final String SAMPLE_INDEX = "demo-whitening-sample";
+    /** The disjoint training images, described without whitening; kept after the run so that it can be inspected. */
+    public static final String TRAINING_INDEX = "demo-whitening-training";
     public static final String GROUND_TRUTH = "demo-ground-truth";
     public static final String WHITENING = "demo-pca";
     public static final String USER_MODEL = "demo-user-model";
     static final int PART_SIZE = 8 * 1024 * 1024;
     static final int BULK_BATCH = 8;
-    static final int WHITENING_SAMPLE = 500;
 
     private final DemoOptions options;
     private final EsClient es;
@@ -84,28 +85,24 @@ public final class DemoMain {
 
         String whiteningId = null;
         int dims = rawDims;
-        if (options.whitening()) {
-            Map<String, Path> training = whiteningTrainingImages();
-            if (training == null) {
-                note("setting: whitening none: no disjoint training set given (--whitening-images DIR); it is never learned on the "
-                    + "evaluated collection");
-            } else {
-                step("Learning PCA whitening (POST _retrieval/whitening/" + WHITENING + "/_learn) on a disjoint training set");
-                List<String> sample = whiteningSample(new ArrayList<>(training.keySet()));
-                putPipeline("demo-describe-raw", modelId, null, "descriptor_raw", false);
-                createIndex(SAMPLE_INDEX, Map.of("descriptor_raw", rawDims));
-                Map<String, Path> sampleFiles = new LinkedHashMap<>();
-                sample.forEach(n -> sampleFiles.put(n, training.get(n)));
-                bulkIndex(SAMPLE_INDEX, "demo-describe-raw", sampleFiles, Map.of());
-                Map<String, Object> learned = es.post("_retrieval/whitening/" + WHITENING + "/_learn",
-                    Map.of("method", "pca", "index", SAMPLE_INDEX, "field", "descriptor_raw", "shrinkage", 0.001));
-                dims = ((Number) learned.get("output_dimension")).intValue();
-                whiteningId = WHITENING;
-                out.printf(Locale.ROOT, "    whitening %d -> %d dimensions from %d vectors%n", rawDims, dims, sample.size());
-                note("setting: whitening PCA learned on " + sample.size() + " images of " + whiteningSource()
-                    + ", disjoint from the evaluated collection (as the seed learns it on a separate training set)");
-                es.deleteIfExists(SAMPLE_INDEX);
-            }
+        WhiteningTraining training = options.whitening() ? WhiteningTraining.of(options) : null;
+        if (options.whitening() == false) {
+            note("setting: whitening none (--no-whitening)");
+        } else if (training == null) {
+            note("setting: whitening none (no disjoint training set given: --whitening-images DIR); it is never learned on the "
+                + "evaluated collection");
+        } else {
+            step("Learning PCA whitening (POST _retrieval/whitening/" + WHITENING + "/_learn) on " + training.images().size()
+                + " images of " + training.source() + ", indexed into " + TRAINING_INDEX + " without whitening");
+            putPipeline("demo-describe-raw", modelId, null, "descriptor_raw", false);
+            createIndex(TRAINING_INDEX, Map.of("descriptor_raw", rawDims));
+            bulkIndex(TRAINING_INDEX, "demo-describe-raw", training.images(), Map.of());
+            Map<String, Object> learned = es.post("_retrieval/whitening/" + WHITENING + "/_learn",
+                Map.of("method", "pca", "index", TRAINING_INDEX, "field", "descriptor_raw", "shrinkage", 0.001));
+            dims = ((Number) learned.get("output_dimension")).intValue();
+            whiteningId = WHITENING;
+            out.printf(Locale.ROOT, "    whitening %d -> %d dimensions from %d vectors%n", rawDims, dims, training.images().size());
+            note(training.provenance(rawDims, dims));
         }
         recipe.put("whitening_id", whiteningId);
 
@@ -153,7 +150,7 @@ public final class DemoMain {
                 }
                 throw e;
             }
-            out.printf(Locale.ROOT, "    %-15s mAP %s%n", config.name(), formatMap(evaluations.get(config.name())));
+            out.printf(Locale.ROOT, "    %-15s mAP %s%n", config.name(), ResultTable.percent(ResultTable.overall(evaluations.get(config.name())), "mAP"));
         }
 
         out.println();
@@ -161,7 +158,7 @@ public final class DemoMain {
 
         step("Writing the HTML report");
         Path reportDir = options.out().resolve("report");
-        Map<String, Map<String, List<String>>> rankings = topRankings(collection, evaluations, parameters);
+        Map<String, Map<String, List<String>>> rankings = TopRankings.read(es, collection, parameters, this::note);
         Path report = new HtmlReport(reportDir).write(
             "Instance retrieval demo: " + (options.generated() ? "generated dataset (" + options.size().label() + ", seed "
                 + options.seed() + ")" : "your collection"),
@@ -234,7 +231,7 @@ public final class DemoMain {
 
     private void reset() {
         step("Removing what an earlier demo run left");
-        for (String index : List.of(INDEX, QUERY_INDEX, SAMPLE_INDEX)) {
+        for (String index : List.of(INDEX, QUERY_INDEX, TRAINING_INDEX)) {
             es.deleteIfExists(index);
         }
         for (String pipeline : List.of("demo-describe", "demo-describe-query", "demo-describe-raw")) {
@@ -350,131 +347,14 @@ public final class DemoMain {
         }
     }
 
-    /** At most {@value #WHITENING_SAMPLE} names spread evenly over the collection (not its first ones, which may all be distractors). */
-    static List<String> whiteningSample(List<String> names) {
-        if (names.size() <= WHITENING_SAMPLE) {
-            return names;
-        }
-        List<String> sample = new ArrayList<>();
-        for (int i = 0; i < WHITENING_SAMPLE; i++) {
-            sample.add(names.get((int) ((long) i * names.size() / WHITENING_SAMPLE)));
-        }
-        return sample;
-    }
-
-    /**
-     * The images PCA whitening is learned on, disjoint from the evaluated collection: for a generated collection a second
-     * generated set (seed + 1000: other objects, other photos), for the user's collection {@code --whitening-images}; null
-     * when there is none.
-     */
-    private Map<String, Path> whiteningTrainingImages() throws IOException {
-        if (options.generated()) {
-            return imagesIn(new DatasetGenerator(options.seed() + 1000, options.size())
-                .generate(options.out().resolve("whitening-dataset")).imagesDir());
-        }
-        return options.whiteningImages() == null ? null : imagesIn(options.whiteningImages());
-    }
-
-    /** The .jpg and .png files of a folder by name, in name order. */
-    static Map<String, Path> imagesIn(Path dir) throws IOException {
-        Map<String, Path> images = new TreeMap<>();
-        try (var files = Files.list(dir)) {
-            files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)"))
-                .forEach(f -> images.put(f.getFileName().toString(), f));
-        }
-        if (images.isEmpty()) {
-            throw new IllegalArgumentException(dir + " holds no .jpg or .png image to learn whitening on");
-        }
-        return images;
-    }
-
-    private String whiteningSource() {
-        return options.generated()
-            ? "a second generated dataset (seed " + (options.seed() + 1000) + ", other objects and photos)"
-            : options.whiteningImages().toString();
-    }
-
-    /** Top 10 of the first queries under G and the last row, read with _search for the report. */
-    private Map<String, Map<String, List<String>>> topRankings(Collection collection, Map<String, Map<String, Object>> evaluations,
-                                                               Table1Config.Parameters p) {
-        Map<String, Map<String, List<String>>> out = new LinkedHashMap<>();
-        if (collection.separateQueries() == false) {
-            return out;
-        }
-        List<Table1Config> shown = List.of(Table1Config.ALL.get(0), Table1Config.ALL.get(Table1Config.ALL.size() - 1));
-        for (String query : collection.queries().keySet().stream().limit(HtmlReport.SHOWN_QUERIES).toList()) {
-            Map<?, ?> doc = es.get(QUERY_INDEX + "/_doc/" + query);
-            List<?> vector = (List<?>) ((Map<?, ?>) doc.get("_source")).get("descriptor");
-            float[] v = new float[vector.size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = ((Number) vector.get(i)).floatValue();
-            }
-            Map<String, List<String>> perConfig = new LinkedHashMap<>();
-            for (Table1Config config : shown) {
-                try {
-                    Map<String, Object> response = es.post(INDEX + "/_search", config.searchBody(v, 10, p));
-                    List<String> ids = new ArrayList<>();
-                    for (Object hit : (List<?>) ((Map<?, ?>) response.get("hits")).get("hits")) {
-                        if (ids.size() < 10) {
-                            ids.add(String.valueOf(((Map<?, ?>) hit).get("_id")));
-                        }
-                    }
-                    perConfig.put(config.name(), ids);
-                } catch (EsClient.EsException e) {
-                    note("top 10 of " + query + " under " + config.name() + " failed: " + e.getMessage());
-                }
-            }
-            out.put(query, perConfig);
-        }
-        return out;
-    }
-
-    /** The table as text: mAP (and the revisited easy/medium/hard) per configuration, in percent. */
+    /** The table as text (see {@link ResultTable#text}). */
     public static String table(Map<String, Map<String, Object>> evaluations) {
-        StringBuilder sb = new StringBuilder();
-        boolean revisited = evaluations.values().stream().anyMatch(e -> subsetMap(e, "medium") != null);
-        if (revisited) {
-            sb.append(String.format(Locale.ROOT, "%-16s %8s %8s %8s %10s%n", "Configuration", "Easy", "Medium", "Hard", "mP@10 (M)"));
-        } else {
-            sb.append(String.format(Locale.ROOT, "%-16s %8s%n", "Configuration", "mAP"));
-        }
-        for (Map.Entry<String, Map<String, Object>> row : evaluations.entrySet()) {
-            Map<String, Object> e = row.getValue();
-            if (revisited) {
-                sb.append(String.format(Locale.ROOT, "%-16s %8s %8s %8s %10s%n", row.getKey(), percent(subsetMap(e, "easy"), "mAP"),
-                    percent(subsetMap(e, "medium"), "mAP"), percent(subsetMap(e, "hard"), "mAP"), percent(subsetMap(e, "medium"), "mP@10")));
-            } else {
-                sb.append(String.format(Locale.ROOT, "%-16s %8s%n", row.getKey(), percent(overall(e), "mAP")));
-            }
-        }
-        return sb.toString();
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> overall(Map<String, Object> evaluation) {
-        return (Map<String, Object>) evaluation.get("overall");
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> subsetMap(Map<String, Object> evaluation, String subset) {
-        Object subsets = evaluation.get("subsets");
-        return subsets instanceof Map<?, ?> m ? (Map<String, Object>) m.get(subset) : null;
+        return ResultTable.text(evaluations);
     }
 
     /** The overall mAP of an evaluation response. */
     public static double mAP(Map<String, Object> evaluation) {
-        return ((Number) overall(evaluation).get("mAP")).doubleValue();
-    }
-
-    static String percent(Map<String, Object> metrics, String key) {
-        if (metrics == null || metrics.get(key) instanceof Number == false) {
-            return "-";
-        }
-        return String.format(Locale.ROOT, "%.2f", 100 * ((Number) metrics.get(key)).doubleValue());
-    }
-
-    private static String formatMap(Map<String, Object> evaluation) {
-        return percent(overall(evaluation), "mAP");
+        return ResultTable.mAP(evaluation);
     }
 
     private void step(String what) {

@@ -45,11 +45,14 @@ public class HtmlReportTests {
         Map<String, Map<String, List<String>>> rankings = Map.of("q1", Map.of("G", List.of("d", "a", "c", "b")));
 
         Path report = new HtmlReport(temp.getRoot().toPath().resolve("report")).write("Demo <test>", evaluations, collection, rankings,
-            List.of("a note"));
+            List.of("a note", "setting: AQE n=10 (seed default)"));
         String html = Files.readString(report);
 
         assertTrue(html.contains("<title>Demo &lt;test&gt;</title>"));
         assertTrue(html.contains("<b>Note:</b> a note"));
+        // Settings are listed with their provenance in their own section, not as notes.
+        assertTrue(html, html.contains("<ul id=\"settings\">\n<li>AQE n=10 (seed default)</li>\n</ul>"));
+        assertTrue(html, html.contains("Note:</b> setting:") == false);
         // Configuration rows: easy, medium, hard, mP@10 in percent.
         assertTrue(html, html.contains("<tr><td class=\"name\">G+AQE</td><td>95.00</td><td>81.25</td><td>60.00</td><td>50.00</td></tr>"));
         // Per-query AP: one row per query, one column per configuration; names escaped.
