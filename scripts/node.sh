@@ -3,17 +3,20 @@
 # Used by the real-node test suite (rest-spec) and by the demo.
 #
 #   scripts/node.sh start --distribution ES.zip --plugin PLUGIN.zip --dir WORK_DIR \
-#                         --http-port 9200 --transport-port 9300 [--heap 512m]
+#                         --http-port 9200 --transport-port 9300 [--heap 512m] [--security DIR]
 #   scripts/node.sh stop  --dir WORK_DIR
 #
+# --security DIR starts the node with security on (file realm, HTTP without TLS on loopback):
+# DIR/roles.yml is appended to the node's roles.yml, and each line "user password role[,role]"
+# of DIR/users is a file-realm user.
 # The node's JDK: $NODE_JAVA_HOME if set, else Temurin 25 when installed (Lucene's SIMD
 # vector code needs a recent JDK), else $JAVA_HOME, else the JDK of `java` on the PATH.
 set -euo pipefail
 
-usage() { sed -n '2,9p' "$0" >&2; exit 2; }
+usage() { sed -n '2,13p' "$0" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 command=$1; shift
-distribution='' plugin='' dir='' http_port='' transport_port='' heap=512m
+distribution='' plugin='' dir='' http_port='' transport_port='' heap=512m security=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --distribution) distribution=$2; shift 2 ;;
@@ -22,6 +25,7 @@ while [ $# -gt 0 ]; do
     --http-port) http_port=$2; shift 2 ;;
     --transport-port) transport_port=$2; shift 2 ;;
     --heap) heap=$2; shift 2 ;;
+    --security) security=$2; shift 2 ;;
     *) echo "node.sh: unknown option $1" >&2; usage ;;
   esac
 done
@@ -69,18 +73,33 @@ network.host: 127.0.0.1
 http.port: $http_port
 transport.port: $transport_port
 discovery.type: single-node
-xpack.security.enabled: false
 action.destructive_requires_name: false
 cluster.routing.allocation.disk.threshold_enabled: false
 path.data: $dir/data
 path.logs: $dir/logs
 YML
+  if [ -z "$security" ]; then
+    echo "xpack.security.enabled: false" >> "$home/config/elasticsearch.yml"
+  else
+    cat >> "$home/config/elasticsearch.yml" <<YML
+xpack.security.enabled: true
+xpack.security.http.ssl.enabled: false
+xpack.security.transport.ssl.enabled: false
+YML
+    cat "$security/roles.yml" >> "$home/config/roles.yml"
+    local user password roles
+    while read -r user password roles; do
+      [ -n "$user" ] && "$home/bin/elasticsearch-users" useradd "$user" -p "$password" -r "$roles"
+    done < "$security/users"
+  fi
   # The start-up log goes to a file (the full log is in logs/ anyway); -q cannot go with -d.
   "$home/bin/elasticsearch" -d -p "$pidfile" > "$dir/logs/console.out" 2>&1 || {
     echo "node.sh: elasticsearch failed to start:" >&2; tail -n 40 "$dir/logs/console.out" >&2; exit 1; }
-  local url="http://127.0.0.1:$http_port/_cluster/health?wait_for_status=yellow&timeout=5s"
+  local url="http://127.0.0.1:$http_port/_cluster/health?wait_for_status=yellow&timeout=5s" auth=()
+  # the first user of the security folder is the one the script waits with
+  [ -n "$security" ] && auth=(-u "$(awk 'NF { print $1 ":" $2; exit }' "$security/users")")
   for _ in $(seq 1 90); do
-    if curl -sf "$url" >/dev/null 2>&1; then
+    if curl -sf "${auth[@]}" "$url" >/dev/null 2>&1; then
       echo "node.sh: node up at http://127.0.0.1:$http_port (pid $(cat "$pidfile"), logs in $dir/logs)"
       return 0
     fi

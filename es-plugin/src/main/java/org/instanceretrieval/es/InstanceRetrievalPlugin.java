@@ -421,7 +421,7 @@ public class InstanceRetrievalPlugin extends Plugin
     // ---- evaluation (issue 5: POST {index}/_retrieval_eval, the run history) ----
 
     private List<Object> evalComponents(PluginServices services, List<Object> components) {
-        EvalRuns runs = new EvalRuns(services.client());
+        EvalRuns runs = new EvalRuns(new OriginSettingClient(services.client(), ModelIndex.ORIGIN));
         GroundTruthStore store = components.stream().filter(c -> c instanceof GroundTruthStore)
             .map(c -> (GroundTruthStore) c).findFirst().orElseThrow();
         GroundTruthLookup lookup = new GroundTruthLookup(groundTruthSource(store));

@@ -180,7 +180,7 @@ public final class LearnWhiteningAction {
                 throw new IllegalArgumentException("[pairs] is required for method [lw]: [[\"query_id\", \"positive_id\"], ...]");
             }
             if (!(value instanceof List<?> list)) {
-                throw new IllegalArgumentException("[pairs] must be an array of [query_id, positive_id] pairs");
+                throw new IllegalArgumentException("[pairs] must be an array of [query_id, positive_id] pairs, got [" + value + "]");
             }
             if (list.isEmpty() || list.size() > MAX_PAIRS) {
                 throw new IllegalArgumentException("[pairs] must hold 1 to " + MAX_PAIRS + " pairs, got [" + list.size() + "]");
@@ -189,6 +189,11 @@ public final class LearnWhiteningAction {
             for (int i = 0; i < list.size(); i++) {
                 if (list.get(i) instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String q && pair.get(1) instanceof String p
                     && q.isEmpty() == false && p.isEmpty() == false) {
+                    if (q.equals(p)) {
+                        // its difference is zero: it teaches the whitening nothing
+                        throw new IllegalArgumentException("[pairs][" + i + "] names document [" + q + "] twice: a pair is a query and a "
+                            + "different document that matches it");
+                    }
                     pairs.add(new String[] { q, p });
                 } else {
                     throw new IllegalArgumentException("[pairs][" + i + "] must be two document ids [query_id, positive_id], got [" + list.get(i)

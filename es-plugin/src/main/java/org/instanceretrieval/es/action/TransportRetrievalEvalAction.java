@@ -101,13 +101,15 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
 
     /** What one run has gathered so far. */
     private record Run(EvalTask task, RetrievalEvalAction.Request request, GroundTruthLookup.Resolved groundTruth, String protocol, int[] ks,
-        String index, String queriesIndex, String queriesField, long startNanos, Map<String, Object> timings) {}
+        String index, String queriesIndex, String queriesField, String runId, long startNanos, Map<String, Object> timings) {}
 
     @Override
     protected void doExecute(Task task, RetrievalEvalAction.Request request, ActionListener<RetrievalEvalAction.Response> listener) {
         EvalTask evalTask = (EvalTask) task;
         long start = System.nanoTime();
-        services.groundTruths().get(request.groundTruth(), listener.delegateFailureAndWrap((l, gt) -> {
+        Client child = new ParentTaskAssigningClient(client, new TaskId(clusterService.localNode().getId(), task.getId()));
+        // As the caller: 403 without the ground-truth read privilege, 404 for an unknown id
+        services.groundTruths().get(child, request.groundTruth(), listener.delegateFailureAndWrap((l, gt) -> {
             String protocol = request.protocol() == null ? gt.groundTruth().defaultProtocol() : request.protocol();
             int[] ks = request.ks() == null ? EvaluationPlan.defaultKs(protocol) : request.ks();
             EvaluationPlan.checkProtocolFits(gt.id(), gt.groundTruth(), protocol, ks);
@@ -115,8 +117,15 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
             String index = concreteIndex(state, request.index(), "index");
             String queriesIndex = request.queriesIndex() == null ? index : concreteIndex(state, request.queriesIndex(), "queries.index");
             String queriesField = request.queriesField() == null ? request.field() : request.queriesField();
-            Run run = new Run(evalTask, request, gt, protocol, ks, index, queriesIndex, queriesField, start, new LinkedHashMap<>());
-            read(run, state, l);
+            Run run = new Run(evalTask, request, gt, protocol, ks, index, queriesIndex, queriesField, UUIDs.randomBase64UUID(), start,
+                new LinkedHashMap<>());
+            if (request.record() == false) {
+                read(run, state, child, l);
+                return;
+            }
+            // Recording writes its start first, as the caller: 403 without write on the history, before any work
+            services.runs().ensureTemplate(state, l.delegateFailureAndWrap((l2, v) -> EvalRuns.start(child, runKeys(run),
+                l2.delegateFailureAndWrap((l3, w) -> read(run, state, child, l3)))));
         }));
     }
 
@@ -129,10 +138,8 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
         return names[0];
     }
 
-    private void read(Run run, ClusterState state, ActionListener<RetrievalEvalAction.Response> listener) {
+    private void read(Run run, ClusterState state, Client child, ActionListener<RetrievalEvalAction.Response> listener) {
         run.task().phase("reading", 0);
-        TaskId parent = new TaskId(clusterService.localNode().getId(), run.task().getId());
-        Client child = new ParentTaskAssigningClient(client, parent);
         String idField = run.groundTruth().idField();
         boolean queriesHere = run.queriesIndex().equals(run.index()) && run.queriesField().equals(run.request().field());
         boolean exact = run.request().engine().equals(RetrievalEvalAction.ENGINE_EXACT);
@@ -160,7 +167,7 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
         ActionListener<RetrievalEvalAction.Response> finished) {
         run.task().ensureNotCancelled();
         // What was read is held until the evaluation ends; the exact engine adds its matrix and score blocks.
-        Reservation memory = breaker.reserve(heldBytes(docs) + (queryDocs == docs ? 0 : heldBytes(queryDocs)),
+        Reservation memory = breaker.reserve(docs.heldBytes() + (queryDocs == docs ? 0 : queryDocs.heldBytes()),
             "documents of [" + run.index() + "] read for evaluation");
         // every outcome, an error thrown while planning included, releases it
         ActionListener.run(ActionListener.runBefore(finished, memory::close), l -> evaluate(run, child, state, docs, queryDocs, memory, l));
@@ -182,7 +189,7 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
         }
         List<String> collection = EvaluationPlan.collectionOrder(run.groundTruth().groundTruth(), names);
         EvaluationPlan plan = EvaluationPlan.build(run.groundTruth().groundTruth(), run.protocol(), collection, run.ks());
-        float[] queryVectors = queryVectors(run, plan, queryDocs);
+        float[] queryVectors = queryDocs.vectorsOf(plan.queryNames(), "ground truth [" + run.groundTruth().id() + "]", run.queriesField());
         int dims = queryDocs.dims();
         if (exact || docs == queryDocs) {
             if (docs.dims() != dims) {
@@ -218,42 +225,6 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
             }
             searchEngine(run, child, plan, metrics, queryDocs, position, queryVectors, dims, depth, done.map(v -> depth));
         }
-    }
-
-    /** The query vectors in plan order; a 400 lists query documents that are missing or have no vector. */
-    private static float[] queryVectors(Run run, EvaluationPlan plan, IndexDocuments queryDocs) {
-        List<String> missing = new ArrayList<>();
-        List<String> withoutVector = new ArrayList<>();
-        int dims = queryDocs.dims();
-        float[] vectors = new float[plan.numQueries() * dims];
-        for (int q = 0; q < plan.numQueries(); q++) {
-            IndexDocuments.Doc doc = queryDocs.doc(plan.queryName(q));
-            if (doc == null) {
-                missing.add(plan.queryName(q));
-            } else if (doc.vector() == null) {
-                withoutVector.add(plan.queryName(q));
-            } else {
-                System.arraycopy(doc.vector(), 0, vectors, q * dims, dims);
-            }
-        }
-        if (missing.isEmpty() == false) {
-            throw badRequest("{} of {} query documents of ground truth [{}] are not in index [{}] (by [id_field] [{}]): {}", missing.size(),
-                plan.numQueries(), run.groundTruth().id(), run.queriesIndex(), run.groundTruth().idField(), first(missing, 10));
-        }
-        if (withoutVector.isEmpty() == false) {
-            throw badRequest("{} query documents of index [{}] have no vector in [{}]: {}", withoutVector.size(), run.queriesIndex(),
-                run.queriesField(), first(withoutVector, 10));
-        }
-        return vectors;
-    }
-
-    private static List<String> first(List<String> names, int n) {
-        return names.subList(0, Math.min(n, names.size()));
-    }
-
-    /** The heap an {@link IndexDocuments} holds: per document its name, id and entry (about 200 bytes) and its vector. */
-    private static long heldBytes(IndexDocuments docs) {
-        return (long) docs.names().size() * (200L + 4L * Math.max(0, docs.dims()));
     }
 
     private void exactEngine(Run run, EvaluationPlan plan, EvaluationMetrics metrics, IndexDocuments docs, List<String> collection,
@@ -353,14 +324,7 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
     private void finish(Run run, Client child, ClusterState state, EvaluationPlan plan, EvaluationMetrics metrics, int depth,
         ActionListener<RetrievalEvalAction.Response> listener) {
         RetrievalEvalAction.Request request = run.request();
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("run_id", UUIDs.randomBase64UUID());
-        result.put("@timestamp", Instant.now().toString());
-        result.put("name", request.name());
-        result.put("index", run.index());
-        result.put("ground_truth", run.groundTruth().id());
-        result.put("protocol", run.protocol());
-        result.put("engine", request.engine());
+        Map<String, Object> result = runKeys(run);
         result.put("overall", metrics.overall());
         result.put("subsets", metrics.subsets());
         List<Map<String, Object>> queries = metrics.queries();
@@ -372,7 +336,6 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
         documents.put("missing_count", plan.missingNames().size());
         documents.put("missing", plan.missingNames().stream().limit(MAX_LISTED_MISSING).toList());
         result.put("documents", documents);
-        result.put("configuration", request.body());
         if (request.record() == false) {
             complete(run, result, listener);
             return;
@@ -386,6 +349,20 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
                 complete(run, result, l2);
             }));
         }));
+    }
+
+    /** What identifies a run in its response and in each document it records, in the response's order. */
+    private static Map<String, Object> runKeys(Run run) {
+        Map<String, Object> keys = new LinkedHashMap<>();
+        keys.put("run_id", run.runId());
+        keys.put("@timestamp", Instant.now().toString());
+        keys.put("name", run.request().name());
+        keys.put("index", run.index());
+        keys.put("ground_truth", run.groundTruth().id());
+        keys.put("protocol", run.protocol());
+        keys.put("engine", run.request().engine());
+        keys.put("configuration", run.request().body());
+        return keys;
     }
 
     private static void complete(Run run, Map<String, Object> result, ActionListener<RetrievalEvalAction.Response> listener) {

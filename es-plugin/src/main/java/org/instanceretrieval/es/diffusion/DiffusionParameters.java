@@ -18,6 +18,12 @@ import java.util.Objects;
  */
 public final class DiffusionParameters implements Writeable {
 
+    /**
+     * Most conjugate-gradient iterations a request may ask for: each costs a pass over the graph's
+     * edges, and with the default tolerance the solve converges in far fewer.
+     */
+    public static final int MAX_ITERATIONS = 1000;
+
     private final int k;
     private final double gamma;
     private final double alpha;
@@ -29,7 +35,7 @@ public final class DiffusionParameters implements Writeable {
      * @param owner name used in error messages ({@code diffusion})
      * @throws IllegalArgumentException if a parameter is out of range: k or query_k not in
      *     [1, {@value WindowDiffusion#MAX_WINDOW}], gamma not finite and &gt; 0, alpha not in (0, 1),
-     *     max_iterations &lt; 1, tolerance not finite and &gt; 0
+     *     max_iterations not in [1, {@value #MAX_ITERATIONS}], tolerance not finite and &gt; 0
      */
     public DiffusionParameters(String owner, int k, double gamma, double alpha, int queryK, int maxIterations, double tolerance) {
         if (k < 1 || k > WindowDiffusion.MAX_WINDOW) {
@@ -44,8 +50,8 @@ public final class DiffusionParameters implements Writeable {
         if (queryK < 1 || queryK > WindowDiffusion.MAX_WINDOW) {
             throw outOfRange(owner, "query_k", queryK, "must be in [1, " + WindowDiffusion.MAX_WINDOW + "]");
         }
-        if (maxIterations < 1) {
-            throw outOfRange(owner, "max_iterations", maxIterations, "must be >= 1");
+        if (maxIterations < 1 || maxIterations > MAX_ITERATIONS) {
+            throw outOfRange(owner, "max_iterations", maxIterations, "must be in [1, " + MAX_ITERATIONS + "]");
         }
         if ((tolerance > 0 && Double.isFinite(tolerance)) == false) {
             throw outOfRange(owner, "tolerance", tolerance, "must be finite and > 0");

@@ -22,12 +22,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The history of evaluation runs: the data stream {@value #DATA_STREAM}, one summary document
- * ({@code doc_type: run}) and one document per query ({@code doc_type: query}) per recorded run.
- * Its composable index template {@value #TEMPLATE} is installed by the plugin when a run is
- * recorded and the cluster does not have it (or has an older {@code version}), before the first
- * document is written. Not at startup on purpose: a template that reappears after being deleted
- * (as test clusters delete every template between tests) is an unexpected object for them.
+ * The history of evaluation runs: the data stream {@value #DATA_STREAM}. A recorded run writes
+ * one {@code doc_type: run_started} document before any work, then one summary document
+ * ({@code doc_type: run}) and one document per query ({@code doc_type: query}) when it ends; the
+ * same {@code run_id} ties them, and a start without a summary is a run that failed or died.
+ * <p>
+ * Documents are written as the caller: recording needs {@code create_doc} (or {@code write}) on
+ * {@value #DATA_STREAM}, and a caller without it gets the 403 from the start document, before the
+ * evaluation reads anything. The composable index template {@value #TEMPLATE} is the plugin's
+ * own: it is installed by the plugin's internal client (caller's context stashed) when a run is
+ * recorded and the cluster does not have it (or has an older {@code version}). Not at startup on
+ * purpose: a template that reappears after being deleted (as test clusters delete every template
+ * between tests) is an unexpected object for them.
  */
 public final class EvalRuns {
 
@@ -58,10 +64,14 @@ public final class EvalRuns {
            "ap_easy": {"type": "double"},
            "ap_hard": {"type": "double"}}}""";
 
-    private final Client client;
+    /** Copied from a run's summary into each of its start and query documents. */
+    private static final List<String> RUN_KEYS = List.of("@timestamp", "run_id", "name", "index", "ground_truth", "protocol", "engine");
 
-    public EvalRuns(Client client) {
-        this.client = client;
+    private final Client internal;
+
+    /** @param internal the plugin's client for its own objects (the template), with the caller's context stashed */
+    public EvalRuns(Client internal) {
+        this.internal = internal;
     }
 
     static ComposableIndexTemplate template() {
@@ -93,7 +103,21 @@ public final class EvalRuns {
         TransportPutComposableIndexTemplateAction.Request put = new TransportPutComposableIndexTemplateAction.Request(TEMPLATE)
             .indexTemplate(template())
             .cause("instance-retrieval plugin: history of _retrieval_eval runs");
-        client.execute(TransportPutComposableIndexTemplateAction.TYPE, put, listener.map(r -> null));
+        internal.execute(TransportPutComposableIndexTemplateAction.TYPE, put, listener.map(r -> null));
+    }
+
+    /**
+     * Writes the start of a run as {@code caller}: the keys of {@link #RUN_KEYS} and the request's
+     * {@code configuration} taken from {@code run}, {@code doc_type: run_started}.
+     */
+    public static void start(Client caller, Map<String, Object> run, ActionListener<Void> listener) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        for (String key : RUN_KEYS) {
+            doc.put(key, run.get(key));
+        }
+        doc.put("configuration", run.get("configuration"));
+        doc.put("doc_type", "run_started");
+        caller.index(new IndexRequest(DATA_STREAM).opType(DocWriteRequest.OpType.CREATE).source(doc), listener.map(r -> null));
     }
 
     /**
@@ -108,7 +132,7 @@ public final class EvalRuns {
         bulk.add(new IndexRequest(DATA_STREAM).opType(DocWriteRequest.OpType.CREATE).source(run));
         for (Map<String, Object> query : queries) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            for (String key : List.of("@timestamp", "run_id", "name", "index", "ground_truth", "protocol", "engine")) {
+            for (String key : RUN_KEYS) {
                 doc.put(key, summary.get(key));
             }
             doc.put("doc_type", "query");

@@ -1,6 +1,8 @@
 package org.instanceretrieval.es.eval;
 
 import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.client.internal.Client;
+import org.instanceretrieval.es.action.GetGroundTruthAction;
 import org.instanceretrieval.eval.NamedGroundTruth;
 
 import java.util.Objects;
@@ -8,7 +10,14 @@ import java.util.Objects;
 /**
  * How the evaluation finds a ground truth by id: a node component (created in the plugin's
  * {@code createComponents}, injected into the transport action) wrapping the node's ground-truth
- * store. Fails the listener with a 404 {@code ResourceNotFoundException} for an unknown id.
+ * store.
+ * <p>
+ * Reading a stored ground truth is a privilege of its own: an evaluation lists ground-truth names
+ * ({@code documents.missing}, per-query results), so it needs what {@code GET
+ * _retrieval/ground_truth/{id}} needs, the cluster action {@value GetGroundTruthAction#NAME}
+ * (granted by {@code monitor}). {@link #get} first runs that action as the caller (its metadata
+ * only), which Elasticsearch's security authorises like any other request: 403 without the
+ * privilege, 404 for an unknown id, before any work. The content then comes from the cached store.
  */
 public final class GroundTruthLookup {
 
@@ -33,7 +42,12 @@ public final class GroundTruthLookup {
         this.source = Objects.requireNonNull(source);
     }
 
-    public void get(String id, ActionListener<Resolved> listener) {
-        source.get(id, listener);
+    /**
+     * The ground truth {@code id}, once {@code caller} (a client in the caller's thread context) has
+     * been allowed to read it.
+     */
+    public void get(Client caller, String id, ActionListener<Resolved> listener) {
+        caller.execute(GetGroundTruthAction.INSTANCE, new GetGroundTruthAction.Request(id, false),
+            listener.delegateFailureAndWrap((l, allowed) -> source.get(id, l)));
     }
 }

@@ -123,4 +123,44 @@ public final class IndexDocuments {
     public String similarity() {
         return similarity;
     }
+
+    /** The heap this holds: per document its name, id and entry (about 200 bytes) and its vector. */
+    public long heldBytes() {
+        return (long) names.size() * (200L + 4L * Math.max(0, dims));
+    }
+
+    /**
+     * The vectors of {@code queryNames}, in that order, one after the other; a 400 lists the
+     * names that are not in the index or have no vector in {@code field}.
+     *
+     * @param source what names the queries, for messages ({@code ground truth [oxford5k]})
+     */
+    public float[] vectorsOf(List<String> queryNames, String source, String field) {
+        List<String> missing = new ArrayList<>();
+        List<String> withoutVector = new ArrayList<>();
+        float[] vectors = new float[queryNames.size() * dims];
+        for (int q = 0; q < queryNames.size(); q++) {
+            Doc doc = doc(queryNames.get(q));
+            if (doc == null) {
+                missing.add(queryNames.get(q));
+            } else if (doc.vector() == null) {
+                withoutVector.add(queryNames.get(q));
+            } else {
+                System.arraycopy(doc.vector(), 0, vectors, q * dims, dims);
+            }
+        }
+        if (missing.isEmpty() == false) {
+            throw new ElasticsearchStatusException("{} of {} query documents of {} are not in index [{}] (by [id_field] [{}]): {}",
+                RestStatus.BAD_REQUEST, missing.size(), queryNames.size(), source, index, idField, first(missing));
+        }
+        if (withoutVector.isEmpty() == false) {
+            throw new ElasticsearchStatusException("{} query documents of index [{}] have no vector in [{}]: {}", RestStatus.BAD_REQUEST,
+                withoutVector.size(), index, field, first(withoutVector));
+        }
+        return vectors;
+    }
+
+    private static List<String> first(List<String> names) {
+        return names.subList(0, Math.min(10, names.size()));
+    }
 }

@@ -133,9 +133,11 @@ public class LearnWhiteningRequestTests extends ESTestCase {
         String base = "{\"method\": \"lw\", \"index\": \"docs\", \"field\": \"vec\"";
         assertRejected(base + "}", "[pairs] is required for method [lw]");
         assertRejected(base + ", \"pairs\": []}", "[pairs] must hold 1 to 100000 pairs, got [0]");
-        assertRejected(base + ", \"pairs\": \"a,b\"}", "[pairs] must be an array");
+        assertRejected(base + ", \"pairs\": \"a,b\"}", "[pairs] must be an array of [query_id, positive_id] pairs, got [a,b]");
         assertRejected(base + ", \"pairs\": [[\"a\", \"b\"], [\"c\"]]}", "[pairs][1] must be two document ids");
         assertRejected(base + ", \"pairs\": [[\"a\", 2]]}", "[pairs][0] must be two document ids");
         assertRejected(base + ", \"pairs\": [[\"a\", \"\"]]}", "[pairs][0] must be two document ids");
+        assertRejected(base + ", \"pairs\": [[\"a\", \"b\"], [\"c\", \"c\"]]}",
+            "[pairs][1] names document [c] twice: a pair is a query and a different document that matches it");
     }
 }

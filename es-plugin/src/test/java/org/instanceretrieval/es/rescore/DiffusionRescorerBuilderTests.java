@@ -99,7 +99,8 @@ public class DiffusionRescorerBuilderTests extends ESTestCase {
             { "\"query_k\": 0", "[query_k] must be in [1, 10000]" },
             { "\"tolerance\": 0", "[tolerance] must be finite and > 0" },
             { "\"tolerance\": -1e-6", "[tolerance] must be finite and > 0" },
-            { "\"max_iterations\": 0", "[max_iterations] must be >= 1" } };
+            { "\"max_iterations\": 0", "[max_iterations] must be in [1, 1000] but was [0]" },
+            { "\"max_iterations\": 1001", "[max_iterations] must be in [1, 1000] but was [1001]" } };
         for (String[] c : cases) {
             String json = "{\"diffusion\": {\"field\": \"v\", \"query_vector\": [1, 0], " + c[0] + "}}";
             IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> parse(json));
