@@ -29,14 +29,13 @@ import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.eval.EvalRuns;
 import org.instanceretrieval.es.eval.EvalServices;
 import org.instanceretrieval.es.eval.EvalTask;
-import org.instanceretrieval.es.eval.EvaluationMetrics;
-import org.instanceretrieval.es.eval.EvaluationPlan;
+import org.instanceretrieval.eval.EvaluationMetrics;
+import org.instanceretrieval.eval.EvaluationPlan;
 import org.instanceretrieval.es.eval.GroundTruthLookup;
 import org.instanceretrieval.es.eval.IndexDocuments;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.es.eval.SearchBodies;
-import org.instanceretrieval.math.ParallelBlocks;
 import org.instanceretrieval.math.PositiveRanks;
 import org.instanceretrieval.math.ScoreKernel;
 import org.instanceretrieval.math.ScoreKernels;
@@ -232,7 +231,7 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
         int n = collection.size();
         int chunks = Math.max(1, Math.min(processors, plan.numQueries()));
         // the collection matrix and the kernel's prepared copy, and per thread a block of 128 score rows of n floats
-        memory.grow(2L * 4L * n * dims + chunks * 128L * 4L * n, "exact evaluation of " + n + " documents of " + dims + " dimensions");
+        memory.grow(2L * 4L * n * dims + chunks * (long) EvaluationMetrics.QUERY_BLOCK * 4L * n, "exact evaluation of " + n + " documents of " + dims + " dimensions");
         float[] matrix = new float[n * dims];
         for (int i = 0; i < n; i++) {
             System.arraycopy(docs.doc(collection.get(i)).vector(), 0, matrix, i * dims, dims);
@@ -243,23 +242,14 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
         run.timings().put("threads", Math.max(1, Math.min(processors, plan.numQueries())));
         ScoreKernel.Prepared prepared = kernel.prepare(matrix, n, dims);
         int numQueries = plan.numQueries();
-        int views = plan.views().size();
         GroupedActionListener<Void> group = new GroupedActionListener<>(chunks, listener.map(all -> null));
         for (int c = 0; c < chunks; c++) {
             int from = (int) ((long) numQueries * c / chunks);
             int to = (int) ((long) numQueries * (c + 1) / chunks);
-            generic.execute(ActionRunnable.run(group, () -> {
-                float[] block = Arrays.copyOfRange(queryVectors, from * dims, to * dims);
-                ParallelBlocks.scoreRows(kernel, block, to - from, prepared, 128, 1, "retrieval-eval", (q, scores, offset) -> {
-                    run.task().ensureNotCancelled();
-                    int query = from + q;
-                    for (int v = 0; v < views; v++) {
-                        metrics.record(v, query,
-                            PositiveRanks.junkFreePositions(kernel, scores, offset, n, plan.positives(v, query), plan.junk(v, query)));
-                    }
-                    run.task().queryDone();
-                });
-            }));
+            generic.execute(ActionRunnable.run(group, () -> metrics.scoreQueries(kernel, prepared, queryVectors, dims, from, to, () -> {
+                run.task().ensureNotCancelled();
+                run.task().queryDone();
+            })));
         }
     }
 

@@ -1,5 +1,7 @@
 package org.instanceretrieval.es.eval;
 
+import org.instanceretrieval.eval.EvaluationMetrics;
+import org.instanceretrieval.eval.EvaluationPlan;
 import org.elasticsearch.common.xcontent.XContentHelper;
 import org.elasticsearch.test.ESTestCase;
 import org.elasticsearch.xcontent.XContentType;

@@ -1,14 +1,6 @@
-package org.instanceretrieval.es.eval;
+package org.instanceretrieval.eval;
 
-import org.elasticsearch.test.ESTestCase;
-import org.instanceretrieval.eval.EvaluationResult;
-import org.instanceretrieval.eval.Gldv2MapAt100;
-import org.instanceretrieval.eval.GroundTruth;
-import org.instanceretrieval.eval.HolidaysProtocol;
-import org.instanceretrieval.eval.NamedGroundTruth;
 import org.instanceretrieval.eval.NamedGroundTruth.NamedQuery;
-import org.instanceretrieval.eval.QueryGroundTruth;
-import org.instanceretrieval.eval.UkbenchScore;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,14 +8,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import org.junit.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 
 /**
  * {@link EvaluationPlan} and {@link EvaluationMetrics} against lucene-ext's protocol classes on
  * the same random rankings (Holidays, UKBench, GLDv2), hand-worked cases (missing positives,
  * GPR1200 subsets), and the protocol checks.
  */
-public class EvaluationPlanTests extends ESTestCase {
+public class EvaluationPlanTest {
+
+    /** Fixed seed: the expectations come from lucene-ext's protocol classes on the same rankings, so any seed must pass. */
+    private static final Random RANDOM = new Random(20261204L);
+
+    private static Random random() {
+        return RANDOM;
+    }
 
     private static int[][] randomRankings(int queries, int items, int depth) {
         int[][] rankings = new int[queries][];
@@ -48,6 +53,7 @@ public class EvaluationPlanTests extends ESTestCase {
         return metrics;
     }
 
+    @Test
     public void testHolidaysRemovesTheQueryFromItsRankingAsLuceneExtDoes() {
         List<String> names = new ArrayList<>();
         for (int group = 1000; group < 1012; group++) {
@@ -76,6 +82,7 @@ public class EvaluationPlanTests extends ESTestCase {
         }
     }
 
+    @Test
     public void testUkbenchScoreAsLuceneExt() {
         int n = 40;
         Map<String, String> classes = new LinkedHashMap<>();
@@ -91,6 +98,7 @@ public class EvaluationPlanTests extends ESTestCase {
         assertEquals(EvaluationPlan.Metric.NS_SCORE, plan.metric());
     }
 
+    @Test
     public void testGldv2MapAt100AsLuceneExt() {
         int items = 300;
         List<String> names = new ArrayList<>();
@@ -111,6 +119,7 @@ public class EvaluationPlanTests extends ESTestCase {
         assertEquals(expected.mean(), (Double) evaluate(plan, rankings).overall().get("mAP@100"), 1e-12);
     }
 
+    @Test
     public void testPositivesMissingFromTheIndexCountButAreReported() {
         // q: positives a and ghost; the ranking a, b: a at 0 -> (1 + 1) / 2, divided by 2 positives = 0.5
         NamedGroundTruth gt = new NamedGroundTruth("oxford_paris", null,
@@ -123,6 +132,7 @@ public class EvaluationPlanTests extends ESTestCase {
         assertEquals(Set.of("ghost", "gone"), plan.missingNames());
     }
 
+    @Test
     public void testGpr1200SubsetsAreBlocksOf2000Labels() {
         Map<String, String> classes = new LinkedHashMap<>();
         for (int i = 0; i < 12000; i++) {
@@ -143,28 +153,81 @@ public class EvaluationPlanTests extends ESTestCase {
         assertEquals(List.of("landmarks", "iNat", "sketch", "INSTRE", "SOP", "faces"), new ArrayList<>(metrics.subsets().keySet()));
     }
 
+    @Test
     public void testProtocolsThatDoNotFitAreRefused() {
         NamedGroundTruth lists = new NamedGroundTruth("oxford_paris", null,
             List.of(new NamedQuery("a", List.of("b"), null, null, List.of("c"), null)), null);
         NamedGroundTruth labels = new NamedGroundTruth("gpr1200", null, List.of(), Map.of("1_a", "1", "1_b", "1"));
         assertEquals("protocol [gpr1200] needs class labels, but ground truth [g] has query lists",
-            expectThrows(IllegalArgumentException.class, () -> EvaluationPlan.checkProtocolFits("g", lists, "gpr1200", new int[0])).getMessage());
+            assertThrows(IllegalArgumentException.class, () -> EvaluationPlan.checkProtocolFits("g", lists, "gpr1200", new int[0])).getMessage());
         assertEquals("protocol [instre] needs query lists, but ground truth [g] has class labels (use [gpr1200] or [ukbench])",
-            expectThrows(IllegalArgumentException.class, () -> EvaluationPlan.checkProtocolFits("g", labels, "instre", new int[0])).getMessage());
-        assertThat(expectThrows(IllegalArgumentException.class, () -> EvaluationPlan.checkProtocolFits("g", lists, "revisited", new int[0]))
+            assertThrows(IllegalArgumentException.class, () -> EvaluationPlan.checkProtocolFits("g", labels, "instre", new int[0])).getMessage());
+        assertThat(assertThrows(IllegalArgumentException.class, () -> EvaluationPlan.checkProtocolFits("g", lists, "revisited", new int[0]))
             .getMessage(), org.hamcrest.Matchers.startsWith("protocol [revisited] needs [easy] and [hard] lists"));
-        assertThat(expectThrows(IllegalArgumentException.class, () -> EvaluationPlan.checkProtocolFits("g", lists, "gldv2", new int[0]))
+        assertThat(assertThrows(IllegalArgumentException.class, () -> EvaluationPlan.checkProtocolFits("g", lists, "gldv2", new int[0]))
             .getMessage(), org.hamcrest.Matchers.startsWith("protocol [gldv2] has no junk, but query [a]"));
-        assertThat(expectThrows(IllegalArgumentException.class, () -> EvaluationPlan.checkProtocolFits("g", labels, "ukbench", new int[] { 1 }))
+        assertThat(assertThrows(IllegalArgumentException.class, () -> EvaluationPlan.checkProtocolFits("g", labels, "ukbench", new int[] { 1 }))
             .getMessage(), org.hamcrest.Matchers.startsWith("[ks] (mP@k) applies to the AP protocols"));
-        assertThat(expectThrows(IllegalArgumentException.class, () -> EvaluationPlan.checkProtocolFits("g", lists, "trec", new int[0]))
+        assertThat(assertThrows(IllegalArgumentException.class, () -> EvaluationPlan.checkProtocolFits("g", lists, "trec", new int[0]))
             .getMessage(), org.hamcrest.Matchers.startsWith("unknown [protocol] [trec]"));
         EvaluationPlan.checkProtocolFits("g", lists, "instre", new int[] { 1 });
     }
 
+    @Test
     public void testCollectionOrderFollowsTheDatabaseThenNames() {
         NamedGroundTruth gt = new NamedGroundTruth("oxford_paris", List.of("c", "a", "x"),
             List.of(new NamedQuery("a", List.of("c"), null, null, null, null)), null);
         assertEquals(List.of("c", "a", "b", "d"), EvaluationPlan.collectionOrder(gt, Set.of("a", "b", "c", "d")));
+    }
+
+    /**
+     * The exact engine's ranking ({@link EvaluationMetrics#scoreQueries}) equals a brute-force one: every
+     * inner product by a plain loop, a full sort by score descending then collection order, the positions
+     * read off that ranking. Scores are multiples of 1/4 so that ties occur and their order is tested.
+     */
+    @Test
+    public void testScoreQueriesEqualsASortedBruteForceRanking() {
+        int n = 40, dims = 3;
+        float[] collection = new float[n * dims];
+        for (int i = 0; i < collection.length; i++) {
+            collection[i] = random().nextInt(5) / 4f;
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add("d" + i);
+        }
+        List<NamedQuery> queries = new ArrayList<>();
+        for (int q = 0; q < 6; q++) {
+            queries.add(new NamedQuery("d" + q, List.of("d" + (q + 10), "d" + (q + 20), "d" + (q + 30)), null, null, List.of("d" + (q + 5)), null));
+        }
+        NamedGroundTruth gt = new NamedGroundTruth("oxford_paris", names, queries, null);
+        EvaluationPlan plan = EvaluationPlan.build(gt, "oxford_paris", names, new int[] { 1, 5 });
+        float[] queryVectors = new float[queries.size() * dims];
+        System.arraycopy(collection, 0, queryVectors, 0, queryVectors.length); // query q is document q
+
+        EvaluationMetrics engine = new EvaluationMetrics(plan);
+        org.instanceretrieval.math.ScoreKernel kernel = org.instanceretrieval.math.ScoreKernels.scalar();
+        int[] after = new int[1];
+        engine.scoreQueries(kernel, kernel.prepare(collection, n, dims), queryVectors, dims, 0, 4, () -> after[0]++);
+        engine.scoreQueries(kernel, kernel.prepare(collection, n, dims), queryVectors, dims, 4, queries.size(), () -> after[0]++);
+        assertEquals(queries.size(), after[0]);
+
+        int[][] rankings = new int[queries.size()][];
+        for (int q = 0; q < queries.size(); q++) {
+            double[] score = new double[n];
+            for (int i = 0; i < n; i++) {
+                for (int d = 0; d < dims; d++) {
+                    score[i] += (double) queryVectors[q * dims + d] * collection[i * dims + d];
+                }
+            }
+            rankings[q] = java.util.stream.IntStream.range(0, n).boxed()
+                .sorted((a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : Integer.compare(a, b))
+                .mapToInt(Integer::intValue).toArray();
+        }
+        EvaluationMetrics expected = evaluate(plan, rankings);
+        for (int q = 0; q < queries.size(); q++) {
+            assertEquals("query " + q, expected.value(0, q), engine.value(0, q), 0.0);
+        }
+        assertEquals(expected.overall(), engine.overall());
     }
 }

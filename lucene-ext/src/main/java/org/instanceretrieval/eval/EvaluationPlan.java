@@ -1,10 +1,6 @@
-package org.instanceretrieval.es.eval;
+package org.instanceretrieval.eval;
 
-import org.instanceretrieval.eval.AveragePrecision;
-import org.instanceretrieval.eval.NamedGroundTruth;
 import org.instanceretrieval.eval.NamedGroundTruth.NamedQuery;
-import org.instanceretrieval.eval.RankingMetrics;
-import org.instanceretrieval.eval.RevisitedProtocol;
 
 import java.util.ArrayList;
 import java.util.Arrays;

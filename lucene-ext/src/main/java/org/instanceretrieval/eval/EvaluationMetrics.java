@@ -1,6 +1,11 @@
-package org.instanceretrieval.es.eval;
+package org.instanceretrieval.eval;
+
+import org.instanceretrieval.math.ParallelBlocks;
+import org.instanceretrieval.math.PositiveRanks;
+import org.instanceretrieval.math.ScoreKernel;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +35,32 @@ public final class EvaluationMetrics {
     public void record(int view, int query, int[] positions) {
         values[view][query] = plan.value(view, query, positions);
         precisions[view][query] = plan.precisions(view, query, positions);
+    }
+
+    /** Query rows scored together by {@link #scoreQueries}: 128 rows of the collection's scores per block. */
+    public static final int QUERY_BLOCK = 128;
+
+    /**
+     * Ranks queries {@code [from, to)} of the plan by inner product against the whole collection
+     * and records every view of each: a block of {@link #QUERY_BLOCK} score rows at a time, the
+     * junk-free positions of the positives read off each row without sorting ({@link PositiveRanks},
+     * ties in collection order, as {@link FullRankingEvaluator}). Runs in the calling thread.
+     *
+     * @param queryVectors every query's vector in plan order, row-major
+     * @param collection the collection in plan order, prepared by {@code kernel}
+     * @param afterQuery run after each query is recorded (progress, cancellation: an exception stops the loop)
+     */
+    public void scoreQueries(ScoreKernel kernel, ScoreKernel.Prepared collection, float[] queryVectors, int dims, int from, int to,
+        Runnable afterQuery) {
+        float[] block = Arrays.copyOfRange(queryVectors, from * dims, to * dims);
+        int n = plan.collectionSize();
+        ParallelBlocks.scoreRows(kernel, block, to - from, collection, QUERY_BLOCK, 1, "retrieval-eval", (q, scores, offset) -> {
+            int query = from + q;
+            for (int v = 0; v < values.length; v++) {
+                record(v, query, PositiveRanks.junkFreePositions(kernel, scores, offset, n, plan.positives(v, query), plan.junk(v, query)));
+            }
+            afterQuery.run();
+        });
     }
 
     /** The query's value in the view (NaN when excluded). */
