@@ -4,26 +4,19 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 import org.instanceretrieval.memory.MemoryBudget;
-import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.model.onnx.OnnxModel;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Runs ONNX models for one node: a bounded cache of loaded sessions and micro-batching of
@@ -83,7 +76,7 @@ public final class InferenceService implements AutoCloseable {
     private final Object cacheLock = new Object();
     /** Access-ordered: iteration starts at the least recently used model. Guarded by {@link #cacheLock}. */
     private final LinkedHashMap<String, CacheEntry> cache = new LinkedHashMap<>(16, 0.75f, true);
-    private final ConcurrentHashMap<String, StatsCounter> stats = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ModelStatsCounter> stats = new ConcurrentHashMap<>();
     private final AtomicBoolean cpuFallbackWarned = new AtomicBoolean();
     private boolean closed; // guarded by cacheLock
 
@@ -150,7 +143,7 @@ public final class InferenceService implements AutoCloseable {
                     + dim(fixed[1]) + "x" + dim(fixed[0]) + " (width x height) but the image was sized " + width + "x" + height
                     + "; set the recipe's [size] to that fixed size"));
             }
-            Pending pending = new Pending(chw, System.nanoTime());
+            LoadedModel.Pending pending = new LoadedModel.Pending(chw, System.nanoTime());
             model.queue(height, width).add(pending);
             return pending.future;
         });
@@ -182,7 +175,7 @@ public final class InferenceService implements AutoCloseable {
 
     /** This node's statistics for a model (all zero, not loaded, for a model never loaded here). */
     public ModelStats stats(String modelId) {
-        StatsCounter s = stats.get(modelId);
+        ModelStatsCounter s = stats.get(modelId);
         if (s == null) {
             return new ModelStats(modelId, false, null, 0, 0, 0, new long[settings.maxBatchSize() + 1]);
         }
@@ -314,8 +307,8 @@ public final class InferenceService implements AutoCloseable {
             onnx.close();
             throw e;
         }
-        StatsCounter counter = stats.computeIfAbsent(modelId, id -> new StatsCounter(settings.maxBatchSize()));
-        return new LoadedModel(modelId, onnx, device, counter, fixedBatch == 1 ? 1 : settings.maxBatchSize());
+        ModelStatsCounter counter = stats.computeIfAbsent(modelId, id -> new ModelStatsCounter(settings.maxBatchSize()));
+        return new LoadedModel(modelId, onnx, device, counter, fixedBatch == 1 ? 1 : settings.maxBatchSize(), executor, maxWaitNanos, budget);
     }
 
     private OnnxModel createSession(ModelDefinition def, boolean cuda) {
@@ -356,7 +349,7 @@ public final class InferenceService implements AutoCloseable {
         return t;
     }
 
-    private static RejectedExecutionException rejected(String what, RejectedExecutionException cause) {
+    static RejectedExecutionException rejected(String what, RejectedExecutionException cause) {
         return new RejectedExecutionException(what + " was rejected: the inference thread pool is busy and its queue is full ("
             + cause.getMessage() + ")", cause);
     }
@@ -387,273 +380,4 @@ public final class InferenceService implements AutoCloseable {
         }
     }
 
-    /** A request waiting for its batch. */
-    private static final class Pending {
-        final float[] input;
-        final long enqueuedNanos;
-        final CompletableFuture<ModelOutput> future = new CompletableFuture<>();
-
-        Pending(float[] input, long enqueuedNanos) {
-            this.input = input;
-            this.enqueuedNanos = enqueuedNanos;
-        }
-    }
-
-    private record Shape(int height, int width) {}
-
-    /**
-     * A loaded session, reference-counted: every queued request holds a reference, so an
-     * evicted session is closed only when its last queued request has run.
-     */
-    private final class LoadedModel {
-        final String modelId;
-        final OnnxModel onnx;
-        final StatsCounter stats;
-        final Map<Shape, BatchQueue> queues = new ConcurrentHashMap<>();
-        /** The settings' maximum, or 1 for a network exported with a fixed batch of 1. */
-        final int batchLimit;
-        private int references; // guarded by this
-        private boolean evicted; // guarded by this
-
-        LoadedModel(String modelId, OnnxModel onnx, String device, StatsCounter stats, int batchLimit) {
-            this.modelId = modelId;
-            this.onnx = onnx;
-            this.stats = stats;
-            this.batchLimit = batchLimit;
-            stats.loaded(device);
-        }
-
-        synchronized boolean retain() {
-            if (evicted) {
-                return false;
-            }
-            references++;
-            return true;
-        }
-
-        void release() {
-            boolean close;
-            synchronized (this) {
-                references--;
-                close = evicted && references == 0;
-            }
-            if (close) {
-                onnx.close();
-            }
-        }
-
-        void evict() {
-            boolean close;
-            synchronized (this) {
-                if (evicted) {
-                    return;
-                }
-                evicted = true;
-                close = references == 0;
-            }
-            stats.unloaded();
-            if (close) {
-                onnx.close();
-            }
-        }
-
-        BatchQueue queue(int height, int width) {
-            return queues.computeIfAbsent(new Shape(height, width), s -> new BatchQueue(this, s.height(), s.width()));
-        }
-    }
-
-    /** The requests of one model and one input shape that wait to be batched. */
-    private final class BatchQueue {
-        private final LoadedModel model;
-        private final int height;
-        private final int width;
-        private final ArrayDeque<Pending> pending = new ArrayDeque<>(); // guarded by this
-        private boolean drainScheduled; // guarded by this
-
-        BatchQueue(LoadedModel model, int height, int width) {
-            this.model = model;
-            this.height = height;
-            this.width = width;
-        }
-
-        void add(Pending p) {
-            boolean schedule;
-            synchronized (this) {
-                pending.addLast(p);
-                schedule = drainScheduled == false;
-                drainScheduled = true;
-                if (schedule == false && pending.size() >= model.batchLimit) {
-                    notifyAll(); // the waiting drain task can run a full batch now
-                }
-            }
-            if (schedule) {
-                scheduleDrain();
-            }
-        }
-
-        private void scheduleDrain() {
-            try {
-                executor.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                List<Pending> failed;
-                synchronized (this) {
-                    failed = new ArrayList<>(pending);
-                    pending.clear();
-                    drainScheduled = false;
-                }
-                RejectedExecutionException error = rejected("inference of model [" + model.modelId + "]", e);
-                for (Pending p : failed) {
-                    p.future.completeExceptionally(error);
-                    model.release();
-                }
-            }
-        }
-
-        private void drain() {
-            List<Pending> batch;
-            boolean more;
-            synchronized (this) {
-                if (pending.isEmpty()) {
-                    drainScheduled = false;
-                    return;
-                }
-                long deadline = pending.peekFirst().enqueuedNanos + maxWaitNanos;
-                long remaining;
-                while (pending.size() < model.batchLimit && (remaining = deadline - System.nanoTime()) > 0) {
-                    try {
-                        TimeUnit.NANOSECONDS.timedWait(this, remaining);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        break; // run what we have
-                    }
-                }
-                int n = Math.min(model.batchLimit, pending.size());
-                batch = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    batch.add(pending.pollFirst());
-                }
-                more = pending.isEmpty() == false;
-                drainScheduled = more;
-            }
-            if (more) {
-                scheduleDrain();
-            }
-            run(batch);
-        }
-
-        private void run(List<Pending> batch) {
-            try {
-                runWithinBudget(batch);
-            } finally {
-                for (int i = 0; i < batch.size(); i++) {
-                    model.release();
-                }
-            }
-        }
-
-        /** Runs a batch whose memory fits, or its images one by one, or fails each with the budget's refusal. */
-        private void runWithinBudget(List<Pending> batch) {
-            int n = batch.size();
-            try {
-                runBatch(batch);
-            } catch (BudgetRefusal refusal) {
-                if (n > 1) {
-                    batch.forEach(p -> runWithinBudget(List.of(p)));
-                } else {
-                    batch.get(0).future.completeExceptionally(refusal.getCause());
-                }
-            } catch (RuntimeException e) {
-                batch.forEach(p -> p.future.completeExceptionally(e));
-            } catch (OutOfMemoryError e) {
-                RuntimeException error = new IllegalStateException("not enough memory for a batch of " + n + " images of "
-                    + height + "x" + width, e);
-                batch.forEach(p -> p.future.completeExceptionally(error));
-            }
-        }
-
-        private void runBatch(List<Pending> batch) {
-            int n = batch.size();
-            int per = 3 * height * width;
-            long inputBytes = 4L * n * per;
-            long declared = model.onnx.staticOutputValuesPerImage();
-            long estimate = inputBytes + (declared < 0 ? 0 : OnnxModel.outputCopyBytes(declared > Long.MAX_VALUE / n ? Long.MAX_VALUE
-                : declared * n, n));
-            String label = "a batch of " + n + " inputs of 3x" + height + "x" + width + " and its output, model [" + model.modelId + "]";
-            Reservation reservation;
-            try {
-                reservation = budget.reserve(Math.max(0, estimate), label);
-            } catch (RuntimeException e) {
-                throw new BudgetRefusal(e);
-            }
-            OnnxModel.Output out;
-            try (reservation) {
-                float[] input = new float[n * per];
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(batch.get(i).input, 0, input, i * per, per);
-                }
-                long start = System.nanoTime();
-                out = model.onnx.run(input, n, height, width, copy -> {
-                    long more = inputBytes > Long.MAX_VALUE - copy ? Long.MAX_VALUE : inputBytes + copy - reservation.bytes();
-                    if (more > 0) {
-                        try {
-                            reservation.grow(more, "the output of " + label);
-                        } catch (RuntimeException e) {
-                            throw new BudgetRefusal(e);
-                        }
-                    }
-                });
-                model.stats.record(n, System.nanoTime() - start);
-            }
-            // released before completing: what callers do next is theirs to account
-            for (int i = 0; i < n; i++) {
-                batch.get(i).future.complete(new ModelOutput(out.shape(), out.values()[i]));
-            }
-        }
-    }
-
-    /** The memory budget refused a batch's arrays (the cause is the budget's own exception). */
-    private static final class BudgetRefusal extends RuntimeException {
-        BudgetRefusal(RuntimeException cause) {
-            super(cause);
-        }
-    }
-
-    /** Counters of one model; cheap and lock-free on the inference path. */
-    private static final class StatsCounter {
-        private final LongAdder images = new LongAdder();
-        private final LongAdder batches = new LongAdder();
-        private final LongAdder nanos = new LongAdder();
-        private final AtomicLongArray batchSizes;
-        private final AtomicInteger loadedSessions = new AtomicInteger();
-        private volatile String device;
-
-        StatsCounter(int maxBatchSize) {
-            this.batchSizes = new AtomicLongArray(maxBatchSize + 1);
-        }
-
-        void loaded(String onDevice) {
-            device = onDevice;
-            loadedSessions.incrementAndGet();
-        }
-
-        void unloaded() {
-            loadedSessions.decrementAndGet();
-        }
-
-        void record(int batchSize, long elapsedNanos) {
-            images.add(batchSize);
-            batches.increment();
-            nanos.add(elapsedNanos);
-            batchSizes.incrementAndGet(batchSize);
-        }
-
-        ModelStats snapshot(String modelId) {
-            long b = batches.sum();
-            long[] sizes = new long[batchSizes.length()];
-            for (int i = 0; i < sizes.length; i++) {
-                sizes[i] = batchSizes.get(i);
-            }
-            return new ModelStats(modelId, loadedSessions.get() > 0, device, images.sum(), b, b == 0 ? 0 : nanos.sum() / 1e6 / b, sizes);
-        }
-    }
 }
