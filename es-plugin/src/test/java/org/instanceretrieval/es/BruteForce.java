@@ -326,6 +326,141 @@ public final class BruteForce {
         return f;
     }
 
+    // ---- whitening ----
+
+    /** m = (1/n) sum_i x_i, in double. */
+    public static double[] mean(float[][] x) {
+        double[] m = new double[x[0].length];
+        for (float[] row : x) {
+            for (int j = 0; j < m.length; j++) {
+                m[j] += row[j];
+            }
+        }
+        for (int j = 0; j < m.length; j++) {
+            m[j] /= x.length;
+        }
+        return m;
+    }
+
+    /** C = Xc^T Xc / n with Xc = X - m (divided by n, not n - 1). */
+    public static double[][] covariance(float[][] x) {
+        double[] m = mean(x);
+        int d = m.length;
+        double[][] c = new double[d][d];
+        for (float[] row : x) {
+            for (int a = 0; a < d; a++) {
+                for (int b = 0; b < d; b++) {
+                    c[a][b] += (row[a] - m[a]) * (row[b] - m[b]);
+                }
+            }
+        }
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b < d; b++) {
+                c[a][b] /= x.length;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations: returns
+     * {eigenvalues (descending), V} with column t of V the unit eigenvector of eigenvalue t.
+     */
+    public static double[][][] symmetricEigen(double[][] matrix) {
+        int d = matrix.length;
+        double[][] a = new double[d][];
+        for (int i = 0; i < d; i++) {
+            a[i] = matrix[i].clone();
+        }
+        double[][] v = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            v[i][i] = 1;
+        }
+        for (int sweep = 0; sweep < 100; sweep++) {
+            double off = 0;
+            for (int p = 0; p < d; p++) {
+                for (int q = p + 1; q < d; q++) {
+                    off += a[p][q] * a[p][q];
+                }
+            }
+            if (off < 1e-30) {
+                break;
+            }
+            for (int p = 0; p < d; p++) {
+                for (int q = p + 1; q < d; q++) {
+                    if (a[p][q] == 0) {
+                        continue;
+                    }
+                    double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
+                    double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+                    if (theta == 0) {
+                        t = 1;
+                    }
+                    double c = 1 / Math.sqrt(t * t + 1);
+                    double s = t * c;
+                    for (int k = 0; k < d; k++) { // A = J^T A J, columns then rows
+                        double akp = a[k][p];
+                        double akq = a[k][q];
+                        a[k][p] = c * akp - s * akq;
+                        a[k][q] = s * akp + c * akq;
+                    }
+                    for (int k = 0; k < d; k++) {
+                        double apk = a[p][k];
+                        double aqk = a[q][k];
+                        a[p][k] = c * apk - s * aqk;
+                        a[q][k] = s * apk + c * aqk;
+                    }
+                    for (int k = 0; k < d; k++) {
+                        double vkp = v[k][p];
+                        double vkq = v[k][q];
+                        v[k][p] = c * vkp - s * vkq;
+                        v[k][q] = s * vkp + c * vkq;
+                    }
+                }
+            }
+        }
+        Integer[] order = new Integer[d];
+        for (int i = 0; i < d; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> Double.compare(a[y][y], a[x][x]));
+        double[][] values = new double[1][d];
+        double[][] vectors = new double[d][d];
+        for (int t = 0; t < d; t++) {
+            values[0][t] = a[order[t]][order[t]];
+            for (int k = 0; k < d; k++) {
+                vectors[k][t] = v[k][order[t]];
+            }
+        }
+        return new double[][][] { values, vectors };
+    }
+
+    /**
+     * PCA whitening (cirtorch pcawhitenlearn, dirtorch power): P = diag(lambda_t^-p) v_t^T for the
+     * {@code dimensions} largest eigenvalues of {@link #covariance} (descending), each eigenvector
+     * signed so that its largest-magnitude component is positive (the project's convention; the
+     * sign is otherwise free). Returns P, {@code dimensions} rows.
+     */
+    public static double[][] pcaProjection(float[][] x, double power, int dimensions) {
+        double[][][] eigen = symmetricEigen(covariance(x));
+        int n = eigen[1].length;
+        double[][] p = new double[dimensions][n];
+        for (int t = 0; t < dimensions; t++) {
+            int largest = 0;
+            for (int a = 1; a < n; a++) {
+                if (Math.abs(eigen[1][a][t]) > Math.abs(eigen[1][largest][t])) {
+                    largest = a;
+                }
+            }
+            double sign = eigen[1][largest][t] < 0 ? -1 : 1;
+            double w = Math.pow(eigen[0][0][t], -power);
+            for (int a = 0; a < n; a++) {
+                p[t][a] = sign * w * eigen[1][a][t];
+            }
+        }
+        return p;
+    }
+
     // ---- multi-vector ----
 
     /** MaxSim sum: S = sum over query vectors of the best dot product with any document vector. */
