@@ -505,8 +505,9 @@ public final class BruteForce {
 
     /**
      * revisitop mP@k of one query: 1-based junk-free positions; kq = min(position of the last
-     * retrieved positive, k); P@k = #positives at positions <= kq / kq. NaN when no positive was
-     * retrieved (kq = 0) or there are no positives.
+     * retrieved positive, k); P@k = #positives at positions <= kq / kq. NaN when there are no
+     * positives (the query is excluded from the means); 0 when none was retrieved (a ranking cut
+     * at a depth above every positive).
      */
     public static <T> double precisionAt(Iterable<T> ranking, Set<T> positives, Set<T> junk, int k) {
         int position = 0;
@@ -523,8 +524,11 @@ public final class BruteForce {
             }
         }
         int kq = Math.min(last, k);
-        if (positives.isEmpty() || kq == 0) {
+        if (positives.isEmpty()) {
             return Double.NaN;
+        }
+        if (kq == 0) {
+            return 0;
         }
         int count = 0;
         for (int h : hits) {
