@@ -3,6 +3,7 @@ package org.instanceretrieval.es.eval;
 import org.instanceretrieval.es.groundtruth.GroundTruthStoreIT;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.test.ESIntegTestCase;
+import org.instanceretrieval.es.BruteForce;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
 
 import java.io.IOException;
@@ -96,7 +97,7 @@ public class OxfordEvalIT extends RetrievalIntegTestCase {
         }
     }
 
-    /** Trapezoid AP over the database ranked by dot product (double), ties by name, junk skipped. */
+    /** Trapezoid AP ({@link BruteForce#averagePrecision}) over the database ranked by dot product (double), ties by name, junk skipped. */
     private static double simpleAp(List<String> database, Map<String, float[]> vectors, float[] query, Set<String> positives, Set<String> junk) {
         Map<String, Double> score = new HashMap<>();
         for (String name : database) {
@@ -108,22 +109,7 @@ public class OxfordEvalIT extends RetrievalIntegTestCase {
         }
         List<String> ranking = new ArrayList<>(database);
         ranking.sort(Comparator.comparing((String n) -> -score.get(n)).thenComparing(n -> n));
-        double ap = 0;
-        int found = 0;
-        int position = 0;
-        for (String name : ranking) {
-            if (junk.contains(name)) {
-                continue;
-            }
-            if (positives.contains(name)) {
-                double before = position == 0 ? 1.0 : (double) found / position;
-                double after = (double) (found + 1) / (position + 1);
-                ap += (before + after) / 2;
-                found++;
-            }
-            position++;
-        }
-        return ap / positives.size();
+        return BruteForce.averagePrecision(ranking, positives, junk);
     }
 
     private static float[] gaussian(Random random) {

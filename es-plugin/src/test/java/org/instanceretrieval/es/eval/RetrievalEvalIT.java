@@ -11,6 +11,7 @@ import org.elasticsearch.common.settings.Settings;
 import org.junit.After;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.test.ESIntegTestCase;
+import org.instanceretrieval.es.BruteForce;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
 
 import java.io.IOException;
@@ -159,44 +160,16 @@ public class RetrievalEvalIT extends RetrievalIntegTestCase {
         return names;
     }
 
-    /** revisitop's trapezoid AP and P@k, walking the ranking; NaN without positives. */
+    /** revisitop's trapezoid AP and P@k ({@link BruteForce}), walking the ranking; NaN without positives. */
     private static double[] apAndPrecisions(List<String> ranking, Set<String> positives, Set<String> junk, int[] ks) {
         double[] out = new double[1 + ks.length];
         if (positives.isEmpty()) {
             out[0] = Double.NaN;
             return out;
         }
-        List<Integer> positions = new ArrayList<>();
-        int position = 0;
-        for (String name : ranking) {
-            if (junk.contains(name)) {
-                continue;
-            }
-            if (positives.contains(name)) {
-                positions.add(position);
-            }
-            position++;
-        }
-        double ap = 0;
-        for (int j = 0; j < positions.size(); j++) {
-            int r = positions.get(j);
-            double before = r == 0 ? 1.0 : (double) j / r;
-            double after = (double) (j + 1) / (r + 1);
-            ap += (before + after) / 2;
-        }
-        out[0] = ap / positives.size();
+        out[0] = BruteForce.averagePrecision(ranking, positives, junk);
         for (int i = 0; i < ks.length; i++) {
-            if (positions.isEmpty()) {
-                continue;
-            }
-            int kq = Math.min(positions.get(positions.size() - 1) + 1, ks[i]);
-            int count = 0;
-            for (int p : positions) {
-                if (p + 1 <= kq) {
-                    count++;
-                }
-            }
-            out[1 + i] = (double) count / kq;
+            out[1 + i] = BruteForce.precisionAt(ranking, positives, junk, ks[i]);
         }
         return out;
     }

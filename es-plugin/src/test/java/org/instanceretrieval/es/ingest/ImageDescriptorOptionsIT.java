@@ -7,6 +7,7 @@ import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.test.ESIntegTestCase;
+import org.instanceretrieval.es.BruteForce;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.elasticsearch.transport.netty4.Netty4Plugin;
 import org.elasticsearch.xcontent.XContentType;
@@ -155,7 +156,12 @@ public class ImageDescriptorOptionsIT extends RetrievalIntegTestCase {
             "{\"img\": " + image + "}"));
         float[] v = floats(whitened.get("v"));
         assertEquals(64, v.length);
-        assertClose(expected(png, null, builtInRecipe().whitening("half", HALF)).descriptor(), v);
+        // y = L2(P (x - m)) on the L2 descriptor x: with HALF (m = 0, P the first 64 rows of I) the first 64 components
+        // of the unwhitened descriptor, L2-normalised again (computed here, not by the whitening classes)
+        float[] plain = floats(sourceOf(simulate("{\"field\": \"img\", \"target_field\": \"v\"}", "{\"img\": " + image + "}")).get("v"));
+        assertEquals(128, plain.length);
+        assertClose(expected(png, null, builtInRecipe()).descriptor(), plain);
+        assertClose(BruteForce.l2(java.util.Arrays.copyOf(plain, 64)), v);
 
         assertThat(errorOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"whitening_id\": \"wrong-dim\"}", "{\"img\": " + image + "}")),
             containsString("whitening [wrong-dim] expects dimension 64 but the model produces 128"));

@@ -7,10 +7,8 @@ import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.TermQueryBuilder;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.test.ESIntegTestCase;
+import org.instanceretrieval.es.BruteForce;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
-import org.instanceretrieval.expansion.AlphaQueryExpansion;
-import org.instanceretrieval.math.VectorMath;
-import org.instanceretrieval.neighbours.Neighbours;
 import org.junit.Before;
 
 import java.io.IOException;
@@ -27,8 +25,8 @@ import static org.hamcrest.Matchers.containsString;
 
 /**
  * {@code retrieval_knn} in a cluster of two data nodes, on the same vectors in an index of
- * three shards and an index of one: results equal the brute force computed here with
- * lucene-ext, and the expansion's first round covers the whole index, so both indices rank
+ * three shards and an index of one: results equal the brute force computed here
+ * ({@link BruteForce}: every dot product, sorted; AQE / alpha-QE by its formula), and the expansion's first round covers the whole index, so both indices rank
  * alike.
  */
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
@@ -39,8 +37,8 @@ public class RetrievalKnnQueryIT extends RetrievalIntegTestCase {
     private static final String MULTI = "vectors-multi";
     private static final String SINGLE = "vectors-single";
     private static final String[] INDICES = { MULTI, SINGLE };
-    /** Score tolerance: Lucene's and lucene-ext's dot products may round differently. */
-    private static final float TOLERANCE = 1e-5f;
+    /** Score tolerance: Lucene's and the brute force's dot products may round differently, by a few float ulps. */
+    private static final float TOLERANCE = 1e-6f;
 
     private float[][] vectors;
 
@@ -51,7 +49,7 @@ public class RetrievalKnnQueryIT extends RetrievalIntegTestCase {
             for (int j = 0; j < DIMS; j++) {
                 vectors[i][j] = (float) random().nextGaussian();
             }
-            VectorMath.l2NormalizeInPlace(vectors[i]);
+            BruteForce.l2InPlace(vectors[i]);
         }
         createIndex(MULTI, 3);
         createIndex(SINGLE, 1);
@@ -81,24 +79,43 @@ public class RetrievalKnnQueryIT extends RetrievalIntegTestCase {
         return Math.max((1 + similarity) / 2, 0);
     }
 
-    /** The top {@code size} documents passing {@code filter} by dot product with {@code q}, in ranking order. */
-    private Neighbours bruteForce(float[] q, IntPredicate filter, int size) {
-        float[] similarities = new float[DOCS];
-        for (int i = 0; i < DOCS; i++) {
-            // documents outside the filter sort last and are cut below
-            similarities[i] = filter.test(i) ? VectorMath.dot(q, vectors[i]) : -1e9f;
+    /** Documents and their similarities, in ranking order. */
+    private record Ranked(int[] ids, float[] scores) {
+        int size() {
+            return ids.length;
         }
-        Neighbours all = Neighbours.top(similarities, size);
-        int kept = 0;
-        while (kept < all.size() && filter.test(all.id(kept))) {
-            kept++;
+
+        int id(int j) {
+            return ids[j];
         }
-        return new Neighbours(Arrays.copyOf(all.ids(), kept), Arrays.copyOf(all.scores(), kept));
+
+        float score(int j) {
+            return scores[j];
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(ids);
+        }
     }
 
-    /** The expanded query from this test's own brute-force top n over all documents. */
+    /**
+     * The top {@code size} documents passing {@code filter} by dot product with {@code q}: every
+     * document scored, sorted by similarity descending then document number ascending.
+     */
+    private Ranked bruteForce(float[] q, IntPredicate filter, int size) {
+        float[] similarities = BruteForce.similarities(q, vectors);
+        int[] ids = Arrays.stream(BruteForce.rank(similarities)).filter(filter).limit(size).toArray();
+        float[] scores = new float[ids.length];
+        for (int j = 0; j < ids.length; j++) {
+            scores[j] = similarities[ids[j]];
+        }
+        return new Ranked(ids, scores);
+    }
+
+    /** alpha-QE (AQE for alpha 0) from this test's own brute-force top n among the documents passing {@code filter}. */
     private float[] expanded(float[] q, IntPredicate filter, int n, float alpha) {
-        return new AlphaQueryExpansion(n, alpha).expand(q, bruteForce(q, filter, n), vectors);
+        return BruteForce.alphaQe(q, vectors, bruteForce(q, filter, n).ids(), alpha);
     }
 
     private record Hits(int[] ids, float[] scores) {}
@@ -119,7 +136,7 @@ public class RetrievalKnnQueryIT extends RetrievalIntegTestCase {
     }
 
     /** Same documents in the same order with the same scores (ids of near-equal scores may swap). */
-    private static void assertRanking(String what, Neighbours expected, Hits actual) {
+    private static void assertRanking(String what, Ranked expected, Hits actual) {
         assertEquals(what + ": " + Arrays.toString(actual.ids) + " vs " + expected, expected.size(), actual.ids.length);
         for (int j = 0; j < expected.size(); j++) {
             float expectedScore = score(expected.score(j));
@@ -143,7 +160,7 @@ public class RetrievalKnnQueryIT extends RetrievalIntegTestCase {
         for (int j = 0; j < DIMS; j++) {
             q[j] = (float) random().nextGaussian();
         }
-        return VectorMath.l2NormalizeInPlace(q);
+        return BruteForce.l2InPlace(q);
     }
 
     private static float[] scaled(float[] v, float factor) {
@@ -159,7 +176,7 @@ public class RetrievalKnnQueryIT extends RetrievalIntegTestCase {
     public void testCosineFieldScoresTheCosineOfUnnormalisedVectors() {
         float[] q = randomQuery();
         // documents are stored at lengths 2-4 and the query at length 3: the cosine is still the dot product of the unit vectors
-        Neighbours expected = bruteForce(q, i -> true, 10);
+        Ranked expected = bruteForce(q, i -> true, 10);
         for (String index : INDICES) {
             for (boolean exact : new boolean[] { false, true }) {
                 Hits hits = search(index, query("v_cos", scaled(q, 3f), 10, 20, null, exact, null), 10);
@@ -192,7 +209,7 @@ public class RetrievalKnnQueryIT extends RetrievalIntegTestCase {
 
     public void testSimilarityThresholdDropsFartherDocuments() {
         float[] q = vectors[3];
-        Neighbours all = bruteForce(q, i -> true, DOCS);
+        Ranked all = bruteForce(q, i -> true, DOCS);
         float threshold = all.score(7) - 1e-4f; // keeps the first eight
         for (String index : INDICES) {
             for (boolean exact : new boolean[] { false, true }) {
@@ -207,7 +224,7 @@ public class RetrievalKnnQueryIT extends RetrievalIntegTestCase {
         float[] q = randomQuery();
         int n = randomIntBetween(2, 12);
         float[] expanded = expanded(q, i -> true, n, 0f);
-        Neighbours expected = bruteForce(expanded, i -> true, 10);
+        Ranked expected = bruteForce(expanded, i -> true, 10);
         Hits multi = search(MULTI, query("v", q, 10, 30, null, false, new QueryExpansion(QueryExpansion.Method.AQE, n, 0f)), 10);
         Hits single = search(SINGLE, query("v", q, 10, 30, null, false, new QueryExpansion(QueryExpansion.Method.AQE, n, 0f)), 10);
         assertRanking("multi-shard", expected, multi);
@@ -223,7 +240,7 @@ public class RetrievalKnnQueryIT extends RetrievalIntegTestCase {
         float alpha = randomFrom(0.5f, 3f);
         IntPredicate odd = i -> i % 2 == 1;
         float[] expanded = expanded(q, odd, 6, alpha);
-        Neighbours expected = bruteForce(expanded, odd, 15);
+        Ranked expected = bruteForce(expanded, odd, 15);
         for (String index : INDICES) {
             for (String field : new String[] { "v", "v_int8" }) {
                 Hits hits = search(index, query(field, q, 15, null, new TermQueryBuilder("tag", "odd"), true,
@@ -279,7 +296,7 @@ public class RetrievalKnnQueryIT extends RetrievalIntegTestCase {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> hits = (List<Map<String, Object>>) ((Map<String, Object>) response.get("hits")).get("hits");
         // the bool's filter applies after the per-shard top k: the even ones among each shard's top 5
-        Neighbours expected = bruteForce(expanded(q, i -> true, 4, 0f), i -> true, DOCS);
+        Ranked expected = bruteForce(expanded(q, i -> true, 4, 0f), i -> true, DOCS);
         assertFalse(hits.isEmpty());
         int best = Integer.parseInt((String) hits.get(0).get("_id"));
         int firstEven = Arrays.stream(expected.ids()).filter(i -> i % 2 == 0).findFirst().orElseThrow();

@@ -3,8 +3,8 @@ package org.instanceretrieval.es.query;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.test.ESIntegTestCase;
+import org.instanceretrieval.es.BruteForce;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
-import org.instanceretrieval.pooling.MaxSimSimilarity;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,7 +17,8 @@ import static org.hamcrest.Matchers.containsString;
 
 /**
  * {@code retrieval_patches} on two nodes: documents with nested patch descriptors, ranked by
- * the MaxSim sum of lucene-ext's {@link MaxSimSimilarity} computed here on the same vectors,
+ * the MaxSim sum S = sum over query patches of the best dot product with a document patch, computed
+ * here by {@link BruteForce#maxSimSum} on the same vectors,
  * with score {@code (1 + S / |Q|) / 2}, the same on a one-shard and a three-shard index; bad
  * input gives 400s naming the problem.
  */
@@ -97,10 +98,10 @@ public class RetrievalPatchesQueryIT extends RetrievalIntegTestCase {
                 assertEquals(String.valueOf(indexed), false, indexed.get("errors"));
             }
 
-            // the reference: MaxSim of every document computed directly, ranked by S descending
+            // the reference: MaxSim of every document computed directly, ranked by S descending (stable: document order on ties)
             List<Object[]> expected = new ArrayList<>();
             for (int d = 0; d < DOCS; d++) {
-                double s = MaxSimSimilarity.score(query, documents.get(d));
+                double s = BruteForce.maxSimSum(query.toArray(new float[0][]), documents.get(d).toArray(new float[0][]));
                 expected.add(new Object[] { "d" + d, (1 + s / query.size()) / 2 });
             }
             expected.sort(Comparator.comparingDouble((Object[] e) -> (double) e[1]).reversed());

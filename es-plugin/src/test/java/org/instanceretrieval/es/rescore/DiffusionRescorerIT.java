@@ -4,16 +4,8 @@ import org.elasticsearch.action.bulk.BulkRequestBuilder;
 import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.test.ESIntegTestCase;
-import org.instanceretrieval.diffusion.AffinityGraph;
-import org.instanceretrieval.diffusion.CgSolution;
-import org.instanceretrieval.diffusion.ConjugateGradient;
-import org.instanceretrieval.diffusion.Diffusion;
-import org.instanceretrieval.diffusion.GraphParameters;
-import org.instanceretrieval.diffusion.QueryWeighting;
+import org.instanceretrieval.es.BruteForce;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
-import org.instanceretrieval.math.VectorMath;
-import org.instanceretrieval.neighbours.ExactNeighbourSearch;
-import org.instanceretrieval.math.ScoreKernels;
 import org.junit.Before;
 
 import java.io.IOException;
@@ -28,7 +20,7 @@ import static org.hamcrest.Matchers.containsString;
 
 /**
  * The {@code diffusion} rescorer on a one-shard index in a cluster of two data nodes, over real
- * HTTP: the rescored window ranks and scores exactly as lucene-ext's {@link Diffusion} computed
+ * HTTP: the rescored window ranks and scores exactly as the independent dense diffusion of {@link BruteForce#diffusion} computed
  * here on the same window vectors (the window being the main query's top hits, an exact
  * {@code retrieval_knn}); bad input is a 400 naming the problem.
  */
@@ -39,9 +31,6 @@ public class DiffusionRescorerIT extends RetrievalIntegTestCase {
     private static final int DOCS = 90;
     private static final int DIMS = 8;
     private static final int CLUSTERS = 4;
-
-    /** Exact search in the test thread (the common pool's workers would count as leaked threads). */
-    private static final ExactNeighbourSearch SEARCH = new ExactNeighbourSearch(ScoreKernels.best(), 1);
 
     private float[][] vectors;
 
@@ -58,7 +47,7 @@ public class DiffusionRescorerIT extends RetrievalIntegTestCase {
             for (int j = 0; j < DIMS; j++) {
                 vectors[i][j] = centres[i % CLUSTERS][j] + 0.4f * (float) random().nextGaussian();
             }
-            VectorMath.l2NormalizeInPlace(vectors[i]);
+            BruteForce.l2InPlace(vectors[i]);
         }
         String mapping = "{\"properties\": {\"tag\": {\"type\": \"keyword\"}, \"v\": {\"type\": \"dense_vector\", \"dims\": " + DIMS
             + ", \"similarity\": \"dot_product\", \"index_options\": {\"type\": \"hnsw\"}}}}";
@@ -84,7 +73,7 @@ public class DiffusionRescorerIT extends RetrievalIntegTestCase {
         for (int j = 0; j < DIMS; j++) {
             q[j] += 0.3f * (float) random().nextGaussian();
         }
-        return VectorMath.l2Normalized(q);
+        return BruteForce.l2(q);
     }
 
     private static String mainQuery(float[] q, int k) {
@@ -100,7 +89,7 @@ public class DiffusionRescorerIT extends RetrievalIntegTestCase {
         return call(getRestClient(), "POST", "/" + INDEX + "/_search", body);
     }
 
-    public void testRescoredWindowEqualsLuceneExtDiffusionOnTheWindow() throws IOException {
+    public void testRescoredWindowEqualsBruteForceDiffusionOnTheWindow() throws IOException {
         int window = between(20, 60);
         int k = between(3, 15);
         double gamma = randomFrom(1.0, 3.0);
@@ -117,10 +106,8 @@ public class DiffusionRescorerIT extends RetrievalIntegTestCase {
         for (int i = 0; i < window; i++) {
             windowVectors[i] = vectors[Integer.parseInt((String) firstPass.get(i).get("_id"))];
         }
-        Diffusion diffusion = new Diffusion(windowVectors, AffinityGraph.build(windowVectors, new GraphParameters(k, gamma), SEARCH),
-            new QueryWeighting(queryK, gamma), new ConjugateGradient(alpha, tolerance, maxIterations), SEARCH);
-        CgSolution expected = diffusion.diffuse(q);
-        int[] ranking = expected.ranking();
+        double[] f = BruteForce.diffusion(windowVectors, q, k, gamma, queryK, alpha, tolerance, maxIterations);
+        int[] ranking = BruteForce.rank(f);
 
         String body = String.format(Locale.ROOT, """
             {"size": %d, "_source": false, "query": %s, "rescore": {"window_size": %d, "diffusion": {"field": "v", "query_vector": %s,
@@ -136,7 +123,7 @@ public class DiffusionRescorerIT extends RetrievalIntegTestCase {
         }
         assertEquals("window " + window + " k " + k + " query_k " + queryK, expectedIds, actualIds);
         for (int r = 0; r < window; r++) {
-            float want = (float) expected.score(ranking[r]);
+            float want = (float) f[ranking[r]];
             float got = ((Number) rescored.get(r).get("_score")).floatValue();
             assertEquals("rank " + r, want, got, 1e-6f * Math.max(1f, Math.abs(want)));
         }
@@ -150,8 +137,8 @@ public class DiffusionRescorerIT extends RetrievalIntegTestCase {
         for (int i = 0; i < window; i++) {
             windowVectors[i] = vectors[Integer.parseInt((String) firstPass.get(i).get("_id"))];
         }
-        int[] ranking = new Diffusion(windowVectors, AffinityGraph.build(windowVectors, GraphParameters.defaults(), SEARCH),
-            QueryWeighting.defaults(), ConjugateGradient.defaults(), SEARCH).rank(q);
+        // the definitions' defaults: k 50, gamma 3, query_k 10, alpha 0.99, tolerance 1e-6, 20 iterations
+        int[] ranking = BruteForce.rank(BruteForce.diffusion(windowVectors, q, 50, 3, 10, 0.99, 1e-6, 20));
         List<Map<String, Object>> rescored = hits(search("{\"size\": " + window + ", \"_source\": false, \"query\": " + mainQuery(q, DOCS)
             + ", \"rescore\": {\"window_size\": " + window + ", \"diffusion\": {\"field\": \"v\", \"query_vector\": " + json(q) + "}}}"));
         for (int r = 0; r < window; r++) {

@@ -6,16 +6,8 @@ import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.common.breaker.CircuitBreaker;
 import org.elasticsearch.indices.breaker.CircuitBreakerService;
 import org.elasticsearch.test.ESIntegTestCase;
-import org.instanceretrieval.diffusion.AffinityGraph;
-import org.instanceretrieval.diffusion.CgSolution;
-import org.instanceretrieval.diffusion.ConjugateGradient;
-import org.instanceretrieval.diffusion.Diffusion;
-import org.instanceretrieval.diffusion.GraphParameters;
-import org.instanceretrieval.diffusion.QueryWeighting;
+import org.instanceretrieval.es.BruteForce;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
-import org.instanceretrieval.math.ScoreKernels;
-import org.instanceretrieval.math.VectorMath;
-import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 import org.junit.Before;
 
 import java.io.IOException;
@@ -30,8 +22,8 @@ import static org.hamcrest.Matchers.containsString;
 /**
  * The {@code diffusion} retriever over real HTTP on the same documents in a one-shard and a
  * three-shard index: both rank identically (same ids, same order, scores to 1e-6) and equal
- * lucene-ext's {@link Diffusion} computed here on the window's vectors (the window being the
- * inner retriever's top hits); a window over the request breaker's limit is a 429 and its
+ * the independent dense diffusion of {@link BruteForce#diffusion} computed here on the window's
+ * vectors (the window being the inner retriever's top hits); a window over the request breaker's limit is a 429 and its
  * memory is released; bad input is a 400 naming the problem.
  */
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
@@ -42,9 +34,6 @@ public class DiffusionRetrieverIT extends RetrievalIntegTestCase {
     private static final int DOCS = 120;
     private static final int DIMS = 8;
     private static final int CLUSTERS = 5;
-
-    /** Exact search in the test thread (the common pool's workers would count as leaked threads). */
-    private static final ExactNeighbourSearch SEARCH = new ExactNeighbourSearch(ScoreKernels.best(), 1);
 
     private float[][] vectors;
 
@@ -70,7 +59,7 @@ public class DiffusionRetrieverIT extends RetrievalIntegTestCase {
             for (int j = 0; j < DIMS; j++) {
                 vectors[i][j] = centres[i % CLUSTERS][j] + 0.4f * (float) random().nextGaussian();
             }
-            VectorMath.l2NormalizeInPlace(vectors[i]);
+            BruteForce.l2InPlace(vectors[i]);
         }
         String mapping = "{\"properties\": {\"tag\": {\"type\": \"keyword\"}, \"v\": {\"type\": \"dense_vector\", \"dims\": " + DIMS
             + ", \"similarity\": \"dot_product\", \"index_options\": {\"type\": \"hnsw\"}}}}";
@@ -98,7 +87,7 @@ public class DiffusionRetrieverIT extends RetrievalIntegTestCase {
         for (int j = 0; j < DIMS; j++) {
             q[j] += 0.3f * (float) random().nextGaussian();
         }
-        return VectorMath.l2Normalized(q);
+        return BruteForce.l2(q);
     }
 
     /** A standard retriever with an exact retrieval_knn query: the same first pass whatever the sharding. */
@@ -116,33 +105,36 @@ public class DiffusionRetrieverIT extends RetrievalIntegTestCase {
         return call(getRestClient(), "POST", "/" + index + "/_search", body);
     }
 
-    /** lucene-ext diffusion over the given window (first-pass hits, in order): window indices ranked, and f. */
-    private CgSolution expected(List<Map<String, Object>> window, float[] q, int k, double gamma, double alpha, int queryK,
-                                int maxIterations, double tolerance) {
+    /**
+     * The brute-force diffusion over the given window (first-pass hits, in order): f, one score per
+     * window position (dense mutual-kNN graph on the window, y from the query_k nearest, pcg).
+     */
+    private double[] expected(List<Map<String, Object>> window, float[] q, int k, double gamma, double alpha, int queryK,
+                              int maxIterations, double tolerance) {
         float[][] windowVectors = new float[window.size()][];
         for (int i = 0; i < windowVectors.length; i++) {
             windowVectors[i] = vectors[Integer.parseInt((String) window.get(i).get("_id"))];
         }
-        return new Diffusion(windowVectors, AffinityGraph.build(windowVectors, new GraphParameters(k, gamma), SEARCH),
-            new QueryWeighting(queryK, gamma), new ConjugateGradient(alpha, tolerance, maxIterations), SEARCH).diffuse(q);
+        return BruteForce.diffusion(windowVectors, q, k, gamma, queryK, alpha, tolerance, maxIterations);
     }
 
-    private static void assertRanksAsExpected(String what, List<Map<String, Object>> window, CgSolution expected,
+    /** Ids in the order of f (descending, window position ascending) and scores max(f, 0) to 1e-6. */
+    private static void assertRanksAsExpected(String what, List<Map<String, Object>> window, double[] f,
                                               List<Map<String, Object>> actual) {
-        int[] ranking = expected.ranking();
+        int[] ranking = BruteForce.rank(f);
         List<Object> expectedIds = new ArrayList<>();
         for (int r = 0; r < actual.size(); r++) {
             expectedIds.add(window.get(ranking[r]).get("_id"));
         }
         assertEquals(what, expectedIds, actual.stream().map(h -> h.get("_id")).toList());
         for (int r = 0; r < actual.size(); r++) {
-            double want = Math.max(expected.score(ranking[r]), 0);
+            double want = Math.max(f[ranking[r]], 0);
             double got = ((Number) actual.get(r).get("_score")).doubleValue();
             assertEquals(what + " rank " + r, want, got, 1e-6 * Math.max(1, Math.abs(want)));
         }
     }
 
-    public void testThreeShardsRankAsOneShardAndAsLuceneExt() throws IOException {
+    public void testThreeShardsRankAsOneShardAndAsBruteForce() throws IOException {
         int window = between(20, 80);
         int k = between(3, 20);
         double gamma = randomFrom(1.0, 3.0);
@@ -156,7 +148,7 @@ public class DiffusionRetrieverIT extends RetrievalIntegTestCase {
         List<Map<String, Object>> firstPass = hits(search(ONE, "{\"size\": " + window + ", \"_source\": false, \"retriever\": "
             + exactInner(q) + "}"));
         assertEquals(window, firstPass.size());
-        CgSolution expected = expected(firstPass, q, k, gamma, alpha, queryK, maxIterations, tolerance);
+        double[] expected = expected(firstPass, q, k, gamma, alpha, queryK, maxIterations, tolerance);
 
         String body = String.format(Locale.ROOT, """
             {"size": %d, "_source": false, "retriever": {"diffusion": {"retriever": %s, "field": "v", "rank_window_size": %d,
@@ -193,9 +185,7 @@ public class DiffusionRetrieverIT extends RetrievalIntegTestCase {
         List<Map<String, Object>> firstPass = hits(search(THREE, "{\"size\": " + window + ", \"_source\": false, \"retriever\": " + knn
             + "}"));
         assertEquals(window, firstPass.size());
-        CgSolution expected = expected(firstPass, q, GraphParameters.DEFAULT_K, GraphParameters.DEFAULT_GAMMA,
-            ConjugateGradient.DEFAULT_ALPHA, QueryWeighting.DEFAULT_KQ, ConjugateGradient.DEFAULT_MAX_ITERATIONS,
-            ConjugateGradient.DEFAULT_TOLERANCE);
+        double[] expected = expected(firstPass, q, 50, 3, 0.99, 10, 20, 1e-6); // the definitions' defaults
         List<Map<String, Object>> diffused = hits(search(THREE, "{\"size\": " + window + ", \"_source\": false, \"retriever\": "
             + "{\"diffusion\": {\"retriever\": " + knn + ", \"field\": \"v\", \"rank_window_size\": " + window + "}}}"));
         assertRanksAsExpected("knn inner retriever", firstPass, expected, diffused);
@@ -207,7 +197,7 @@ public class DiffusionRetrieverIT extends RetrievalIntegTestCase {
         int window = 30;
         List<Map<String, Object>> firstPass = hits(search(THREE, "{\"size\": " + window + ", \"_source\": false, \"retriever\": "
             + exactInner(q) + "}"));
-        CgSolution expected = expected(firstPass, other, 10, 3, 0.99, 10, 20, 1e-6);
+        double[] expected = expected(firstPass, other, 10, 3, 0.99, 10, 20, 1e-6);
         List<Map<String, Object>> diffused = hits(search(THREE, "{\"size\": " + window + ", \"_source\": false, \"retriever\": "
             + "{\"diffusion\": {\"retriever\": " + exactInner(q) + ", \"field\": \"v\", \"rank_window_size\": " + window
             + ", \"k\": 10, \"query_vector\": " + json(other) + "}}}"));

@@ -4,24 +4,16 @@ import org.elasticsearch.action.bulk.BulkRequestBuilder;
 import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.test.ESIntegTestCase;
-import org.instanceretrieval.diffusion.AffinityGraph;
-import org.instanceretrieval.diffusion.ConjugateGradient;
-import org.instanceretrieval.diffusion.GraphParameters;
-import org.instanceretrieval.diffusion.OfflineDiffusion;
+import org.instanceretrieval.es.BruteForce;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
-import org.instanceretrieval.math.ScoreKernels;
-import org.instanceretrieval.math.VectorMath;
-import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 import org.junit.Before;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
 
 import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertAcked;
 import static org.hamcrest.Matchers.containsString;
@@ -29,7 +21,8 @@ import static org.hamcrest.Matchers.containsString;
 /**
  * Offline diffusion over real HTTP on a three-shard index: {@code POST {index}/_retrieval/diffusion/_build}
  * (waiting, and as a task), the {@code diffusion} retriever scoring its window from the stored
- * rows exactly as lucene-ext's {@link OfflineDiffusion} built here on the same vectors, documents
+ * rows exactly as the independent dense offline diffusion of {@link BruteForce#offlineScores}
+ * computed here on the same vectors, documents
  * indexed after the build (offline true fails, auto diffuses online), and bad input (400).
  */
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
@@ -38,8 +31,6 @@ public class OfflineDiffusionIT extends RetrievalIntegTestCase {
     private static final String INDEX = "offline-three";
     private static final int DOCS = 90;
     private static final int DIMS = 8;
-
-    private static final ExactNeighbourSearch SEARCH = new ExactNeighbourSearch(ScoreKernels.best(), 1);
 
     private float[][] vectors;
 
@@ -56,7 +47,7 @@ public class OfflineDiffusionIT extends RetrievalIntegTestCase {
             for (int j = 0; j < DIMS; j++) {
                 vectors[i][j] = centres[i % 4][j] + 0.4f * (float) random().nextGaussian();
             }
-            VectorMath.l2NormalizeInPlace(vectors[i]);
+            BruteForce.l2InPlace(vectors[i]);
         }
         String mapping = "{\"properties\": {\"tag\": {\"type\": \"keyword\"}, \"v\": {\"type\": \"dense_vector\", \"dims\": " + DIMS
             + ", \"similarity\": \"dot_product\", \"index_options\": {\"type\": \"hnsw\"}}}}";
@@ -82,7 +73,7 @@ public class OfflineDiffusionIT extends RetrievalIntegTestCase {
         for (int j = 0; j < DIMS; j++) {
             q[j] += 0.3f * (float) random().nextGaussian();
         }
-        return VectorMath.l2Normalized(q);
+        return BruteForce.l2(q);
     }
 
     private static String inner(float[] q) {
@@ -97,17 +88,6 @@ public class OfflineDiffusionIT extends RetrievalIntegTestCase {
 
     private static Map<String, Object> search(String body) throws IOException {
         return call(getRestClient(), "POST", "/" + INDEX + "/_search", body);
-    }
-
-    /** lucene-ext's offline build on the documents in _id order (the build's node order), in a pool of our own. */
-    private static OfflineDiffusion expectedBuild(float[][] byId, int k, double gamma, double alpha, int nTrunc) throws Exception {
-        ForkJoinPool pool = new ForkJoinPool(1);
-        try {
-            return pool.submit(() -> OfflineDiffusion.build(byId, AffinityGraph.build(byId, new GraphParameters(k, gamma), SEARCH), nTrunc,
-                new ConjugateGradient(alpha, 1e-6, 20), SEARCH)).get();
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     public void testRetrieverScoresTheWindowFromTheStoredBuild() throws Exception {
@@ -133,39 +113,31 @@ public class OfflineDiffusionIT extends RetrievalIntegTestCase {
             byId[node] = vectors[Integer.parseInt(ids[node])];
             nodeOfDoc[Integer.parseInt(ids[node])] = node;
         }
-        OfflineDiffusion expected = expectedBuild(byId, k, gamma, alpha, nTrunc);
 
         float[] q = randomQuery();
         int window = between(20, 60);
         int queryK = between(1, 10);
         List<Map<String, Object>> firstPass = hits(search("{\"size\": " + window + ", \"_source\": false, \"retriever\": " + inner(q) + "}"));
         // y over the window: the query_k most similar window items (similarity descending, window order), max(s, 0)^gamma
-        Integer[] order = new Integer[window];
-        double[] sims = new double[window];
+        float[][] windowVectors = new float[window][];
         for (int i = 0; i < window; i++) {
-            order[i] = i;
-            float[] v = vectors[Integer.parseInt((String) firstPass.get(i).get("_id"))];
-            float dot = 0;
-            for (int j = 0; j < DIMS; j++) {
-                dot += q[j] * v[j];
-            }
-            sims[i] = dot;
+            windowVectors[i] = vectors[Integer.parseInt((String) firstPass.get(i).get("_id"))];
         }
-        Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -sims[i]).thenComparingInt(i -> i));
-        int[] rows = new int[queryK];
-        double[] weights = new double[queryK];
-        for (int t = 0; t < queryK; t++) {
-            rows[t] = nodeOfDoc[Integer.parseInt((String) firstPass.get(order[t]).get("_id"))];
-            weights[t] = Math.pow(Math.max(sims[order[t]], 0), gamma);
+        int[] nearest = BruteForce.nearest(windowVectors, q, queryK, -1);
+        int[] rows = new int[nearest.length];
+        double[] weights = new double[nearest.length];
+        for (int t = 0; t < nearest.length; t++) {
+            rows[t] = nodeOfDoc[Integer.parseInt((String) firstPass.get(nearest[t]).get("_id"))];
+            double s = BruteForce.dot(q, windowVectors[nearest[t]]);
+            weights[t] = s > 0 ? Math.pow(s, gamma) : 0;
         }
-        double[] all = expected.scores(rows, weights);
+        // the offline rows over all documents in _id order (the build's node order), CG with tolerance 1e-6 and 20 iterations
+        double[] all = BruteForce.offlineScores(byId, k, gamma, alpha, nTrunc, 1e-6, 20, rows, weights);
         double[] f = new double[window];
-        Integer[] ranking = new Integer[window];
         for (int i = 0; i < window; i++) {
             f[i] = all[nodeOfDoc[Integer.parseInt((String) firstPass.get(i).get("_id"))]];
-            ranking[i] = i;
         }
-        Arrays.sort(ranking, Comparator.<Integer>comparingDouble(i -> -f[i]).thenComparingInt(i -> i));
+        int[] ranking = BruteForce.rank(f);
 
         List<Map<String, Object>> diffused = hits(search(String.format(Locale.ROOT, """
             {"size": %d, "_source": false, "retriever": {"diffusion": {"retriever": %s, "field": "v", "rank_window_size": %d,

@@ -9,9 +9,8 @@ import org.elasticsearch.client.RestClient;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.test.ESIntegTestCase;
 import org.elasticsearch.threadpool.ThreadPool;
+import org.instanceretrieval.es.BruteForce;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
-import org.instanceretrieval.math.VectorMath;
-import org.instanceretrieval.whitening.PcaWhitening;
 import org.instanceretrieval.whitening.Whitening;
 
 import java.util.List;
@@ -25,7 +24,8 @@ import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertAcke
 /**
  * The whitening store in a cluster of two data nodes over real HTTP: a whitening learned
  * through one node is read, as a {@link Whitening}, through the {@link WhiteningStore} of the
- * other and equals the one the learner computes directly on the same vectors; Lw learned from
+ * other and equals PCA whitening computed here by brute force ({@link BruteForce#pcaProjection})
+ * on the same vectors; Lw learned from
  * pairs whitens the pair differences to identity covariance; asynchronous learning returns a
  * task; a delete is seen by the caches of every node.
  */
@@ -83,22 +83,21 @@ public class WhiteningStoreIT extends RetrievalIntegTestCase {
     private static float[][] normalised(float[][] vectors) {
         float[][] out = new float[vectors.length][];
         for (int i = 0; i < vectors.length; i++) {
-            out[i] = VectorMath.l2Normalized(vectors[i]);
+            out[i] = BruteForce.l2(vectors[i]);
         }
         return out;
     }
 
-    private static void assertSameWhitening(Whitening expected, Whitening actual, double tolerance) {
-        assertEquals(expected.inputDimension(), actual.inputDimension());
-        assertEquals(expected.outputDimension(), actual.outputDimension());
-        float[][] we = expected.weight();
+    /** The stored whitening equals mean {@code me} and projection {@code we} entry by entry. */
+    private static void assertSameWhitening(double[] me, double[][] we, Whitening actual, double tolerance) {
+        assertEquals(me.length, actual.inputDimension());
+        assertEquals(we.length, actual.outputDimension());
         float[][] wa = actual.weight();
         for (int i = 0; i < we.length; i++) {
             for (int j = 0; j < we[i].length; j++) {
                 assertEquals("P[" + i + "][" + j + "]", we[i][j], wa[i][j], tolerance * Math.max(1, Math.abs(we[i][j])));
             }
         }
-        float[] me = expected.mean();
         float[] ma = actual.mean();
         for (int j = 0; j < me.length; j++) {
             assertEquals("m[" + j + "]", me[j], ma[j], tolerance);
@@ -123,13 +122,16 @@ public class WhiteningStoreIT extends RetrievalIntegTestCase {
         assertEquals(6, learned.get("output_dimension"));
         assertEquals(Map.of("index", "pca", "field", "v", "sample_size", 300), learned.get("source"));
 
-        // The learner run directly on the same (normalised) vectors; its result does not depend on
-        // the order of the sample beyond floating-point rounding, far below the tolerance.
-        Whitening expected = PcaWhitening.full().withPower(0.5).withDimensions(6).learn(normalised(vectors));
+        // PCA computed here on the same (normalised) vectors: m the mean, C = Xc^T Xc / n, Jacobi
+        // eigen-decomposition, P = diag(lambda^-0.5) V^T on the 6 largest, each row signed so that
+        // its largest-magnitude entry is positive. Independent of the sample's order beyond rounding.
+        float[][] sample = normalised(vectors);
+        double[] mean = BruteForce.mean(sample);
+        double[][] projection = BruteForce.pcaProjection(sample, 0.5, 6);
         Whitening onOtherNode = fetch(names[1], "pca-test");
-        assertSameWhitening(expected, onOtherNode, 1e-6);
+        assertSameWhitening(mean, projection, onOtherNode, 1e-6);
         assertTrue(storeOf(names[1]).isCached("pca-test"));
-        assertSameWhitening(expected, fetch(names[0], "pca-test"), 1e-6);
+        assertSameWhitening(mean, projection, fetch(names[0], "pca-test"), 1e-6);
 
         // max_samples caps the sample; an id in use is 409.
         try (RestClient b = clientOf(names[1])) {
@@ -179,8 +181,8 @@ public class WhiteningStoreIT extends RetrievalIntegTestCase {
         assertEquals(d, lw.outputDimension());
         double[][] second = new double[d][d];
         for (int i = 0; i < pairs; i++) {
-            float[] yq = lw.project(VectorMath.l2Normalized(queries[i]));
-            float[] yp = lw.project(VectorMath.l2Normalized(positives[i]));
+            float[] yq = lw.project(BruteForce.l2(queries[i]));
+            float[] yp = lw.project(BruteForce.l2(positives[i]));
             for (int r = 0; r < d; r++) {
                 for (int c = 0; c < d; c++) {
                     second[r][c] += ((double) yq[r] - yp[r]) * ((double) yq[c] - yp[c]) / pairs;
