@@ -32,6 +32,7 @@ import org.elasticsearch.search.vectors.VectorData;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 import org.instanceretrieval.math.VectorMath;
+import org.instanceretrieval.search.ExactVectorQuery;
 
 import java.io.IOException;
 import java.util.ArrayList;
