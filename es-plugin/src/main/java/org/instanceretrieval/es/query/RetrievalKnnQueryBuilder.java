@@ -1,7 +1,5 @@
 package org.instanceretrieval.es.query;
 
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.TransportVersion;
@@ -10,20 +8,15 @@ import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
-import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.Rewriteable;
 import org.elasticsearch.index.query.SearchExecutionContext;
-import org.elasticsearch.search.vectors.ExactKnnQueryBuilder;
-import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
-import org.elasticsearch.search.vectors.VectorData;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
-import org.instanceretrieval.math.VectorMath;
 import org.instanceretrieval.search.ExactVectorQuery;
 
 import java.io.IOException;
@@ -47,10 +40,10 @@ import java.util.Objects;
  *       ({@link org.instanceretrieval.expansion.AlphaQueryExpansion}) with {@code s_j = q . d_j};</li>
  * </ol>
  * then on each shard, after checking that {@code field} is a {@code dense_vector} of the query's
- * dimension, into Elasticsearch's own {@link KnnVectorQueryBuilder} ({@code k},
+ * dimension, into Elasticsearch's own kNN query ({@code k},
  * {@code num_candidates}, {@code filter}, {@code similarity}); with {@code exact}, every
  * document matching {@code filter} is scored by brute force on its raw float vector
- * ({@link ExactVectorQuery}; byte and bit vectors through Elasticsearch's {@link ExactKnnQueryBuilder}).
+ * ({@link ExactVectorQuery}; byte and bit vectors through Elasticsearch's exact kNN query), see {@link KnnOnShard}.
  * Scores are Elasticsearch's kNN scores for the field's similarity ({@code (1 + s) / 2} for
  * {@code cosine} and {@code dot_product}, {@code 1 / (1 + d^2)} for {@code l2_norm}).
  *
@@ -312,7 +305,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
             VectorFieldInfo mapping = VectorFieldInfo.of(shard, NAME, field);
             mapping.checkDimensions(NAME, source.vector().length);
             // exact scoring of float vectors stays with this builder (doToQuery): it reads the raw vectors
-            return exact && mapping.isFloat() ? this : elasticsearchQuery();
+            return exact && mapping.isFloat() ? this : KnnOnShard.elasticsearchQuery(this);
         }
         return this;
     }
@@ -325,18 +318,9 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         }
         VectorFieldInfo mapping = VectorFieldInfo.of(context, NAME, field);
         mapping.checkDimensions(NAME, queryVector.length);
-        if (exact == false || mapping.isFloat() == false) {
-            // normally the shard rewrite already replaced this builder; this path serves callers without one
-            return Rewriteable.rewrite(elasticsearchQuery(), context).toQuery(context);
-        }
-        float[] q = "cosine".equals(mapping.similarity()) ? VectorMath.l2Normalized(queryVector) : queryVector;
-        Query scored = new ExactVectorQuery(field, q, similarity == null ? Float.NEGATIVE_INFINITY : mapping.scoreOf(similarity));
-        if (filter == null) {
-            return scored;
-        }
-        return new BooleanQuery.Builder().add(scored, BooleanClause.Occur.MUST)
-            .add(filter.toQuery(context), BooleanClause.Occur.FILTER)
-            .build();
+        // normally the shard rewrite already replaced this builder unless it scores float vectors exactly
+        return exact && mapping.isFloat() ? KnnOnShard.exactQuery(this, mapping, context)
+            : Rewriteable.rewrite(KnnOnShard.elasticsearchQuery(this), context).toQuery(context);
     }
 
     /**
@@ -355,25 +339,6 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
             exact, null, null);
         return copy(source, filter, expansion, CoordinatorSearch.search(context, indices, firstRound, n, field,
             hits -> copy(vector(expansion.expand(query, hits, field)), filter, null, null)));
-    }
-
-    /**
-     * This query as Elasticsearch's own kNN queries: a kNN query, or for {@code exact} on byte
-     * or bit vectors Elasticsearch's exact kNN query (float vectors are scored by {@link ExactVectorQuery}).
-     */
-    private QueryBuilder elasticsearchQuery() {
-        QueryBuilder query;
-        if (exact) {
-            QueryBuilder scored = new ExactKnnQueryBuilder(VectorData.fromFloats(source.vector()), field, similarity);
-            query = filter == null ? scored : new BoolQueryBuilder().must(scored).filter(filter);
-        } else {
-            KnnVectorQueryBuilder knn = new KnnVectorQueryBuilder(field, source.vector(), k, numCandidates, null, similarity);
-            if (filter != null) {
-                knn.addFilterQuery(filter);
-            }
-            query = knn;
-        }
-        return query.boost(boost).queryName(queryName);
     }
 
     private static QueryVectorSource vector(float[] v) {

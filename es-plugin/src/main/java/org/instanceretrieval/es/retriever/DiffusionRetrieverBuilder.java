@@ -1,18 +1,13 @@
 package org.instanceretrieval.es.retriever;
 
 import org.apache.lucene.util.SetOnce;
-import org.elasticsearch.ExceptionsHelper;
-import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.action.ValidateActions;
 import org.elasticsearch.action.search.SearchRequest;
-import org.elasticsearch.action.search.TransportSearchAction;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.breaker.CircuitBreaker;
-import org.elasticsearch.core.Releasable;
 import org.elasticsearch.index.Index;
-import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
@@ -242,57 +237,21 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         VectorFieldInfo mapping = VectorFieldInfo.of(NAME, field,
             indices == null ? List.of() : indices.getConcreteLocalIndicesMetadata().values());
         float[] query = queryVector != null ? queryVector : innerQueryVector(innerSource);
-        if (query.length != mapping.dims()) {
-            throw new IllegalArgumentException("[" + NAME + "] the query vector has a different number of dimensions [" + query.length
-                + "] than the document vectors [" + mapping.dims() + "] of field [" + field + "]");
-        }
-        SetOnce<RankDoc[]> results = new SetOnce<>();
+        mapping.checkDimensions(NAME, query.length);
         SearchRequest request = new SearchRequest().source(innerSource).allowPartialSearchResults(false);
         request.setPreFilterShardSize(Integer.MAX_VALUE); // no can-match reordering: shard indices must match the final search's
         // The offline build serves one index only.
-        Index offlineIndexOf = offline != Offline.FALSE && indices != null
+        Index offlineIndex = offline != Offline.FALSE && indices != null
             && indices.getConcreteLocalIndices().length == 1 ? indices.getConcreteLocalIndices()[0] : null;
-        String offlineIndex = offlineIndexOf == null ? null : offlineIndexOf.getName();
         if (offline == Offline.TRUE && offlineIndex == null) {
             throw new IllegalArgumentException("[" + NAME + "] [offline] true needs a search of exactly one index");
         }
-        ctx.registerAsyncAction((client, listener) -> {
-            Releasable reserved;
-            try {
-                reserved = WindowDiffusion.reserve(breaker.get(), rankWindowSize, mapping.dims(), parameters.k(), NAME);
-            } catch (Exception e) {
-                listener.onFailure(e);
-                return;
-            }
-            ActionListener<RankDoc[]> done = ActionListener.releaseAfter(ActionListener.wrap(ranked -> {
-                results.set(ranked);
-                listener.onResponse(null);
-            }, listener::onFailure), reserved);
-            client.execute(TransportSearchAction.TYPE, request, done.delegateFailureAndWrap((l, response) -> {
-                DiffusionWindow window = DiffusionWindow.read(response, mapping);
-                inner.setRankDocs(window.docs());
-                if (offlineIndex == null || window.size() == 0) {
-                    l.onResponse(window.rank(WindowDiffusion.diffuse(window.vectors(), query, parameters).solution()));
-                    return;
-                }
-                OfflineDiffusionBuilds.load(client, offlineIndex, field, breaker.get(), ActionListener.wrap(
-                    stored -> {
-                        try (Releasable loaded = stored.reservation()) {
-                            l.onResponse(window.rank(OfflineDiffusionBuilds.scores(window, stored.response(), offlineIndexOf, query,
-                                parameters, offline)));
-                        }
-                    },
-                    e -> {
-                        if (offline == Offline.AUTO && ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException) {
-                            l.onResponse(window.rank(WindowDiffusion.diffuse(window.vectors(), query, parameters).solution()));
-                        } else if (ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException) {
-                            l.onFailure(OfflineDiffusionBuilds.noBuild(offlineIndex));
-                        } else {
-                            l.onFailure(e);
-                        }
-                    }));
-            }));
-        });
+        WindowRerank rerank = new WindowRerank(inner, mapping, query, rankWindowSize, parameters, offline, offlineIndex, breaker);
+        SetOnce<RankDoc[]> results = new SetOnce<>();
+        ctx.registerAsyncAction((client, listener) -> rerank.run(client, request, listener.delegateFailureAndWrap((l, ranked) -> {
+            results.set(ranked);
+            l.onResponse(null);
+        })));
         RankDocsRetrieverBuilder rankDocs = new RankDocsRetrieverBuilder(rankWindowSize, List.of(inner), results::get, minScore);
         rankDocs.retrieverName(retrieverName);
         return rankDocs;
