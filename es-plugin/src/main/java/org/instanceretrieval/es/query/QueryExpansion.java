@@ -148,7 +148,10 @@ public record QueryExpansion(Method method, int n, float alpha) implements Write
         }
     }
 
-    /** The parser of the {@code expansion} object. */
+    /**
+     * The parser of the {@code expansion} object; its name makes ObjectParser's own messages read
+     * {@code [retrieval_knn] [expansion] ...}.
+     */
     static final ObjectParser<Parsed, Void> PARSER = new ObjectParser<>(RetrievalKnnQueryBuilder.NAME + "] [expansion", (p, name, value) -> {
         throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion does not support [" + name + "]");
     }, Parsed::new);
