@@ -3,20 +3,34 @@ package org.instanceretrieval.es.diffusion;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.xcontent.AbstractObjectParser;
+import org.elasticsearch.xcontent.ParseField;
+import org.elasticsearch.xcontent.ToXContentFragment;
+import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.diffusion.GraphParameters;
 import org.instanceretrieval.diffusion.QueryWeighting;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The diffusion options shared by the {@code diffusion} rescorer and retriever: k (graph
- * neighbours), gamma, alpha, query_k, max_iterations and tolerance. Validated on construction
- * with {@link IllegalArgumentException}s (HTTP 400) naming the option, prefixed with the
- * caller's name. Immutable.
+ * neighbours), gamma, alpha, query_k, max_iterations and tolerance. The one declaration of these
+ * options: {@link #declare} adds them to a builder's {@code ObjectParser}, {@link #toXContent}
+ * writes them back, {@link #writeTo} sends them. Validated on construction with
+ * {@link IllegalArgumentException}s (HTTP 400) naming the option, prefixed with the caller's
+ * name. Immutable.
  */
-public final class DiffusionParameters implements Writeable {
+public final class DiffusionParameters implements Writeable, ToXContentFragment {
+
+    public static final ParseField K_FIELD = new ParseField("k");
+    public static final ParseField GAMMA_FIELD = new ParseField("gamma");
+    public static final ParseField ALPHA_FIELD = new ParseField("alpha");
+    public static final ParseField QUERY_K_FIELD = new ParseField("query_k");
+    public static final ParseField MAX_ITERATIONS_FIELD = new ParseField("max_iterations");
+    public static final ParseField TOLERANCE_FIELD = new ParseField("tolerance");
 
     /**
      * Most conjugate-gradient iterations a request may ask for: each costs a pass over the graph's
@@ -68,6 +82,47 @@ public final class DiffusionParameters implements Writeable {
     public static DiffusionParameters defaults(String owner) {
         return new DiffusionParameters(owner, GraphParameters.DEFAULT_K, GraphParameters.DEFAULT_GAMMA, ConjugateGradient.DEFAULT_ALPHA,
             QueryWeighting.DEFAULT_KQ, ConjugateGradient.DEFAULT_MAX_ITERATIONS, ConjugateGradient.DEFAULT_TOLERANCE);
+    }
+
+    /**
+     * The options as parsed, defaults preset; {@link #build} validates them. Mutable, for one parse.
+     */
+    public static final class Parsed {
+        private int k = GraphParameters.DEFAULT_K;
+        private double gamma = GraphParameters.DEFAULT_GAMMA;
+        private double alpha = ConjugateGradient.DEFAULT_ALPHA;
+        private int queryK = QueryWeighting.DEFAULT_KQ;
+        private int maxIterations = ConjugateGradient.DEFAULT_MAX_ITERATIONS;
+        private double tolerance = ConjugateGradient.DEFAULT_TOLERANCE;
+
+        /** @throws IllegalArgumentException as {@link DiffusionParameters#DiffusionParameters} */
+        public DiffusionParameters build(String owner) {
+            return new DiffusionParameters(owner, k, gamma, alpha, queryK, maxIterations, tolerance);
+        }
+    }
+
+    /**
+     * Declares the six options on the parser of a request body whose parse state {@code T} holds
+     * a {@link Parsed} (reached through {@code options}).
+     */
+    public static <T> void declare(AbstractObjectParser<T, ?> parser, Function<T, Parsed> options) {
+        parser.declareInt((t, v) -> options.apply(t).k = v, K_FIELD);
+        parser.declareDouble((t, v) -> options.apply(t).gamma = v, GAMMA_FIELD);
+        parser.declareDouble((t, v) -> options.apply(t).alpha = v, ALPHA_FIELD);
+        parser.declareInt((t, v) -> options.apply(t).queryK = v, QUERY_K_FIELD);
+        parser.declareInt((t, v) -> options.apply(t).maxIterations = v, MAX_ITERATIONS_FIELD);
+        parser.declareDouble((t, v) -> options.apply(t).tolerance = v, TOLERANCE_FIELD);
+    }
+
+    /** Writes the six options as fields of the enclosing object. */
+    @Override
+    public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+        return builder.field(K_FIELD.getPreferredName(), k)
+            .field(GAMMA_FIELD.getPreferredName(), gamma)
+            .field(ALPHA_FIELD.getPreferredName(), alpha)
+            .field(QUERY_K_FIELD.getPreferredName(), queryK)
+            .field(MAX_ITERATIONS_FIELD.getPreferredName(), maxIterations)
+            .field(TOLERANCE_FIELD.getPreferredName(), tolerance);
     }
 
     public DiffusionParameters(StreamInput in) throws IOException {

@@ -1,15 +1,14 @@
 package org.instanceretrieval.es.query;
 
-import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
-import org.elasticsearch.xcontent.XContentParser;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * The stored document whose vector is the query of a {@code retrieval_knn} query:
@@ -48,26 +47,20 @@ public record QueryDocument(String index, String id) implements Writeable, ToXCo
         return builder.startObject().field(INDEX, index).field(ID, id).endObject();
     }
 
-    static QueryDocument fromXContent(XContentParser parser) throws IOException {
-        if (parser.currentToken() != XContentParser.Token.START_OBJECT) {
-            throw new ParsingException(parser.getTokenLocation(), "[" + RetrievalKnnQueryBuilder.NAME + "] query_document must be an object");
-        }
-        String index = null;
-        String id = null;
-        String name = null;
-        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
-            if (token == XContentParser.Token.FIELD_NAME) {
-                name = parser.currentName();
-            } else if (token.isValue() && INDEX.equals(name)) {
-                index = parser.text();
-            } else if (token.isValue() && ID.equals(name)) {
-                id = parser.text();
-            } else {
-                throw new ParsingException(parser.getTokenLocation(),
-                    "[" + RetrievalKnnQueryBuilder.NAME + "] query_document does not support [" + name + "]");
+    /**
+     * The query document of its parsed object.
+     *
+     * @throws IllegalArgumentException naming an unknown key or a missing {@code index} or {@code id}
+     */
+    static QueryDocument fromMap(Map<String, Object> map) {
+        for (String key : map.keySet()) {
+            if (INDEX.equals(key) == false && ID.equals(key) == false) {
+                throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] query_document does not support [" + key + "]");
             }
         }
-        return new QueryDocument(index, id);
+        Object index = map.get(INDEX);
+        Object id = map.get(ID);
+        return new QueryDocument(index == null ? null : index.toString(), id == null ? null : id.toString());
     }
 
     @Override

@@ -1,13 +1,15 @@
 package org.instanceretrieval.es.query;
 
-import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
-import org.elasticsearch.xcontent.XContentParser;
+import org.elasticsearch.xcontent.ObjectParser;
+import org.elasticsearch.xcontent.ParseField;
+import org.elasticsearch.search.SearchHit;
 import org.instanceretrieval.expansion.AlphaQueryExpansion;
+import org.instanceretrieval.math.VectorMath;
 
 import java.io.IOException;
 import java.util.Locale;
@@ -96,6 +98,31 @@ public record QueryExpansion(Method method, int n, float alpha) implements Write
         return new AlphaQueryExpansion(n, alpha);
     }
 
+    /**
+     * The expanded query of the first round's hits: {@code L2(q + sum_j w_j d_j)} with
+     * {@code s_j = q . d_j}, the hits' vectors read from {@code field} of their {@code _source}.
+     *
+     * @throws IllegalArgumentException if a hit has no vector there or one of another dimension
+     */
+    float[] expand(float[] query, SearchHit[] hits, String field) {
+        float[][] vectors = new float[hits.length][];
+        float[] similarities = new float[hits.length];
+        for (int j = 0; j < hits.length; j++) {
+            float[] d = QueryVectorSource.vectorFromSource(RetrievalKnnQueryBuilder.NAME, hits[j].getSourceAsMap(), field);
+            if (d == null) {
+                throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] [expansion] needs the vectors of the first round's "
+                    + "hits in _source, but [" + hits[j].getIndex() + "/" + hits[j].getId() + "] has no [" + field + "] in _source");
+            }
+            if (d.length != query.length) {
+                throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] hit [" + hits[j].getIndex() + "/" + hits[j].getId()
+                    + "] has a vector of " + d.length + " dimensions but the query has " + query.length);
+            }
+            vectors[j] = d;
+            similarities[j] = VectorMath.dot(query, d);
+        }
+        return toAlphaQueryExpansion().expand(query, vectors, similarities);
+    }
+
     @Override
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject().field(METHOD, method.requestName()).field(N, n);
@@ -105,32 +132,33 @@ public record QueryExpansion(Method method, int n, float alpha) implements Write
         return builder.endObject();
     }
 
-    static QueryExpansion fromXContent(XContentParser parser) throws IOException {
-        if (parser.currentToken() != XContentParser.Token.START_OBJECT) {
-            throw new ParsingException(parser.getTokenLocation(), "[" + RetrievalKnnQueryBuilder.NAME + "] expansion must be an object");
-        }
-        Method method = null;
-        int n = DEFAULT_N;
-        Float alpha = null;
-        String name = null;
-        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
-            if (token == XContentParser.Token.FIELD_NAME) {
-                name = parser.currentName();
-            } else if (token.isValue() && METHOD.equals(name)) {
-                method = Method.fromRequestName(parser.text());
-            } else if (token.isValue() && N.equals(name)) {
-                n = parser.intValue();
-            } else if (token.isValue() && ALPHA.equals(name)) {
-                alpha = parser.floatValue();
-            } else {
-                throw new ParsingException(parser.getTokenLocation(),
-                    "[" + RetrievalKnnQueryBuilder.NAME + "] expansion does not support [" + name + "]");
+    /** The options as parsed, validated by {@link #build}. Mutable, for one parse. */
+    static final class Parsed {
+        private String method;
+        private int n = DEFAULT_N;
+        private Float alpha;
+
+        /** @throws IllegalArgumentException naming a missing or unknown method, or a value out of range */
+        QueryExpansion build() {
+            if (method == null) {
+                throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion needs a [method]: [aqe] or [alpha_qe]");
             }
+            Method m = Method.fromRequestName(method);
+            return new QueryExpansion(m, n, alpha != null ? alpha : m == Method.ALPHA_QE ? DEFAULT_ALPHA_QE_ALPHA : 0f);
         }
-        if (method == null) {
-            throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion needs a [method]: [aqe] or [alpha_qe]");
-        }
-        float a = alpha != null ? alpha : method == Method.ALPHA_QE ? DEFAULT_ALPHA_QE_ALPHA : 0f;
-        return new QueryExpansion(method, n, a);
+    }
+
+    /**
+     * The parser of the {@code expansion} object; its name makes ObjectParser's own messages read
+     * {@code [retrieval_knn] [expansion] ...}.
+     */
+    static final ObjectParser<Parsed, Void> PARSER = new ObjectParser<>(RetrievalKnnQueryBuilder.NAME + "] [expansion", (p, name, value) -> {
+        throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion does not support [" + name + "]");
+    }, Parsed::new);
+
+    static {
+        PARSER.declareString((p, v) -> p.method = v, new ParseField(METHOD));
+        PARSER.declareInt((p, v) -> p.n = v, new ParseField(N));
+        PARSER.declareFloat((p, v) -> p.alpha = v, new ParseField(ALPHA));
     }
 }

@@ -1,12 +1,10 @@
 package org.instanceretrieval.es.query;
 
-import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
-import org.elasticsearch.xcontent.XContentParser;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -108,11 +106,13 @@ public record QueryImage(String image, String pipeline, String model, Map<String
         return builder.endObject();
     }
 
-    static QueryImage fromXContent(XContentParser parser) throws IOException {
-        if (parser.currentToken() != XContentParser.Token.START_OBJECT) {
-            throw new ParsingException(parser.getTokenLocation(), prefix() + "must be an object");
-        }
-        Map<String, Object> map = new LinkedHashMap<>(parser.map());
+    /**
+     * The query image of its parsed object ({@code image}, {@code pipeline} or {@code model}, {@code bbox}, recipe overrides).
+     *
+     * @throws IllegalArgumentException naming the first invalid value
+     */
+    static QueryImage fromMap(Map<String, Object> parsed) {
+        Map<String, Object> map = new LinkedHashMap<>(parsed);
         Object image = map.remove(IMAGE);
         Object pipeline = map.remove(PIPELINE);
         Object model = map.remove(MODEL);

@@ -1,43 +1,25 @@
 package org.instanceretrieval.es.query;
 
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.TransportVersion;
 import org.elasticsearch.TransportVersions;
-import org.elasticsearch.action.ResolvedIndices;
-import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.get.GetRequest;
-import org.elasticsearch.action.get.GetResponse;
-import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.common.xcontent.support.XContentMapValues;
-import org.elasticsearch.index.Index;
-import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
-import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.Rewriteable;
 import org.elasticsearch.index.query.SearchExecutionContext;
-import org.elasticsearch.search.SearchHit;
-import org.elasticsearch.search.builder.SearchSourceBuilder;
-import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
-import org.elasticsearch.search.vectors.ExactKnnQueryBuilder;
-import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
-import org.elasticsearch.search.vectors.VectorData;
+import org.elasticsearch.xcontent.ObjectParser;
+import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
-import org.instanceretrieval.math.VectorMath;
+import org.instanceretrieval.search.ExactVectorQuery;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -58,10 +40,10 @@ import java.util.Objects;
  *       ({@link org.instanceretrieval.expansion.AlphaQueryExpansion}) with {@code s_j = q . d_j};</li>
  * </ol>
  * then on each shard, after checking that {@code field} is a {@code dense_vector} of the query's
- * dimension, into Elasticsearch's own {@link KnnVectorQueryBuilder} ({@code k},
+ * dimension, into Elasticsearch's own kNN query ({@code k},
  * {@code num_candidates}, {@code filter}, {@code similarity}); with {@code exact}, every
  * document matching {@code filter} is scored by brute force on its raw float vector
- * ({@link ExactVectorQuery}; byte and bit vectors through Elasticsearch's {@link ExactKnnQueryBuilder}).
+ * ({@link ExactVectorQuery}; byte and bit vectors through Elasticsearch's exact kNN query), see {@link KnnOnShard}.
  * Scores are Elasticsearch's kNN scores for the field's similarity ({@code (1 + s) / 2} for
  * {@code cosine} and {@code dot_product}, {@code 1 / (1 + d^2)} for {@code l2_norm}).
  *
@@ -76,21 +58,16 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     /** Largest {@code k} and {@code num_candidates}, Elasticsearch's kNN limit. */
     public static final int MAX_CANDIDATES = 10_000;
 
-    static final String FIELD = "field";
-    static final String QUERY_VECTOR = "query_vector";
-    static final String QUERY_DOCUMENT = "query_document";
-    static final String QUERY_IMAGE = "query_image";
-    static final String K = "k";
-    static final String NUM_CANDIDATES = "num_candidates";
-    static final String FILTER = "filter";
-    static final String SIMILARITY = "similarity";
-    static final String EXACT = "exact";
-    static final String EXPANSION = "expansion";
+    static final ParseField FIELD = new ParseField("field");
+    static final ParseField K = new ParseField("k");
+    static final ParseField NUM_CANDIDATES = new ParseField("num_candidates");
+    static final ParseField FILTER = new ParseField("filter");
+    static final ParseField SIMILARITY = new ParseField("similarity");
+    static final ParseField EXACT = new ParseField("exact");
+    static final ParseField EXPANSION = new ParseField("expansion");
 
     private final String field;
-    private final float[] queryVector;
-    private final QueryDocument queryDocument;
-    private final QueryImage queryImage;
+    private final QueryVectorSource source;
     private final int k;
     private final Integer numCandidates;
     private final QueryBuilder filter;
@@ -113,67 +90,24 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
      * @param expansion     query expansion, or null
      * @throws IllegalArgumentException naming the first invalid parameter
      */
-    public RetrievalKnnQueryBuilder(
-        String field,
-        float[] queryVector,
-        QueryDocument queryDocument,
-        int k,
-        Integer numCandidates,
-        QueryBuilder filter,
-        Float similarity,
-        boolean exact,
-        QueryExpansion expansion
-    ) {
-        this(field, queryVector, queryDocument, null, k, numCandidates, filter, similarity, exact, expansion, null);
+    public RetrievalKnnQueryBuilder(String field, float[] queryVector, QueryDocument queryDocument, int k, Integer numCandidates,
+                                    QueryBuilder filter, Float similarity, boolean exact, QueryExpansion expansion) {
+        this(requireField(field), new QueryVectorSource(NAME, queryVector, queryDocument, null), k, numCandidates, filter, similarity,
+            exact, expansion, null);
     }
 
     /**
      * As {@link #RetrievalKnnQueryBuilder(String, float[], QueryDocument, int, Integer, QueryBuilder, Float, boolean, QueryExpansion)}
      * with the query given as an image ({@code queryVector} and {@code queryDocument} null).
      */
-    public RetrievalKnnQueryBuilder(
-        String field,
-        QueryImage queryImage,
-        int k,
-        Integer numCandidates,
-        QueryBuilder filter,
-        Float similarity,
-        boolean exact,
-        QueryExpansion expansion
-    ) {
-        this(field, null, null, queryImage, k, numCandidates, filter, similarity, exact, expansion, null);
+    public RetrievalKnnQueryBuilder(String field, QueryImage queryImage, int k, Integer numCandidates, QueryBuilder filter,
+                                    Float similarity, boolean exact, QueryExpansion expansion) {
+        this(requireField(field), new QueryVectorSource(NAME, null, null, queryImage), k, numCandidates, filter, similarity, exact,
+            expansion, null);
     }
 
-    private RetrievalKnnQueryBuilder(
-        String field,
-        float[] queryVector,
-        QueryDocument queryDocument,
-        QueryImage queryImage,
-        int k,
-        Integer numCandidates,
-        QueryBuilder filter,
-        Float similarity,
-        boolean exact,
-        QueryExpansion expansion,
-        SetOnce<RetrievalKnnQueryBuilder> pending
-    ) {
-        if (field == null || field.isEmpty()) {
-            throw new IllegalArgumentException("[" + NAME + "] requires a [field]");
-        }
-        if ((queryVector != null ? 1 : 0) + (queryDocument != null ? 1 : 0) + (queryImage != null ? 1 : 0) != 1) {
-            throw new IllegalArgumentException("[" + NAME + "] requires exactly one of [query_vector], [query_document] and [query_image]");
-        }
-        if (queryVector != null) {
-            if (queryVector.length == 0) {
-                throw new IllegalArgumentException("[" + NAME + "] [query_vector] must not be empty");
-            }
-            for (int i = 0; i < queryVector.length; i++) {
-                if (Float.isFinite(queryVector[i]) == false) {
-                    throw new IllegalArgumentException("[" + NAME + "] [query_vector] must be finite but element [" + i + "] is ["
-                        + queryVector[i] + "]");
-                }
-            }
-        }
+    private RetrievalKnnQueryBuilder(String field, QueryVectorSource source, int k, Integer numCandidates, QueryBuilder filter,
+                                     Float similarity, boolean exact, QueryExpansion expansion, SetOnce<RetrievalKnnQueryBuilder> pending) {
         if (k < 1 || k > MAX_CANDIDATES) {
             throw new IllegalArgumentException("[" + NAME + "] [k] must be between 1 and " + MAX_CANDIDATES + " but was [" + k + "]");
         }
@@ -185,9 +119,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
             throw new IllegalArgumentException("[" + NAME + "] [similarity] must be finite but was [" + similarity + "]");
         }
         this.field = field;
-        this.queryVector = queryVector == null ? null : queryVector.clone();
-        this.queryDocument = queryDocument;
-        this.queryImage = queryImage;
+        this.source = Objects.requireNonNull(source);
         this.k = k;
         this.numCandidates = numCandidates;
         this.filter = filter;
@@ -197,12 +129,17 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         this.pending = pending;
     }
 
+    private static String requireField(String field) {
+        if (field == null || field.isEmpty()) {
+            throw new IllegalArgumentException("[" + NAME + "] requires a [field]");
+        }
+        return field;
+    }
+
     public RetrievalKnnQueryBuilder(StreamInput in) throws IOException {
         super(in);
         this.field = in.readString();
-        this.queryVector = in.readBoolean() ? in.readFloatArray() : null;
-        this.queryDocument = in.readOptionalWriteable(QueryDocument::new);
-        this.queryImage = in.readOptionalWriteable(QueryImage::new);
+        this.source = new QueryVectorSource(in);
         this.k = in.readVInt();
         this.numCandidates = in.readOptionalVInt();
         this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
@@ -218,12 +155,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
             throw new IllegalStateException("[" + NAME + "] has a pending rewrite and cannot be serialised; missing a rewriteAndFetch?");
         }
         out.writeString(field);
-        out.writeBoolean(queryVector != null);
-        if (queryVector != null) {
-            out.writeFloatArray(queryVector);
-        }
-        out.writeOptionalWriteable(queryDocument);
-        out.writeOptionalWriteable(queryImage);
+        source.writeTo(out);
         out.writeVInt(k);
         out.writeOptionalVInt(numCandidates);
         out.writeOptionalNamedWriteable(filter);
@@ -236,18 +168,18 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         return field;
     }
 
-    /** @return a copy of the query vector, or null while the query is a document */
+    /** @return a copy of the query vector, or null while the query is a document or an image */
     public float[] queryVector() {
-        return queryVector == null ? null : queryVector.clone();
+        return source.vector();
     }
 
     public QueryDocument queryDocument() {
-        return queryDocument;
+        return source.document();
     }
 
     /** @return the query image, or null unless the query is (still) an image */
     public QueryImage queryImage() {
-        return queryImage;
+        return source.image();
     }
 
     public int k() {
@@ -288,109 +220,65 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
 
     @Override
     protected void doXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject(NAME);
-        builder.field(FIELD, field);
-        if (queryVector != null) {
-            builder.array(QUERY_VECTOR, queryVector);
-        }
-        if (queryDocument != null) {
-            builder.field(QUERY_DOCUMENT, queryDocument);
-        }
-        if (queryImage != null) {
-            builder.field(QUERY_IMAGE, queryImage);
-        }
-        builder.field(K, k);
+        builder.startObject(NAME).field(FIELD.getPreferredName(), field);
+        source.toXContent(builder, params);
+        builder.field(K.getPreferredName(), k);
         if (numCandidates != null) {
-            builder.field(NUM_CANDIDATES, numCandidates);
+            builder.field(NUM_CANDIDATES.getPreferredName(), numCandidates);
         }
         if (filter != null) {
-            builder.field(FILTER, filter);
+            builder.field(FILTER.getPreferredName(), filter);
         }
         if (similarity != null) {
-            builder.field(SIMILARITY, similarity);
+            builder.field(SIMILARITY.getPreferredName(), similarity);
         }
-        builder.field(EXACT, exact);
+        builder.field(EXACT.getPreferredName(), exact);
         if (expansion != null) {
-            builder.field(EXPANSION, expansion);
+            builder.field(EXPANSION.getPreferredName(), expansion);
         }
         boostAndQueryNameToXContent(builder);
         builder.endObject();
     }
 
-    /** Parses the body of {@code {"retrieval_knn": {...}}}; invalid values give a 400. */
-    public static RetrievalKnnQueryBuilder fromXContent(XContentParser parser) throws IOException {
-        String field = null;
-        float[] queryVector = null;
-        QueryDocument queryDocument = null;
-        QueryImage queryImage = null;
-        int k = DEFAULT_K;
-        Integer numCandidates = null;
-        QueryBuilder filter = null;
-        Float similarity = null;
-        boolean exact = false;
-        QueryExpansion expansion = null;
-        float boost = DEFAULT_BOOST;
-        String queryName = null;
-        String name = null;
-        XContentParser.Token token;
-        while ((token = parser.nextToken()) != XContentParser.Token.END_OBJECT) {
-            if (token == XContentParser.Token.FIELD_NAME) {
-                name = parser.currentName();
-            } else if (token == XContentParser.Token.START_ARRAY && QUERY_VECTOR.equals(name)) {
-                queryVector = parseVector(parser);
-            } else if (token == XContentParser.Token.START_OBJECT && QUERY_DOCUMENT.equals(name)) {
-                queryDocument = QueryDocument.fromXContent(parser);
-            } else if (token == XContentParser.Token.START_OBJECT && QUERY_IMAGE.equals(name)) {
-                queryImage = QueryImage.fromXContent(parser);
-            } else if (token == XContentParser.Token.START_OBJECT && FILTER.equals(name)) {
-                filter = parseInnerQueryBuilder(parser);
-            } else if (token == XContentParser.Token.START_OBJECT && EXPANSION.equals(name)) {
-                expansion = QueryExpansion.fromXContent(parser);
-            } else if (token.isValue() && FIELD.equals(name)) {
-                field = parser.text();
-            } else if (token.isValue() && K.equals(name)) {
-                k = parser.intValue();
-            } else if (token.isValue() && NUM_CANDIDATES.equals(name)) {
-                numCandidates = parser.intValue();
-            } else if (token.isValue() && SIMILARITY.equals(name)) {
-                similarity = parser.floatValue();
-            } else if (token.isValue() && EXACT.equals(name)) {
-                exact = parser.booleanValue();
-            } else if (token.isValue() && BOOST_FIELD.match(name, parser.getDeprecationHandler())) {
-                boost = parser.floatValue();
-            } else if (token.isValue() && NAME_FIELD.match(name, parser.getDeprecationHandler())) {
-                queryName = parser.text();
-            } else {
-                throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] does not support [" + name + "] here");
-            }
+    /** The request body as parsed; {@link #build} validates it (errors unwrapped, as the messages of the tests and docs). */
+    private static final class Parsed {
+        private String field;
+        private final QueryVectorSource.Parsed source = new QueryVectorSource.Parsed();
+        private int k = DEFAULT_K;
+        private Integer numCandidates;
+        private QueryBuilder filter;
+        private Float similarity;
+        private boolean exact;
+        private QueryExpansion.Parsed expansion;
+        private float boost = DEFAULT_BOOST;
+        private String queryName;
+
+        RetrievalKnnQueryBuilder build() {
+            return new RetrievalKnnQueryBuilder(requireField(field), source.build(NAME), k, numCandidates, filter, similarity, exact,
+                expansion == null ? null : expansion.build(), null).boost(boost).queryName(queryName);
         }
-        return new RetrievalKnnQueryBuilder(field, queryVector, queryDocument, queryImage, k, numCandidates, filter, similarity, exact,
-            expansion, null)
-            .boost(boost)
-            .queryName(queryName);
     }
 
-    private static float[] parseVector(XContentParser parser) throws IOException {
-        List<Float> values = new ArrayList<>();
-        while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
-            String element = "[" + NAME + "] [query_vector] element [" + values.size() + "]";
-            if (parser.currentToken() == XContentParser.Token.VALUE_NUMBER) {
-                values.add(parser.floatValue());
-            } else if (parser.currentToken() == XContentParser.Token.VALUE_STRING) {
-                try {
-                    values.add(parser.floatValue());
-                } catch (IllegalArgumentException e) {
-                    throw new ParsingException(parser.getTokenLocation(), element + " must be a number, got the string [" + parser.text() + "]");
-                }
-            } else {
-                throw new ParsingException(parser.getTokenLocation(), element + " must be a number, got [" + parser.currentToken() + "]");
-            }
-        }
-        float[] vector = new float[values.size()];
-        for (int i = 0; i < vector.length; i++) {
-            vector[i] = values.get(i);
-        }
-        return vector;
+    private static final ObjectParser<Parsed, Void> PARSER = new ObjectParser<>(NAME, (p, name, value) -> {
+        throw new ParsingException(XContentLocation.UNKNOWN, "[" + NAME + "] does not support [" + name + "] here");
+    }, Parsed::new);
+
+    static {
+        PARSER.declareString((p, v) -> p.field = v, FIELD);
+        QueryVectorSource.declare(PARSER, NAME, p -> p.source);
+        PARSER.declareInt((p, v) -> p.k = v, K);
+        PARSER.declareInt((p, v) -> p.numCandidates = v, NUM_CANDIDATES);
+        PARSER.declareObject((p, v) -> p.filter = v, (parser, c) -> parseInnerQueryBuilder(parser), FILTER);
+        PARSER.declareFloat((p, v) -> p.similarity = v, SIMILARITY);
+        PARSER.declareBoolean((p, v) -> p.exact = v, EXACT);
+        PARSER.declareObject((p, v) -> p.expansion = v, QueryExpansion.PARSER, EXPANSION);
+        PARSER.declareFloat((p, v) -> p.boost = v, BOOST_FIELD);
+        PARSER.declareString((p, v) -> p.queryName = v, NAME_FIELD);
+    }
+
+    /** Parses the body of {@code {"retrieval_knn": {...}}}; invalid values give a 400. */
+    public static RetrievalKnnQueryBuilder fromXContent(XContentParser parser) throws IOException {
+        return PARSER.parse(parser, null).build();
     }
 
     // ---- rewrite ----
@@ -403,93 +291,36 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         }
         QueryBuilder rewrittenFilter = filter == null ? null : filter.rewrite(context);
         if (rewrittenFilter != filter) {
-            return copy(queryVector, queryDocument, rewrittenFilter, expansion, null);
+            return copy(source, rewrittenFilter, expansion, null);
         }
-        if (queryDocument != null) {
-            return fetchQueryDocument(context);
-        }
-        if (queryImage != null) {
-            return describeQueryImage(context);
+        if (source.vector() == null) {
+            // query_document or query_image: the same query with its vector
+            return copy(source, filter, expansion, source.resolve(context, NAME, field, v -> copy(vector(v), filter, expansion, null)));
         }
         if (expansion != null) {
             return expandOverSearch(context);
         }
         SearchExecutionContext shard = context.convertToSearchExecutionContext();
         if (shard != null) {
-            VectorMapping mapping = VectorMapping.of(shard, field);
-            mapping.checkDimensions(field, queryVector.length);
+            VectorFieldInfo mapping = VectorFieldInfo.of(shard, NAME, field);
+            mapping.checkDimensions(NAME, source.vector().length);
             // exact scoring of float vectors stays with this builder (doToQuery): it reads the raw vectors
-            return exact && mapping.isFloat() ? this : elasticsearchQuery();
+            return exact && mapping.isFloat() ? this : KnnOnShard.elasticsearchQuery(this);
         }
         return this;
     }
 
     @Override
     protected Query doToQuery(SearchExecutionContext context) throws IOException {
+        float[] queryVector = source.vector();
         if (queryVector == null || expansion != null) {
             throw new IllegalStateException("[" + NAME + "] must be rewritten before it is turned into a Lucene query");
         }
-        VectorMapping mapping = VectorMapping.of(context, field);
-        mapping.checkDimensions(field, queryVector.length);
-        if (exact == false || mapping.isFloat() == false) {
-            // normally the shard rewrite already replaced this builder; this path serves callers without one
-            return Rewriteable.rewrite(elasticsearchQuery(), context).toQuery(context);
-        }
-        float[] q = "cosine".equals(mapping.similarity()) ? VectorMath.l2Normalized(queryVector) : queryVector;
-        Query scored = new ExactVectorQuery(field, q, similarity == null ? Float.NEGATIVE_INFINITY : mapping.scoreOf(similarity));
-        if (filter == null) {
-            return scored;
-        }
-        return new BooleanQuery.Builder().add(scored, BooleanClause.Occur.MUST)
-            .add(filter.toQuery(context), BooleanClause.Occur.FILTER)
-            .build();
-    }
-
-    /** Registers the get of the query document; rewrites to the same query with its vector. */
-    private QueryBuilder fetchQueryDocument(QueryRewriteContext context) {
-        SetOnce<RetrievalKnnQueryBuilder> result = new SetOnce<>();
-        GetRequest get = new GetRequest(queryDocument.index(), queryDocument.id())
-            .fetchSourceContext(FetchSourceContext.of(true, new String[] { field }, null));
-        context.registerAsyncAction((client, listener) -> client.get(get, ActionListener.wrap(response -> {
-            RetrievalKnnQueryBuilder resolved;
-            try {
-                resolved = withDocumentVector(response);
-            } catch (Exception e) {
-                listener.onFailure(e);
-                return;
-            }
-            result.set(resolved);
-            listener.onResponse(null);
-        }, e -> listener.onFailure(
-            e instanceof IndexNotFoundException
-                ? new IllegalArgumentException("[" + NAME + "] query_document index [" + queryDocument.index() + "] does not exist", e)
-                : e
-        ))));
-        return copy(queryVector, queryDocument, filter, expansion, result);
-    }
-
-    /** Registers the description of the query image; rewrites to the same query with its vector. */
-    private QueryBuilder describeQueryImage(QueryRewriteContext context) {
-        SetOnce<RetrievalKnnQueryBuilder> result = new SetOnce<>();
-        context.registerAsyncAction((client, listener) -> QueryImageDescriber.describe(client, queryImage,
-            listener.delegateFailureAndWrap((l, vector) -> {
-                result.set(copy(vector, null, filter, expansion, null));
-                l.onResponse(null);
-            })));
-        return copy(queryVector, queryDocument, filter, expansion, result);
-    }
-
-    private RetrievalKnnQueryBuilder withDocumentVector(GetResponse response) {
-        if (response.isExists() == false) {
-            throw new IllegalArgumentException("[" + NAME + "] query_document [" + queryDocument.id() + "] does not exist in index ["
-                + queryDocument.index() + "]");
-        }
-        float[] vector = vectorFromSource(response.getSourceAsMap(), field);
-        if (vector == null) {
-            throw new IllegalArgumentException("[" + NAME + "] query_document [" + queryDocument.id() + "] in index ["
-                + queryDocument.index() + "] has no vector in field [" + field + "] of its _source");
-        }
-        return copy(vector, null, filter, expansion, null);
+        VectorFieldInfo mapping = VectorFieldInfo.of(context, NAME, field);
+        mapping.checkDimensions(NAME, queryVector.length);
+        // normally the shard rewrite already replaced this builder unless it scores float vectors exactly
+        return exact && mapping.isFloat() ? KnnOnShard.exactQuery(this, mapping, context)
+            : Rewriteable.rewrite(KnnOnShard.elasticsearchQuery(this), context).toQuery(context);
     }
 
     /**
@@ -497,125 +328,34 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
      * index of the search, fetching the hits' vectors; rewrites to the query with the expanded vector.
      */
     private QueryBuilder expandOverSearch(QueryRewriteContext context) {
-        ResolvedIndices resolved = context.getResolvedIndices();
-        if (resolved == null || context.convertToSearchExecutionContext() != null) {
+        String[] indices = CoordinatorSearch.localIndices(context, "[" + NAME + "] [expansion]");
+        if (indices == null) {
             throw new IllegalArgumentException("[" + NAME + "] [expansion] runs in the coordinating rewrite of a search request only");
         }
-        if (resolved.getRemoteClusterIndices().isEmpty() == false) {
-            throw new IllegalArgumentException("[" + NAME + "] [expansion] does not support cross-cluster search");
-        }
-        String[] indices = Arrays.stream(resolved.getConcreteLocalIndices()).map(Index::getName).toArray(String[]::new);
         int n = expansion.n();
         Integer firstRoundCandidates = numCandidates == null ? null : Math.max(n, numCandidates);
-        RetrievalKnnQueryBuilder firstRound = new RetrievalKnnQueryBuilder(
-            field, queryVector, null, n, firstRoundCandidates, filter, similarity, exact, null);
-        SearchRequest search = new SearchRequest(indices).source(
-            new SearchSourceBuilder().query(firstRound)
-                .size(n)
-                .trackTotalHits(false)
-                .fetchSource(FetchSourceContext.of(true, new String[] { field }, null))
-        );
-        float[] query = queryVector;
-        SetOnce<RetrievalKnnQueryBuilder> result = new SetOnce<>();
-        context.registerAsyncAction((client, listener) -> client.search(search, listener.delegateFailureAndWrap((l, response) -> {
-            SearchHit[] hits = response.getHits().getHits();
-            float[][] vectors = new float[hits.length][];
-            float[] similarities = new float[hits.length];
-            for (int j = 0; j < hits.length; j++) {
-                float[] d = vectorFromSource(hits[j].getSourceAsMap(), field);
-                if (d == null) {
-                    throw new IllegalArgumentException("[" + NAME + "] [expansion] needs the vectors of the first round's hits in _source, but ["
-                        + hits[j].getIndex() + "/" + hits[j].getId() + "] has no [" + field + "] in _source");
-                }
-                if (d.length != query.length) {
-                    throw new IllegalArgumentException("[" + NAME + "] hit [" + hits[j].getIndex() + "/" + hits[j].getId() + "] has a vector of "
-                        + d.length + " dimensions but the query has " + query.length);
-                }
-                vectors[j] = d;
-                similarities[j] = VectorMath.dot(query, d);
-            }
-            float[] expanded = expansion.toAlphaQueryExpansion().expand(query, vectors, similarities);
-            result.set(copy(expanded, null, filter, null, null));
-            l.onResponse(null);
-        })));
-        return copy(queryVector, queryDocument, filter, expansion, result);
+        float[] query = source.vector();
+        RetrievalKnnQueryBuilder firstRound = new RetrievalKnnQueryBuilder(field, source, n, firstRoundCandidates, filter, similarity,
+            exact, null, null);
+        return copy(source, filter, expansion, CoordinatorSearch.search(context, indices, firstRound, n, field,
+            hits -> copy(vector(expansion.expand(query, hits, field)), filter, null, null)));
     }
 
-    /**
-     * This query as Elasticsearch's own kNN queries: a kNN query, or for {@code exact} on byte
-     * or bit vectors Elasticsearch's exact kNN query (float vectors are scored by {@link ExactVectorQuery}).
-     */
-    private QueryBuilder elasticsearchQuery() {
-        QueryBuilder query;
-        if (exact) {
-            QueryBuilder scored = new ExactKnnQueryBuilder(VectorData.fromFloats(queryVector), field, similarity);
-            query = filter == null ? scored : new BoolQueryBuilder().must(scored).filter(filter);
-        } else {
-            KnnVectorQueryBuilder knn = new KnnVectorQueryBuilder(field, queryVector, k, numCandidates, null, similarity);
-            if (filter != null) {
-                knn.addFilterQuery(filter);
-            }
-            query = knn;
-        }
-        return query.boost(boost).queryName(queryName);
+    private static QueryVectorSource vector(float[] v) {
+        return new QueryVectorSource(NAME, v, null, null);
     }
 
-    private RetrievalKnnQueryBuilder copy(
-        float[] vector,
-        QueryDocument document,
-        QueryBuilder newFilter,
-        QueryExpansion newExpansion,
-        SetOnce<RetrievalKnnQueryBuilder> newPending
-    ) {
-        // the image stays the query until it has been described into a vector
-        QueryImage image = vector == null && document == null ? queryImage : null;
-        return new RetrievalKnnQueryBuilder(field, vector, document, image, k, numCandidates, newFilter, similarity, exact, newExpansion,
-            newPending)
+    private RetrievalKnnQueryBuilder copy(QueryVectorSource newSource, QueryBuilder newFilter, QueryExpansion newExpansion,
+                                          SetOnce<RetrievalKnnQueryBuilder> newPending) {
+        return new RetrievalKnnQueryBuilder(field, newSource, k, numCandidates, newFilter, similarity, exact, newExpansion, newPending)
             .boost(boost)
             .queryName(queryName);
-    }
-
-    /**
-     * The vector at {@code path} of a {@code _source} map, or null if absent.
-     *
-     * @throws IllegalArgumentException if the value there is not an array of numbers
-     */
-    static float[] vectorFromSource(Map<String, Object> source, String path) {
-        Object value = source == null ? null : XContentMapValues.extractValue(path, source);
-        if (value == null) {
-            return null;
-        }
-        return numbers(value, "[" + NAME + "] _source field [" + path + "]");
-    }
-
-    /**
-     * A list of numbers as floats.
-     *
-     * @param what names the value in the error, e.g. {@code [retrieval_knn] _source field [v]}
-     * @throws IllegalArgumentException if {@code value} is not a list of numbers
-     */
-    static float[] numbers(Object value, String what) {
-        if (value instanceof List<?> list) {
-            float[] vector = new float[list.size()];
-            for (int i = 0; i < vector.length; i++) {
-                if (list.get(i) instanceof Number number) {
-                    vector[i] = number.floatValue();
-                } else {
-                    throw new IllegalArgumentException(what + " must be an array of numbers but element [" + i + "] is ["
-                        + list.get(i) + "]" + (list.get(i) instanceof String ? " (a string)" : ""));
-                }
-            }
-            return vector;
-        }
-        throw new IllegalArgumentException(what + " must be an array of numbers, got [" + value + "]");
     }
 
     @Override
     protected boolean doEquals(RetrievalKnnQueryBuilder other) {
         return field.equals(other.field)
-            && Arrays.equals(queryVector, other.queryVector)
-            && Objects.equals(queryDocument, other.queryDocument)
-            && Objects.equals(queryImage, other.queryImage)
+            && source.equals(other.source)
             && k == other.k
             && Objects.equals(numCandidates, other.numCandidates)
             && Objects.equals(filter, other.filter)
@@ -627,6 +367,6 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(field, Arrays.hashCode(queryVector), queryDocument, queryImage, k, numCandidates, filter, similarity, exact, expansion);
+        return Objects.hash(field, source, k, numCandidates, filter, similarity, exact, expansion);
     }
 }

@@ -5,13 +5,10 @@ import org.apache.lucene.search.join.ScoreMode;
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.TransportVersion;
 import org.elasticsearch.TransportVersions;
-import org.elasticsearch.action.ResolvedIndices;
-import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.xcontent.support.XContentMapValues;
-import org.elasticsearch.index.Index;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.ConstantScoreQueryBuilder;
@@ -23,10 +20,11 @@ import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.index.query.TermQueryBuilder;
 import org.elasticsearch.search.SearchHit;
-import org.elasticsearch.search.builder.SearchSourceBuilder;
-import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
+import org.elasticsearch.xcontent.ObjectParser;
+import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
 import org.instanceretrieval.pooling.MaxSimSimilarity;
 
@@ -158,42 +156,43 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
         builder.endObject();
     }
 
-    /** Parses the body of {@code {"retrieval_patches": {...}}}; invalid values give a 400. */
-    public static RetrievalPatchesQueryBuilder fromXContent(XContentParser parser) throws IOException {
-        String field = null;
-        List<float[]> patches = null;
-        int k = DEFAULT_K;
-        Integer numCandidates = null;
-        float boost = DEFAULT_BOOST;
-        String queryName = null;
-        String name = null;
-        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
-            if (token == XContentParser.Token.FIELD_NAME) {
-                name = parser.currentName();
-            } else if (token == XContentParser.Token.START_ARRAY && QUERY_PATCHES.equals(name)) {
-                patches = new ArrayList<>();
-                for (Object patch : parser.list()) {
-                    patches.add(toVector(patch, patches.size()));
+    /** The request body as parsed (patches as raw lists); {@link #build} validates it. */
+    private static final class Parsed {
+        private String field;
+        private List<?> patches;
+        private int k = DEFAULT_K;
+        private Integer numCandidates;
+        private float boost = DEFAULT_BOOST;
+        private String queryName;
+
+        RetrievalPatchesQueryBuilder build() {
+            List<float[]> vectors = null;
+            if (patches != null) {
+                vectors = new ArrayList<>();
+                for (Object patch : patches) {
+                    vectors.add(QueryVectorSource.numbers(patch, "[" + NAME + "] patch [" + vectors.size() + "]"));
                 }
-            } else if (token.isValue() && FIELD.equals(name)) {
-                field = parser.text();
-            } else if (token.isValue() && K.equals(name)) {
-                k = parser.intValue();
-            } else if (token.isValue() && NUM_CANDIDATES.equals(name)) {
-                numCandidates = parser.intValue();
-            } else if (token.isValue() && BOOST_FIELD.match(name, parser.getDeprecationHandler())) {
-                boost = parser.floatValue();
-            } else if (token.isValue() && NAME_FIELD.match(name, parser.getDeprecationHandler())) {
-                queryName = parser.text();
-            } else {
-                throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] does not support [" + name + "] here");
             }
+            return new RetrievalPatchesQueryBuilder(field, vectors, k, numCandidates).boost(boost).queryName(queryName);
         }
-        return new RetrievalPatchesQueryBuilder(field, patches, k, numCandidates).boost(boost).queryName(queryName);
     }
 
-    private static float[] toVector(Object value, int index) {
-        return RetrievalKnnQueryBuilder.numbers(value, "[" + NAME + "] patch [" + index + "]");
+    private static final ObjectParser<Parsed, Void> PARSER = new ObjectParser<>(NAME, (p, name, value) -> {
+        throw new ParsingException(XContentLocation.UNKNOWN, "[" + NAME + "] does not support [" + name + "] here");
+    }, Parsed::new);
+
+    static {
+        PARSER.declareString((p, v) -> p.field = v, new ParseField(FIELD));
+        PARSER.declareField((p, v) -> p.patches = v, XContentParser::list, new ParseField(QUERY_PATCHES), ObjectParser.ValueType.VALUE_ARRAY);
+        PARSER.declareInt((p, v) -> p.k = v, new ParseField(K));
+        PARSER.declareInt((p, v) -> p.numCandidates = v, new ParseField(NUM_CANDIDATES));
+        PARSER.declareFloat((p, v) -> p.boost = v, BOOST_FIELD);
+        PARSER.declareString((p, v) -> p.queryName = v, NAME_FIELD);
+    }
+
+    /** Parses the body of {@code {"retrieval_patches": {...}}}; invalid values give a 400. */
+    public static RetrievalPatchesQueryBuilder fromXContent(XContentParser parser) throws IOException {
+        return PARSER.parse(parser, null).build();
     }
 
     @Override
@@ -202,24 +201,12 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
             QueryBuilder next = pending.get();
             return next == null ? this : next;
         }
-        ResolvedIndices resolved = context.getResolvedIndices();
-        if (resolved == null || context.convertToSearchExecutionContext() != null) {
+        String[] indices = CoordinatorSearch.localIndices(context, "[" + NAME + "]");
+        if (indices == null) {
             // the shard-level rewrite never sees this builder: the coordinating rewrite replaced it
             return this;
         }
-        if (resolved.getRemoteClusterIndices().isEmpty() == false) {
-            throw new IllegalArgumentException("[" + NAME + "] does not support cross-cluster search");
-        }
-        String[] indices = Arrays.stream(resolved.getConcreteLocalIndices()).map(Index::getName).toArray(String[]::new);
-        SearchRequest firstStage = new SearchRequest(indices).source(new SearchSourceBuilder().query(firstStageQuery())
-            .size(numCandidates)
-            .trackTotalHits(false)
-            .fetchSource(FetchSourceContext.of(true, new String[] { field }, null)));
-        SetOnce<QueryBuilder> result = new SetOnce<>();
-        context.registerAsyncAction((client, listener) -> client.search(firstStage, listener.delegateFailureAndWrap((l, response) -> {
-            result.set(exactTopK(response.getHits().getHits()));
-            l.onResponse(null);
-        })));
+        SetOnce<QueryBuilder> result = CoordinatorSearch.search(context, indices, firstStageQuery(), numCandidates, field, this::exactTopK);
         return new RetrievalPatchesQueryBuilder(field, queryPatches, k, numCandidates, result).boost(boost).queryName(queryName);
     }
 
@@ -263,7 +250,7 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
         if (value instanceof List<?> objects) {
             for (Object object : objects) {
                 if (object instanceof Map<?, ?> map && map.get("vector") != null) {
-                    float[] patch = toVector(map.get("vector"), patches.size());
+                    float[] patch = QueryVectorSource.numbers(map.get("vector"), "[" + NAME + "] patch [" + patches.size() + "]");
                     if (patch.length != queryPatches.get(0).length) {
                         throw new IllegalArgumentException("[" + NAME + "] document [" + hit.getIndex() + "/" + hit.getId() + "] has patches of "
                             + patch.length + " dimensions but the query patches have " + queryPatches.get(0).length);

@@ -5,25 +5,22 @@ import org.elasticsearch.TransportVersions;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.index.mapper.MappedFieldType;
-import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.search.rescore.RescoreContext;
 import org.elasticsearch.search.rescore.RescorerBuilder;
+import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
-import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.es.diffusion.DiffusionParameters;
 import org.instanceretrieval.es.diffusion.WindowDiffusion;
-import org.instanceretrieval.diffusion.GraphParameters;
-import org.instanceretrieval.diffusion.QueryWeighting;
+import org.instanceretrieval.es.query.QueryVectorSource;
+import org.instanceretrieval.es.query.VectorFieldInfo;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -44,13 +41,6 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
     public static final String NAME = "diffusion";
 
     static final ParseField FIELD = new ParseField("field");
-    static final ParseField QUERY_VECTOR = new ParseField("query_vector");
-    static final ParseField K = new ParseField("k");
-    static final ParseField GAMMA = new ParseField("gamma");
-    static final ParseField ALPHA = new ParseField("alpha");
-    static final ParseField QUERY_K = new ParseField("query_k");
-    static final ParseField MAX_ITERATIONS = new ParseField("max_iterations");
-    static final ParseField TOLERANCE = new ParseField("tolerance");
 
     private final String field;
     private final float[] queryVector;
@@ -63,21 +53,20 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
      */
     public DiffusionRescorerBuilder(String field, float[] queryVector, int k, double gamma, double alpha, int queryK,
                                     int maxIterations, double tolerance) {
+        this(field, queryVector, new DiffusionParameters(NAME, k, gamma, alpha, queryK, maxIterations, tolerance));
+    }
+
+    /** @throws IllegalArgumentException if the field is empty or the query vector missing, empty or not finite */
+    public DiffusionRescorerBuilder(String field, float[] queryVector, DiffusionParameters parameters) {
         if (field == null || field.isEmpty()) {
             throw new IllegalArgumentException("[" + NAME + "] requires [" + FIELD.getPreferredName() + "]");
         }
         if (queryVector == null || queryVector.length == 0) {
-            throw new IllegalArgumentException("[" + NAME + "] requires a non-empty [" + QUERY_VECTOR.getPreferredName() + "]");
+            throw new IllegalArgumentException("[" + NAME + "] requires a non-empty [" + QueryVectorSource.QUERY_VECTOR.getPreferredName() + "]");
         }
-        for (int i = 0; i < queryVector.length; i++) {
-            if (Float.isFinite(queryVector[i]) == false) {
-                throw new IllegalArgumentException("[" + NAME + "] [" + QUERY_VECTOR.getPreferredName() + "] must be finite but element ["
-                    + i + "] is [" + queryVector[i] + "]");
-            }
-        }
-        this.parameters = new DiffusionParameters(NAME, k, gamma, alpha, queryK, maxIterations, tolerance);
+        this.parameters = parameters;
         this.field = field;
-        this.queryVector = queryVector.clone();
+        this.queryVector = QueryVectorSource.checkVector(NAME, queryVector).clone();
     }
 
     /**
@@ -95,8 +84,7 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
 
     /** The defaults of the reference: k 50, gamma 3, alpha 0.99, query_k 10, 20 iterations, tolerance 1e-6. */
     public DiffusionRescorerBuilder(String field, float[] queryVector) {
-        this(field, queryVector, GraphParameters.DEFAULT_K, GraphParameters.DEFAULT_GAMMA, ConjugateGradient.DEFAULT_ALPHA,
-            QueryWeighting.DEFAULT_KQ, ConjugateGradient.DEFAULT_MAX_ITERATIONS, ConjugateGradient.DEFAULT_TOLERANCE);
+        this(field, queryVector, DiffusionParameters.defaults(NAME));
     }
 
     public DiffusionRescorerBuilder(StreamInput in) throws IOException {
@@ -113,66 +101,38 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
         parameters.writeTo(out);
     }
 
+    /** The body as parsed; {@link #build} validates it. */
+    private static final class Parsed {
+        private String field;
+        private final QueryVectorSource.Parsed source = new QueryVectorSource.Parsed();
+        private final DiffusionParameters.Parsed diffusion = new DiffusionParameters.Parsed();
+
+        DiffusionRescorerBuilder build() {
+            return new DiffusionRescorerBuilder(field, source.vector(), diffusion.build(NAME));
+        }
+    }
+
+    private static final ObjectParser<Parsed, Void> PARSER = new ObjectParser<>(NAME, (p, name, value) -> {
+        throw new ParsingException(XContentLocation.UNKNOWN, "[" + NAME + "] unknown field [" + name + "]");
+    }, Parsed::new);
+
+    static {
+        PARSER.declareString((p, v) -> p.field = v, FIELD);
+        QueryVectorSource.declareVector(PARSER, NAME, p -> p.source);
+        DiffusionParameters.declare(PARSER, p -> p.diffusion);
+    }
+
     /** Parses the body of {@code "diffusion": {...}} (the parser is on its start object). */
     public static DiffusionRescorerBuilder fromXContent(XContentParser parser) throws IOException {
-        String field = null;
-        float[] queryVector = null;
-        int k = GraphParameters.DEFAULT_K;
-        double gamma = GraphParameters.DEFAULT_GAMMA;
-        double alpha = ConjugateGradient.DEFAULT_ALPHA;
-        int queryK = QueryWeighting.DEFAULT_KQ;
-        int maxIterations = ConjugateGradient.DEFAULT_MAX_ITERATIONS;
-        double tolerance = ConjugateGradient.DEFAULT_TOLERANCE;
-        String current = null;
-        XContentParser.Token token;
-        while ((token = parser.nextToken()) != XContentParser.Token.END_OBJECT) {
-            if (token == XContentParser.Token.FIELD_NAME) {
-                current = parser.currentName();
-            } else if (token == XContentParser.Token.START_ARRAY && QUERY_VECTOR.match(current, parser.getDeprecationHandler())) {
-                List<Float> values = new ArrayList<>();
-                while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
-                    values.add(parser.floatValue());
-                }
-                queryVector = new float[values.size()];
-                for (int i = 0; i < queryVector.length; i++) {
-                    queryVector[i] = values.get(i);
-                }
-            } else if (token.isValue()) {
-                if (FIELD.match(current, parser.getDeprecationHandler())) {
-                    field = parser.text();
-                } else if (K.match(current, parser.getDeprecationHandler())) {
-                    k = parser.intValue();
-                } else if (GAMMA.match(current, parser.getDeprecationHandler())) {
-                    gamma = parser.doubleValue();
-                } else if (ALPHA.match(current, parser.getDeprecationHandler())) {
-                    alpha = parser.doubleValue();
-                } else if (QUERY_K.match(current, parser.getDeprecationHandler())) {
-                    queryK = parser.intValue();
-                } else if (MAX_ITERATIONS.match(current, parser.getDeprecationHandler())) {
-                    maxIterations = parser.intValue();
-                } else if (TOLERANCE.match(current, parser.getDeprecationHandler())) {
-                    tolerance = parser.doubleValue();
-                } else {
-                    throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] unknown field [" + current + "]");
-                }
-            } else {
-                throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] unexpected [" + token + "] in [" + current + "]");
-            }
-        }
-        return new DiffusionRescorerBuilder(field, queryVector, k, gamma, alpha, queryK, maxIterations, tolerance);
+        return PARSER.parse(parser, null).build();
     }
 
     @Override
     protected void doXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject(NAME);
         builder.field(FIELD.getPreferredName(), field);
-        builder.array(QUERY_VECTOR.getPreferredName(), queryVector);
-        builder.field(K.getPreferredName(), parameters.k());
-        builder.field(GAMMA.getPreferredName(), parameters.gamma());
-        builder.field(ALPHA.getPreferredName(), parameters.alpha());
-        builder.field(QUERY_K.getPreferredName(), parameters.queryK());
-        builder.field(MAX_ITERATIONS.getPreferredName(), parameters.maxIterations());
-        builder.field(TOLERANCE.getPreferredName(), parameters.tolerance());
+        builder.array(QueryVectorSource.QUERY_VECTOR.getPreferredName(), queryVector);
+        parameters.toXContent(builder, params);
         builder.endObject();
     }
 
@@ -184,15 +144,7 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
      */
     @Override
     protected RescoreContext innerBuildContext(int windowSize, SearchExecutionContext context) throws IOException {
-        MappedFieldType type = context.getFieldType(field);
-        if (type == null) {
-            throw new IllegalArgumentException("[" + NAME + "] field [" + field + "] does not exist in the mapping of index ["
-                + context.index().getName() + "]");
-        }
-        if (type instanceof DenseVectorFieldMapper.DenseVectorFieldType == false) {
-            throw new IllegalArgumentException("[" + NAME + "] field [" + field + "] is of type [" + type.typeName()
-                + "], not [dense_vector]");
-        }
+        VectorFieldInfo.of(context, NAME, field);
         if (windowSize > WindowDiffusion.MAX_WINDOW) {
             throw new IllegalArgumentException("[" + NAME + "] window_size must be <= " + WindowDiffusion.MAX_WINDOW + " but was ["
                 + windowSize + "]");

@@ -1,4 +1,4 @@
-package org.instanceretrieval.es.query;
+package org.instanceretrieval.search;
 
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -13,12 +13,16 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
-import org.elasticsearch.test.ESTestCase;
+import org.junit.Test;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 
 /** {@link ExactVectorQuery} on a real Lucene index: scores, threshold, documents without a vector. */
-public class ExactVectorQueryTests extends ESTestCase {
+public class ExactVectorQueryTest {
 
     private static final float[][] VECTORS = { { 1, 0 }, { 0.8f, 0.6f }, { 0.6f, 0.8f }, { 0, 1 }, { -1, 0 } };
 
@@ -41,6 +45,7 @@ public class ExactVectorQueryTests extends ESTestCase {
         return dir;
     }
 
+    @Test
     public void testScoresEveryDocumentWithAVectorByTheFieldsSimilarity() throws IOException {
         try (Directory dir = index(VectorSimilarityFunction.DOT_PRODUCT); DirectoryReader reader = DirectoryReader.open(dir)) {
             IndexSearcher searcher = new IndexSearcher(reader);
@@ -55,6 +60,7 @@ public class ExactVectorQueryTests extends ESTestCase {
         }
     }
 
+    @Test
     public void testThresholdDropsLowerScores() throws IOException {
         try (Directory dir = index(VectorSimilarityFunction.EUCLIDEAN); DirectoryReader reader = DirectoryReader.open(dir)) {
             IndexSearcher searcher = new IndexSearcher(reader);
@@ -67,10 +73,11 @@ public class ExactVectorQueryTests extends ESTestCase {
         }
     }
 
+    @Test
     public void testWrongDimensionIsRejected() throws IOException {
         try (Directory dir = index(VectorSimilarityFunction.DOT_PRODUCT); DirectoryReader reader = DirectoryReader.open(dir)) {
             IndexSearcher searcher = new IndexSearcher(reader);
-            IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> searcher.search(new ExactVectorQuery("v", new float[] { 1, 0, 0 }, Float.NEGATIVE_INFINITY), 10));
             assertTrue(e.getMessage(), e.getMessage().contains("different number of dimensions [3] than the document vectors [2]"));
             assertEquals(0, searcher.count(new ExactVectorQuery("other", new float[] { 1, 0 }, Float.NEGATIVE_INFINITY)));

@@ -1,4 +1,4 @@
-package org.instanceretrieval.es.query;
+package org.instanceretrieval.search;
 
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
@@ -28,7 +28,7 @@ import java.util.Objects;
  * scored on their original floats, unlike Elasticsearch's own exact kNN query whose scorer may
  * use the quantised copy.
  */
-final class ExactVectorQuery extends Query {
+public final class ExactVectorQuery extends Query {
 
     private final String field;
     private final float[] query;
@@ -39,7 +39,7 @@ final class ExactVectorQuery extends Query {
      * @param query    the query vector (already normalised where the field's similarity needs it)
      * @param minScore lowest matching score, or {@code Float.NEGATIVE_INFINITY}
      */
-    ExactVectorQuery(String field, float[] query, float minScore) {
+    public ExactVectorQuery(String field, float[] query, float minScore) {
         this.field = Objects.requireNonNull(field);
         this.query = query.clone();
         this.minScore = minScore;
@@ -65,7 +65,7 @@ final class ExactVectorQuery extends Query {
                     return null;
                 }
                 if (info.getVectorEncoding() != VectorEncoding.FLOAT32) {
-                    throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] exact scoring needs float vectors in [" + field + "]");
+                    throw new IllegalArgumentException("[retrieval_knn] exact scoring needs float vectors in [" + field + "]");
                 }
                 if (info.getVectorDimension() != query.length) {
                     throw new IllegalArgumentException("The query vector has a different number of dimensions [" + query.length

@@ -1,4 +1,4 @@
-package org.instanceretrieval.es.retriever;
+package org.instanceretrieval.es.query;
 
 import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.index.IndexVersion;
@@ -9,7 +9,7 @@ import java.util.List;
 import static org.hamcrest.Matchers.containsString;
 
 /** The coordinating node's reading of a dense_vector field from index mappings. */
-public class VectorFieldMappingTests extends ESTestCase {
+public class VectorFieldInfoTests extends ESTestCase {
 
     private static IndexMetadata index(String name, String properties) {
         return IndexMetadata.builder(name)
@@ -23,20 +23,20 @@ public class VectorFieldMappingTests extends ESTestCase {
         + "\"similarity\": \"dot_product\"}}}, \"c\": {\"type\": \"dense_vector\", \"dims\": 4}}";
 
     public void testNestedObjectPathAndDefaultSimilarity() {
-        assertEquals(new VectorFieldMapping("obj.v", 3, "dot_product"), VectorFieldMapping.of("diffusion", "obj.v", List.of(index("a", MAPPING))));
-        assertEquals(new VectorFieldMapping("c", 4, "cosine"), VectorFieldMapping.of("diffusion", "c", List.of(index("a", MAPPING))));
+        assertEquals(new VectorFieldInfo("obj.v", 3, "float", "dot_product", null), VectorFieldInfo.of("diffusion", "obj.v", List.of(index("a", MAPPING))));
+        assertEquals(new VectorFieldInfo("c", 4, "float", "cosine", null), VectorFieldInfo.of("diffusion", "c", List.of(index("a", MAPPING))));
     }
 
     public void testErrorsNameTheProblem() {
         List<IndexMetadata> one = List.of(index("a", MAPPING));
-        assertThat(expectThrows(IllegalArgumentException.class, () -> VectorFieldMapping.of("diffusion", "nope", one)).getMessage(),
+        assertThat(expectThrows(IllegalArgumentException.class, () -> VectorFieldInfo.of("diffusion", "nope", one)).getMessage(),
             containsString("[diffusion] field [nope] does not exist in the mapping of index [a]"));
-        assertThat(expectThrows(IllegalArgumentException.class, () -> VectorFieldMapping.of("diffusion", "tag", one)).getMessage(),
+        assertThat(expectThrows(IllegalArgumentException.class, () -> VectorFieldInfo.of("diffusion", "tag", one)).getMessage(),
             containsString("[diffusion] field [tag] is of type [keyword], not [dense_vector]"));
-        assertThat(expectThrows(IllegalArgumentException.class, () -> VectorFieldMapping.of("diffusion", "b", one)).getMessage(),
+        assertThat(expectThrows(IllegalArgumentException.class, () -> VectorFieldInfo.of("diffusion", "b", one)).getMessage(),
             containsString("[diffusion] needs float vectors but field [b] holds [byte] vectors"));
         List<IndexMetadata> two = List.of(index("a", MAPPING), index("b", "{\"c\": {\"type\": \"dense_vector\", \"dims\": 5}}"));
-        assertThat(expectThrows(IllegalArgumentException.class, () -> VectorFieldMapping.of("diffusion", "c", two)).getMessage(),
+        assertThat(expectThrows(IllegalArgumentException.class, () -> VectorFieldInfo.of("diffusion", "c", two)).getMessage(),
             containsString("has different dims or similarity in the indices searched"));
     }
 }

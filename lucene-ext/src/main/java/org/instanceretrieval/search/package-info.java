@@ -1,0 +1,2 @@
+/** Lucene queries of the plugin that use only Lucene types: exact (brute-force) vector scoring. */
+package org.instanceretrieval.search;
