@@ -84,7 +84,8 @@ public class DiffusionRetrieverBuilderTests extends ESTestCase {
             { "\"query_k\": 10001", "[diffusion] [query_k] must be in [1, 10000] but was [10001]" },
             { "\"gamma\": 0", "[diffusion] [gamma] must be finite and > 0" },
             { "\"alpha\": 1", "[diffusion] [alpha] must be in (0, 1)" },
-            { "\"max_iterations\": 0", "[diffusion] [max_iterations] must be >= 1" },
+            { "\"max_iterations\": 0", "[diffusion] [max_iterations] must be in [1, 1000] but was [0]" },
+            { "\"max_iterations\": 1001", "[diffusion] [max_iterations] must be in [1, 1000] but was [1001]" },
             { "\"tolerance\": 0", "[diffusion] [tolerance] must be finite and > 0" },
             { "\"query_vector\": []", "[diffusion] [query_vector] must not be empty" },
             { "\"query_vector\": [1, \"NaN\"]", "[diffusion] [query_vector] must be finite but element [1] is [NaN]" } };
