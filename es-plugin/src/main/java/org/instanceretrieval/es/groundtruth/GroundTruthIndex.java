@@ -3,6 +3,7 @@ package org.instanceretrieval.es.groundtruth;
 import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.es.store.StoreIndices;
+import org.instanceretrieval.es.store.StoredItemKind;
 import org.instanceretrieval.eval.NamedGroundTruth;
 import org.instanceretrieval.eval.format.GroundTruthJson;
 
@@ -26,6 +27,12 @@ public final class GroundTruthIndex {
     public static final int MAPPINGS_VERSION = 1;
     /** The field holding the canonical JSON. */
     public static final String GROUND_TRUTH_FIELD = "ground_truth";
+    /**
+     * The family of ground truths: {@code GET} and {@code DELETE _retrieval/ground_truth/{ground_truth_id}}
+     * ({@code include=ground_truth} adds the canonical JSON to a single get), created by {@code PUT}.
+     */
+    public static final StoredItemKind<GroundTruthMetadata> KIND = new StoredItemKind<>("ground_truth", INDEX, "put", GROUND_TRUTH_FIELD,
+        GroundTruthMetadata::readFrom);
 
     private GroundTruthIndex() {}
 

@@ -7,7 +7,9 @@ import org.elasticsearch.rest.RestResponse;
 import org.elasticsearch.rest.action.RestResponseListener;
 import org.elasticsearch.rest.action.cat.AbstractCatAction;
 import org.elasticsearch.rest.action.cat.RestTable;
-import org.instanceretrieval.es.action.GetGroundTruthAction;
+import org.instanceretrieval.es.action.GetStoredItemsAction;
+import org.instanceretrieval.es.action.StoredItemActions;
+import org.instanceretrieval.es.groundtruth.GroundTruthIndex;
 import org.instanceretrieval.es.groundtruth.GroundTruthMetadata;
 
 import java.time.Instant;
@@ -37,10 +39,10 @@ public final class RestCatGroundTruthAction extends AbstractCatAction {
 
     @Override
     protected RestChannelConsumer doCatRequest(RestRequest request, NodeClient client) {
-        return channel -> client.execute(GetGroundTruthAction.INSTANCE, new GetGroundTruthAction.Request(null, false),
+        return channel -> client.execute(StoredItemActions.GET_GROUND_TRUTH, new GetStoredItemsAction.Request(GroundTruthIndex.KIND, null, false),
             new RestResponseListener<>(channel) {
                 @Override
-                public RestResponse buildResponse(GetGroundTruthAction.Response response) throws Exception {
+                public RestResponse buildResponse(GetStoredItemsAction.Response<GroundTruthMetadata> response) throws Exception {
                     return RestTable.buildResponse(table(request, response.items()), channel);
                 }
             });

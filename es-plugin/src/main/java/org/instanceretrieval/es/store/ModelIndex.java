@@ -38,6 +38,9 @@ public final class ModelIndex {
      */
     public static final String ORIGIN = IngestService.INGEST_ORIGIN;
 
+    /** The family of models: {@code GET} and {@code DELETE _retrieval/model/{model_id}}, created by {@code PUT}. */
+    public static final StoredItemKind<StoredModel> KIND = new StoredItemKind<>("model", INDEX, "put", null, StoredModel::readFrom);
+
     public static final String DOC_TYPE = "doc_type";
     public static final String CONFIG_DOC = "model_config";
     public static final String PART_DOC = "model_part";

@@ -3,6 +3,7 @@ package org.instanceretrieval.es.whitening;
 import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.es.store.StoreIndices;
+import org.instanceretrieval.es.store.StoredItemKind;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +25,8 @@ public final class WhiteningIndex {
     public static final int MAPPINGS_VERSION = 1;
     /** The field holding the serialised whitening. */
     public static final String WHITENING_FIELD = "whitening";
+    /** The family of whitenings: {@code GET} and {@code DELETE _retrieval/whitening/{whitening_id}}, created by {@code _learn}. */
+    public static final StoredItemKind<StoredWhitening> KIND = new StoredItemKind<>("whitening", INDEX, "learn", null, StoredWhitening::readFrom);
 
     private WhiteningIndex() {}
 
