@@ -11,7 +11,7 @@ import org.instanceretrieval.es.groundtruth.GroundTruthMetadata;
 public final class GetGroundTruthAction {
 
     public static final String NAME = "cluster:monitor/retrieval/ground_truth/get";
-    public static final ActionType<GetStoredItemsAction.Response<GroundTruthMetadata>> INSTANCE = StoredItemActions.GET_GROUND_TRUTH;
+    public static final ActionType<StoredItemsResponse<GroundTruthMetadata>> INSTANCE = StoredItemActions.GET_GROUND_TRUTH;
 
     private GetGroundTruthAction() {}
 

@@ -1,7 +1,6 @@
 package org.instanceretrieval.es.action;
 
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.HandledTransportAction;
@@ -10,14 +9,11 @@ import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.transport.TransportService;
-import org.elasticsearch.xcontent.ToXContentObject;
-import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.es.store.IndexItemStore;
 import org.instanceretrieval.es.store.StoredItem;
 import org.instanceretrieval.es.store.StoredItemKind;
 
 import java.io.IOException;
-import java.util.List;
 
 /**
  * The GET endpoint of a {@link StoredItemKind}: {@code GET _retrieval/<type>} (every item, as
@@ -31,7 +27,7 @@ public final class GetStoredItemsAction {
 
     private GetStoredItemsAction() {}
 
-    public static <M extends StoredItem> ActionType<Response<M>> type(StoredItemKind<M> kind) {
+    public static <M extends StoredItem> ActionType<StoredItemsResponse<M>> type(StoredItemKind<M> kind) {
         return new ActionType<>(kind.getActionName());
     }
 
@@ -74,57 +70,8 @@ public final class GetStoredItemsAction {
         }
     }
 
-    /** Either one item in full or every item as compact rows. */
-    public static final class Response<M extends StoredItem> extends ActionResponse implements ToXContentObject {
-        private final String listField;
-        private final M single;
-        private final List<M> list;
-
-        private Response(String listField, M single, List<M> list) {
-            this.listField = listField;
-            this.single = single;
-            this.list = list == null ? null : List.copyOf(list);
-        }
-
-        public Response(StoredItemKind<M> kind, StreamInput in) throws IOException {
-            this.listField = kind.listField();
-            this.single = in.readBoolean() ? kind.reader().read(in) : null;
-            this.list = single == null ? in.readCollectionAsList(kind.reader()) : null;
-        }
-
-        /** The items of the response (one for a single get). */
-        public List<M> items() {
-            return single != null ? List.of(single) : list;
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeBoolean(single != null);
-            if (single != null) {
-                single.writeTo(out);
-            } else {
-                out.writeCollection(list);
-            }
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            if (single != null) {
-                return single.toXContent(builder, params);
-            }
-            builder.startObject();
-            builder.field("count", list.size());
-            builder.startArray(listField);
-            for (M item : list) {
-                item.toCompactXContent(builder);
-            }
-            builder.endArray();
-            return builder.endObject();
-        }
-    }
-
     /** Reads one item's metadata ({@link IndexItemStore#getMetadata}) or lists all ({@link IndexItemStore#list}). */
-    public abstract static class Transport<M extends StoredItem> extends HandledTransportAction<Request, Response<M>> {
+    public abstract static class Transport<M extends StoredItem> extends HandledTransportAction<Request, StoredItemsResponse<M>> {
 
         private final IndexItemStore<?, M> store;
 
@@ -135,12 +82,11 @@ public final class GetStoredItemsAction {
         }
 
         @Override
-        protected void doExecute(Task task, Request request, ActionListener<Response<M>> listener) {
-            String listField = store.kind().listField();
+        protected void doExecute(Task task, Request request, ActionListener<StoredItemsResponse<M>> listener) {
             if (request.id() == null) {
-                store.list(listener.map(items -> new Response<>(listField, null, items)));
+                store.list(listener.map(items -> StoredItemsResponse.list(store.kind(), items)));
             } else {
-                store.getMetadata(request.id(), request.includePayload(), listener.map(item -> new Response<>(listField, item, null)));
+                store.getMetadata(request.id(), request.includePayload(), listener.map(StoredItemsResponse::single));
             }
         }
     }

@@ -26,12 +26,12 @@ import org.instanceretrieval.es.whitening.WhiteningIndex;
  */
 public final class StoredItemActions {
 
-    public static final ActionType<GetStoredItemsAction.Response<StoredModel>> GET_MODEL = GetStoredItemsAction.type(ModelIndex.KIND);
+    public static final ActionType<StoredItemsResponse<StoredModel>> GET_MODEL = GetStoredItemsAction.type(ModelIndex.KIND);
     public static final ActionType<AcknowledgedResponse> DELETE_MODEL = DeleteStoredItemAction.type(ModelIndex.KIND);
-    public static final ActionType<GetStoredItemsAction.Response<StoredWhitening>> GET_WHITENING = GetStoredItemsAction.type(
+    public static final ActionType<StoredItemsResponse<StoredWhitening>> GET_WHITENING = GetStoredItemsAction.type(
         WhiteningIndex.KIND);
     public static final ActionType<AcknowledgedResponse> DELETE_WHITENING = DeleteStoredItemAction.type(WhiteningIndex.KIND);
-    public static final ActionType<GetStoredItemsAction.Response<GroundTruthMetadata>> GET_GROUND_TRUTH = GetStoredItemsAction.type(
+    public static final ActionType<StoredItemsResponse<GroundTruthMetadata>> GET_GROUND_TRUTH = GetStoredItemsAction.type(
         GroundTruthIndex.KIND);
     public static final ActionType<AcknowledgedResponse> DELETE_GROUND_TRUTH = DeleteStoredItemAction.type(GroundTruthIndex.KIND);
 

@@ -4,8 +4,6 @@ import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.client.internal.Client;
 import org.instanceretrieval.es.store.IndexItemStore;
 
-import java.util.Map;
-
 /**
  * The {@link GroundTruthStore} on the system index {@link GroundTruthIndex}, plus the writes of
  * the ground-truth endpoints (see {@link IndexItemStore}). Ground truths are written once and
@@ -14,17 +12,7 @@ import java.util.Map;
 public final class IndexGroundTruthStore extends IndexItemStore<StoredGroundTruth, GroundTruthMetadata> implements GroundTruthStore {
 
     public IndexGroundTruthStore(Client client) {
-        super(client, GroundTruthIndex.KIND, GroundTruthIndex.GROUND_TRUTH_FIELD);
-    }
-
-    @Override
-    protected StoredGroundTruth parse(Map<String, Object> source) {
-        return GroundTruthIndex.parse(source);
-    }
-
-    @Override
-    protected GroundTruthMetadata parseMetadata(Map<String, Object> source) {
-        return GroundTruthMetadata.fromSource(source);
+        super(client, GroundTruthIndex.KIND, GroundTruthIndex.GROUND_TRUTH_FIELD, GroundTruthIndex::parse, GroundTruthMetadata::fromSource);
     }
 
     /** Stores a new ground truth (refreshed at once); 409 when the id exists. */

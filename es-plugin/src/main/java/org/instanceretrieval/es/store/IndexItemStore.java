@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The {@link ItemStore} of one {@link StoredItemKind} on its system index, plus what its endpoints
@@ -51,23 +52,26 @@ public abstract class IndexItemStore<V, M extends StoredItem> implements ItemSto
     protected final Client client;
     private final StoredItemKind<M> kind;
     private final FetchSourceContext metadataOnly;
+    private final Function<Map<String, Object>, V> parse;
+    private final Function<Map<String, Object>, M> parseMetadata;
 
-    /** @param payloadField the bulky field a metadata read leaves out unless asked for, or null */
-    protected IndexItemStore(Client client, StoredItemKind<M> kind, String payloadField) {
+    /**
+     * @param payloadField the bulky field a metadata read leaves out unless asked for, or null
+     * @param parse the whole item from its document's source
+     * @param parseMetadata the metadata from a document's source (which holds the payload field only when it was asked for)
+     */
+    protected IndexItemStore(Client client, StoredItemKind<M> kind, String payloadField, Function<Map<String, Object>, V> parse,
+        Function<Map<String, Object>, M> parseMetadata) {
         this.client = new OriginSettingClient(client, ModelIndex.ORIGIN);
         this.kind = kind;
         this.metadataOnly = payloadField == null ? null : FetchSourceContext.of(true, Strings.EMPTY_ARRAY, new String[] { payloadField });
+        this.parse = parse;
+        this.parseMetadata = parseMetadata;
     }
 
     public StoredItemKind<M> kind() {
         return kind;
     }
-
-    /** The whole item from its document's source. */
-    protected abstract V parse(Map<String, Object> source);
-
-    /** The metadata from a document's source (which holds the payload field only when it was asked for). */
-    protected abstract M parseMetadata(Map<String, Object> source);
 
     /** The id of an item's document. */
     protected String docId(String id) {
@@ -81,12 +85,12 @@ public abstract class IndexItemStore<V, M extends StoredItem> implements ItemSto
 
     @Override
     public void get(String id, ActionListener<V> listener) {
-        getDocument(id, null, listener.map(response -> parse(response.getSourceAsMap())));
+        getDocument(id, null, listener.map(response -> parse.apply(response.getSourceAsMap())));
     }
 
     /** The metadata of one item, with its payload field when {@code withPayload}. */
     public void getMetadata(String id, boolean withPayload, ActionListener<M> listener) {
-        getDocument(id, withPayload ? null : metadataOnly, listener.map(response -> parseMetadata(response.getSourceAsMap())));
+        getDocument(id, withPayload ? null : metadataOnly, listener.map(response -> parseMetadata.apply(response.getSourceAsMap())));
     }
 
     /** Whether an item is stored under this id. */
@@ -120,7 +124,7 @@ public abstract class IndexItemStore<V, M extends StoredItem> implements ItemSto
         client.search(search, ActionListener.wrap(response -> {
             List<M> all = new ArrayList<>();
             for (SearchHit hit : response.getHits().getHits()) {
-                all.add(parseMetadata(hit.getSourceAsMap()));
+                all.add(parseMetadata.apply(hit.getSourceAsMap()));
             }
             listener.onResponse(all);
         }, e -> {

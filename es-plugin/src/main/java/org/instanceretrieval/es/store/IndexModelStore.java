@@ -29,7 +29,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
@@ -52,7 +51,7 @@ public final class IndexModelStore extends IndexItemStore<StoredModel, StoredMod
 
     /** @param check what a complete definition must pass, after length and SHA-256, to become ready */
     public IndexModelStore(Client client, LongSupplier clock, DefinitionCheck check) {
-        super(client, ModelIndex.KIND, null);
+        super(client, ModelIndex.KIND, null, ModelIndex::parseConfigSource, ModelIndex::parseConfigSource);
         this.clock = clock;
         this.upload = new ModelUpload(this, check);
     }
@@ -80,16 +79,6 @@ public final class IndexModelStore extends IndexItemStore<StoredModel, StoredMod
     // ---- reads ----
 
     @Override
-    protected StoredModel parse(Map<String, Object> source) {
-        return ModelIndex.parseConfigSource(source);
-    }
-
-    @Override
-    protected StoredModel parseMetadata(Map<String, Object> source) {
-        return ModelIndex.parseConfigSource(source);
-    }
-
-    @Override
     protected String docId(String modelId) {
         return ModelIndex.configDocId(modelId);
     }
@@ -103,7 +92,7 @@ public final class IndexModelStore extends IndexItemStore<StoredModel, StoredMod
     record Versioned(StoredModel model, long seqNo, long primaryTerm) {}
 
     void getVersioned(String modelId, ActionListener<Versioned> listener) {
-        getDocument(modelId, null, listener.map(r -> new Versioned(parse(r.getSourceAsMap()), r.getSeqNo(), r.getPrimaryTerm())));
+        getDocument(modelId, null, listener.map(r -> new Versioned(ModelIndex.parseConfigSource(r.getSourceAsMap()), r.getSeqNo(), r.getPrimaryTerm())));
     }
 
     @Override

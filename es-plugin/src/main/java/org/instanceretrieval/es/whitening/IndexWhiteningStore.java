@@ -8,7 +8,6 @@ import org.instanceretrieval.whitening.Whitening;
 import org.instanceretrieval.whitening.WhiteningFormat;
 
 import java.util.Base64;
-import java.util.Map;
 
 /**
  * The {@link WhiteningStore} on the system index {@link WhiteningIndex}, plus the writes of the
@@ -18,22 +17,14 @@ import java.util.Map;
 public final class IndexWhiteningStore extends IndexItemStore<Whitening, StoredWhitening> implements WhiteningStore {
 
     public IndexWhiteningStore(Client client) {
-        super(client, WhiteningIndex.KIND, WhiteningIndex.WHITENING_FIELD);
+        super(client, WhiteningIndex.KIND, WhiteningIndex.WHITENING_FIELD,
+            source -> WhiteningFormat.fromBytes(Base64.getDecoder().decode((String) source.get(WhiteningIndex.WHITENING_FIELD))),
+            StoredWhitening::fromSource);
     }
 
     /** The 409 of a learn request whose id is taken. */
     public static ElasticsearchStatusException alreadyExists(String whiteningId) {
         return WhiteningIndex.KIND.alreadyExists(whiteningId);
-    }
-
-    @Override
-    protected Whitening parse(Map<String, Object> source) {
-        return WhiteningFormat.fromBytes(Base64.getDecoder().decode((String) source.get(WhiteningIndex.WHITENING_FIELD)));
-    }
-
-    @Override
-    protected StoredWhitening parseMetadata(Map<String, Object> source) {
-        return StoredWhitening.fromSource(source);
     }
 
     /** Stores a new whitening with its metadata (refreshed at once); 409 when the id exists. */

@@ -44,35 +44,14 @@ public record StoredWhitening(
         Objects.requireNonNull(field);
     }
 
+    /** Reads what {@link #writeTo} wrote: the fields of the stored document. */
     public static StoredWhitening readFrom(StreamInput in) throws IOException {
-        return new StoredWhitening(
-            in.readString(),
-            in.readEnum(WhiteningMethod.class),
-            in.readVInt(),
-            in.readVInt(),
-            in.readOptionalDouble(),
-            in.readOptionalDouble(),
-            in.readString(),
-            in.readString(),
-            in.readVLong(),
-            in.readVLong(),
-            in.readLong()
-        );
+        return fromSource(in.readGenericMap());
     }
 
     @Override
     public void writeTo(StreamOutput out) throws IOException {
-        out.writeString(whiteningId);
-        out.writeEnum(method);
-        out.writeVInt(inputDimension);
-        out.writeVInt(outputDimension);
-        out.writeOptionalDouble(power);
-        out.writeOptionalDouble(shrinkage);
-        out.writeString(index);
-        out.writeString(field);
-        out.writeVLong(sampleSize);
-        out.writeVLong(pairs);
-        out.writeLong(createdMillis);
+        out.writeGenericMap(sourceFields());
     }
 
     /** The full metadata (the response of {@code GET _retrieval/whitening/{id}} and of {@code _learn}). */
