@@ -8,7 +8,6 @@ import org.instanceretrieval.eval.NamedGroundTruth;
 import org.instanceretrieval.eval.format.GroundTruthJson;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 import static org.elasticsearch.xcontent.XContentFactory.jsonBuilder;
@@ -37,12 +36,7 @@ public final class GroundTruthIndex {
     private GroundTruthIndex() {}
 
     public static SystemIndexDescriptor descriptor() {
-        return StoreIndices.descriptor(INDEX_PATTERN, INDEX, "Instance retrieval: evaluation ground truths", mappings());
-    }
-
-    private static XContentBuilder mappings() {
-        try {
-            XContentBuilder b = StoreIndices.startStrictMappings(MAPPINGS_VERSION);
+        return StoreIndices.descriptor(INDEX_PATTERN, INDEX, "Instance retrieval: evaluation ground truths", MAPPINGS_VERSION, b -> {
             for (String keyword : new String[] { "ground_truth_id", "format", "protocol", "id_field" }) {
                 b.startObject(keyword).field("type", "keyword").endObject();
             }
@@ -54,21 +48,14 @@ public final class GroundTruthIndex {
             b.startObject("created_time").field("type", "date").field("format", "epoch_millis").endObject();
             // Kept in _source only: names are looked up when an evaluation runs, never searched.
             b.startObject(GROUND_TRUTH_FIELD).field("type", "object").field("enabled", false).endObject();
-            b.endObject();
-            return b.endObject().endObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     /** The source of a ground-truth document. */
     static XContentBuilder source(StoredGroundTruth stored) throws IOException {
-        XContentBuilder b = jsonBuilder().startObject();
-        for (Map.Entry<String, Object> e : GroundTruthMetadata.of(stored, false).sourceFields().entrySet()) {
-            b.field(e.getKey(), e.getValue());
-        }
-        b.field(GROUND_TRUTH_FIELD, GroundTruthJson.toMap(stored.groundTruth()));
-        return b.endObject();
+        Map<String, Object> fields = GroundTruthMetadata.of(stored, false).sourceFields();
+        fields.put(GROUND_TRUTH_FIELD, GroundTruthJson.toMap(stored.groundTruth()));
+        return jsonBuilder().map(fields);
     }
 
     /** Reads a whole document back. */

@@ -11,6 +11,7 @@ import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * What the plugin's system indices (models, whitenings, ground truths, diffusion builds) share: one
@@ -44,6 +45,24 @@ public final class StoreIndices {
             .setVersionMetaKey("version")
             .setNetNew()
             .build();
+    }
+
+    /** Writes the properties of a store index's mappings into the open {@code properties} object. */
+    @FunctionalInterface
+    public interface Properties {
+        void write(XContentBuilder properties) throws IOException;
+    }
+
+    /** {@link #descriptor} with the mappings of {@link #startStrictMappings}({@code mappingsVersion}) holding {@code properties}. */
+    public static SystemIndexDescriptor descriptor(String indexPattern, String primaryIndex, String description, int mappingsVersion,
+        Properties properties) {
+        try {
+            XContentBuilder b = startStrictMappings(mappingsVersion);
+            properties.write(b);
+            return descriptor(indexPattern, primaryIndex, description, b.endObject().endObject().endObject());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -6,7 +6,6 @@ import org.instanceretrieval.es.store.StoreIndices;
 import org.instanceretrieval.es.store.StoredItemKind;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 import static org.elasticsearch.xcontent.XContentFactory.jsonBuilder;
@@ -31,12 +30,7 @@ public final class WhiteningIndex {
     private WhiteningIndex() {}
 
     public static SystemIndexDescriptor descriptor() {
-        return StoreIndices.descriptor(INDEX_PATTERN, INDEX, "Instance retrieval: learned whitenings", mappings());
-    }
-
-    private static XContentBuilder mappings() {
-        try {
-            XContentBuilder b = StoreIndices.startStrictMappings(MAPPINGS_VERSION);
+        return StoreIndices.descriptor(INDEX_PATTERN, INDEX, "Instance retrieval: learned whitenings", MAPPINGS_VERSION, b -> {
             b.startObject("whitening_id").field("type", "keyword").endObject();
             b.startObject("method").field("type", "keyword").endObject();
             b.startObject("input_dimension").field("type", "integer").endObject();
@@ -46,20 +40,13 @@ public final class WhiteningIndex {
             b.startObject("source").field("type", "object").field("enabled", false).endObject();
             b.startObject("created_time").field("type", "date").field("format", "epoch_millis").endObject();
             b.startObject(WHITENING_FIELD).field("type", "binary").endObject();
-            b.endObject();
-            return b.endObject().endObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     /** The source of a whitening document. */
     static XContentBuilder source(StoredWhitening metadata, byte[] whiteningBytes) throws IOException {
-        XContentBuilder b = jsonBuilder().startObject();
-        for (Map.Entry<String, Object> e : metadata.sourceFields().entrySet()) {
-            b.field(e.getKey(), e.getValue());
-        }
-        b.field(WHITENING_FIELD, whiteningBytes);
-        return b.endObject();
+        Map<String, Object> fields = metadata.sourceFields();
+        fields.put(WHITENING_FIELD, whiteningBytes);
+        return jsonBuilder().map(fields);
     }
 }
