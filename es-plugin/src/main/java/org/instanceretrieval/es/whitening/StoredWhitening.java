@@ -57,27 +57,12 @@ public record StoredWhitening(
     /** The full metadata (the response of {@code GET _retrieval/whitening/{id}} and of {@code _learn}). */
     @Override
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject();
-        builder.field("whitening_id", whiteningId);
-        builder.field("method", method.id());
-        builder.field("input_dimension", inputDimension);
-        builder.field("output_dimension", outputDimension);
-        if (power != null) {
-            builder.field("power", power);
+        Map<String, Object> shown = sourceFields(); // the stored fields, but pairs only for Lw and the time as a date
+        if (method != WhiteningMethod.LW) {
+            ((Map<?, ?>) shown.get("source")).remove("pairs");
         }
-        if (shrinkage != null) {
-            builder.field("shrinkage", shrinkage);
-        }
-        builder.startObject("source");
-        builder.field("index", index);
-        builder.field("field", field);
-        builder.field("sample_size", sampleSize);
-        if (method == WhiteningMethod.LW) {
-            builder.field("pairs", pairs);
-        }
-        builder.endObject();
-        builder.field("created_time", Instant.ofEpochMilli(createdMillis).toString());
-        return builder.endObject();
+        shown.put("created_time", Instant.ofEpochMilli(createdMillis).toString());
+        return builder.map(shown);
     }
 
     /** One row of the list: id, method and dimensions. */
