@@ -34,35 +34,23 @@ import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.instanceretrieval.es.action.ClearModelCacheAction;
-import org.instanceretrieval.es.action.DeleteModelAction;
 import org.instanceretrieval.es.action.BuildOfflineDiffusionAction;
 import org.instanceretrieval.es.action.DeleteOfflineDiffusionAction;
 import org.instanceretrieval.es.action.TransportDeleteOfflineDiffusionAction;
 import org.instanceretrieval.es.rest.RestDeleteOfflineDiffusionAction;
 import org.instanceretrieval.es.action.DbaAction;
-import org.instanceretrieval.es.action.DeleteWhiteningAction;
-import org.instanceretrieval.es.action.GetModelAction;
 import org.instanceretrieval.es.action.GetModelStatsAction;
-import org.instanceretrieval.es.action.GetWhiteningAction;
 import org.instanceretrieval.es.action.LearnWhiteningAction;
 import org.instanceretrieval.es.action.PutModelAction;
 import org.instanceretrieval.es.action.PutModelDefinitionPartAction;
 import org.instanceretrieval.es.action.TransportClearModelCacheAction;
-import org.instanceretrieval.es.action.TransportDeleteModelAction;
 import org.instanceretrieval.es.action.TransportBuildOfflineDiffusionAction;
 import org.instanceretrieval.es.action.TransportDbaAction;
-import org.instanceretrieval.es.action.TransportDeleteWhiteningAction;
-import org.instanceretrieval.es.action.TransportGetModelAction;
 import org.instanceretrieval.es.action.TransportGetModelStatsAction;
-import org.instanceretrieval.es.action.TransportGetWhiteningAction;
 import org.instanceretrieval.es.action.TransportLearnWhiteningAction;
 import org.instanceretrieval.es.action.TransportPutModelAction;
 import org.instanceretrieval.es.action.TransportPutModelDefinitionPartAction;
-import org.instanceretrieval.es.action.DeleteGroundTruthAction;
-import org.instanceretrieval.es.action.GetGroundTruthAction;
 import org.instanceretrieval.es.action.PutGroundTruthAction;
-import org.instanceretrieval.es.action.TransportDeleteGroundTruthAction;
-import org.instanceretrieval.es.action.TransportGetGroundTruthAction;
 import org.instanceretrieval.es.action.TransportPutGroundTruthAction;
 import org.instanceretrieval.es.groundtruth.CachingGroundTruthStore;
 import org.instanceretrieval.es.groundtruth.GroundTruthIndex;
@@ -70,8 +58,6 @@ import org.instanceretrieval.es.groundtruth.GroundTruthInput;
 import org.instanceretrieval.es.groundtruth.GroundTruthStore;
 import org.instanceretrieval.es.groundtruth.IndexGroundTruthStore;
 import org.instanceretrieval.es.rest.RestCatGroundTruthAction;
-import org.instanceretrieval.es.rest.RestDeleteGroundTruthAction;
-import org.instanceretrieval.es.rest.RestGetGroundTruthAction;
 import org.instanceretrieval.es.rest.RestPutGroundTruthAction;
 import org.instanceretrieval.es.action.CompareEvalRunsAction;
 import org.instanceretrieval.es.action.EvalRunsAction;
@@ -81,6 +67,7 @@ import org.instanceretrieval.es.action.TransportEvalRunsAction;
 import org.instanceretrieval.es.rest.RestCompareEvalRunsAction;
 import org.instanceretrieval.es.rest.RestEvalRunsAction;
 import org.instanceretrieval.es.action.ShardVectorsAction;
+import org.instanceretrieval.es.action.StoredItemActions;
 import org.instanceretrieval.es.action.TransportRetrievalEvalAction;
 import org.instanceretrieval.es.action.TransportShardVectorsAction;
 import org.instanceretrieval.es.eval.EvalRuns;
@@ -97,14 +84,12 @@ import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
 import org.instanceretrieval.es.query.RetrievalPatchesQueryBuilder;
 import org.instanceretrieval.es.rescore.DiffusionRescorerBuilder;
 import org.instanceretrieval.es.retriever.DiffusionRetrieverBuilder;
-import org.instanceretrieval.es.rest.RestDeleteModelAction;
 import org.instanceretrieval.es.rest.RestBuildOfflineDiffusionAction;
 import org.instanceretrieval.es.rest.RestDbaAction;
+import org.instanceretrieval.es.rest.RestDeleteStoredItemAction;
 import org.instanceretrieval.es.rest.RestGetDbaAction;
-import org.instanceretrieval.es.rest.RestDeleteWhiteningAction;
-import org.instanceretrieval.es.rest.RestGetModelAction;
 import org.instanceretrieval.es.rest.RestGetModelStatsAction;
-import org.instanceretrieval.es.rest.RestGetWhiteningAction;
+import org.instanceretrieval.es.rest.RestGetStoredItemsAction;
 import org.instanceretrieval.es.rest.RestLearnWhiteningAction;
 import org.instanceretrieval.es.rest.RestPutModelAction;
 import org.instanceretrieval.es.rest.RestPutModelDefinitionPartAction;
@@ -295,8 +280,8 @@ public class InstanceRetrievalPlugin extends Plugin
         return List.of(
             new ActionHandler<>(PutModelAction.INSTANCE, TransportPutModelAction.class),
             new ActionHandler<>(PutModelDefinitionPartAction.INSTANCE, TransportPutModelDefinitionPartAction.class),
-            new ActionHandler<>(GetModelAction.INSTANCE, TransportGetModelAction.class),
-            new ActionHandler<>(DeleteModelAction.INSTANCE, TransportDeleteModelAction.class),
+            new ActionHandler<>(StoredItemActions.GET_MODEL, StoredItemActions.TransportGetModels.class),
+            new ActionHandler<>(StoredItemActions.DELETE_MODEL, StoredItemActions.TransportDeleteModel.class),
             new ActionHandler<>(GetModelStatsAction.INSTANCE, TransportGetModelStatsAction.class),
             new ActionHandler<>(ClearModelCacheAction.INSTANCE, TransportClearModelCacheAction.class)
         );
@@ -306,8 +291,8 @@ public class InstanceRetrievalPlugin extends Plugin
         return List.of(
             new RestPutModelAction(),
             new RestPutModelDefinitionPartAction(),
-            new RestGetModelAction(),
-            new RestDeleteModelAction(),
+            new RestGetStoredItemsAction(ModelIndex.KIND),
+            new RestDeleteStoredItemAction(ModelIndex.KIND),
             new RestGetModelStatsAction()
         );
     }
@@ -366,13 +351,14 @@ public class InstanceRetrievalPlugin extends Plugin
     private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> whiteningStoreActions() {
         return List.of(
             new ActionHandler<>(LearnWhiteningAction.INSTANCE, TransportLearnWhiteningAction.class),
-            new ActionHandler<>(GetWhiteningAction.INSTANCE, TransportGetWhiteningAction.class),
-            new ActionHandler<>(DeleteWhiteningAction.INSTANCE, TransportDeleteWhiteningAction.class)
+            new ActionHandler<>(StoredItemActions.GET_WHITENING, StoredItemActions.TransportGetWhitenings.class),
+            new ActionHandler<>(StoredItemActions.DELETE_WHITENING, StoredItemActions.TransportDeleteWhitening.class)
         );
     }
 
     private static List<RestHandler> whiteningStoreRestHandlers() {
-        return List.of(new RestLearnWhiteningAction(), new RestGetWhiteningAction(), new RestDeleteWhiteningAction());
+        return List.of(new RestLearnWhiteningAction(), new RestGetStoredItemsAction(WhiteningIndex.KIND),
+            new RestDeleteStoredItemAction(WhiteningIndex.KIND));
     }
 
     private static List<NamedWriteableRegistry.Entry> whiteningStoreNamedWriteables() {
@@ -394,14 +380,14 @@ public class InstanceRetrievalPlugin extends Plugin
     private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> groundTruthStoreActions() {
         return List.of(
             new ActionHandler<>(PutGroundTruthAction.INSTANCE, TransportPutGroundTruthAction.class),
-            new ActionHandler<>(GetGroundTruthAction.INSTANCE, TransportGetGroundTruthAction.class),
-            new ActionHandler<>(DeleteGroundTruthAction.INSTANCE, TransportDeleteGroundTruthAction.class)
+            new ActionHandler<>(StoredItemActions.GET_GROUND_TRUTH, StoredItemActions.TransportGetGroundTruths.class),
+            new ActionHandler<>(StoredItemActions.DELETE_GROUND_TRUTH, StoredItemActions.TransportDeleteGroundTruth.class)
         );
     }
 
     private static List<RestHandler> groundTruthStoreRestHandlers() {
-        return List.of(new RestPutGroundTruthAction(), new RestGetGroundTruthAction(), new RestDeleteGroundTruthAction(),
-            new RestCatGroundTruthAction());
+        return List.of(new RestPutGroundTruthAction(), new RestGetStoredItemsAction(GroundTruthIndex.KIND),
+            new RestDeleteStoredItemAction(GroundTruthIndex.KIND), new RestCatGroundTruthAction());
     }
 
     // ---- DBA job (issue 4, item 2: POST {index}/_retrieval/dba) ----

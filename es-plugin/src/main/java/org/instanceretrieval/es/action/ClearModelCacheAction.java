@@ -11,17 +11,18 @@ import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.transport.TransportRequest;
+import org.instanceretrieval.es.store.ModelIndex;
+import org.instanceretrieval.es.store.StoredItemKind;
 
 import java.io.IOException;
 import java.util.List;
 
 /**
- * Internal nodes action (no REST endpoint): every node drops one model from its
- * {@link org.instanceretrieval.es.store.CachingModelStore}, or one whitening from its
- * {@link org.instanceretrieval.es.whitening.CachingWhiteningStore}, or one ground truth from its
- * {@link org.instanceretrieval.es.groundtruth.CachingGroundTruthStore}, or everything from all three.
- * Sent by the delete actions and by a feature-state reset. One broadcast serves both stores
- * (same rules, same nodes), so there is one action and one transport handler.
+ * Internal nodes action (no REST endpoint): every node drops one item from the cache of its
+ * kind ({@link org.instanceretrieval.es.store.CachingItemStore#invalidate}: a model, a whitening,
+ * a ground truth), or everything from every such cache. Sent by the delete actions and by a
+ * feature-state reset. One broadcast serves every kind (same rules, same nodes), so there is one
+ * action and one transport handler.
  */
 public final class ClearModelCacheAction {
 
@@ -30,67 +31,48 @@ public final class ClearModelCacheAction {
 
     private ClearModelCacheAction() {}
 
-    /** Which cache an id belongs to. */
-    public enum Target {
-        MODEL,
-        WHITENING,
-        GROUND_TRUTH
-    }
-
     public static final class Request extends BaseNodesRequest<Request> {
-        private final Target target;
+        private final String type;
         private final String id;
 
-        /** @param modelId the model to drop, or null for every model, whitening and ground truth */
+        /** @param modelId the model to drop, or null for every item of every kind */
         public Request(String modelId) {
-            this(Target.MODEL, modelId);
+            this(ModelIndex.KIND, modelId);
         }
 
-        private Request(Target target, String id) {
+        /** @param id the item of {@code kind} to drop, or null for every item of every kind */
+        public Request(StoredItemKind<?> kind, String id) {
             super(Strings.EMPTY_ARRAY);
-            this.target = target;
+            this.type = kind.type();
             this.id = id;
         }
 
-        /** Drops one whitening from every node's whitening cache. */
-        public static Request whitening(String whiteningId) {
-            return new Request(Target.WHITENING, java.util.Objects.requireNonNull(whiteningId));
-        }
-
-        /** Drops one ground truth from every node's ground-truth cache. */
-        public static Request groundTruth(String groundTruthId) {
-            return new Request(Target.GROUND_TRUTH, java.util.Objects.requireNonNull(groundTruthId));
-        }
-
-        public Target target() {
-            return target;
-        }
-
-        /** The model or whitening id, or null for everything. */
-        public String id() {
-            return id;
+        NodeRequest nodeRequest() {
+            return new NodeRequest(type, id);
         }
     }
 
     public static final class NodeRequest extends TransportRequest {
-        private final Target target;
+        private final String type;
         private final String id;
 
-        NodeRequest(Target target, String id) {
-            this.target = target;
+        NodeRequest(String type, String id) {
+            this.type = type;
             this.id = id;
         }
 
         NodeRequest(StreamInput in) throws IOException {
             super(in);
-            this.target = in.readEnum(Target.class);
+            this.type = in.readString();
             this.id = in.readOptionalString();
         }
 
-        Target target() {
-            return target;
+        /** The {@link StoredItemKind#type} of the item. */
+        String type() {
+            return type;
         }
 
+        /** The item's id, or null for everything. */
         String id() {
             return id;
         }
@@ -98,7 +80,7 @@ public final class ClearModelCacheAction {
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
-            out.writeEnum(target);
+            out.writeString(type);
             out.writeOptionalString(id);
         }
     }

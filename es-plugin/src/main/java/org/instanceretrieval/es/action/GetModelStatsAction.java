@@ -10,6 +10,7 @@ import org.elasticsearch.cluster.node.DiscoveryNode;
 import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.rest.action.RestActions;
 import org.elasticsearch.transport.TransportRequest;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
@@ -123,20 +124,7 @@ public final class GetModelStatsAction {
         public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
             builder.startObject();
             builder.field("model_id", modelId);
-            builder.startObject("_nodes");
-            builder.field("total", getNodes().size() + failures().size());
-            builder.field("successful", getNodes().size());
-            builder.field("failed", failures().size());
-            if (failures().isEmpty() == false) {
-                builder.startArray("failures");
-                for (FailedNodeException failure : failures()) {
-                    builder.startObject();
-                    failure.toXContent(builder, params);
-                    builder.endObject();
-                }
-                builder.endArray();
-            }
-            builder.endObject();
+            RestActions.buildNodesHeader(builder, params, this);
             builder.startObject("nodes");
             Map<String, NodeResponse> byId = new TreeMap<>(getNodesMap());
             for (Map.Entry<String, NodeResponse> e : byId.entrySet()) {

@@ -185,17 +185,7 @@ public final class PutGroundTruthAction {
         public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
             builder.startObject();
             builder.field("acknowledged", true);
-            builder.field("ground_truth_id", metadata.id());
-            builder.field("format", metadata.format());
-            builder.field("protocol", metadata.protocol());
-            builder.field("id_field", metadata.idField());
-            builder.startObject("counts");
-            builder.field("queries", metadata.queries());
-            if (metadata.database() >= 0) {
-                builder.field("database", metadata.database());
-            }
-            builder.field("classes", metadata.classes());
-            builder.endObject();
+            metadata.fields(builder);
             if (missing != null) {
                 builder.field("missing", missing);
             }

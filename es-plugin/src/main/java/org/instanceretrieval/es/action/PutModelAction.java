@@ -1,12 +1,11 @@
 package org.instanceretrieval.es.action;
 
-import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.instanceretrieval.es.store.ModelConfig;
-import org.instanceretrieval.es.store.ModelIds;
+import org.instanceretrieval.es.store.StoredModel;
 
 import java.io.IOException;
 
@@ -20,27 +19,30 @@ import static org.elasticsearch.action.ValidateActions.addValidationError;
 public final class PutModelAction {
 
     public static final String NAME = "cluster:admin/retrieval/model/put";
-    public static final ActionType<ModelResponse> INSTANCE = new ActionType<>(NAME);
+    public static final ActionType<StoredItemsResponse<StoredModel>> INSTANCE = new ActionType<>(NAME);
 
     private PutModelAction() {}
 
-    public static final class Request extends ActionRequest {
-        private final String modelId;
+    public static final class Request extends StoredItemRequest {
         private final ModelConfig config;
 
         public Request(String modelId, ModelConfig config) {
-            this.modelId = modelId;
+            super(modelId);
             this.config = config;
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            this.modelId = in.readString();
             this.config = ModelConfig.readFrom(in);
         }
 
+        @Override
+        protected String idParameter() {
+            return "model_id";
+        }
+
         public String modelId() {
-            return modelId;
+            return id();
         }
 
         public ModelConfig config() {
@@ -49,10 +51,7 @@ public final class PutModelAction {
 
         @Override
         public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = null;
-            if (ModelIds.isValid(modelId) == false) {
-                e = addValidationError("invalid [model_id] [" + modelId + "]", e);
-            }
+            ActionRequestValidationException e = super.validate();
             if (config == null) {
                 e = addValidationError("[config] is required", e);
             }
@@ -62,7 +61,6 @@ public final class PutModelAction {
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
-            out.writeString(modelId);
             config.writeTo(out);
         }
     }

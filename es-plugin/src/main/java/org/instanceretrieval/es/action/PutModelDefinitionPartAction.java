@@ -1,12 +1,11 @@
 package org.instanceretrieval.es.action;
 
-import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.instanceretrieval.es.store.DefinitionUpload;
-import org.instanceretrieval.es.store.ModelIds;
+import org.instanceretrieval.es.store.StoredModel;
 
 import java.io.IOException;
 
@@ -20,12 +19,11 @@ import static org.elasticsearch.action.ValidateActions.addValidationError;
 public final class PutModelDefinitionPartAction {
 
     public static final String NAME = "cluster:admin/retrieval/model/definition/part/put";
-    public static final ActionType<ModelResponse> INSTANCE = new ActionType<>(NAME);
+    public static final ActionType<StoredItemsResponse<StoredModel>> INSTANCE = new ActionType<>(NAME);
 
     private PutModelDefinitionPartAction() {}
 
-    public static final class Request extends ActionRequest {
-        private final String modelId;
+    public static final class Request extends StoredItemRequest {
         private final int part;
         private final byte[] definition;
         private final DefinitionUpload totals;
@@ -34,7 +32,7 @@ public final class PutModelDefinitionPartAction {
          * @param totals the request's totals, validated by {@link DefinitionUpload#start}
          */
         public Request(String modelId, int part, byte[] definition, DefinitionUpload totals) {
-            this.modelId = modelId;
+            super(modelId);
             this.part = part;
             this.definition = definition;
             this.totals = totals;
@@ -42,14 +40,18 @@ public final class PutModelDefinitionPartAction {
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            this.modelId = in.readString();
             this.part = in.readVInt();
             this.definition = in.readByteArray();
             this.totals = DefinitionUpload.start(in.readVInt(), in.readVLong(), in.readString());
         }
 
+        @Override
+        protected String idParameter() {
+            return "model_id";
+        }
+
         public String modelId() {
-            return modelId;
+            return id();
         }
 
         public int part() {
@@ -66,10 +68,7 @@ public final class PutModelDefinitionPartAction {
 
         @Override
         public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = null;
-            if (ModelIds.isValid(modelId) == false) {
-                e = addValidationError("invalid [model_id] [" + modelId + "]", e);
-            }
+            ActionRequestValidationException e = super.validate();
             if (definition == null) {
                 e = addValidationError("[definition] is required", e);
             }
@@ -82,7 +81,6 @@ public final class PutModelDefinitionPartAction {
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
-            out.writeString(modelId);
             out.writeVInt(part);
             out.writeByteArray(definition);
             out.writeVInt(totals.totalParts());

@@ -3,43 +3,48 @@ package org.instanceretrieval.es.action;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.es.store.StoredItem;
+import org.instanceretrieval.es.store.StoredItemKind;
 
 import java.io.IOException;
 import java.util.List;
 
 /**
- * The response of a {@code GET} on stored items: one item in full, or every item as compact
- * rows under {@code count} and a named array.
+ * The response of a GET on stored items ({@link GetStoredItemsAction}) and of the writes that answer with the
+ * item: one item in full, or every item as compact rows under {@code count} and the kind's
+ * {@link StoredItemKind#listField}.
  */
-public abstract class StoredItemsResponse<T extends StoredItem> extends ActionResponse implements ToXContentObject {
+public final class StoredItemsResponse<M extends StoredItem> extends ActionResponse implements ToXContentObject {
+    private final String listField;
+    private final M single;
+    private final List<M> list;
 
-    private final T single;
-    private final List<T> list;
-
-    protected StoredItemsResponse(T single, List<T> list) {
+    private StoredItemsResponse(String listField, M single, List<M> list) {
+        this.listField = listField;
         this.single = single;
         this.list = list == null ? null : List.copyOf(list);
     }
 
-    protected StoredItemsResponse(StreamInput in, Writeable.Reader<T> reader) throws IOException {
-        if (in.readBoolean()) {
-            this.single = reader.read(in);
-            this.list = null;
-        } else {
-            this.single = null;
-            this.list = in.readCollectionAsList(reader);
-        }
+    public StoredItemsResponse(StoredItemKind<M> kind, StreamInput in) throws IOException {
+        this.listField = kind.listField();
+        this.single = in.readBoolean() ? kind.reader().read(in) : null;
+        this.list = single == null ? in.readCollectionAsList(kind.reader()) : null;
     }
 
-    /** The name of the array of a listing ({@code models}, {@code whitenings}). */
-    protected abstract String listField();
+    /** One item in full. */
+    public static <M extends StoredItem> StoredItemsResponse<M> single(M item) {
+        return new StoredItemsResponse<>(null, item, null);
+    }
+
+    /** Every item, as compact rows. */
+    public static <M extends StoredItem> StoredItemsResponse<M> list(StoredItemKind<M> kind, List<M> items) {
+        return new StoredItemsResponse<>(kind.listField(), null, items);
+    }
 
     /** The items of the response (one for a single get). */
-    public List<T> items() {
+    public List<M> items() {
         return single != null ? List.of(single) : list;
     }
 
@@ -60,8 +65,8 @@ public abstract class StoredItemsResponse<T extends StoredItem> extends ActionRe
         }
         builder.startObject();
         builder.field("count", list.size());
-        builder.startArray(listField());
-        for (T item : list) {
+        builder.startArray(listField);
+        for (M item : list) {
             item.toCompactXContent(builder);
         }
         builder.endArray();

@@ -11,6 +11,7 @@ import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.groundtruth.CachingGroundTruthStore;
+import org.instanceretrieval.es.store.CachingItemStore;
 import org.instanceretrieval.es.store.CachingModelStore;
 import org.instanceretrieval.es.whitening.CachingWhiteningStore;
 
@@ -18,8 +19,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Runs {@link CachingModelStore#invalidate}, {@link CachingWhiteningStore#invalidate} or
- * {@link CachingGroundTruthStore#invalidate} (or {@code invalidateAll} of all three) on every node.
+ * Runs {@link CachingItemStore#invalidate} of the item's kind (or {@code invalidateAll} of every
+ * kind) on every node.
  */
 public final class TransportClearModelCacheAction extends TransportNodesAction<
     ClearModelCacheAction.Request,
@@ -28,9 +29,7 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
     ClearModelCacheAction.NodeResponse,
     Void> {
 
-    private final CachingModelStore store;
-    private final CachingWhiteningStore whitenings;
-    private final CachingGroundTruthStore groundTruths;
+    private final List<CachingItemStore<?, ?>> stores;
 
     @Inject
     public TransportClearModelCacheAction(
@@ -49,9 +48,7 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
             ClearModelCacheAction.NodeRequest::new,
             transportService.getThreadPool().executor(ThreadPool.Names.MANAGEMENT)
         );
-        this.store = store;
-        this.whitenings = whitenings;
-        this.groundTruths = groundTruths;
+        this.stores = List.of(store, whitenings, groundTruths);
     }
 
     @Override
@@ -65,7 +62,7 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
 
     @Override
     protected ClearModelCacheAction.NodeRequest newNodeRequest(ClearModelCacheAction.Request request) {
-        return new ClearModelCacheAction.NodeRequest(request.target(), request.id());
+        return request.nodeRequest();
     }
 
     @Override
@@ -75,16 +72,12 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
 
     @Override
     protected ClearModelCacheAction.NodeResponse nodeOperation(ClearModelCacheAction.NodeRequest request, Task task) {
-        if (request.id() == null) {
-            store.invalidateAll();
-            whitenings.invalidateAll();
-            groundTruths.invalidateAll();
-        } else if (request.target() == ClearModelCacheAction.Target.GROUND_TRUTH) {
-            groundTruths.invalidate(request.id());
-        } else if (request.target() == ClearModelCacheAction.Target.WHITENING) {
-            whitenings.invalidate(request.id());
-        } else {
-            store.invalidate(request.id());
+        for (CachingItemStore<?, ?> store : stores) {
+            if (request.id() == null) {
+                store.invalidateAll();
+            } else if (store.kind().type().equals(request.type())) {
+                store.invalidate(request.id());
+            }
         }
         return new ClearModelCacheAction.NodeResponse(clusterService.localNode());
     }

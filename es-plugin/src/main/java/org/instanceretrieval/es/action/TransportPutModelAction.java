@@ -8,9 +8,10 @@ import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.store.CachingModelStore;
+import org.instanceretrieval.es.store.StoredModel;
 
 /** Stores the configuration through the node's store (see {@link org.instanceretrieval.es.store.IndexModelStore#putConfig}). */
-public final class TransportPutModelAction extends HandledTransportAction<PutModelAction.Request, ModelResponse> {
+public final class TransportPutModelAction extends HandledTransportAction<PutModelAction.Request, StoredItemsResponse<StoredModel>> {
 
     private final CachingModelStore store;
 
@@ -21,7 +22,7 @@ public final class TransportPutModelAction extends HandledTransportAction<PutMod
     }
 
     @Override
-    protected void doExecute(Task task, PutModelAction.Request request, ActionListener<ModelResponse> listener) {
-        store.index().putConfig(request.modelId(), request.config(), listener.map(ModelResponse::new));
+    protected void doExecute(Task task, PutModelAction.Request request, ActionListener<StoredItemsResponse<StoredModel>> listener) {
+        store.index().putConfig(request.modelId(), request.config(), listener.map(StoredItemsResponse::single));
     }
 }

@@ -8,6 +8,7 @@ import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.store.CachingModelStore;
+import org.instanceretrieval.es.store.StoredModel;
 
 /**
  * Stores a part through the node's store ({@link org.instanceretrieval.es.store.IndexModelStore#putPart}).
@@ -15,7 +16,7 @@ import org.instanceretrieval.es.store.CachingModelStore;
  * layer are handled on the generic pool, since they carry up to 10 MiB. The hashing of the
  * completing request runs part by part on the threads that complete the part reads.
  */
-public final class TransportPutModelDefinitionPartAction extends HandledTransportAction<PutModelDefinitionPartAction.Request, ModelResponse> {
+public final class TransportPutModelDefinitionPartAction extends HandledTransportAction<PutModelDefinitionPartAction.Request, StoredItemsResponse<StoredModel>> {
 
     private final CachingModelStore store;
 
@@ -32,7 +33,7 @@ public final class TransportPutModelDefinitionPartAction extends HandledTranspor
     }
 
     @Override
-    protected void doExecute(Task task, PutModelDefinitionPartAction.Request request, ActionListener<ModelResponse> listener) {
-        store.index().putPart(request.modelId(), request.part(), request.definition(), request.totals(), listener.map(ModelResponse::new));
+    protected void doExecute(Task task, PutModelDefinitionPartAction.Request request, ActionListener<StoredItemsResponse<StoredModel>> listener) {
+        store.index().putPart(request.modelId(), request.part(), request.definition(), request.totals(), listener.map(StoredItemsResponse::single));
     }
 }

@@ -3,11 +3,11 @@ package org.instanceretrieval.es.groundtruth;
 import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.es.store.StoreIndices;
+import org.instanceretrieval.es.store.StoredItemKind;
 import org.instanceretrieval.eval.NamedGroundTruth;
 import org.instanceretrieval.eval.format.GroundTruthJson;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 import static org.elasticsearch.xcontent.XContentFactory.jsonBuilder;
@@ -26,16 +26,17 @@ public final class GroundTruthIndex {
     public static final int MAPPINGS_VERSION = 1;
     /** The field holding the canonical JSON. */
     public static final String GROUND_TRUTH_FIELD = "ground_truth";
+    /**
+     * The family of ground truths: {@code GET} and {@code DELETE _retrieval/ground_truth/{ground_truth_id}}
+     * ({@code include=ground_truth} adds the canonical JSON to a single get), created by {@code PUT}.
+     */
+    public static final StoredItemKind<GroundTruthMetadata> KIND = new StoredItemKind<>("ground_truth", INDEX, "put", GROUND_TRUTH_FIELD,
+        GroundTruthMetadata::readFrom);
 
     private GroundTruthIndex() {}
 
     public static SystemIndexDescriptor descriptor() {
-        return StoreIndices.descriptor(INDEX_PATTERN, INDEX, "Instance retrieval: evaluation ground truths", mappings());
-    }
-
-    private static XContentBuilder mappings() {
-        try {
-            XContentBuilder b = StoreIndices.startStrictMappings(MAPPINGS_VERSION);
+        return StoreIndices.descriptor(INDEX_PATTERN, INDEX, "Instance retrieval: evaluation ground truths", MAPPINGS_VERSION, b -> {
             for (String keyword : new String[] { "ground_truth_id", "format", "protocol", "id_field" }) {
                 b.startObject(keyword).field("type", "keyword").endObject();
             }
@@ -47,21 +48,14 @@ public final class GroundTruthIndex {
             b.startObject("created_time").field("type", "date").field("format", "epoch_millis").endObject();
             // Kept in _source only: names are looked up when an evaluation runs, never searched.
             b.startObject(GROUND_TRUTH_FIELD).field("type", "object").field("enabled", false).endObject();
-            b.endObject();
-            return b.endObject().endObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     /** The source of a ground-truth document. */
     static XContentBuilder source(StoredGroundTruth stored) throws IOException {
-        XContentBuilder b = jsonBuilder().startObject();
-        for (Map.Entry<String, Object> e : GroundTruthMetadata.of(stored, false).sourceFields().entrySet()) {
-            b.field(e.getKey(), e.getValue());
-        }
-        b.field(GROUND_TRUTH_FIELD, GroundTruthJson.toMap(stored.groundTruth()));
-        return b.endObject();
+        Map<String, Object> fields = GroundTruthMetadata.of(stored, false).sourceFields();
+        fields.put(GROUND_TRUTH_FIELD, GroundTruthJson.toMap(stored.groundTruth()));
+        return jsonBuilder().map(fields);
     }
 
     /** Reads a whole document back. */

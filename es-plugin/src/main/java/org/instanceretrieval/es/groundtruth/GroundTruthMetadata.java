@@ -61,34 +61,18 @@ public record GroundTruthMetadata(
         );
     }
 
+    /** Reads what {@link #writeTo} wrote: the fields of the stored document, and the canonical JSON when present. */
     public static GroundTruthMetadata readFrom(StreamInput in) throws IOException {
-        return new GroundTruthMetadata(
-            in.readString(),
-            in.readString(),
-            in.readString(),
-            in.readString(),
-            in.readVInt(),
-            in.readInt(),
-            in.readVInt(),
-            in.readLong(),
-            in.readBoolean() ? in.readGenericMap() : null
-        );
+        return fromSource(in.readGenericMap());
     }
 
     @Override
     public void writeTo(StreamOutput out) throws IOException {
-        out.writeString(id);
-        out.writeString(format);
-        out.writeString(protocol);
-        out.writeString(idField);
-        out.writeVInt(queries);
-        out.writeInt(database);
-        out.writeVInt(classes);
-        out.writeLong(createdMillis);
-        out.writeBoolean(groundTruth != null);
+        Map<String, Object> fields = sourceFields();
         if (groundTruth != null) {
-            out.writeGenericMap(groundTruth);
+            fields.put(GroundTruthIndex.GROUND_TRUTH_FIELD, groundTruth);
         }
+        out.writeGenericMap(fields);
     }
 
     @Override
@@ -102,8 +86,8 @@ public record GroundTruthMetadata(
         return builder.endObject();
     }
 
-    /** The fields shared by the full form and the list rows. */
-    private void fields(XContentBuilder builder) throws IOException {
+    /** The fields shared by the full form, the list rows and the response of a PUT, written into the current object. */
+    public void fields(XContentBuilder builder) throws IOException {
         builder.field("ground_truth_id", id);
         builder.field("format", format);
         builder.field("protocol", protocol);

@@ -7,7 +7,10 @@ import org.elasticsearch.rest.RestResponse;
 import org.elasticsearch.rest.action.RestResponseListener;
 import org.elasticsearch.rest.action.cat.AbstractCatAction;
 import org.elasticsearch.rest.action.cat.RestTable;
-import org.instanceretrieval.es.action.GetGroundTruthAction;
+import org.instanceretrieval.es.action.GetStoredItemsAction;
+import org.instanceretrieval.es.action.StoredItemActions;
+import org.instanceretrieval.es.action.StoredItemsResponse;
+import org.instanceretrieval.es.groundtruth.GroundTruthIndex;
 import org.instanceretrieval.es.groundtruth.GroundTruthMetadata;
 
 import java.time.Instant;
@@ -37,10 +40,11 @@ public final class RestCatGroundTruthAction extends AbstractCatAction {
 
     @Override
     protected RestChannelConsumer doCatRequest(RestRequest request, NodeClient client) {
-        return channel -> client.execute(GetGroundTruthAction.INSTANCE, new GetGroundTruthAction.Request(null, false),
+        GetStoredItemsAction.Request all = new GetStoredItemsAction.Request(GroundTruthIndex.KIND, null, false);
+        return channel -> client.execute(StoredItemActions.GET_GROUND_TRUTH, all,
             new RestResponseListener<>(channel) {
                 @Override
-                public RestResponse buildResponse(GetGroundTruthAction.Response response) throws Exception {
+                public RestResponse buildResponse(StoredItemsResponse<GroundTruthMetadata> response) throws Exception {
                     return RestTable.buildResponse(table(request, response.items()), channel);
                 }
             });

@@ -2,7 +2,6 @@ package org.instanceretrieval.es.store;
 
 import org.elasticsearch.action.ActionListener;
 import org.instanceretrieval.memory.MemoryBudget;
-import org.instanceretrieval.memory.Reservation;
 
 /**
  * What a complete definition must pass, after its length and SHA-256, before its model becomes
@@ -19,17 +18,4 @@ public interface DefinitionCheck {
      * usable and otherwise the reason it is not (which is recorded as the model's failure reason).
      */
     void check(StoredModel model, byte[] definition, ActionListener<String> listener);
-
-    /** Accepts every definition and reserves nothing (for stores without a node, such as unit tests). */
-    DefinitionCheck NONE = new DefinitionCheck() {
-        @Override
-        public MemoryBudget budget() {
-            return (bytes, label) -> Reservation.untracked(bytes);
-        }
-
-        @Override
-        public void check(StoredModel model, byte[] definition, ActionListener<String> listener) {
-            listener.onResponse(null);
-        }
-    };
 }

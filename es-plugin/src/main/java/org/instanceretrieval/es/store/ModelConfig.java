@@ -77,7 +77,7 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         public static Size parse(String path, Map<?, ?> map) {
             @SuppressWarnings("unchecked")
             Map<String, ?> typed = (Map<String, ?>) map;
-            return parseSize(new Fields(path, typed, Set.of("fixed", "longest_side")));
+            return parseSize(new ConfigFields(path, typed, Set.of("fixed", "longest_side")));
         }
     }
 
@@ -132,9 +132,9 @@ public final class ModelConfig implements ToXContentObject, Writeable {
      * @throws IllegalArgumentException (400) naming the offending field
      */
     public static ModelConfig parse(Map<String, ?> body) {
-        Fields top = new Fields("", body, Set.of("description", "input", "output", "recipe"));
+        ConfigFields top = new ConfigFields("", body, Set.of("description", "input", "output", "recipe"));
         String description = top.optionalString("description");
-        Fields input = top.requiredObject("input", Set.of("size", "mean", "std", "channel_order", "layout"));
+        ConfigFields input = top.requiredObject("input", Set.of("size", "mean", "std", "channel_order", "layout"));
         Size size = parseSize(input.requiredObject("size", Set.of("fixed", "longest_side")));
         float[] mean = input.has("mean") ? input.floats3("mean", false) : IMAGENET_MEAN;
         float[] std = input.has("std") ? input.floats3("std", true) : IMAGENET_STD;
@@ -151,7 +151,7 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         if (layout != null && layout.equals("nchw") == false) {
             throw new IllegalArgumentException("[input.layout] must be [nchw] (the only layout supported), got [" + layout + "]");
         }
-        Fields output = top.requiredObject("output", Set.of("name", "kind"));
+        ConfigFields output = top.requiredObject("output", Set.of("name", "kind"));
         String outputName = output.optionalString("name");
         if (outputName != null && outputName.isEmpty()) {
             throw new IllegalArgumentException("[output.name] must not be empty");
@@ -174,18 +174,18 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         return new ModelConfig(description, size, mean, std, order, outputName, kind, recipe);
     }
 
-    private static Size parseSize(Fields size) {
+    private static Size parseSize(ConfigFields size) {
         boolean fixed = size.has("fixed"), longest = size.has("longest_side");
         if (fixed == longest) {
-            throw new IllegalArgumentException("[" + size.path + "] needs exactly one of [fixed] or [longest_side]");
+            throw new IllegalArgumentException("[" + size.path() + "] needs exactly one of [fixed] or [longest_side]");
         }
         if (longest) {
             return new Size(0, 0, size.intInRange("longest_side", 1, MAX_SIDE));
         }
         Object value = size.raw("fixed");
         if (value instanceof List<?> list && list.size() == 2) {
-            int w = Fields.intInRange(size.qualify("fixed"), list.get(0), 1, MAX_SIDE);
-            int h = Fields.intInRange(size.qualify("fixed"), list.get(1), 1, MAX_SIDE);
+            int w = ConfigFields.intInRange(size.qualify("fixed"), list.get(0), 1, MAX_SIDE);
+            int h = ConfigFields.intInRange(size.qualify("fixed"), list.get(1), 1, MAX_SIDE);
             return new Size(w, h, 0);
         }
         throw new IllegalArgumentException("[" + size.qualify("fixed") + "] must be [width, height], got " + value);
@@ -329,103 +329,5 @@ public final class ModelConfig implements ToXContentObject, Writeable {
     @Override
     public String toString() {
         return toMap().toString();
-    }
-
-    /** Typed access to one JSON object of the body, with errors naming the dotted path. */
-    static final class Fields {
-        private final String path;
-        private final Map<String, ?> map;
-
-        Fields(String path, Map<String, ?> map, Set<String> allowed) {
-            this.path = path;
-            this.map = map;
-            for (String key : map.keySet()) {
-                if (allowed.contains(key) == false) {
-                    throw new IllegalArgumentException("unknown field [" + qualify(key) + "], expected one of " + new java.util.TreeSet<>(allowed));
-                }
-            }
-        }
-
-        String qualify(String key) {
-            return path.isEmpty() ? key : path + "." + key;
-        }
-
-        boolean has(String key) {
-            return map.get(key) != null;
-        }
-
-        Object raw(String key) {
-            return map.get(key);
-        }
-
-        Fields requiredObject(String key, Set<String> allowed) {
-            Object v = map.get(key);
-            if (v == null) {
-                throw new IllegalArgumentException("[" + qualify(key) + "] is required");
-            }
-            if (v instanceof Map<?, ?> m) {
-                @SuppressWarnings("unchecked")
-                Map<String, ?> typed = (Map<String, ?>) m;
-                return new Fields(qualify(key), typed, allowed);
-            }
-            throw new IllegalArgumentException("[" + qualify(key) + "] must be an object, got " + v);
-        }
-
-        String optionalString(String key) {
-            Object v = map.get(key);
-            if (v == null) {
-                return null;
-            }
-            if (v instanceof String s) {
-                return s;
-            }
-            throw new IllegalArgumentException("[" + qualify(key) + "] must be a string, got " + v);
-        }
-
-        String requiredString(String key) {
-            String s = optionalString(key);
-            if (s == null) {
-                throw new IllegalArgumentException("[" + qualify(key) + "] is required");
-            }
-            return s;
-        }
-
-        int intInRange(String key, int min, int max) {
-            return intInRange(qualify(key), map.get(key), min, max);
-        }
-
-        static int intInRange(String field, Object v, int min, int max) {
-            if (v instanceof Integer || v instanceof Long || v instanceof Short) {
-                long n = ((Number) v).longValue();
-                if (n >= min && n <= max) {
-                    return (int) n;
-                }
-                throw new IllegalArgumentException("[" + field + "] must be in [" + min + ", " + max + "], got " + n);
-            }
-            throw new IllegalArgumentException("[" + field + "] must be an integer, got " + v);
-        }
-
-        static double finiteNumber(String field, Object v) {
-            if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
-                return n.doubleValue();
-            }
-            throw new IllegalArgumentException("[" + field + "] must be a finite number, got " + v);
-        }
-
-        float[] floats3(String key, boolean positive) {
-            Object v = map.get(key);
-            if (v instanceof List<?> list && list.size() == 3) {
-                float[] out = new float[3];
-                for (int i = 0; i < 3; i++) {
-                    double d = finiteNumber(qualify(key), list.get(i));
-                    if (positive && d <= 0) {
-                        throw new IllegalArgumentException("[" + qualify(key) + "] values must be positive, got " + list);
-                    }
-                    out[i] = (float) d;
-                }
-                return out;
-            }
-            throw new IllegalArgumentException("[" + qualify(key) + "] must be a list of 3 numbers, got " + v);
-        }
     }
 }

@@ -5,8 +5,9 @@ import org.elasticsearch.ingest.IngestService;
 import org.elasticsearch.xcontent.XContentBuilder;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +39,9 @@ public final class ModelIndex {
      */
     public static final String ORIGIN = IngestService.INGEST_ORIGIN;
 
+    /** The family of models: {@code GET} and {@code DELETE _retrieval/model/{model_id}}, created by {@code PUT}. */
+    public static final StoredItemKind<StoredModel> KIND = new StoredItemKind<>("model", INDEX, "put", null, StoredModel::readFrom);
+
     public static final String DOC_TYPE = "doc_type";
     public static final String CONFIG_DOC = "model_config";
     public static final String PART_DOC = "model_part";
@@ -53,12 +57,8 @@ public final class ModelIndex {
     }
 
     public static SystemIndexDescriptor descriptor() {
-        return StoreIndices.descriptor(INDEX_PATTERN, INDEX, "Instance retrieval: model configurations and ONNX definitions", mappings());
-    }
-
-    private static XContentBuilder mappings() {
-        try {
-            XContentBuilder b = StoreIndices.startStrictMappings(MAPPINGS_VERSION);
+        String description = "Instance retrieval: model configurations and ONNX definitions";
+        return StoreIndices.descriptor(INDEX_PATTERN, INDEX, description, MAPPINGS_VERSION, b -> {
             keyword(b, DOC_TYPE);
             keyword(b, "model_id");
             b.startObject("created_time").field("type", "date").field("format", "epoch_millis").endObject();
@@ -69,39 +69,40 @@ public final class ModelIndex {
             b.startObject("upload").field("type", "object").field("enabled", false).endObject();
             b.startObject("part").field("type", "integer").endObject();
             b.startObject("definition").field("type", "binary").endObject();
-            b.endObject();
-            return b.endObject().endObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     private static void keyword(XContentBuilder b, String name) throws IOException {
         b.startObject(name).field("type", "keyword").endObject();
     }
 
-    /** The source of a model's config document. */
-    static XContentBuilder configSource(StoredModel model) throws IOException {
-        XContentBuilder b = jsonBuilder().startObject();
-        b.field(DOC_TYPE, CONFIG_DOC);
-        b.field("model_id", model.modelId());
-        b.field("created_time", model.createdMillis());
-        b.field("state", model.state().id());
+    /** The fields of a model's config document, which are also a stored model's transport form ({@link StoredModel#writeTo}). */
+    static Map<String, Object> configFields(StoredModel model) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(DOC_TYPE, CONFIG_DOC);
+        m.put("model_id", model.modelId());
+        m.put("created_time", model.createdMillis());
+        m.put("state", model.state().id());
         if (model.failureReason() != null) {
-            b.field("failure_reason", model.failureReason());
+            m.put("failure_reason", model.failureReason());
         }
-        b.field("config", model.config().toMap());
+        m.put("config", model.config().toMap());
         DefinitionUpload u = model.upload();
         if (u != null) {
-            b.startObject("upload");
-            b.field("total_parts", u.totalParts());
-            b.field("total_definition_length", u.totalLength());
-            b.field("sha256", u.sha256());
-            b.field("part_size", u.partSize());
-            b.array("uploaded", u.uploaded());
-            b.endObject();
+            Map<String, Object> upload = new LinkedHashMap<>();
+            upload.put("total_parts", u.totalParts());
+            upload.put("total_definition_length", u.totalLength());
+            upload.put("sha256", u.sha256());
+            upload.put("part_size", u.partSize());
+            upload.put("uploaded", Arrays.stream(u.uploaded()).boxed().toList());
+            m.put("upload", upload);
         }
-        return b.endObject();
+        return m;
+    }
+
+    /** The source of a model's config document. */
+    static XContentBuilder configSource(StoredModel model) throws IOException {
+        return jsonBuilder().map(configFields(model));
     }
 
     /** Reads a config document's source back. */

@@ -2,18 +2,16 @@ package org.instanceretrieval.es.store;
 
 import org.elasticsearch.action.ActionListener;
 
-import java.util.List;
-
 /**
- * Read and delete access to the models of the cluster, from any node. Every method is
- * asynchronous and completes its listener exactly once, possibly on another thread.
+ * Read access to the models of the cluster, from any node, and to their ONNX definitions (see
+ * {@link ItemStore} for the contract).
  * <p>
  * Errors: an unknown model fails with {@code ResourceNotFoundException} (404); reading the
  * definition of a model that is not {@link ModelState#READY} fails with an
  * {@code ElasticsearchStatusException} of status 409 saying its state; the built-in model
- * {@value StoredModel#DEFAULT_ID} is always present and ready, and cannot be deleted (400).
+ * {@value StoredModel#DEFAULT_ID} is always present and ready, and cannot be deleted (409).
  */
-public interface ModelStore {
+public interface ModelStore extends ItemStore<StoredModel> {
 
     /** Receives the parts of a definition, in order. */
     @FunctionalInterface
@@ -21,11 +19,10 @@ public interface ModelStore {
         void accept(int part, byte[] bytes) throws Exception;
     }
 
-    /** The model with this id. */
-    void getModel(String modelId, ActionListener<StoredModel> listener);
-
-    /** Every model, the built-in one included, sorted by id (at most 10,000 stored models). */
-    void listModels(ActionListener<List<StoredModel>> listener);
+    /** The model with this id ({@link #get}). */
+    default void getModel(String modelId, ActionListener<StoredModel> listener) {
+        get(modelId, listener);
+    }
 
     /**
      * The whole ONNX definition of a ready model, as one array (the form ONNX Runtime's session
@@ -40,7 +37,4 @@ public interface ModelStore {
      * consumer fails the listener and stops the stream.
      */
     void forEachDefinitionPart(String modelId, PartConsumer consumer, ActionListener<Void> listener);
-
-    /** Deletes the model's configuration and every part of its definition. */
-    void deleteModel(String modelId, ActionListener<Void> listener);
 }

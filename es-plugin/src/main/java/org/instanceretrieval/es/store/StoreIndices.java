@@ -1,14 +1,6 @@
 package org.instanceretrieval.es.store;
 
 import org.elasticsearch.ExceptionsHelper;
-import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.DocWriteRequest;
-import org.elasticsearch.action.DocWriteResponse;
-import org.elasticsearch.action.delete.DeleteRequest;
-import org.elasticsearch.action.index.IndexRequest;
-import org.elasticsearch.action.support.WriteRequest;
-import org.elasticsearch.client.internal.Client;
-import org.elasticsearch.index.engine.VersionConflictEngineException;
 import org.elasticsearch.Version;
 import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.common.settings.Settings;
@@ -19,10 +11,10 @@ import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentFactory;
 
 import java.io.IOException;
-import java.util.function.Supplier;
+import java.io.UncheckedIOException;
 
 /**
- * What the plugin's stores (models, whitenings) share about their system indices: one
+ * What the plugin's system indices (models, whitenings, ground truths, diffusion builds) share: one
  * descriptor shape and the reading of "the index does not exist yet" (a managed system index is
  * created on its first write, so until then every read means "nothing stored").
  */
@@ -55,6 +47,24 @@ public final class StoreIndices {
             .build();
     }
 
+    /** Writes the properties of a store index's mappings into the open {@code properties} object. */
+    @FunctionalInterface
+    public interface Properties {
+        void write(XContentBuilder properties) throws IOException;
+    }
+
+    /** {@link #descriptor} with the mappings of {@link #startStrictMappings}({@code mappingsVersion}) holding {@code properties}. */
+    public static SystemIndexDescriptor descriptor(String indexPattern, String primaryIndex, String description, int mappingsVersion,
+        Properties properties) {
+        try {
+            XContentBuilder b = startStrictMappings(mappingsVersion);
+            properties.write(b);
+            return descriptor(indexPattern, primaryIndex, description, b.endObject().endObject().endObject());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Starts the mappings of a store index: versioned {@code _meta} (the node's version and
      * {@code mappingsVersion}), {@code dynamic: strict}, and an open {@code properties} object
@@ -74,32 +84,5 @@ public final class StoreIndices {
     /** Whether a failed read failed only because the store's index was never created. */
     public static boolean isIndexNotFound(Exception e) {
         return ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException;
-    }
-
-    /**
-     * Indexes {@code request} as a new document (op type create, refresh immediate), for stores
-     * whose ids are immutable: a version conflict becomes {@code alreadyExists} (a 409).
-     */
-    public static void createOnce(Client client, IndexRequest request, Supplier<Exception> alreadyExists, ActionListener<Void> listener) {
-        request.opType(DocWriteRequest.OpType.CREATE).setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
-        client.index(request, ActionListener.wrap(r -> listener.onResponse(null), e -> {
-            if (ExceptionsHelper.unwrapCause(e) instanceof VersionConflictEngineException) {
-                listener.onFailure(alreadyExists.get());
-            } else {
-                listener.onFailure(e);
-            }
-        }));
-    }
-
-    /** Deletes a stored item (refresh immediate); {@code notFound} (a 404) when it or the index does not exist. */
-    public static void deleteOrNotFound(Client client, String index, String id, Supplier<Exception> notFound, ActionListener<Void> listener) {
-        DeleteRequest delete = new DeleteRequest(index, id).setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
-        client.delete(delete, ActionListener.wrap(r -> {
-            if (r.getResult() == DocWriteResponse.Result.NOT_FOUND) {
-                listener.onFailure(notFound.get());
-            } else {
-                listener.onResponse(null);
-            }
-        }, e -> listener.onFailure(isIndexNotFound(e) ? notFound.get() : e)));
     }
 }

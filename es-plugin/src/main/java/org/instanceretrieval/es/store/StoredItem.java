@@ -7,8 +7,8 @@ import org.elasticsearch.xcontent.XContentBuilder;
 import java.io.IOException;
 
 /**
- * Something the plugin keeps in one of its system indices (a model, a whitening): written in
- * full for a single GET and as a compact row in listings.
+ * What the GET endpoint of a {@link StoredItemKind} shows of an item (a model, a whitening's or a
+ * ground truth's metadata): written in full for a single GET and as a compact row in listings.
  */
 public interface StoredItem extends ToXContentObject, Writeable {
 

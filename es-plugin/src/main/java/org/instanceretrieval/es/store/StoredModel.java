@@ -134,37 +134,17 @@ public record StoredModel(
         return builder.endObject();
     }
 
+    /** Reads what {@link #writeTo} wrote. */
     public static StoredModel readFrom(StreamInput in) throws IOException {
-        String id = in.readString();
-        boolean builtIn = in.readBoolean();
-        ModelState state = in.readEnum(ModelState.class);
-        long created = in.readLong();
-        ModelConfig config = ModelConfig.readFrom(in);
-        DefinitionUpload upload = null;
-        if (in.readBoolean()) {
-            upload = new DefinitionUpload(in.readVInt(), in.readVLong(), in.readString(), in.readVLong(), in.readVIntArray());
-        }
-        String reason = in.readOptionalString();
-        long builtInLength = in.readVLong();
-        return new StoredModel(id, builtIn, state, created, config, upload, reason, builtInLength);
+        return in.readBoolean() ? builtInDefault() : ModelIndex.parseConfigSource(in.readGenericMap());
     }
 
+    /** The built-in flag, then for a stored model the fields of its config document. */
     @Override
     public void writeTo(StreamOutput out) throws IOException {
-        out.writeString(modelId);
         out.writeBoolean(builtIn);
-        out.writeEnum(state);
-        out.writeLong(createdMillis);
-        config.writeTo(out);
-        out.writeBoolean(upload != null);
-        if (upload != null) {
-            out.writeVInt(upload.totalParts());
-            out.writeVLong(upload.totalLength());
-            out.writeString(upload.sha256());
-            out.writeVLong(upload.partSize());
-            out.writeVIntArray(upload.uploaded());
+        if (builtIn == false) {
+            out.writeGenericMap(ModelIndex.configFields(this));
         }
-        out.writeOptionalString(failureReason);
-        out.writeVLong(builtInLength);
     }
 }

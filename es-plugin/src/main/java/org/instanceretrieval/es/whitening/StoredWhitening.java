@@ -44,61 +44,25 @@ public record StoredWhitening(
         Objects.requireNonNull(field);
     }
 
+    /** Reads what {@link #writeTo} wrote: the fields of the stored document. */
     public static StoredWhitening readFrom(StreamInput in) throws IOException {
-        return new StoredWhitening(
-            in.readString(),
-            in.readEnum(WhiteningMethod.class),
-            in.readVInt(),
-            in.readVInt(),
-            in.readOptionalDouble(),
-            in.readOptionalDouble(),
-            in.readString(),
-            in.readString(),
-            in.readVLong(),
-            in.readVLong(),
-            in.readLong()
-        );
+        return fromSource(in.readGenericMap());
     }
 
     @Override
     public void writeTo(StreamOutput out) throws IOException {
-        out.writeString(whiteningId);
-        out.writeEnum(method);
-        out.writeVInt(inputDimension);
-        out.writeVInt(outputDimension);
-        out.writeOptionalDouble(power);
-        out.writeOptionalDouble(shrinkage);
-        out.writeString(index);
-        out.writeString(field);
-        out.writeVLong(sampleSize);
-        out.writeVLong(pairs);
-        out.writeLong(createdMillis);
+        out.writeGenericMap(sourceFields());
     }
 
     /** The full metadata (the response of {@code GET _retrieval/whitening/{id}} and of {@code _learn}). */
     @Override
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject();
-        builder.field("whitening_id", whiteningId);
-        builder.field("method", method.id());
-        builder.field("input_dimension", inputDimension);
-        builder.field("output_dimension", outputDimension);
-        if (power != null) {
-            builder.field("power", power);
+        Map<String, Object> shown = sourceFields(); // the stored fields, but pairs only for Lw and the time as a date
+        if (method != WhiteningMethod.LW) {
+            ((Map<?, ?>) shown.get("source")).remove("pairs");
         }
-        if (shrinkage != null) {
-            builder.field("shrinkage", shrinkage);
-        }
-        builder.startObject("source");
-        builder.field("index", index);
-        builder.field("field", field);
-        builder.field("sample_size", sampleSize);
-        if (method == WhiteningMethod.LW) {
-            builder.field("pairs", pairs);
-        }
-        builder.endObject();
-        builder.field("created_time", Instant.ofEpochMilli(createdMillis).toString());
-        return builder.endObject();
+        shown.put("created_time", Instant.ofEpochMilli(createdMillis).toString());
+        return builder.map(shown);
     }
 
     /** One row of the list: id, method and dimensions. */

@@ -3,9 +3,9 @@ package org.instanceretrieval.es.whitening;
 import org.elasticsearch.indices.SystemIndexDescriptor;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.es.store.StoreIndices;
+import org.instanceretrieval.es.store.StoredItemKind;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 import static org.elasticsearch.xcontent.XContentFactory.jsonBuilder;
@@ -24,16 +24,13 @@ public final class WhiteningIndex {
     public static final int MAPPINGS_VERSION = 1;
     /** The field holding the serialised whitening. */
     public static final String WHITENING_FIELD = "whitening";
+    /** The family of whitenings: {@code GET} and {@code DELETE _retrieval/whitening/{whitening_id}}, created by {@code _learn}. */
+    public static final StoredItemKind<StoredWhitening> KIND = new StoredItemKind<>("whitening", INDEX, "learn", null, StoredWhitening::readFrom);
 
     private WhiteningIndex() {}
 
     public static SystemIndexDescriptor descriptor() {
-        return StoreIndices.descriptor(INDEX_PATTERN, INDEX, "Instance retrieval: learned whitenings", mappings());
-    }
-
-    private static XContentBuilder mappings() {
-        try {
-            XContentBuilder b = StoreIndices.startStrictMappings(MAPPINGS_VERSION);
+        return StoreIndices.descriptor(INDEX_PATTERN, INDEX, "Instance retrieval: learned whitenings", MAPPINGS_VERSION, b -> {
             b.startObject("whitening_id").field("type", "keyword").endObject();
             b.startObject("method").field("type", "keyword").endObject();
             b.startObject("input_dimension").field("type", "integer").endObject();
@@ -43,20 +40,13 @@ public final class WhiteningIndex {
             b.startObject("source").field("type", "object").field("enabled", false).endObject();
             b.startObject("created_time").field("type", "date").field("format", "epoch_millis").endObject();
             b.startObject(WHITENING_FIELD).field("type", "binary").endObject();
-            b.endObject();
-            return b.endObject().endObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     /** The source of a whitening document. */
     static XContentBuilder source(StoredWhitening metadata, byte[] whiteningBytes) throws IOException {
-        XContentBuilder b = jsonBuilder().startObject();
-        for (Map.Entry<String, Object> e : metadata.sourceFields().entrySet()) {
-            b.field(e.getKey(), e.getValue());
-        }
-        b.field(WHITENING_FIELD, whiteningBytes);
-        return b.endObject();
+        Map<String, Object> fields = metadata.sourceFields();
+        fields.put(WHITENING_FIELD, whiteningBytes);
+        return jsonBuilder().map(fields);
     }
 }

@@ -1,15 +1,17 @@
 package org.instanceretrieval.es.whitening;
 
 import org.elasticsearch.action.ActionListener;
+import org.instanceretrieval.es.store.ItemStore;
 import org.instanceretrieval.whitening.Whitening;
 
 /**
- * Read access to the learned whitenings of the cluster, from any node. Asynchronous: each call
- * completes its listener exactly once, possibly on another thread. An unknown id fails with
- * {@code ResourceNotFoundException} (404).
+ * Read access to the learned whitenings of the cluster, from any node (the ingest processor
+ * resolves {@code whitening_id} through it); see {@link ItemStore} for the contract.
  */
-public interface WhiteningStore {
+public interface WhiteningStore extends ItemStore<Whitening> {
 
-    /** The whitening stored under {@code whiteningId}. */
-    void getWhitening(String whiteningId, ActionListener<Whitening> listener);
+    /** The whitening stored under {@code whiteningId} ({@link #get}). */
+    default void getWhitening(String whiteningId, ActionListener<Whitening> listener) {
+        get(whiteningId, listener);
+    }
 }
