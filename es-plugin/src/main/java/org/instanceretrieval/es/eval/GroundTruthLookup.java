@@ -2,7 +2,9 @@ package org.instanceretrieval.es.eval;
 
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.client.internal.Client;
-import org.instanceretrieval.es.action.GetGroundTruthAction;
+import org.instanceretrieval.es.action.GetStoredItemsAction;
+import org.instanceretrieval.es.action.StoredItemActions;
+import org.instanceretrieval.es.groundtruth.GroundTruthIndex;
 import org.instanceretrieval.eval.NamedGroundTruth;
 
 import java.util.Objects;
@@ -14,7 +16,7 @@ import java.util.Objects;
  * <p>
  * Reading a stored ground truth is a privilege of its own: an evaluation lists ground-truth names
  * ({@code documents.missing}, per-query results), so it needs what {@code GET
- * _retrieval/ground_truth/{id}} needs, the cluster action {@value GetGroundTruthAction#NAME}
+ * _retrieval/ground_truth/{id}} needs, the cluster action {@code cluster:monitor/retrieval/ground_truth/get}
  * (granted by {@code monitor}). {@link #get} first runs that action as the caller (its metadata
  * only), which Elasticsearch's security authorises like any other request: 403 without the
  * privilege, 404 for an unknown id, before any work. The content then comes from the cached store.
@@ -47,7 +49,7 @@ public final class GroundTruthLookup {
      * been allowed to read it.
      */
     public void get(Client caller, String id, ActionListener<Resolved> listener) {
-        caller.execute(GetGroundTruthAction.INSTANCE, new GetGroundTruthAction.Request(id, false),
+        caller.execute(StoredItemActions.GET_GROUND_TRUTH, new GetStoredItemsAction.Request(GroundTruthIndex.KIND, id, false),
             listener.delegateFailureAndWrap((l, allowed) -> source.get(id, l)));
     }
 }

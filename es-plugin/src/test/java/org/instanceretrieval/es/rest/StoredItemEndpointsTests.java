@@ -3,7 +3,6 @@ package org.instanceretrieval.es.rest;
 import org.elasticsearch.rest.RestHandler.Route;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.test.ESTestCase;
-import org.instanceretrieval.es.action.GetGroundTruthAction;
 import org.instanceretrieval.es.action.StoredItemActions;
 import org.instanceretrieval.es.groundtruth.GroundTruthIndex;
 import org.instanceretrieval.es.store.ModelIndex;
@@ -59,8 +58,7 @@ public class StoredItemEndpointsTests extends ESTestCase {
         assertEndpoints(GroundTruthIndex.KIND, "cluster:monitor/retrieval/ground_truth/get", "cluster:admin/retrieval/ground_truth/delete",
             "ground_truth", "/_retrieval/ground_truth", "ground_truth_id", "ground_truths", ".retrieval-ground-truth-1");
         assertEquals("cluster:monitor/retrieval/ground_truth/get", StoredItemActions.GET_GROUND_TRUTH.name());
-        assertEquals("cluster:monitor/retrieval/ground_truth/get", GetGroundTruthAction.INSTANCE.name());
-        assertEquals("cluster:monitor/retrieval/ground_truth/get", GetGroundTruthAction.NAME);
+        assertEquals("cluster:monitor/retrieval/ground_truth/get", StoredItemActions.GET_GROUND_TRUTH.name());
         assertEquals("cluster:admin/retrieval/ground_truth/delete", StoredItemActions.DELETE_GROUND_TRUTH.name());
         assertEquals("ground truth [gt] not found", GroundTruthIndex.KIND.notFound("gt").getMessage());
         assertEquals(
