@@ -51,12 +51,16 @@ def main():
     p.add_argument("--k", type=int, default=50)
     p.add_argument("--block", type=int, default=4096)
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--max-full-bytes", type=int, default=4 << 30, help="skip the whole X @ X.T above this size")
     a = p.parse_args()
     x = np.fromfile(a.file, dtype="<f4").reshape(-1, a.dim)
     n = x.shape[0]
     print(f"numpy {np.__version__}, {n} x {a.dim}, k={a.k}, block={a.block}, cpus={os.cpu_count()}")
     result = None
     for name, fn in (("full X @ X.T + argpartition", full), ("blocked X_b @ X.T + argpartition", blocked)):
+        if fn is full and n * n * 4 > a.max_full_bytes:
+            print(f"{name}: skipped, the {n} x {n} float32 product needs {n * n * 4 / 2**30:.1f} GiB")
+            continue
         times = []
         for _ in range(a.repeat):
             t = time.perf_counter()

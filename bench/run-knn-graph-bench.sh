@@ -39,6 +39,9 @@ import re, sys
 java = float(re.search(r"java blocked knn graph: min ([0-9.]+) s", open(sys.argv[1]).read()).group(1))
 log = open(sys.argv[2]).read()
 for name in ("full X @ X.T + argpartition", "blocked X_b @ X.T + argpartition"):
-    py = float(re.search(re.escape(name) + r": min ([0-9.]+) s", log).group(1))
+    m = re.search(re.escape(name) + r": min ([0-9.]+) s", log)
+    if m is None:
+        continue
+    py = float(m.group(1))
     print(f"java {java:.3f} s vs numpy {name} {py:.3f} s -> java / numpy = {java / py:.2f} (target <= 1.5)")
 PY
