@@ -38,41 +38,56 @@ public final class NeighbourList {
      *     non-finite similarity, or similarities that increase
      */
     public NeighbourList(String[] ids, float[] similarities) {
+        this(requireAligned(ids, similarities).clone(), encode(ids), similarities.clone());
+    }
+
+    /**
+     * Takes ownership of the arrays (the decoder's: ids decoded from {@code utf8}, which is
+     * well-formed UTF-8); checks id lengths, distinct ids and the similarity order.
+     */
+    NeighbourList(String[] ids, byte[][] utf8, float[] similarities) {
+        Set<String> seen = new HashSet<>(2 * ids.length);
+        for (int t = 0; t < ids.length; t++) {
+            requireIdLength(utf8[t].length, t);
+            if (seen.add(ids[t]) == false) {
+                throw new IllegalArgumentException("neighbour id [" + ids[t] + "] occurs more than once");
+            }
+            requireSimilarity(similarities[t], t, t == 0 ? Float.POSITIVE_INFINITY : similarities[t - 1]);
+            similarities[t] += 0f;
+        }
+        this.ids = ids;
+        this.utf8 = utf8;
+        this.similarities = similarities;
+    }
+
+    private static String[] requireAligned(String[] ids, float[] similarities) {
         if (ids == null || similarities == null) {
             throw new IllegalArgumentException("neighbour ids and similarities must not be null");
         }
         if (ids.length != similarities.length) {
             throw new IllegalArgumentException("[" + ids.length + "] neighbour ids but [" + similarities.length + "] similarities");
         }
+        return ids;
+    }
+
+    private static byte[][] encode(String[] ids) {
         CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-        Set<String> seen = new HashSet<>();
-        this.ids = ids.clone();
-        this.utf8 = new byte[ids.length][];
-        this.similarities = new float[ids.length];
+        byte[][] utf8 = new byte[ids.length][];
         for (int t = 0; t < ids.length; t++) {
-            String id = this.ids[t];
-            if (id == null) {
+            if (ids[t] == null) {
                 throw new IllegalArgumentException("neighbour id at rank " + t + " is null");
             }
-            byte[] bytes;
             try {
-                java.nio.ByteBuffer encoded = encoder.encode(CharBuffer.wrap(id));
-                bytes = new byte[encoded.remaining()];
-                encoded.get(bytes);
+                java.nio.ByteBuffer encoded = encoder.encode(CharBuffer.wrap(ids[t]));
+                utf8[t] = new byte[encoded.remaining()];
+                encoded.get(utf8[t]);
             } catch (CharacterCodingException e) {
                 throw new IllegalArgumentException("neighbour id at rank " + t + " is not valid UTF-16 text (unpaired surrogate)", e);
             }
-            requireIdLength(bytes.length, t);
-            if (seen.add(id) == false) {
-                throw new IllegalArgumentException("neighbour id [" + id + "] occurs more than once");
-            }
-            float s = similarities[t];
-            requireSimilarity(s, t, t == 0 ? Float.POSITIVE_INFINITY : this.similarities[t - 1]);
-            utf8[t] = bytes;
-            this.similarities[t] = s + 0f;
         }
+        return utf8;
     }
 
     /** The empty list (a document without neighbours). */

@@ -93,6 +93,7 @@ public final class NeighbourListCodec {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
         String[] ids = new String[count];
+        byte[][] utf8 = new byte[count][];
         float[] similarities = new float[count];
         for (int t = 0; t < count; t++) {
             int len = readVarint(in, "id length of entry " + t);
@@ -103,13 +104,13 @@ public final class NeighbourListCodec {
                 throw malformed(in, "entry " + t + " needs [" + (len + Float.BYTES) + "] bytes but [" + in.remaining() + "] remain");
             }
             int at = in.position();
-            ByteBuffer id = in.slice().limit(len);
+            utf8[t] = new byte[len];
+            in.get(utf8[t]);
             try {
-                ids[t] = decoder.decode(id).toString();
+                ids[t] = decoder.decode(ByteBuffer.wrap(utf8[t])).toString();
             } catch (CharacterCodingException e) {
                 throw new IllegalArgumentException("malformed neighbour list at byte " + at + ": id of entry " + t + " is not valid UTF-8", e);
             }
-            in.position(at + len);
             int bits = in.getInt();
             similarities[t] = Float.intBitsToFloat(bits);
             if (Float.floatToIntBits(similarities[t] + 0f) != bits) {
@@ -120,7 +121,7 @@ public final class NeighbourListCodec {
             throw malformed(in, "[" + in.remaining() + "] trailing bytes after " + count + " entries");
         }
         try {
-            return new NeighbourList(ids, similarities);
+            return new NeighbourList(ids, utf8, similarities);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("malformed neighbour list: " + e.getMessage(), e);
         }
