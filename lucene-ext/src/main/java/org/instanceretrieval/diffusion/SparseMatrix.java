@@ -25,6 +25,56 @@ public final class SparseMatrix {
         this.values = values;
     }
 
+    /**
+     * A symmetric matrix from CSR arrays built outside this package (e.g. the window of a
+     * stored neighbour graph, {@code org.instanceretrieval.graph.StoredGraphDiffusion}); the
+     * arrays are copied.
+     *
+     * @param rowStart n + 1 offsets, from 0, non-decreasing, ending at {@code columns.length}
+     * @param columns  column of each entry, in [0, n), strictly ascending within a row
+     * @param values   value of each entry, finite, aligned with {@code columns}
+     * @throws IllegalArgumentException if the layout is invalid or the matrix is not exactly
+     *     symmetric (entry (i, j) stored with the same value as (j, i))
+     */
+    public static SparseMatrix symmetric(int[] rowStart, int[] columns, double[] values) {
+        if (rowStart == null || columns == null || values == null || rowStart.length < 1 || columns.length != values.length) {
+            throw new IllegalArgumentException("sparse matrix needs n + 1 row offsets and one value per column index");
+        }
+        int n = rowStart.length - 1;
+        if (rowStart[0] != 0 || rowStart[n] != columns.length) {
+            throw new IllegalArgumentException("row offsets must run from 0 to [" + columns.length + "]");
+        }
+        SparseMatrix m = new SparseMatrix(rowStart.clone(), columns.clone(), values.clone());
+        for (int i = 0; i < n; i++) {
+            if (rowStart[i + 1] < rowStart[i]) {
+                throw new IllegalArgumentException("row offsets decrease at row [" + i + "]");
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int e = rowStart[i]; e < rowStart[i + 1]; e++) {
+                int j = columns[e];
+                if (j < 0 || j >= n || (e > rowStart[i] && j <= columns[e - 1])) {
+                    throw new IllegalArgumentException("row [" + i + "] column [" + j + "] is out of range [0, " + n
+                        + ") or not strictly ascending");
+                }
+                if (Double.isFinite(values[e]) == false) {
+                    throw new IllegalArgumentException("entry (" + i + ", " + j + ") is not finite: [" + values[e] + "]");
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int e = rowStart[i]; e < rowStart[i + 1]; e++) {
+                int j = columns[e];
+                int back = Arrays.binarySearch(columns, rowStart[j], rowStart[j + 1], i);
+                if (back < 0 || values[back] != values[e]) {
+                    throw new IllegalArgumentException("matrix is not symmetric at (" + i + ", " + j + "): [" + values[e] + "] vs ["
+                        + (back < 0 ? "absent" : values[back]) + "]");
+                }
+            }
+        }
+        return m;
+    }
+
     /** Number of rows (= columns). */
     public int size() {
         return rowStart.length - 1;
