@@ -85,9 +85,7 @@ import org.instanceretrieval.es.action.TransportRetrievalEvalAction;
 import org.instanceretrieval.es.action.TransportShardVectorsAction;
 import org.instanceretrieval.es.eval.EvalRuns;
 import org.instanceretrieval.es.eval.EvalServices;
-import org.instanceretrieval.es.eval.EvalTask;
 import org.instanceretrieval.es.eval.GroundTruthLookup;
-import org.instanceretrieval.es.rest.RestRetrievalEvalAction;
 import org.instanceretrieval.es.inference.NodeInference;
 import org.instanceretrieval.es.inference.OnnxDefinitionCheck;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
@@ -98,26 +96,21 @@ import org.instanceretrieval.es.query.RetrievalPatchesQueryBuilder;
 import org.instanceretrieval.es.rescore.DiffusionRescorerBuilder;
 import org.instanceretrieval.es.retriever.DiffusionRetrieverBuilder;
 import org.instanceretrieval.es.rest.RestDeleteModelAction;
-import org.instanceretrieval.es.rest.RestBuildOfflineDiffusionAction;
-import org.instanceretrieval.es.rest.RestDbaAction;
 import org.instanceretrieval.es.rest.RestGetDbaAction;
 import org.instanceretrieval.es.rest.RestDeleteWhiteningAction;
 import org.instanceretrieval.es.rest.RestGetModelAction;
 import org.instanceretrieval.es.rest.RestGetModelStatsAction;
 import org.instanceretrieval.es.rest.RestGetWhiteningAction;
-import org.instanceretrieval.es.rest.RestLearnWhiteningAction;
 import org.instanceretrieval.es.rest.RestPutModelAction;
 import org.instanceretrieval.es.rest.RestPutModelDefinitionPartAction;
 import org.instanceretrieval.es.store.CachingModelStore;
 import org.instanceretrieval.es.store.IndexModelStore;
 import org.instanceretrieval.es.store.ModelIndex;
 import org.instanceretrieval.es.store.ModelUsageStatsRegistry;
-import org.instanceretrieval.es.dba.DbaTask;
 import org.instanceretrieval.es.diffusion.OfflineDiffusionIndex;
-import org.instanceretrieval.es.diffusion.OfflineDiffusionTask;
+import org.instanceretrieval.es.job.JobStatus;
 import org.instanceretrieval.es.whitening.CachingWhiteningStore;
 import org.instanceretrieval.es.whitening.IndexWhiteningStore;
-import org.instanceretrieval.es.whitening.LearnWhiteningTask;
 import org.instanceretrieval.es.whitening.WhiteningIndex;
 import org.instanceretrieval.es.whitening.WhiteningStore;
 
@@ -219,10 +212,7 @@ public class InstanceRetrievalPlugin extends Plugin
     @Override
     public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
         List<NamedWriteableRegistry.Entry> entries = new ArrayList<>();
-        entries.addAll(whiteningStoreNamedWriteables());
-        entries.addAll(dbaNamedWriteables());
-        entries.addAll(evalNamedWriteables());
-        entries.addAll(offlineDiffusionNamedWriteables());
+        entries.add(new NamedWriteableRegistry.Entry(Task.Status.class, JobStatus.NAME, JobStatus::new));
         return entries;
     }
 
@@ -372,12 +362,9 @@ public class InstanceRetrievalPlugin extends Plugin
     }
 
     private static List<RestHandler> whiteningStoreRestHandlers() {
-        return List.of(new RestLearnWhiteningAction(), new RestGetWhiteningAction(), new RestDeleteWhiteningAction());
+        return List.of(LearnWhiteningAction.rest(), new RestGetWhiteningAction(), new RestDeleteWhiteningAction());
     }
 
-    private static List<NamedWriteableRegistry.Entry> whiteningStoreNamedWriteables() {
-        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, LearnWhiteningTask.Status.NAME, LearnWhiteningTask.Status::new));
-    }
 
     // ---- ground-truth store (issue 5, item 1: _retrieval/ground_truth) ----
 
@@ -411,12 +398,9 @@ public class InstanceRetrievalPlugin extends Plugin
     }
 
     private static List<RestHandler> dbaRestHandlers() {
-        return List.of(new RestDbaAction(), new RestGetDbaAction());
+        return List.of(DbaAction.rest(), new RestGetDbaAction());
     }
 
-    private static List<NamedWriteableRegistry.Entry> dbaNamedWriteables() {
-        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, DbaTask.Status.NAME, DbaTask.Status::new));
-    }
 
     // ---- evaluation (issue 5: POST {index}/_retrieval_eval, the run history) ----
 
@@ -447,12 +431,9 @@ public class InstanceRetrievalPlugin extends Plugin
     }
 
     private static List<RestHandler> evalRestHandlers() {
-        return List.of(new RestRetrievalEvalAction(), new RestEvalRunsAction(), new RestCompareEvalRunsAction());
+        return List.of(RetrievalEvalAction.rest(), new RestEvalRunsAction(), new RestCompareEvalRunsAction());
     }
 
-    private static List<NamedWriteableRegistry.Entry> evalNamedWriteables() {
-        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, EvalTask.Status.NAME, EvalTask.Status::new));
-    }
 
     // ---- search: queries (SearchPlugin; issue 4, item 1: retrieval_knn) ----
 
@@ -507,10 +488,7 @@ public class InstanceRetrievalPlugin extends Plugin
     }
 
     private static List<RestHandler> offlineDiffusionRestHandlers() {
-        return List.of(new RestBuildOfflineDiffusionAction(), new RestDeleteOfflineDiffusionAction());
+        return List.of(BuildOfflineDiffusionAction.rest(), new RestDeleteOfflineDiffusionAction());
     }
 
-    private static List<NamedWriteableRegistry.Entry> offlineDiffusionNamedWriteables() {
-        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, OfflineDiffusionTask.Status.NAME, OfflineDiffusionTask.Status::new));
-    }
 }

@@ -1,23 +1,21 @@
 package org.instanceretrieval.es.action;
 
-import org.elasticsearch.action.ActionRequest;
-import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.tasks.Task;
-import org.elasticsearch.tasks.TaskId;
+import org.elasticsearch.rest.RestHandler;
+import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
-import org.instanceretrieval.es.dba.DbaTask;
+import org.instanceretrieval.es.job.JobBody;
+import org.instanceretrieval.es.job.JobRequest;
+import org.instanceretrieval.es.job.RestJobAction;
+import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.expansion.DatabaseAugmentation;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.Set;
-
-import static org.elasticsearch.action.ValidateActions.addValidationError;
 
 /**
  * {@code POST {index}/_retrieval/dba}: alpha-DBA over the whole index. Reads every vector of
@@ -36,16 +34,58 @@ public final class DbaAction {
 
     private DbaAction() {}
 
+    /** {@code POST /{index}/_retrieval/dba}: waits for the job, or answers its task with {@code wait_for_completion=false} ({@link RestJobAction}). */
+    public static RestJobAction<Request, Response> rest() {
+        return new RestJobAction<>("retrieval_dba", INSTANCE, new RestHandler.Route(RestRequest.Method.POST, "/{index}/_retrieval/dba"),
+            (request, body) -> Request.parse(request.param("index"), body));
+    }
+
+    /** The task's phases, in order, and its counters. */
+    public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "vectors_read", "vectors_computed", "vectors_written");
+
     /** A validated DBA request. */
-    public static final class Request extends ActionRequest {
-        private static final Set<String> KEYS = Set.of("field", "target_field", "n", "alpha");
+    public static final class Request extends JobRequest {
+        private static final JobBody<Body> BODY = new JobBody<>("dba", Body::new,
+            (key, keys) -> "unknown key [" + key + "] in DBA request; expected one of " + keys)
+            .declare("field", (b, v) -> b.field = v, JobBody.STRING)
+            .declare("target_field", (b, v) -> b.targetField = v, JobBody.STRING)
+            .declare("n", (b, v) -> b.n = v, JobBody.INTEGER)
+            .declare("alpha", (b, v) -> b.alpha = v, JobBody.NUMBER);
+
+        /** The body as declared; {@link #build} checks it. */
+        private static final class Body {
+            String field;
+            String targetField;
+            Integer n;
+            Number alpha;
+
+            Request build(String index) {
+                if (field == null) {
+                    throw new IllegalArgumentException("[field] is required");
+                }
+                if (targetField == null) {
+                    throw new IllegalArgumentException("[target_field] is required");
+                }
+                if (field.equals(targetField)) {
+                    throw new IllegalArgumentException("[target_field] must differ from [field], both are [" + field + "]");
+                }
+                int neighbours = n == null ? DatabaseAugmentation.DEFAULT_NEIGHBOURS : n;
+                if (neighbours < 1 || neighbours > MAX_NEIGHBOURS) {
+                    throw new IllegalArgumentException("[n] must be in [1, " + MAX_NEIGHBOURS + "], got [" + neighbours + "]");
+                }
+                float a = alpha == null ? 0f : alpha.floatValue();
+                if (Float.isFinite(a) == false || a < 0) {
+                    throw new IllegalArgumentException("[alpha] must be a finite number >= 0, got [" + alpha + "]");
+                }
+                return new Request(index, field, targetField, neighbours, a);
+            }
+        }
 
         private final String index;
         private final String field;
         private final String targetField;
         private final int neighbours;
         private final float alpha;
-        private boolean shouldStoreResult;
 
         public Request(String index, String field, String targetField, int neighbours, float alpha) {
             this.index = index;
@@ -62,7 +102,6 @@ public final class DbaAction {
             this.targetField = in.readString();
             this.neighbours = in.readVInt();
             this.alpha = in.readFloat();
-            this.shouldStoreResult = in.readBoolean();
         }
 
         @Override
@@ -73,7 +112,6 @@ public final class DbaAction {
             out.writeString(targetField);
             out.writeVInt(neighbours);
             out.writeFloat(alpha);
-            out.writeBoolean(shouldStoreResult);
         }
 
         /**
@@ -85,51 +123,7 @@ public final class DbaAction {
             if (body == null || body.isEmpty()) {
                 throw new IllegalArgumentException("a request body is required: {\"field\": ..., \"target_field\": ...}");
             }
-            for (String key : body.keySet()) {
-                if (KEYS.contains(key) == false) {
-                    throw new IllegalArgumentException("unknown key [" + key + "] in DBA request; expected one of " + KEYS.stream().sorted().toList());
-                }
-            }
-            String field = requiredString(body, "field");
-            String target = requiredString(body, "target_field");
-            if (field.equals(target)) {
-                throw new IllegalArgumentException("[target_field] must differ from [field], both are [" + field + "]");
-            }
-            int n = DatabaseAugmentation.DEFAULT_NEIGHBOURS;
-            if (body.containsKey("n")) {
-                if (body.get("n") instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
-                    double v = num.doubleValue();
-                    if (v < 1 || v > MAX_NEIGHBOURS) {
-                        throw new IllegalArgumentException("[n] must be in [1, " + MAX_NEIGHBOURS + "], got [" + num + "]");
-                    }
-                    n = (int) v;
-                } else {
-                    throw new IllegalArgumentException("[n] must be an integer, got [" + body.get("n") + "]");
-                }
-            }
-            float alpha = 0f;
-            if (body.containsKey("alpha")) {
-                if (body.get("alpha") instanceof Number num) {
-                    alpha = num.floatValue();
-                    if (Float.isFinite(alpha) == false || alpha < 0) {
-                        throw new IllegalArgumentException("[alpha] must be a finite number >= 0, got [" + num + "]");
-                    }
-                } else {
-                    throw new IllegalArgumentException("[alpha] must be a number, got [" + body.get("alpha") + "]");
-                }
-            }
-            return new Request(index, field, target, n, alpha);
-        }
-
-        private static String requiredString(Map<String, Object> body, String key) {
-            Object value = body.get(key);
-            if (value == null) {
-                throw new IllegalArgumentException("[" + key + "] is required");
-            }
-            if (value instanceof String s && s.isEmpty() == false) {
-                return s;
-            }
-            throw new IllegalArgumentException("[" + key + "] must be a non-empty string, got [" + value + "]");
+            return BODY.parse(body).build(index);
         }
 
         public String index() {
@@ -152,33 +146,9 @@ public final class DbaAction {
             return alpha;
         }
 
-        public void setShouldStoreResult(boolean shouldStoreResult) {
-            this.shouldStoreResult = shouldStoreResult;
-        }
-
         @Override
-        public boolean getShouldStoreResult() {
-            return shouldStoreResult;
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = null;
-            if (index == null || index.isEmpty()) {
-                e = addValidationError("[index] is required", e);
-            }
-            if (neighbours < 1 || neighbours > MAX_NEIGHBOURS) {
-                e = addValidationError("[n] must be in [1, " + MAX_NEIGHBOURS + "]", e);
-            }
-            if (Float.isFinite(alpha) == false || alpha < 0) {
-                e = addValidationError("[alpha] must be a finite number >= 0", e);
-            }
-            return e;
-        }
-
-        @Override
-        public Task createTask(long id, String type, String action, TaskId parentTaskId, Map<String, String> headers) {
-            return new DbaTask(id, type, action, getDescription(), parentTaskId, headers);
+        protected JobTask.Progress progress() {
+            return PROGRESS;
         }
 
         @Override
