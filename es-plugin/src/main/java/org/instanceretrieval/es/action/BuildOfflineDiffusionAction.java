@@ -1,13 +1,9 @@
 package org.instanceretrieval.es.action;
 
-import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.rest.RestRequest;
-import org.elasticsearch.xcontent.ToXContentObject;
-import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.diffusion.GraphParameters;
 import org.instanceretrieval.diffusion.OfflineDiffusion;
@@ -16,6 +12,7 @@ import org.instanceretrieval.es.diffusion.DiffusionParameters;
 import org.instanceretrieval.es.diffusion.WindowDiffusion;
 import org.instanceretrieval.es.job.JobBody;
 import org.instanceretrieval.es.job.JobRequest;
+import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.RestJobAction;
 import org.instanceretrieval.es.job.JobTask;
 
@@ -29,12 +26,12 @@ import java.util.Map;
 public final class BuildOfflineDiffusionAction {
 
     public static final String NAME = "cluster:admin/retrieval/diffusion/build";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ActionType<JobResponse> INSTANCE = new ActionType<>(NAME);
 
     private BuildOfflineDiffusionAction() {}
 
     /** {@code POST /{index}/_retrieval/diffusion/_build}: waits for the build, or answers its task with {@code wait_for_completion=false} ({@link RestJobAction}). */
-    public static RestJobAction<Request, Response> rest() {
+    public static RestJobAction<Request, JobResponse> rest() {
         return new RestJobAction<>("retrieval_diffusion_build", INSTANCE, new RestHandler.Route(RestRequest.Method.POST, "/{index}/_retrieval/diffusion/_build"),
             (request, body) -> Request.parse(request.param("index"), body));
     }
@@ -83,32 +80,19 @@ public final class BuildOfflineDiffusionAction {
             double tolerance = ConjugateGradient.DEFAULT_TOLERANCE;
         }
 
-        private final String index;
-        private final String field;
-        private final DiffusionParameters parameters;
-        private final int nTrunc;
+        /** The validated options. */
+        private record Options(String field, DiffusionParameters parameters, int nTrunc) {}
 
-        /** @throws IllegalArgumentException naming the first bad option */
-        public Request(String index, String field, DiffusionParameters parameters, int nTrunc) {
-            if (field == null || field.isEmpty()) {
-                throw new IllegalArgumentException("[" + OWNER + "] requires [field]");
-            }
-            if (nTrunc < 1 || nTrunc > WindowDiffusion.MAX_WINDOW) {
-                throw new IllegalArgumentException("[" + OWNER + "] [n_trunc] must be in [1, " + WindowDiffusion.MAX_WINDOW + "] but was ["
-                    + nTrunc + "]");
-            }
-            this.index = index;
-            this.field = field;
-            this.parameters = parameters;
-            this.nTrunc = nTrunc;
+        private final Options options;
+
+        private Request(String index, Map<String, Object> body) {
+            super(index, body);
+            this.options = options(BODY.parse(body));
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            this.index = in.readString();
-            this.field = in.readString();
-            this.parameters = new DiffusionParameters(in);
-            this.nTrunc = in.readVInt();
+            this.options = options(BODY.parse(body()));
         }
 
         /**
@@ -117,35 +101,37 @@ public final class BuildOfflineDiffusionAction {
          * @throws IllegalArgumentException on an unknown key, a wrong type or a value out of range
          */
         public static Request parse(String index, Map<String, Object> body) {
-            Body b = BODY.parse(body);
-            DiffusionParameters parameters = new DiffusionParameters(OWNER, b.k, b.gamma, b.alpha, QueryWeighting.DEFAULT_KQ,
-                b.maxIterations, b.tolerance);
-            return new Request(index, b.field, parameters, b.nTrunc);
+            return new Request(index, body);
         }
 
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeString(index);
-            out.writeString(field);
-            parameters.writeTo(out);
-            out.writeVInt(nTrunc);
+        /** Checks the field and n_trunc; {@link DiffusionParameters} checks the others. */
+        private static Options options(Body b) {
+            DiffusionParameters parameters = new DiffusionParameters(OWNER, b.k, b.gamma, b.alpha, QueryWeighting.DEFAULT_KQ,
+                b.maxIterations, b.tolerance);
+            if (b.field == null || b.field.isEmpty()) {
+                throw new IllegalArgumentException("[" + OWNER + "] requires [field]");
+            }
+            if (b.nTrunc < 1 || b.nTrunc > WindowDiffusion.MAX_WINDOW) {
+                throw new IllegalArgumentException("[" + OWNER + "] [n_trunc] must be in [1, " + WindowDiffusion.MAX_WINDOW + "] but was ["
+                    + b.nTrunc + "]");
+            }
+            return new Options(b.field, parameters, b.nTrunc);
         }
 
         public String index() {
-            return index;
+            return target();
         }
 
         public String field() {
-            return field;
+            return options.field;
         }
 
         public DiffusionParameters parameters() {
-            return parameters;
+            return options.parameters;
         }
 
         public int nTrunc() {
-            return nTrunc;
+            return options.nTrunc;
         }
 
         @Override
@@ -155,57 +141,8 @@ public final class BuildOfflineDiffusionAction {
 
         @Override
         public String getDescription() {
-            return "offline diffusion build [" + index + "][" + field + "] k=" + parameters.k() + " gamma=" + parameters.gamma()
-                + " alpha=" + parameters.alpha() + " n_trunc=" + nTrunc;
-        }
-    }
-
-    /** The stored build: index, field, items, stored entries, options, and the time taken. */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        private final String index;
-        private final String field;
-        private final int items;
-        private final long storedEntries;
-        private final long docsWithoutField;
-        private final long tookMillis;
-
-        public Response(String index, String field, int items, long storedEntries, long docsWithoutField, long tookMillis) {
-            this.index = index;
-            this.field = field;
-            this.items = items;
-            this.storedEntries = storedEntries;
-            this.docsWithoutField = docsWithoutField;
-            this.tookMillis = tookMillis;
-        }
-
-        public Response(StreamInput in) throws IOException {
-            this(in.readString(), in.readString(), in.readVInt(), in.readVLong(), in.readVLong(), in.readVLong());
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeString(index);
-            out.writeString(field);
-            out.writeVInt(items);
-            out.writeVLong(storedEntries);
-            out.writeVLong(docsWithoutField);
-            out.writeVLong(tookMillis);
-        }
-
-        public int items() {
-            return items;
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            return builder.startObject()
-                .field("index", index)
-                .field("field", field)
-                .field("items", items)
-                .field("stored_entries", storedEntries)
-                .field("docs_without_field", docsWithoutField)
-                .field("took_ms", tookMillis)
-                .endObject();
+            return "offline diffusion build [" + index() + "][" + field() + "] k=" + parameters().k() + " gamma=" + parameters().gamma()
+                + " alpha=" + parameters().alpha() + " n_trunc=" + nTrunc();
         }
     }
 }

@@ -1,15 +1,12 @@
 package org.instanceretrieval.es.action;
 
-import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.rest.RestRequest;
-import org.elasticsearch.xcontent.ToXContentObject;
-import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.es.job.JobBody;
 import org.instanceretrieval.es.job.JobRequest;
+import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.RestJobAction;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.expansion.DatabaseAugmentation;
@@ -27,7 +24,7 @@ import java.util.Map;
 public final class DbaAction {
 
     public static final String NAME = "cluster:admin/retrieval/dba";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ActionType<JobResponse> INSTANCE = new ActionType<>(NAME);
 
     /** Largest {@code n} accepted. */
     public static final int MAX_NEIGHBOURS = 1000;
@@ -35,7 +32,7 @@ public final class DbaAction {
     private DbaAction() {}
 
     /** {@code POST /{index}/_retrieval/dba}: waits for the job, or answers its task with {@code wait_for_completion=false} ({@link RestJobAction}). */
-    public static RestJobAction<Request, Response> rest() {
+    public static RestJobAction<Request, JobResponse> rest() {
         return new RestJobAction<>("retrieval_dba", INSTANCE, new RestHandler.Route(RestRequest.Method.POST, "/{index}/_retrieval/dba"),
             (request, body) -> Request.parse(request.param("index"), body));
     }
@@ -52,20 +49,16 @@ public final class DbaAction {
             .declare("n", (b, v) -> b.n = v, JobBody.INTEGER)
             .declare("alpha", (b, v) -> b.alpha = v, JobBody.NUMBER);
 
-        /** The body as declared; {@link #build} checks it. */
+        /** The body as declared; {@link #check} checks it. */
         private static final class Body {
             String field;
             String targetField;
             Integer n;
             Number alpha;
 
-            Request build(String index) {
-                if (field == null) {
-                    throw new IllegalArgumentException("[field] is required");
-                }
-                if (targetField == null) {
-                    throw new IllegalArgumentException("[target_field] is required");
-                }
+            Options check() {
+                JobBody.required("field", field);
+                JobBody.required("target_field", targetField);
                 if (field.equals(targetField)) {
                     throw new IllegalArgumentException("[target_field] must differ from [field], both are [" + field + "]");
                 }
@@ -77,41 +70,23 @@ public final class DbaAction {
                 if (Float.isFinite(a) == false || a < 0) {
                     throw new IllegalArgumentException("[alpha] must be a finite number >= 0, got [" + alpha + "]");
                 }
-                return new Request(index, field, targetField, neighbours, a);
+                return new Options(field, targetField, neighbours, a);
             }
         }
 
-        private final String index;
-        private final String field;
-        private final String targetField;
-        private final int neighbours;
-        private final float alpha;
+        /** The validated options. */
+        private record Options(String field, String targetField, int neighbours, float alpha) {}
 
-        public Request(String index, String field, String targetField, int neighbours, float alpha) {
-            this.index = index;
-            this.field = field;
-            this.targetField = targetField;
-            this.neighbours = neighbours;
-            this.alpha = alpha;
+        private final Options options;
+
+        private Request(String index, Map<String, Object> body) {
+            super(index, body);
+            this.options = BODY.parse(body).check();
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            this.index = in.readString();
-            this.field = in.readString();
-            this.targetField = in.readString();
-            this.neighbours = in.readVInt();
-            this.alpha = in.readFloat();
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeString(index);
-            out.writeString(field);
-            out.writeString(targetField);
-            out.writeVInt(neighbours);
-            out.writeFloat(alpha);
+            this.options = BODY.parse(body()).check();
         }
 
         /**
@@ -123,27 +98,27 @@ public final class DbaAction {
             if (body == null || body.isEmpty()) {
                 throw new IllegalArgumentException("a request body is required: {\"field\": ..., \"target_field\": ...}");
             }
-            return BODY.parse(body).build(index);
+            return new Request(index, body);
         }
 
         public String index() {
-            return index;
+            return target();
         }
 
         public String field() {
-            return field;
+            return options.field;
         }
 
         public String targetField() {
-            return targetField;
+            return options.targetField;
         }
 
         public int neighbours() {
-            return neighbours;
+            return options.neighbours;
         }
 
         public float alpha() {
-            return alpha;
+            return options.alpha;
         }
 
         @Override
@@ -153,50 +128,7 @@ public final class DbaAction {
 
         @Override
         public String getDescription() {
-            return "dba [" + index + "][" + field + "] -> [" + targetField + "] n=" + neighbours + " alpha=" + alpha;
-        }
-    }
-
-    /** The outcome of a finished job: the index's {@code retrieval_dba} marker plus skipped documents. */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        private final String index;
-        private final Map<String, Object> marker;
-        private final long skipped;
-
-        public Response(String index, Map<String, Object> marker, long skipped) {
-            this.index = index;
-            this.marker = Map.copyOf(marker);
-            this.skipped = skipped;
-        }
-
-        public Response(StreamInput in) throws IOException {
-            this.index = in.readString();
-            this.marker = in.readGenericMap();
-            this.skipped = in.readVLong();
-        }
-
-        public Map<String, Object> marker() {
-            return marker;
-        }
-
-        public long skipped() {
-            return skipped;
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeString(index);
-            out.writeGenericMap(marker);
-            out.writeVLong(skipped);
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            builder.startObject().field("index", index);
-            for (String key : new String[] { "field", "target_field", "n", "alpha", "state", "completed_at", "doc_count" }) {
-                builder.field(key, marker.get(key));
-            }
-            return builder.field("docs_without_field", skipped).endObject();
+            return "dba [" + index() + "][" + field() + "] -> [" + targetField() + "] n=" + neighbours() + " alpha=" + alpha();
         }
     }
 }

@@ -80,10 +80,10 @@ public final class LearnWhiteningAction {
             Integer maxSamples;
             Object pairs;
 
-            Request build(String whiteningId) {
-                WhiteningMethod m = WhiteningMethod.fromId(required("method", method));
-                required("index", index);
-                required("field", field);
+            Options check() {
+                WhiteningMethod m = WhiteningMethod.fromId(JobBody.required("method", method));
+                JobBody.required("index", index);
+                JobBody.required("field", field);
                 if (dimensions != null && dimensions < 1) {
                     throw new IllegalArgumentException("[dimensions] must be at least 1, got [" + dimensions + "]");
                 }
@@ -91,8 +91,7 @@ public final class LearnWhiteningAction {
                     rejectIfSet(power, "power");
                     rejectIfSet(shrinkage, "shrinkage");
                     rejectIfSet(maxSamples, "max_samples");
-                    return new Request(whiteningId, m, index, field, dimensions == null ? 0 : dimensions, 0.5, 0, DEFAULT_MAX_SAMPLES,
-                        parsePairs(pairs));
+                    return new Options(m, index, field, dimensions == null ? 0 : dimensions, 0.5, 0, DEFAULT_MAX_SAMPLES, parsePairs(pairs));
                 }
                 if (pairs != null) {
                     throw new IllegalArgumentException("[pairs] applies to method [lw] only");
@@ -109,14 +108,7 @@ public final class LearnWhiteningAction {
                 if (samples < 1 || samples > MAX_MAX_SAMPLES) {
                     throw new IllegalArgumentException("[max_samples] must be in [1, " + MAX_MAX_SAMPLES + "], got [" + samples + "]");
                 }
-                return new Request(whiteningId, m, index, field, dimensions == null ? 0 : dimensions, p, s, samples, List.of());
-            }
-
-            private static String required(String name, String value) {
-                if (value == null) {
-                    throw new IllegalArgumentException("[" + name + "] is required");
-                }
-                return value;
+                return new Options(m, index, field, dimensions == null ? 0 : dimensions, p, s, samples, List.of());
             }
 
             private static void rejectIfSet(Object value, String name) {
@@ -126,63 +118,20 @@ public final class LearnWhiteningAction {
             }
         }
 
-        private final String whiteningId;
-        private final WhiteningMethod method;
-        private final String index;
-        private final String field;
-        private final int dimensions;
-        private final double power;
-        private final double shrinkage;
-        private final int maxSamples;
-        private final List<String[]> pairs;
+        /** The validated options. */
+        private record Options(WhiteningMethod method, String index, String field, int dimensions, double power, double shrinkage,
+            int maxSamples, List<String[]> pairs) {}
 
-        public Request(
-            String whiteningId,
-            WhiteningMethod method,
-            String index,
-            String field,
-            int dimensions,
-            double power,
-            double shrinkage,
-            int maxSamples,
-            List<String[]> pairs
-        ) {
-            this.whiteningId = whiteningId;
-            this.method = Objects.requireNonNull(method);
-            this.index = index;
-            this.field = field;
-            this.dimensions = dimensions;
-            this.power = power;
-            this.shrinkage = shrinkage;
-            this.maxSamples = maxSamples;
-            this.pairs = List.copyOf(pairs);
+        private final Options options;
+
+        private Request(String whiteningId, Map<String, Object> body) {
+            super(whiteningId, body);
+            this.options = BODY.parse(body).check();
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            this.whiteningId = in.readString();
-            this.method = in.readEnum(WhiteningMethod.class);
-            this.index = in.readString();
-            this.field = in.readString();
-            this.dimensions = in.readVInt();
-            this.power = in.readDouble();
-            this.shrinkage = in.readDouble();
-            this.maxSamples = in.readVInt();
-            this.pairs = in.readCollectionAsList(StreamInput::readStringArray);
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeString(whiteningId);
-            out.writeEnum(method);
-            out.writeString(index);
-            out.writeString(field);
-            out.writeVInt(dimensions);
-            out.writeDouble(power);
-            out.writeDouble(shrinkage);
-            out.writeVInt(maxSamples);
-            out.writeCollection(pairs, StreamOutput::writeStringArray);
+            this.options = BODY.parse(body()).check();
         }
 
         /**
@@ -195,7 +144,7 @@ public final class LearnWhiteningAction {
             if (body == null || body.isEmpty()) {
                 throw new IllegalArgumentException("a request body is required: {\"method\": \"pca\" | \"lw\", \"index\": ..., \"field\": ...}");
             }
-            return BODY.parse(body).build(whiteningId);
+            return new Request(whiteningId, body);
         }
 
         private static List<String[]> parsePairs(Object value) {
@@ -223,51 +172,51 @@ public final class LearnWhiteningAction {
                         + "]");
                 }
             }
-            return pairs;
+            return options.pairs;
         }
 
         public String whiteningId() {
-            return whiteningId;
+            return target();
         }
 
         public WhiteningMethod method() {
-            return method;
+            return options.method;
         }
 
         public String index() {
-            return index;
+            return options.index;
         }
 
         public String field() {
-            return field;
+            return options.field;
         }
 
         /** Requested output dimensions, 0 for all. */
         public int dimensions() {
-            return dimensions;
+            return options.dimensions;
         }
 
         public double power() {
-            return power;
+            return options.power;
         }
 
         public double shrinkage() {
-            return shrinkage;
+            return options.shrinkage;
         }
 
         public int maxSamples() {
-            return maxSamples;
+            return options.maxSamples;
         }
 
         /** The pairs {@code [query_id, positive_id]} (Lw), empty for PCA. */
         public List<String[]> pairs() {
-            return pairs;
+            return options.pairs;
         }
 
         /** The distinct document ids named by the pairs, in order of first appearance. */
         public List<String> pairDocumentIds() {
             Set<String> seen = new java.util.LinkedHashSet<>();
-            for (String[] pair : pairs) {
+            for (String[] pair : pairs()) {
                 seen.add(pair[0]);
                 seen.add(pair[1]);
             }
@@ -281,7 +230,7 @@ public final class LearnWhiteningAction {
 
         @Override
         public String getDescription() {
-            return "learn " + method.id() + " whitening [" + whiteningId + "] from [" + index + "][" + field + "]";
+            return "learn " + method().id() + " whitening [" + whiteningId() + "] from [" + index() + "][" + field() + "]";
         }
     }
 

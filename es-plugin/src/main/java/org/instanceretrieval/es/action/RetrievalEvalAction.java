@@ -1,17 +1,14 @@
 package org.instanceretrieval.es.action;
 
-import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.IndicesRequest;
 import org.elasticsearch.action.support.IndicesOptions;
 import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.rest.RestRequest;
-import org.elasticsearch.xcontent.ToXContentObject;
-import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.es.job.JobBody;
 import org.instanceretrieval.es.job.JobRequest;
+import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.RestJobAction;
 import org.instanceretrieval.es.job.JobTask;
 
@@ -34,7 +31,7 @@ import java.util.Set;
 public final class RetrievalEvalAction {
 
     public static final String NAME = "indices:data/read/retrieval/eval";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ActionType<JobResponse> INSTANCE = new ActionType<>(NAME);
 
     public static final String ENGINE_SEARCH = "search";
     public static final String ENGINE_EXACT = "exact";
@@ -42,7 +39,7 @@ public final class RetrievalEvalAction {
     private RetrievalEvalAction() {}
 
     /** {@code POST /{index}/_retrieval_eval}: waits for the run, or answers its task with {@code wait_for_completion=false} ({@link RestJobAction}). */
-    public static RestJobAction<Request, Response> rest() {
+    public static RestJobAction<Request, JobResponse> rest() {
         return new RestJobAction<>("retrieval_eval", INSTANCE, new RestHandler.Route(RestRequest.Method.POST, "/{index}/_retrieval_eval"),
             (request, body) -> Request.parse(request.param("index"), body));
     }
@@ -142,22 +139,17 @@ public final class RetrievalEvalAction {
             }
         }
 
-        private final String index;
-        private final Map<String, Object> body;
         private final Body parsed;
 
         private Request(String index, Map<String, Object> body) {
-            this.index = index;
-            this.body = body;
+            super(index, body);
             this.parsed = BODY.parse(body).check();
         }
 
         /** Reads the index and the body from the wire and validates the body again. */
         public Request(StreamInput in) throws IOException {
             super(in);
-            this.index = in.readString();
-            this.body = in.readGenericMap();
-            this.parsed = BODY.parse(body).check();
+            this.parsed = BODY.parse(body()).check();
         }
 
         /**
@@ -170,13 +162,6 @@ public final class RetrievalEvalAction {
                 throw new IllegalArgumentException("a request body is required: {\"ground_truth\": ..., \"field\": ...}");
             }
             return new Request(index, new LinkedHashMap<>(body));
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeString(index);
-            out.writeGenericMap(body);
         }
 
         /** {@code ks}: distinct integers >= 1, sorted. */
@@ -215,12 +200,7 @@ public final class RetrievalEvalAction {
         }
 
         public String index() {
-            return index;
-        }
-
-        /** The request body as given: recorded as the run's configuration. */
-        public Map<String, Object> body() {
-            return body;
+            return target();
         }
 
         public String groundTruth() {
@@ -288,7 +268,7 @@ public final class RetrievalEvalAction {
         @Override
         public String[] indices() {
             String queriesIndex = queriesIndex();
-            return queriesIndex == null || queriesIndex.equals(index) ? new String[] { index } : new String[] { index, queriesIndex };
+            return queriesIndex == null || queriesIndex.equals(index()) ? new String[] { index() } : new String[] { index(), queriesIndex };
         }
 
         @Override
@@ -303,35 +283,8 @@ public final class RetrievalEvalAction {
 
         @Override
         public String getDescription() {
-            return "retrieval_eval [" + index + "][" + field() + "] ground_truth [" + groundTruth() + "] engine [" + engine() + "]"
+            return "retrieval_eval [" + index() + "][" + field() + "] ground_truth [" + groundTruth() + "] engine [" + engine() + "]"
                 + (name() == null ? "" : " name [" + name() + "]");
-        }
-    }
-
-    /** The evaluation's result document (see docs/api.md); the same map is recorded as the run's summary. */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        private final Map<String, Object> result;
-
-        public Response(Map<String, Object> result) {
-            this.result = result;
-        }
-
-        public Response(StreamInput in) throws IOException {
-            this.result = in.readGenericMap();
-        }
-
-        public Map<String, Object> result() {
-            return result;
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeGenericMap(result);
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            return builder.map(result);
         }
     }
 

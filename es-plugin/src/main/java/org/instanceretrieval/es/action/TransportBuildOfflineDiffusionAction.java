@@ -2,7 +2,6 @@ package org.instanceretrieval.es.action;
 
 import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse;
 import org.elasticsearch.action.index.IndexRequest;
@@ -14,7 +13,6 @@ import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.common.breaker.CircuitBreaker;
 import org.elasticsearch.core.Releasable;
 import org.elasticsearch.core.Releasables;
-import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.indices.breaker.CircuitBreakerService;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.transport.TransportService;
@@ -23,6 +21,7 @@ import org.instanceretrieval.diffusion.AffinityGraph;
 import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.diffusion.GraphParameters;
 import org.instanceretrieval.diffusion.OfflineDiffusion;
+import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
@@ -32,7 +31,6 @@ import org.instanceretrieval.es.diffusion.OfflineDiffusionData;
 import org.instanceretrieval.es.diffusion.OfflineDiffusionIndex;
 import org.instanceretrieval.es.diffusion.WindowDiffusion;
 import org.instanceretrieval.es.store.ModelIndex;
-import org.instanceretrieval.es.whitening.FieldVectorReader;
 import org.instanceretrieval.es.whitening.FieldVectorReader.DocVector;
 import org.instanceretrieval.math.ScoreKernels;
 import org.instanceretrieval.neighbours.ExactNeighbourSearch;
@@ -40,6 +38,7 @@ import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,7 +51,7 @@ import static org.elasticsearch.xcontent.XContentFactory.jsonBuilder;
  * Runs an offline diffusion build on the node that received the request:
  * <ol>
  *   <li>checks that {@code index} names one index and {@code field} is a float {@code dense_vector} of it;</li>
- *   <li>reads every vector of the field with its {@code _id} ({@link FieldVectorReader}; documents
+ *   <li>reads every vector of the field with its {@code _id} ({@link #readAllVectors}; documents
  *       without the field are counted and left out) and orders them by {@code _id} (the graph's
  *       node order, so a build is reproducible);</li>
  *   <li>accounts its memory on the request circuit breaker (429 over the limit), builds the
@@ -66,7 +65,7 @@ import static org.elasticsearch.xcontent.XContentFactory.jsonBuilder;
  * and then diffuses online (or fails, with {@code offline: true}).
  */
 public final class TransportBuildOfflineDiffusionAction extends TransportJobAction<BuildOfflineDiffusionAction.Request,
-    BuildOfflineDiffusionAction.Response> {
+    JobResponse> {
 
     private final CircuitBreakerService breakers;
     private final RetrievalBreaker retrievalBreaker;
@@ -82,23 +81,15 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
     }
 
     @Override
-    protected void execute(Job job, BuildOfflineDiffusionAction.Request request, ActionListener<BuildOfflineDiffusionAction.Response> listener) {
+    protected void execute(Job job, BuildOfflineDiffusionAction.Request request, ActionListener<JobResponse> listener) {
         long start = System.nanoTime();
         GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field());
         job.client().admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
             String index = checkMapping(request, mappings);
-            job.task().phase("reading");
             // the gathered vectors, held until the build is stored (the graph itself is accounted in buildAndStore)
             Reservation vectors = retrievalBreaker.reserve(0, "offline diffusion build on [" + index + "]");
-            ActionListener<BuildOfflineDiffusionAction.Response> released = ActionListener.runBefore(listener, vectors::close);
-            new FieldVectorReader(client, job.task(), job.id(), index, request.field(), QueryBuilders.existsQuery(request.field()),
-                Integer.MAX_VALUE, job.task().counter("vectors_read"), vectors).read(released.delegateFailureAndWrap((l, docs) -> {
-                    if (docs.isEmpty()) {
-                        throw badRequest("no vectors: no document of [{}] has a vector in [{}]", index, request.field());
-                    }
-                    countWithout(job.client(), index, request.field(), l.delegateFailureAndWrap((l2, skipped) -> generic.execute(
-                        ActionRunnable.wrap(l2, l3 -> buildAndStore(job.task(), index, request, docs, skipped, start, l3)))));
-                }));
+            readAllVectors(job, index, request.field(), vectors, ActionListener.runBefore(listener, vectors::close),
+                (docs, skipped, l) -> buildAndStore(job.task(), index, request, docs, skipped, start, l));
         }, listener::onFailure)); // a missing index stays Elasticsearch's 404 index_not_found_exception
     }
 
@@ -125,7 +116,7 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
     }
 
     private void buildAndStore(JobTask task, String index, BuildOfflineDiffusionAction.Request request, List<DocVector> docs,
-                               long skipped, long start, ActionListener<BuildOfflineDiffusionAction.Response> listener) throws Exception {
+                               long skipped, long start, ActionListener<JobResponse> listener) throws Exception {
         task.checkCancelled();
         task.phase("building");
         List<DocVector> ordered = new ArrayList<>(docs);
@@ -143,7 +134,7 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
         breaker.addEstimateBytesAndMaybeBreak(bytes, "<offline diffusion build of [" + index + "][" + request.field() + "], " + n + " items>");
         // held until the build is stored
         Releasable released = Releasables.releaseOnce(() -> breaker.addWithoutBreaking(-bytes));
-        ActionListener<BuildOfflineDiffusionAction.Response> releasing = ActionListener.releaseAfter(listener, released);
+        ActionListener<JobResponse> releasing = ActionListener.releaseAfter(listener, released);
         try {
             OfflineDiffusion offline;
             ExactNeighbourSearch search = new ExactNeighbourSearch(ScoreKernels.best(), 1);
@@ -169,7 +160,7 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
     }
 
     private void store(JobTask task, String index, BuildOfflineDiffusionAction.Request request, int n, long skipped,
-        long start, OfflineDiffusion offline, byte[] data, ActionListener<BuildOfflineDiffusionAction.Response> listener) throws IOException {
+        long start, OfflineDiffusion offline, byte[] data, ActionListener<JobResponse> listener) throws IOException {
         DiffusionParameters p = request.parameters();
         task.phase("storing");
         XContentBuilder source = jsonBuilder().startObject()
@@ -192,8 +183,15 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
         IndexRequest store = new IndexRequest(OfflineDiffusionIndex.INDEX).id(OfflineDiffusionIndex.id(index, request.field()))
             .source(source)
             .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
-        long stored = offline.storedEntries();
-        new OriginSettingClient(client, ModelIndex.ORIGIN).index(store, listener.map(r -> new BuildOfflineDiffusionAction.Response(index,
-            request.field(), n, stored, skipped, (System.nanoTime() - start) / 1_000_000)));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("index", index);
+        result.put("field", request.field());
+        result.put("items", n);
+        result.put("stored_entries", offline.storedEntries());
+        result.put("docs_without_field", skipped);
+        new OriginSettingClient(client, ModelIndex.ORIGIN).index(store, listener.map(r -> {
+            result.put("took_ms", (System.nanoTime() - start) / 1_000_000);
+            return new JobResponse(result);
+        }));
     }
 }

@@ -4,7 +4,6 @@ import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse;
 import org.elasticsearch.action.admin.indices.refresh.RefreshRequest;
@@ -13,17 +12,16 @@ import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.update.UpdateRequest;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.tasks.TaskCancelledException;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.dba.DbaMarker;
+import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
-import org.instanceretrieval.es.whitening.FieldVectorReader;
 import org.instanceretrieval.es.whitening.FieldVectorReader.DocVector;
 import org.instanceretrieval.expansion.DatabaseAugmentation;
 import org.instanceretrieval.math.ScoreKernels;
@@ -32,6 +30,7 @@ import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +41,7 @@ import java.util.Set;
  *   <li>checks the mapping: {@code index} names one index, {@code field} and {@code target_field}
  *       are {@code dense_vector} fields of the same dimension;</li>
  *   <li>reads every vector of {@code field} with their {@code _id}s and routing
- *       ({@link FieldVectorReader}; documents without the field are skipped and counted);</li>
+ *       ({@link #readAllVectors}; documents without the field are skipped and counted);</li>
  *   <li>L2-normalises them and computes alpha-DBA with exact neighbours over all of them
  *       ({@link DatabaseAugmentation#augmentWithExactNeighbours}) on the generic pool;</li>
  *   <li>sets the index's {@code _meta.retrieval_dba.state} to {@code running}, writes the
@@ -54,7 +53,7 @@ import java.util.Set;
  * neighbour lists; the exact neighbour search is {@code O(N^2 d)} and is not interrupted by
  * cancellation (it is checked before and after).
  */
-public final class TransportDbaAction extends TransportJobAction<DbaAction.Request, DbaAction.Response> {
+public final class TransportDbaAction extends TransportJobAction<DbaAction.Request, JobResponse> {
 
     /** Updates per bulk request. */
     static final int BULK_SIZE = 500;
@@ -77,7 +76,7 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
     }
 
     @Override
-    protected void execute(Job job, DbaAction.Request request, ActionListener<DbaAction.Response> listener) {
+    protected void execute(Job job, DbaAction.Request request, ActionListener<JobResponse> listener) {
         GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field(), request.targetField());
         job.client().admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
             String index = checkMapping(request, mappings);
@@ -93,23 +92,14 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
     }
 
     /** Reads every vector, then computes and writes; the vectors and the augmented copies are charged to the retrieval breaker. */
-    private void readAndCompute(Job job, String index, DbaAction.Request request, ActionListener<DbaAction.Response> finished) {
-        job.task().phase("reading");
+    private void readAndCompute(Job job, String index, DbaAction.Request request, ActionListener<JobResponse> finished) {
         Reservation memory = breaker.reserve(0, "DBA job on [" + index + "]");
-        ActionListener<DbaAction.Response> listener = ActionListener.runBefore(finished, memory::close);
-        new FieldVectorReader(client, job.task(), job.id(), index, request.field(), QueryBuilders.existsQuery(request.field()),
-            Integer.MAX_VALUE, job.task().counter("vectors_read"), memory).read(listener.delegateFailureAndWrap((l, docs) -> {
-                if (docs.isEmpty()) {
-                    throw badRequest("no vectors: no document of [{}] has a vector in [{}]", index, request.field());
-                }
-                countWithout(job.client(), index, request.field(), l.delegateFailureAndWrap((l2, skipped) -> generic.execute(
-                    ActionRunnable.wrap(l2, l3 -> {
-                        int dims = docs.get(0).vector().length;
-                        memory.grow(docs.size() * (16L + 4L * dims + 8L * request.neighbours()),
-                            "DBA of " + docs.size() + " vectors of " + dims + " dimensions, n [" + request.neighbours() + "]");
-                        computeAndWrite(job, index, request, docs, skipped, l3);
-                    }))));
-            }));
+        readAllVectors(job, index, request.field(), memory, ActionListener.runBefore(finished, memory::close), (docs, skipped, l) -> {
+            int dims = docs.get(0).vector().length;
+            memory.grow(docs.size() * (16L + 4L * dims + 8L * request.neighbours()),
+                "DBA of " + docs.size() + " vectors of " + dims + " dimensions, n [" + request.neighbours() + "]");
+            computeAndWrite(job, index, request, docs, skipped, l);
+        });
     }
 
     /** Checks both fields and returns the one concrete index. */
@@ -139,7 +129,7 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
     }
 
     private void computeAndWrite(Job job, String index, DbaAction.Request request, List<DocVector> docs, long skipped,
-        ActionListener<DbaAction.Response> listener) {
+        ActionListener<JobResponse> listener) {
         JobTask task = job.task();
         String taskId = job.id().toString();
         task.checkCancelled();
@@ -155,7 +145,7 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
             ActionListener<Void> written = ActionListener.wrap(done -> {
                 Map<String, Object> marker = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(),
                     "done", taskId, System.currentTimeMillis(), (long) docs.size(), null);
-                DbaMarker.write(client, index, marker, l.map(x -> new DbaAction.Response(index, marker, skipped)));
+                DbaMarker.write(client, index, marker, l.map(x -> response(index, marker, skipped)));
             }, e -> {
                 String reason = ExceptionsHelper.unwrapCause(e).getMessage();
                 Map<String, Object> failed = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(),
@@ -164,6 +154,17 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
             });
             writeBatch(job, index, request.targetField(), docs, augmented, 0, written);
         }));
+    }
+
+    /** {@code {"index", the marker's field, target_field, n, alpha, state, completed_at and doc_count, "docs_without_field"}}. */
+    private static JobResponse response(String index, Map<String, Object> marker, long skipped) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("index", index);
+        for (String key : new String[] { "field", "target_field", "n", "alpha", "state", "completed_at", "doc_count" }) {
+            result.put(key, marker.get(key));
+        }
+        result.put("docs_without_field", skipped);
+        return new JobResponse(result);
     }
 
     /**

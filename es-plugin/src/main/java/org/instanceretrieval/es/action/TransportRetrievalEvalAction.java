@@ -27,6 +27,7 @@ import org.instanceretrieval.es.eval.EvaluationMetrics;
 import org.instanceretrieval.es.eval.EvaluationPlan;
 import org.instanceretrieval.es.eval.GroundTruthLookup;
 import org.instanceretrieval.es.eval.IndexDocuments;
+import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
@@ -65,7 +66,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       the run to {@link EvalRuns#DATA_STREAM}.</li>
  * </ol>
  */
-public final class TransportRetrievalEvalAction extends TransportJobAction<RetrievalEvalAction.Request, RetrievalEvalAction.Response> {
+public final class TransportRetrievalEvalAction extends TransportJobAction<RetrievalEvalAction.Request, JobResponse> {
 
     /** Searches in flight at once for the search engine. */
     static final int SEARCH_CONCURRENCY = 2;
@@ -92,7 +93,7 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
         String index, String queriesIndex, String queriesField, String runId, long startNanos, Map<String, Object> timings) {}
 
     @Override
-    protected void execute(Job job, RetrievalEvalAction.Request request, ActionListener<RetrievalEvalAction.Response> listener) {
+    protected void execute(Job job, RetrievalEvalAction.Request request, ActionListener<JobResponse> listener) {
         JobTask evalTask = job.task();
         long start = System.nanoTime();
         Client child = job.client();
@@ -126,7 +127,7 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
         return names[0];
     }
 
-    private void read(Run run, ClusterState state, Client child, ActionListener<RetrievalEvalAction.Response> listener) {
+    private void read(Run run, ClusterState state, Client child, ActionListener<JobResponse> listener) {
         run.task().phase("reading");
         String idField = run.groundTruth().idField();
         boolean queriesHere = run.queriesIndex().equals(run.index()) && run.queriesField().equals(run.request().field());
@@ -152,7 +153,7 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
     }
 
     private void evaluate(Run run, Client child, ClusterState state, IndexDocuments docs, IndexDocuments queryDocs,
-        ActionListener<RetrievalEvalAction.Response> finished) {
+        ActionListener<JobResponse> finished) {
         run.task().ensureNotCancelled();
         // What was read is held until the evaluation ends; the exact engine adds its matrix and score blocks.
         Reservation memory = breaker.reserve(docs.heldBytes() + (queryDocs == docs ? 0 : queryDocs.heldBytes()),
@@ -162,7 +163,7 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
     }
 
     private void evaluate(Run run, Client child, ClusterState state, IndexDocuments docs, IndexDocuments queryDocs, Reservation memory,
-        ActionListener<RetrievalEvalAction.Response> listener) {
+        ActionListener<JobResponse> listener) {
         RetrievalEvalAction.Request request = run.request();
         boolean exact = request.engine().equals(RetrievalEvalAction.ENGINE_EXACT);
         // The exact engine ranks the documents that have a vector; the others can never be found by either engine.
@@ -311,7 +312,7 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
     }
 
     private void finish(Run run, Client child, ClusterState state, EvaluationPlan plan, EvaluationMetrics metrics, int depth,
-        ActionListener<RetrievalEvalAction.Response> listener) {
+        ActionListener<JobResponse> listener) {
         RetrievalEvalAction.Request request = run.request();
         Map<String, Object> result = runKeys(run);
         result.put("overall", metrics.overall());
@@ -354,10 +355,10 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
         return keys;
     }
 
-    private static void complete(Run run, Map<String, Object> result, ActionListener<RetrievalEvalAction.Response> listener) {
+    private static void complete(Run run, Map<String, Object> result, ActionListener<JobResponse> listener) {
         result.put("took_ms", millisSince(run.startNanos()));
         result.put("timings", run.timings());
-        listener.onResponse(new RetrievalEvalAction.Response(result));
+        listener.onResponse(new JobResponse(result));
     }
 
     private static long millisSince(long startNanos) {

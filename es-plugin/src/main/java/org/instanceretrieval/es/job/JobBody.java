@@ -136,6 +136,14 @@ public final class JobBody<B> {
         };
     }
 
+    /** @return {@code value} @throws IllegalArgumentException {@code [key] is required} when it is null */
+    public static <T> T required(String key, T value) {
+        if (value == null) {
+            throw new IllegalArgumentException("[" + key + "] is required");
+        }
+        return value;
+    }
+
     /** {@code [key] <rule>, got [value]}. */
     public static IllegalArgumentException invalid(String key, String rule, Object value) {
         return new IllegalArgumentException("[" + key + "] " + rule + ", got [" + value + "]");

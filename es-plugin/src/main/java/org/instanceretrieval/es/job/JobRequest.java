@@ -11,26 +11,46 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * The request of a long job: it runs as a {@link JobTask} described by {@link #getDescription()} and reporting {@link #progress()},
- * and it can ask the task manager to store its result in {@code .tasks} ({@code wait_for_completion=false}, see
- * {@link RestJobAction}). Subclasses are immutable apart from that flag, validate on construction (a 400 naming the field, the
- * value and the rule), and write their own fields after {@link #writeTo(StreamOutput) this class's}.
+ * The request of a long job: the {@link #target()} of its REST path (an index, an id) and its {@link #body()} as given, which is what
+ * travels on the wire; each subclass parses the body with a {@link JobBody} on construction, from REST and from the wire alike, so
+ * a request is valid wherever it is (a 400 naming the field, the value and the rule otherwise). It runs as a {@link JobTask}
+ * described by {@link #getDescription()} and reporting {@link #progress()}, and it can ask the task manager to store its result in
+ * {@code .tasks} ({@code wait_for_completion=false}, see {@link RestJobAction}). Immutable apart from that flag.
  */
 public abstract class JobRequest extends ActionRequest {
 
+    private final String target;
+    private final Map<String, Object> body;
     private boolean shouldStoreResult;
 
-    protected JobRequest() {}
+    protected JobRequest(String target, Map<String, Object> body) {
+        this.target = target;
+        this.body = body;
+    }
 
     protected JobRequest(StreamInput in) throws IOException {
         super(in);
         this.shouldStoreResult = in.readBoolean();
+        this.target = in.readString();
+        this.body = in.readGenericMap();
     }
 
     @Override
-    public void writeTo(StreamOutput out) throws IOException {
+    public final void writeTo(StreamOutput out) throws IOException {
         super.writeTo(out);
         out.writeBoolean(shouldStoreResult);
+        out.writeString(target);
+        out.writeGenericMap(body);
+    }
+
+    /** The path parameter the job works on: an index (expression) or the id of what it creates. */
+    protected final String target() {
+        return target;
+    }
+
+    /** The request body as given. */
+    public final Map<String, Object> body() {
+        return body;
     }
 
     /** Asks the task manager to store the result (or failure) in {@code .tasks}, read with {@code GET _tasks/<task>}. */

@@ -3,6 +3,7 @@ package org.instanceretrieval.es.job;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionResponse;
+import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse.FieldMappingMetadata;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.support.ActionFilters;
@@ -19,7 +20,11 @@ import org.elasticsearch.tasks.Task;
 import org.elasticsearch.tasks.TaskId;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.whitening.FieldVectorReader;
+import org.instanceretrieval.es.whitening.FieldVectorReader.DocVector;
+import org.instanceretrieval.memory.Reservation;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -97,11 +102,29 @@ public abstract class TransportJobAction<R extends JobRequest, S extends ActionR
         return mapping.get("dims") instanceof Number n ? n.intValue() : -1;
     }
 
-    /** Counts the documents of {@code index} without a value in {@code field}. */
-    protected static void countWithout(Client client, String index, String field, ActionListener<Long> listener) {
-        SearchSourceBuilder source = new SearchSourceBuilder().size(0)
-            .trackTotalHits(true)
-            .query(QueryBuilders.boolQuery().mustNot(QueryBuilders.existsQuery(field)));
-        client.search(new SearchRequest(index).source(source), listener.map(r -> r.getHits().getTotalHits().value));
+    /** What {@link #readAllVectors} continues with, on {@link #generic}. */
+    @FunctionalInterface
+    protected interface WithVectors<S> {
+        void accept(List<DocVector> docs, long docsWithoutField, ActionListener<S> listener) throws Exception;
+    }
+
+    /**
+     * Reads every vector of {@code field} in {@code index} with their {@code _id}s and routing ({@link FieldVectorReader}, as the
+     * caller, charged to {@code memory}; phase {@code reading}, counter {@code vectors_read}, which the job must declare), fails
+     * with a 400 when there is none, counts the documents without the field, and continues with {@code then} on {@link #generic}.
+     */
+    protected void readAllVectors(Job job, String index, String field, Reservation memory, ActionListener<S> listener, WithVectors<S> then) {
+        job.task().phase("reading");
+        new FieldVectorReader(client, job.task(), job.id(), index, field, QueryBuilders.existsQuery(field), Integer.MAX_VALUE,
+            job.task().counter("vectors_read"), memory).read(listener.delegateFailureAndWrap((l, docs) -> {
+                if (docs.isEmpty()) {
+                    throw badRequest("no vectors: no document of [{}] has a vector in [{}]", index, field);
+                }
+                SearchSourceBuilder without = new SearchSourceBuilder().size(0)
+                    .trackTotalHits(true)
+                    .query(QueryBuilders.boolQuery().mustNot(QueryBuilders.existsQuery(field)));
+                job.client().search(new SearchRequest(index).source(without), l.delegateFailureAndWrap((l2, counted) -> generic.execute(
+                    ActionRunnable.wrap(l2, l3 -> then.accept(docs, counted.getHits().getTotalHits().value, l3)))));
+            }));
     }
 }
