@@ -40,7 +40,7 @@ public final class BuildOfflineDiffusionAction {
     public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "vectors_read");
 
     /** A validated build request: index, field, k, gamma, alpha, n_trunc, max_iterations, tolerance. */
-    public static final class Request extends JobRequest {
+    public static final class Request extends JobRequest<BuildOfflineDiffusionAction.Request.Options> {
         private static final String OWNER = "diffusion build";
         private static final JobBody.Reader<Integer> INTEGER = (key, v) -> {
             if (v instanceof Integer i) {
@@ -83,16 +83,12 @@ public final class BuildOfflineDiffusionAction {
         /** The validated options. */
         private record Options(String field, DiffusionParameters parameters, int nTrunc) {}
 
-        private final Options options;
-
         private Request(String index, Map<String, Object> body) {
-            super(index, body);
-            this.options = options(BODY.parse(body));
+            super(index, body, b -> options(BODY.parse(b)));
         }
 
         public Request(StreamInput in) throws IOException {
-            super(in);
-            this.options = options(BODY.parse(body()));
+            super(in, b -> options(BODY.parse(b)));
         }
 
         /**
@@ -123,15 +119,15 @@ public final class BuildOfflineDiffusionAction {
         }
 
         public String field() {
-            return options.field;
+            return options().field;
         }
 
         public DiffusionParameters parameters() {
-            return options.parameters;
+            return options().parameters;
         }
 
         public int nTrunc() {
-            return options.nTrunc;
+            return options().nTrunc;
         }
 
         @Override

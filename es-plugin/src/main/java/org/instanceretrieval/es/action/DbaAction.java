@@ -41,7 +41,7 @@ public final class DbaAction {
     public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "vectors_read", "vectors_computed", "vectors_written");
 
     /** A validated DBA request. */
-    public static final class Request extends JobRequest {
+    public static final class Request extends JobRequest<DbaAction.Request.Options> {
         private static final JobBody<Body> BODY = new JobBody<>("dba", Body::new,
             (key, keys) -> "unknown key [" + key + "] in DBA request; expected one of " + keys)
             .declare("field", (b, v) -> b.field = v, JobBody.STRING)
@@ -77,16 +77,12 @@ public final class DbaAction {
         /** The validated options. */
         private record Options(String field, String targetField, int neighbours, float alpha) {}
 
-        private final Options options;
-
         private Request(String index, Map<String, Object> body) {
-            super(index, body);
-            this.options = BODY.parse(body).check();
+            super(index, body, b -> BODY.parse(b).check());
         }
 
         public Request(StreamInput in) throws IOException {
-            super(in);
-            this.options = BODY.parse(body()).check();
+            super(in, b -> BODY.parse(b).check());
         }
 
         /**
@@ -106,19 +102,19 @@ public final class DbaAction {
         }
 
         public String field() {
-            return options.field;
+            return options().field;
         }
 
         public String targetField() {
-            return options.targetField;
+            return options().targetField;
         }
 
         public int neighbours() {
-            return options.neighbours;
+            return options().neighbours;
         }
 
         public float alpha() {
-            return options.alpha;
+            return options().alpha;
         }
 
         @Override

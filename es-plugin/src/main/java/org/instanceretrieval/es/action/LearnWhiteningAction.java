@@ -57,7 +57,7 @@ public final class LearnWhiteningAction {
      * A validated learn request. {@code dimensions} 0 means all; {@code power}, {@code shrinkage}
      * and {@code maxSamples} apply to PCA only, {@code pairs} to Lw only.
      */
-    public static final class Request extends JobRequest {
+    public static final class Request extends JobRequest<LearnWhiteningAction.Request.Options> {
         private static final JobBody<Body> BODY = new JobBody<>("learn", Body::new,
             (key, keys) -> "unknown field [" + key + "]; known fields are " + keys)
             .declare("method", (b, v) -> b.method = v, JobBody.STRING)
@@ -122,16 +122,12 @@ public final class LearnWhiteningAction {
         private record Options(WhiteningMethod method, String index, String field, int dimensions, double power, double shrinkage,
             int maxSamples, List<String[]> pairs) {}
 
-        private final Options options;
-
         private Request(String whiteningId, Map<String, Object> body) {
-            super(whiteningId, body);
-            this.options = BODY.parse(body).check();
+            super(whiteningId, body, b -> BODY.parse(b).check());
         }
 
         public Request(StreamInput in) throws IOException {
-            super(in);
-            this.options = BODY.parse(body()).check();
+            super(in, b -> BODY.parse(b).check());
         }
 
         /**
@@ -172,7 +168,7 @@ public final class LearnWhiteningAction {
                         + "]");
                 }
             }
-            return options.pairs;
+            return options().pairs;
         }
 
         public String whiteningId() {
@@ -180,37 +176,37 @@ public final class LearnWhiteningAction {
         }
 
         public WhiteningMethod method() {
-            return options.method;
+            return options().method;
         }
 
         public String index() {
-            return options.index;
+            return options().index;
         }
 
         public String field() {
-            return options.field;
+            return options().field;
         }
 
         /** Requested output dimensions, 0 for all. */
         public int dimensions() {
-            return options.dimensions;
+            return options().dimensions;
         }
 
         public double power() {
-            return options.power;
+            return options().power;
         }
 
         public double shrinkage() {
-            return options.shrinkage;
+            return options().shrinkage;
         }
 
         public int maxSamples() {
-            return options.maxSamples;
+            return options().maxSamples;
         }
 
         /** The pairs {@code [query_id, positive_id]} (Lw), empty for PCA. */
         public List<String[]> pairs() {
-            return options.pairs;
+            return options().pairs;
         }
 
         /** The distinct document ids named by the pairs, in order of first appearance. */

@@ -48,7 +48,7 @@ public final class RetrievalEvalAction {
     public static final JobTask.Progress PROGRESS = new JobTask.Progress("resolving", "queries_done", "queries_total");
 
     /** A parsed and validated evaluation request; {@link #body()} is the request as given (the run's configuration). */
-    public static final class Request extends JobRequest implements IndicesRequest {
+    public static final class Request extends JobRequest<RetrievalEvalAction.Request.Body> implements IndicesRequest {
         private static final Set<String> QUERY_KEYS = Set.of("k", "num_candidates", "expansion", "exact", "similarity", "filter");
         public static final String QUERY_VECTOR_PLACEHOLDER = "{{query_vector}}";
         public static final String QUERY_DOCUMENT_PLACEHOLDER = "{{query_document}}";
@@ -96,12 +96,8 @@ public final class RetrievalEvalAction {
             boolean record;
 
             Body check() {
-                if (groundTruth == null) {
-                    throw new IllegalArgumentException("[ground_truth] is required");
-                }
-                if (field == null) {
-                    throw new IllegalArgumentException("[field] is required");
-                }
+                JobBody.required("ground_truth", groundTruth);
+                JobBody.required("field", field);
                 if (engine.equals(ENGINE_SEARCH) == false && engine.equals(ENGINE_EXACT) == false) {
                     throw new IllegalArgumentException("[engine] must be [search] or [exact], got [" + engine + "]");
                 }
@@ -139,17 +135,12 @@ public final class RetrievalEvalAction {
             }
         }
 
-        private final Body parsed;
-
         private Request(String index, Map<String, Object> body) {
-            super(index, body);
-            this.parsed = BODY.parse(body).check();
+            super(index, body, b -> BODY.parse(b).check());
         }
 
-        /** Reads the index and the body from the wire and validates the body again. */
         public Request(StreamInput in) throws IOException {
-            super(in);
-            this.parsed = BODY.parse(body()).check();
+            super(in, b -> BODY.parse(b).check());
         }
 
         /**
@@ -204,64 +195,64 @@ public final class RetrievalEvalAction {
         }
 
         public String groundTruth() {
-            return parsed.groundTruth;
+            return options().groundTruth;
         }
 
         /** The requested protocol, or null for the ground truth's default. */
         public String protocol() {
-            return parsed.protocol;
+            return options().protocol;
         }
 
         public String field() {
-            return parsed.field;
+            return options().field;
         }
 
         public String engine() {
-            return parsed.engine;
+            return options().engine;
         }
 
         public Map<String, Object> query() {
-            return parsed.query;
+            return options().query;
         }
 
         public Map<String, Object> rescore() {
-            return parsed.rescore;
+            return options().rescore;
         }
 
         public Map<String, Object> retriever() {
-            return parsed.retriever;
+            return options().retriever;
         }
 
         public Map<String, Object> template() {
-            return parsed.template;
+            return options().template;
         }
 
         /** The requested depth, or null for the full ranking. */
         public Integer depth() {
-            return parsed.depth;
+            return options().depth;
         }
 
         /** The requested cut-offs (ascending), or null for the protocol's default. */
         public int[] ks() {
-            return parsed.ks == null ? null : parsed.ks.clone();
+            return options().ks == null ? null : options().ks.clone();
         }
 
         /** Index of the query documents, or null for this index. */
         public String queriesIndex() {
-            return parsed.queries.index;
+            return options().queries.index;
         }
 
         /** Vector field of the query documents, or null for {@link #field()}. */
         public String queriesField() {
-            return parsed.queries.field;
+            return options().queries.field;
         }
 
         public String name() {
-            return parsed.name;
+            return options().name;
         }
 
         public boolean record() {
-            return parsed.record;
+            return options().record;
         }
 
         /** The evaluated index and, when given, the index of the query documents: security authorizes {@code read} on both. */

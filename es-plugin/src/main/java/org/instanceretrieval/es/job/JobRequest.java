@@ -9,6 +9,7 @@ import org.elasticsearch.tasks.TaskId;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The request of a long job: the {@link #target()} of its REST path (an index, an id) and its {@link #body()} as given, which is what
@@ -16,23 +17,30 @@ import java.util.Map;
  * a request is valid wherever it is (a 400 naming the field, the value and the rule otherwise). It runs as a {@link JobTask}
  * described by {@link #getDescription()} and reporting {@link #progress()}, and it can ask the task manager to store its result in
  * {@code .tasks} ({@code wait_for_completion=false}, see {@link RestJobAction}). Immutable apart from that flag.
+ *
+ * @param <O> the validated options the body gives
  */
-public abstract class JobRequest extends ActionRequest {
+public abstract class JobRequest<O> extends ActionRequest {
 
     private final String target;
     private final Map<String, Object> body;
+    private final O options;
     private boolean shouldStoreResult;
 
-    protected JobRequest(String target, Map<String, Object> body) {
+    /** @param options parses and validates the body, @throws IllegalArgumentException (400) when it is not valid */
+    protected JobRequest(String target, Map<String, Object> body, Function<Map<String, Object>, O> options) {
         this.target = target;
         this.body = body;
+        this.options = options.apply(body);
     }
 
-    protected JobRequest(StreamInput in) throws IOException {
+    /** Reads a request from the wire and validates its body again with {@code options}. */
+    protected JobRequest(StreamInput in, Function<Map<String, Object>, O> options) throws IOException {
         super(in);
         this.shouldStoreResult = in.readBoolean();
         this.target = in.readString();
         this.body = in.readGenericMap();
+        this.options = options.apply(body);
     }
 
     @Override
@@ -46,6 +54,11 @@ public abstract class JobRequest extends ActionRequest {
     /** The path parameter the job works on: an index (expression) or the id of what it creates. */
     protected final String target() {
         return target;
+    }
+
+    /** The options of the body. */
+    protected final O options() {
+        return options;
     }
 
     /** The request body as given. */

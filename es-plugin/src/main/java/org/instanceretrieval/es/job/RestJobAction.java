@@ -35,7 +35,7 @@ import java.util.Map;
  * @param <R> the job's request
  * @param <S> the job's response
  */
-public final class RestJobAction<R extends JobRequest, S extends ActionResponse & ToXContentObject> extends BaseRestHandler {
+public final class RestJobAction<R extends JobRequest<?>, S extends ActionResponse & ToXContentObject> extends BaseRestHandler {
 
     private static final Logger logger = LogManager.getLogger(RestJobAction.class);
 

@@ -39,7 +39,7 @@ import java.util.concurrent.Executor;
  * @param <R> the job's request
  * @param <S> the job's response
  */
-public abstract class TransportJobAction<R extends JobRequest, S extends ActionResponse> extends HandledTransportAction<R, S> {
+public abstract class TransportJobAction<R extends JobRequest<?>, S extends ActionResponse> extends HandledTransportAction<R, S> {
 
     /**
      * One running job.
