@@ -30,10 +30,10 @@ public final class BuildOfflineDiffusionAction {
 
     private BuildOfflineDiffusionAction() {}
 
-    /** {@code POST /{index}/_retrieval/diffusion/_build}: waits for the build, or answers its task with {@code wait_for_completion=false} ({@link RestJobAction}). */
+    /** The endpoint {@code POST {index}/_retrieval/diffusion/_build} ({@link RestJobAction}): waits for the build, or answers its task. */
     public static RestJobAction<Request, JobResponse> rest() {
-        return new RestJobAction<>("retrieval_diffusion_build", INSTANCE, new RestHandler.Route(RestRequest.Method.POST, "/{index}/_retrieval/diffusion/_build"),
-            (request, body) -> Request.parse(request.param("index"), body));
+        return new RestJobAction<>("retrieval_diffusion_build", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
+            "/{index}/_retrieval/diffusion/_build"), (request, body) -> Request.parse(request.param("index"), body));
     }
 
     /** The task's phases (checking, reading, building, storing) and its counter. */

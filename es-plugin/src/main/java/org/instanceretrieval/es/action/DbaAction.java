@@ -31,10 +31,10 @@ public final class DbaAction {
 
     private DbaAction() {}
 
-    /** {@code POST /{index}/_retrieval/dba}: waits for the job, or answers its task with {@code wait_for_completion=false} ({@link RestJobAction}). */
+    /** The endpoint {@code POST {index}/_retrieval/dba} ({@link RestJobAction}): waits for the job, or answers its task. */
     public static RestJobAction<Request, JobResponse> rest() {
-        return new RestJobAction<>("retrieval_dba", INSTANCE, new RestHandler.Route(RestRequest.Method.POST, "/{index}/_retrieval/dba"),
-            (request, body) -> Request.parse(request.param("index"), body));
+        return new RestJobAction<>("retrieval_dba", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
+            "/{index}/_retrieval/dba"), (request, body) -> Request.parse(request.param("index"), body));
     }
 
     /** The task's phases, in order, and its counters. */

@@ -44,10 +44,13 @@ public final class LearnWhiteningAction {
 
     private LearnWhiteningAction() {}
 
-    /** {@code POST /_retrieval/whitening/{whitening_id}/_learn}: waits for the stored whitening, or answers the task with {@code wait_for_completion=false} (the whitening appears in {@code GET _retrieval/whitening/{id}} when done) ({@link RestJobAction}). */
+    /**
+     * The endpoint {@code POST _retrieval/whitening/{whitening_id}/_learn} ({@link RestJobAction}): waits for the stored whitening,
+     * or answers the task; the whitening appears in {@code GET _retrieval/whitening/{id}} when done.
+     */
     public static RestJobAction<Request, Response> rest() {
-        return new RestJobAction<>("retrieval_learn_whitening", INSTANCE, new RestHandler.Route(RestRequest.Method.POST, "/_retrieval/whitening/{whitening_id}/_learn"),
-            (request, body) -> Request.parse(request.param("whitening_id"), body));
+        return new RestJobAction<>("retrieval_learn_whitening", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
+            "/_retrieval/whitening/{whitening_id}/_learn"), (request, body) -> Request.parse(request.param("whitening_id"), body));
     }
 
     /** The task's phases (checking, reading, learning, storing) and its counter. */
@@ -168,7 +171,7 @@ public final class LearnWhiteningAction {
                         + "]");
                 }
             }
-            return options().pairs;
+            return List.copyOf(pairs);
         }
 
         public String whiteningId() {

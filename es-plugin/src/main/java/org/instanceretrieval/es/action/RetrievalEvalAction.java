@@ -38,10 +38,10 @@ public final class RetrievalEvalAction {
 
     private RetrievalEvalAction() {}
 
-    /** {@code POST /{index}/_retrieval_eval}: waits for the run, or answers its task with {@code wait_for_completion=false} ({@link RestJobAction}). */
+    /** The endpoint {@code POST {index}/_retrieval_eval} ({@link RestJobAction}): waits for the run, or answers its task. */
     public static RestJobAction<Request, JobResponse> rest() {
-        return new RestJobAction<>("retrieval_eval", INSTANCE, new RestHandler.Route(RestRequest.Method.POST, "/{index}/_retrieval_eval"),
-            (request, body) -> Request.parse(request.param("index"), body));
+        return new RestJobAction<>("retrieval_eval", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
+            "/{index}/_retrieval_eval"), (request, body) -> Request.parse(request.param("index"), body));
     }
 
     /** The task's phases (resolving, reading, evaluating, recording) and its counters. */
