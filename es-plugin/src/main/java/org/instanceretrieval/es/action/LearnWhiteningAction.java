@@ -1,26 +1,21 @@
 package org.instanceretrieval.es.action;
 
-import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.rest.RestRequest;
-import org.elasticsearch.xcontent.ToXContentObject;
-import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.es.job.JobBody;
 import org.instanceretrieval.es.job.JobRequest;
+import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.RestJobAction;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.store.ModelIds;
-import org.instanceretrieval.es.whitening.StoredWhitening;
 import org.instanceretrieval.es.whitening.WhiteningMethod;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -33,7 +28,7 @@ import java.util.Set;
 public final class LearnWhiteningAction {
 
     public static final String NAME = "cluster:admin/retrieval/whitening/learn";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ActionType<JobResponse> INSTANCE = new ActionType<>(NAME);
 
     /** Default cap on the number of vectors a PCA whitening is learned from. */
     public static final int DEFAULT_MAX_SAMPLES = 100_000;
@@ -48,7 +43,7 @@ public final class LearnWhiteningAction {
      * The endpoint {@code POST _retrieval/whitening/{whitening_id}/_learn} ({@link RestJobAction}): waits for the stored whitening,
      * or answers the task; the whitening appears in {@code GET _retrieval/whitening/{id}} when done.
      */
-    public static RestJobAction<Request, Response> rest() {
+    public static RestJobAction<Request, JobResponse> rest() {
         return new RestJobAction<>("retrieval_learn_whitening", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
             "/_retrieval/whitening/{whitening_id}/_learn"), (request, body) -> Request.parse(request.param("whitening_id"), body));
     }
@@ -232,32 +227,4 @@ public final class LearnWhiteningAction {
             return "learn " + method().id() + " whitening [" + whiteningId() + "] from [" + index() + "][" + field() + "]";
         }
     }
-
-    /** The stored whitening's metadata. */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        private final StoredWhitening whitening;
-
-        public Response(StoredWhitening whitening) {
-            this.whitening = Objects.requireNonNull(whitening);
-        }
-
-        public Response(StreamInput in) throws IOException {
-            this.whitening = StoredWhitening.readFrom(in);
-        }
-
-        public StoredWhitening whitening() {
-            return whitening;
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            whitening.writeTo(out);
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            return whitening.toXContent(builder, params);
-        }
-    }
-
 }

@@ -10,6 +10,7 @@ import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
@@ -43,7 +44,7 @@ import java.util.function.LongSupplier;
  * Memory: the vectors are held on this node while learning, {@code n x d x 4} bytes (100,000
  * vectors of 2048 dimensions: 800 MB), plus the {@code d x d} double covariance.
  */
-public final class TransportLearnWhiteningAction extends TransportJobAction<LearnWhiteningAction.Request, LearnWhiteningAction.Response> {
+public final class TransportLearnWhiteningAction extends TransportJobAction<LearnWhiteningAction.Request, JobResponse> {
 
     private static final int MAX_IDS_NAMED = 20;
 
@@ -67,7 +68,7 @@ public final class TransportLearnWhiteningAction extends TransportJobAction<Lear
     }
 
     @Override
-    protected void execute(Job job, LearnWhiteningAction.Request request, ActionListener<LearnWhiteningAction.Response> listener) {
+    protected void execute(Job job, LearnWhiteningAction.Request request, ActionListener<JobResponse> listener) {
         JobTask learnTask = job.task();
         store.index().exists(request.whiteningId(), listener.delegateFailureAndWrap((l, exists) -> {
             if (exists) {
@@ -80,7 +81,7 @@ public final class TransportLearnWhiteningAction extends TransportJobAction<Lear
                     : QueryBuilders.idsQuery().addIds(request.pairDocumentIds().toArray(String[]::new));
                 int limit = request.method() == WhiteningMethod.PCA ? request.maxSamples() : Integer.MAX_VALUE;
                 Reservation memory = breaker.reserve(0, "learning whitening [" + request.whiteningId() + "]");
-                ActionListener<LearnWhiteningAction.Response> released = ActionListener.runBefore(l2, memory::close);
+                ActionListener<JobResponse> released = ActionListener.runBefore(l2, memory::close);
                 new FieldVectorReader(client, learnTask, job.id(), request.index(), request.field(), query, limit,
                     learnTask.counter("vectors_read"), memory).read(
                     released.delegateFailureAndWrap((l3, docs) -> generic.execute(
@@ -130,7 +131,7 @@ public final class TransportLearnWhiteningAction extends TransportJobAction<Lear
     }
 
     private void learnAndStore(JobTask task, LearnWhiteningAction.Request request, List<DocVector> docs,
-        ActionListener<LearnWhiteningAction.Response> listener) {
+        ActionListener<JobResponse> listener) {
         task.checkCancelled();
         if (docs.isEmpty()) {
             throw badRequest("no vectors: no document of [{}] has a vector in [{}]", request.index(), request.field());
@@ -191,7 +192,7 @@ public final class TransportLearnWhiteningAction extends TransportJobAction<Lear
         }
         task.checkCancelled();
         task.phase("storing");
-        store.index().put(metadata, whitening, listener.map(LearnWhiteningAction.Response::new));
+        store.index().put(metadata, whitening, listener.map(JobResponse::of));
     }
 
     private static String firstFew(List<String> ids) {

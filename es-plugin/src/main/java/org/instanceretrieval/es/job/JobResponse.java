@@ -3,8 +3,10 @@ package org.instanceretrieval.es.job;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.common.xcontent.XContentHelper;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentType;
 
 import java.io.IOException;
 import java.util.Collections;
@@ -25,6 +27,12 @@ public final class JobResponse extends ActionResponse implements ToXContentObjec
 
     public JobResponse(StreamInput in) throws IOException {
         this(in.readGenericMap());
+    }
+
+    /** The JSON object {@code object} writes, as a result. */
+    public static JobResponse of(ToXContentObject object) throws IOException {
+        return new JobResponse(XContentHelper.convertToMap(XContentHelper.toXContent(object, XContentType.JSON, false), true,
+            XContentType.JSON).v2());
     }
 
     /** The result object. */

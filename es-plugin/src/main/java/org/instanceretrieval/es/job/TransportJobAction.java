@@ -123,8 +123,10 @@ public abstract class TransportJobAction<R extends JobRequest<?>, S extends Acti
                 SearchSourceBuilder without = new SearchSourceBuilder().size(0)
                     .trackTotalHits(true)
                     .query(QueryBuilders.boolQuery().mustNot(QueryBuilders.existsQuery(field)));
-                job.client().search(new SearchRequest(index).source(without), l.delegateFailureAndWrap((l2, counted) -> generic.execute(
-                    ActionRunnable.wrap(l2, l3 -> then.accept(docs, counted.getHits().getTotalHits().value, l3)))));
+                job.client().search(new SearchRequest(index).source(without), l.delegateFailureAndWrap((l2, counted) -> {
+                    long skipped = counted.getHits().getTotalHits().value; // read now: the response is released once this returns
+                    generic.execute(ActionRunnable.wrap(l2, l3 -> then.accept(docs, skipped, l3)));
+                }));
             }));
     }
 }
