@@ -365,7 +365,6 @@ public class InstanceRetrievalPlugin extends Plugin
         return List.of(LearnWhiteningAction.rest(), new RestGetWhiteningAction(), new RestDeleteWhiteningAction());
     }
 
-
     // ---- ground-truth store (issue 5, item 1: _retrieval/ground_truth) ----
 
     private List<Object> groundTruthStoreComponents(PluginServices services) {
@@ -401,7 +400,6 @@ public class InstanceRetrievalPlugin extends Plugin
         return List.of(DbaAction.rest(), new RestGetDbaAction());
     }
 
-
     // ---- evaluation (issue 5: POST {index}/_retrieval_eval, the run history) ----
 
     private List<Object> evalComponents(PluginServices services, List<Object> components) {
@@ -433,7 +431,6 @@ public class InstanceRetrievalPlugin extends Plugin
     private static List<RestHandler> evalRestHandlers() {
         return List.of(RetrievalEvalAction.rest(), new RestEvalRunsAction(), new RestCompareEvalRunsAction());
     }
-
 
     // ---- search: queries (SearchPlugin; issue 4, item 1: retrieval_knn) ----
 
@@ -490,5 +487,4 @@ public class InstanceRetrievalPlugin extends Plugin
     private static List<RestHandler> offlineDiffusionRestHandlers() {
         return List.of(BuildOfflineDiffusionAction.rest(), new RestDeleteOfflineDiffusionAction());
     }
-
 }

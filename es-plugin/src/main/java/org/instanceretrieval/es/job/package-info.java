@@ -28,7 +28,8 @@
  *       {@code wait_for_completion=false} it answers {@code 200 {"task": "<node>:<id>"}} and the task manager stores the response
  *       or the error in {@code .tasks} ({@code GET _tasks/<id>}).</li>
  *   <li>{@code GET _tasks/<id>} shows {@code "cancellable": true} and the status {@code {"phase": ..., "<counter>": n, ...}};
- *       {@code POST _tasks/<id>/_cancel} ends the job with {@code [<description>] cancelled: <reason>}.</li>
+ *       {@code POST _tasks/<id>/_cancel} ends the job with a {@code task_cancelled_exception} ({@link JobTask#checkCancelled}
+ *       names the task's description).</li>
  *   <li>Bad bodies are 400 {@code illegal_argument_exception} with the endpoint's message; a missing index is Elasticsearch's 404
  *       {@code index_not_found_exception}; memory over the limits is 429 {@code circuit_breaking_exception}.</li>
  * </ul>
