@@ -4,8 +4,6 @@ import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.rest.RestRequest;
-import org.instanceretrieval.diffusion.ConjugateGradient;
-import org.instanceretrieval.diffusion.GraphParameters;
 import org.instanceretrieval.diffusion.OfflineDiffusion;
 import org.instanceretrieval.diffusion.QueryWeighting;
 import org.instanceretrieval.es.diffusion.DiffusionParameters;
@@ -71,13 +69,14 @@ public final class BuildOfflineDiffusionAction {
 
         /** The body as declared, with the reference defaults; {@link DiffusionParameters} and the request check the ranges. */
         private static final class Body {
+            private static final DiffusionParameters DEFAULTS = DiffusionParameters.defaults(OWNER);
             String field;
-            int k = GraphParameters.DEFAULT_K;
-            double gamma = GraphParameters.DEFAULT_GAMMA;
-            double alpha = ConjugateGradient.DEFAULT_ALPHA;
             int nTrunc = OfflineDiffusion.DEFAULT_N_TRUNC;
-            int maxIterations = ConjugateGradient.DEFAULT_MAX_ITERATIONS;
-            double tolerance = ConjugateGradient.DEFAULT_TOLERANCE;
+            int k = DEFAULTS.k();
+            double gamma = DEFAULTS.gamma();
+            double alpha = DEFAULTS.alpha();
+            int maxIterations = DEFAULTS.maxIterations();
+            double tolerance = DEFAULTS.tolerance();
         }
 
         /** The validated options. */
