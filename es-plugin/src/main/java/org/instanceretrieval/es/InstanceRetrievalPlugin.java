@@ -72,9 +72,7 @@ import org.instanceretrieval.es.action.TransportRetrievalEvalAction;
 import org.instanceretrieval.es.action.TransportShardVectorsAction;
 import org.instanceretrieval.es.eval.EvalRuns;
 import org.instanceretrieval.es.eval.EvalServices;
-import org.instanceretrieval.es.eval.EvalTask;
 import org.instanceretrieval.es.eval.GroundTruthLookup;
-import org.instanceretrieval.es.rest.RestRetrievalEvalAction;
 import org.instanceretrieval.es.inference.NodeInference;
 import org.instanceretrieval.es.inference.OnnxDefinitionCheck;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
@@ -84,25 +82,20 @@ import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
 import org.instanceretrieval.es.query.RetrievalPatchesQueryBuilder;
 import org.instanceretrieval.es.rescore.DiffusionRescorerBuilder;
 import org.instanceretrieval.es.retriever.DiffusionRetrieverBuilder;
-import org.instanceretrieval.es.rest.RestBuildOfflineDiffusionAction;
-import org.instanceretrieval.es.rest.RestDbaAction;
 import org.instanceretrieval.es.rest.RestDeleteStoredItemAction;
 import org.instanceretrieval.es.rest.RestGetDbaAction;
 import org.instanceretrieval.es.rest.RestGetModelStatsAction;
 import org.instanceretrieval.es.rest.RestGetStoredItemsAction;
-import org.instanceretrieval.es.rest.RestLearnWhiteningAction;
 import org.instanceretrieval.es.rest.RestPutModelAction;
 import org.instanceretrieval.es.rest.RestPutModelDefinitionPartAction;
 import org.instanceretrieval.es.store.CachingModelStore;
 import org.instanceretrieval.es.store.IndexModelStore;
 import org.instanceretrieval.es.store.ModelIndex;
 import org.instanceretrieval.es.store.ModelUsageStatsRegistry;
-import org.instanceretrieval.es.dba.DbaTask;
 import org.instanceretrieval.es.diffusion.OfflineDiffusionIndex;
-import org.instanceretrieval.es.diffusion.OfflineDiffusionTask;
+import org.instanceretrieval.es.job.JobStatus;
 import org.instanceretrieval.es.whitening.CachingWhiteningStore;
 import org.instanceretrieval.es.whitening.IndexWhiteningStore;
-import org.instanceretrieval.es.whitening.LearnWhiteningTask;
 import org.instanceretrieval.es.whitening.WhiteningIndex;
 import org.instanceretrieval.es.whitening.WhiteningStore;
 
@@ -204,10 +197,7 @@ public class InstanceRetrievalPlugin extends Plugin
     @Override
     public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
         List<NamedWriteableRegistry.Entry> entries = new ArrayList<>();
-        entries.addAll(whiteningStoreNamedWriteables());
-        entries.addAll(dbaNamedWriteables());
-        entries.addAll(evalNamedWriteables());
-        entries.addAll(offlineDiffusionNamedWriteables());
+        entries.add(new NamedWriteableRegistry.Entry(Task.Status.class, JobStatus.NAME, JobStatus::new));
         return entries;
     }
 
@@ -357,12 +347,8 @@ public class InstanceRetrievalPlugin extends Plugin
     }
 
     private static List<RestHandler> whiteningStoreRestHandlers() {
-        return List.of(new RestLearnWhiteningAction(), new RestGetStoredItemsAction(WhiteningIndex.KIND),
+        return List.of(LearnWhiteningAction.rest(), new RestGetStoredItemsAction(WhiteningIndex.KIND),
             new RestDeleteStoredItemAction(WhiteningIndex.KIND));
-    }
-
-    private static List<NamedWriteableRegistry.Entry> whiteningStoreNamedWriteables() {
-        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, LearnWhiteningTask.Status.NAME, LearnWhiteningTask.Status::new));
     }
 
     // ---- ground-truth store (issue 5, item 1: _retrieval/ground_truth) ----
@@ -397,11 +383,7 @@ public class InstanceRetrievalPlugin extends Plugin
     }
 
     private static List<RestHandler> dbaRestHandlers() {
-        return List.of(new RestDbaAction(), new RestGetDbaAction());
-    }
-
-    private static List<NamedWriteableRegistry.Entry> dbaNamedWriteables() {
-        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, DbaTask.Status.NAME, DbaTask.Status::new));
+        return List.of(DbaAction.rest(), new RestGetDbaAction());
     }
 
     // ---- evaluation (issue 5: POST {index}/_retrieval_eval, the run history) ----
@@ -433,11 +415,7 @@ public class InstanceRetrievalPlugin extends Plugin
     }
 
     private static List<RestHandler> evalRestHandlers() {
-        return List.of(new RestRetrievalEvalAction(), new RestEvalRunsAction(), new RestCompareEvalRunsAction());
-    }
-
-    private static List<NamedWriteableRegistry.Entry> evalNamedWriteables() {
-        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, EvalTask.Status.NAME, EvalTask.Status::new));
+        return List.of(RetrievalEvalAction.rest(), new RestEvalRunsAction(), new RestCompareEvalRunsAction());
     }
 
     // ---- search: queries (SearchPlugin; issue 4, item 1: retrieval_knn) ----
@@ -493,10 +471,6 @@ public class InstanceRetrievalPlugin extends Plugin
     }
 
     private static List<RestHandler> offlineDiffusionRestHandlers() {
-        return List.of(new RestBuildOfflineDiffusionAction(), new RestDeleteOfflineDiffusionAction());
-    }
-
-    private static List<NamedWriteableRegistry.Entry> offlineDiffusionNamedWriteables() {
-        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, OfflineDiffusionTask.Status.NAME, OfflineDiffusionTask.Status::new));
+        return List.of(BuildOfflineDiffusionAction.rest(), new RestDeleteOfflineDiffusionAction());
     }
 }

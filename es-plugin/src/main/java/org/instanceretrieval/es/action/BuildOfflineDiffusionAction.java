@@ -1,27 +1,21 @@
 package org.instanceretrieval.es.action;
 
-import org.elasticsearch.action.ActionRequest;
-import org.elasticsearch.action.ActionRequestValidationException;
-import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.tasks.Task;
-import org.elasticsearch.tasks.TaskId;
-import org.elasticsearch.xcontent.ToXContentObject;
-import org.elasticsearch.xcontent.XContentBuilder;
-import org.instanceretrieval.diffusion.ConjugateGradient;
-import org.instanceretrieval.diffusion.GraphParameters;
+import org.elasticsearch.rest.RestHandler;
+import org.elasticsearch.rest.RestRequest;
 import org.instanceretrieval.diffusion.OfflineDiffusion;
 import org.instanceretrieval.diffusion.QueryWeighting;
 import org.instanceretrieval.es.diffusion.DiffusionParameters;
-import org.instanceretrieval.es.diffusion.OfflineDiffusionTask;
 import org.instanceretrieval.es.diffusion.WindowDiffusion;
+import org.instanceretrieval.es.job.JobBody;
+import org.instanceretrieval.es.job.JobRequest;
+import org.instanceretrieval.es.job.JobResponse;
+import org.instanceretrieval.es.job.RestJobAction;
+import org.instanceretrieval.es.job.JobTask;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code POST {index}/_retrieval/diffusion/_build}: precomputes offline diffusion (Yang et al.)
@@ -30,42 +24,70 @@ import java.util.Set;
 public final class BuildOfflineDiffusionAction {
 
     public static final String NAME = "cluster:admin/retrieval/diffusion/build";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ActionType<JobResponse> INSTANCE = new ActionType<>(NAME);
 
     private BuildOfflineDiffusionAction() {}
 
+    /** The endpoint {@code POST {index}/_retrieval/diffusion/_build} ({@link RestJobAction}): waits for the build, or answers its task. */
+    public static RestJobAction<Request, JobResponse> rest() {
+        return new RestJobAction<>("retrieval_diffusion_build", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
+            "/{index}/_retrieval/diffusion/_build"), (request, body) -> Request.parse(request.param("index"), body));
+    }
+
+    /** The task's phases (checking, reading, building, storing) and its counter. */
+    public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "vectors_read");
+
     /** A validated build request: index, field, k, gamma, alpha, n_trunc, max_iterations, tolerance. */
-    public static final class Request extends ActionRequest {
-        private static final Set<String> KEYS = Set.of("field", "k", "gamma", "alpha", "n_trunc", "max_iterations", "tolerance");
-
-        private final String index;
-        private final String field;
-        private final DiffusionParameters parameters;
-        private final int nTrunc;
-        private boolean shouldStoreResult;
-
-        /** @throws IllegalArgumentException naming the first bad option */
-        public Request(String index, String field, DiffusionParameters parameters, int nTrunc) {
-            if (field == null || field.isEmpty()) {
-                throw new IllegalArgumentException("[diffusion build] requires [field]");
+    public static final class Request extends JobRequest<BuildOfflineDiffusionAction.Request.Options> {
+        private static final String OWNER = "diffusion build";
+        private static final JobBody.Reader<Integer> INTEGER = (key, v) -> {
+            if (v instanceof Integer i) {
+                return i;
             }
-            if (nTrunc < 1 || nTrunc > WindowDiffusion.MAX_WINDOW) {
-                throw new IllegalArgumentException("[diffusion build] [n_trunc] must be in [1, " + WindowDiffusion.MAX_WINDOW + "] but was ["
-                    + nTrunc + "]");
+            throw new IllegalArgumentException("[" + OWNER + "] [" + key + "] must be an integer but was [" + v + "]");
+        };
+        private static final JobBody.Reader<Double> NUMBER = (key, v) -> {
+            if (v instanceof Number n) {
+                return n.doubleValue();
             }
-            this.index = index;
-            this.field = field;
-            this.parameters = parameters;
-            this.nTrunc = nTrunc;
+            throw new IllegalArgumentException("[" + OWNER + "] [" + key + "] must be a number but was [" + v + "]");
+        };
+        private static final JobBody<Body> BODY = new JobBody<>(OWNER, Body::new,
+            (key, keys) -> "[" + OWNER + "] unknown field [" + key + "]")
+            .declare("field", (b, v) -> b.field = v, (key, v) -> {
+                if (v instanceof String s) {
+                    return s;
+                }
+                throw new IllegalArgumentException("[" + OWNER + "] [field] must be a string");
+            })
+            .declare("k", (b, v) -> b.k = v, INTEGER)
+            .declare("gamma", (b, v) -> b.gamma = v, NUMBER)
+            .declare("alpha", (b, v) -> b.alpha = v, NUMBER)
+            .declare("n_trunc", (b, v) -> b.nTrunc = v, INTEGER)
+            .declare("max_iterations", (b, v) -> b.maxIterations = v, INTEGER)
+            .declare("tolerance", (b, v) -> b.tolerance = v, NUMBER);
+
+        /** The body as declared, with the reference defaults; {@link DiffusionParameters} and the request check the ranges. */
+        private static final class Body {
+            private static final DiffusionParameters DEFAULTS = DiffusionParameters.defaults(OWNER);
+            String field;
+            int nTrunc = OfflineDiffusion.DEFAULT_N_TRUNC;
+            int k = DEFAULTS.k();
+            double gamma = DEFAULTS.gamma();
+            double alpha = DEFAULTS.alpha();
+            int maxIterations = DEFAULTS.maxIterations();
+            double tolerance = DEFAULTS.tolerance();
+        }
+
+        /** The validated options. */
+        private record Options(String field, DiffusionParameters parameters, int nTrunc) {}
+
+        private Request(String index, Map<String, Object> body) {
+            super(index, body, b -> options(BODY.parse(b)));
         }
 
         public Request(StreamInput in) throws IOException {
-            super(in);
-            this.index = in.readString();
-            this.field = in.readString();
-            this.parameters = new DiffusionParameters(in);
-            this.nTrunc = in.readVInt();
-            this.shouldStoreResult = in.readBoolean();
+            super(in, b -> options(BODY.parse(b)));
         }
 
         /**
@@ -74,144 +96,48 @@ public final class BuildOfflineDiffusionAction {
          * @throws IllegalArgumentException on an unknown key, a wrong type or a value out of range
          */
         public static Request parse(String index, Map<String, Object> body) {
-            for (String key : body.keySet()) {
-                if (KEYS.contains(key) == false) {
-                    throw new IllegalArgumentException("[diffusion build] unknown field [" + key + "]");
-                }
-            }
-            Map<String, Object> b = new HashMap<>(body);
-            Object field = b.get("field");
-            if (field != null && field instanceof String == false) {
-                throw new IllegalArgumentException("[diffusion build] [field] must be a string");
-            }
-            DiffusionParameters parameters = new DiffusionParameters("diffusion build", intOf(b, "k", GraphParameters.DEFAULT_K),
-                doubleOf(b, "gamma", GraphParameters.DEFAULT_GAMMA), doubleOf(b, "alpha", ConjugateGradient.DEFAULT_ALPHA),
-                QueryWeighting.DEFAULT_KQ, intOf(b, "max_iterations", ConjugateGradient.DEFAULT_MAX_ITERATIONS),
-                doubleOf(b, "tolerance", ConjugateGradient.DEFAULT_TOLERANCE));
-            return new Request(index, (String) field, parameters, intOf(b, "n_trunc", OfflineDiffusion.DEFAULT_N_TRUNC));
+            return new Request(index, body);
         }
 
-        private static int intOf(Map<String, Object> body, String key, int fallback) {
-            Object v = body.get(key);
-            if (v == null) {
-                return fallback;
+        /** Checks the field and n_trunc; {@link DiffusionParameters} checks the others. */
+        private static Options options(Body b) {
+            DiffusionParameters parameters = new DiffusionParameters(OWNER, b.k, b.gamma, b.alpha, QueryWeighting.DEFAULT_KQ,
+                b.maxIterations, b.tolerance);
+            if (b.field == null || b.field.isEmpty()) {
+                throw new IllegalArgumentException("[" + OWNER + "] requires [field]");
             }
-            if (v instanceof Integer i) {
-                return i;
+            if (b.nTrunc < 1 || b.nTrunc > WindowDiffusion.MAX_WINDOW) {
+                throw new IllegalArgumentException("[" + OWNER + "] [n_trunc] must be in [1, " + WindowDiffusion.MAX_WINDOW + "] but was ["
+                    + b.nTrunc + "]");
             }
-            throw new IllegalArgumentException("[diffusion build] [" + key + "] must be an integer but was [" + v + "]");
-        }
-
-        private static double doubleOf(Map<String, Object> body, String key, double fallback) {
-            Object v = body.get(key);
-            if (v == null) {
-                return fallback;
-            }
-            if (v instanceof Number n) {
-                return n.doubleValue();
-            }
-            throw new IllegalArgumentException("[diffusion build] [" + key + "] must be a number but was [" + v + "]");
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeString(index);
-            out.writeString(field);
-            parameters.writeTo(out);
-            out.writeVInt(nTrunc);
-            out.writeBoolean(shouldStoreResult);
-        }
-
-        /** Stores the result in the tasks index, for {@code wait_for_completion=false}. */
-        public void setShouldStoreResult(boolean shouldStoreResult) {
-            this.shouldStoreResult = shouldStoreResult;
-        }
-
-        @Override
-        public boolean getShouldStoreResult() {
-            return shouldStoreResult;
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            return null; // validated on construction
+            return new Options(b.field, parameters, b.nTrunc);
         }
 
         public String index() {
-            return index;
+            return target();
         }
 
         public String field() {
-            return field;
+            return options().field;
         }
 
         public DiffusionParameters parameters() {
-            return parameters;
+            return options().parameters;
         }
 
         public int nTrunc() {
-            return nTrunc;
+            return options().nTrunc;
         }
 
         @Override
-        public Task createTask(long id, String type, String action, TaskId parentTaskId, Map<String, String> headers) {
-            return new OfflineDiffusionTask(id, type, action, getDescription(), parentTaskId, headers);
+        protected JobTask.Progress progress() {
+            return PROGRESS;
         }
 
         @Override
         public String getDescription() {
-            return "offline diffusion build [" + index + "][" + field + "] k=" + parameters.k() + " gamma=" + parameters.gamma()
-                + " alpha=" + parameters.alpha() + " n_trunc=" + nTrunc;
-        }
-    }
-
-    /** The stored build: index, field, items, stored entries, options, and the time taken. */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        private final String index;
-        private final String field;
-        private final int items;
-        private final long storedEntries;
-        private final long docsWithoutField;
-        private final long tookMillis;
-
-        public Response(String index, String field, int items, long storedEntries, long docsWithoutField, long tookMillis) {
-            this.index = index;
-            this.field = field;
-            this.items = items;
-            this.storedEntries = storedEntries;
-            this.docsWithoutField = docsWithoutField;
-            this.tookMillis = tookMillis;
-        }
-
-        public Response(StreamInput in) throws IOException {
-            this(in.readString(), in.readString(), in.readVInt(), in.readVLong(), in.readVLong(), in.readVLong());
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeString(index);
-            out.writeString(field);
-            out.writeVInt(items);
-            out.writeVLong(storedEntries);
-            out.writeVLong(docsWithoutField);
-            out.writeVLong(tookMillis);
-        }
-
-        public int items() {
-            return items;
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            return builder.startObject()
-                .field("index", index)
-                .field("field", field)
-                .field("items", items)
-                .field("stored_entries", storedEntries)
-                .field("docs_without_field", docsWithoutField)
-                .field("took_ms", tookMillis)
-                .endObject();
+            return "offline diffusion build [" + index() + "][" + field() + "] k=" + parameters().k() + " gamma=" + parameters().gamma()
+                + " alpha=" + parameters().alpha() + " n_trunc=" + nTrunc();
         }
     }
 }

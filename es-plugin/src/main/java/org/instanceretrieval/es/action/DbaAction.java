@@ -1,23 +1,18 @@
 package org.instanceretrieval.es.action;
 
-import org.elasticsearch.action.ActionRequest;
-import org.elasticsearch.action.ActionRequestValidationException;
-import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.tasks.Task;
-import org.elasticsearch.tasks.TaskId;
-import org.elasticsearch.xcontent.ToXContentObject;
-import org.elasticsearch.xcontent.XContentBuilder;
-import org.instanceretrieval.es.dba.DbaTask;
+import org.elasticsearch.rest.RestHandler;
+import org.elasticsearch.rest.RestRequest;
+import org.instanceretrieval.es.job.JobBody;
+import org.instanceretrieval.es.job.JobRequest;
+import org.instanceretrieval.es.job.JobResponse;
+import org.instanceretrieval.es.job.RestJobAction;
+import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.expansion.DatabaseAugmentation;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.Set;
-
-import static org.elasticsearch.action.ValidateActions.addValidationError;
 
 /**
  * {@code POST {index}/_retrieval/dba}: alpha-DBA over the whole index. Reads every vector of
@@ -29,51 +24,65 @@ import static org.elasticsearch.action.ValidateActions.addValidationError;
 public final class DbaAction {
 
     public static final String NAME = "cluster:admin/retrieval/dba";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ActionType<JobResponse> INSTANCE = new ActionType<>(NAME);
 
     /** Largest {@code n} accepted. */
     public static final int MAX_NEIGHBOURS = 1000;
 
     private DbaAction() {}
 
+    /** The endpoint {@code POST {index}/_retrieval/dba} ({@link RestJobAction}): waits for the job, or answers its task. */
+    public static RestJobAction<Request, JobResponse> rest() {
+        return new RestJobAction<>("retrieval_dba", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
+            "/{index}/_retrieval/dba"), (request, body) -> Request.parse(request.param("index"), body));
+    }
+
+    /** The task's phases, in order, and its counters. */
+    public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "vectors_read", "vectors_computed", "vectors_written");
+
     /** A validated DBA request. */
-    public static final class Request extends ActionRequest {
-        private static final Set<String> KEYS = Set.of("field", "target_field", "n", "alpha");
+    public static final class Request extends JobRequest<DbaAction.Request.Options> {
+        private static final JobBody<Body> BODY = new JobBody<>("dba", Body::new,
+            (key, keys) -> "unknown key [" + key + "] in DBA request; expected one of " + keys)
+            .declare("field", (b, v) -> b.field = v, JobBody.STRING)
+            .declare("target_field", (b, v) -> b.targetField = v, JobBody.STRING)
+            .declare("n", (b, v) -> b.n = v, JobBody.INTEGER)
+            .declare("alpha", (b, v) -> b.alpha = v, JobBody.NUMBER);
 
-        private final String index;
-        private final String field;
-        private final String targetField;
-        private final int neighbours;
-        private final float alpha;
-        private boolean shouldStoreResult;
+        /** The body as declared; {@link #check} checks it. */
+        private static final class Body {
+            String field;
+            String targetField;
+            Integer n;
+            Number alpha;
 
-        public Request(String index, String field, String targetField, int neighbours, float alpha) {
-            this.index = index;
-            this.field = field;
-            this.targetField = targetField;
-            this.neighbours = neighbours;
-            this.alpha = alpha;
+            Options check() {
+                JobBody.required("field", field);
+                JobBody.required("target_field", targetField);
+                if (field.equals(targetField)) {
+                    throw new IllegalArgumentException("[target_field] must differ from [field], both are [" + field + "]");
+                }
+                int neighbours = n == null ? DatabaseAugmentation.DEFAULT_NEIGHBOURS : n;
+                if (neighbours < 1 || neighbours > MAX_NEIGHBOURS) {
+                    throw new IllegalArgumentException("[n] must be in [1, " + MAX_NEIGHBOURS + "], got [" + neighbours + "]");
+                }
+                float a = alpha == null ? 0f : alpha.floatValue();
+                if (Float.isFinite(a) == false || a < 0) {
+                    throw new IllegalArgumentException("[alpha] must be a finite number >= 0, got [" + alpha + "]");
+                }
+                return new Options(field, targetField, neighbours, a);
+            }
+        }
+
+        /** The validated options. */
+        private record Options(String field, String targetField, int neighbours, float alpha) {}
+
+        private Request(String index, Map<String, Object> body) {
+            super(index, body, b -> BODY.parse(b).check());
         }
 
         public Request(StreamInput in) throws IOException {
-            super(in);
-            this.index = in.readString();
-            this.field = in.readString();
-            this.targetField = in.readString();
-            this.neighbours = in.readVInt();
-            this.alpha = in.readFloat();
-            this.shouldStoreResult = in.readBoolean();
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeString(index);
-            out.writeString(field);
-            out.writeString(targetField);
-            out.writeVInt(neighbours);
-            out.writeFloat(alpha);
-            out.writeBoolean(shouldStoreResult);
+            super(in, b -> BODY.parse(b).check());
         }
 
         /**
@@ -85,148 +94,37 @@ public final class DbaAction {
             if (body == null || body.isEmpty()) {
                 throw new IllegalArgumentException("a request body is required: {\"field\": ..., \"target_field\": ...}");
             }
-            for (String key : body.keySet()) {
-                if (KEYS.contains(key) == false) {
-                    throw new IllegalArgumentException("unknown key [" + key + "] in DBA request; expected one of " + KEYS.stream().sorted().toList());
-                }
-            }
-            String field = requiredString(body, "field");
-            String target = requiredString(body, "target_field");
-            if (field.equals(target)) {
-                throw new IllegalArgumentException("[target_field] must differ from [field], both are [" + field + "]");
-            }
-            int n = DatabaseAugmentation.DEFAULT_NEIGHBOURS;
-            if (body.containsKey("n")) {
-                if (body.get("n") instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
-                    double v = num.doubleValue();
-                    if (v < 1 || v > MAX_NEIGHBOURS) {
-                        throw new IllegalArgumentException("[n] must be in [1, " + MAX_NEIGHBOURS + "], got [" + num + "]");
-                    }
-                    n = (int) v;
-                } else {
-                    throw new IllegalArgumentException("[n] must be an integer, got [" + body.get("n") + "]");
-                }
-            }
-            float alpha = 0f;
-            if (body.containsKey("alpha")) {
-                if (body.get("alpha") instanceof Number num) {
-                    alpha = num.floatValue();
-                    if (Float.isFinite(alpha) == false || alpha < 0) {
-                        throw new IllegalArgumentException("[alpha] must be a finite number >= 0, got [" + num + "]");
-                    }
-                } else {
-                    throw new IllegalArgumentException("[alpha] must be a number, got [" + body.get("alpha") + "]");
-                }
-            }
-            return new Request(index, field, target, n, alpha);
-        }
-
-        private static String requiredString(Map<String, Object> body, String key) {
-            Object value = body.get(key);
-            if (value == null) {
-                throw new IllegalArgumentException("[" + key + "] is required");
-            }
-            if (value instanceof String s && s.isEmpty() == false) {
-                return s;
-            }
-            throw new IllegalArgumentException("[" + key + "] must be a non-empty string, got [" + value + "]");
+            return new Request(index, body);
         }
 
         public String index() {
-            return index;
+            return target();
         }
 
         public String field() {
-            return field;
+            return options().field;
         }
 
         public String targetField() {
-            return targetField;
+            return options().targetField;
         }
 
         public int neighbours() {
-            return neighbours;
+            return options().neighbours;
         }
 
         public float alpha() {
-            return alpha;
-        }
-
-        public void setShouldStoreResult(boolean shouldStoreResult) {
-            this.shouldStoreResult = shouldStoreResult;
+            return options().alpha;
         }
 
         @Override
-        public boolean getShouldStoreResult() {
-            return shouldStoreResult;
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = null;
-            if (index == null || index.isEmpty()) {
-                e = addValidationError("[index] is required", e);
-            }
-            if (neighbours < 1 || neighbours > MAX_NEIGHBOURS) {
-                e = addValidationError("[n] must be in [1, " + MAX_NEIGHBOURS + "]", e);
-            }
-            if (Float.isFinite(alpha) == false || alpha < 0) {
-                e = addValidationError("[alpha] must be a finite number >= 0", e);
-            }
-            return e;
-        }
-
-        @Override
-        public Task createTask(long id, String type, String action, TaskId parentTaskId, Map<String, String> headers) {
-            return new DbaTask(id, type, action, getDescription(), parentTaskId, headers);
+        protected JobTask.Progress progress() {
+            return PROGRESS;
         }
 
         @Override
         public String getDescription() {
-            return "dba [" + index + "][" + field + "] -> [" + targetField + "] n=" + neighbours + " alpha=" + alpha;
-        }
-    }
-
-    /** The outcome of a finished job: the index's {@code retrieval_dba} marker plus skipped documents. */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        private final String index;
-        private final Map<String, Object> marker;
-        private final long skipped;
-
-        public Response(String index, Map<String, Object> marker, long skipped) {
-            this.index = index;
-            this.marker = Map.copyOf(marker);
-            this.skipped = skipped;
-        }
-
-        public Response(StreamInput in) throws IOException {
-            this.index = in.readString();
-            this.marker = in.readGenericMap();
-            this.skipped = in.readVLong();
-        }
-
-        public Map<String, Object> marker() {
-            return marker;
-        }
-
-        public long skipped() {
-            return skipped;
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeString(index);
-            out.writeGenericMap(marker);
-            out.writeVLong(skipped);
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            builder.startObject().field("index", index);
-            for (String key : new String[] { "field", "target_field", "n", "alpha", "state", "completed_at", "doc_count" }) {
-                builder.field(key, marker.get(key));
-            }
-            return builder.field("docs_without_field", skipped).endObject();
+            return "dba [" + index() + "][" + field() + "] -> [" + targetField() + "] n=" + neighbours() + " alpha=" + alpha();
         }
     }
 }

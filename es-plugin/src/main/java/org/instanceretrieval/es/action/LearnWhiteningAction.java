@@ -1,28 +1,22 @@
 package org.instanceretrieval.es.action;
 
-import org.elasticsearch.action.ActionRequest;
-import org.elasticsearch.action.ActionRequestValidationException;
-import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.tasks.Task;
-import org.elasticsearch.tasks.TaskId;
-import org.elasticsearch.xcontent.ToXContentObject;
-import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.rest.RestHandler;
+import org.elasticsearch.rest.RestRequest;
+import org.instanceretrieval.es.job.JobBody;
+import org.instanceretrieval.es.job.JobRequest;
+import org.instanceretrieval.es.job.JobResponse;
+import org.instanceretrieval.es.job.RestJobAction;
+import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.store.ModelIds;
-import org.instanceretrieval.es.whitening.LearnWhiteningTask;
-import org.instanceretrieval.es.whitening.StoredWhitening;
 import org.instanceretrieval.es.whitening.WhiteningMethod;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-
-import static org.elasticsearch.action.ValidateActions.addValidationError;
 
 /**
  * {@code POST _retrieval/whitening/{whitening_id}/_learn}: learns a PCA whitening from the
@@ -34,7 +28,7 @@ import static org.elasticsearch.action.ValidateActions.addValidationError;
 public final class LearnWhiteningAction {
 
     public static final String NAME = "cluster:admin/retrieval/whitening/learn";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ActionType<JobResponse> INSTANCE = new ActionType<>(NAME);
 
     /** Default cap on the number of vectors a PCA whitening is learned from. */
     public static final int DEFAULT_MAX_SAMPLES = 100_000;
@@ -46,70 +40,92 @@ public final class LearnWhiteningAction {
     private LearnWhiteningAction() {}
 
     /**
+     * The endpoint {@code POST _retrieval/whitening/{whitening_id}/_learn} ({@link RestJobAction}): waits for the stored whitening,
+     * or answers the task; the whitening appears in {@code GET _retrieval/whitening/{id}} when done.
+     */
+    public static RestJobAction<Request, JobResponse> rest() {
+        return new RestJobAction<>("retrieval_learn_whitening", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
+            "/_retrieval/whitening/{whitening_id}/_learn"), (request, body) -> Request.parse(request.param("whitening_id"), body));
+    }
+
+    /** The task's phases (checking, reading, learning, storing) and its counter. */
+    public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "vectors_read");
+
+    /**
      * A validated learn request. {@code dimensions} 0 means all; {@code power}, {@code shrinkage}
      * and {@code maxSamples} apply to PCA only, {@code pairs} to Lw only.
      */
-    public static final class Request extends ActionRequest {
-        private final String whiteningId;
-        private final WhiteningMethod method;
-        private final String index;
-        private final String field;
-        private final int dimensions;
-        private final double power;
-        private final double shrinkage;
-        private final int maxSamples;
-        private final List<String[]> pairs;
-        private boolean shouldStoreResult;
+    public static final class Request extends JobRequest<LearnWhiteningAction.Request.Options> {
+        private static final JobBody<Body> BODY = new JobBody<>("learn", Body::new,
+            (key, keys) -> "unknown field [" + key + "]; known fields are " + keys)
+            .declare("method", (b, v) -> b.method = v, JobBody.STRING)
+            .declare("index", (b, v) -> b.index = v, JobBody.STRING)
+            .declare("field", (b, v) -> b.field = v, JobBody.STRING)
+            .declare("dimensions", (b, v) -> b.dimensions = v, JobBody.INTEGER)
+            .declare("power", (b, v) -> b.power = v, JobBody.NUMBER)
+            .declare("shrinkage", (b, v) -> b.shrinkage = v, JobBody.NUMBER)
+            .declare("max_samples", (b, v) -> b.maxSamples = v, JobBody.INTEGER)
+            .declare("pairs", (b, v) -> b.pairs = v, JobBody.ANY);
 
-        public Request(
-            String whiteningId,
-            WhiteningMethod method,
-            String index,
-            String field,
-            int dimensions,
-            double power,
-            double shrinkage,
-            int maxSamples,
-            List<String[]> pairs
-        ) {
-            this.whiteningId = whiteningId;
-            this.method = Objects.requireNonNull(method);
-            this.index = index;
-            this.field = field;
-            this.dimensions = dimensions;
-            this.power = power;
-            this.shrinkage = shrinkage;
-            this.maxSamples = maxSamples;
-            this.pairs = List.copyOf(pairs);
+        /** The body as declared; {@link #build} checks it. */
+        private static final class Body {
+            String method;
+            String index;
+            String field;
+            Integer dimensions;
+            Number power;
+            Number shrinkage;
+            Integer maxSamples;
+            Object pairs;
+
+            Options check() {
+                WhiteningMethod m = WhiteningMethod.fromId(JobBody.required("method", method));
+                JobBody.required("index", index);
+                JobBody.required("field", field);
+                if (dimensions != null && dimensions < 1) {
+                    throw new IllegalArgumentException("[dimensions] must be at least 1, got [" + dimensions + "]");
+                }
+                if (m == WhiteningMethod.LW) {
+                    rejectIfSet(power, "power");
+                    rejectIfSet(shrinkage, "shrinkage");
+                    rejectIfSet(maxSamples, "max_samples");
+                    return new Options(m, index, field, dimensions == null ? 0 : dimensions, 0.5, 0, DEFAULT_MAX_SAMPLES, parsePairs(pairs));
+                }
+                if (pairs != null) {
+                    throw new IllegalArgumentException("[pairs] applies to method [lw] only");
+                }
+                double p = power == null ? 0.5 : power.doubleValue();
+                if ((p > 0 && p <= 1) == false) {
+                    throw new IllegalArgumentException("[power] must be in (0, 1], got [" + p + "]");
+                }
+                double s = shrinkage == null ? 0 : shrinkage.doubleValue();
+                if ((s >= 0 && Double.isFinite(s)) == false) {
+                    throw new IllegalArgumentException("[shrinkage] must be finite and >= 0, got [" + s + "]");
+                }
+                int samples = maxSamples == null ? DEFAULT_MAX_SAMPLES : maxSamples;
+                if (samples < 1 || samples > MAX_MAX_SAMPLES) {
+                    throw new IllegalArgumentException("[max_samples] must be in [1, " + MAX_MAX_SAMPLES + "], got [" + samples + "]");
+                }
+                return new Options(m, index, field, dimensions == null ? 0 : dimensions, p, s, samples, List.of());
+            }
+
+            private static void rejectIfSet(Object value, String name) {
+                if (value != null) {
+                    throw new IllegalArgumentException("[" + name + "] applies to method [pca] only");
+                }
+            }
+        }
+
+        /** The validated options. */
+        private record Options(WhiteningMethod method, String index, String field, int dimensions, double power, double shrinkage,
+            int maxSamples, List<String[]> pairs) {}
+
+        private Request(String whiteningId, Map<String, Object> body) {
+            super(whiteningId, body, b -> BODY.parse(b).check());
         }
 
         public Request(StreamInput in) throws IOException {
-            super(in);
-            this.whiteningId = in.readString();
-            this.method = in.readEnum(WhiteningMethod.class);
-            this.index = in.readString();
-            this.field = in.readString();
-            this.dimensions = in.readVInt();
-            this.power = in.readDouble();
-            this.shrinkage = in.readDouble();
-            this.maxSamples = in.readVInt();
-            this.pairs = in.readCollectionAsList(StreamInput::readStringArray);
-            this.shouldStoreResult = in.readBoolean();
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeString(whiteningId);
-            out.writeEnum(method);
-            out.writeString(index);
-            out.writeString(field);
-            out.writeVInt(dimensions);
-            out.writeDouble(power);
-            out.writeDouble(shrinkage);
-            out.writeVInt(maxSamples);
-            out.writeCollection(pairs, StreamOutput::writeStringArray);
-            out.writeBoolean(shouldStoreResult);
+            super(in, b -> BODY.parse(b).check());
         }
 
         /**
@@ -122,57 +138,7 @@ public final class LearnWhiteningAction {
             if (body == null || body.isEmpty()) {
                 throw new IllegalArgumentException("a request body is required: {\"method\": \"pca\" | \"lw\", \"index\": ..., \"field\": ...}");
             }
-            Set<String> known = Set.of("method", "index", "field", "dimensions", "power", "shrinkage", "max_samples", "pairs");
-            for (String key : body.keySet()) {
-                if (known.contains(key) == false) {
-                    throw new IllegalArgumentException("unknown field [" + key + "]; known fields are " + new java.util.TreeSet<>(known));
-                }
-            }
-            WhiteningMethod method = WhiteningMethod.fromId(requiredString(body, "method"));
-            String index = requiredString(body, "index");
-            String field = requiredString(body, "field");
-            int dimensions = 0;
-            if (body.get("dimensions") != null) {
-                dimensions = integer(body, "dimensions");
-                if (dimensions < 1) {
-                    throw new IllegalArgumentException("[dimensions] must be at least 1, got [" + dimensions + "]");
-                }
-            }
-            double power = 0.5;
-            double shrinkage = 0;
-            int maxSamples = DEFAULT_MAX_SAMPLES;
-            List<String[]> pairs = List.of();
-            if (method == WhiteningMethod.PCA) {
-                if (body.containsKey("pairs")) {
-                    throw new IllegalArgumentException("[pairs] applies to method [lw] only");
-                }
-                if (body.get("power") != null) {
-                    power = number(body, "power");
-                    if ((power > 0 && power <= 1) == false) {
-                        throw new IllegalArgumentException("[power] must be in (0, 1], got [" + power + "]");
-                    }
-                }
-                if (body.get("shrinkage") != null) {
-                    shrinkage = number(body, "shrinkage");
-                    if ((shrinkage >= 0 && Double.isFinite(shrinkage)) == false) {
-                        throw new IllegalArgumentException("[shrinkage] must be finite and >= 0, got [" + shrinkage + "]");
-                    }
-                }
-                if (body.get("max_samples") != null) {
-                    maxSamples = integer(body, "max_samples");
-                    if (maxSamples < 1 || maxSamples > MAX_MAX_SAMPLES) {
-                        throw new IllegalArgumentException("[max_samples] must be in [1, " + MAX_MAX_SAMPLES + "], got [" + maxSamples + "]");
-                    }
-                }
-            } else {
-                for (String pcaOnly : List.of("power", "shrinkage", "max_samples")) {
-                    if (body.containsKey(pcaOnly)) {
-                        throw new IllegalArgumentException("[" + pcaOnly + "] applies to method [pca] only");
-                    }
-                }
-                pairs = parsePairs(body.get("pairs"));
-            }
-            return new Request(whiteningId, method, index, field, dimensions, power, shrinkage, maxSamples, pairs);
+            return new Request(whiteningId, body);
         }
 
         private static List<String[]> parsePairs(Object value) {
@@ -200,150 +166,65 @@ public final class LearnWhiteningAction {
                         + "]");
                 }
             }
-            return pairs;
-        }
-
-        private static String requiredString(Map<String, Object> body, String name) {
-            Object value = body.get(name);
-            if (value == null) {
-                throw new IllegalArgumentException("[" + name + "] is required");
-            }
-            if (!(value instanceof String s) || s.isEmpty()) {
-                throw new IllegalArgumentException("[" + name + "] must be a non-empty string, got [" + value + "]");
-            }
-            return s;
-        }
-
-        private static int integer(Map<String, Object> body, String name) {
-            Object value = body.get(name);
-            if (value instanceof Integer i) {
-                return i;
-            }
-            if (value instanceof Long l && l == (int) (long) l) {
-                return (int) (long) l;
-            }
-            throw new IllegalArgumentException("[" + name + "] must be an integer, got [" + value + "]");
-        }
-
-        private static double number(Map<String, Object> body, String name) {
-            if (body.get(name) instanceof Number n) {
-                return n.doubleValue();
-            }
-            throw new IllegalArgumentException("[" + name + "] must be a number, got [" + body.get(name) + "]");
+            return List.copyOf(pairs);
         }
 
         public String whiteningId() {
-            return whiteningId;
+            return target();
         }
 
         public WhiteningMethod method() {
-            return method;
+            return options().method;
         }
 
         public String index() {
-            return index;
+            return options().index;
         }
 
         public String field() {
-            return field;
+            return options().field;
         }
 
         /** Requested output dimensions, 0 for all. */
         public int dimensions() {
-            return dimensions;
+            return options().dimensions;
         }
 
         public double power() {
-            return power;
+            return options().power;
         }
 
         public double shrinkage() {
-            return shrinkage;
+            return options().shrinkage;
         }
 
         public int maxSamples() {
-            return maxSamples;
+            return options().maxSamples;
         }
 
         /** The pairs {@code [query_id, positive_id]} (Lw), empty for PCA. */
         public List<String[]> pairs() {
-            return pairs;
+            return options().pairs;
         }
 
         /** The distinct document ids named by the pairs, in order of first appearance. */
         public List<String> pairDocumentIds() {
             Set<String> seen = new java.util.LinkedHashSet<>();
-            for (String[] pair : pairs) {
+            for (String[] pair : pairs()) {
                 seen.add(pair[0]);
                 seen.add(pair[1]);
             }
             return new ArrayList<>(seen);
         }
 
-        /** Asks the task manager to store the result in {@code .tasks} (set for {@code wait_for_completion=false}). */
-        public void setShouldStoreResult(boolean shouldStoreResult) {
-            this.shouldStoreResult = shouldStoreResult;
-        }
-
         @Override
-        public boolean getShouldStoreResult() {
-            return shouldStoreResult;
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = null;
-            if (ModelIds.isValid(whiteningId) == false) {
-                e = addValidationError("invalid [whitening_id] [" + whiteningId + "]", e);
-            }
-            if (index == null || index.isEmpty()) {
-                e = addValidationError("[index] is required", e);
-            }
-            if (field == null || field.isEmpty()) {
-                e = addValidationError("[field] is required", e);
-            }
-            if (method == WhiteningMethod.LW && pairs.isEmpty()) {
-                e = addValidationError("[pairs] is required for method [lw]", e);
-            }
-            return e;
-        }
-
-        @Override
-        public Task createTask(long id, String type, String action, TaskId parentTaskId, Map<String, String> headers) {
-            return new LearnWhiteningTask(id, type, action, getDescription(), parentTaskId, headers);
+        protected JobTask.Progress progress() {
+            return PROGRESS;
         }
 
         @Override
         public String getDescription() {
-            return "learn " + method.id() + " whitening [" + whiteningId + "] from [" + index + "][" + field + "]";
+            return "learn " + method().id() + " whitening [" + whiteningId() + "] from [" + index() + "][" + field() + "]";
         }
     }
-
-    /** The stored whitening's metadata. */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        private final StoredWhitening whitening;
-
-        public Response(StoredWhitening whitening) {
-            this.whitening = Objects.requireNonNull(whitening);
-        }
-
-        public Response(StreamInput in) throws IOException {
-            this.whitening = StoredWhitening.readFrom(in);
-        }
-
-        public StoredWhitening whitening() {
-            return whitening;
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            whitening.writeTo(out);
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            return whitening.toXContent(builder, params);
-        }
-    }
-
 }

@@ -1,18 +1,16 @@
 package org.instanceretrieval.es.action;
 
-import org.elasticsearch.action.ActionRequest;
-import org.elasticsearch.action.ActionRequestValidationException;
-import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.IndicesRequest;
 import org.elasticsearch.action.support.IndicesOptions;
 import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.tasks.Task;
-import org.elasticsearch.tasks.TaskId;
-import org.elasticsearch.xcontent.ToXContentObject;
-import org.elasticsearch.xcontent.XContentBuilder;
-import org.instanceretrieval.es.eval.EvalTask;
+import org.elasticsearch.rest.RestHandler;
+import org.elasticsearch.rest.RestRequest;
+import org.instanceretrieval.es.job.JobBody;
+import org.instanceretrieval.es.job.JobRequest;
+import org.instanceretrieval.es.job.JobResponse;
+import org.instanceretrieval.es.job.RestJobAction;
+import org.instanceretrieval.es.job.JobTask;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -33,151 +31,116 @@ import java.util.Set;
 public final class RetrievalEvalAction {
 
     public static final String NAME = "indices:data/read/retrieval/eval";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ActionType<JobResponse> INSTANCE = new ActionType<>(NAME);
 
     public static final String ENGINE_SEARCH = "search";
     public static final String ENGINE_EXACT = "exact";
 
     private RetrievalEvalAction() {}
 
+    /** The endpoint {@code POST {index}/_retrieval_eval} ({@link RestJobAction}): waits for the run, or answers its task. */
+    public static RestJobAction<Request, JobResponse> rest() {
+        return new RestJobAction<>("retrieval_eval", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
+            "/{index}/_retrieval_eval"), (request, body) -> Request.parse(request.param("index"), body));
+    }
+
+    /** The task's phases (resolving, reading, evaluating, recording) and its counters. */
+    public static final JobTask.Progress PROGRESS = new JobTask.Progress("resolving", "queries_done", "queries_total");
+
     /** A parsed and validated evaluation request; {@link #body()} is the request as given (the run's configuration). */
-    public static final class Request extends ActionRequest implements IndicesRequest {
-        private static final Set<String> KEYS = Set.of("ground_truth", "protocol", "field", "engine", "query", "rescore", "retriever",
-            "template", "depth", "ks", "queries", "name", "record");
+    public static final class Request extends JobRequest<RetrievalEvalAction.Request.Body> implements IndicesRequest {
         private static final Set<String> QUERY_KEYS = Set.of("k", "num_candidates", "expansion", "exact", "similarity", "filter");
         public static final String QUERY_VECTOR_PLACEHOLDER = "{{query_vector}}";
         public static final String QUERY_DOCUMENT_PLACEHOLDER = "{{query_document}}";
 
-        private String index;
-        private Map<String, Object> body;
-        private String groundTruth;
-        private String protocol;
-        private String field;
-        private String engine;
-        private Map<String, Object> query;
-        private Map<String, Object> rescore;
-        private Map<String, Object> retriever;
-        private Map<String, Object> template;
-        private Integer depth;
-        private int[] ks;
-        private String queriesIndex;
-        private String queriesField;
-        private String name;
-        private boolean record;
-        private boolean shouldStoreResult;
+        private static final JobBody<Queries> QUERIES = new JobBody<>("queries", Queries::new,
+            (key, keys) -> "unknown key [" + key + "] in [queries]; expected [field], [index]")
+            .declare("index", (q, v) -> q.index = v, JobBody.STRING)
+            .declare("field", (q, v) -> q.field = v, JobBody.STRING);
+        private static final JobBody<Body> BODY = new JobBody<>("retrieval_eval", Body::new,
+            (key, keys) -> "unknown key [" + key + "] in _retrieval_eval request; expected one of " + keys)
+            .declare("ground_truth", (b, v) -> b.groundTruth = v, JobBody.STRING)
+            .declare("protocol", (b, v) -> b.protocol = v, JobBody.STRING)
+            .declare("field", (b, v) -> b.field = v, JobBody.STRING)
+            .declare("engine", (b, v) -> b.engine = v, JobBody.STRING)
+            .declare("query", (b, v) -> b.query = v, JobBody.OBJECT)
+            .declare("rescore", (b, v) -> b.rescore = v, JobBody.OBJECT)
+            .declare("retriever", (b, v) -> b.retriever = v, JobBody.OBJECT)
+            .declare("template", (b, v) -> b.template = v, JobBody.OBJECT)
+            .declare("depth", (b, v) -> b.depth = v, JobBody.INTEGER)
+            .declare("ks", (b, v) -> b.ks = v, Request::ks)
+            .declare("queries", (b, v) -> b.queries = v, (key, v) -> QUERIES.parse(JobBody.OBJECT.read(key, v)))
+            .declare("name", (b, v) -> b.name = v, JobBody.STRING)
+            .declare("record", (b, v) -> b.record = v, JobBody.BOOLEAN);
 
-        private Request(String index, Map<String, Object> body) {
-            init(index, body);
+        /** {@code queries}: where the query documents are, when not in the evaluated index and field. */
+        private static final class Queries {
+            String index;
+            String field;
         }
 
-        public Request(StreamInput in) throws IOException {
-            super(in);
-            init(in.readString(), in.readGenericMap());
-            this.shouldStoreResult = in.readBoolean();
-        }
+        /** The body as declared; {@link #check} checks the combinations. */
+        private static final class Body {
+            String groundTruth;
+            String protocol;
+            String field;
+            String engine = ENGINE_SEARCH;
+            Map<String, Object> query;
+            Map<String, Object> rescore;
+            Map<String, Object> retriever;
+            Map<String, Object> template;
+            Integer depth;
+            int[] ks;
+            Queries queries = new Queries();
+            String name;
+            boolean record;
 
-        /** Parses {@code body}; shared by both constructors so that a request read from the wire is validated alike. */
-        private void init(String index, Map<String, Object> body) {
-            this.index = index;
-            this.body = body;
-            for (String key : body.keySet()) {
-                if (KEYS.contains(key) == false) {
-                    throw new IllegalArgumentException("unknown key [" + key + "] in _retrieval_eval request; expected one of "
-                        + KEYS.stream().sorted().toList());
+            Body check() {
+                JobBody.required("ground_truth", groundTruth);
+                JobBody.required("field", field);
+                if (engine.equals(ENGINE_SEARCH) == false && engine.equals(ENGINE_EXACT) == false) {
+                    throw new IllegalArgumentException("[engine] must be [search] or [exact], got [" + engine + "]");
                 }
-            }
-            this.groundTruth = requiredString(body, "ground_truth");
-            this.protocol = optionalString(body, "protocol");
-            this.field = requiredString(body, "field");
-            String e = optionalString(body, "engine");
-            this.engine = e == null ? ENGINE_SEARCH : e;
-            if (engine.equals(ENGINE_SEARCH) == false && engine.equals(ENGINE_EXACT) == false) {
-                throw new IllegalArgumentException("[engine] must be [search] or [exact], got [" + engine + "]");
-            }
-            this.query = optionalObject(body, "query");
-            this.rescore = optionalObject(body, "rescore");
-            this.retriever = optionalObject(body, "retriever");
-            this.template = optionalObject(body, "template");
-            if (query != null) {
-                for (String key : query.keySet()) {
+                for (String key : query == null ? Set.<String>of() : query.keySet()) {
                     if (QUERY_KEYS.contains(key) == false) {
                         throw new IllegalArgumentException("unknown key [" + key + "] in [query]; [field] and the query vector are set by the "
                             + "evaluation; expected one of " + QUERY_KEYS.stream().sorted().toList());
                     }
                 }
-            }
-            if (template != null && (query != null || rescore != null || retriever != null)) {
-                throw new IllegalArgumentException("[template] is a whole search body; it excludes [query], [rescore] and [retriever]");
-            }
-            if (rescore != null && retriever != null) {
-                throw new IllegalArgumentException("[rescore] and [retriever] cannot be combined (a search with a retriever has no rescore section)");
-            }
-            if (template != null && containsPlaceholder(template) == false) {
-                throw new IllegalArgumentException("[template] must contain [" + QUERY_VECTOR_PLACEHOLDER + "] or [" + QUERY_DOCUMENT_PLACEHOLDER
-                    + "] as a value");
-            }
-            if (engine.equals(ENGINE_EXACT) && (query != null || rescore != null || retriever != null || template != null)) {
-                throw new IllegalArgumentException("[engine] [exact] scores every document by brute force; [query], [rescore], [retriever] "
-                    + "and [template] belong to [engine] [search]");
-            }
-            Object d = body.get("depth");
-            if (d != null) {
-                int value = integer("depth", d);
-                if (value < 1) {
-                    throw new IllegalArgumentException("[depth] must be at least 1, got [" + d + "]");
+                if (template != null && (query != null || rescore != null || retriever != null)) {
+                    throw new IllegalArgumentException("[template] is a whole search body; it excludes [query], [rescore] and [retriever]");
                 }
-                if (engine.equals(ENGINE_EXACT)) {
+                if (rescore != null && retriever != null) {
+                    throw new IllegalArgumentException("[rescore] and [retriever] cannot be combined (a search with a retriever has no rescore "
+                        + "section)");
+                }
+                if (template != null && containsPlaceholder(template) == false) {
+                    throw new IllegalArgumentException("[template] must contain [" + QUERY_VECTOR_PLACEHOLDER + "] or ["
+                        + QUERY_DOCUMENT_PLACEHOLDER + "] as a value");
+                }
+                if (engine.equals(ENGINE_EXACT) && (query != null || rescore != null || retriever != null || template != null)) {
+                    throw new IllegalArgumentException("[engine] [exact] scores every document by brute force; [query], [rescore], "
+                        + "[retriever] and [template] belong to [engine] [search]");
+                }
+                if (depth != null && depth < 1) {
+                    throw new IllegalArgumentException("[depth] must be at least 1, got [" + depth + "]");
+                }
+                if (depth != null && engine.equals(ENGINE_EXACT)) {
                     throw new IllegalArgumentException("[depth] applies to [engine] [search]; [exact] always ranks the whole index");
                 }
-                this.depth = value;
-            } else {
-                this.depth = null;
-            }
-            Object k = body.get("ks");
-            if (k != null) {
-                if (k instanceof List<?> == false) {
-                    throw new IllegalArgumentException("[ks] must be an array of integers, got [" + k + "]");
+                if (record && name == null) {
+                    throw new IllegalArgumentException("[record] needs a [name] for the run (the configuration's label in comparisons)");
                 }
-                List<?> list = (List<?>) k;
-                int[] values = new int[list.size()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = integer("ks", list.get(i));
-                    if (values[i] < 1) {
-                        throw new IllegalArgumentException("[ks] must hold integers >= 1, got [" + list.get(i) + "]");
-                    }
-                }
-                Arrays.sort(values);
-                for (int i = 1; i < values.length; i++) {
-                    if (values[i] == values[i - 1]) {
-                        throw new IllegalArgumentException("[ks] lists [" + values[i] + "] twice");
-                    }
-                }
-                this.ks = values;
-            } else {
-                this.ks = null;
+                return this;
             }
-            Map<String, Object> queries = optionalObject(body, "queries");
-            if (queries != null) {
-                for (String key : queries.keySet()) {
-                    if (key.equals("index") == false && key.equals("field") == false) {
-                        throw new IllegalArgumentException("unknown key [" + key + "] in [queries]; expected [field], [index]");
-                    }
-                }
-                this.queriesIndex = optionalString(queries, "index");
-                this.queriesField = optionalString(queries, "field");
-            } else {
-                this.queriesIndex = null;
-                this.queriesField = null;
-            }
-            this.name = optionalString(body, "name");
-            Object r = body.get("record");
-            if (r != null && r instanceof Boolean == false) {
-                throw new IllegalArgumentException("[record] must be true or false, got [" + r + "]");
-            }
-            this.record = Boolean.TRUE.equals(r);
-            if (record && name == null) {
-                throw new IllegalArgumentException("[record] needs a [name] for the run (the configuration's label in comparisons)");
-            }
+        }
+
+        private Request(String index, Map<String, Object> body) {
+            super(index, body, b -> BODY.parse(b).check());
+        }
+
+        public Request(StreamInput in) throws IOException {
+            super(in, b -> BODY.parse(b).check());
         }
 
         /**
@@ -192,12 +155,26 @@ public final class RetrievalEvalAction {
             return new Request(index, new LinkedHashMap<>(body));
         }
 
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeString(index);
-            out.writeGenericMap(body);
-            out.writeBoolean(shouldStoreResult);
+        /** {@code ks}: distinct integers >= 1, sorted. */
+        private static int[] ks(String key, Object k) {
+            if (k instanceof List<?> == false) {
+                throw new IllegalArgumentException("[ks] must be an array of integers, got [" + k + "]");
+            }
+            List<?> list = (List<?>) k;
+            int[] values = new int[list.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = JobBody.INTEGER.read(key, list.get(i));
+                if (values[i] < 1) {
+                    throw new IllegalArgumentException("[ks] must hold integers >= 1, got [" + list.get(i) + "]");
+                }
+            }
+            Arrays.sort(values);
+            for (int i = 1; i < values.length; i++) {
+                if (values[i] == values[i - 1]) {
+                    throw new IllegalArgumentException("[ks] lists [" + values[i] + "] twice");
+                }
+            }
+            return values;
         }
 
         private static boolean containsPlaceholder(Object value) {
@@ -213,132 +190,76 @@ public final class RetrievalEvalAction {
             return false;
         }
 
-        private static int integer(String key, Object value) {
-            if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) <= Integer.MAX_VALUE) {
-                return n.intValue();
-            }
-            throw new IllegalArgumentException("[" + key + "] must be an integer, got [" + value + "]");
-        }
-
-        private static String requiredString(Map<String, Object> body, String key) {
-            String value = optionalString(body, key);
-            if (value == null) {
-                throw new IllegalArgumentException("[" + key + "] is required");
-            }
-            return value;
-        }
-
-        private static String optionalString(Map<String, Object> body, String key) {
-            Object value = body.get(key);
-            if (value == null) {
-                return null;
-            }
-            if (value instanceof String s && s.isEmpty() == false) {
-                return s;
-            }
-            throw new IllegalArgumentException("[" + key + "] must be a non-empty string, got [" + value + "]");
-        }
-
-        @SuppressWarnings("unchecked")
-        private static Map<String, Object> optionalObject(Map<String, Object> body, String key) {
-            Object value = body.get(key);
-            if (value == null) {
-                return null;
-            }
-            if (value instanceof Map<?, ?> map) {
-                return (Map<String, Object>) map;
-            }
-            throw new IllegalArgumentException("[" + key + "] must be an object, got [" + value + "]");
-        }
-
         public String index() {
-            return index;
-        }
-
-        /** The request body as given: recorded as the run's configuration. */
-        public Map<String, Object> body() {
-            return body;
+            return target();
         }
 
         public String groundTruth() {
-            return groundTruth;
+            return options().groundTruth;
         }
 
         /** The requested protocol, or null for the ground truth's default. */
         public String protocol() {
-            return protocol;
+            return options().protocol;
         }
 
         public String field() {
-            return field;
+            return options().field;
         }
 
         public String engine() {
-            return engine;
+            return options().engine;
         }
 
         public Map<String, Object> query() {
-            return query;
+            return options().query;
         }
 
         public Map<String, Object> rescore() {
-            return rescore;
+            return options().rescore;
         }
 
         public Map<String, Object> retriever() {
-            return retriever;
+            return options().retriever;
         }
 
         public Map<String, Object> template() {
-            return template;
+            return options().template;
         }
 
         /** The requested depth, or null for the full ranking. */
         public Integer depth() {
-            return depth;
+            return options().depth;
         }
 
         /** The requested cut-offs (ascending), or null for the protocol's default. */
         public int[] ks() {
-            return ks == null ? null : ks.clone();
+            return options().ks == null ? null : options().ks.clone();
         }
 
         /** Index of the query documents, or null for this index. */
         public String queriesIndex() {
-            return queriesIndex;
+            return options().queries.index;
         }
 
         /** Vector field of the query documents, or null for {@link #field()}. */
         public String queriesField() {
-            return queriesField;
+            return options().queries.field;
         }
 
         public String name() {
-            return name;
+            return options().name;
         }
 
         public boolean record() {
-            return record;
-        }
-
-        public void setShouldStoreResult(boolean shouldStoreResult) {
-            this.shouldStoreResult = shouldStoreResult;
-        }
-
-        @Override
-        public boolean getShouldStoreResult() {
-            return shouldStoreResult;
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            return null;
+            return options().record;
         }
 
         /** The evaluated index and, when given, the index of the query documents: security authorizes {@code read} on both. */
         @Override
         public String[] indices() {
-            return queriesIndex == null || queriesIndex.equals(index) ? new String[] { index } : new String[] { index, queriesIndex };
+            String queriesIndex = queriesIndex();
+            return queriesIndex == null || queriesIndex.equals(index()) ? new String[] { index() } : new String[] { index(), queriesIndex };
         }
 
         @Override
@@ -347,41 +268,14 @@ public final class RetrievalEvalAction {
         }
 
         @Override
-        public Task createTask(long id, String type, String action, TaskId parentTaskId, Map<String, String> headers) {
-            return new EvalTask(id, type, action, getDescription(), parentTaskId, headers);
+        protected JobTask.Progress progress() {
+            return PROGRESS;
         }
 
         @Override
         public String getDescription() {
-            return "retrieval_eval [" + index + "][" + field + "] ground_truth [" + groundTruth + "] engine [" + engine + "]"
-                + (name == null ? "" : " name [" + name + "]");
-        }
-    }
-
-    /** The evaluation's result document (see docs/api.md); the same map is recorded as the run's summary. */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        private final Map<String, Object> result;
-
-        public Response(Map<String, Object> result) {
-            this.result = result;
-        }
-
-        public Response(StreamInput in) throws IOException {
-            this.result = in.readGenericMap();
-        }
-
-        public Map<String, Object> result() {
-            return result;
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeGenericMap(result);
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            return builder.map(result);
+            return "retrieval_eval [" + index() + "][" + field() + "] ground_truth [" + groundTruth() + "] engine [" + engine() + "]"
+                + (name() == null ? "" : " name [" + name() + "]");
         }
     }
 

@@ -1,49 +1,36 @@
 package org.instanceretrieval.es.action;
 
 import org.elasticsearch.index.IndexNotFoundException;
-import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse;
 import org.elasticsearch.action.index.IndexRequest;
-import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.HandledTransportAction;
 import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.client.internal.OriginSettingClient;
-import org.elasticsearch.client.internal.ParentTaskAssigningClient;
 import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.common.breaker.CircuitBreaker;
-import org.elasticsearch.common.util.concurrent.EsExecutors;
 import org.elasticsearch.core.Releasable;
 import org.elasticsearch.core.Releasables;
-import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.indices.breaker.CircuitBreakerService;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.rest.RestStatus;
-import org.elasticsearch.search.builder.SearchSourceBuilder;
-import org.elasticsearch.tasks.Task;
-import org.elasticsearch.tasks.TaskCancelledException;
-import org.elasticsearch.tasks.TaskId;
-import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.diffusion.AffinityGraph;
 import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.diffusion.GraphParameters;
 import org.instanceretrieval.diffusion.OfflineDiffusion;
+import org.instanceretrieval.es.job.JobResponse;
+import org.instanceretrieval.es.job.JobTask;
+import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.es.diffusion.DiffusionParameters;
 import org.instanceretrieval.es.diffusion.OfflineDiffusionData;
 import org.instanceretrieval.es.diffusion.OfflineDiffusionIndex;
-import org.instanceretrieval.es.diffusion.OfflineDiffusionTask;
 import org.instanceretrieval.es.diffusion.WindowDiffusion;
 import org.instanceretrieval.es.store.ModelIndex;
-import org.instanceretrieval.es.store.StoreIndices;
-import org.instanceretrieval.es.whitening.FieldVectorReader;
 import org.instanceretrieval.es.whitening.FieldVectorReader.DocVector;
 import org.instanceretrieval.math.ScoreKernels;
 import org.instanceretrieval.neighbours.ExactNeighbourSearch;
@@ -51,10 +38,11 @@ import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 
 import static org.elasticsearch.xcontent.XContentFactory.jsonBuilder;
@@ -63,7 +51,7 @@ import static org.elasticsearch.xcontent.XContentFactory.jsonBuilder;
  * Runs an offline diffusion build on the node that received the request:
  * <ol>
  *   <li>checks that {@code index} names one index and {@code field} is a float {@code dense_vector} of it;</li>
- *   <li>reads every vector of the field with its {@code _id} ({@link FieldVectorReader}; documents
+ *   <li>reads every vector of the field with its {@code _id} ({@link #readAllVectors}; documents
  *       without the field are counted and left out) and orders them by {@code _id} (the graph's
  *       node order, so a build is reproducible);</li>
  *   <li>accounts its memory on the request circuit breaker (429 over the limit), builds the
@@ -76,60 +64,33 @@ import static org.elasticsearch.xcontent.XContentFactory.jsonBuilder;
  * Documents indexed after the build are not part of it: the retriever notices them in its window
  * and then diffuses online (or fails, with {@code offline: true}).
  */
-public final class TransportBuildOfflineDiffusionAction extends HandledTransportAction<BuildOfflineDiffusionAction.Request,
-    BuildOfflineDiffusionAction.Response> {
+public final class TransportBuildOfflineDiffusionAction extends TransportJobAction<BuildOfflineDiffusionAction.Request,
+    JobResponse> {
 
-    private final Client client;
-    private final ClusterService clusterService;
     private final CircuitBreakerService breakers;
-    private final Executor computeExecutor;
-
     private final RetrievalBreaker retrievalBreaker;
 
     @Inject
     public TransportBuildOfflineDiffusionAction(TransportService transportService, ActionFilters actionFilters, Client client,
                                                 ClusterService clusterService, CircuitBreakerService breakers,
                                                 RetrievalBreaker retrievalBreaker) {
-        super(BuildOfflineDiffusionAction.NAME, transportService, actionFilters, BuildOfflineDiffusionAction.Request::new,
-            EsExecutors.DIRECT_EXECUTOR_SERVICE);
-        this.client = client;
-        this.clusterService = clusterService;
+        super(BuildOfflineDiffusionAction.NAME, transportService, actionFilters, BuildOfflineDiffusionAction.Request::new, client,
+            clusterService);
         this.breakers = breakers;
         this.retrievalBreaker = retrievalBreaker;
-        this.computeExecutor = transportService.getThreadPool().executor(ThreadPool.Names.GENERIC);
     }
 
     @Override
-    protected void doExecute(Task task, BuildOfflineDiffusionAction.Request request, ActionListener<BuildOfflineDiffusionAction.Response> listener) {
-        OfflineDiffusionTask buildTask = (OfflineDiffusionTask) task;
+    protected void execute(Job job, BuildOfflineDiffusionAction.Request request, ActionListener<JobResponse> listener) {
         long start = System.nanoTime();
-        TaskId taskId = new TaskId(clusterService.localNode().getId(), task.getId());
-        Client childClient = new ParentTaskAssigningClient(client, taskId);
         GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field());
-        childClient.admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
+        job.client().admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
             String index = checkMapping(request, mappings);
-            buildTask.phase("reading");
             // the gathered vectors, held until the build is stored (the graph itself is accounted in buildAndStore)
             Reservation vectors = retrievalBreaker.reserve(0, "offline diffusion build on [" + index + "]");
-            ActionListener<BuildOfflineDiffusionAction.Response> released = ActionListener.runBefore(listener, vectors::close);
-            new FieldVectorReader(client, buildTask, taskId, index, request.field(), QueryBuilders.existsQuery(request.field()),
-                Integer.MAX_VALUE, buildTask::read, vectors).read(released.delegateFailureAndWrap((l, docs) -> {
-                    if (docs.isEmpty()) {
-                        throw badRequest("no vectors: no document of [{}] has a vector in [{}]", index, request.field());
-                    }
-                    SearchSourceBuilder count = new SearchSourceBuilder().size(0).trackTotalHits(true)
-                        .query(QueryBuilders.boolQuery().mustNot(QueryBuilders.existsQuery(request.field())));
-                    childClient.search(new SearchRequest(index).source(count), l.delegateFailureAndWrap((l2, counted) -> {
-                        long skipped = counted.getHits().getTotalHits().value;
-                        computeExecutor.execute(ActionRunnable.wrap(l2, l3 -> buildAndStore(buildTask, index, request, docs, skipped,
-                            start, l3)));
-                    }));
-                }));
+            readAllVectors(job, index, request.field(), vectors, ActionListener.runBefore(listener, vectors::close),
+                (docs, skipped, l) -> buildAndStore(job.task(), index, request, docs, skipped, start, l));
         }, listener::onFailure)); // a missing index stays Elasticsearch's 404 index_not_found_exception
-    }
-
-    private static ElasticsearchStatusException badRequest(String message, Object... args) {
-        return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
     }
 
     /** Checks the field and returns the one concrete index. */
@@ -142,28 +103,8 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
             throw badRequest("[{}] names {} indices; an offline diffusion build runs on one index", request.index(), all.size());
         }
         Map.Entry<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> entry = all.entrySet().iterator().next();
-        GetFieldMappingsResponse.FieldMappingMetadata meta = entry.getValue().get(request.field());
-        if (meta == null) {
-            throw badRequest("[field] [{}] is not mapped in index [{}]", request.field(), entry.getKey());
-        }
-        Object leaf = meta.sourceAsMap().values().stream().findFirst().orElse(null);
-        Map<?, ?> mapping = leaf instanceof Map<?, ?> m ? m : Map.of();
-        if ("dense_vector".equals(mapping.get("type")) == false) {
-            throw badRequest("[field] [{}] of index [{}] is of type [{}], not [dense_vector]", request.field(), entry.getKey(),
-                mapping.get("type"));
-        }
-        Object elementType = mapping.get("element_type");
-        if (elementType != null && "float".equals(elementType) == false) {
-            throw badRequest("[field] [{}] of index [{}] has element_type [{}]; offline diffusion needs float vectors", request.field(),
-                entry.getKey(), elementType);
-        }
+        denseVectorDims("field", request.field(), entry.getKey(), entry.getValue(), Set.of("float"), "offline diffusion needs float vectors");
         return entry.getKey();
-    }
-
-    private static void checkCancelled(OfflineDiffusionTask task) {
-        if (task.isCancelled()) {
-            throw new TaskCancelledException("[" + task.getDescription() + "] cancelled: " + task.getReasonCancelled());
-        }
     }
 
     /** Estimated heap of a build: the window estimate over all items plus the rows, twice (array and stored bytes). */
@@ -174,9 +115,9 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
         return WindowDiffusion.estimatedBytes(n, dims, k) + 2L * rows + 4L * (rows + 72L * n);
     }
 
-    private void buildAndStore(OfflineDiffusionTask task, String index, BuildOfflineDiffusionAction.Request request, List<DocVector> docs,
-                               long skipped, long start, ActionListener<BuildOfflineDiffusionAction.Response> listener) throws Exception {
-        checkCancelled(task);
+    private void buildAndStore(JobTask task, String index, BuildOfflineDiffusionAction.Request request, List<DocVector> docs,
+                               long skipped, long start, ActionListener<JobResponse> listener) throws Exception {
+        task.checkCancelled();
         task.phase("building");
         List<DocVector> ordered = new ArrayList<>(docs);
         ordered.sort(Comparator.comparing(DocVector::id));
@@ -193,12 +134,12 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
         breaker.addEstimateBytesAndMaybeBreak(bytes, "<offline diffusion build of [" + index + "][" + request.field() + "], " + n + " items>");
         // held until the build is stored
         Releasable released = Releasables.releaseOnce(() -> breaker.addWithoutBreaking(-bytes));
-        ActionListener<BuildOfflineDiffusionAction.Response> releasing = ActionListener.releaseAfter(listener, released);
+        ActionListener<JobResponse> releasing = ActionListener.releaseAfter(listener, released);
         try {
             OfflineDiffusion offline;
             ExactNeighbourSearch search = new ExactNeighbourSearch(ScoreKernels.best(), 1);
             AffinityGraph graph = AffinityGraph.build(vectors, new GraphParameters(p.k(), p.gamma()), search);
-            checkCancelled(task);
+            task.checkCancelled();
             // OfflineDiffusion solves items in a parallel stream: run it in a pool of our own rather than the common pool.
             ForkJoinPool pool = new ForkJoinPool(1);
             try {
@@ -209,7 +150,7 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
             } finally {
                 pool.shutdownNow();
             }
-            checkCancelled(task);
+            task.checkCancelled();
             byte[] data = new OfflineDiffusionData(p.k(), p.gamma(), p.alpha(), ids, offline).toBytes();
             store(task, index, request, n, skipped, start, offline, data, releasing);
         } catch (Exception e) {
@@ -218,8 +159,8 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
         }
     }
 
-    private void store(OfflineDiffusionTask task, String index, BuildOfflineDiffusionAction.Request request, int n, long skipped,
-        long start, OfflineDiffusion offline, byte[] data, ActionListener<BuildOfflineDiffusionAction.Response> listener) throws IOException {
+    private void store(JobTask task, String index, BuildOfflineDiffusionAction.Request request, int n, long skipped,
+        long start, OfflineDiffusion offline, byte[] data, ActionListener<JobResponse> listener) throws IOException {
         DiffusionParameters p = request.parameters();
         task.phase("storing");
         XContentBuilder source = jsonBuilder().startObject()
@@ -242,8 +183,15 @@ public final class TransportBuildOfflineDiffusionAction extends HandledTransport
         IndexRequest store = new IndexRequest(OfflineDiffusionIndex.INDEX).id(OfflineDiffusionIndex.id(index, request.field()))
             .source(source)
             .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
-        long stored = offline.storedEntries();
-        new OriginSettingClient(client, ModelIndex.ORIGIN).index(store, listener.map(r -> new BuildOfflineDiffusionAction.Response(index,
-            request.field(), n, stored, skipped, (System.nanoTime() - start) / 1_000_000)));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("index", index);
+        result.put("field", request.field());
+        result.put("items", n);
+        result.put("stored_entries", offline.storedEntries());
+        result.put("docs_without_field", skipped);
+        new OriginSettingClient(client, ModelIndex.ORIGIN).index(store, listener.map(r -> {
+            result.put("took_ms", (System.nanoTime() - start) / 1_000_000);
+            return new JobResponse(result);
+        }));
     }
 }

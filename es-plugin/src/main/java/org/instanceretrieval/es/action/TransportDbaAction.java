@@ -4,34 +4,24 @@ import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse;
 import org.elasticsearch.action.admin.indices.refresh.RefreshRequest;
 import org.elasticsearch.action.bulk.BulkRequest;
-import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.HandledTransportAction;
 import org.elasticsearch.action.update.UpdateRequest;
 import org.elasticsearch.client.internal.Client;
-import org.elasticsearch.client.internal.ParentTaskAssigningClient;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.util.concurrent.EsExecutors;
-import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
-import org.elasticsearch.search.builder.SearchSourceBuilder;
-import org.elasticsearch.tasks.Task;
 import org.elasticsearch.tasks.TaskCancelledException;
-import org.elasticsearch.tasks.TaskId;
-import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.dba.DbaMarker;
+import org.instanceretrieval.es.job.JobResponse;
+import org.instanceretrieval.es.job.JobTask;
+import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
-import org.instanceretrieval.es.dba.DbaTask;
-import org.instanceretrieval.es.store.StoreIndices;
-import org.instanceretrieval.es.whitening.FieldVectorReader;
 import org.instanceretrieval.es.whitening.FieldVectorReader.DocVector;
 import org.instanceretrieval.expansion.DatabaseAugmentation;
 import org.instanceretrieval.math.ScoreKernels;
@@ -40,9 +30,10 @@ import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
+import java.util.Set;
 
 /**
  * Runs a DBA job on the node that received the request:
@@ -50,7 +41,7 @@ import java.util.concurrent.Executor;
  *   <li>checks the mapping: {@code index} names one index, {@code field} and {@code target_field}
  *       are {@code dense_vector} fields of the same dimension;</li>
  *   <li>reads every vector of {@code field} with their {@code _id}s and routing
- *       ({@link FieldVectorReader}; documents without the field are skipped and counted);</li>
+ *       ({@link #readAllVectors}; documents without the field are skipped and counted);</li>
  *   <li>L2-normalises them and computes alpha-DBA with exact neighbours over all of them
  *       ({@link DatabaseAugmentation#augmentWithExactNeighbours}) on the generic pool;</li>
  *   <li>sets the index's {@code _meta.retrieval_dba.state} to {@code running}, writes the
@@ -62,14 +53,11 @@ import java.util.concurrent.Executor;
  * neighbour lists; the exact neighbour search is {@code O(N^2 d)} and is not interrupted by
  * cancellation (it is checked before and after).
  */
-public final class TransportDbaAction extends HandledTransportAction<DbaAction.Request, DbaAction.Response> {
+public final class TransportDbaAction extends TransportJobAction<DbaAction.Request, JobResponse> {
 
     /** Updates per bulk request. */
     static final int BULK_SIZE = 500;
 
-    private final Client client;
-    private final ClusterService clusterService;
-    private final Executor computeExecutor;
     /**
      * The all-vs-all neighbour search of the job, in the job's own (generic pool) thread: not on
      * the JVM's common fork-join pool (work outside Elasticsearch's thread pools), and not on
@@ -83,55 +71,35 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
     @Inject
     public TransportDbaAction(TransportService transportService, ActionFilters actionFilters, Client client, ClusterService clusterService,
         RetrievalBreaker breaker) {
-        super(DbaAction.NAME, transportService, actionFilters, DbaAction.Request::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
-        this.client = client;
-        this.clusterService = clusterService;
+        super(DbaAction.NAME, transportService, actionFilters, DbaAction.Request::new, client, clusterService);
         this.breaker = breaker;
-        this.computeExecutor = transportService.getThreadPool().executor(ThreadPool.Names.GENERIC);
     }
 
     @Override
-    protected void doExecute(Task task, DbaAction.Request request, ActionListener<DbaAction.Response> listener) {
-        DbaTask dbaTask = (DbaTask) task;
-        TaskId taskId = new TaskId(clusterService.localNode().getId(), task.getId());
-        Client childClient = new ParentTaskAssigningClient(client, taskId);
+    protected void execute(Job job, DbaAction.Request request, ActionListener<JobResponse> listener) {
         GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field(), request.targetField());
-        childClient.admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
+        job.client().admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
             String index = checkMapping(request, mappings);
-            DbaMarker.read(childClient, index, listener.delegateFailureAndWrap((l0, stored) -> DbaMarker.resolve(childClient, stored,
+            DbaMarker.read(job.client(), index, listener.delegateFailureAndWrap((l0, stored) -> DbaMarker.resolve(job.client(), stored,
                 l0.delegateFailureAndWrap((l1, marker) -> {
                     if (marker != null && "running".equals(marker.get("state"))) {
                         throw new ElasticsearchStatusException("a DBA job (task [{}]) is already writing index [{}]; wait for it or "
                             + "cancel it with POST _tasks/{}/_cancel", RestStatus.CONFLICT, marker.get("task"), index, marker.get("task"));
                     }
-                    readAndCompute(dbaTask, taskId, childClient, index, request, l1);
+                    readAndCompute(job, index, request, l1);
                 }))));
         }, listener::onFailure)); // a missing index stays Elasticsearch's 404 index_not_found_exception
     }
 
     /** Reads every vector, then computes and writes; the vectors and the augmented copies are charged to the retrieval breaker. */
-    private void readAndCompute(DbaTask dbaTask, TaskId taskId, Client childClient, String index, DbaAction.Request request,
-        ActionListener<DbaAction.Response> finished) {
-        dbaTask.phase(DbaTask.Phase.READING);
+    private void readAndCompute(Job job, String index, DbaAction.Request request, ActionListener<JobResponse> finished) {
         Reservation memory = breaker.reserve(0, "DBA job on [" + index + "]");
-        ActionListener<DbaAction.Response> listener = ActionListener.runBefore(finished, memory::close);
-        new FieldVectorReader(client, dbaTask, taskId, index, request.field(), QueryBuilders.existsQuery(request.field()),
-            Integer.MAX_VALUE, dbaTask::read, memory).read(listener.delegateFailureAndWrap((l, docs) -> {
-                if (docs.isEmpty()) {
-                    throw badRequest("no vectors: no document of [{}] has a vector in [{}]", index, request.field());
-                }
-                countWithoutField(childClient, index, request.field(), l.delegateFailureAndWrap((l2, skipped) -> computeExecutor.execute(
-                    ActionRunnable.wrap(l2, l3 -> {
-                        int dims = docs.get(0).vector().length;
-                        memory.grow(docs.size() * (16L + 4L * dims + 8L * request.neighbours()),
-                            "DBA of " + docs.size() + " vectors of " + dims + " dimensions, n [" + request.neighbours() + "]");
-                        computeAndWrite(dbaTask, taskId, childClient, index, request, docs, skipped, l3);
-                    }))));
-            }));
-    }
-
-    private static ElasticsearchStatusException badRequest(String message, Object... args) {
-        return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
+        readAllVectors(job, index, request.field(), memory, ActionListener.runBefore(finished, memory::close), (docs, skipped, l) -> {
+            int dims = docs.get(0).vector().length;
+            memory.grow(docs.size() * (16L + 4L * dims + 8L * request.neighbours()),
+                "DBA of " + docs.size() + " vectors of " + dims + " dimensions, n [" + request.neighbours() + "]");
+            computeAndWrite(job, index, request, docs, skipped, l);
+        });
     }
 
     /** Checks both fields and returns the one concrete index. */
@@ -145,8 +113,14 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
         }
         Map.Entry<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> entry = all.entrySet().iterator().next();
         String index = entry.getKey();
-        int dims = dims(index, "field", request.field(), entry.getValue());
-        int targetDims = dims(index, "target_field", request.targetField(), entry.getValue());
+        int dims = denseVectorDims("field", request.field(), index, entry.getValue(), Set.of("float"), "DBA reads and writes float vectors");
+        int targetDims = denseVectorDims("target_field", request.targetField(), index, entry.getValue(), Set.of("float"),
+            "DBA reads and writes float vectors");
+        if (targetDims < 0) {
+            // dims not yet set: only the target can be checked once a vector exists; require it mapped.
+            throw badRequest("[target_field] [{}] of index [{}] has no [dims] in its mapping; map it with the dimension of [field]",
+                request.targetField(), index);
+        }
         if (dims > 0 && dims != targetDims) {
             throw badRequest("[target_field] [{}] of index [{}] has dims [{}], [field] [{}] has dims [{}]; they must be equal",
                 request.targetField(), index, targetDims, request.field(), dims);
@@ -154,62 +128,43 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
         return index;
     }
 
-    private static int dims(String index, String key, String field, Map<String, GetFieldMappingsResponse.FieldMappingMetadata> fields) {
-        GetFieldMappingsResponse.FieldMappingMetadata meta = fields.get(field);
-        if (meta == null) {
-            throw badRequest("[{}] [{}] is not mapped in index [{}]", key, field, index);
-        }
-        Object leaf = meta.sourceAsMap().values().stream().findFirst().orElse(null);
-        Map<?, ?> mapping = leaf instanceof Map<?, ?> m ? m : Map.of();
-        Object type = mapping.get("type");
-        if ("dense_vector".equals(type) == false) {
-            throw badRequest("[{}] [{}] of index [{}] is of type [{}], not [dense_vector]", key, field, index, type);
-        }
-        Object elementType = mapping.get("element_type");
-        if (elementType != null && "float".equals(elementType) == false) {
-            throw badRequest("[{}] [{}] of index [{}] has element_type [{}]; DBA reads and writes float vectors", key, field, index, elementType);
-        }
-        if (mapping.get("dims") instanceof Number n) {
-            return n.intValue();
-        }
-        // dims not yet set: only the target can be checked once a vector exists; require it mapped.
-        if ("target_field".equals(key)) {
-            throw badRequest("[target_field] [{}] of index [{}] has no [dims] in its mapping; map it with the dimension of [field]", field, index);
-        }
-        return -1;
-    }
-
-    private static void countWithoutField(Client client, String index, String field, ActionListener<Long> listener) {
-        SearchSourceBuilder source = new SearchSourceBuilder().size(0)
-            .trackTotalHits(true)
-            .query(QueryBuilders.boolQuery().mustNot(QueryBuilders.existsQuery(field)));
-        client.search(new SearchRequest(index).source(source), listener.map(r -> r.getHits().getTotalHits().value));
-    }
-
-    private void computeAndWrite(DbaTask task, TaskId taskId, Client childClient, String index, DbaAction.Request request, List<DocVector> docs,
-        long skipped, ActionListener<DbaAction.Response> listener) {
-        checkCancelled(task);
-        task.phase(DbaTask.Phase.COMPUTING);
+    private void computeAndWrite(Job job, String index, DbaAction.Request request, List<DocVector> docs, long skipped,
+        ActionListener<JobResponse> listener) {
+        JobTask task = job.task();
+        String taskId = job.id().toString();
+        task.checkCancelled();
+        task.phase("computing");
         float[][] augmented = augmentInIdOrder(docs, request);
-        task.computed(augmented.length);
-        checkCancelled(task);
-        task.phase(DbaTask.Phase.WRITING);
+        task.count("vectors_computed", augmented.length);
+        task.checkCancelled();
+        task.phase("writing");
         Map<String, Object> running = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(), "running",
-            taskId.toString(), null, null, null);
+            taskId, null, null, null);
         // The marker writes use the client without the task as parent so that a cancelled job can still record its failure.
         DbaMarker.write(client, index, running, listener.delegateFailureAndWrap((l, v) -> {
             ActionListener<Void> written = ActionListener.wrap(done -> {
                 Map<String, Object> marker = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(),
-                    "done", taskId.toString(), System.currentTimeMillis(), (long) docs.size(), null);
-                DbaMarker.write(client, index, marker, l.map(x -> new DbaAction.Response(index, marker, skipped)));
+                    "done", taskId, System.currentTimeMillis(), (long) docs.size(), null);
+                DbaMarker.write(client, index, marker, l.map(x -> response(index, marker, skipped)));
             }, e -> {
                 String reason = ExceptionsHelper.unwrapCause(e).getMessage();
                 Map<String, Object> failed = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(),
-                    "failed", taskId.toString(), null, null, reason == null ? e.toString() : reason);
+                    "failed", taskId, null, null, reason == null ? e.toString() : reason);
                 DbaMarker.write(client, index, failed, ActionListener.running(() -> l.onFailure(e)));
             });
-            writeBatch(task, childClient, index, request.targetField(), docs, augmented, 0, written);
+            writeBatch(job, index, request.targetField(), docs, augmented, 0, written);
         }));
+    }
+
+    /** {@code {"index", the marker's field, target_field, n, alpha, state, completed_at and doc_count, "docs_without_field"}}. */
+    private static JobResponse response(String index, Map<String, Object> marker, long skipped) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("index", index);
+        for (String key : new String[] { "field", "target_field", "n", "alpha", "state", "completed_at", "doc_count" }) {
+            result.put(key, marker.get(key));
+        }
+        result.put("docs_without_field", skipped);
+        return new JobResponse(result);
     }
 
     /**
@@ -238,24 +193,18 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
         return augmented;
     }
 
-    private static void checkCancelled(DbaTask task) {
-        if (task.isCancelled()) {
-            throw new TaskCancelledException("[" + task.getDescription() + "] cancelled: " + task.getReasonCancelled());
-        }
-    }
-
     /** Writes the updates from {@code from} on, one bulk at a time, then refreshes the index. */
-    private void writeBatch(DbaTask task, Client childClient, String index, String target, List<DocVector> docs, float[][] augmented,
-        int from, ActionListener<Void> listener) {
+    private void writeBatch(Job job, String index, String target, List<DocVector> docs, float[][] augmented, int from,
+        ActionListener<Void> listener) {
         try {
-            checkCancelled(task);
+            job.task().checkCancelled();
         } catch (TaskCancelledException e) {
             listener.onFailure(e);
             return;
         }
         if (from >= docs.size()) {
-            task.phase(DbaTask.Phase.REFRESHING);
-            childClient.admin().indices().refresh(new RefreshRequest(index), listener.map(r -> {
+            job.task().phase("refreshing");
+            job.client().admin().indices().refresh(new RefreshRequest(index), listener.map(r -> {
                 if (r.getFailedShards() > 0) {
                     throw new ElasticsearchStatusException("refresh of [{}] failed on {} shards", RestStatus.INTERNAL_SERVER_ERROR, index,
                         r.getFailedShards());
@@ -270,13 +219,13 @@ public final class TransportDbaAction extends HandledTransportAction<DbaAction.R
             DocVector doc = docs.get(i);
             bulk.add(new UpdateRequest(doc.index(), doc.id()).routing(doc.routing()).doc(Map.of(target, augmented[i])));
         }
-        childClient.bulk(bulk, listener.delegateFailureAndWrap((l, response) -> {
+        job.client().bulk(bulk, listener.delegateFailureAndWrap((l, response) -> {
             if (response.hasFailures()) {
                 throw new ElasticsearchStatusException("writing [{}] failed: {}", RestStatus.INTERNAL_SERVER_ERROR, target,
                     response.buildFailureMessage());
             }
-            task.written(to);
-            writeBatch(task, childClient, index, target, docs, augmented, to, l);
+            job.task().count("vectors_written", to);
+            writeBatch(job, index, target, docs, augmented, to, l);
         }));
     }
 }

@@ -1,32 +1,24 @@
 package org.instanceretrieval.es.action;
 
-import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.HandledTransportAction;
 import org.elasticsearch.client.internal.Client;
-import org.elasticsearch.client.internal.ParentTaskAssigningClient;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.util.concurrent.EsExecutors;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.rest.RestStatus;
-import org.elasticsearch.tasks.Task;
-import org.elasticsearch.tasks.TaskCancelledException;
-import org.elasticsearch.tasks.TaskId;
-import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.job.JobResponse;
+import org.instanceretrieval.es.job.JobTask;
+import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
-import org.instanceretrieval.es.store.StoreIndices;
 import org.instanceretrieval.es.whitening.CachingWhiteningStore;
 import org.instanceretrieval.es.whitening.FieldVectorReader;
 import org.instanceretrieval.es.whitening.IndexWhiteningStore;
 import org.instanceretrieval.es.whitening.FieldVectorReader.DocVector;
-import org.instanceretrieval.es.whitening.LearnWhiteningTask;
 import org.instanceretrieval.es.whitening.StoredWhitening;
 import org.instanceretrieval.es.whitening.WhiteningMethod;
 import org.instanceretrieval.math.VectorMath;
@@ -38,7 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -52,14 +44,11 @@ import java.util.function.LongSupplier;
  * Memory: the vectors are held on this node while learning, {@code n x d x 4} bytes (100,000
  * vectors of 2048 dimensions: 800 MB), plus the {@code d x d} double covariance.
  */
-public final class TransportLearnWhiteningAction extends HandledTransportAction<LearnWhiteningAction.Request, LearnWhiteningAction.Response> {
+public final class TransportLearnWhiteningAction extends TransportJobAction<LearnWhiteningAction.Request, JobResponse> {
 
     private static final int MAX_IDS_NAMED = 20;
 
     private final CachingWhiteningStore store;
-    private final Client client;
-    private final ClusterService clusterService;
-    private final Executor learnExecutor;
     private final LongSupplier clock = System::currentTimeMillis;
 
     private final RetrievalBreaker breaker;
@@ -73,34 +62,29 @@ public final class TransportLearnWhiteningAction extends HandledTransportAction<
         ClusterService clusterService,
         RetrievalBreaker breaker
     ) {
-        super(LearnWhiteningAction.NAME, transportService, actionFilters, LearnWhiteningAction.Request::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
+        super(LearnWhiteningAction.NAME, transportService, actionFilters, LearnWhiteningAction.Request::new, client, clusterService);
         this.store = store;
-        this.client = client;
-        this.clusterService = clusterService;
-        this.learnExecutor = transportService.getThreadPool().executor(ThreadPool.Names.GENERIC);
         this.breaker = breaker;
     }
 
     @Override
-    protected void doExecute(Task task, LearnWhiteningAction.Request request, ActionListener<LearnWhiteningAction.Response> listener) {
-        LearnWhiteningTask learnTask = (LearnWhiteningTask) task;
-        Client userClient = new ParentTaskAssigningClient(client, clusterService.localNode(), task);
+    protected void execute(Job job, LearnWhiteningAction.Request request, ActionListener<JobResponse> listener) {
+        JobTask learnTask = job.task();
         store.index().exists(request.whiteningId(), listener.delegateFailureAndWrap((l, exists) -> {
             if (exists) {
                 throw IndexWhiteningStore.alreadyExists(request.whiteningId());
             }
-            checkField(userClient, request, l.delegateFailureAndWrap((l2, mappedDims) -> {
-                learnTask.phase(LearnWhiteningTask.Phase.READING);
+            checkField(job.client(), request, l.delegateFailureAndWrap((l2, mappedDims) -> {
+                learnTask.phase("reading");
                 QueryBuilder query = request.method() == WhiteningMethod.PCA
                     ? QueryBuilders.existsQuery(request.field())
                     : QueryBuilders.idsQuery().addIds(request.pairDocumentIds().toArray(String[]::new));
                 int limit = request.method() == WhiteningMethod.PCA ? request.maxSamples() : Integer.MAX_VALUE;
-                TaskId taskId = new TaskId(clusterService.localNode().getId(), task.getId());
                 Reservation memory = breaker.reserve(0, "learning whitening [" + request.whiteningId() + "]");
-                ActionListener<LearnWhiteningAction.Response> released = ActionListener.runBefore(l2, memory::close);
-                new FieldVectorReader(client, learnTask, taskId, request.index(), request.field(), query, limit, learnTask::vectorsRead,
-                    memory).read(
-                    released.delegateFailureAndWrap((l3, docs) -> learnExecutor.execute(
+                ActionListener<JobResponse> released = ActionListener.runBefore(l2, memory::close);
+                new FieldVectorReader(client, learnTask, job.id(), request.index(), request.field(), query, limit,
+                    learnTask.counter("vectors_read"), memory).read(
+                    released.delegateFailureAndWrap((l3, docs) -> generic.execute(
                         org.elasticsearch.action.ActionRunnable.wrap(l3, l4 -> {
                             if (docs.isEmpty() == false) {
                                 long d = docs.get(0).vector().length;
@@ -113,10 +97,6 @@ public final class TransportLearnWhiteningAction extends HandledTransportAction<
                 );
             }));
         }));
-    }
-
-    private static ElasticsearchStatusException badRequest(String message, Object... args) {
-        return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
     }
 
     /**
@@ -137,22 +117,8 @@ public final class TransportLearnWhiteningAction extends HandledTransportAction<
         }
         Integer dims = null;
         for (Map.Entry<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> entry : all.entrySet()) {
-            GetFieldMappingsResponse.FieldMappingMetadata meta = entry.getValue().get(request.field());
-            if (meta == null) {
-                throw badRequest("[field] [{}] is not mapped in index [{}]", request.field(), entry.getKey());
-            }
-            Object leaf = meta.sourceAsMap().values().stream().findFirst().orElse(null);
-            Map<?, ?> mapping = leaf instanceof Map<?, ?> m ? m : Map.of();
-            Object type = mapping.get("type");
-            if ("dense_vector".equals(type) == false) {
-                throw badRequest("[field] [{}] of index [{}] is of type [{}], not [dense_vector]", request.field(), entry.getKey(), type);
-            }
-            Object elementType = mapping.get("element_type");
-            if (elementType != null && "float".equals(elementType) == false && "byte".equals(elementType) == false) {
-                throw badRequest("[field] [{}] of index [{}] has element_type [{}]; only float and byte vectors can be whitened",
-                    request.field(), entry.getKey(), elementType);
-            }
-            int d = mapping.get("dims") instanceof Number n ? n.intValue() : -1;
+            int d = denseVectorDims("field", request.field(), entry.getKey(), entry.getValue(), Set.of("float", "byte"),
+                "only float and byte vectors can be whitened");
             if (dims != null && dims != d) {
                 throw badRequest("[field] [{}] has dimension {} in one index and {} in index [{}]", request.field(), dims, d, entry.getKey());
             }
@@ -164,11 +130,9 @@ public final class TransportLearnWhiteningAction extends HandledTransportAction<
         return dims;
     }
 
-    private void learnAndStore(LearnWhiteningTask task, LearnWhiteningAction.Request request, List<DocVector> docs,
-        ActionListener<LearnWhiteningAction.Response> listener) {
-        if (task.isCancelled()) {
-            throw new TaskCancelledException("learning whitening cancelled: " + task.getReasonCancelled());
-        }
+    private void learnAndStore(JobTask task, LearnWhiteningAction.Request request, List<DocVector> docs,
+        ActionListener<JobResponse> listener) {
+        task.checkCancelled();
         if (docs.isEmpty()) {
             throw badRequest("no vectors: no document of [{}] has a vector in [{}]", request.index(), request.field());
         }
@@ -176,7 +140,7 @@ public final class TransportLearnWhiteningAction extends HandledTransportAction<
         if (request.dimensions() > d) {
             throw badRequest("[dimensions] must be in [1, {}] (the dimension of [{}]), got [{}]", d, request.field(), request.dimensions());
         }
-        task.phase(LearnWhiteningTask.Phase.LEARNING);
+        task.phase("learning");
         Whitening whitening;
         StoredWhitening metadata;
         long created = clock.getAsLong();
@@ -226,11 +190,9 @@ public final class TransportLearnWhiteningAction extends HandledTransportAction<
             metadata = new StoredWhitening(request.whiteningId(), WhiteningMethod.LW, whitening.inputDimension(), whitening.outputDimension(),
                 null, null, request.index(), request.field(), vectors.length, queries.length, created);
         }
-        if (task.isCancelled()) {
-            throw new TaskCancelledException("learning whitening cancelled: " + task.getReasonCancelled());
-        }
-        task.phase(LearnWhiteningTask.Phase.STORING);
-        store.index().put(metadata, whitening, listener.map(LearnWhiteningAction.Response::new));
+        task.checkCancelled();
+        task.phase("storing");
+        store.index().put(metadata, whitening, listener.map(JobResponse::of));
     }
 
     private static String firstFew(List<String> ids) {

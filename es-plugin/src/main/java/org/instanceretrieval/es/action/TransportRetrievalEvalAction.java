@@ -6,10 +6,8 @@ import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.GroupedActionListener;
-import org.elasticsearch.action.support.HandledTransportAction;
 import org.elasticsearch.action.support.IndicesOptions;
 import org.elasticsearch.client.internal.Client;
-import org.elasticsearch.client.internal.ParentTaskAssigningClient;
 import org.elasticsearch.cluster.ClusterState;
 import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
@@ -22,17 +20,16 @@ import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
-import org.elasticsearch.tasks.Task;
-import org.elasticsearch.tasks.TaskId;
-import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.eval.EvalRuns;
 import org.instanceretrieval.es.eval.EvalServices;
-import org.instanceretrieval.es.eval.EvalTask;
 import org.instanceretrieval.eval.EvaluationMetrics;
 import org.instanceretrieval.eval.EvaluationPlan;
 import org.instanceretrieval.es.eval.GroundTruthLookup;
 import org.instanceretrieval.es.eval.IndexDocuments;
+import org.instanceretrieval.es.job.JobResponse;
+import org.instanceretrieval.es.job.JobTask;
+import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.es.eval.SearchBodies;
@@ -41,7 +38,6 @@ import org.instanceretrieval.math.ScoreKernel;
 import org.instanceretrieval.math.ScoreKernels;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -49,7 +45,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -70,43 +65,37 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       the run to {@link EvalRuns#DATA_STREAM}.</li>
  * </ol>
  */
-public final class TransportRetrievalEvalAction extends HandledTransportAction<RetrievalEvalAction.Request, RetrievalEvalAction.Response> {
+public final class TransportRetrievalEvalAction extends TransportJobAction<RetrievalEvalAction.Request, JobResponse> {
 
     /** Searches in flight at once for the search engine. */
     static final int SEARCH_CONCURRENCY = 2;
     /** Missing names listed in a response (all are counted). */
     static final int MAX_LISTED_MISSING = 100;
 
-    private final Client client;
-    private final ClusterService clusterService;
     private final IndexNameExpressionResolver resolver;
     private final EvalServices services;
     private final RetrievalBreaker breaker;
-    private final Executor generic;
     private final int processors;
 
     @Inject
     public TransportRetrievalEvalAction(TransportService transportService, ActionFilters actionFilters, Client client,
         ClusterService clusterService, IndexNameExpressionResolver resolver, EvalServices services, RetrievalBreaker breaker) {
-        super(RetrievalEvalAction.NAME, transportService, actionFilters, RetrievalEvalAction.Request::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
-        this.client = client;
-        this.clusterService = clusterService;
+        super(RetrievalEvalAction.NAME, transportService, actionFilters, RetrievalEvalAction.Request::new, client, clusterService);
         this.resolver = resolver;
         this.services = services;
         this.breaker = breaker;
-        this.generic = transportService.getThreadPool().executor(ThreadPool.Names.GENERIC);
         this.processors = EsExecutors.allocatedProcessors(clusterService.getSettings());
     }
 
     /** What one run has gathered so far. */
-    private record Run(EvalTask task, RetrievalEvalAction.Request request, GroundTruthLookup.Resolved groundTruth, String protocol, int[] ks,
+    private record Run(JobTask task, RetrievalEvalAction.Request request, GroundTruthLookup.Resolved groundTruth, String protocol, int[] ks,
         String index, String queriesIndex, String queriesField, String runId, long startNanos, Map<String, Object> timings) {}
 
     @Override
-    protected void doExecute(Task task, RetrievalEvalAction.Request request, ActionListener<RetrievalEvalAction.Response> listener) {
-        EvalTask evalTask = (EvalTask) task;
+    protected void execute(Job job, RetrievalEvalAction.Request request, ActionListener<JobResponse> listener) {
+        JobTask evalTask = job.task();
         long start = System.nanoTime();
-        Client child = new ParentTaskAssigningClient(client, new TaskId(clusterService.localNode().getId(), task.getId()));
+        Client child = job.client();
         // As the caller: 403 without the ground-truth read privilege, 404 for an unknown id
         services.groundTruths().get(child, request.groundTruth(), listener.delegateFailureAndWrap((l, gt) -> {
             String protocol = request.protocol() == null ? gt.groundTruth().defaultProtocol() : request.protocol();
@@ -137,8 +126,8 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
         return names[0];
     }
 
-    private void read(Run run, ClusterState state, Client child, ActionListener<RetrievalEvalAction.Response> listener) {
-        run.task().phase("reading", 0);
+    private void read(Run run, ClusterState state, Client child, ActionListener<JobResponse> listener) {
+        run.task().phase("reading");
         String idField = run.groundTruth().idField();
         boolean queriesHere = run.queriesIndex().equals(run.index()) && run.queriesField().equals(run.request().field());
         boolean exact = run.request().engine().equals(RetrievalEvalAction.ENGINE_EXACT);
@@ -163,7 +152,7 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
     }
 
     private void evaluate(Run run, Client child, ClusterState state, IndexDocuments docs, IndexDocuments queryDocs,
-        ActionListener<RetrievalEvalAction.Response> finished) {
+        ActionListener<JobResponse> finished) {
         run.task().ensureNotCancelled();
         // What was read is held until the evaluation ends; the exact engine adds its matrix and score blocks.
         Reservation memory = breaker.reserve(docs.heldBytes() + (queryDocs == docs ? 0 : queryDocs.heldBytes()),
@@ -173,7 +162,7 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
     }
 
     private void evaluate(Run run, Client child, ClusterState state, IndexDocuments docs, IndexDocuments queryDocs, Reservation memory,
-        ActionListener<RetrievalEvalAction.Response> listener) {
+        ActionListener<JobResponse> listener) {
         RetrievalEvalAction.Request request = run.request();
         boolean exact = request.engine().equals(RetrievalEvalAction.ENGINE_EXACT);
         // The exact engine ranks the documents that have a vector; the others can never be found by either engine.
@@ -197,7 +186,8 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
             }
         }
         EvaluationMetrics metrics = new EvaluationMetrics(plan);
-        run.task().phase("evaluating", plan.numQueries());
+        run.task().phase("evaluating");
+        run.task().count("queries_total", plan.numQueries());
         long evalStart = System.nanoTime();
         ActionListener<Integer> done = listener.delegateFailureAndWrap((l, depth) -> {
             run.timings().put("evaluate_ms", millisSince(evalStart));
@@ -248,7 +238,7 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
             int to = (int) ((long) numQueries * (c + 1) / chunks);
             generic.execute(ActionRunnable.run(group, () -> metrics.scoreQueries(kernel, prepared, queryVectors, dims, from, to, () -> {
                 run.task().ensureNotCancelled();
-                run.task().queryDone();
+                run.task().increment("queries_done");
             })));
         }
     }
@@ -304,7 +294,7 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
             for (int v = 0; v < plan.views().size(); v++) {
                 metrics.record(v, query, plan.positionsInRanking(v, query, trimmed));
             }
-            run.task().queryDone();
+            run.task().increment("queries_done");
             // Continue on the generic pool: the next search body is built and parsed off the search thread.
             generic.execute(ActionRunnable.wrap(l, l2 -> searchNext(run, child, plan, metrics, queryDocs, position, queryVectors, dims, depth,
                 idField, next, l2)));
@@ -312,7 +302,7 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
     }
 
     private void finish(Run run, Client child, ClusterState state, EvaluationPlan plan, EvaluationMetrics metrics, int depth,
-        ActionListener<RetrievalEvalAction.Response> listener) {
+        ActionListener<JobResponse> listener) {
         RetrievalEvalAction.Request request = run.request();
         Map<String, Object> result = runKeys(run);
         result.put("overall", metrics.overall());
@@ -330,7 +320,7 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
             complete(run, result, listener);
             return;
         }
-        run.task().phase("recording", plan.numQueries());
+        run.task().phase("recording");
         long recordStart = System.nanoTime();
         services.runs().ensureTemplate(clusterService.state(), listener.delegateFailureAndWrap((l, v) -> {
             result.put("took_ms", millisSince(run.startNanos()));
@@ -355,17 +345,13 @@ public final class TransportRetrievalEvalAction extends HandledTransportAction<R
         return keys;
     }
 
-    private static void complete(Run run, Map<String, Object> result, ActionListener<RetrievalEvalAction.Response> listener) {
+    private static void complete(Run run, Map<String, Object> result, ActionListener<JobResponse> listener) {
         result.put("took_ms", millisSince(run.startNanos()));
         result.put("timings", run.timings());
-        listener.onResponse(new RetrievalEvalAction.Response(result));
+        listener.onResponse(new JobResponse(result));
     }
 
     private static long millisSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
-    }
-
-    private static ElasticsearchStatusException badRequest(String message, Object... args) {
-        return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
     }
 }

@@ -1,12 +1,13 @@
 package org.instanceretrieval.es.action;
 
+import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.io.stream.BytesStreamOutput;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.xcontent.XContentHelper;
 import org.elasticsearch.tasks.TaskId;
 import org.elasticsearch.test.ESTestCase;
 import org.elasticsearch.xcontent.XContentType;
-import org.instanceretrieval.es.dba.DbaTask;
+import org.instanceretrieval.es.job.JobTask;
 
 import java.util.Map;
 
@@ -75,12 +76,14 @@ public class DbaRequestTests extends ESTestCase {
 
     public void testTaskStatus() {
         DbaAction.Request r = parse("{\"field\": \"vec\", \"target_field\": \"t\"}");
-        DbaTask task = (DbaTask) r.createTask(7, "transport", DbaAction.NAME, TaskId.EMPTY_TASK_ID, Map.of());
-        assertEquals(new DbaTask.Status("checking", 0, 0, 0), task.getStatus());
-        task.phase(DbaTask.Phase.WRITING);
-        task.read(60);
-        task.computed(60);
-        task.written(20);
-        assertEquals(new DbaTask.Status("writing", 60, 60, 20), task.getStatus());
+        JobTask task = (JobTask) r.createTask(7, "transport", DbaAction.NAME, TaskId.EMPTY_TASK_ID, Map.of());
+        assertEquals("{\"phase\":\"checking\",\"vectors_read\":0,\"vectors_computed\":0,\"vectors_written\":0}",
+            Strings.toString(task.getStatus()));
+        task.phase("writing");
+        task.count("vectors_read", 60);
+        task.count("vectors_computed", 60);
+        task.count("vectors_written", 20);
+        assertEquals("{\"phase\":\"writing\",\"vectors_read\":60,\"vectors_computed\":60,\"vectors_written\":20}",
+            Strings.toString(task.getStatus()));
     }
 }

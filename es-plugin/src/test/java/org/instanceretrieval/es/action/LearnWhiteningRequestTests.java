@@ -1,12 +1,13 @@
 package org.instanceretrieval.es.action;
 
+import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.io.stream.BytesStreamOutput;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.xcontent.XContentHelper;
 import org.elasticsearch.tasks.TaskId;
 import org.elasticsearch.test.ESTestCase;
 import org.elasticsearch.xcontent.XContentType;
-import org.instanceretrieval.es.whitening.LearnWhiteningTask;
+import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.whitening.WhiteningMethod;
 
 import java.util.List;
@@ -81,11 +82,11 @@ public class LearnWhiteningRequestTests extends ESTestCase {
 
     public void testTaskIsCancellableAndReportsProgress() {
         LearnWhiteningAction.Request r = parse("w", "{\"method\": \"pca\", \"index\": \"docs\", \"field\": \"vec\"}");
-        LearnWhiteningTask task = (LearnWhiteningTask) r.createTask(7, "transport", LearnWhiteningAction.NAME, TaskId.EMPTY_TASK_ID, Map.of());
-        assertEquals(new LearnWhiteningTask.Status("checking", 0), task.getStatus());
-        task.phase(LearnWhiteningTask.Phase.READING);
-        task.vectorsRead(3000);
-        assertEquals(new LearnWhiteningTask.Status("reading", 3000), task.getStatus());
+        JobTask task = (JobTask) r.createTask(7, "transport", LearnWhiteningAction.NAME, TaskId.EMPTY_TASK_ID, Map.of());
+        assertEquals("{\"phase\":\"checking\",\"vectors_read\":0}", Strings.toString(task.getStatus()));
+        task.phase("reading");
+        task.count("vectors_read", 3000);
+        assertEquals("{\"phase\":\"reading\",\"vectors_read\":3000}", Strings.toString(task.getStatus()));
         assertEquals("learn pca whitening [w] from [docs][vec]", task.getDescription());
     }
 

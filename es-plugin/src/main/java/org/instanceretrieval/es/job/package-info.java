@@ -1,0 +1,37 @@
+/**
+ * The one skeleton of the plugin's long jobs: DBA ({@code POST {index}/_retrieval/dba}), whitening {@code _learn}, the offline
+ * diffusion build and the evaluation ({@code POST {index}/_retrieval_eval}); new jobs (the neighbour-graph build next) are written
+ * on it the same way.
+ *
+ * <h2>What a job consists of</h2>
+ * <ol>
+ *   <li>An action class holding {@code NAME}, {@code INSTANCE = new ActionType<>(NAME)} (with {@link JobResponse} when the result
+ *       is a JSON object), the task's {@link JobTask.Progress} (first phase and counter names) and {@code rest()}, which returns
+ *       the job's {@link RestJobAction} (handler name, route, and how the path parameter and body make a request).</li>
+ *   <li>Its {@code Request extends JobRequest<Options>}: a static {@link JobBody} declaring each body key with a
+ *       {@link JobBody.Reader} and the setter of a small builder, whose {@code check()} returns the immutable options (a record)
+ *       or throws a 400 naming the key, the value and the rule. Two constructors, both parsing the body:
+ *       {@code super(target, body, b -> BODY.parse(b).check())} and {@code super(in, b -> BODY.parse(b).check())}; the wire carries
+ *       the path parameter and the body as given. It implements {@code getDescription()} (shown in the task APIs) and
+ *       {@code progress()}.</li>
+ *   <li>Its transport action extending {@link TransportJobAction}: {@code execute(job, request, listener)} starts the work
+ *       without blocking, sends reads and writes through {@code job.client()} (the caller's privileges, the task as parent),
+ *       computes on {@code generic}, sets phases and counters on {@code job.task()} and calls {@link JobTask#checkCancelled()}
+ *       between units of work. {@link TransportJobAction#readAllVectors} reads a whole vector field.</li>
+ *   <li>Registration in the plugin: its {@code ActionHandler} and {@code rest()}. The status ({@link JobStatus}) is registered
+ *       once for all jobs.</li>
+ * </ol>
+ *
+ * <h2>What every job then does alike</h2>
+ * <ul>
+ *   <li>By default the REST call waits and answers the job's response (closing the connection cancels the task); with
+ *       {@code wait_for_completion=false} it answers {@code 200 {"task": "<node>:<id>"}} and the task manager stores the response
+ *       or the error in {@code .tasks} ({@code GET _tasks/<id>}).</li>
+ *   <li>{@code GET _tasks/<id>} shows {@code "cancellable": true} and the status {@code {"phase": ..., "<counter>": n, ...}};
+ *       {@code POST _tasks/<id>/_cancel} ends the job with a {@code task_cancelled_exception} ({@link JobTask#checkCancelled}
+ *       names the task's description).</li>
+ *   <li>Bad bodies are 400 {@code illegal_argument_exception} with the endpoint's message; a missing index is Elasticsearch's 404
+ *       {@code index_not_found_exception}; memory over the limits is 429 {@code circuit_breaking_exception}.</li>
+ * </ul>
+ */
+package org.instanceretrieval.es.job;
