@@ -2,8 +2,8 @@ package org.instanceretrieval.es.eval;
 
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.client.internal.Client;
-import org.instanceretrieval.es.action.GetStoredItemsAction;
-import org.instanceretrieval.es.action.StoredItemActions;
+import org.instanceretrieval.es.store.GetStoredItemsAction;
+import org.instanceretrieval.es.store.StoredItemActions;
 import org.instanceretrieval.es.groundtruth.GroundTruthIndex;
 import org.instanceretrieval.eval.NamedGroundTruth;
 

@@ -5,7 +5,7 @@ import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.support.GroupedActionListener;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.rest.RestStatus;
-import org.instanceretrieval.es.action.ShardVectorsAction;
+import org.instanceretrieval.es.vectors.ShardVectorsAction;
 
 import java.util.ArrayList;
 import java.util.Collection;

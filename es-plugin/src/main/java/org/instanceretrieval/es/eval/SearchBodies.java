@@ -8,7 +8,6 @@ import org.elasticsearch.xcontent.XContentParser;
 import org.elasticsearch.xcontent.XContentParserConfiguration;
 import org.elasticsearch.xcontent.XContentType;
 import org.elasticsearch.xcontent.json.JsonXContent;
-import org.instanceretrieval.es.action.RetrievalEvalAction;
 
 import java.io.IOException;
 import java.util.ArrayList;

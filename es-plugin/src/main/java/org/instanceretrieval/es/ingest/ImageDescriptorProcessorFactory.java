@@ -5,11 +5,10 @@ import org.elasticsearch.common.util.concurrent.ThreadContext;
 import org.elasticsearch.ingest.ConfigurationUtils;
 import org.elasticsearch.ingest.Processor;
 import org.elasticsearch.rest.RestStatus;
-import org.instanceretrieval.es.descriptor.RecipeJson;
-import org.instanceretrieval.es.inference.NodeInference;
+import org.instanceretrieval.es.model.NodeInference;
 import org.instanceretrieval.es.store.ModelIds;
-import org.instanceretrieval.es.store.ModelStore;
-import org.instanceretrieval.es.store.StoredModel;
+import org.instanceretrieval.es.model.ModelStore;
+import org.instanceretrieval.es.model.StoredModel;
 import org.instanceretrieval.es.whitening.WhiteningStore;
 import org.instanceretrieval.model.inference.Device;
 

@@ -20,8 +20,8 @@ import org.elasticsearch.tasks.Task;
 import org.elasticsearch.tasks.TaskId;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
-import org.instanceretrieval.es.whitening.FieldVectorReader;
-import org.instanceretrieval.es.whitening.FieldVectorReader.DocVector;
+import org.instanceretrieval.es.vectors.FieldVectorReader;
+import org.instanceretrieval.es.vectors.FieldVectorReader.DocVector;
 import org.instanceretrieval.memory.Reservation;
 
 import java.util.List;

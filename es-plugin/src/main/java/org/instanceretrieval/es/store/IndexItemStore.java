@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.store;
 
+import org.instanceretrieval.es.model.ModelIndex;
 import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.DocWriteRequest;
@@ -67,6 +68,11 @@ public abstract class IndexItemStore<V, M extends StoredItem> implements ItemSto
         this.metadataOnly = payloadField == null ? null : FetchSourceContext.of(true, Strings.EMPTY_ARRAY, new String[] { payloadField });
         this.parse = parse;
         this.parseMetadata = parseMetadata;
+    }
+
+    /** The client this store reaches its system index with (the caller's context stashed, the plugin's origin set). */
+    public Client client() {
+        return client;
     }
 
     public StoredItemKind<M> kind() {

@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.store;
 
+import org.instanceretrieval.es.model.ModelIndex;
 import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.Version;
 import org.elasticsearch.cluster.metadata.IndexMetadata;

@@ -12,8 +12,6 @@ import org.elasticsearch.xcontent.NamedXContentRegistry;
 import org.elasticsearch.xcontent.XContentParser;
 import org.elasticsearch.xcontent.json.JsonXContent;
 import org.instanceretrieval.es.InstanceRetrievalPlugin;
-import org.instanceretrieval.es.rescore.DiffusionRescorerBuilder;
-import org.instanceretrieval.es.retriever.DiffusionRetrieverBuilder;
 
 import java.io.IOException;
 import java.util.List;

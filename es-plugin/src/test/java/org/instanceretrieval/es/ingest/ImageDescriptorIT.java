@@ -8,7 +8,7 @@ import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.test.ESIntegTestCase;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.elasticsearch.xcontent.XContentType;
-import org.instanceretrieval.es.inference.NodeInference;
+import org.instanceretrieval.es.model.NodeInference;
 import org.instanceretrieval.model.descriptor.DescriptorExtractor;
 import org.instanceretrieval.model.descriptor.DescriptorRecipe;
 import org.instanceretrieval.model.descriptor.PoolingSpec;

@@ -1,0 +1,130 @@
+package org.instanceretrieval.es.dba;
+
+import org.elasticsearch.action.ActionType;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.rest.RestHandler;
+import org.elasticsearch.rest.RestRequest;
+import org.instanceretrieval.es.job.JobBody;
+import org.instanceretrieval.es.job.JobRequest;
+import org.instanceretrieval.es.job.JobResponse;
+import org.instanceretrieval.es.job.RestJobAction;
+import org.instanceretrieval.es.job.JobTask;
+import org.instanceretrieval.expansion.DatabaseAugmentation;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * {@code POST {index}/_retrieval/dba}: alpha-DBA over the whole index. Reads every vector of
+ * {@code field}, replaces each by the L2-normalised sum of its top {@code n} neighbours (itself
+ * included) weighted by {@code max(s, 0)^alpha}, and writes the result to {@code target_field}.
+ * Runs as a cancellable task. Action name under {@code cluster:admin/} ({@code manage}); the
+ * reads, updates and the {@code _meta} marker run with the caller's own privileges on the index.
+ */
+public final class DbaAction {
+
+    public static final String NAME = "cluster:admin/retrieval/dba";
+    public static final ActionType<JobResponse> INSTANCE = new ActionType<>(NAME);
+
+    /** Largest {@code n} accepted. */
+    public static final int MAX_NEIGHBOURS = 1000;
+
+    private DbaAction() {}
+
+    /** The endpoint {@code POST {index}/_retrieval/dba} ({@link RestJobAction}): waits for the job, or answers its task. */
+    public static RestJobAction<Request, JobResponse> rest() {
+        return new RestJobAction<>("retrieval_dba", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
+            "/{index}/_retrieval/dba"), (request, body) -> Request.parse(request.param("index"), body));
+    }
+
+    /** The task's phases, in order, and its counters. */
+    public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "vectors_read", "vectors_computed", "vectors_written");
+
+    /** A validated DBA request. */
+    public static final class Request extends JobRequest<DbaAction.Request.Options> {
+        private static final JobBody<Body> BODY = new JobBody<>("dba", Body::new,
+            (key, keys) -> "unknown key [" + key + "] in DBA request; expected one of " + keys)
+            .declare("field", (b, v) -> b.field = v, JobBody.STRING)
+            .declare("target_field", (b, v) -> b.targetField = v, JobBody.STRING)
+            .declare("n", (b, v) -> b.n = v, JobBody.INTEGER)
+            .declare("alpha", (b, v) -> b.alpha = v, JobBody.NUMBER);
+
+        /** The body as declared; {@link #check} checks it. */
+        private static final class Body {
+            String field;
+            String targetField;
+            Integer n;
+            Number alpha;
+
+            Options check() {
+                JobBody.required("field", field);
+                JobBody.required("target_field", targetField);
+                if (field.equals(targetField)) {
+                    throw new IllegalArgumentException("[target_field] must differ from [field], both are [" + field + "]");
+                }
+                int neighbours = n == null ? DatabaseAugmentation.DEFAULT_NEIGHBOURS : n;
+                if (neighbours < 1 || neighbours > MAX_NEIGHBOURS) {
+                    throw new IllegalArgumentException("[n] must be in [1, " + MAX_NEIGHBOURS + "], got [" + neighbours + "]");
+                }
+                float a = alpha == null ? 0f : alpha.floatValue();
+                if (Float.isFinite(a) == false || a < 0) {
+                    throw new IllegalArgumentException("[alpha] must be a finite number >= 0, got [" + alpha + "]");
+                }
+                return new Options(field, targetField, neighbours, a);
+            }
+        }
+
+        /** The validated options. */
+        private record Options(String field, String targetField, int neighbours, float alpha) {}
+
+        private Request(String index, Map<String, Object> body) {
+            super(index, body, b -> BODY.parse(b).check());
+        }
+
+        public Request(StreamInput in) throws IOException {
+            super(in, b -> BODY.parse(b).check());
+        }
+
+        /**
+         * Parses and validates a request body.
+         *
+         * @throws IllegalArgumentException (400) naming the offending key
+         */
+        public static Request parse(String index, Map<String, Object> body) {
+            if (body == null || body.isEmpty()) {
+                throw new IllegalArgumentException("a request body is required: {\"field\": ..., \"target_field\": ...}");
+            }
+            return new Request(index, body);
+        }
+
+        public String index() {
+            return target();
+        }
+
+        public String field() {
+            return options().field;
+        }
+
+        public String targetField() {
+            return options().targetField;
+        }
+
+        public int neighbours() {
+            return options().neighbours;
+        }
+
+        public float alpha() {
+            return options().alpha;
+        }
+
+        @Override
+        protected JobTask.Progress progress() {
+            return PROGRESS;
+        }
+
+        @Override
+        public String getDescription() {
+            return "dba [" + index() + "][" + field() + "] -> [" + targetField() + "] n=" + neighbours() + " alpha=" + alpha();
+        }
+    }
+}

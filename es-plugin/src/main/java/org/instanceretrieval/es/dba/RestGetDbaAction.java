@@ -1,0 +1,55 @@
+package org.instanceretrieval.es.dba;
+
+import org.elasticsearch.ResourceNotFoundException;
+import org.elasticsearch.client.internal.node.NodeClient;
+import org.elasticsearch.rest.BaseRestHandler;
+import org.elasticsearch.rest.RestRequest;
+import org.elasticsearch.rest.RestResponse;
+import org.elasticsearch.rest.RestStatus;
+import org.elasticsearch.rest.action.RestActionListener;
+import org.elasticsearch.xcontent.XContentBuilder;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET {index}/_retrieval/dba}: the index's DBA marker as it stands ({@code {"index": ..., "dba": {...}}}). A marker
+ * that says {@code running} while its task no longer runs is answered {@code failed} with the reason
+ * ({@link DbaMarker#resolve}); the next DBA job on the index takes over. 404 {@code index_not_found_exception} for a
+ * missing index, 404 {@code resource_not_found_exception} when no DBA job has written to the index. Reading the marker
+ * needs the {@code view_index_metadata} privilege on the index (it reads the mapping), and {@code monitor} to look up the task.
+ */
+public final class RestGetDbaAction extends BaseRestHandler {
+
+    @Override
+    public String getName() {
+        return "retrieval_get_dba";
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(new Route(RestRequest.Method.GET, "/{index}/_retrieval/dba"));
+    }
+
+    @Override
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
+        String index = request.param("index");
+        return channel -> DbaMarker.read(client, index, new RestActionListener<Map<String, Object>>(channel) {
+            @Override
+            protected void processResponse(Map<String, Object> stored) {
+                if (stored == null) {
+                    onFailure(new ResourceNotFoundException("no DBA job has written to index [{}]", index));
+                    return;
+                }
+                DbaMarker.resolve(client, stored, new RestActionListener<>(channel) {
+                    @Override
+                    protected void processResponse(Map<String, Object> marker) throws Exception {
+                        XContentBuilder builder = channel.newBuilder();
+                        builder.startObject().field("index", index).field("dba", marker).endObject();
+                        channel.sendResponse(new RestResponse(RestStatus.OK, builder));
+                    }
+                });
+            }
+        });
+    }
+}

@@ -1,0 +1,152 @@
+package org.instanceretrieval.es.diffusion;
+
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.VectorEncoding;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.elasticsearch.search.rescore.RescoreContext;
+import org.elasticsearch.search.rescore.Rescorer;
+import org.elasticsearch.common.breaker.CircuitBreaker;
+import org.elasticsearch.core.Releasable;
+import org.instanceretrieval.diffusion.CgSolution;
+import org.instanceretrieval.diffusion.Diffusion;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Re-ranks a shard's rescore window by diffusion (Iscen et al.; lucene-ext {@link Diffusion}):
+ * node i of the graph is the i-th hit of the window in first-pass order, its vector the indexed
+ * float vector of the field ({@link FloatVectorValues}; for {@code cosine} fields that is the
+ * normalised vector Elasticsearch stores). The affinity graph (k, gamma) is built over the
+ * window, y holds max(s, 0)^gamma of the query's query_k most similar window items (s the dot
+ * product), (I - alpha S) f = y is solved by conjugate gradient, and the window is returned
+ * ordered by f descending, ties in first-pass order, with f as the score.
+ *
+ * <p>It runs <b>per shard</b>: on an index of several shards each shard diffuses over its own
+ * window, so results equal a single shard's only on one-shard indices. Hits after the window
+ * are dropped (their first-pass scores are not comparable with f): use a {@code window_size}
+ * of at least {@code from + size}. A window document without a vector is a node without
+ * edges (a zero vector): it scores 0. The computation is {@link WindowDiffusion}'s (shared with the
+ * global {@code diffusion} retriever); its memory is accounted on the request circuit breaker
+ * while the window is diffused (a window over the budget fails with HTTP 429).
+ */
+final class DiffusionRescorer implements Rescorer {
+
+    static final DiffusionRescorer INSTANCE = new DiffusionRescorer();
+
+    /** The rescore context of one shard: the window size and the request's parameters. */
+    static final class Context extends RescoreContext {
+        final DiffusionRescorerBuilder parameters;
+        /** The request breaker the window's memory is accounted on while it is diffused. */
+        final CircuitBreaker breaker;
+
+        Context(int windowSize, DiffusionRescorerBuilder parameters, CircuitBreaker breaker) {
+            super(windowSize, INSTANCE);
+            this.parameters = parameters;
+            this.breaker = breaker;
+        }
+    }
+
+    private DiffusionRescorer() {}
+
+    @Override
+    public TopDocs rescore(TopDocs topDocs, IndexSearcher searcher, RescoreContext rescoreContext) throws IOException {
+        if (topDocs == null || topDocs.scoreDocs.length == 0) {
+            return topDocs;
+        }
+        Context context = (Context) rescoreContext;
+        DiffusionRescorerBuilder p = context.parameters;
+        ScoreDoc[] window = Arrays.copyOf(topDocs.scoreDocs, Math.min(context.getWindowSize(), topDocs.scoreDocs.length));
+        float[] query = p.queryVector();
+        CgSolution solution;
+        try (Releasable reserved = WindowDiffusion.reserve(context.breaker, window.length, query.length, p.k(), DiffusionRescorerBuilder.NAME)) {
+            float[][] vectors = readVectors(window, searcher, p.field(), query.length);
+            context.checkCancellation();
+            solution = WindowDiffusion.diffuse(vectors, query, p.parameters());
+        }
+        int[] ranking = solution.ranking();
+
+        ScoreDoc[] rescored = new ScoreDoc[window.length];
+        Set<Integer> docs = new HashSet<>();
+        for (int r = 0; r < ranking.length; r++) {
+            ScoreDoc hit = window[ranking[r]];
+            rescored[r] = new ScoreDoc(hit.doc, (float) solution.score(ranking[r]), hit.shardIndex);
+            docs.add(hit.doc);
+        }
+        context.setRescoredDocs(docs);
+        return new TopDocs(topDocs.totalHits, rescored);
+    }
+
+    /**
+     * The window's vectors in window order (zero for a document without one).
+     *
+     * @throws IllegalArgumentException if the field holds byte vectors or its dimension is not the query's
+     */
+    private static float[][] readVectors(ScoreDoc[] window, IndexSearcher searcher, String field, int dims) throws IOException {
+        float[][] vectors = new float[window.length][];
+        Integer[] byDoc = new Integer[window.length];
+        for (int i = 0; i < byDoc.length; i++) {
+            byDoc[i] = i;
+        }
+        // FloatVectorValues iterate forwards only: visit the window in doc id order.
+        Arrays.sort(byDoc, Comparator.comparingInt(i -> window[i].doc));
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        int currentLeaf = -1;
+        FloatVectorValues values = null;
+        for (int i : byDoc) {
+            int doc = window[i].doc;
+            int leafIndex = ReaderUtil.subIndex(doc, leaves);
+            LeafReaderContext leaf = leaves.get(leafIndex);
+            if (leafIndex != currentLeaf) {
+                currentLeaf = leafIndex;
+                values = vectorValues(leaf, field, dims);
+            }
+            int leafDoc = doc - leaf.docBase;
+            if (values != null && (values.docID() < leafDoc ? values.advance(leafDoc) : values.docID()) == leafDoc) {
+                vectors[i] = values.vectorValue().clone();
+            } else {
+                vectors[i] = new float[dims];
+            }
+        }
+        return vectors;
+    }
+
+    private static FloatVectorValues vectorValues(LeafReaderContext leaf, String field, int dims) throws IOException {
+        FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
+        if (info == null || info.getVectorDimension() == 0) {
+            return null;
+        }
+        if (info.getVectorEncoding() != VectorEncoding.FLOAT32) {
+            throw new IllegalArgumentException("[" + DiffusionRescorerBuilder.NAME + "] needs float vectors but field [" + field
+                + "] holds [" + info.getVectorEncoding() + "] vectors");
+        }
+        if (info.getVectorDimension() != dims) {
+            throw new IllegalArgumentException("[" + DiffusionRescorerBuilder.NAME + "] the query vector has a different number of dimensions ["
+                + dims + "] than the document vectors [" + info.getVectorDimension() + "] of field [" + field + "]");
+        }
+        FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
+        return values == null || values.docID() == DocIdSetIterator.NO_MORE_DOCS ? null : values;
+    }
+
+    @Override
+    public Explanation explain(int topLevelDocId, IndexSearcher searcher, RescoreContext rescoreContext, Explanation sourceExplanation)
+        throws IOException {
+        if (rescoreContext.isRescored(topLevelDocId) == false) {
+            return sourceExplanation;
+        }
+        return Explanation.match(sourceExplanation.getValue(),
+            "first-pass score; the hit's score is its diffusion score f over the rescore window, which depends on the whole window",
+            sourceExplanation);
+    }
+}

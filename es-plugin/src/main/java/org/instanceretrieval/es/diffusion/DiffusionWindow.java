@@ -1,0 +1,113 @@
+package org.instanceretrieval.es.diffusion;
+
+import org.elasticsearch.action.search.SearchResponse;
+import org.elasticsearch.common.document.DocumentField;
+import org.elasticsearch.search.SearchHit;
+import org.elasticsearch.search.rank.RankDoc;
+import org.elasticsearch.search.sort.ShardDocSortField;
+import org.instanceretrieval.es.query.VectorFieldInfo;
+import org.instanceretrieval.math.RankingOrder;
+import org.instanceretrieval.math.VectorMath;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The window of the {@code diffusion} retriever: the inner retriever's top hits in first-pass
+ * order, as rank documents, with their {@code _id}s and vectors (for {@code cosine} fields
+ * L2-normalised, as Elasticsearch indexes them; a hit without a vector gets zeros), and its
+ * re-ranking by diffusion scores. Immutable once read.
+ *
+ * @param docs    the hits as rank documents (doc, shard index, first-pass score and rank)
+ * @param ids     the hits' {@code _id}s
+ * @param vectors the hits' vectors
+ */
+record DiffusionWindow(RankDoc[] docs, String[] ids, float[][] vectors) {
+
+    int size() {
+        return docs.length;
+    }
+
+    /**
+     * Reads the window of a search sorted by score then {@code _shard_doc} with the field's values fetched.
+     *
+     * @throws IllegalArgumentException if a hit holds other than one vector of the field's dims
+     */
+    static DiffusionWindow read(SearchResponse response, VectorFieldInfo mapping) {
+        SearchHit[] hits = response.getHits().getHits();
+        int n = hits.length;
+        RankDoc[] docs = new RankDoc[n];
+        String[] ids = new String[n];
+        float[][] vectors = new float[n][];
+        boolean cosine = "cosine".equals(mapping.similarity());
+        for (int i = 0; i < n; i++) {
+            SearchHit hit = hits[i];
+            Object[] sortValues = hit.getRawSortValues();
+            long shardDoc = (long) sortValues[sortValues.length - 1];
+            docs[i] = new RankDoc(ShardDocSortField.decodeDoc(shardDoc), hit.getScore(), ShardDocSortField.decodeShardRequestIndex(shardDoc));
+            docs[i].rank = i + 1;
+            ids[i] = hit.getId();
+            float[] v = vectorOf(hit, mapping);
+            vectors[i] = cosine && v != null ? VectorMath.l2Normalized(v) : v == null ? new float[mapping.dims()] : v;
+        }
+        return new DiffusionWindow(docs, ids, vectors);
+    }
+
+    /** The hit's vector from the fetched field values, or null when it has none. */
+    private static float[] vectorOf(SearchHit hit, VectorFieldInfo mapping) {
+        DocumentField values = hit.getFields().get(mapping.field());
+        if (values == null || values.getValues().isEmpty()) {
+            return null;
+        }
+        List<Object> flat = values.getValues();
+        if (flat.size() == 1 && flat.get(0) instanceof List<?> nested) {
+            flat = new ArrayList<>(nested);
+        }
+        if (flat.size() != mapping.dims()) {
+            throw new IllegalArgumentException("[" + DiffusionRetrieverBuilder.NAME + "] field [" + mapping.field() + "] of document ["
+                + hit.getId() + "] holds [" + flat.size() + "] values, not one vector of [" + mapping.dims() + "]");
+        }
+        float[] v = new float[flat.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = ((Number) flat.get(i)).floatValue();
+        }
+        return v;
+    }
+
+    /** The window re-ranked by f (one value per window item, in window order), ties in window order. */
+    RankDoc[] rank(double[] f) {
+        int n = size();
+        int[] ranking = RankingOrder.rank(f);
+        double[] inRankOrder = new double[n];
+        for (int r = 0; r < n; r++) {
+            inRankOrder[r] = f[ranking[r]];
+        }
+        float[] scores = strictlyDecreasing(inRankOrder);
+        RankDoc[] ranked = new RankDoc[n];
+        for (int r = 0; r < n; r++) {
+            RankDoc hit = docs[ranking[r]];
+            ranked[r] = new RankDoc(hit.doc, scores[r], hit.shardIndex);
+            ranked[r].rank = r + 1;
+        }
+        return ranked;
+    }
+
+    /**
+     * Scores along the ranking (f in rank order, non-increasing): f as a float, raised by the
+     * fewest ulps that make them strictly decreasing, and at least {@link Float#MIN_VALUE}
+     * (Elasticsearch merges equal scores by shard, and a {@code RankDoc} score must be positive).
+     */
+    static float[] strictlyDecreasing(double[] fInRankOrder) {
+        float[] scores = new float[fInRankOrder.length];
+        float below = 0f;
+        for (int r = fInRankOrder.length - 1; r >= 0; r--) {
+            float s = (float) Math.max(fInRankOrder[r], 0d);
+            if (s <= below) {
+                s = Math.nextUp(below);
+            }
+            scores[r] = s;
+            below = s;
+        }
+        return scores;
+    }
+}

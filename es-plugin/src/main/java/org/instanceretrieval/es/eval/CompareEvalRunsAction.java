@@ -1,0 +1,122 @@
+package org.instanceretrieval.es.eval;
+
+import org.elasticsearch.action.ActionRequest;
+import org.elasticsearch.action.ActionRequestValidationException;
+import org.elasticsearch.action.ActionResponse;
+import org.elasticsearch.action.ActionType;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.xcontent.ToXContentObject;
+import org.elasticsearch.xcontent.XContentBuilder;
+
+import java.io.IOException;
+import java.util.Map;
+
+import static org.elasticsearch.action.ValidateActions.addValidationError;
+
+/**
+ * {@code GET _retrieval_eval/runs/_compare?ids=a,b}: per-query differences between two recorded
+ * runs (b minus a) and the queries that gained and lost most. Action name under
+ * {@code cluster:monitor/}.
+ */
+public final class CompareEvalRunsAction {
+
+    public static final String NAME = "cluster:monitor/retrieval/eval/runs/compare";
+    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final int DEFAULT_SIZE = 10;
+
+    private CompareEvalRunsAction() {}
+
+    /** The base run {@code a}, the other run {@code b}, and how many gained/lost queries to list. */
+    public static final class Request extends ActionRequest {
+        private final String base;
+        private final String other;
+        private final int size;
+
+        public Request(String base, String other, int size) {
+            this.base = base;
+            this.other = other;
+            this.size = size;
+        }
+
+        /**
+         * @param ids the {@code ids} parameter, exactly two run ids separated by a comma
+         * @throws IllegalArgumentException (400) otherwise
+         */
+        public static Request parse(String ids, int size) {
+            if (ids == null || ids.isBlank()) {
+                throw new IllegalArgumentException("[ids] is required: two run ids separated by a comma, e.g. ids=a,b");
+            }
+            String[] parts = ids.split(",", -1);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new IllegalArgumentException("[ids] must name exactly two runs separated by a comma, got [" + ids + "]");
+            }
+            if (parts[0].trim().equals(parts[1].trim())) {
+                throw new IllegalArgumentException("[ids] names the run [" + parts[0].trim() + "] twice; compare two different runs");
+            }
+            return new Request(parts[0].trim(), parts[1].trim(), size);
+        }
+
+        public Request(StreamInput in) throws IOException {
+            super(in);
+            this.base = in.readString();
+            this.other = in.readString();
+            this.size = in.readVInt();
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            super.writeTo(out);
+            out.writeString(base);
+            out.writeString(other);
+            out.writeVInt(size);
+        }
+
+        public String base() {
+            return base;
+        }
+
+        public String other() {
+            return other;
+        }
+
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public ActionRequestValidationException validate() {
+            if (size < 1 || size > EvalRunsAction.MAX_SIZE) {
+                return addValidationError("[size] must be between 1 and " + EvalRunsAction.MAX_SIZE + " but was [" + size + "]", null);
+            }
+            return null;
+        }
+    }
+
+    /** The comparison document (see docs/api.md). */
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        private final Map<String, Object> comparison;
+
+        public Response(Map<String, Object> comparison) {
+            this.comparison = comparison;
+        }
+
+        public Response(StreamInput in) throws IOException {
+            this.comparison = in.readGenericMap();
+        }
+
+        public Map<String, Object> comparison() {
+            return comparison;
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeGenericMap(comparison);
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            return builder.map(comparison);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.instanceretrieval.es.groundtruth;
+
+import org.elasticsearch.client.internal.node.NodeClient;
+import org.elasticsearch.common.xcontent.XContentHelper;
+import org.elasticsearch.rest.BaseRestHandler;
+import org.elasticsearch.rest.RestRequest;
+import org.elasticsearch.rest.action.RestToXContentListener;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code PUT _retrieval/ground_truth/{ground_truth_id}[?index=...]}. */
+public final class RestPutGroundTruthAction extends BaseRestHandler {
+
+    @Override
+    public String getName() {
+        return "retrieval_put_ground_truth";
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(new Route(RestRequest.Method.PUT, "/_retrieval/ground_truth/{ground_truth_id}"));
+    }
+
+    @Override
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
+        Map<String, Object> body = request.hasContent()
+            ? XContentHelper.convertToMap(request.requiredContent(), false, request.getXContentType()).v2()
+            : Map.of();
+        PutGroundTruthAction.Request put = PutGroundTruthAction.Request.parse(request.param("ground_truth_id"), body, request.param("index"));
+        return channel -> client.execute(PutGroundTruthAction.INSTANCE, put, new RestToXContentListener<>(channel));
+    }
+}

@@ -1,0 +1,27 @@
+package org.instanceretrieval.es.model;
+
+import java.util.Locale;
+
+/**
+ * Life cycle of a stored model: {@code configured} (configuration stored, no part yet) ->
+ * {@code uploading} (some parts stored) -> {@code ready} (every part stored, total length and
+ * SHA-256 verified) or {@code failed} (verification failed; the reason is recorded). Only a
+ * {@code ready} model can be used. {@code failed} is final: delete the model and upload it again.
+ */
+public enum ModelState {
+    CONFIGURED, UPLOADING, READY, FAILED;
+
+    /** The lower-case name used in JSON. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static ModelState fromId(String id) {
+        for (ModelState s : values()) {
+            if (s.id().equals(id)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown model state [" + id + "]");
+    }
+}

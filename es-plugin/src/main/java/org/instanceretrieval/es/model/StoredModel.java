@@ -1,0 +1,151 @@
+package org.instanceretrieval.es.model;
+
+import org.instanceretrieval.es.store.StoredItem;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.instanceretrieval.model.onnx.DefaultModel;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A model as the store knows it: its id, configuration, state, upload progress and, for the
+ * built-in model, the fact that it needs no upload. Immutable.
+ *
+ * @param createdMillis creation time in epoch milliseconds, or -1 for the built-in model
+ * @param upload the upload progress, null before the first part
+ * @param failureReason why verification failed, null unless {@link ModelState#FAILED}
+ * @param builtInLength definition length of the built-in model, 0 for stored models
+ */
+public record StoredModel(
+    String modelId,
+    boolean builtIn,
+    ModelState state,
+    long createdMillis,
+    ModelConfig config,
+    DefinitionUpload upload,
+    String failureReason,
+    long builtInLength
+) implements StoredItem {
+
+    /** Id of the built-in model. */
+    public static final String DEFAULT_ID = "default";
+
+    public StoredModel {
+        Objects.requireNonNull(modelId);
+        Objects.requireNonNull(state);
+        Objects.requireNonNull(config);
+    }
+
+    private static final class BuiltIn {
+        static final StoredModel INSTANCE = new StoredModel(DEFAULT_ID, true, ModelState.READY, -1, ModelConfig.builtInDefault(), null, null,
+            DefaultModel.onnx().length);
+    }
+
+    /** The built-in model {@code default}: always ready. */
+    public static StoredModel builtInDefault() {
+        return BuiltIn.INSTANCE;
+    }
+
+    /** A newly configured model, before any part. */
+    public static StoredModel configured(String modelId, ModelConfig config, long createdMillis) {
+        return new StoredModel(modelId, false, ModelState.CONFIGURED, createdMillis, config, null, null, 0);
+    }
+
+    public StoredModel withUpload(DefinitionUpload next) {
+        return new StoredModel(modelId, builtIn, ModelState.UPLOADING, createdMillis, config, next, null, 0);
+    }
+
+    public StoredModel ready() {
+        return new StoredModel(modelId, builtIn, ModelState.READY, createdMillis, config, upload, null, 0);
+    }
+
+    public StoredModel failed(String reason) {
+        return new StoredModel(modelId, builtIn, ModelState.FAILED, createdMillis, config, upload, reason, 0);
+    }
+
+    /** Whether the definition is complete and verified (the model can be used). */
+    public boolean fullyDefined() {
+        return state == ModelState.READY;
+    }
+
+    /** The definition length in bytes, or -1 while unknown (no part yet). */
+    public long definitionLength() {
+        return builtIn ? builtInLength : upload == null ? -1 : upload.totalLength();
+    }
+
+    public int partsUploaded() {
+        return builtIn ? 0 : upload == null ? 0 : upload.uploaded().length;
+    }
+
+    /** The full view of {@code GET _retrieval/model/{id}}. */
+    @Override
+    public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+        builder.startObject();
+        builder.field("model_id", modelId);
+        builder.field("built_in", builtIn);
+        builder.field("state", state.id());
+        builder.field("fully_defined", fullyDefined());
+        if (createdMillis >= 0) {
+            builder.field("created_time", Instant.ofEpochMilli(createdMillis).toString());
+        }
+        if (failureReason != null) {
+            builder.field("failure_reason", failureReason);
+        }
+        config.innerToXContent(builder);
+        builder.startObject("definition");
+        if (builtIn) {
+            builder.field("total_definition_length", builtInLength);
+        } else if (upload != null) {
+            builder.field("total_parts", upload.totalParts());
+            builder.field("parts_uploaded", upload.uploaded().length);
+            builder.field("total_definition_length", upload.totalLength());
+            builder.field("sha256", upload.sha256());
+            if (upload.partSize() > 0) {
+                builder.field("part_size", upload.partSize());
+            }
+        } else {
+            builder.field("parts_uploaded", 0);
+        }
+        builder.endObject();
+        return builder.endObject();
+    }
+
+    /** The compact row of {@code GET _retrieval/model}. */
+    @Override
+    public XContentBuilder toCompactXContent(XContentBuilder builder) throws IOException {
+        builder.startObject();
+        builder.field("model_id", modelId);
+        builder.field("state", state.id());
+        builder.field("kind", config.outputKind().name().toLowerCase(Locale.ROOT));
+        if (definitionLength() >= 0) {
+            builder.field("size", definitionLength());
+        }
+        if (builtIn == false) {
+            builder.field("parts_uploaded", partsUploaded());
+            if (upload != null) {
+                builder.field("total_parts", upload.totalParts());
+            }
+            builder.field("created_time", Instant.ofEpochMilli(createdMillis).toString());
+        }
+        builder.field("built_in", builtIn);
+        return builder.endObject();
+    }
+
+    /** Reads what {@link #writeTo} wrote. */
+    public static StoredModel readFrom(StreamInput in) throws IOException {
+        return in.readBoolean() ? builtInDefault() : ModelIndex.parseConfigSource(in.readGenericMap());
+    }
+
+    /** The built-in flag, then for a stored model the fields of its config document. */
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        out.writeBoolean(builtIn);
+        if (builtIn == false) {
+            out.writeGenericMap(ModelIndex.configFields(this));
+        }
+    }
+}

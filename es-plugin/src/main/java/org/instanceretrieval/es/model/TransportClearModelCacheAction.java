@@ -1,0 +1,83 @@
+package org.instanceretrieval.es.model;
+
+import org.elasticsearch.action.FailedNodeException;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.action.support.nodes.TransportNodesAction;
+import org.elasticsearch.cluster.node.DiscoveryNode;
+import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.groundtruth.CachingGroundTruthStore;
+import org.instanceretrieval.es.store.CachingItemStore;
+import org.instanceretrieval.es.whitening.CachingWhiteningStore;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Runs {@link CachingItemStore#invalidate} of the item's kind (or {@code invalidateAll} of every
+ * kind) on every node.
+ */
+public final class TransportClearModelCacheAction extends TransportNodesAction<
+    ClearModelCacheAction.Request,
+    ClearModelCacheAction.Response,
+    ClearModelCacheAction.NodeRequest,
+    ClearModelCacheAction.NodeResponse,
+    Void> {
+
+    private final List<CachingItemStore<?, ?>> stores;
+
+    @Inject
+    public TransportClearModelCacheAction(
+        ClusterService clusterService,
+        TransportService transportService,
+        ActionFilters actionFilters,
+        CachingModelStore store,
+        CachingWhiteningStore whitenings,
+        CachingGroundTruthStore groundTruths
+    ) {
+        super(
+            ClearModelCacheAction.NAME,
+            clusterService,
+            transportService,
+            actionFilters,
+            ClearModelCacheAction.NodeRequest::new,
+            transportService.getThreadPool().executor(ThreadPool.Names.MANAGEMENT)
+        );
+        this.stores = List.of(store, whitenings, groundTruths);
+    }
+
+    @Override
+    protected ClearModelCacheAction.Response newResponse(
+        ClearModelCacheAction.Request request,
+        List<ClearModelCacheAction.NodeResponse> nodes,
+        List<FailedNodeException> failures
+    ) {
+        return new ClearModelCacheAction.Response(clusterService.getClusterName(), nodes, failures);
+    }
+
+    @Override
+    protected ClearModelCacheAction.NodeRequest newNodeRequest(ClearModelCacheAction.Request request) {
+        return request.nodeRequest();
+    }
+
+    @Override
+    protected ClearModelCacheAction.NodeResponse newNodeResponse(StreamInput in, DiscoveryNode node) throws IOException {
+        return new ClearModelCacheAction.NodeResponse(in);
+    }
+
+    @Override
+    protected ClearModelCacheAction.NodeResponse nodeOperation(ClearModelCacheAction.NodeRequest request, Task task) {
+        for (CachingItemStore<?, ?> store : stores) {
+            if (request.id() == null) {
+                store.invalidateAll();
+            } else if (store.kind().type().equals(request.type())) {
+                store.invalidate(request.id());
+            }
+        }
+        return new ClearModelCacheAction.NodeResponse(clusterService.localNode());
+    }
+}

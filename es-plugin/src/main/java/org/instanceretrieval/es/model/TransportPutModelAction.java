@@ -1,0 +1,27 @@
+package org.instanceretrieval.es.model;
+
+import org.instanceretrieval.es.store.StoredItemsResponse;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.action.support.HandledTransportAction;
+import org.elasticsearch.common.util.concurrent.EsExecutors;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.transport.TransportService;
+
+/** Stores the configuration through the node's store (see {@link org.instanceretrieval.es.store.IndexModelStore#putConfig}). */
+public final class TransportPutModelAction extends HandledTransportAction<PutModelAction.Request, StoredItemsResponse<StoredModel>> {
+
+    private final CachingModelStore store;
+
+    @Inject
+    public TransportPutModelAction(TransportService transportService, ActionFilters actionFilters, CachingModelStore store) {
+        super(PutModelAction.NAME, transportService, actionFilters, PutModelAction.Request::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
+        this.store = store;
+    }
+
+    @Override
+    protected void doExecute(Task task, PutModelAction.Request request, ActionListener<StoredItemsResponse<StoredModel>> listener) {
+        store.index().putConfig(request.modelId(), request.config(), listener.map(StoredItemsResponse::single));
+    }
+}

@@ -1,0 +1,52 @@
+package org.instanceretrieval.es.store;
+
+import org.elasticsearch.client.internal.node.NodeClient;
+import org.elasticsearch.rest.BaseRestHandler;
+import org.elasticsearch.rest.RestRequest;
+import org.elasticsearch.rest.action.RestToXContentListener;
+
+import java.util.List;
+
+/**
+ * {@code GET _retrieval/<type>} and {@code GET _retrieval/<type>/{<type>_id}} of one
+ * {@link StoredItemKind}; where the kind has a payload field, {@code include=<field>} adds it to a
+ * single get (400 for another value, or on the list).
+ */
+public final class RestGetStoredItemsAction extends BaseRestHandler {
+
+    private final StoredItemKind<?> kind;
+
+    public RestGetStoredItemsAction(StoredItemKind<?> kind) {
+        this.kind = kind;
+    }
+
+    @Override
+    public String getName() {
+        return "retrieval_get_" + kind.type();
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(
+            new Route(RestRequest.Method.GET, kind.path()),
+            new Route(RestRequest.Method.GET, kind.path() + "/{" + kind.idParameter() + "}")
+        );
+    }
+
+    @Override
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
+        String id = request.param(kind.idParameter());
+        if (id != null) {
+            ModelIds.validate(kind.idParameter(), id);
+        }
+        String include = kind.include() == null ? null : request.param("include");
+        if (include != null && include.equals(kind.include()) == false) {
+            throw new IllegalArgumentException("[include] must be [" + kind.include() + "], got [" + include + "]");
+        }
+        if (include != null && id == null) {
+            throw new IllegalArgumentException("[include] applies to a single " + kind.displayName() + ", not to the list");
+        }
+        GetStoredItemsAction.Request get = new GetStoredItemsAction.Request(kind, id, include != null);
+        return channel -> client.execute(GetStoredItemsAction.type(kind), get, new RestToXContentListener<>(channel));
+    }
+}

@@ -1,0 +1,227 @@
+package org.instanceretrieval.es.vectors;
+
+import org.elasticsearch.index.mapper.NestedPathFieldMapper;
+import org.apache.lucene.util.FixedBitSet;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SortedSetDocValues;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.index.VectorEncoding;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
+import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.memory.Reservation;
+import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
+import org.elasticsearch.cluster.ClusterState;
+import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
+import org.elasticsearch.cluster.routing.ShardsIterator;
+import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.index.IndexService;
+import org.elasticsearch.index.engine.Engine;
+import org.elasticsearch.index.mapper.IdFieldMapper;
+import org.elasticsearch.index.mapper.MappedFieldType;
+import org.elasticsearch.index.mapper.Uid;
+import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper;
+import org.elasticsearch.index.shard.IndexShard;
+import org.elasticsearch.index.shard.ShardId;
+import org.elasticsearch.indices.IndicesService;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.rest.RestStatus;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.transport.TransportService;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads one shard for {@link ShardVectorsAction} on a node holding a copy of it, on the search
+ * pool, from a searcher acquired for the read (a point in time of the shard). Deleted documents
+ * and documents without a name (nested documents, or no value in {@code id_field}) are skipped.
+ */
+public final class TransportShardVectorsAction extends TransportSingleShardAction<ShardVectorsAction.Request, ShardVectorsAction.Response> {
+
+    private final IndicesService indicesService;
+    private final RetrievalBreaker breaker;
+
+    @Inject
+    public TransportShardVectorsAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
+        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
+        super(ShardVectorsAction.NAME, threadPool, clusterService, transportService, actionFilters, resolver,
+            ShardVectorsAction.Request::new, threadPool.executor(ThreadPool.Names.SEARCH));
+        this.indicesService = indicesService;
+        this.breaker = breaker;
+    }
+
+    @Override
+    protected Writeable.Reader<ShardVectorsAction.Response> getResponseReader() {
+        return ShardVectorsAction.Response::new;
+    }
+
+    @Override
+    protected boolean resolveIndex(ShardVectorsAction.Request request) {
+        return true;
+    }
+
+    @Override
+    protected ShardsIterator shards(ClusterState state, InternalRequest request) {
+        return clusterService.operationRouting().getShards(state, request.concreteIndex(), request.request().shard(), "_local");
+    }
+
+    @Override
+    protected ShardVectorsAction.Response shardOperation(ShardVectorsAction.Request request, ShardId shardId) throws IOException {
+        IndexService indexService = indicesService.indexServiceSafe(shardId.getIndex());
+        String index = shardId.getIndexName();
+        String idField = request.idField();
+        boolean byId = IdFieldMapper.NAME.equals(idField);
+        if (byId == false) {
+            MappedFieldType idType = indexService.mapperService().fieldType(idField);
+            if (idType == null) {
+                throw badRequest("[id_field] [{}] of the ground truth does not exist in the mapping of index [{}]", idField, index);
+            }
+            if ("keyword".equals(idType.typeName()) == false || idType.hasDocValues() == false) {
+                throw badRequest("[id_field] [{}] of index [{}] is of type [{}]; names are read from a keyword field with doc values",
+                    idField, index, idType.typeName());
+            }
+        }
+        String field = request.field();
+        if (field != null) {
+            MappedFieldType type = indexService.mapperService().fieldType(field);
+            if (type == null) {
+                throw badRequest("[field] [{}] does not exist in the mapping of index [{}]", field, index);
+            }
+            if (type instanceof DenseVectorFieldMapper.DenseVectorFieldType == false) {
+                throw badRequest("[field] [{}] of index [{}] is of type [{}], not [dense_vector]", field, index, type.typeName());
+            }
+        }
+        IndexShard shard = indexService.getShard(shardId.id());
+        // names, ids and vectors of every document of the shard, while they are read and copied into the response
+        try (Reservation memory = breaker.reserve(shard.docStats().getCount() * (2L * 100L + 8L),
+            "names of shard " + shardId + " read for evaluation")) {
+            return read(request, shardId, shard, index, idField, byId, field, memory);
+        }
+    }
+
+    private ShardVectorsAction.Response read(ShardVectorsAction.Request request, ShardId shardId, IndexShard shard, String index,
+        String idField, boolean byId, String field, Reservation memory) throws IOException {
+        List<String> names = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        int[] vectorDocs = new int[16];
+        float[] vectors = new float[0];
+        int numVectors = 0;
+        int dims = 0;
+        String similarity = null;
+        try (Engine.Searcher searcher = shard.acquireSearcher("retrieval_eval")) {
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                LeafReader reader = leaf.reader();
+                Bits live = reader.getLiveDocs();
+                SortedSetDocValues nameValues = byId ? null : DocValues.getSortedSet(reader, idField);
+                FloatVectorValues values = null;
+                if (field != null) {
+                    FieldInfo info = reader.getFieldInfos().fieldInfo(field);
+                    if (info != null && info.getVectorDimension() > 0) {
+                        if (info.getVectorEncoding() != VectorEncoding.FLOAT32) {
+                            throw badRequest("[field] [{}] of index [{}] holds [{}] vectors; the evaluation reads float vectors", field, index,
+                                info.getVectorEncoding());
+                        }
+                        dims = info.getVectorDimension();
+                        similarity = info.getVectorSimilarityFunction().name().toLowerCase(Locale.ROOT);
+                        values = reader.getFloatVectorValues(field);
+                        if (vectors.length == 0) {
+                            // the vectors while read, and their copy into the response
+                            memory.grow(Math.max(16, shard.docStats().getCount()) * 2L * 4L * dims,
+                                "vectors of shard " + shardId + " read for evaluation");
+                            vectors = new float[Math.max(1, (shard.docStats().getCount() > 0 ? (int) shard.docStats().getCount() : 16)) * dims];
+                        }
+                    }
+                }
+                String[] idOfDoc = ids(reader, live, NestedPathFieldMapper.name(shard.indexSettings().getIndexVersionCreated()));
+                for (int doc = 0; doc < reader.maxDoc(); doc++) {
+                    String id = idOfDoc[doc];
+                    if (id == null) {
+                        continue; // deleted, or a nested document
+                    }
+                    String name = id;
+                    if (nameValues != null) {
+                        if (nameValues.advanceExact(doc) == false) {
+                            continue;
+                        }
+                        name = nameValues.lookupOrd(nameValues.nextOrd()).utf8ToString();
+                    }
+                    int docIndex = names.size();
+                    names.add(name);
+                    ids.add(id);
+                    if (values != null && (values.docID() < doc ? values.advance(doc) : values.docID()) == doc) {
+                        if ((long) (numVectors + 1) * dims > vectors.length) {
+                            vectors = Arrays.copyOf(vectors, Math.max(vectors.length * 2, (numVectors + 1) * dims));
+                        }
+                        System.arraycopy(values.vectorValue(), 0, vectors, numVectors * dims, dims);
+                        if (numVectors == vectorDocs.length) {
+                            vectorDocs = Arrays.copyOf(vectorDocs, numVectors * 2);
+                        }
+                        vectorDocs[numVectors++] = docIndex;
+                    }
+                    if (values != null && values.docID() == DocIdSetIterator.NO_MORE_DOCS) {
+                        values = null;
+                    }
+                }
+            }
+        }
+        return new ShardVectorsAction.Response(names.toArray(String[]::new), ids.toArray(String[]::new), Arrays.copyOf(vectorDocs, numVectors),
+            Arrays.copyOf(vectors, numVectors * dims), dims, similarity);
+    }
+
+    private static ElasticsearchStatusException badRequest(String message, Object... args) {
+        return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
+    }
+
+    /**
+     * The {@code _id} of every live top-level document of the segment (null for deleted and nested
+     * documents), read from the terms of the {@code _id} field: one pass over 12,000 terms instead
+     * of 12,000 stored-field reads, each of which decompresses a block. Nested documents carry their
+     * parent's {@code _id} term too; they are recognised by their {@code nestedPathField} term and skipped,
+     * so that they are never taken for collection images.
+     */
+    private static String[] ids(LeafReader reader, Bits live, String nestedPathField) throws IOException {
+        String[] ids = new String[reader.maxDoc()];
+        Terms terms = reader.terms(IdFieldMapper.NAME);
+        if (terms == null) {
+            return ids;
+        }
+        FixedBitSet nested = new FixedBitSet(Math.max(1, reader.maxDoc()));
+        Terms paths = reader.terms(nestedPathField);
+        if (paths != null) {
+            TermsEnum pathEnum = paths.iterator();
+            PostingsEnum docs = null;
+            for (BytesRef path = pathEnum.next(); path != null; path = pathEnum.next()) {
+                docs = pathEnum.postings(docs, PostingsEnum.NONE);
+                for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
+                    nested.set(doc);
+                }
+            }
+        }
+        TermsEnum termsEnum = terms.iterator();
+        PostingsEnum postings = null;
+        for (BytesRef term = termsEnum.next(); term != null; term = termsEnum.next()) {
+            postings = termsEnum.postings(postings, PostingsEnum.NONE);
+            String id = null;
+            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+                if ((live == null || live.get(doc)) && nested.get(doc) == false) {
+                    ids[doc] = id == null ? (id = Uid.decodeId(term.bytes, term.offset, term.length)) : id;
+                }
+            }
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,89 @@
+package org.instanceretrieval.es.dba;
+
+import org.elasticsearch.common.Strings;
+import org.elasticsearch.common.io.stream.BytesStreamOutput;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.xcontent.XContentHelper;
+import org.elasticsearch.tasks.TaskId;
+import org.elasticsearch.test.ESTestCase;
+import org.elasticsearch.xcontent.XContentType;
+import org.instanceretrieval.es.job.JobTask;
+
+import java.util.Map;
+
+/** Parsing and validation of {@code POST {index}/_retrieval/dba} bodies. */
+public class DbaRequestTests extends ESTestCase {
+
+    private static DbaAction.Request parse(String json) {
+        Map<String, Object> body = XContentHelper.convertToMap(XContentType.JSON.xContent(), json, false);
+        return DbaAction.Request.parse("docs", body);
+    }
+
+    private static void assertRejected(String json, String message) {
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> parse(json));
+        assertTrue("expected [" + message + "] in [" + e.getMessage() + "]", e.getMessage().contains(message));
+    }
+
+    public void testDefaults() {
+        DbaAction.Request r = parse("{\"field\": \"vec\", \"target_field\": \"vec_dba\"}");
+        assertEquals("docs", r.index());
+        assertEquals("vec", r.field());
+        assertEquals("vec_dba", r.targetField());
+        assertEquals(20, r.neighbours());
+        assertEquals(0f, r.alpha(), 0f);
+        assertNull(r.validate());
+        assertFalse(r.getShouldStoreResult());
+    }
+
+    public void testExplicitValues() {
+        DbaAction.Request r = parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 1000, \"alpha\": 3}");
+        assertEquals(1000, r.neighbours());
+        assertEquals(3f, r.alpha(), 0f);
+        assertEquals(1, parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 1}").neighbours());
+    }
+
+    public void testBadInputs() {
+        expectThrows(IllegalArgumentException.class, () -> DbaAction.Request.parse("docs", Map.of()));
+        assertRejected("{\"target_field\": \"t\"}", "[field] is required");
+        assertRejected("{\"field\": \"vec\"}", "[target_field] is required");
+        assertRejected("{\"field\": \"vec\", \"target_field\": \"vec\"}", "[target_field] must differ from [field]");
+        assertRejected("{\"field\": 3, \"target_field\": \"t\"}", "[field] must be a non-empty string");
+        assertRejected("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 0}", "[n] must be in [1, 1000]");
+        assertRejected("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 1001}", "[n] must be in [1, 1000]");
+        assertRejected("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 2.5}", "[n] must be an integer");
+        assertRejected("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": \"5\"}", "[n] must be an integer");
+        assertRejected("{\"field\": \"vec\", \"target_field\": \"t\", \"alpha\": -0.5}", "[alpha] must be a finite number >= 0");
+        assertRejected("{\"field\": \"vec\", \"target_field\": \"t\", \"alpha\": \"x\"}", "[alpha] must be a number");
+        assertRejected("{\"field\": \"vec\", \"target_field\": \"t\", \"k\": 3}", "unknown key [k]");
+    }
+
+    public void testSerialisationRoundTrip() throws Exception {
+        DbaAction.Request r = parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 7, \"alpha\": 1.5}");
+        r.setShouldStoreResult(true);
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            r.writeTo(out);
+            try (StreamInput in = out.bytes().streamInput()) {
+                DbaAction.Request copy = new DbaAction.Request(in);
+                assertEquals("docs", copy.index());
+                assertEquals("vec", copy.field());
+                assertEquals("t", copy.targetField());
+                assertEquals(7, copy.neighbours());
+                assertEquals(1.5f, copy.alpha(), 0f);
+                assertTrue(copy.getShouldStoreResult());
+            }
+        }
+    }
+
+    public void testTaskStatus() {
+        DbaAction.Request r = parse("{\"field\": \"vec\", \"target_field\": \"t\"}");
+        JobTask task = (JobTask) r.createTask(7, "transport", DbaAction.NAME, TaskId.EMPTY_TASK_ID, Map.of());
+        assertEquals("{\"phase\":\"checking\",\"vectors_read\":0,\"vectors_computed\":0,\"vectors_written\":0}",
+            Strings.toString(task.getStatus()));
+        task.phase("writing");
+        task.count("vectors_read", 60);
+        task.count("vectors_computed", 60);
+        task.count("vectors_written", 20);
+        assertEquals("{\"phase\":\"writing\",\"vectors_read\":60,\"vectors_computed\":60,\"vectors_written\":20}",
+            Strings.toString(task.getStatus()));
+    }
+}

@@ -1,0 +1,52 @@
+package org.instanceretrieval.es.diffusion;
+
+import org.elasticsearch.common.io.stream.BytesStreamOutput;
+import org.elasticsearch.test.ESTestCase;
+
+import java.io.IOException;
+import java.util.Map;
+
+import static org.hamcrest.Matchers.containsString;
+
+/** Parsing, defaults, ranges and wire round trip of the offline diffusion build request. */
+public class BuildOfflineDiffusionRequestTests extends ESTestCase {
+
+    public void testDefaultsAndRoundTrip() throws IOException {
+        BuildOfflineDiffusionAction.Request r = BuildOfflineDiffusionAction.Request.parse("photos", Map.of("field", "v"));
+        assertEquals(50, r.parameters().k());
+        assertEquals(3.0, r.parameters().gamma(), 0);
+        assertEquals(0.99, r.parameters().alpha(), 0);
+        assertEquals(1000, r.nTrunc());
+        BuildOfflineDiffusionAction.Request custom = BuildOfflineDiffusionAction.Request.parse("photos",
+            Map.of("field", "v", "k", 7, "gamma", 1, "alpha", 0.5, "n_trunc", 30, "max_iterations", 9, "tolerance", 1e-3));
+        custom.setShouldStoreResult(true);
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            custom.writeTo(out);
+            BuildOfflineDiffusionAction.Request read = new BuildOfflineDiffusionAction.Request(out.bytes().streamInput());
+            assertEquals("photos", read.index());
+            assertEquals("v", read.field());
+            assertEquals(custom.parameters(), read.parameters());
+            assertEquals(30, read.nTrunc());
+            assertTrue(read.getShouldStoreResult());
+        }
+    }
+
+    public void testBadInputNamesTheProblem() {
+        Object[][] cases = {
+            { Map.of(), "[diffusion build] requires [field]" },
+            { Map.of("field", "v", "n_trunc", 0), "[diffusion build] [n_trunc] must be in [1, 10000] but was [0]" },
+            { Map.of("field", "v", "n_trunc", 10001), "[diffusion build] [n_trunc] must be in [1, 10000] but was [10001]" },
+            { Map.of("field", "v", "k", 0), "[diffusion build] [k] must be in [1, 10000] but was [0]" },
+            { Map.of("field", "v", "alpha", 1), "[diffusion build] [alpha] must be in (0, 1)" },
+            { Map.of("field", "v", "k", "many"), "[diffusion build] [k] must be an integer but was [many]" },
+            { Map.of("field", 3), "[diffusion build] [field] must be a string" },
+            { Map.of("field", "v", "query_k", 3), "[diffusion build] unknown field [query_k]" } };
+        for (Object[] c : cases) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> body = (Map<String, Object>) c[0];
+            IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
+                () -> BuildOfflineDiffusionAction.Request.parse("photos", body));
+            assertThat(body.toString(), e.getMessage(), containsString((String) c[1]));
+        }
+    }
+}

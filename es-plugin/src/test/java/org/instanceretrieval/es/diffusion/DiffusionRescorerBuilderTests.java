@@ -1,0 +1,123 @@
+package org.instanceretrieval.es.diffusion;
+
+import org.elasticsearch.common.ParsingException;
+import org.elasticsearch.common.Strings;
+import org.elasticsearch.common.io.stream.BytesStreamOutput;
+import org.elasticsearch.common.io.stream.NamedWriteableAwareStreamInput;
+import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.settings.Settings;
+import org.elasticsearch.search.SearchModule;
+import org.elasticsearch.search.rescore.RescorerBuilder;
+import org.elasticsearch.test.ESTestCase;
+import org.elasticsearch.xcontent.NamedXContentRegistry;
+import org.elasticsearch.xcontent.XContentParser;
+import org.elasticsearch.xcontent.XContentParserConfiguration;
+import org.elasticsearch.xcontent.json.JsonXContent;
+import org.instanceretrieval.es.InstanceRetrievalPlugin;
+
+import java.io.IOException;
+import java.util.List;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.instanceOf;
+
+/** Parsing, defaults, x-content and wire round trips, and parse-time validation of the {@code diffusion} rescorer. */
+public class DiffusionRescorerBuilderTests extends ESTestCase {
+
+    private static final SearchModule SEARCH = new SearchModule(Settings.EMPTY, List.of(new InstanceRetrievalPlugin()));
+    private static final NamedWriteableRegistry WRITEABLES = new NamedWriteableRegistry(SEARCH.getNamedWriteables());
+    private static final NamedXContentRegistry XCONTENT = new NamedXContentRegistry(SEARCH.getNamedXContents());
+
+    /** Parses one entry of the rescore section, e.g. {"window_size": 5, "diffusion": {...}}. */
+    private static RescorerBuilder<?> parse(String json) throws IOException {
+        try (XContentParser parser = JsonXContent.jsonXContent.createParser(XContentParserConfiguration.EMPTY.withRegistry(XCONTENT), json)) {
+            parser.nextToken();
+            return RescorerBuilder.parseFromXContent(parser, name -> {});
+        }
+    }
+
+    private static RescorerBuilder<?> wireCopy(RescorerBuilder<?> builder) throws IOException {
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            out.writeNamedWriteable(builder);
+            try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), WRITEABLES)) {
+                return in.readNamedWriteable(RescorerBuilder.class);
+            }
+        }
+    }
+
+    public void testParsesEveryOption() throws IOException {
+        RescorerBuilder<?> parsed = parse("""
+            {"window_size": 30, "diffusion": {"field": "v", "query_vector": [0.6, -0.8], "k": 7, "gamma": 2.5, "alpha": 0.9,
+             "query_k": 4, "max_iterations": 33, "tolerance": 1e-4}}""");
+        assertThat(parsed, instanceOf(DiffusionRescorerBuilder.class));
+        DiffusionRescorerBuilder d = (DiffusionRescorerBuilder) parsed;
+        assertEquals(Integer.valueOf(30), d.windowSize());
+        assertEquals("v", d.field());
+        assertArrayEquals(new float[] { 0.6f, -0.8f }, d.queryVector(), 0f);
+        assertEquals(7, d.k());
+        assertEquals(2.5, d.gamma(), 0);
+        assertEquals(0.9, d.alpha(), 0);
+        assertEquals(4, d.queryK());
+        assertEquals(33, d.maxIterations());
+        assertEquals(1e-4, d.tolerance(), 0);
+    }
+
+    public void testDefaultsAreTheReferenceValues() throws IOException {
+        DiffusionRescorerBuilder d = (DiffusionRescorerBuilder) parse("""
+            {"diffusion": {"field": "v", "query_vector": [1, 0]}}""");
+        assertNull(d.windowSize());
+        assertEquals(50, d.k());
+        assertEquals(3, d.gamma(), 0);
+        assertEquals(0.99, d.alpha(), 0);
+        assertEquals(10, d.queryK());
+        assertEquals(20, d.maxIterations());
+        assertEquals(1e-6, d.tolerance(), 0);
+    }
+
+    public void testXContentAndWireRoundTrips() throws IOException {
+        DiffusionRescorerBuilder original = new DiffusionRescorerBuilder("f", new float[] { 1f, 2f, -3f }, 11, 1.5, 0.75, 3, 9, 1e-3)
+            .windowSize(17);
+        String json = Strings.toString(original);
+        RescorerBuilder<?> reparsed = parse(json);
+        assertThat(reparsed, equalTo(original));
+        assertThat(reparsed.hashCode(), equalTo(original.hashCode()));
+        assertThat(wireCopy(original), equalTo(original));
+        assertNotEquals(original, new DiffusionRescorerBuilder("f", new float[] { 1f, 2f, -3f }, 12, 1.5, 0.75, 3, 9, 1e-3).windowSize(17));
+        assertNotEquals(original, new DiffusionRescorerBuilder("f", new float[] { 1f, 2f, -3f }, 11, 1.5, 0.75, 3, 9, 1e-3).windowSize(18));
+    }
+
+    public void testRejectsOutOfRangeParameters() {
+        String[][] cases = {
+            { "\"k\": 0", "[k] must be in [1, 10000]" },
+            { "\"gamma\": 0", "[gamma] must be finite and > 0" },
+            { "\"gamma\": -1", "[gamma] must be finite and > 0" },
+            { "\"alpha\": 0", "[alpha] must be in (0, 1)" },
+            { "\"alpha\": 1", "[alpha] must be in (0, 1)" },
+            { "\"alpha\": 1.5", "[alpha] must be in (0, 1)" },
+            { "\"query_k\": 0", "[query_k] must be in [1, 10000]" },
+            { "\"tolerance\": 0", "[tolerance] must be finite and > 0" },
+            { "\"tolerance\": -1e-6", "[tolerance] must be finite and > 0" },
+            { "\"max_iterations\": 0", "[max_iterations] must be in [1, 1000] but was [0]" },
+            { "\"max_iterations\": 1001", "[max_iterations] must be in [1, 1000] but was [1001]" } };
+        for (String[] c : cases) {
+            String json = "{\"diffusion\": {\"field\": \"v\", \"query_vector\": [1, 0], " + c[0] + "}}";
+            IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> parse(json));
+            assertThat(c[0], e.getMessage(), containsString(c[1]));
+        }
+    }
+
+    public void testRejectsMissingOrBadQueryVectorAndField() {
+        assertThat(expectThrows(IllegalArgumentException.class, () -> parse("{\"diffusion\": {\"field\": \"v\"}}")).getMessage(),
+            containsString("requires a non-empty [query_vector]"));
+        assertThat(expectThrows(IllegalArgumentException.class, () -> parse("{\"diffusion\": {\"query_vector\": [1]}}")).getMessage(),
+            containsString("requires [field]"));
+        assertThat(expectThrows(IllegalArgumentException.class,
+                () -> parse("{\"diffusion\": {\"field\": \"v\", \"query_vector\": [1, \"NaN\"]}}")).getMessage(),
+            containsString("[query_vector] must be finite but element [1] is [NaN]"));
+        assertThat(expectThrows(ParsingException.class,
+                () -> parse("{\"diffusion\": {\"field\": \"v\", \"query_vector\": [1], \"kk\": 3}}")).getMessage(),
+            containsString("unknown field [kk]"));
+    }
+}
