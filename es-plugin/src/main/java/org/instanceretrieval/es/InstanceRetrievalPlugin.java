@@ -34,42 +34,11 @@ import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.instanceretrieval.es.model.ClearModelCacheAction;
-import org.instanceretrieval.es.diffusion.BuildOfflineDiffusionAction;
-import org.instanceretrieval.es.diffusion.DeleteOfflineDiffusionAction;
-import org.instanceretrieval.es.diffusion.TransportDeleteOfflineDiffusionAction;
-import org.instanceretrieval.es.diffusion.RestDeleteOfflineDiffusionAction;
-import org.instanceretrieval.es.dba.DbaAction;
-import org.instanceretrieval.es.model.GetModelStatsAction;
-import org.instanceretrieval.es.whitening.LearnWhiteningAction;
-import org.instanceretrieval.es.model.PutModelAction;
-import org.instanceretrieval.es.model.PutModelDefinitionPartAction;
-import org.instanceretrieval.es.model.TransportClearModelCacheAction;
-import org.instanceretrieval.es.diffusion.TransportBuildOfflineDiffusionAction;
-import org.instanceretrieval.es.dba.TransportDbaAction;
-import org.instanceretrieval.es.model.TransportGetModelStatsAction;
-import org.instanceretrieval.es.whitening.TransportLearnWhiteningAction;
-import org.instanceretrieval.es.model.TransportPutModelAction;
-import org.instanceretrieval.es.model.TransportPutModelDefinitionPartAction;
-import org.instanceretrieval.es.groundtruth.PutGroundTruthAction;
-import org.instanceretrieval.es.groundtruth.TransportPutGroundTruthAction;
 import org.instanceretrieval.es.groundtruth.CachingGroundTruthStore;
 import org.instanceretrieval.es.groundtruth.GroundTruthIndex;
 import org.instanceretrieval.es.groundtruth.GroundTruthInput;
 import org.instanceretrieval.es.groundtruth.GroundTruthStore;
 import org.instanceretrieval.es.groundtruth.IndexGroundTruthStore;
-import org.instanceretrieval.es.groundtruth.RestCatGroundTruthAction;
-import org.instanceretrieval.es.groundtruth.RestPutGroundTruthAction;
-import org.instanceretrieval.es.eval.CompareEvalRunsAction;
-import org.instanceretrieval.es.eval.EvalRunsAction;
-import org.instanceretrieval.es.eval.RetrievalEvalAction;
-import org.instanceretrieval.es.eval.TransportCompareEvalRunsAction;
-import org.instanceretrieval.es.eval.TransportEvalRunsAction;
-import org.instanceretrieval.es.eval.RestCompareEvalRunsAction;
-import org.instanceretrieval.es.eval.RestEvalRunsAction;
-import org.instanceretrieval.es.vectors.ShardVectorsAction;
-import org.instanceretrieval.es.store.StoredItemActions;
-import org.instanceretrieval.es.eval.TransportRetrievalEvalAction;
-import org.instanceretrieval.es.vectors.TransportShardVectorsAction;
 import org.instanceretrieval.es.eval.EvalRuns;
 import org.instanceretrieval.es.eval.EvalServices;
 import org.instanceretrieval.es.eval.GroundTruthLookup;
@@ -82,12 +51,6 @@ import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
 import org.instanceretrieval.es.query.RetrievalPatchesQueryBuilder;
 import org.instanceretrieval.es.diffusion.DiffusionRescorerBuilder;
 import org.instanceretrieval.es.diffusion.DiffusionRetrieverBuilder;
-import org.instanceretrieval.es.store.RestDeleteStoredItemAction;
-import org.instanceretrieval.es.dba.RestGetDbaAction;
-import org.instanceretrieval.es.model.RestGetModelStatsAction;
-import org.instanceretrieval.es.store.RestGetStoredItemsAction;
-import org.instanceretrieval.es.model.RestPutModelAction;
-import org.instanceretrieval.es.model.RestPutModelDefinitionPartAction;
 import org.instanceretrieval.es.model.CachingModelStore;
 import org.instanceretrieval.es.model.IndexModelStore;
 import org.instanceretrieval.es.model.ModelIndex;
@@ -162,14 +125,7 @@ public class InstanceRetrievalPlugin extends Plugin
 
     @Override
     public Collection<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
-        List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> actions = new ArrayList<>();
-        actions.addAll(modelStoreActions());
-        actions.addAll(whiteningStoreActions());
-        actions.addAll(dbaActions());
-        actions.addAll(groundTruthStoreActions());
-        actions.addAll(evalActions());
-        actions.addAll(offlineDiffusionActions());
-        return actions;
+        return Endpoints.actions();
     }
 
     @Override
@@ -184,14 +140,7 @@ public class InstanceRetrievalPlugin extends Plugin
         Supplier<DiscoveryNodes> nodesInCluster,
         Predicate<NodeFeature> clusterSupportsFeature
     ) {
-        List<RestHandler> handlers = new ArrayList<>();
-        handlers.addAll(modelStoreRestHandlers());
-        handlers.addAll(whiteningStoreRestHandlers());
-        handlers.addAll(dbaRestHandlers());
-        handlers.addAll(groundTruthStoreRestHandlers());
-        handlers.addAll(evalRestHandlers());
-        handlers.addAll(offlineDiffusionRestHandlers());
-        return handlers;
+        return Endpoints.restHandlers();
     }
 
     @Override
@@ -266,27 +215,6 @@ public class InstanceRetrievalPlugin extends Plugin
         return List.of(store, new ModelUsageStatsRegistry());
     }
 
-    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> modelStoreActions() {
-        return List.of(
-            new ActionHandler<>(PutModelAction.INSTANCE, TransportPutModelAction.class),
-            new ActionHandler<>(PutModelDefinitionPartAction.INSTANCE, TransportPutModelDefinitionPartAction.class),
-            new ActionHandler<>(StoredItemActions.GET_MODEL, StoredItemActions.TransportGetModels.class),
-            new ActionHandler<>(StoredItemActions.DELETE_MODEL, StoredItemActions.TransportDeleteModel.class),
-            new ActionHandler<>(GetModelStatsAction.INSTANCE, TransportGetModelStatsAction.class),
-            new ActionHandler<>(ClearModelCacheAction.INSTANCE, TransportClearModelCacheAction.class)
-        );
-    }
-
-    private static List<RestHandler> modelStoreRestHandlers() {
-        return List.of(
-            new RestPutModelAction(),
-            new RestPutModelDefinitionPartAction(),
-            new RestGetStoredItemsAction(ModelIndex.KIND),
-            new RestDeleteStoredItemAction(ModelIndex.KIND),
-            new RestGetModelStatsAction()
-        );
-    }
-
     // ---- inference and the image_descriptor ingest processor (issue 3, parts 2-5) ----
 
     /** Set once in createComponents; processor factories (registered earlier) read them at ingest time. */
@@ -338,19 +266,6 @@ public class InstanceRetrievalPlugin extends Plugin
         return List.of(store);
     }
 
-    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> whiteningStoreActions() {
-        return List.of(
-            new ActionHandler<>(LearnWhiteningAction.INSTANCE, TransportLearnWhiteningAction.class),
-            new ActionHandler<>(StoredItemActions.GET_WHITENING, StoredItemActions.TransportGetWhitenings.class),
-            new ActionHandler<>(StoredItemActions.DELETE_WHITENING, StoredItemActions.TransportDeleteWhitening.class)
-        );
-    }
-
-    private static List<RestHandler> whiteningStoreRestHandlers() {
-        return List.of(LearnWhiteningAction.rest(), new RestGetStoredItemsAction(WhiteningIndex.KIND),
-            new RestDeleteStoredItemAction(WhiteningIndex.KIND));
-    }
-
     // ---- ground-truth store (issue 5, item 1: _retrieval/ground_truth) ----
 
     private List<Object> groundTruthStoreComponents(PluginServices services) {
@@ -363,28 +278,7 @@ public class InstanceRetrievalPlugin extends Plugin
         );
     }
 
-    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> groundTruthStoreActions() {
-        return List.of(
-            new ActionHandler<>(PutGroundTruthAction.INSTANCE, TransportPutGroundTruthAction.class),
-            new ActionHandler<>(StoredItemActions.GET_GROUND_TRUTH, StoredItemActions.TransportGetGroundTruths.class),
-            new ActionHandler<>(StoredItemActions.DELETE_GROUND_TRUTH, StoredItemActions.TransportDeleteGroundTruth.class)
-        );
-    }
-
-    private static List<RestHandler> groundTruthStoreRestHandlers() {
-        return List.of(new RestPutGroundTruthAction(), new RestGetStoredItemsAction(GroundTruthIndex.KIND),
-            new RestDeleteStoredItemAction(GroundTruthIndex.KIND), new RestCatGroundTruthAction());
-    }
-
     // ---- DBA job (issue 4, item 2: POST {index}/_retrieval/dba) ----
-
-    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> dbaActions() {
-        return List.of(new ActionHandler<>(DbaAction.INSTANCE, TransportDbaAction.class));
-    }
-
-    private static List<RestHandler> dbaRestHandlers() {
-        return List.of(DbaAction.rest(), new RestGetDbaAction());
-    }
 
     // ---- evaluation (issue 5: POST {index}/_retrieval_eval, the run history) ----
 
@@ -403,19 +297,6 @@ public class InstanceRetrievalPlugin extends Plugin
     protected GroundTruthLookup.Source groundTruthSource(GroundTruthStore store) {
         return (id, listener) -> store.get(id, listener.map(stored ->
             new GroundTruthLookup.Resolved(stored.id(), stored.groundTruth(), stored.idField())));
-    }
-
-    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> evalActions() {
-        return List.of(
-            new ActionHandler<>(RetrievalEvalAction.INSTANCE, TransportRetrievalEvalAction.class),
-            new ActionHandler<>(ShardVectorsAction.INSTANCE, TransportShardVectorsAction.class),
-            new ActionHandler<>(EvalRunsAction.INSTANCE, TransportEvalRunsAction.class),
-            new ActionHandler<>(CompareEvalRunsAction.INSTANCE, TransportCompareEvalRunsAction.class)
-        );
-    }
-
-    private static List<RestHandler> evalRestHandlers() {
-        return List.of(RetrievalEvalAction.rest(), new RestEvalRunsAction(), new RestCompareEvalRunsAction());
     }
 
     // ---- search: queries (SearchPlugin; issue 4, item 1: retrieval_knn) ----
@@ -465,12 +346,4 @@ public class InstanceRetrievalPlugin extends Plugin
 
     // ---- offline diffusion build (issue 4, diffusion part 2: POST {index}/_retrieval/diffusion/_build) ----
 
-    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> offlineDiffusionActions() {
-        return List.of(new ActionHandler<>(BuildOfflineDiffusionAction.INSTANCE, TransportBuildOfflineDiffusionAction.class),
-            new ActionHandler<>(DeleteOfflineDiffusionAction.INSTANCE, TransportDeleteOfflineDiffusionAction.class));
-    }
-
-    private static List<RestHandler> offlineDiffusionRestHandlers() {
-        return List.of(BuildOfflineDiffusionAction.rest(), new RestDeleteOfflineDiffusionAction());
-    }
 }
