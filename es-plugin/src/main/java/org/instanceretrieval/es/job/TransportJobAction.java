@@ -20,6 +20,7 @@ import org.elasticsearch.tasks.Task;
 import org.elasticsearch.tasks.TaskId;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.query.VectorFieldInfo;
 import org.instanceretrieval.es.vectors.FieldVectorReader;
 import org.instanceretrieval.es.vectors.FieldVectorReader.DocVector;
 import org.instanceretrieval.memory.Reservation;
@@ -95,11 +96,11 @@ public abstract class TransportJobAction<R extends JobRequest<?>, S extends Acti
         if ("dense_vector".equals(type) == false) {
             throw badRequest("[{}] [{}] of index [{}] is of type [{}], not [dense_vector]", key, field, index, type);
         }
-        Object elementType = mapping.get("element_type");
-        if (elementType != null && elementTypes.contains(elementType) == false) {
-            throw badRequest("[{}] [{}] of index [{}] has element_type [{}]; " + elementRule, key, field, index, elementType);
+        VectorFieldInfo info = VectorFieldInfo.fromDefinition(field, mapping);
+        if (elementTypes.contains(info.elementType()) == false) {
+            throw badRequest("[{}] [{}] of index [{}] has element_type [{}]; " + elementRule, key, field, index, mapping.get("element_type"));
         }
-        return mapping.get("dims") instanceof Number n ? n.intValue() : -1;
+        return info.dims() == null ? -1 : info.dims();
     }
 
     /** What {@link #readAllVectors} continues with, on {@link #generic}. */

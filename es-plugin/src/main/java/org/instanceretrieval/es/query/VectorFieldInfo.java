@@ -23,7 +23,8 @@ import java.util.Map;
  * type, similarity and index type. The one reader of that mapping, on a shard
  * ({@link #of(SearchExecutionContext, String, String)}, from the field mapper's own x-content with
  * defaults, since the field type keeps these accessors package-private) and on the coordinating
- * node ({@link #of(String, String, Collection)}, from the index metadata's mappings). Errors are
+ * node ({@link #of(String, String, Collection)}, from the index metadata's mappings), and for the
+ * jobs from one mapping definition ({@link #fromDefinition}). Errors are
  * {@link IllegalArgumentException}s (HTTP 400) prefixed with the caller's name. Immutable.
  *
  * @param field       the field's path
@@ -99,7 +100,12 @@ public record VectorFieldInfo(String field, Integer dims, String elementType, St
         return found;
     }
 
-    private static VectorFieldInfo fromDefinition(String field, Map<?, ?> definition) {
+    /**
+     * The field as one mapping definition states it (the map under the field's name, e.g. from the
+     * get-field-mapping API), with Elasticsearch's defaults for what it leaves out. The caller has
+     * checked that its {@code type} is {@code dense_vector}.
+     */
+    public static VectorFieldInfo fromDefinition(String field, Map<?, ?> definition) {
         Object dims = definition.get("dims");
         Object elementType = definition.get("element_type");
         Object similarity = definition.get("similarity");
