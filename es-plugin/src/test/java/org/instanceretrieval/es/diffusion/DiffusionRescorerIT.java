@@ -1,11 +1,8 @@
 package org.instanceretrieval.es.diffusion;
 
-import org.elasticsearch.action.bulk.BulkRequestBuilder;
-import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.test.ESIntegTestCase;
 import org.instanceretrieval.es.BruteForce;
-import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.junit.Before;
 
 import java.io.IOException;
@@ -15,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertAcked;
 import static org.hamcrest.Matchers.containsString;
 
 /**
@@ -25,55 +21,17 @@ import static org.hamcrest.Matchers.containsString;
  * {@code retrieval_knn}); bad input is a 400 naming the problem.
  */
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
-public class DiffusionRescorerIT extends RetrievalIntegTestCase {
+public class DiffusionRescorerIT extends ClusteredVectorsIntegTestCase {
 
     private static final String INDEX = "diffusion-one-shard";
     private static final int DOCS = 90;
-    private static final int DIMS = 8;
     private static final int CLUSTERS = 4;
-
-    private float[][] vectors;
 
     @Before
     public void indexClusteredVectors() {
-        float[][] centres = new float[CLUSTERS][DIMS];
-        for (float[] c : centres) {
-            for (int j = 0; j < DIMS; j++) {
-                c[j] = (float) random().nextGaussian();
-            }
-        }
-        vectors = new float[DOCS][DIMS];
-        for (int i = 0; i < DOCS; i++) {
-            for (int j = 0; j < DIMS; j++) {
-                vectors[i][j] = centres[i % CLUSTERS][j] + 0.4f * (float) random().nextGaussian();
-            }
-            BruteForce.l2InPlace(vectors[i]);
-        }
-        String mapping = "{\"properties\": {\"tag\": {\"type\": \"keyword\"}, \"v\": {\"type\": \"dense_vector\", \"dims\": " + DIMS
-            + ", \"similarity\": \"dot_product\", \"index_options\": {\"type\": \"hnsw\"}}}}";
-        assertAcked(prepareCreate(INDEX).setSettings(indexSettings(1, 0)).setMapping(mapping));
-        BulkRequestBuilder bulk = client().prepareBulk().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
-        for (int i = 0; i < DOCS; i++) {
-            bulk.add(client().prepareIndex(INDEX).setId(Integer.toString(i)).setSource(Map.of("tag", "t" + i, "v", vectors[i])));
-        }
-        assertFalse(bulk.get().hasFailures());
+        clusteredVectors(DOCS, CLUSTERS);
+        indexVectors(INDEX, 1);
         ensureGreen(INDEX);
-    }
-
-    private static String json(float[] v) {
-        StringBuilder s = new StringBuilder("[");
-        for (int i = 0; i < v.length; i++) {
-            s.append(i == 0 ? "" : ", ").append(v[i]);
-        }
-        return s.append(']').toString();
-    }
-
-    private float[] randomQuery() {
-        float[] q = vectors[random().nextInt(DOCS)].clone();
-        for (int j = 0; j < DIMS; j++) {
-            q[j] += 0.3f * (float) random().nextGaussian();
-        }
-        return BruteForce.l2(q);
     }
 
     private static String mainQuery(float[] q, int k) {

@@ -1,13 +1,10 @@
 package org.instanceretrieval.es.diffusion;
 
-import org.elasticsearch.action.bulk.BulkRequestBuilder;
-import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.common.breaker.CircuitBreaker;
 import org.elasticsearch.indices.breaker.CircuitBreakerService;
 import org.elasticsearch.test.ESIntegTestCase;
 import org.instanceretrieval.es.BruteForce;
-import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.junit.Before;
 
 import java.io.IOException;
@@ -16,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertAcked;
 import static org.hamcrest.Matchers.containsString;
 
 /**
@@ -27,15 +23,12 @@ import static org.hamcrest.Matchers.containsString;
  * memory is released; bad input is a 400 naming the problem.
  */
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
-public class DiffusionRetrieverIT extends RetrievalIntegTestCase {
+public class DiffusionRetrieverIT extends ClusteredVectorsIntegTestCase {
 
     private static final String ONE = "diffusion-one";
     private static final String THREE = "diffusion-three";
     private static final int DOCS = 120;
-    private static final int DIMS = 8;
     private static final int CLUSTERS = 5;
-
-    private float[][] vectors;
 
     /** The test framework gives some nodes a no-op request breaker at random; the breaker test needs real ones. */
     @Override
@@ -48,46 +41,10 @@ public class DiffusionRetrieverIT extends RetrievalIntegTestCase {
 
     @Before
     public void indexClusteredVectors() {
-        float[][] centres = new float[CLUSTERS][DIMS];
-        for (float[] c : centres) {
-            for (int j = 0; j < DIMS; j++) {
-                c[j] = (float) random().nextGaussian();
-            }
-        }
-        vectors = new float[DOCS][DIMS];
-        for (int i = 0; i < DOCS; i++) {
-            for (int j = 0; j < DIMS; j++) {
-                vectors[i][j] = centres[i % CLUSTERS][j] + 0.4f * (float) random().nextGaussian();
-            }
-            BruteForce.l2InPlace(vectors[i]);
-        }
-        String mapping = "{\"properties\": {\"tag\": {\"type\": \"keyword\"}, \"v\": {\"type\": \"dense_vector\", \"dims\": " + DIMS
-            + ", \"similarity\": \"dot_product\", \"index_options\": {\"type\": \"hnsw\"}}}}";
-        for (String index : new String[] { ONE, THREE }) {
-            assertAcked(prepareCreate(index).setSettings(indexSettings(index.equals(ONE) ? 1 : 3, 0)).setMapping(mapping));
-            BulkRequestBuilder bulk = client().prepareBulk().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
-            for (int i = 0; i < DOCS; i++) {
-                bulk.add(client().prepareIndex(index).setId(Integer.toString(i)).setSource(Map.of("tag", "t" + i, "v", vectors[i])));
-            }
-            assertFalse(bulk.get().hasFailures());
-        }
+        clusteredVectors(DOCS, CLUSTERS);
+        indexVectors(ONE, 1);
+        indexVectors(THREE, 3);
         ensureGreen(ONE, THREE);
-    }
-
-    private static String json(float[] v) {
-        StringBuilder s = new StringBuilder("[");
-        for (int i = 0; i < v.length; i++) {
-            s.append(i == 0 ? "" : ", ").append(v[i]);
-        }
-        return s.append(']').toString();
-    }
-
-    private float[] randomQuery() {
-        float[] q = vectors[random().nextInt(DOCS)].clone();
-        for (int j = 0; j < DIMS; j++) {
-            q[j] += 0.3f * (float) random().nextGaussian();
-        }
-        return BruteForce.l2(q);
     }
 
     /** A standard retriever with an exact retrieval_knn query: the same first pass whatever the sharding. */
