@@ -107,16 +107,18 @@ public class WhiteningStoreIT extends RetrievalIntegTestCase {
     // ---- tests ----
 
     public void testPcaLearnedThroughOneNodeEqualsTheLearnerOnTheOtherNode() throws Exception {
+        // a fresh id per run: the nodes' whitening caches outlive the test framework's wipe of the system index
+        String pcaId = "pca-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
         String[] names = twoNodes();
         float[][] vectors = randomVectors(300, DIMS);
         indexVectors("pca", "d", vectors);
 
         Map<String, Object> learned;
         try (RestClient a = clientOf(names[0])) {
-            learned = call(a, "POST", "/_retrieval/whitening/pca-test/_learn",
+            learned = call(a, "POST", "/_retrieval/whitening/" + pcaId + "/_learn",
                 "{\"method\": \"pca\", \"index\": \"pca\", \"field\": \"v\", \"dimensions\": 6, \"power\": 0.5}");
         }
-        assertEquals("pca-test", learned.get("whitening_id"));
+        assertEquals(pcaId, learned.get("whitening_id"));
         assertEquals("pca", learned.get("method"));
         assertEquals(DIMS, learned.get("input_dimension"));
         assertEquals(6, learned.get("output_dimension"));
@@ -128,24 +130,25 @@ public class WhiteningStoreIT extends RetrievalIntegTestCase {
         float[][] sample = normalised(vectors);
         double[] mean = BruteForce.mean(sample);
         double[][] projection = BruteForce.pcaProjection(sample, 0.5, 6);
-        Whitening onOtherNode = fetch(names[1], "pca-test");
+        Whitening onOtherNode = fetch(names[1], pcaId);
         assertSameWhitening(mean, projection, onOtherNode, 1e-6);
-        assertTrue(storeOf(names[1]).isCached("pca-test"));
-        assertSameWhitening(mean, projection, fetch(names[0], "pca-test"), 1e-6);
+        assertTrue(storeOf(names[1]).isCached(pcaId));
+        assertSameWhitening(mean, projection, fetch(names[0], pcaId), 1e-6);
 
         // max_samples caps the sample; an id in use is 409.
         try (RestClient b = clientOf(names[1])) {
             Map<String, Object> capped = call(b, "POST", "/_retrieval/whitening/pca-capped/_learn",
                 "{\"method\": \"pca\", \"index\": \"pca\", \"field\": \"v\", \"max_samples\": 50, \"power\": 0.25}");
             assertEquals(Map.of("index", "pca", "field", "v", "sample_size", 50), capped.get("source"));
-            ResponseException conflict = failure(b, "POST", "/_retrieval/whitening/pca-test/_learn",
+            ResponseException conflict = failure(b, "POST", "/_retrieval/whitening/" + pcaId + "/_learn",
                 "{\"method\": \"pca\", \"index\": \"pca\", \"field\": \"v\"}");
             assertEquals(409, status(conflict));
-            assertTrue(conflict.getMessage(), conflict.getMessage().contains("whitening [pca-test] already exists"));
+            assertTrue(conflict.getMessage(), conflict.getMessage().contains("whitening [" + pcaId + "] already exists"));
         }
     }
 
     public void testLwFromPairsWhitensPairDifferencesToIdentity() throws Exception {
+        String lwId = "lw-" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
         String[] names = twoNodes();
         int pairs = 60;
         int d = 6;
@@ -171,12 +174,12 @@ public class WhiteningStoreIT extends RetrievalIntegTestCase {
         body.append("]}");
         Map<String, Object> learned;
         try (RestClient a = clientOf(names[0])) {
-            learned = call(a, "POST", "/_retrieval/whitening/lw-test/_learn", body.toString());
+            learned = call(a, "POST", "/_retrieval/whitening/" + lwId + "/_learn", body.toString());
         }
         assertEquals("lw", learned.get("method"));
         assertEquals(Map.of("index", "lw", "field", "v", "sample_size", 2 * pairs, "pairs", pairs), learned.get("source"));
 
-        Whitening lw = fetch(names[1], "lw-test");
+        Whitening lw = fetch(names[1], lwId);
         assertEquals(d, lw.inputDimension());
         assertEquals(d, lw.outputDimension());
         double[][] second = new double[d][d];
