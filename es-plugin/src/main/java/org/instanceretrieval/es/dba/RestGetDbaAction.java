@@ -2,14 +2,13 @@ package org.instanceretrieval.es.dba;
 
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.RestResponse;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.rest.action.RestActionListener;
 import org.elasticsearch.xcontent.XContentBuilder;
+import org.instanceretrieval.es.rest.RetrievalRestHandler;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,16 +18,10 @@ import java.util.Map;
  * missing index, 404 {@code resource_not_found_exception} when no DBA job has written to the index. Reading the marker
  * needs the {@code view_index_metadata} privilege on the index (it reads the mapping), and {@code monitor} to look up the task.
  */
-public final class RestGetDbaAction extends BaseRestHandler {
+public final class RestGetDbaAction extends RetrievalRestHandler {
 
-    @Override
-    public String getName() {
-        return "retrieval_get_dba";
-    }
-
-    @Override
-    public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.GET, "/{index}/_retrieval/dba"));
+    public RestGetDbaAction() {
+        super("retrieval_get_dba", RestRequest.Method.GET, "/{index}/_retrieval/dba");
     }
 
     @Override

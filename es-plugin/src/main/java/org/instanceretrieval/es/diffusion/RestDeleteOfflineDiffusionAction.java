@@ -1,23 +1,15 @@
 package org.instanceretrieval.es.diffusion;
 
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.action.RestToXContentListener;
-
-import java.util.List;
+import org.instanceretrieval.es.rest.RetrievalRestHandler;
 
 /** {@code DELETE {index}/_retrieval/diffusion}: deletes the index's offline diffusion builds. */
-public final class RestDeleteOfflineDiffusionAction extends BaseRestHandler {
+public final class RestDeleteOfflineDiffusionAction extends RetrievalRestHandler {
 
-    @Override
-    public String getName() {
-        return "retrieval_delete_diffusion";
-    }
-
-    @Override
-    public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.DELETE, "/{index}/_retrieval/diffusion"));
+    public RestDeleteOfflineDiffusionAction() {
+        super("retrieval_delete_diffusion", RestRequest.Method.DELETE, "/{index}/_retrieval/diffusion");
     }
 
     @Override

@@ -1,23 +1,15 @@
 package org.instanceretrieval.es.eval;
 
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.action.RestToXContentListener;
-
-import java.util.List;
+import org.instanceretrieval.es.rest.RetrievalRestHandler;
 
 /** {@code GET _retrieval_eval/runs/_compare?ids=a,b[&size=10]}. */
-public final class RestCompareEvalRunsAction extends BaseRestHandler {
+public final class RestCompareEvalRunsAction extends RetrievalRestHandler {
 
-    @Override
-    public String getName() {
-        return "retrieval_eval_runs_compare";
-    }
-
-    @Override
-    public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.GET, "/_retrieval_eval/runs/_compare"));
+    public RestCompareEvalRunsAction() {
+        super("retrieval_eval_runs_compare", RestRequest.Method.GET, "/_retrieval_eval/runs/_compare");
     }
 
     @Override

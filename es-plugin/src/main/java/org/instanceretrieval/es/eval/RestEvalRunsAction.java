@@ -1,23 +1,15 @@
 package org.instanceretrieval.es.eval;
 
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.action.RestToXContentListener;
-
-import java.util.List;
+import org.instanceretrieval.es.rest.RetrievalRestHandler;
 
 /** {@code GET _retrieval_eval/runs[?name=&index=&ground_truth=&size=]}. */
-public final class RestEvalRunsAction extends BaseRestHandler {
+public final class RestEvalRunsAction extends RetrievalRestHandler {
 
-    @Override
-    public String getName() {
-        return "retrieval_eval_runs";
-    }
-
-    @Override
-    public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.GET, "/_retrieval_eval/runs"));
+    public RestEvalRunsAction() {
+        super("retrieval_eval_runs", RestRequest.Method.GET, "/_retrieval_eval/runs");
     }
 
     @Override

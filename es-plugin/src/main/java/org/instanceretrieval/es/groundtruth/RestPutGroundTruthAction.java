@@ -2,24 +2,17 @@ package org.instanceretrieval.es.groundtruth;
 
 import org.elasticsearch.client.internal.node.NodeClient;
 import org.elasticsearch.common.xcontent.XContentHelper;
-import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.action.RestToXContentListener;
+import org.instanceretrieval.es.rest.RetrievalRestHandler;
 
-import java.util.List;
 import java.util.Map;
 
 /** {@code PUT _retrieval/ground_truth/{ground_truth_id}[?index=...]}. */
-public final class RestPutGroundTruthAction extends BaseRestHandler {
+public final class RestPutGroundTruthAction extends RetrievalRestHandler {
 
-    @Override
-    public String getName() {
-        return "retrieval_put_ground_truth";
-    }
-
-    @Override
-    public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.PUT, "/_retrieval/ground_truth/{ground_truth_id}"));
+    public RestPutGroundTruthAction() {
+        super("retrieval_put_ground_truth", RestRequest.Method.PUT, "/_retrieval/ground_truth/{ground_truth_id}");
     }
 
     @Override

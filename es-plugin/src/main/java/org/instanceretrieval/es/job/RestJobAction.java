@@ -7,7 +7,6 @@ import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.client.internal.node.NodeClient;
 import org.elasticsearch.common.xcontent.XContentHelper;
-import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.RestResponse;
 import org.elasticsearch.rest.RestStatus;
@@ -16,8 +15,8 @@ import org.elasticsearch.rest.action.RestToXContentListener;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
+import org.instanceretrieval.es.rest.RetrievalRestHandler;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,7 +34,7 @@ import java.util.Map;
  * @param <R> the job's request
  * @param <S> the job's response
  */
-public final class RestJobAction<R extends JobRequest<?>, S extends ActionResponse & ToXContentObject> extends BaseRestHandler {
+public final class RestJobAction<R extends JobRequest<?>, S extends ActionResponse & ToXContentObject> extends RetrievalRestHandler {
 
     private static final Logger logger = LogManager.getLogger(RestJobAction.class);
 
@@ -46,26 +45,13 @@ public final class RestJobAction<R extends JobRequest<?>, S extends ActionRespon
         R parse(RestRequest request, Map<String, Object> body);
     }
 
-    private final String name;
     private final ActionType<S> action;
-    private final Route route;
     private final BodyParser<R> parser;
 
     public RestJobAction(String name, ActionType<S> action, Route route, BodyParser<R> parser) {
-        this.name = name;
+        super(name, route);
         this.action = action;
-        this.route = route;
         this.parser = parser;
-    }
-
-    @Override
-    public String getName() {
-        return name;
-    }
-
-    @Override
-    public List<Route> routes() {
-        return List.of(route);
     }
 
     @Override

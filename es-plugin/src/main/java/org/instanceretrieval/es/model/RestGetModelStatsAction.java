@@ -1,24 +1,16 @@
 package org.instanceretrieval.es.model;
 
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.action.RestToXContentListener;
 import org.instanceretrieval.es.store.ModelIds;
-
-import java.util.List;
+import org.instanceretrieval.es.rest.RetrievalRestHandler;
 
 /** {@code GET _retrieval/model/{model_id}/_stats}. */
-public final class RestGetModelStatsAction extends BaseRestHandler {
+public final class RestGetModelStatsAction extends RetrievalRestHandler {
 
-    @Override
-    public String getName() {
-        return "retrieval_get_model_stats";
-    }
-
-    @Override
-    public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.GET, "/_retrieval/model/{model_id}/_stats"));
+    public RestGetModelStatsAction() {
+        super("retrieval_get_model_stats", RestRequest.Method.GET, "/_retrieval/model/{model_id}/_stats");
     }
 
     @Override

@@ -1,27 +1,20 @@
 package org.instanceretrieval.es.model;
 
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.action.RestToXContentListener;
 import org.elasticsearch.xcontent.XContentParser;
 import org.instanceretrieval.es.store.ModelIds;
+import org.instanceretrieval.es.rest.RetrievalRestHandler;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 
 /** {@code PUT _retrieval/model/{model_id}} with the model's configuration as the body. */
-public final class RestPutModelAction extends BaseRestHandler {
+public final class RestPutModelAction extends RetrievalRestHandler {
 
-    @Override
-    public String getName() {
-        return "retrieval_put_model";
-    }
-
-    @Override
-    public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.PUT, "/_retrieval/model/{model_id}"));
+    public RestPutModelAction() {
+        super("retrieval_put_model", RestRequest.Method.PUT, "/_retrieval/model/{model_id}");
     }
 
     @Override

@@ -1,29 +1,22 @@
 package org.instanceretrieval.es.model;
 
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.action.RestToXContentListener;
 import org.elasticsearch.xcontent.XContentParser;
 import org.instanceretrieval.es.store.ModelIds;
+import org.instanceretrieval.es.rest.RetrievalRestHandler;
 
 import java.io.IOException;
-import java.util.List;
 
 /**
  * {@code PUT _retrieval/model/{model_id}/definition/{part}} with
  * {@code {"definition": "<base64>", "total_parts": n, "total_definition_length": L, "sha256": "<hex>"}}.
  */
-public final class RestPutModelDefinitionPartAction extends BaseRestHandler {
+public final class RestPutModelDefinitionPartAction extends RetrievalRestHandler {
 
-    @Override
-    public String getName() {
-        return "retrieval_put_model_definition_part";
-    }
-
-    @Override
-    public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.PUT, "/_retrieval/model/{model_id}/definition/{part}"));
+    public RestPutModelDefinitionPartAction() {
+        super("retrieval_put_model_definition_part", RestRequest.Method.PUT, "/_retrieval/model/{model_id}/definition/{part}");
     }
 
     @Override

@@ -1,29 +1,18 @@
 package org.instanceretrieval.es.store;
 
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.action.RestToXContentListener;
-
-import java.util.List;
+import org.instanceretrieval.es.rest.RetrievalRestHandler;
 
 /** {@code DELETE _retrieval/<type>/{<type>_id}} of one {@link StoredItemKind}. */
-public final class RestDeleteStoredItemAction extends BaseRestHandler {
+public final class RestDeleteStoredItemAction extends RetrievalRestHandler {
 
     private final StoredItemKind<?> kind;
 
     public RestDeleteStoredItemAction(StoredItemKind<?> kind) {
+        super("retrieval_delete_" + kind.type(), RestRequest.Method.DELETE, kind.path() + "/{" + kind.idParameter() + "}");
         this.kind = kind;
-    }
-
-    @Override
-    public String getName() {
-        return "retrieval_delete_" + kind.type();
-    }
-
-    @Override
-    public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.DELETE, kind.path() + "/{" + kind.idParameter() + "}"));
     }
 
     @Override

@@ -1,36 +1,23 @@
 package org.instanceretrieval.es.store;
 
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.action.RestToXContentListener;
-
-import java.util.List;
+import org.instanceretrieval.es.rest.RetrievalRestHandler;
 
 /**
  * {@code GET _retrieval/<type>} and {@code GET _retrieval/<type>/{<type>_id}} of one
  * {@link StoredItemKind}; where the kind has a payload field, {@code include=<field>} adds it to a
  * single get (400 for another value, or on the list).
  */
-public final class RestGetStoredItemsAction extends BaseRestHandler {
+public final class RestGetStoredItemsAction extends RetrievalRestHandler {
 
     private final StoredItemKind<?> kind;
 
     public RestGetStoredItemsAction(StoredItemKind<?> kind) {
+        super("retrieval_get_" + kind.type(), new Route(RestRequest.Method.GET, kind.path()),
+            new Route(RestRequest.Method.GET, kind.path() + "/{" + kind.idParameter() + "}"));
         this.kind = kind;
-    }
-
-    @Override
-    public String getName() {
-        return "retrieval_get_" + kind.type();
-    }
-
-    @Override
-    public List<Route> routes() {
-        return List.of(
-            new Route(RestRequest.Method.GET, kind.path()),
-            new Route(RestRequest.Method.GET, kind.path() + "/{" + kind.idParameter() + "}")
-        );
     }
 
     @Override
