@@ -34,6 +34,7 @@ import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.instanceretrieval.es.model.ClearModelCacheAction;
+import org.instanceretrieval.es.model.ItemNodesRequest;
 import org.instanceretrieval.es.groundtruth.CachingGroundTruthStore;
 import org.instanceretrieval.es.groundtruth.GroundTruthIndex;
 import org.instanceretrieval.es.groundtruth.GroundTruthInput;
@@ -177,7 +178,7 @@ public class InstanceRetrievalPlugin extends Plugin
         SystemIndexPlugin.super.cleanUpFeature(clusterService, client, listener.delegateFailureAndWrap((l, status) ->
             new OriginSettingClient(client, ModelIndex.ORIGIN).execute(
                 ClearModelCacheAction.INSTANCE,
-                new ClearModelCacheAction.Request(null),
+                new ItemNodesRequest(ModelIndex.KIND, null),
                 ActionListener.running(() -> l.onResponse(status))
             )));
     }

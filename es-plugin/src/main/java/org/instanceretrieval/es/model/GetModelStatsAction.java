@@ -3,15 +3,12 @@ package org.instanceretrieval.es.model;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.FailedNodeException;
 import org.elasticsearch.action.support.nodes.BaseNodeResponse;
-import org.elasticsearch.action.support.nodes.BaseNodesRequest;
 import org.elasticsearch.action.support.nodes.BaseNodesResponse;
 import org.elasticsearch.cluster.ClusterName;
 import org.elasticsearch.cluster.node.DiscoveryNode;
-import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.rest.action.RestActions;
-import org.elasticsearch.transport.TransportRequest;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
 
@@ -23,7 +20,8 @@ import java.util.TreeMap;
 /**
  * {@code GET _retrieval/model/{model_id}/_stats}: per node, whether the model is loaded, on
  * which device, how many images it ran, the mean batch latency and the batch sizes. Unknown
- * model: 404. Action name under {@code cluster:monitor/} ({@code monitor} privilege).
+ * model: 404. The request is an {@link ItemNodesRequest} of {@link ModelIndex#KIND}. Action name under
+ * {@code cluster:monitor/} ({@code monitor} privilege).
  */
 public final class GetModelStatsAction {
 
@@ -31,42 +29,6 @@ public final class GetModelStatsAction {
     public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
 
     private GetModelStatsAction() {}
-
-    public static final class Request extends BaseNodesRequest<Request> {
-        private final String modelId;
-
-        public Request(String modelId) {
-            super(Strings.EMPTY_ARRAY);
-            this.modelId = modelId;
-        }
-
-        public String modelId() {
-            return modelId;
-        }
-    }
-
-    public static final class NodeRequest extends TransportRequest {
-        private final String modelId;
-
-        NodeRequest(String modelId) {
-            this.modelId = modelId;
-        }
-
-        NodeRequest(StreamInput in) throws IOException {
-            super(in);
-            this.modelId = in.readString();
-        }
-
-        String modelId() {
-            return modelId;
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeString(modelId);
-        }
-    }
 
     public static final class NodeResponse extends BaseNodeResponse {
         private final ModelUsageStats stats;

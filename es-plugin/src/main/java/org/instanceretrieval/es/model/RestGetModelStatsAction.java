@@ -15,7 +15,7 @@ public final class RestGetModelStatsAction extends RetrievalRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        GetModelStatsAction.Request stats = new GetModelStatsAction.Request(ModelIds.validate("model_id", request.param("model_id")));
+        ItemNodesRequest stats = new ItemNodesRequest(ModelIndex.KIND, ModelIds.validate("model_id", request.param("model_id")));
         return channel -> client.execute(GetModelStatsAction.INSTANCE, stats, new RestToXContentListener<>(channel));
     }
 }

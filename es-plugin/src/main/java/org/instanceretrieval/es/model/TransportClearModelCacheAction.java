@@ -22,9 +22,9 @@ import java.util.List;
  * kind) on every node.
  */
 public final class TransportClearModelCacheAction extends TransportNodesAction<
-    ClearModelCacheAction.Request,
+    ItemNodesRequest,
     ClearModelCacheAction.Response,
-    ClearModelCacheAction.NodeRequest,
+    ItemNodesRequest.Node,
     ClearModelCacheAction.NodeResponse,
     Void> {
 
@@ -44,7 +44,7 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
             clusterService,
             transportService,
             actionFilters,
-            ClearModelCacheAction.NodeRequest::new,
+            ItemNodesRequest.Node::new,
             transportService.getThreadPool().executor(ThreadPool.Names.MANAGEMENT)
         );
         this.stores = List.of(store, whitenings, groundTruths);
@@ -52,7 +52,7 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
 
     @Override
     protected ClearModelCacheAction.Response newResponse(
-        ClearModelCacheAction.Request request,
+        ItemNodesRequest request,
         List<ClearModelCacheAction.NodeResponse> nodes,
         List<FailedNodeException> failures
     ) {
@@ -60,7 +60,7 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
     }
 
     @Override
-    protected ClearModelCacheAction.NodeRequest newNodeRequest(ClearModelCacheAction.Request request) {
+    protected ItemNodesRequest.Node newNodeRequest(ItemNodesRequest request) {
         return request.nodeRequest();
     }
 
@@ -70,7 +70,7 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
     }
 
     @Override
-    protected ClearModelCacheAction.NodeResponse nodeOperation(ClearModelCacheAction.NodeRequest request, Task task) {
+    protected ClearModelCacheAction.NodeResponse nodeOperation(ItemNodesRequest.Node request, Task task) {
         for (CachingItemStore<?, ?> store : stores) {
             if (request.id() == null) {
                 store.invalidateAll();

@@ -20,9 +20,9 @@ import java.util.List;
  * {@link ModelUsageStatsRegistry}.
  */
 public final class TransportGetModelStatsAction extends TransportNodesAction<
-    GetModelStatsAction.Request,
+    ItemNodesRequest,
     GetModelStatsAction.Response,
-    GetModelStatsAction.NodeRequest,
+    ItemNodesRequest.Node,
     GetModelStatsAction.NodeResponse,
     Void> {
 
@@ -42,7 +42,7 @@ public final class TransportGetModelStatsAction extends TransportNodesAction<
             clusterService,
             transportService,
             actionFilters,
-            GetModelStatsAction.NodeRequest::new,
+            ItemNodesRequest.Node::new,
             transportService.getThreadPool().executor(ThreadPool.Names.MANAGEMENT)
         );
         this.store = store;
@@ -50,22 +50,22 @@ public final class TransportGetModelStatsAction extends TransportNodesAction<
     }
 
     @Override
-    protected void doExecute(Task task, GetModelStatsAction.Request request, ActionListener<GetModelStatsAction.Response> listener) {
-        store.getModel(request.modelId(), listener.delegateFailureAndWrap((l, model) -> super.doExecute(task, request, l)));
+    protected void doExecute(Task task, ItemNodesRequest request, ActionListener<GetModelStatsAction.Response> listener) {
+        store.getModel(request.id(), listener.delegateFailureAndWrap((l, model) -> super.doExecute(task, request, l)));
     }
 
     @Override
     protected GetModelStatsAction.Response newResponse(
-        GetModelStatsAction.Request request,
+        ItemNodesRequest request,
         List<GetModelStatsAction.NodeResponse> nodes,
         List<FailedNodeException> failures
     ) {
-        return new GetModelStatsAction.Response(request.modelId(), clusterService.getClusterName(), nodes, failures);
+        return new GetModelStatsAction.Response(request.id(), clusterService.getClusterName(), nodes, failures);
     }
 
     @Override
-    protected GetModelStatsAction.NodeRequest newNodeRequest(GetModelStatsAction.Request request) {
-        return new GetModelStatsAction.NodeRequest(request.modelId());
+    protected ItemNodesRequest.Node newNodeRequest(ItemNodesRequest request) {
+        return request.nodeRequest();
     }
 
     @Override
@@ -74,7 +74,7 @@ public final class TransportGetModelStatsAction extends TransportNodesAction<
     }
 
     @Override
-    protected GetModelStatsAction.NodeResponse nodeOperation(GetModelStatsAction.NodeRequest request, Task task) {
-        return new GetModelStatsAction.NodeResponse(clusterService.localNode(), usage.statsFor(request.modelId()));
+    protected GetModelStatsAction.NodeResponse nodeOperation(ItemNodesRequest.Node request, Task task) {
+        return new GetModelStatsAction.NodeResponse(clusterService.localNode(), usage.statsFor(request.id()));
     }
 }

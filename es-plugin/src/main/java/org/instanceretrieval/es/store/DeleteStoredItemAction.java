@@ -1,6 +1,7 @@
 package org.instanceretrieval.es.store;
 
 import org.instanceretrieval.es.model.ClearModelCacheAction;
+import org.instanceretrieval.es.model.ItemNodesRequest;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.elasticsearch.action.ActionListener;
@@ -73,7 +74,7 @@ public final class DeleteStoredItemAction {
             String id = request.id();
             String name = store.kind().displayName();
             store.delete(id, listener.delegateFailureAndWrap((l, deleted) -> client.execute(ClearModelCacheAction.INSTANCE,
-                new ClearModelCacheAction.Request(store.kind(), id), ActionListener.wrap(cleared -> {
+                new ItemNodesRequest(store.kind(), id), ActionListener.wrap(cleared -> {
                     if (cleared.hasFailures()) {
                         logger.warn("{} [{}] deleted, but some nodes did not confirm dropping it: {}", name, id, cleared.failures());
                     }
