@@ -2,27 +2,22 @@ package org.instanceretrieval.es.eval;
 
 import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
-import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.xcontent.ToXContentObject;
-import org.elasticsearch.xcontent.XContentBuilder;
+import org.instanceretrieval.es.job.JobResponse;
 
 import java.io.IOException;
-import java.util.Map;
-
-import static org.elasticsearch.action.ValidateActions.addValidationError;
 
 /**
  * {@code GET _retrieval_eval/runs/_compare?ids=a,b}: per-query differences between two recorded
- * runs (b minus a) and the queries that gained and lost most. Action name under
- * {@code cluster:monitor/}.
+ * runs (b minus a) and the queries that gained and lost most, answered as a {@link JobResponse} holding the comparison
+ * document (see docs/api.md). Action name under {@code cluster:monitor/}.
  */
 public final class CompareEvalRunsAction {
 
     public static final String NAME = "cluster:monitor/retrieval/eval/runs/compare";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ActionType<JobResponse> INSTANCE = new ActionType<>(NAME);
     public static final int DEFAULT_SIZE = 10;
 
     private CompareEvalRunsAction() {}
@@ -86,37 +81,7 @@ public final class CompareEvalRunsAction {
 
         @Override
         public ActionRequestValidationException validate() {
-            if (size < 1 || size > EvalRunsAction.MAX_SIZE) {
-                return addValidationError("[size] must be between 1 and " + EvalRunsAction.MAX_SIZE + " but was [" + size + "]", null);
-            }
-            return null;
-        }
-    }
-
-    /** The comparison document (see docs/api.md). */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        private final Map<String, Object> comparison;
-
-        public Response(Map<String, Object> comparison) {
-            this.comparison = comparison;
-        }
-
-        public Response(StreamInput in) throws IOException {
-            this.comparison = in.readGenericMap();
-        }
-
-        public Map<String, Object> comparison() {
-            return comparison;
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeGenericMap(comparison);
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            return builder.map(comparison);
+            return EvalRunsAction.validateSize(size);
         }
     }
 }

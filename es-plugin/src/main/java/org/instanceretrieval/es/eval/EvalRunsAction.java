@@ -2,16 +2,12 @@ package org.instanceretrieval.es.eval;
 
 import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
-import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.xcontent.ToXContentObject;
-import org.elasticsearch.xcontent.XContentBuilder;
+import org.instanceretrieval.es.job.JobResponse;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.Map;
 
 import static org.elasticsearch.action.ValidateActions.addValidationError;
 
@@ -19,12 +15,13 @@ import static org.elasticsearch.action.ValidateActions.addValidationError;
  * {@code GET _retrieval_eval/runs}: the recorded runs (summary documents of the data stream
  * {@code retrieval-eval-runs}), newest first, optionally only those of one {@code name}, one
  * {@code index} or one {@code ground_truth}. Reading runs with the caller's privileges on the
- * data stream. Action name under {@code cluster:monitor/}.
+ * data stream. The answer is a {@link JobResponse} {@code {"runs": [summary, ...]}}, the summaries as recorded (without the
+ * per-query list). Action name under {@code cluster:monitor/}.
  */
 public final class EvalRunsAction {
 
     public static final String NAME = "cluster:monitor/retrieval/eval/runs";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ActionType<JobResponse> INSTANCE = new ActionType<>(NAME);
     public static final int MAX_SIZE = 10_000;
 
     private EvalRunsAction() {}
@@ -78,41 +75,15 @@ public final class EvalRunsAction {
 
         @Override
         public ActionRequestValidationException validate() {
-            if (size < 1 || size > MAX_SIZE) {
-                return addValidationError("[size] must be between 1 and " + MAX_SIZE + " but was [" + size + "]", null);
-            }
-            return null;
+            return validateSize(size);
         }
     }
 
-    /** {@code {"runs": [summary, ...]}}; the summaries as recorded (without the per-query list). */
-    public static final class Response extends ActionResponse implements ToXContentObject {
-        private final List<Map<String, Object>> runs;
-
-        public Response(List<Map<String, Object>> runs) {
-            this.runs = runs;
+    /** The {@code size} rule of the runs requests: null when {@code size} is in [1, {@link #MAX_SIZE}], the error otherwise. */
+    static ActionRequestValidationException validateSize(int size) {
+        if (size < 1 || size > MAX_SIZE) {
+            return addValidationError("[size] must be between 1 and " + MAX_SIZE + " but was [" + size + "]", null);
         }
-
-        public Response(StreamInput in) throws IOException {
-            this.runs = in.readCollectionAsList(StreamInput::readGenericMap);
-        }
-
-        public List<Map<String, Object>> runs() {
-            return runs;
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            out.writeCollection(runs, StreamOutput::writeGenericMap);
-        }
-
-        @Override
-        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-            builder.startObject().startArray("runs");
-            for (Map<String, Object> run : runs) {
-                builder.map(run);
-            }
-            return builder.endArray().endObject();
-        }
+        return null;
     }
 }

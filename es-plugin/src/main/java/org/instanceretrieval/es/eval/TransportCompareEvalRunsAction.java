@@ -15,6 +15,7 @@ import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.elasticsearch.search.sort.SortOrder;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.job.JobResponse;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ import java.util.Map;
  * (pages of {@value #PAGE} sorted by query name with {@code search_after}), then
  * {@link RunComparison} computes the differences.
  */
-public final class TransportCompareEvalRunsAction extends HandledTransportAction<CompareEvalRunsAction.Request, CompareEvalRunsAction.Response> {
+public final class TransportCompareEvalRunsAction extends HandledTransportAction<CompareEvalRunsAction.Request, JobResponse> {
 
     static final int PAGE = 5000;
 
@@ -44,7 +45,7 @@ public final class TransportCompareEvalRunsAction extends HandledTransportAction
     }
 
     @Override
-    protected void doExecute(Task task, CompareEvalRunsAction.Request request, ActionListener<CompareEvalRunsAction.Response> listener) {
+    protected void doExecute(Task task, CompareEvalRunsAction.Request request, ActionListener<JobResponse> listener) {
         SearchSourceBuilder source = new SearchSourceBuilder().size(2).trackTotalHits(false)
             .query(QueryBuilders.boolQuery()
                 .filter(QueryBuilders.termQuery("doc_type", "run"))
@@ -62,7 +63,7 @@ public final class TransportCompareEvalRunsAction extends HandledTransportAction
             }
             readQueries(request.base(), null, new LinkedHashMap<>(), l.delegateFailureAndWrap((l2, baseQueries) ->
                 readQueries(request.other(), null, new LinkedHashMap<>(), l2.delegateFailureAndWrap((l3, otherQueries) ->
-                    l3.onResponse(new CompareEvalRunsAction.Response(RunComparison.compare(summaries.get(request.base()),
+                    l3.onResponse(new JobResponse(RunComparison.compare(summaries.get(request.base()),
                         summaries.get(request.other()), baseQueries, otherQueries, request.size())))))));
         }));
     }

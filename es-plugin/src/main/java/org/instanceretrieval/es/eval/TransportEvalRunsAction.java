@@ -15,13 +15,14 @@ import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.elasticsearch.search.sort.SortOrder;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.job.JobResponse;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** Lists the run summaries of {@link EvalRuns#DATA_STREAM}, newest first; none (not an error) before the first recording. */
-public final class TransportEvalRunsAction extends HandledTransportAction<EvalRunsAction.Request, EvalRunsAction.Response> {
+public final class TransportEvalRunsAction extends HandledTransportAction<EvalRunsAction.Request, JobResponse> {
 
     private final Client client;
 
@@ -32,7 +33,7 @@ public final class TransportEvalRunsAction extends HandledTransportAction<EvalRu
     }
 
     @Override
-    protected void doExecute(Task task, EvalRunsAction.Request request, ActionListener<EvalRunsAction.Response> listener) {
+    protected void doExecute(Task task, EvalRunsAction.Request request, ActionListener<JobResponse> listener) {
         BoolQueryBuilder query = QueryBuilders.boolQuery().filter(QueryBuilders.termQuery("doc_type", "run"));
         if (request.name() != null) {
             query.filter(QueryBuilders.termQuery("name", request.name()));
@@ -53,7 +54,7 @@ public final class TransportEvalRunsAction extends HandledTransportAction<EvalRu
                 run.remove("doc_type");
                 runs.add(run);
             }
-            return new EvalRunsAction.Response(runs);
+            return new JobResponse(Map.of("runs", runs));
         }));
     }
 }

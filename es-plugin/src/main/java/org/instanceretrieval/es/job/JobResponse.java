@@ -16,6 +16,7 @@ import java.util.Map;
 /**
  * The result of a job that answers a JSON object: the object's keys and values (strings, numbers, booleans, nulls, lists and
  * maps of them), written in the order given, on the wire and in the REST response or the stored task result. Immutable.
+ * Also the answer of the short actions that answer such an object (the eval runs list and comparison).
  */
 public final class JobResponse extends ActionResponse implements ToXContentObject {
 
