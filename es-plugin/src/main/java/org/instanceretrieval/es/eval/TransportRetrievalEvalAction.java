@@ -56,7 +56,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       kernel, the queries split over the node's processors on the generic pool, and reads the
  *       positions of the positives off each score row without sorting ({@link PositiveRanks}, the
  *       path of {@code FullRankingEvaluator}); engine {@code search}: sends one search per query
- *       ({@link SearchSources}: the body parsed once, then copied per query vector), two at a time, and reads the positions off the hits;</li>
+ *       ({@link SearchSources}: the body parsed once, then copied per query vector), two at a time,
+ *       and reads the positions off the hits;</li>
  *   <li>assembles the metrics ({@link EvaluationMetrics}) and, with {@code record: true}, writes
  *       the run to {@link EvalRuns#DATA_STREAM}.</li>
  * </ol>
