@@ -169,6 +169,16 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
         return field;
     }
 
+    /**
+     * A copy that diffuses from {@code queryVector}, keeping the field, the diffusion options and the window size.
+     *
+     * @throws IllegalArgumentException if the vector is empty or not finite
+     */
+    public DiffusionRescorerBuilder withQueryVector(float[] queryVector) {
+        DiffusionRescorerBuilder copy = new DiffusionRescorerBuilder(field, queryVector, parameters);
+        return windowSize == null ? copy : copy.windowSize(windowSize);
+    }
+
     /** A copy of the query vector. */
     public float[] queryVector() {
         return queryVector.clone();

@@ -367,6 +367,11 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         return Objects.hash(inner, field, Arrays.hashCode(queryVector), rankWindowSize, parameters, offline);
     }
 
+    /** A copy over another inner retriever (the query of each search of an evaluation), every other option kept. */
+    public DiffusionRetrieverBuilder withInner(RetrieverBuilder newInner) {
+        return copy(Objects.requireNonNull(newInner), null);
+    }
+
     public RetrieverBuilder inner() {
         return inner;
     }

@@ -24,6 +24,9 @@ import java.util.Map;
  * {@code "{{query_document}}"} by {@code {"index": ..., "id": ...}} of the query document. In
  * both cases {@code size} is the depth and {@code _source} is off (names come from {@code _id} or
  * from {@code docvalue_fields} of {@code id_field}).
+ *
+ * <p>{@link SearchSources} parses such a body once per evaluation; only templates are built and
+ * parsed for every query.
  */
 public final class SearchBodies {
 

@@ -56,7 +56,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       kernel, the queries split over the node's processors on the generic pool, and reads the
  *       positions of the positives off each score row without sorting ({@link PositiveRanks}, the
  *       path of {@code FullRankingEvaluator}); engine {@code search}: sends one search per query
- *       ({@link SearchBodies}), two at a time, and reads the positions off the hits;</li>
+ *       ({@link SearchSources}: the body parsed once, then copied per query vector), two at a time,
+ *       and reads the positions off the hits;</li>
  *   <li>assembles the metrics ({@link EvaluationMetrics}) and, with {@code record: true}, writes
  *       the run to {@link EvalRuns#DATA_STREAM}.</li>
  * </ol>
@@ -245,13 +246,16 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
         int workers = Math.min(SEARCH_CONCURRENCY, plan.numQueries());
         GroupedActionListener<Void> group = new GroupedActionListener<>(workers, listener.map(all -> null));
         String idField = run.groundTruth().idField();
+        // The body is parsed once, before the first search: a bad body or option is a 400 before any search runs.
+        SearchSources sources = workers == 0 ? null : SearchSources.plan(run.request(), Arrays.copyOfRange(queryVectors, 0, dims),
+            run.queriesIndex(), queryDocs.doc(plan.queryName(0)).id(), depth, idField, services.xContentRegistry());
         for (int w = 0; w < workers; w++) {
-            searchNext(run, child, plan, metrics, queryDocs, position, queryVectors, dims, depth, idField, next, group);
+            searchNext(run, child, plan, metrics, queryDocs, position, queryVectors, dims, sources, idField, next, group);
         }
     }
 
     private void searchNext(Run run, Client child, EvaluationPlan plan, EvaluationMetrics metrics, IndexDocuments queryDocs,
-        Map<String, Integer> position, float[] queryVectors, int dims, int depth, String idField, AtomicInteger next,
+        Map<String, Integer> position, float[] queryVectors, int dims, SearchSources sources, String idField, AtomicInteger next,
         ActionListener<Void> listener) {
         int query = next.getAndIncrement();
         if (query >= plan.numQueries()) {
@@ -263,8 +267,7 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
             run.task().ensureNotCancelled();
             float[] vector = Arrays.copyOfRange(queryVectors, query * dims, (query + 1) * dims);
             String queryId = queryDocs.doc(plan.queryName(query)).id();
-            source = SearchBodies.parse(SearchBodies.body(run.request(), vector, run.queriesIndex(), queryId, depth, idField),
-                services.xContentRegistry());
+            source = sources.forQuery(vector, queryId);
         } catch (Exception e) {
             listener.onFailure(e);
             return;
@@ -291,9 +294,9 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
                 metrics.record(v, query, plan.positionsInRanking(v, query, trimmed));
             }
             run.task().increment("queries_done");
-            // Continue on the generic pool: the next search body is built and parsed off the search thread.
-            generic.execute(ActionRunnable.wrap(l, l2 -> searchNext(run, child, plan, metrics, queryDocs, position, queryVectors, dims, depth,
-                idField, next, l2)));
+            // Continue on the generic pool: the next search is built (a template's body parsed) off the search thread.
+            generic.execute(ActionRunnable.wrap(l, l2 -> searchNext(run, child, plan, metrics, queryDocs, position, queryVectors, dims,
+                sources, idField, next, l2)));
         }));
     }
 

@@ -186,6 +186,18 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         return k;
     }
 
+    /**
+     * A copy that queries {@code queryVector} (in place of this query's vector, document or image),
+     * keeping every other option, the boost and the query name.
+     *
+     * @throws IllegalArgumentException if the vector is empty or not finite
+     */
+    public RetrievalKnnQueryBuilder withQueryVector(float[] queryVector) {
+        RetrievalKnnQueryBuilder copy = new RetrievalKnnQueryBuilder(field, new QueryVectorSource(NAME, queryVector, null, null), k,
+            numCandidates, filter, similarity, exact, expansion, null);
+        return copy.boost(boost).queryName(queryName);
+    }
+
     public Integer numCandidates() {
         return numCandidates;
     }
