@@ -1,5 +1,7 @@
 package org.instanceretrieval.rest.memory;
 
+import static org.instanceretrieval.rest.TestImages.smallPng;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,35 +4,13 @@ import org.elasticsearch.client.Request;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.test.rest.ESRestTestCase;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import javax.imageio.ImageIO;
-
 /** What the memory tests of the real node share: small real images, bulk bodies, node checks. */
 abstract class MemoryRestSupport extends ESRestTestCase {
-
-    /** A small textured PNG (gradients), which the default model describes. */
-    static byte[] smallPng(int seed) {
-        BufferedImage image = new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 24; y++) {
-            for (int x = 0; x < 32; x++) {
-                image.setRGB(x, y, ((x * 8 + seed * 40) & 0xFF) << 16 | ((y * 10) & 0xFF) << 8 | ((x * y + seed) & 0xFF));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
 
     static String b64(byte[] bytes) {
         return Base64.getEncoder().encodeToString(bytes);

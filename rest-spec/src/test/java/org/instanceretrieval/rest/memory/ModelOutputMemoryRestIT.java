@@ -1,5 +1,7 @@
 package org.instanceretrieval.rest.memory;
 
+import static org.instanceretrieval.rest.TestImages.smallPng;
+
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.ResponseException;
 import org.instanceretrieval.model.onnx.OnnxGraphWriter;

@@ -1,15 +1,12 @@
 package org.instanceretrieval.rest.security;
 
 import org.elasticsearch.client.Request;
+import org.instanceretrieval.rest.TestImages;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
-import javax.imageio.ImageIO;
 
 /**
  * {@code query_image} describes the image through the ingest simulate API as the caller, so it needs
@@ -18,20 +15,8 @@ import javax.imageio.ImageIO;
  */
 public class QueryImagePrivilegesRestIT extends SecureNodeRestTestCase {
 
-    private static String png() throws IOException {
-        BufferedImage image = new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 24; y++) {
-            for (int x = 0; x < 32; x++) {
-                image.setRGB(x, y, (x * 8) << 16 | (y * 10) << 8 | (x * y & 0xFF));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        return Base64.getEncoder().encodeToString(out.toByteArray());
-    }
-
     public void testQueryImageNeedsPipelineReadPrivilege() throws IOException {
-        String image = png();
+        String image = Base64.getEncoder().encodeToString(TestImages.smallPng(0));
         expect(200, "admin", request("PUT", "/_ingest/pipeline/sec-describe", """
             {"processors": [{"image_descriptor": {"field": "image", "target_field": "descriptor"}}]}"""));
         expect(200, "admin", request("PUT", "/sec-photos", """
