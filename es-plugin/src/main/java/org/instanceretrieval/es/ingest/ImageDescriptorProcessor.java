@@ -9,7 +9,6 @@ import org.elasticsearch.ingest.AbstractProcessor;
 import org.elasticsearch.ingest.IngestDocument;
 import org.elasticsearch.rest.RestStatus;
 import org.instanceretrieval.es.model.NodeInference;
-import org.instanceretrieval.es.model.ModelStore;
 import org.instanceretrieval.es.model.StoredModel;
 import org.instanceretrieval.es.whitening.WhiteningStore;
 import org.instanceretrieval.eval.BoundingBox;

@@ -6,7 +6,6 @@ import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.breaker.NoopCircuitBreaker;
 import org.elasticsearch.search.SearchModule;
 import org.elasticsearch.search.retriever.KnnRetrieverBuilder;
-import org.elasticsearch.search.retriever.RetrieverBuilder;
 import org.elasticsearch.search.retriever.RetrieverParserContext;
 import org.elasticsearch.search.retriever.StandardRetrieverBuilder;
 import org.elasticsearch.test.ESTestCase;
