@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Issue 13 on a real node, side by side with numpy / scipy in one run (bench/graph_bench.py):
+# the neighbour-graph build (exact and hnsw, recall of hnsw), the diffusion rescorer on the
+# stored graph, whole-index diffusion, offline rows and DBA from the graph, at 100,000 x 128.
+#
+#   bench/run-graph-bench.sh [graph_bench.py options, e.g. --docs 20000 --only build,rescore]
+#
+# Builds the plugin zip, fetches Elasticsearch 8.19.21 through Maven, starts a node with the
+# plugin (scripts/node.sh, heap $BENCH_HEAP, default 4g; port $BENCH_HTTP_PORT, default 9270),
+# runs the benchmark with python3 (numpy, scipy), stops the node. As root it reruns itself as
+# the user retrieval-bench (scripts/as-unprivileged.sh), as Elasticsearch refuses root.
+# Environment: MVN (default "mvn -q -B"), SKIP_BUILD=1 to reuse es-plugin/target's zip.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ "$(id -u)" = 0 ]; then
+  exec "$repo/scripts/as-unprivileged.sh" retrieval-bench bench/run-graph-bench.sh "$@"
+fi
+cd "$repo"
+MVN="${MVN:-mvn -q -B}"
+port=${BENCH_HTTP_PORT:-9270}
+out="$repo/target/bench-graph"
+mkdir -p "$out"
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  echo "== building the plugin zip"
+  $MVN -DskipTests package
+fi
+if [ ! -f "$out/elasticsearch-8.19.21.zip" ]; then
+  $MVN -N org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+    -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.21:zip -DoutputDirectory="$out"
+fi
+trap 'scripts/node.sh stop --dir "$out/node" >/dev/null || true' EXIT
+scripts/node.sh start --distribution "$out/elasticsearch-8.19.21.zip" --plugin "$(ls es-plugin/target/instance-retrieval-*.zip | grep -v gpu | head -1)" \
+  --dir "$out/node" --http-port "$port" --transport-port $((port + 100)) --heap "${BENCH_HEAP:-4g}"
+curl -s "http://127.0.0.1:$port/_cat/nodes?h=version,jdk,heap.max"
+python3 bench/graph_bench.py --url "http://127.0.0.1:$port" --out "$out/results.json" "$@" | tee "$out/bench.log"
