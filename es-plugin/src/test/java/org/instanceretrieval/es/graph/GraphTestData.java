@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,27 +106,28 @@ final class GraphTestData {
 
     /** The brute-force top-k list of every document. */
     Map<String, List2> bruteForce(int k) {
+        String[] names = vectors.keySet().toArray(String[]::new); // TreeMap: String order
+        float[][] v = vectors.values().toArray(float[][]::new);
         Map<String, List2> lists = new HashMap<>();
-        for (Map.Entry<String, float[]> q : vectors.entrySet()) {
-            List<String> others = new ArrayList<>();
-            Map<String, Double> sim = new HashMap<>();
-            for (Map.Entry<String, float[]> d : vectors.entrySet()) {
-                if (d.getKey().equals(q.getKey()) == false) {
-                    double s = 0;
-                    for (int j = 0; j < d.getValue().length; j++) {
-                        s += (double) q.getValue()[j] * d.getValue()[j];
-                    }
-                    others.add(d.getKey());
-                    sim.put(d.getKey(), s);
+        for (int q = 0; q < names.length; q++) {
+            double[] sim = new double[names.length];
+            Integer[] order = new Integer[names.length - 1];
+            for (int d = 0, t = 0; d < names.length; d++) {
+                for (int j = 0; j < v[d].length; j++) {
+                    sim[d] += (double) v[q][j] * v[d][j];
+                }
+                if (d != q) {
+                    order[t++] = d; // ascending index = ascending id
                 }
             }
-            others.sort(Comparator.comparingDouble((String id) -> -sim.get(id)).thenComparing(Comparator.naturalOrder()));
-            List<String> top = others.subList(0, Math.min(k, others.size()));
+            Arrays.sort(order, (a, b) -> Double.compare(sim[b], sim[a])); // stable: equal similarities stay in id order
+            List<String> top = new ArrayList<>();
             List<Float> sims = new ArrayList<>();
-            for (String id : top) {
-                sims.add((float) (double) sim.get(id));
+            for (int t = 0; t < Math.min(k, order.length); t++) {
+                top.add(names[order[t]]);
+                sims.add((float) sim[order[t]]);
             }
-            lists.put(q.getKey(), new List2(new ArrayList<>(top), sims));
+            lists.put(names[q], new List2(top, sims));
         }
         return lists;
     }
