@@ -41,6 +41,8 @@ import org.instanceretrieval.es.store.RestDeleteStoredItemAction;
 import org.instanceretrieval.es.store.RestGetStoredItemsAction;
 import org.instanceretrieval.es.store.StoredItemActions;
 import org.instanceretrieval.es.vectors.ShardVectorsAction;
+import org.instanceretrieval.es.vectors.ShardVectorsByIdAction;
+import org.instanceretrieval.es.vectors.TransportShardVectorsByIdAction;
 import org.instanceretrieval.es.vectors.TransportShardVectorsAction;
 import org.instanceretrieval.es.whitening.LearnWhiteningAction;
 import org.instanceretrieval.es.whitening.TransportLearnWhiteningAction;
@@ -65,6 +67,7 @@ final class Endpoints {
         actions.addAll(groundTruthStoreActions());
         actions.addAll(evalActions());
         actions.addAll(offlineDiffusionActions());
+        actions.addAll(graphActions());
         return actions;
     }
 
@@ -76,6 +79,7 @@ final class Endpoints {
         handlers.addAll(groundTruthStoreRestHandlers());
         handlers.addAll(evalRestHandlers());
         handlers.addAll(offlineDiffusionRestHandlers());
+        handlers.addAll(graphRestHandlers());
         return handlers;
     }
 
@@ -154,5 +158,13 @@ final class Endpoints {
 
     private static List<RestHandler> offlineDiffusionRestHandlers() {
         return List.of(BuildOfflineDiffusionAction.rest(), new RestDeleteOfflineDiffusionAction());
+    }
+
+    private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> graphActions() {
+        return List.of(new ActionHandler<>(ShardVectorsByIdAction.INSTANCE, TransportShardVectorsByIdAction.class));
+    }
+
+    private static List<RestHandler> graphRestHandlers() {
+        return List.of();
     }
 }

@@ -1,0 +1,197 @@
+package org.instanceretrieval.es.vectors;
+
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.index.VectorEncoding;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.util.Bits;
+import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
+import org.elasticsearch.cluster.ClusterState;
+import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
+import org.elasticsearch.cluster.routing.ShardsIterator;
+import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.index.IndexService;
+import org.elasticsearch.index.engine.Engine;
+import org.elasticsearch.index.mapper.IdFieldMapper;
+import org.elasticsearch.index.mapper.MappedFieldType;
+import org.elasticsearch.index.mapper.Uid;
+import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper;
+import org.elasticsearch.index.shard.IndexShard;
+import org.elasticsearch.index.shard.ShardId;
+import org.elasticsearch.indices.IndicesService;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.rest.RestStatus;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.memory.Reservation;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Serves {@link ShardVectorsByIdAction} on a node holding a copy of the shard, on the search pool, from a searcher acquired for
+ * the read. Each id is looked up in every segment's {@code _id} terms ({@code seekExact} of {@link Uid#encodeId}); of the live
+ * documents carrying the term the last one is taken (a nested document block ends with its parent). The documents found in a
+ * segment are then visited in ascending order through the field's {@code FloatVectorValues}.
+ * <p>
+ * Memory charged to the {@code retrieval} breaker before any allocation, for n requested ids of d floats:
+ * {@link #bytes} = {@code n * (8 d + 40)} bytes (the vectors in request order and their compacted copy, one sort key and one
+ * row slot per id); released when the response is built.
+ */
+public final class TransportShardVectorsByIdAction extends TransportSingleShardAction<ShardVectorsByIdAction.Request,
+    ShardVectorsByIdAction.Response> {
+
+    private final IndicesService indicesService;
+    private final RetrievalBreaker breaker;
+
+    @Inject
+    public TransportShardVectorsByIdAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
+        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
+        super(ShardVectorsByIdAction.NAME, threadPool, clusterService, transportService, actionFilters, resolver,
+            ShardVectorsByIdAction.Request::new, threadPool.executor(ThreadPool.Names.SEARCH));
+        this.indicesService = indicesService;
+        this.breaker = breaker;
+    }
+
+    /** The bytes charged for {@code n} ids of {@code dims} floats. */
+    public static long bytes(int n, int dims) {
+        return (long) n * (8L * dims + 40L);
+    }
+
+    @Override
+    protected Writeable.Reader<ShardVectorsByIdAction.Response> getResponseReader() {
+        return ShardVectorsByIdAction.Response::new;
+    }
+
+    @Override
+    protected boolean resolveIndex(ShardVectorsByIdAction.Request request) {
+        return true;
+    }
+
+    @Override
+    protected ShardsIterator shards(ClusterState state, InternalRequest request) {
+        return clusterService.operationRouting().getShards(state, request.concreteIndex(), request.request().shard(), "_local");
+    }
+
+    @Override
+    protected ShardVectorsByIdAction.Response shardOperation(ShardVectorsByIdAction.Request request, ShardId shardId) throws IOException {
+        IndexService indexService = indicesService.indexServiceSafe(shardId.getIndex());
+        String index = shardId.getIndexName();
+        String field = request.field();
+        MappedFieldType type = indexService.mapperService().fieldType(field);
+        if (type == null) {
+            throw badRequest("[field] [{}] does not exist in the mapping of index [{}]", field, index);
+        }
+        if (type instanceof DenseVectorFieldMapper.DenseVectorFieldType == false) {
+            throw badRequest("[field] [{}] of index [{}] is of type [{}]; vectors are read from a [dense_vector] field", field, index,
+                type.typeName());
+        }
+        IndexShard shard = indexService.getShard(shardId.id());
+        String[] ids = request.idsView();
+        try (Engine.Searcher searcher = shard.acquireSearcher("retrieval_vectors_by_id")) {
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            int dims = dims(leaves, field, index);
+            if (dims == 0 || ids.length == 0) {
+                return new ShardVectorsByIdAction.Response(new String[0], new float[0], 0, ids.clone());
+            }
+            try (Reservation memory = breaker.reserve(bytes(ids.length, dims),
+                "vectors of [" + field + "] of " + ids.length + " documents read by id from shard " + shardId)) {
+                return read(leaves, field, ids, dims);
+            }
+        }
+    }
+
+    /** The dimension of the field's vectors in the searcher (0 when no segment holds one); 400 unless float vectors. */
+    private static int dims(List<LeafReaderContext> leaves, String field, String index) {
+        for (LeafReaderContext leaf : leaves) {
+            FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
+            if (info != null && info.getVectorDimension() > 0) {
+                if (info.getVectorEncoding() != VectorEncoding.FLOAT32) {
+                    throw badRequest("[field] [{}] of index [{}] holds [{}] vectors; only float vectors are read", field, index,
+                        info.getVectorEncoding());
+                }
+                return info.getVectorDimension();
+            }
+        }
+        return 0;
+    }
+
+    private static ShardVectorsByIdAction.Response read(List<LeafReaderContext> leaves, String field, String[] ids, int dims)
+        throws IOException {
+        float[] rows = new float[ids.length * dims]; // row i = vector of ids[i], request order
+        boolean[] found = new boolean[ids.length];
+        long[] keys = new long[ids.length];
+        for (LeafReaderContext leaf : leaves) {
+            LeafReader reader = leaf.reader();
+            Terms terms = reader.terms(IdFieldMapper.NAME);
+            FloatVectorValues values = reader.getFloatVectorValues(field);
+            if (terms == null || values == null) {
+                continue;
+            }
+            Bits live = reader.getLiveDocs();
+            TermsEnum termsEnum = terms.iterator();
+            PostingsEnum postings = null;
+            int numKeys = 0;
+            for (int i = 0; i < ids.length; i++) {
+                if (found[i] || termsEnum.seekExact(Uid.encodeId(ids[i])) == false) {
+                    continue;
+                }
+                postings = termsEnum.postings(postings, PostingsEnum.NONE);
+                int last = -1;
+                for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+                    if (live == null || live.get(doc)) {
+                        last = doc;
+                    }
+                }
+                if (last >= 0) {
+                    keys[numKeys++] = ((long) last << 32) | i;
+                }
+            }
+            Arrays.sort(keys, 0, numKeys);
+            for (int t = 0; t < numKeys; t++) {
+                int doc = (int) (keys[t] >>> 32);
+                int i = (int) keys[t];
+                int at = values.docID() < doc ? values.advance(doc) : values.docID();
+                if (at == DocIdSetIterator.NO_MORE_DOCS) {
+                    break;
+                }
+                if (at == doc) {
+                    System.arraycopy(values.vectorValue(), 0, rows, i * dims, dims);
+                    found[i] = true;
+                }
+            }
+        }
+        int numFound = 0;
+        for (boolean f : found) {
+            numFound += f ? 1 : 0;
+        }
+        String[] foundIds = new String[numFound];
+        String[] missing = new String[ids.length - numFound];
+        int f = 0;
+        int m = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (found[i]) {
+                System.arraycopy(rows, i * dims, rows, f * dims, dims); // f <= i: compacts in place
+                foundIds[f++] = ids[i];
+            } else {
+                missing[m++] = ids[i];
+            }
+        }
+        return new ShardVectorsByIdAction.Response(foundIds, numFound == ids.length ? rows : Arrays.copyOf(rows, numFound * dims), dims,
+            missing);
+    }
+
+    private static ElasticsearchStatusException badRequest(String message, Object... args) {
+        return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
+    }
+}
