@@ -9,7 +9,7 @@
 # plugin (scripts/node.sh, heap $BENCH_HEAP, default 4g; port $BENCH_HTTP_PORT, default 9280),
 # runs the benchmark with python3 (numpy), stops the node. As root it reruns itself as
 # the user retrieval-bench (scripts/as-unprivileged.sh), as Elasticsearch refuses root.
-# Environment: MVN (default "mvn -q -B"), SKIP_BUILD=1 to reuse es-plugin/target's zip.
+# Environment: MVN (default "mvn -q -B"), SKIP_BUILD=1 to reuse es-plugin/target's zip, PYTHON (default python3).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [ "$(id -u)" = 0 ]; then
@@ -32,4 +32,4 @@ trap 'scripts/node.sh stop --dir "$out/node" >/dev/null || true' EXIT
 scripts/node.sh start --distribution "$out/elasticsearch-8.19.21.zip" --plugin "$(ls es-plugin/target/instance-retrieval-*.zip | grep -v gpu | head -1)" \
   --dir "$out/node" --http-port "$port" --transport-port $((port + 100)) --heap "${BENCH_HEAP:-4g}"
 curl -s "http://127.0.0.1:$port/_cat/nodes?h=version,jdk,heap.max"
-python3 bench/dba_graph_bench.py --url "http://127.0.0.1:$port" --out "$out/results.json" "$@" | tee "$out/bench.log"
+"${PYTHON:-python3}" bench/dba_graph_bench.py --url "http://127.0.0.1:$port" --out "$out/results.json" "$@" | tee "$out/bench.log"

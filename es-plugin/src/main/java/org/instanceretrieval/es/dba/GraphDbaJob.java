@@ -167,7 +167,7 @@ final class GraphDbaJob {
     private Map<String, Object> marker(GraphMarker graph, String state, Long completedAt, Long docCount, String reason) {
         Map<String, Object> marker = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(), state,
             job.id().toString(), completedAt, docCount, reason);
-        marker.put("graph", graph.task());
+        marker.put("graph_task", graph.task());
         return marker;
     }
 
@@ -272,11 +272,11 @@ final class GraphDbaJob {
         }));
     }
 
-    /** The exact path's response keys, and {@code "graph": <the graph's build task>}. */
+    /** The exact path's response keys, and {@code "graph_task"}: the task that built the graph read. */
     private JobResponse response(Map<String, Object> marker, long skipped) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("index", index);
-        for (String key : new String[] { "field", "target_field", "n", "alpha", "state", "completed_at", "doc_count", "graph" }) {
+        for (String key : new String[] { "field", "target_field", "n", "alpha", "state", "completed_at", "doc_count", "graph_task" }) {
             result.put(key, marker.get(key));
         }
         result.put("docs_without_field", skipped);

@@ -162,14 +162,14 @@ public class GraphDbaIT extends RetrievalIntegTestCase {
                 assertEquals("done", result.get("state"));
                 assertEquals(COUNT, result.get("doc_count"));
                 assertEquals(WITHOUT_FIELD, result.get("docs_without_field"));
-                assertEquals("builder:7", result.get("graph"));
+                assertEquals("builder:7", result.get("graph_task"));
                 assertVectors(index + " graph", expected, vectorsOf(b, index, "t"));
                 Map<String, Object> mapping = call(b, "GET", "/" + index + "/_mapping", null);
                 Map<String, Object> meta = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) mapping.get(index))
                     .get("mappings")).get("_meta");
                 Map<String, Object> dba = (Map<String, Object>) meta.get(DbaMarker.KEY);
                 assertEquals("done", dba.get("state"));
-                assertEquals("builder:7", dba.get("graph"));
+                assertEquals("builder:7", dba.get("graph_task"));
                 assertEquals("done", ((Map<String, Object>) meta.get(GraphMarker.KEY)).get("state"));
                 assertEquals(COUNT + WITHOUT_FIELD, call(b, "GET", "/" + index + "/_count", null).get("count"));
             }
