@@ -132,7 +132,8 @@ public final class DbaAction {
 
         @Override
         public String getDescription() {
-            return "dba [" + index() + "][" + field() + "] -> [" + targetField() + "] n=" + neighbours() + " alpha=" + alpha();
+            return "dba [" + index() + "][" + field() + "] -> [" + targetField() + "] n=" + neighbours() + " alpha=" + alpha()
+                + (graph() ? " graph" : "");
         }
     }
 }

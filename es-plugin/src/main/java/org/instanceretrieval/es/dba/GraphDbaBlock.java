@@ -67,8 +67,8 @@ final class GraphDbaBlock {
         return (2L * neighbours + 4L) * 4L * dims + 100L * (neighbours + 1L);
     }
 
-    /** Augments the block and writes it; completes once the bulk is written. */
-    void augmentAndWrite(ActionListener<Void> listener) {
+    /** The block's augmented vectors, in block order (the listed vectors fetched, the sums on the generic pool). */
+    void augment(ActionListener<float[][]> listener) {
         int count = docs.size();
         int dims = docs.dims();
         Map<String, float[]> unit = new ConcurrentHashMap<>();
@@ -92,7 +92,7 @@ final class GraphDbaBlock {
             }
         }
         fetch(wanted.toArray(String[]::new), dims, unit, listener.delegateFailureAndWrap((l, v) -> context.generic()
-            .execute(ActionRunnable.wrap(l, l2 -> write(compute(ids, similarities, unit), l2)))));
+            .execute(ActionRunnable.supply(l, () -> compute(ids, similarities, unit)))));
     }
 
     private NeighbourList decode(int i) {
@@ -121,7 +121,8 @@ final class GraphDbaBlock {
         return augmented;
     }
 
-    private void write(float[][] augmented, ActionListener<Void> listener) {
+    /** Writes {@code augmented} (in block order) to {@code target_field}: one bulk of partial updates, routing kept. */
+    void write(float[][] augmented, ActionListener<Void> listener) {
         BulkRequest bulk = new BulkRequest();
         for (int i = 0; i < augmented.length; i++) {
             bulk.add(new UpdateRequest(context.index(), docs.id(i)).routing(docs.routing(i)).doc(Map.of(context.targetField(),

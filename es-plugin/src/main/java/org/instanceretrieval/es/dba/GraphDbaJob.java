@@ -8,11 +8,14 @@ import org.elasticsearch.action.admin.indices.mapping.get.GetMappingsRequest;
 import org.elasticsearch.action.admin.indices.refresh.RefreshRequest;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.support.RefCountingListener;
+import org.elasticsearch.action.support.RefCountingRunnable;
+import org.elasticsearch.action.support.SubscribableListener;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.cluster.metadata.MappingMetadata;
 import org.elasticsearch.cluster.routing.IndexRouting;
 import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.core.Releasable;
 import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.rest.RestStatus;
@@ -27,10 +30,12 @@ import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -52,8 +57,9 @@ import java.util.function.BooleanSupplier;
  *   <li>Checks that the graph was not rebuilt or deleted meanwhile, refreshes, and sets the marker {@code done}; any failure or
  *       cancellation after {@code running} leaves {@code failed} with the reason.</li>
  * </ol>
- * Memory: per block in flight, {@link GraphDbaBlock#bytesPerDocument} per document plus its encoded lists, charged to the
- * {@code retrieval} breaker on this node; block size {@link #blockSize}.
+ * Memory: per block in flight (per shard at work up to three: two being written, one read and computed),
+ * {@link GraphDbaBlock#bytesPerDocument} per document plus its encoded lists, charged to the {@code retrieval} breaker on this
+ * node; block size {@link #blockSize}.
  */
 final class GraphDbaJob {
 
@@ -218,36 +224,39 @@ final class GraphDbaJob {
             listener.onResponse(null);
             return;
         }
-        block(context, shard, null, FIRST_BLOCK, failing, listener.delegateFailureAndWrap((l, v) -> nextShard(context, nextShard,
-            failing, l)));
+        SubscribableListener<Void> none = SubscribableListener.newSucceeded(null);
+        block(context, shard, null, FIRST_BLOCK, failing, none, none, listener.delegateFailureAndWrap((l, v) -> nextShard(context,
+            nextShard, failing, l)));
     }
 
-    /** Reads, augments and writes the block of {@code shard} after {@code after}, then the next, until the shard is done. */
+    /**
+     * Reads and augments the block of {@code shard} after {@code after}, then, once the write two blocks back ({@code older}) is
+     * done, sends its bulk and goes on with the next block: up to two bulks of a shard are written at once (one write thread
+     * each) while the next block is read and computed. {@code newer} is the previous block's write. {@code done} completes once
+     * the shard's last write ended, with the first failure.
+     */
     private void block(GraphDbaBlock.Context context, int shard, String after, int size, BooleanSupplier failing,
-        ActionListener<Void> listener) {
+        SubscribableListener<Void> older, SubscribableListener<Void> newer, ActionListener<Void> done) {
         if (failing.getAsBoolean()) {
-            listener.onResponse(null); // another shard failed: the job's listener already has the failure
+            end(older, newer, null, done); // another shard failed: the job's listener already has the failure
             return;
         }
         try {
             job.task().checkCancelled();
         } catch (Exception e) {
-            listener.onFailure(e);
+            end(older, newer, e, done);
             return;
         }
         ShardGraphBlockAction.Request read = new ShardGraphBlockAction.Request(index, shard, request.field(), listField, after, size);
-        job.client().execute(ShardGraphBlockAction.INSTANCE, read, listener.delegateFailureAndWrap((l, docs) -> {
+        job.client().execute(ShardGraphBlockAction.INSTANCE, read, ActionListener.wrap(docs -> {
             job.task().count("vectors_read", this.read.addAndGet(docs.size()));
             int nextSize = docs.dims() == 0 ? size : blockSize(request.neighbours(), docs.dims());
-            ActionListener<Void> next = l.delegateFailureAndWrap((l2, v) -> {
-                if (docs.next() == null) {
-                    l2.onResponse(null);
-                } else {
-                    block(context, shard, docs.next(), nextSize, failing, l2);
-                }
-            });
             if (docs.size() == 0) {
-                next.onResponse(null);
+                if (docs.next() == null) {
+                    end(older, newer, null, done);
+                } else {
+                    block(context, shard, docs.next(), nextSize, failing, older, newer, done);
+                }
                 return;
             }
             long bytes = docs.size() * GraphDbaBlock.bytesPerDocument(request.neighbours(), docs.dims());
@@ -256,9 +265,45 @@ final class GraphDbaJob {
             }
             Reservation memory = breaker.reserve(bytes, "DBA block of " + docs.size() + " documents of shard [" + shard + "] of ["
                 + index + "] with n [" + request.neighbours() + "]");
-            generic.execute(ActionRunnable.wrap(ActionListener.runBefore(next, memory::close), l3 -> new GraphDbaBlock(context, docs)
-                .augmentAndWrite(l3)));
-        }));
+            GraphDbaBlock block = new GraphDbaBlock(context, docs);
+            ActionListener<float[][]> computed = ActionListener.wrap(augmented -> older.addListener(ActionListener.wrap(v -> {
+                SubscribableListener<Void> write = new SubscribableListener<>();
+                block.write(augmented, ActionListener.runBefore(write, memory::close));
+                if (docs.next() == null) {
+                    end(newer, write, null, done);
+                } else {
+                    block(context, shard, docs.next(), nextSize, failing, newer, write, done);
+                }
+            }, e -> {
+                memory.close();
+                end(older, newer, e, done);
+            })), e -> {
+                memory.close();
+                end(older, newer, e, done);
+            });
+            generic.execute(ActionRunnable.wrap(computed, block::augment));
+        }, e -> end(older, newer, e, done)));
+    }
+
+    /** Completes {@code done} once both writes ended: with {@code failure}, else the first write failure, else success. */
+    private static void end(SubscribableListener<Void> older, SubscribableListener<Void> newer, Exception failure,
+        ActionListener<Void> done) {
+        AtomicReference<Exception> first = new AtomicReference<>(failure);
+        try (RefCountingRunnable refs = new RefCountingRunnable(() -> {
+            if (first.get() == null) {
+                done.onResponse(null);
+            } else {
+                done.onFailure(first.get());
+            }
+        })) {
+            for (SubscribableListener<Void> write : List.of(older, newer)) {
+                Releasable ref = refs.acquire();
+                write.addListener(ActionListener.wrap(v -> ref.close(), e -> {
+                    first.compareAndSet(null, e);
+                    ref.close();
+                }));
+            }
+        }
     }
 
     private void refresh(ActionListener<Void> listener) {
