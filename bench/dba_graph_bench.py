@@ -2,7 +2,7 @@
 """The DBA job on a stored neighbour graph against the exact DBA job, on a real node (issue 13, item 5).
 
     bench/dba_graph_bench.py --url http://127.0.0.1:9280 [--docs 100000] [--dims 128] [--k 50] [--n 20]
-                             [--shards 1] [--exact-docs 20000] [--check 500]
+                             [--shards 1] [--exact-docs 20000] [--check 500] [--reuse] [--write-baseline]
 
 Seeded clustered unit vectors (table1_bench.clustered), index `bench-dba-graph` (dense_vector dot_product, HNSW defaults,
 `--shards` shards). The neighbour graph is computed here with numpy + OpenBLAS (knn_graph_reference.blocked, top k by dot
@@ -113,12 +113,40 @@ def job(node, path, body):
         time.sleep(0.05)
 
 
-def expected_dba(x, nbr, rows, n):
-    """alpha-DBA, alpha 0: L2(x_i + sum of its first n - 1 listed neighbours), float64."""
+def expected_dba(x, lists, n):
+    """alpha-DBA, alpha 0: L2(x_i + sum of its first n - 1 listed neighbours), float64; lists: row -> neighbour rows."""
     out = {}
-    for i in rows:
-        s = x[i].astype(np.float64) + x[nbr[i, :n - 1]].astype(np.float64).sum(axis=0)
+    for i, nbr in lists.items():
+        s = x[i].astype(np.float64) + x[np.asarray(nbr[:n - 1])].astype(np.float64).sum(axis=0)
         out[i] = s / np.linalg.norm(s)
+    return out
+
+
+def stored_lists(node, index, rows):
+    """The lists of rows as stored in the index (decoded from the codec's base64)."""
+    r = node.call("POST", f"/{index}/_search", {"size": len(rows), "_source": ["retrieval_graph.v"],
+                                                "query": {"ids": {"values": [str(i) for i in rows]}}})
+    out = {}
+    for h in r["hits"]["hits"]:
+        b = base64.b64decode(h["_source"]["retrieval_graph"]["v"])
+        pos, ids = 1, []
+
+        def varint():
+            nonlocal pos
+            value, shift = 0, 0
+            while True:
+                byte = b[pos]
+                pos += 1
+                value |= (byte & 0x7F) << shift
+                if byte < 0x80:
+                    return value
+                shift += 7
+
+        for _ in range(varint()):
+            length = varint()
+            ids.append(int(b[pos:pos + length].decode()))
+            pos += length + 4
+        out[int(h["_id"])] = ids
     return out
 
 
@@ -128,15 +156,40 @@ def read_back(node, index, field, rows):
     return {int(h["_id"]): np.array(h["_source"][field], dtype=np.float64) for h in r["hits"]["hits"]}
 
 
-def run(node, index, x, nbr, sims, n, shards, check, exact):
-    load(node, index, x, nbr, sims, shards)
-    result = {"docs": len(x), "dims": x.shape[1], "k": int(nbr.shape[1]), "n": n, "shards": shards}
+def write_baseline(node, index, n_docs, dims, batch=500):
+    """The floor of any job writing one vector per document: the same partial updates of a vector field, sent by a client
+    (2 bulks in flight), no reading or computing."""
+    node.call("PUT", f"/{index}/_mapping", {"properties": {"v_write": {"type": "dense_vector", "dims": dims, "index": False}}})
+    rng = np.random.default_rng(3)
+    t0 = time.perf_counter()
+
+    def send(start, conn=threading.local()):
+        if not hasattr(conn, "node"):
+            conn.node = Node(node.url)
+        lines = []
+        for i in range(start, min(n_docs, start + batch)):
+            lines.append('{"update":{"_id":"%d"}}' % i)
+            lines.append('{"doc":{"v_write":' + json.dumps(rng.standard_normal(dims).round(6).tolist()) + '}}')
+        r = conn.node.call("POST", f"/{index}/_bulk", "\n".join(lines) + "\n")
+        if r["errors"]:
+            raise RuntimeError(f"bulk errors in {index}: {json.dumps(r)[:2000]}")
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        list(pool.map(send, range(0, n_docs, batch)))
+    node.call("POST", f"/{index}/_refresh")
+    return round(time.perf_counter() - t0, 2)
+
+
+def run(node, index, x, nbr, sims, n, shards, check, exact, reuse=False, baseline=False):
+    if not reuse:
+        load(node, index, x, nbr, sims, shards)
+    result = {"docs": len(x), "dims": x.shape[1], "n": n, "shards": shards}
     wall, resp = job(node, f"/{index}/_retrieval/dba", {"field": "v", "target_field": "v_dba", "n": n, "graph": True})
     result["graph_job_s"] = round(wall, 2)
     result["graph_response"] = resp
     print(f"  DBA graph=true: {wall:.1f} s", flush=True)
     rows = np.random.default_rng(7).choice(len(x), min(check, len(x)), replace=False).tolist()
-    want = expected_dba(x, nbr, rows, n)
+    want = expected_dba(x, stored_lists(node, index, rows), n)
     got = read_back(node, index, "v_dba", rows)
     result["graph_max_abs_diff_vs_numpy"] = float(max(np.abs(got[i] - want[i]).max() for i in rows))
     if exact:
@@ -145,6 +198,9 @@ def run(node, index, x, nbr, sims, n, shards, check, exact):
         print(f"  DBA exact: {wall:.1f} s", flush=True)
         ex = read_back(node, index, "v_exact", rows)
         result["graph_max_abs_diff_vs_exact"] = float(max(np.abs(got[i] - ex[i]).max() for i in rows))
+    if baseline:
+        result["write_baseline_s"] = write_baseline(node, index, len(x), x.shape[1])
+        print(f"  client bulk updates of {len(x)} vectors: {result['write_baseline_s']} s", flush=True)
     print(json.dumps(result, indent=1), flush=True)
     return result
 
@@ -159,18 +215,20 @@ def main():
     ap.add_argument("--shards", type=int, default=1)
     ap.add_argument("--exact-docs", type=int, default=20000)
     ap.add_argument("--check", type=int, default=500)
+    ap.add_argument("--reuse", action="store_true", help="the full index is already loaded: run the jobs only")
+    ap.add_argument("--write-baseline", action="store_true", help="also time client bulk updates of one vector per document")
     ap.add_argument("--out")
     a = ap.parse_args()
     node = Node(a.url)
     x = clustered(a.docs, a.dims, seed=13)
     results = {}
-    if a.exact_docs:
+    if a.exact_docs and not a.reuse:
         xs = x[:a.exact_docs]
         nbr, sims = graph(xs, a.k)
         results["small"] = run(node, "bench-dba-graph-small", xs, nbr, sims, a.n, a.shards, a.check, True)
         node.call("DELETE", "/bench-dba-graph-small")
-    nbr, sims = graph(x, a.k)
-    results["full"] = run(node, "bench-dba-graph", x, nbr, sims, a.n, a.shards, a.check, False)
+    nbr, sims = (None, None) if a.reuse else graph(x, a.k)
+    results["full"] = run(node, "bench-dba-graph", x, nbr, sims, a.n, a.shards, a.check, False, a.reuse, a.write_baseline)
     if a.out:
         with open(a.out, "w") as f:
             json.dump(results, f, indent=1)
