@@ -43,6 +43,17 @@ import org.instanceretrieval.es.store.RestDeleteStoredItemAction;
 import org.instanceretrieval.es.store.RestGetStoredItemsAction;
 import org.instanceretrieval.es.store.StoredItemActions;
 import org.instanceretrieval.es.vectors.ShardVectorsAction;
+import org.instanceretrieval.es.graph.DeleteGraphAction;
+import org.instanceretrieval.es.graph.GetGraphAction;
+import org.instanceretrieval.es.graph.GraphBuildAction;
+import org.instanceretrieval.es.graph.RestGraphActions;
+import org.instanceretrieval.es.graph.ShardKnnNeighboursAction;
+import org.instanceretrieval.es.graph.TransportDeleteGraphAction;
+import org.instanceretrieval.es.graph.TransportGetGraphAction;
+import org.instanceretrieval.es.graph.TransportGraphBuildAction;
+import org.instanceretrieval.es.graph.TransportShardKnnNeighboursAction;
+import org.instanceretrieval.es.vectors.ShardVectorIdsAction;
+import org.instanceretrieval.es.vectors.TransportShardVectorIdsAction;
 import org.instanceretrieval.es.vectors.ShardVectorsByIdAction;
 import org.instanceretrieval.es.vectors.TransportShardVectorsByIdAction;
 import org.instanceretrieval.es.vectors.TransportShardVectorsAction;
@@ -164,10 +175,17 @@ final class Endpoints {
     }
 
     private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> graphActions() {
-        return List.of(new ActionHandler<>(ShardVectorsByIdAction.INSTANCE, TransportShardVectorsByIdAction.class));
+        return List.of(
+            new ActionHandler<>(ShardVectorsByIdAction.INSTANCE, TransportShardVectorsByIdAction.class),
+            new ActionHandler<>(ShardVectorIdsAction.INSTANCE, TransportShardVectorIdsAction.class),
+            new ActionHandler<>(ShardKnnNeighboursAction.INSTANCE, TransportShardKnnNeighboursAction.class),
+            new ActionHandler<>(GraphBuildAction.INSTANCE, TransportGraphBuildAction.class),
+            new ActionHandler<>(GetGraphAction.INSTANCE, TransportGetGraphAction.class),
+            new ActionHandler<>(DeleteGraphAction.INSTANCE, TransportDeleteGraphAction.class)
+        );
     }
 
     private static List<RestHandler> graphRestHandlers() {
-        return List.of();
+        return List.of(GraphBuildAction.rest(), new RestGraphActions.Get(), new RestGraphActions.Delete());
     }
 }

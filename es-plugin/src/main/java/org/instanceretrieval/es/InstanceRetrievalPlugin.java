@@ -58,6 +58,7 @@ import org.instanceretrieval.es.model.ModelIndex;
 import org.instanceretrieval.es.model.ModelUsageStatsRegistry;
 import org.instanceretrieval.es.diffusion.OfflineDiffusionIndex;
 import org.instanceretrieval.es.job.JobStatus;
+import org.instanceretrieval.es.graph.GraphPool;
 import org.instanceretrieval.es.whitening.CachingWhiteningStore;
 import org.instanceretrieval.es.whitening.IndexWhiteningStore;
 import org.instanceretrieval.es.whitening.WhiteningIndex;
@@ -106,6 +107,7 @@ public class InstanceRetrievalPlugin extends Plugin
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
         List<ExecutorBuilder<?>> builders = new ArrayList<>();
         builders.addAll(NodeInference.executorBuilders(settings));
+        builders.add(GraphPool.executorBuilder(settings));
         return builders;
     }
 

@@ -7,6 +7,7 @@ import org.instanceretrieval.math.TopK;
 import org.instanceretrieval.neighbours.Neighbours;
 
 import java.util.Arrays;
+import java.util.concurrent.Executor;
 
 /**
  * The compute of the {@code exact} neighbour-graph build: every row's {@code k} most similar
@@ -38,6 +39,7 @@ public final class BlockedKnnGraph {
     private final int k;
     private final ScoreKernel kernel;
     private final int threads;
+    private final Executor executor;
 
     /**
      * @param k       neighbours per row, {@code >= 1}
@@ -58,6 +60,29 @@ public final class BlockedKnnGraph {
         this.k = k;
         this.kernel = kernel;
         this.threads = threads;
+        this.executor = null;
+    }
+
+    /**
+     * Computes on the calling thread and up to {@code parallelism - 1} helpers of {@code executor} (a pool of the host, e.g. an
+     * Elasticsearch thread pool; see {@link ParallelBlocks#run(int, Executor, int, java.util.function.Supplier)}).
+     *
+     * @throws IllegalArgumentException if a parameter is out of range
+     */
+    public BlockedKnnGraph(int k, ScoreKernel kernel, Executor executor, int parallelism) {
+        if (k < 1) {
+            throw new IllegalArgumentException("graph parameter [k] must be >= 1 but was [" + k + "]");
+        }
+        if (kernel == null || executor == null) {
+            throw new IllegalArgumentException("kernel and executor must not be null");
+        }
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be >= 1 but was [" + parallelism + "]");
+        }
+        this.k = k;
+        this.kernel = kernel;
+        this.threads = parallelism;
+        this.executor = executor;
     }
 
     /** The fastest kernel of this JVM on the common fork-join pool. */
@@ -180,7 +205,7 @@ public final class BlockedKnnGraph {
             int numQueries = queries.size();
             int block = ParallelBlocks.rowsPerBlock(ROWS_PER_TASK, n);
             int tasks = (numQueries + block - 1) / block;
-            ParallelBlocks.run(tasks, threads, "blocked-knn-graph", () -> {
+            java.util.function.Supplier<java.util.function.IntConsumer> worker = () -> {
                 float[] scores = new float[Math.min(block, numQueries) * n];
                 return t -> {
                     int first = t * block;
@@ -198,7 +223,12 @@ public final class BlockedKnnGraph {
                         }
                     }
                 };
-            });
+            };
+            if (executor != null) {
+                ParallelBlocks.run(tasks, executor, threads, worker);
+            } else {
+                ParallelBlocks.run(tasks, threads, "blocked-knn-graph", worker);
+            }
         }
 
         /**
@@ -238,6 +268,7 @@ public final class BlockedKnnGraph {
 
     @Override
     public String toString() {
-        return "BlockedKnnGraph[k=" + k + ", " + kernel + ", threads=" + (threads == ParallelBlocks.COMMON_POOL ? "common pool" : threads) + "]";
+        return "BlockedKnnGraph[k=" + k + ", " + kernel + ", threads=" + (executor != null ? threads + " on " + executor
+            : threads == ParallelBlocks.COMMON_POOL ? "common pool" : threads) + "]";
     }
 }

@@ -3,10 +3,12 @@ package org.instanceretrieval.math;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -115,6 +117,85 @@ public final class ParallelBlocks {
             return;
         }
         runOnThreads(loop, Math.min(threads, numBlocks), threadName);
+    }
+
+    /**
+     * Runs {@code worker.get().accept(b)} for every block {@code b} in {@code [0, numBlocks)} on the calling thread and up to
+     * {@code parallelism - 1} helpers submitted to {@code executor} (e.g. a thread pool of the host application, which starts
+     * its own threads). The calling thread takes blocks too, so the call completes even when the executor runs no helper (busy
+     * or rejecting); it then waits only for the helpers that started. After a block throws, no new block starts.
+     *
+     * @param parallelism the most threads working at once, at least 1
+     * @throws IllegalArgumentException if {@code parallelism < 1} or {@code executor} is null
+     * @throws RuntimeException the first exception a block threw
+     */
+    public static void run(int numBlocks, Executor executor, int parallelism, Supplier<IntConsumer> worker) {
+        if (parallelism < 1 || executor == null) {
+            throw new IllegalArgumentException("parallelism must be at least 1 with an executor, got [" + parallelism + "] and [" + executor + "]");
+        }
+        AtomicInteger nextBlock = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable loop = () -> {
+            try {
+                IntConsumer block = worker.get();
+                for (int b = nextBlock.getAndIncrement(); b < numBlocks && failure.get() == null; b = nextBlock.getAndIncrement()) {
+                    block.accept(b);
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        };
+        Object lock = new Object();
+        int[] running = new int[1];
+        boolean[] closed = new boolean[1];
+        int helpers = Math.min(parallelism, numBlocks) - 1;
+        for (int h = 0; h < helpers; h++) {
+            try {
+                executor.execute(() -> {
+                    synchronized (lock) {
+                        if (closed[0]) {
+                            return;
+                        }
+                        running[0]++;
+                    }
+                    try {
+                        loop.run();
+                    } finally {
+                        synchronized (lock) {
+                            running[0]--;
+                            lock.notifyAll();
+                        }
+                    }
+                });
+            } catch (RuntimeException rejected) {
+                break; // the calling thread does the work
+            }
+        }
+        loop.run();
+        synchronized (lock) {
+            closed[0] = true;
+            boolean interrupted = false;
+            while (running[0] > 0) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        if (t != null) {
+            throw new IllegalStateException(t);
+        }
     }
 
     private static void runOnThreads(Runnable worker, int threads, String threadName) {

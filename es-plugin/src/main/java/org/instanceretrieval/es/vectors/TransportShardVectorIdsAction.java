@@ -1,0 +1,169 @@
+package org.instanceretrieval.es.vectors;
+
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.index.VectorEncoding;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.FixedBitSet;
+import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
+import org.elasticsearch.cluster.ClusterState;
+import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
+import org.elasticsearch.cluster.routing.ShardsIterator;
+import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.index.IndexService;
+import org.elasticsearch.index.engine.Engine;
+import org.elasticsearch.index.mapper.IdFieldMapper;
+import org.elasticsearch.index.mapper.RoutingFieldMapper;
+import org.elasticsearch.index.mapper.Uid;
+import org.elasticsearch.index.shard.IndexShard;
+import org.elasticsearch.index.shard.ShardId;
+import org.elasticsearch.indices.IndicesService;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.rest.RestStatus;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.memory.Reservation;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Serves {@link ShardVectorIdsAction} on a node holding a copy of the shard, on the search pool, from one searcher. Per segment:
+ * the documents with a vector (the field's {@code FloatVectorValues}), their {@code _id} from the {@code _id} terms, their routing
+ * from the {@code _routing} terms (skipped when no document has one). Nested documents never have the vector of a top-level field.
+ * Memory charged to the {@code retrieval} breaker as the ids are decoded: {@code 56 + 2 x id length} bytes per document (the
+ * string, its slots in the lists and the sorted copy), plus the same for a routing; released when the response is built.
+ */
+public final class TransportShardVectorIdsAction extends TransportSingleShardAction<ShardVectorIdsAction.Request,
+    ShardVectorIdsAction.Response> {
+
+    private final IndicesService indicesService;
+    private final RetrievalBreaker breaker;
+
+    @Inject
+    public TransportShardVectorIdsAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
+        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
+        super(ShardVectorIdsAction.NAME, threadPool, clusterService, transportService, actionFilters, resolver,
+            ShardVectorIdsAction.Request::new, threadPool.executor(ThreadPool.Names.SEARCH));
+        this.indicesService = indicesService;
+        this.breaker = breaker;
+    }
+
+    @Override
+    protected Writeable.Reader<ShardVectorIdsAction.Response> getResponseReader() {
+        return ShardVectorIdsAction.Response::new;
+    }
+
+    @Override
+    protected boolean resolveIndex(ShardVectorIdsAction.Request request) {
+        return true;
+    }
+
+    @Override
+    protected ShardsIterator shards(ClusterState state, InternalRequest request) {
+        return clusterService.operationRouting().getShards(state, request.concreteIndex(), request.request().shard(), "_local");
+    }
+
+    @Override
+    protected ShardVectorIdsAction.Response shardOperation(ShardVectorIdsAction.Request request, ShardId shardId) throws IOException {
+        IndexService indexService = indicesService.indexServiceSafe(shardId.getIndex());
+        IndexShard shard = indexService.getShard(shardId.id());
+        String field = request.field();
+        List<String> ids = new ArrayList<>();
+        List<String> routings = new ArrayList<>();
+        int dims = 0;
+        try (Engine.Searcher searcher = shard.acquireSearcher("retrieval_vector_ids");
+             Reservation memory = breaker.reserve(0, "ids of the documents with [" + field + "] of shard " + shardId)) {
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                LeafReader reader = leaf.reader();
+                FieldInfo info = reader.getFieldInfos().fieldInfo(field);
+                if (info == null || info.getVectorDimension() == 0) {
+                    continue;
+                }
+                if (info.getVectorEncoding() != VectorEncoding.FLOAT32) {
+                    throw new ElasticsearchStatusException("[field] [{}] of index [{}] holds [{}] vectors; the graph is built on float "
+                        + "vectors", RestStatus.BAD_REQUEST, field, shardId.getIndexName(), info.getVectorEncoding());
+                }
+                dims = info.getVectorDimension();
+                readLeaf(reader, field, memory, ids, routings);
+            }
+            Integer[] order = new Integer[ids.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> ids.get(a).compareTo(ids.get(b)));
+            String[] sortedIds = new String[order.length];
+            String[] sortedRoutings = new String[order.length];
+            for (int i = 0; i < order.length; i++) {
+                sortedIds[i] = ids.get(order[i]);
+                sortedRoutings[i] = routings.get(order[i]);
+            }
+            return new ShardVectorIdsAction.Response(sortedIds, sortedRoutings, dims);
+        }
+    }
+
+    private static void readLeaf(LeafReader reader, String field, Reservation memory, List<String> ids, List<String> routings)
+        throws IOException {
+        Bits live = reader.getLiveDocs();
+        FixedBitSet hasVector = new FixedBitSet(Math.max(1, reader.maxDoc()));
+        FloatVectorValues values = reader.getFloatVectorValues(field);
+        for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+            if (live == null || live.get(doc)) {
+                hasVector.set(doc);
+            }
+        }
+        String[] idOf = termOfDoc(reader, IdFieldMapper.NAME, hasVector, memory, true);
+        String[] routingOf = termOfDoc(reader, RoutingFieldMapper.NAME, hasVector, memory, false);
+        for (int doc = 0; doc < idOf.length; doc++) {
+            if (idOf[doc] != null) {
+                ids.add(idOf[doc]);
+                routings.add(routingOf == null ? null : routingOf[doc]);
+            }
+        }
+    }
+
+    /** The value of the {@code termField} term of each document with a vector (null for others), or null when the field has no terms. */
+    private static String[] termOfDoc(LeafReader reader, String termField, FixedBitSet docs, Reservation memory, boolean isId)
+        throws IOException {
+        Terms terms = reader.terms(termField);
+        if (terms == null) {
+            return null;
+        }
+        String[] values = new String[reader.maxDoc()];
+        TermsEnum termsEnum = terms.iterator();
+        PostingsEnum postings = null;
+        long pending = 0;
+        for (BytesRef term = termsEnum.next(); term != null; term = termsEnum.next()) {
+            postings = termsEnum.postings(postings, PostingsEnum.NONE);
+            String value = null;
+            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+                if (docs.get(doc)) {
+                    if (value == null) {
+                        pending += 56L + 2L * term.length;
+                        if (pending > 64 * 1024) {
+                            memory.grow(pending, "ids of the documents with vectors read for the neighbour graph");
+                            pending = 0;
+                        }
+                        value = isId ? Uid.decodeId(term.bytes, term.offset, term.length) : term.utf8ToString();
+                    }
+                    values[doc] = value;
+                }
+            }
+        }
+        memory.grow(pending, "ids of the documents with vectors read for the neighbour graph");
+        return values;
+    }
+}
