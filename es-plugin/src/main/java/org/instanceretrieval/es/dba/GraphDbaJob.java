@@ -4,7 +4,6 @@ import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRunnable;
-import org.elasticsearch.action.admin.indices.mapping.get.GetMappingsRequest;
 import org.elasticsearch.action.admin.indices.refresh.RefreshRequest;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.support.RefCountingListener;
@@ -12,7 +11,6 @@ import org.elasticsearch.action.support.RefCountingRunnable;
 import org.elasticsearch.action.support.SubscribableListener;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.metadata.IndexMetadata;
-import org.elasticsearch.cluster.metadata.MappingMetadata;
 import org.elasticsearch.cluster.routing.IndexRouting;
 import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.core.Releasable;
@@ -24,6 +22,7 @@ import org.elasticsearch.search.aggregations.bucket.SingleBucketAggregation;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.instanceretrieval.es.graph.GraphFields;
 import org.instanceretrieval.es.graph.GraphMarker;
+import org.instanceretrieval.es.job.IndexMetaMarker;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.TransportJobAction.Job;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
@@ -48,7 +47,7 @@ import java.util.function.BooleanSupplier;
  * ({@code s = x.x} for the item itself) and the L2-normalised vectors of {@code field} are summed, then L2-normalised.
  * <ol>
  *   <li>Checks (400 unless stated): the index's {@link GraphMarker} exists, is for {@code field}, is {@code done} (409 while
- *       {@code running}, 400 when {@code failed}) and has {@code k >= n - 1}; some document has a vector and every document with
+ *       {@code running}, 400 when {@code failed}, also when it says {@code running} but its task no longer runs) and has {@code k >= n - 1}; some document has a vector and every document with
  *       a vector has a list (none added since the build).</li>
  *   <li>Sets the DBA marker {@code running} (it also names the graph's task), then works on the shards, at most
  *       {@value #MAX_PARALLEL_SHARDS} at once, each block by block ({@link GraphDbaBlock}): one {@link ShardGraphBlockAction} read of
@@ -113,12 +112,11 @@ final class GraphDbaJob {
         }));
     }
 
+    /** The index's graph marker as it stands: a {@code running} one whose task no longer runs reads as failed. */
     private void readGraphMarker(ActionListener<GraphMarker> listener) {
-        job.client().admin().indices().getMappings(new GetMappingsRequest().indices(index), listener.delegateFailureAndWrap((l, r) -> {
-            MappingMetadata mapping = r.mappings().get(index);
-            Object meta = mapping == null ? null : mapping.sourceAsMap().get("_meta");
-            l.onResponse(GraphMarker.fromMeta(meta instanceof Map<?, ?> m ? m : null));
-        }));
+        IndexMetaMarker.read(job.client(), index, GraphMarker.KEY, listener.delegateFailureAndWrap((l, stored) ->
+            IndexMetaMarker.resolve(job.client(), stored, l.map(marker -> marker == null ? null
+                : GraphMarker.fromMeta(Map.of(GraphMarker.KEY, marker))))));
     }
 
     /** The graph checks of the request; throws the 400 or 409. */

@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertAcked;
 import static org.hamcrest.Matchers.containsString;
@@ -29,8 +30,8 @@ import static org.hamcrest.Matchers.containsString;
  * the test (lists as {@link GraphFields} defines them, marker in {@code _meta}): every document's {@code target_field} equals
  * alpha-DBA of {@link BruteForce#alphaDba} on the same unit vectors (to 1e-6) on a 1-shard and a 3-shard index (documents with
  * custom routing included), so both give the same vectors, and equals the exact path ({@code graph} false); the errors of a
- * missing, foreign, running or failed graph, a too small k, a document indexed after the build and a deleted neighbour; a 429
- * under a small {@code retrieval} breaker limit.
+ * missing, foreign, running (a real build) or failed graph, a too small k, a document indexed after the build and a deleted
+ * neighbour; the same on a graph written by the build job; a 429 under a small {@code retrieval} breaker limit.
  */
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
 public class GraphDbaIT extends RetrievalIntegTestCase {
@@ -202,8 +203,9 @@ public class GraphDbaIT extends RetrievalIntegTestCase {
                 + "with POST gdba-err/_retrieval/graph/_build");
             writeGraph("gdba-err", graph, false, "w", K, GraphMarker.DONE);
             assertStatus(a, "gdba-err", body, 400, "the neighbour graph of index [gdba-err] is built on field [w], not on [field] [v]");
-            marker("gdba-err", "v", K, GraphMarker.RUNNING);
-            assertStatus(a, "gdba-err", body, 409, "the neighbour graph of [v] in index [gdba-err] is being built (task [builder:7])");
+            marker("gdba-err", "v", K, GraphMarker.RUNNING); // its task builder:7 does not exist: a build that died
+            assertStatus(a, "gdba-err", body, 400, "the neighbour graph of [v] in index [gdba-err] is [failed] (reason: task [builder:7] "
+                + "no longer exists");
             marker("gdba-err", "v", K, GraphMarker.FAILED);
             assertStatus(a, "gdba-err", body, 400, "the neighbour graph of [v] in index [gdba-err] is [failed] (reason: node left)");
             marker("gdba-err", "v", K, GraphMarker.DONE);
@@ -231,6 +233,39 @@ public class GraphDbaIT extends RetrievalIntegTestCase {
             Map<String, Object> dba = (Map<String, Object>) call(a, "GET", "/gdba-err/_retrieval/dba", null).get("dba");
             assertEquals("failed", dba.get("state"));
             assertThat((String) dba.get("reason"), containsString("document [" + listed + "], listed as a neighbour"));
+        }
+    }
+
+    /**
+     * With the real build job: 409 naming the build's task while it runs (a slow build, one document per block), then, after an
+     * {@code exact} build on 3 shards, the job gives alpha-DBA of {@link BruteForce#alphaDba}.
+     */
+    @SuppressWarnings("unchecked")
+    public void testWithTheGraphBuildJob() throws Exception {
+        float[][] vectors = unitVectors(400);
+        createIndex("gdba-built", 3);
+        index("gdba-built", vectors, false);
+        try (RestClient a = clientOf(twoNodes()[0]); RestClient b = clientOf(twoNodes()[1])) {
+            String task = (String) call(a, "POST", "/gdba-built/_retrieval/graph/_build?wait_for_completion=false",
+                "{\"field\": \"v\", \"k\": 6, \"block_size\": 1}").get("task");
+            assertBusy(() -> {
+                try {
+                    assertEquals("running", call(b, "GET", "/gdba-built/_retrieval/graph", null).get("state"));
+                } catch (ResponseException e) {
+                    fail("no graph marker yet: " + e.getMessage());
+                }
+            }, 60, TimeUnit.SECONDS);
+            assertStatus(b, "gdba-built", "{\"field\": \"v\", \"target_field\": \"t\", \"n\": 5, \"graph\": true}", 409,
+                "the neighbour graph of [v] in index [gdba-built] is being built (task [" + task + "])");
+            call(a, "POST", "/_tasks/" + task + "/_cancel", null);
+            call(a, "GET", "/_tasks/" + task + "?wait_for_completion=true&timeout=30s", null);
+
+            assertEquals("done", call(a, "POST", "/gdba-built/_retrieval/graph/_build", "{\"field\": \"v\", \"k\": 6}").get("state"));
+            Map<String, Object> result = call(b, "POST", "/gdba-built/_retrieval/dba",
+                "{\"field\": \"v\", \"target_field\": \"t\", \"n\": 7, \"alpha\": 1.5, \"graph\": true}");
+            assertEquals("done", result.get("state"));
+            assertEquals(400, result.get("doc_count"));
+            assertVectors("built graph", BruteForce.alphaDba(vectors, 7, 1.5), vectorsOf(a, "gdba-built", "t"));
         }
     }
 
