@@ -183,6 +183,7 @@ public class GraphDbaIT extends RetrievalIntegTestCase {
                 inOrder[i] = graphVectors.get(Integer.toString(i));
             }
             assertVectors("exact path", inOrder, vectorsOf(b, "gdba-3", "exact"));
+            assertVectors("1 shard against 3 shards", inOrder, vectorsOf(a, "gdba-1", "t"));
         }
     }
 
