@@ -6,6 +6,8 @@ import org.elasticsearch.plugins.ActionPlugin.ActionHandler;
 import org.elasticsearch.rest.RestHandler;
 import org.instanceretrieval.es.dba.DbaAction;
 import org.instanceretrieval.es.dba.RestGetDbaAction;
+import org.instanceretrieval.es.dba.ShardGraphBlockAction;
+import org.instanceretrieval.es.dba.TransportShardGraphBlockAction;
 import org.instanceretrieval.es.dba.TransportDbaAction;
 import org.instanceretrieval.es.diffusion.BuildOfflineDiffusionAction;
 import org.instanceretrieval.es.diffusion.DeleteOfflineDiffusionAction;
@@ -142,7 +144,8 @@ final class Endpoints {
     }
 
     private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> dbaActions() {
-        return List.of(new ActionHandler<>(DbaAction.INSTANCE, TransportDbaAction.class));
+        return List.of(new ActionHandler<>(DbaAction.INSTANCE, TransportDbaAction.class),
+            new ActionHandler<>(ShardGraphBlockAction.INSTANCE, TransportShardGraphBlockAction.class));
     }
 
     private static List<RestHandler> dbaRestHandlers() {

@@ -18,7 +18,8 @@ import java.util.Map;
  * {@code POST {index}/_retrieval/dba}: alpha-DBA over the whole index. Reads every vector of
  * {@code field}, replaces each by the L2-normalised sum of its top {@code n} neighbours (itself
  * included) weighted by {@code max(s, 0)^alpha}, and writes the result to {@code target_field}.
- * Runs as a cancellable task. Action name under {@code cluster:admin/} ({@code manage}); the
+ * With {@code "graph": true} the neighbours are read from the index's stored neighbour graph ({@link GraphDbaJob}), shard by
+ * shard in blocks, instead of being computed exactly over all vectors on one node. Runs as a cancellable task. Action name under {@code cluster:admin/} ({@code manage}); the
  * reads, updates and the {@code _meta} marker run with the caller's own privileges on the index.
  */
 public final class DbaAction {
@@ -47,7 +48,8 @@ public final class DbaAction {
             .declare("field", (b, v) -> b.field = v, JobBody.STRING)
             .declare("target_field", (b, v) -> b.targetField = v, JobBody.STRING)
             .declare("n", (b, v) -> b.n = v, JobBody.INTEGER)
-            .declare("alpha", (b, v) -> b.alpha = v, JobBody.NUMBER);
+            .declare("alpha", (b, v) -> b.alpha = v, JobBody.NUMBER)
+            .declare("graph", (b, v) -> b.graph = v, JobBody.BOOLEAN);
 
         /** The body as declared; {@link #check} checks it. */
         private static final class Body {
@@ -55,6 +57,7 @@ public final class DbaAction {
             String targetField;
             Integer n;
             Number alpha;
+            Boolean graph;
 
             Options check() {
                 JobBody.required("field", field);
@@ -70,12 +73,12 @@ public final class DbaAction {
                 if (Float.isFinite(a) == false || a < 0) {
                     throw new IllegalArgumentException("[alpha] must be a finite number >= 0, got [" + alpha + "]");
                 }
-                return new Options(field, targetField, neighbours, a);
+                return new Options(field, targetField, neighbours, a, Boolean.TRUE.equals(graph));
             }
         }
 
-        /** The validated options. */
-        private record Options(String field, String targetField, int neighbours, float alpha) {}
+        /** The validated options; {@code graph}: neighbours from the index's stored graph ({@link GraphDbaJob}) instead of exact. */
+        private record Options(String field, String targetField, int neighbours, float alpha, boolean graph) {}
 
         private Request(String index, Map<String, Object> body) {
             super(index, body, b -> BODY.parse(b).check());
@@ -117,6 +120,11 @@ public final class DbaAction {
             return options().alpha;
         }
 
+        /** True when the neighbours come from the index's stored neighbour graph ({@code "graph": true}). */
+        public boolean graph() {
+            return options().graph;
+        }
+
         @Override
         protected JobTask.Progress progress() {
             return PROGRESS;
@@ -124,7 +132,8 @@ public final class DbaAction {
 
         @Override
         public String getDescription() {
-            return "dba [" + index() + "][" + field() + "] -> [" + targetField() + "] n=" + neighbours() + " alpha=" + alpha();
+            return "dba [" + index() + "][" + field() + "] -> [" + targetField() + "] n=" + neighbours() + " alpha=" + alpha()
+                + (graph() ? " graph" : "");
         }
     }
 }

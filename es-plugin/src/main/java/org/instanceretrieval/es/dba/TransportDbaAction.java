@@ -48,6 +48,9 @@ import java.util.Set;
  *       then sets {@code state: done}. Any failure or cancellation after {@code running} was set
  *       leaves {@code state: failed} with the reason.</li>
  * </ol>
+ * That is the exact path ({@code graph} false, the default). With {@code "graph": true} steps 2 to 4 are
+ * {@link GraphDbaJob}'s instead: neighbours from the stored graph, shard by shard in blocks.
+ * <p>
  * Memory: {@code 2 x N x d x 4} bytes on this node (original and augmented vectors) plus the
  * neighbour lists; the exact neighbour search is {@code O(N^2 d)} and is not interrupted by
  * cancellation (it is checked before and after).
@@ -85,7 +88,11 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
                         throw new ElasticsearchStatusException("a DBA job (task [{}]) is already writing index [{}]; wait for it or "
                             + "cancel it with POST _tasks/{}/_cancel", RestStatus.CONFLICT, marker.get("task"), index, marker.get("task"));
                     }
-                    readAndCompute(job, index, request, l1);
+                    if (request.graph()) {
+                        new GraphDbaJob(job, client, clusterService, breaker, generic, index, request).start(l1);
+                    } else {
+                        readAndCompute(job, index, request, l1);
+                    }
                 }))));
         }, listener::onFailure)); // a missing index stays Elasticsearch's 404 index_not_found_exception
     }

@@ -33,6 +33,21 @@ public class DbaRequestTests extends ESTestCase {
         assertEquals(0f, r.alpha(), 0f);
         assertNull(r.validate());
         assertFalse(r.getShouldStoreResult());
+        assertFalse(r.graph());
+    }
+
+    public void testGraphOption() throws Exception {
+        DbaAction.Request r = parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 20, \"graph\": true}");
+        assertTrue(r.graph());
+        assertEquals("dba [docs][vec] -> [t] n=20 alpha=0.0 graph", r.getDescription());
+        assertFalse(parse("{\"field\": \"vec\", \"target_field\": \"t\", \"graph\": false}").graph());
+        assertRejected("{\"field\": \"vec\", \"target_field\": \"t\", \"graph\": \"auto\"}", "[graph] must be true or false, got [auto]");
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            r.writeTo(out);
+            try (StreamInput in = out.bytes().streamInput()) {
+                assertTrue(new DbaAction.Request(in).graph());
+            }
+        }
     }
 
     public void testExplicitValues() {
