@@ -7,8 +7,6 @@ import org.instanceretrieval.diffusion.QueryWeighting;
 import org.instanceretrieval.diffusion.SparseMatrix;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Diffusion by truncation on a precomputed graph (retrieval definitions, "Diffusion",
@@ -82,8 +80,35 @@ public final class StoredGraphDiffusion {
         if (similarities.length != windowIds.length) {
             throw new IllegalArgumentException("window has [" + windowIds.length + "] ids but [" + similarities.length + "] similarities");
         }
+        return solve(affinity, similarities);
+    }
+
+    /**
+     * Diffuses over a window whose lists are already resolved to window positions (the read path of a search: see
+     * {@link #window}).
+     *
+     * @param similarities first-stage similarity of each window item to the query, finite, in window order
+     * @throws IllegalArgumentException if the window was resolved with another k, or the similarities are misaligned or
+     *     not finite
+     */
+    public CgSolution diffuse(WindowNeighbours window, float[] similarities) {
+        if (window == null || similarities == null) {
+            throw new IllegalArgumentException("window and similarities must not be null");
+        }
+        if (similarities.length != window.size()) {
+            throw new IllegalArgumentException("window has [" + window.size() + "] items but [" + similarities.length + "] similarities");
+        }
+        return solve(windowAffinity(window), similarities);
+    }
+
+    private CgSolution solve(SparseMatrix affinity, float[] similarities) {
         double[] y = weighting.queryVector(similarities);
         return solver.solve(normalize(affinity), y);
+    }
+
+    /** A builder resolving the lists of the window {@code windowIds} with this diffusion's k. */
+    public WindowNeighbours.Builder window(String[] windowIds) {
+        return WindowNeighbours.builder(windowIds, graph.k());
     }
 
     /**
@@ -101,45 +126,28 @@ public final class StoredGraphDiffusion {
         if (lists.length != r) {
             throw new IllegalArgumentException("window has [" + r + "] ids but [" + lists.length + "] neighbour lists");
         }
-        Map<String, Integer> position = new HashMap<>(2 * r);
+        WindowNeighbours.Builder builder = window(windowIds);
         for (int i = 0; i < r; i++) {
-            if (windowIds[i] == null) {
-                throw new IllegalArgumentException("window id at position " + i + " is null");
-            }
-            if (lists[i] == null) {
-                throw new IllegalArgumentException("neighbour list of window item [" + windowIds[i] + "] is null");
-            }
-            Integer previous = position.put(windowIds[i], i);
-            if (previous != null) {
-                throw new IllegalArgumentException("window id [" + windowIds[i] + "] occurs at positions " + previous + " and " + i);
-            }
+            builder.add(i, lists[i]);
         }
-        // each item's in-window neighbours (first k entries), by window position ascending
-        int[][] neighbours = new int[r][];
-        float[][] stored = new float[r][];
-        for (int i = 0; i < r; i++) {
-            NeighbourList list = lists[i];
-            int m = Math.min(graph.k(), list.size());
-            long[] packed = new long[m];
-            int kept = 0;
-            for (int t = 0; t < m; t++) {
-                Integer j = position.get(list.id(t));
-                if (j != null && j != i) {
-                    packed[kept++] = ((long) j << 32) | t;
-                }
-            }
-            Arrays.sort(packed, 0, kept);
-            neighbours[i] = new int[kept];
-            stored[i] = new float[kept];
-            for (int t = 0; t < kept; t++) {
-                neighbours[i][t] = (int) (packed[t] >>> 32);
-                stored[i][t] = list.similarity((int) packed[t]);
-            }
+        return windowAffinity(builder.build());
+    }
+
+    /**
+     * A_R of a resolved window.
+     *
+     * @throws IllegalArgumentException if the window was resolved with another k than this diffusion's
+     */
+    public SparseMatrix windowAffinity(WindowNeighbours window) {
+        if (window.k() != graph.k()) {
+            throw new IllegalArgumentException("window lists were resolved with k [" + window.k() + "] but the graph uses k ["
+                + graph.k() + "]");
         }
+        int r = window.size();
         int[] rowStart = new int[r + 1];
-        int[] columns = new int[countMutual(neighbours, stored, null, null, rowStart)];
+        int[] columns = new int[countMutual(window, null, null, rowStart)];
         double[] values = new double[columns.length];
-        countMutual(neighbours, stored, columns, values, rowStart);
+        countMutual(window, columns, values, rowStart);
         return SparseMatrix.symmetric(rowStart, columns, values);
     }
 
@@ -147,16 +155,18 @@ public final class StoredGraphDiffusion {
      * Counts (columns == null) or writes the edges with a non-zero affinity; rowStart is filled
      * on the counting pass. Columns come out ascending because the neighbour rows are sorted.
      */
-    private int countMutual(int[][] neighbours, float[][] stored, int[] columns, double[] values, int[] rowStart) {
+    private int countMutual(WindowNeighbours window, int[] columns, double[] values, int[] rowStart) {
         int e = 0;
-        for (int i = 0; i < neighbours.length; i++) {
-            for (int t = 0; t < neighbours[i].length; t++) {
-                int j = neighbours[i][t];
-                int back = Arrays.binarySearch(neighbours[j], i);
+        for (int i = 0; i < window.size(); i++) {
+            int[] row = window.positions(i);
+            float[] stored = window.similarities(i);
+            for (int t = 0; t < row.length; t++) {
+                int j = row[t];
+                int back = Arrays.binarySearch(window.positions(j), i);
                 if (back < 0) {
                     continue;
                 }
-                float s = Math.max(stored[i][t], stored[j][back]);
+                float s = Math.max(stored[t], window.similarities(j)[back]);
                 double a = s > 0 ? Math.pow(s, graph.gamma()) : 0d;
                 if (a > 0) {
                     if (columns != null) {
