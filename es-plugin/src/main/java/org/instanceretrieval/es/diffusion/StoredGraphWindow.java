@@ -19,6 +19,7 @@ import org.instanceretrieval.diffusion.CgSolution;
 import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.diffusion.GraphParameters;
 import org.instanceretrieval.diffusion.QueryWeighting;
+import org.instanceretrieval.es.graph.GraphDocValues;
 import org.instanceretrieval.es.graph.GraphFields;
 import org.instanceretrieval.graph.StoredGraphDiffusion;
 import org.instanceretrieval.graph.WindowNeighbours;
@@ -30,7 +31,7 @@ import java.util.List;
 /**
  * The {@code diffusion} rescorer on the index's stored neighbour graph (retrieval definitions, "Truncation on a precomputed
  * graph"), for one shard's window: reads each window document's {@code _id} (stored field) and its list from the binary doc
- * values {@link GraphFields#neighbours retrieval_graph.<field>}, keeps the first k entries that name window documents
+ * values {@link GraphFields#neighbours retrieval_graph.<field>} ({@link GraphDocValues}), keeps the first k entries that name window documents
  * ({@link WindowNeighbours}, ids matched as bytes, no per-entry strings), and diffuses with lucene-ext
  * {@link StoredGraphDiffusion}: mutual edges, a = max(s, 0)^gamma, re-normalised on the window, y on the query_k window items
  * most similar to the query, conjugate gradient. A document without a list has no edges. No vector-vector products over the
@@ -139,6 +140,7 @@ final class StoredGraphWindow {
         int currentLeaf = -1;
         BinaryDocValues values = null;
         LeafReaderContext leaf = null;
+        BytesRef list = new BytesRef();
         for (long packed : byDoc) {
             int doc = (int) (packed >>> 32);
             int i = (int) packed;
@@ -149,10 +151,11 @@ final class StoredGraphWindow {
                 values = leaf.reader().getBinaryDocValues(listField);
             }
             if (values != null && values.advanceExact(doc - leaf.docBase)) {
-                BytesRef bytes = values.binaryValue();
                 try {
-                    lists.add(i, bytes.bytes, bytes.offset, bytes.length);
-                } catch (IllegalArgumentException e) {
+                    if (GraphDocValues.singleValue(values.binaryValue(), list)) {
+                        lists.add(i, list.bytes, list.offset, list.length);
+                    }
+                } catch (IllegalArgumentException | IllegalStateException e) {
                     throw new IllegalStateException("the stored neighbour list [" + listField + "] of document [" + ids[i] + "] is unusable: "
                         + e.getMessage(), e);
                 }
