@@ -19,6 +19,7 @@ import argparse
 import base64
 import http.client
 import json
+import os
 import statistics
 import struct
 import sys
@@ -71,8 +72,11 @@ def encode(ids, sims):
     return bytes(out)
 
 
-def knn_lists(x, k, block=2048):
+def knn_lists(x, k, cache=None, block=2048):
     """Each row's k most similar other rows: (ids, sims), similarity descending then id (as a string) ascending."""
+    if cache and os.path.exists(cache):
+        z = np.load(cache)
+        return [([str(j) for j in ids], [float(v) for v in sims]) for ids, sims in zip(z["ids"], z["sims"])]
     n = x.shape[0]
     lists = []
     for start in range(0, n, block):
@@ -85,6 +89,10 @@ def knn_lists(x, k, block=2048):
             cand.sort(key=lambda j: (-float(s[r, j]), str(j)))
             cand = cand[:k]
             lists.append(([str(j) for j in cand], [float(s[r, j]) for j in cand]))
+    if cache:
+        os.makedirs(os.path.dirname(os.path.abspath(cache)), exist_ok=True)
+        np.savez(cache, ids=np.array([[int(i) for i in l[0]] for l in lists], dtype=np.int32),
+                 sims=np.array([l[1] for l in lists], dtype=np.float32))
     return lists
 
 
@@ -106,13 +114,14 @@ def main():
     p.add_argument("--warmup", type=int, default=30)
     p.add_argument("--modes", default="plain,stored,window")
     p.add_argument("--skip-index", action="store_true", help="reuse the index of an earlier run")
+    p.add_argument("--cache", default=None, help="npz file caching the numpy lists between runs (same n, dim, k, clusters, noise)")
     args = p.parse_args()
     node = Node(args.url)
     index = "graph-bench"
     x, rng = clustered(args.n, args.dim, args.clusters, args.noise, 42)
     if not args.skip_index:
         t0 = time.perf_counter()
-        lists = knn_lists(x, args.k)
+        lists = knn_lists(x, args.k, args.cache)
         print(f"numpy top-{args.k} lists of {args.n} x {args.dim}: {time.perf_counter() - t0:.1f} s", flush=True)
         node.call("DELETE", f"/{index}")
         node.call("PUT", f"/{index}", {

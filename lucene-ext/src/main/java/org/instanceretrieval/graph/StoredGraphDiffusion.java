@@ -34,7 +34,9 @@ import java.util.Arrays;
  *   <li>(I - alpha S) f = y by {@link ConjugateGradient}; the result ranks window positions
  *       by f, then position ascending ({@link CgSolution#ranking()}).</li>
  * </ul>
- * Cost O(R k log k) to build A_R plus the solve; memory O(R k). Immutable and thread-safe.
+ * The affinity uses {@code s * s * s} for gamma 3 (and x, x * x for gamma 1, 2), within an ulp or two of
+ * {@link Math#pow}. Cost O(R k log k) to build A_R (mutual pairs by one transpose and a merge per row) plus the solve;
+ * memory O(R k). Immutable and thread-safe.
  */
 public final class StoredGraphDiffusion {
 
@@ -76,11 +78,11 @@ public final class StoredGraphDiffusion {
         if (similarities == null) {
             throw new IllegalArgumentException("window similarities must not be null");
         }
-        SparseMatrix affinity = windowAffinity(windowIds, lists);
+        WindowNeighbours window = resolve(windowIds, lists);
         if (similarities.length != windowIds.length) {
             throw new IllegalArgumentException("window has [" + windowIds.length + "] ids but [" + similarities.length + "] similarities");
         }
-        return solve(affinity, similarities);
+        return diffuse(window, similarities);
     }
 
     /**
@@ -98,12 +100,10 @@ public final class StoredGraphDiffusion {
         if (similarities.length != window.size()) {
             throw new IllegalArgumentException("window has [" + window.size() + "] items but [" + similarities.length + "] similarities");
         }
-        return solve(windowAffinity(window), similarities);
-    }
-
-    private CgSolution solve(SparseMatrix affinity, float[] similarities) {
-        double[] y = weighting.queryVector(similarities);
-        return solver.solve(normalize(affinity), y);
+        requireK(window);
+        Csr a = affinity(window);
+        normalizeInPlace(a);
+        return solver.solve(SparseMatrix.symmetric(a.rowStart, a.columns, a.values), weighting.queryVector(similarities));
     }
 
     /** A builder resolving the lists of the window {@code windowIds} with this diffusion's k. */
@@ -119,18 +119,21 @@ public final class StoredGraphDiffusion {
      *     repeated id
      */
     public SparseMatrix windowAffinity(String[] windowIds, NeighbourList[] lists) {
+        return windowAffinity(resolve(windowIds, lists));
+    }
+
+    private WindowNeighbours resolve(String[] windowIds, NeighbourList[] lists) {
         if (windowIds == null || lists == null) {
             throw new IllegalArgumentException("window ids and neighbour lists must not be null");
         }
-        int r = windowIds.length;
-        if (lists.length != r) {
-            throw new IllegalArgumentException("window has [" + r + "] ids but [" + lists.length + "] neighbour lists");
+        if (lists.length != windowIds.length) {
+            throw new IllegalArgumentException("window has [" + windowIds.length + "] ids but [" + lists.length + "] neighbour lists");
         }
         WindowNeighbours.Builder builder = window(windowIds);
-        for (int i = 0; i < r; i++) {
+        for (int i = 0; i < lists.length; i++) {
             builder.add(i, lists[i]);
         }
-        return windowAffinity(builder.build());
+        return builder.build();
     }
 
     /**
@@ -139,72 +142,116 @@ public final class StoredGraphDiffusion {
      * @throws IllegalArgumentException if the window was resolved with another k than this diffusion's
      */
     public SparseMatrix windowAffinity(WindowNeighbours window) {
+        requireK(window);
+        Csr a = affinity(window);
+        return SparseMatrix.symmetric(a.rowStart, a.columns, a.values);
+    }
+
+    private void requireK(WindowNeighbours window) {
         if (window.k() != graph.k()) {
             throw new IllegalArgumentException("window lists were resolved with k [" + window.k() + "] but the graph uses k ["
                 + graph.k() + "]");
         }
-        int r = window.size();
-        int[] rowStart = new int[r + 1];
-        int[] columns = new int[countMutual(window, null, null, rowStart)];
-        double[] values = new double[columns.length];
-        countMutual(window, columns, values, rowStart);
-        return SparseMatrix.symmetric(rowStart, columns, values);
     }
+
+    /** CSR arrays of a symmetric matrix under construction. */
+    private record Csr(int[] rowStart, int[] columns, double[] values) {}
 
     /**
-     * Counts (columns == null) or writes the edges with a non-zero affinity; rowStart is filled
-     * on the counting pass. Columns come out ascending because the neighbour rows are sorted.
+     * A_R in O(R + entries): the in-window entries are transposed once (by counting), so the mutual test of row i is a
+     * merge of its out-list with its in-list, both ascending; the similarity is the larger of the two stored ones.
      */
-    private int countMutual(WindowNeighbours window, int[] columns, double[] values, int[] rowStart) {
-        int e = 0;
-        for (int i = 0; i < window.size(); i++) {
-            int[] row = window.positions(i);
-            float[] stored = window.similarities(i);
-            for (int t = 0; t < row.length; t++) {
-                int j = row[t];
-                int back = Arrays.binarySearch(window.positions(j), i);
-                if (back < 0) {
-                    continue;
-                }
-                float s = Math.max(stored[t], window.similarities(j)[back]);
-                double a = s > 0 ? Math.pow(s, graph.gamma()) : 0d;
-                if (a > 0) {
-                    if (columns != null) {
-                        columns[e] = j;
-                        values[e] = a;
-                    }
-                    e++;
-                }
-            }
-            if (columns == null) {
-                rowStart[i + 1] = e;
+    private Csr affinity(WindowNeighbours window) {
+        int r = window.size();
+        int[] inStart = new int[r + 1];
+        for (int i = 0; i < r; i++) {
+            for (int j : window.positions(i)) {
+                inStart[j + 1]++;
             }
         }
-        return e;
-    }
-
-    /** S = D^-1/2 A D^-1/2 on the same structure; isolated items keep an empty row. */
-    private static SparseMatrix normalize(SparseMatrix affinity) {
-        int r = affinity.size();
-        double[] degrees = new double[r];
         for (int i = 0; i < r; i++) {
-            degrees[i] = affinity.rowSum(i);
+            inStart[i + 1] += inStart[i];
+        }
+        int entries = inStart[r];
+        int[] inFrom = new int[entries];
+        float[] inSimilarity = new float[entries];
+        int[] fill = Arrays.copyOf(inStart, r);
+        for (int i = 0; i < r; i++) {
+            int[] row = window.positions(i);
+            float[] sims = window.similarities(i);
+            for (int t = 0; t < row.length; t++) {
+                int at = fill[row[t]]++;
+                inFrom[at] = i;
+                inSimilarity[at] = sims[t];
+            }
         }
         int[] rowStart = new int[r + 1];
-        int[] columns = new int[affinity.nonZeros()];
-        double[] values = new double[columns.length];
+        int[] columns = new int[entries];
+        double[] values = new double[entries];
+        int e = 0;
+        double gamma = graph.gamma();
         for (int i = 0; i < r; i++) {
-            int[] cols = affinity.rowColumns(i);
-            double[] vals = affinity.rowValues(i);
-            int at = rowStart[i];
-            for (int t = 0; t < cols.length; t++) {
-                columns[at + t] = cols[t];
-                // d_i d_j commutes, so S stays exactly symmetric; an edge means both degrees > 0
-                values[at + t] = vals[t] / Math.sqrt(degrees[i] * degrees[cols[t]]);
+            int[] row = window.positions(i);
+            float[] sims = window.similarities(i);
+            int t = 0;
+            int u = inStart[i];
+            int uEnd = inStart[i + 1];
+            while (t < row.length && u < uEnd) {
+                int j = row[t];
+                int from = inFrom[u];
+                if (j < from) {
+                    t++;
+                } else if (from < j) {
+                    u++;
+                } else {
+                    double a = affinity(Math.max(sims[t], inSimilarity[u]), gamma);
+                    if (a > 0) {
+                        columns[e] = j;
+                        values[e++] = a;
+                    }
+                    t++;
+                    u++;
+                }
             }
-            rowStart[i + 1] = at + cols.length;
+            rowStart[i + 1] = e;
         }
-        return SparseMatrix.symmetric(rowStart, columns, values);
+        return new Csr(rowStart, Arrays.copyOf(columns, e), Arrays.copyOf(values, e));
+    }
+
+    /** max(s, 0)^gamma; small integer gammas by multiplication (within an ulp or two of {@link Math#pow}). */
+    private static double affinity(float s, double gamma) {
+        if (s <= 0) {
+            return 0d;
+        }
+        double x = s;
+        if (gamma == 3) {
+            return x * x * x;
+        }
+        if (gamma == 1) {
+            return x;
+        }
+        if (gamma == 2) {
+            return x * x;
+        }
+        return Math.pow(x, gamma);
+    }
+
+    /** A to S = D^-1/2 A D^-1/2 in place; d_i d_j commutes, so S stays exactly symmetric. */
+    private static void normalizeInPlace(Csr a) {
+        int r = a.rowStart.length - 1;
+        double[] degrees = new double[r];
+        for (int i = 0; i < r; i++) {
+            double d = 0;
+            for (int e = a.rowStart[i]; e < a.rowStart[i + 1]; e++) {
+                d += a.values[e];
+            }
+            degrees[i] = d;
+        }
+        for (int i = 0; i < r; i++) {
+            for (int e = a.rowStart[i]; e < a.rowStart[i + 1]; e++) {
+                a.values[e] = a.values[e] / Math.sqrt(degrees[i] * degrees[a.columns[e]]);
+            }
+        }
     }
 
     @Override

@@ -1,8 +1,5 @@
 package org.instanceretrieval.graph;
 
-import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.util.BytesRefHash;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -68,8 +65,11 @@ public final class WindowNeighbours {
     public static final class Builder {
         private final String[] ids;
         private final int k;
-        private final BytesRefHash byId = new BytesRefHash();
-        private final BytesRef probe = new BytesRef();
+        /** The window ids' UTF-8, concatenated; id i is {@code pool[idStart[i] .. idStart[i + 1])}. */
+        private final byte[] pool;
+        private final int[] idStart;
+        /** Open addressing (linear probing) over the ids: window position, or -1 for an empty slot. */
+        private final int[] table;
         private final NeighbourListCodec.EntryVisitor visitor = this::entry;
         private final int[][] positions;
         private final float[][] similarities;
@@ -88,14 +88,32 @@ public final class WindowNeighbours {
             this.ids = windowIds.clone();
             this.k = k;
             int r = ids.length;
+            byte[][] utf8 = new byte[r][];
+            this.idStart = new int[r + 1];
             for (int i = 0; i < r; i++) {
                 if (ids[i] == null) {
                     throw new IllegalArgumentException("window id at position " + i + " is null");
                 }
-                int ord = byId.add(new BytesRef(ids[i].getBytes(StandardCharsets.UTF_8)));
-                if (ord < 0) {
-                    throw new IllegalArgumentException("window id [" + ids[i] + "] occurs at positions " + (-ord - 1) + " and " + i);
+                utf8[i] = ids[i].getBytes(StandardCharsets.UTF_8);
+                idStart[i + 1] = idStart[i] + utf8[i].length;
+            }
+            this.pool = new byte[idStart[r]];
+            for (int i = 0; i < r; i++) {
+                System.arraycopy(utf8[i], 0, pool, idStart[i], utf8[i].length);
+            }
+            this.table = new int[Integer.highestOneBit(Math.max(4 * r, 4) - 1) << 1];
+            Arrays.fill(table, -1);
+            int mask = table.length - 1;
+            for (int i = 0; i < r; i++) {
+                int slot = hash(pool, idStart[i], utf8[i].length) & mask;
+                while (table[slot] >= 0) {
+                    int other = table[slot];
+                    if (Arrays.equals(pool, idStart[other], idStart[other + 1], pool, idStart[i], idStart[i + 1])) {
+                        throw new IllegalArgumentException("window id [" + ids[i] + "] occurs at positions " + other + " and " + i);
+                    }
+                    slot = (slot + 1) & mask;
                 }
+                table[slot] = i;
             }
             this.positions = new int[r][];
             this.similarities = new float[r][];
@@ -141,11 +159,30 @@ public final class WindowNeighbours {
             kept = 0;
         }
 
+        private static int hash(byte[] bytes, int offset, int length) {
+            int h = length;
+            for (int b = offset; b < offset + length; b++) {
+                h = 31 * h + bytes[b];
+            }
+            return h ^ (h >>> 16) ^ (h >>> 7);
+        }
+
+        /** Window position of the id in {@code bytes[offset .. offset + length)}, or -1. */
+        private int find(byte[] bytes, int offset, int length) {
+            int mask = table.length - 1;
+            int slot = hash(bytes, offset, length) & mask;
+            int j;
+            while ((j = table[slot]) >= 0) {
+                if (Arrays.equals(pool, idStart[j], idStart[j + 1], bytes, offset, offset + length)) {
+                    return j;
+                }
+                slot = (slot + 1) & mask;
+            }
+            return -1;
+        }
+
         private void entry(int rank, byte[] bytes, int idOffset, int idLength, float similarity) {
-            probe.bytes = bytes;
-            probe.offset = idOffset;
-            probe.length = idLength;
-            int j = byId.find(probe);
+            int j = find(bytes, idOffset, idLength);
             if (j < 0 || j == item) {
                 return;
             }

@@ -17,6 +17,7 @@ import org.elasticsearch.core.Releasable;
 import org.instanceretrieval.diffusion.CgSolution;
 import org.instanceretrieval.diffusion.Diffusion;
 import org.instanceretrieval.es.graph.GraphMarker;
+import org.instanceretrieval.es.graph.SegmentIdCache;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -57,12 +58,16 @@ final class DiffusionRescorer implements Rescorer {
         final CircuitBreaker breaker;
         /** The marker of the stored graph diffused on ({@link StoredGraphCheck}), or null for the window's graph. */
         final GraphMarker storedGraph;
+        /** The node's segment id cache, or null (ids read from stored fields). */
+        final SegmentIdCache segmentIds;
 
-        Context(int windowSize, DiffusionRescorerBuilder parameters, CircuitBreaker breaker, GraphMarker storedGraph) {
+        Context(int windowSize, DiffusionRescorerBuilder parameters, CircuitBreaker breaker, GraphMarker storedGraph,
+                SegmentIdCache segmentIds) {
             super(windowSize, INSTANCE);
             this.parameters = parameters;
             this.breaker = breaker;
             this.storedGraph = storedGraph;
+            this.segmentIds = segmentIds;
         }
     }
 
@@ -79,7 +84,7 @@ final class DiffusionRescorer implements Rescorer {
         float[] query = p.queryVector();
         CgSolution solution;
         if (context.storedGraph != null) {
-            solution = StoredGraphWindow.diffuse(window, searcher, p.field(), query, p.parameters(), context.breaker,
+            solution = StoredGraphWindow.diffuse(window, searcher, p.field(), query, p.parameters(), context.breaker, context.segmentIds,
                 context::checkCancellation);
         } else {
             try (Releasable reserved = WindowDiffusion.reserve(context.breaker, window.length, query.length, p.k(), DiffusionRescorerBuilder.NAME)) {

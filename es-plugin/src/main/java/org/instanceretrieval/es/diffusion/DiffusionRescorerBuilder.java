@@ -15,6 +15,7 @@ import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
 import org.instanceretrieval.es.graph.GraphMarker;
+import org.instanceretrieval.es.graph.SegmentIdCache;
 import org.instanceretrieval.es.query.QueryVectorSource;
 import org.instanceretrieval.es.query.VectorFieldInfo;
 
@@ -37,7 +38,7 @@ import java.util.Objects;
  *
  * <p>Every parameter is checked when the request is parsed (an {@link IllegalArgumentException},
  * HTTP 400); the field is checked against the shard's mapping when the rescore context is built.
- * Immutable apart from the inherited window size.
+ * Immutable apart from the inherited window size and the node's segment id cache it is given once ({@link #withSegmentIds}).
  */
 public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRescorerBuilder> {
 
@@ -50,6 +51,8 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
     private final float[] queryVector;
     private final DiffusionParameters parameters;
     private final GraphSource graph;
+    /** This node's segment id cache (not sent, not part of equality); null reads ids from stored fields. */
+    private SegmentIdCache segmentIds;
 
     /**
      * @throws IllegalArgumentException if a parameter is missing or out of range: field empty,
@@ -173,7 +176,7 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
         String index = context.getIndexSettings().getIndex().getName();
         GraphMarker stored = StoredGraphCheck.resolve(StoredGraphCheck.marker(context.getIndexSettings().getIndexMetadata()), index, field,
             parameters.k(), graph);
-        return new DiffusionRescorer.Context(windowSize, this, context.getCircuitBreaker(), stored);
+        return new DiffusionRescorer.Context(windowSize, this, context.getCircuitBreaker(), stored, segmentIds);
     }
 
     @Override
@@ -201,13 +204,22 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
      * @throws IllegalArgumentException if the vector is empty or not finite
      */
     public DiffusionRescorerBuilder withQueryVector(float[] queryVector) {
-        DiffusionRescorerBuilder copy = new DiffusionRescorerBuilder(field, queryVector, parameters, graph);
+        DiffusionRescorerBuilder copy = new DiffusionRescorerBuilder(field, queryVector, parameters, graph).withSegmentIds(segmentIds);
         return windowSize == null ? copy : copy.windowSize(windowSize);
     }
 
     /** A copy of the query vector. */
     public float[] queryVector() {
         return queryVector.clone();
+    }
+
+    /**
+     * This builder reading window ids through {@code cache} (set by the plugin on every builder it parses or receives; the
+     * builder is not yet shared then). Returns this.
+     */
+    public DiffusionRescorerBuilder withSegmentIds(SegmentIdCache cache) {
+        this.segmentIds = cache;
+        return this;
     }
 
     /** Which graph is diffused on. */

@@ -21,6 +21,8 @@ import org.instanceretrieval.diffusion.GraphParameters;
 import org.instanceretrieval.diffusion.QueryWeighting;
 import org.instanceretrieval.es.graph.GraphDocValues;
 import org.instanceretrieval.es.graph.GraphFields;
+import org.instanceretrieval.es.graph.SegmentIdCache;
+import org.instanceretrieval.es.graph.SegmentIds;
 import org.instanceretrieval.graph.StoredGraphDiffusion;
 import org.instanceretrieval.graph.WindowNeighbours;
 
@@ -30,7 +32,8 @@ import java.util.List;
 
 /**
  * The {@code diffusion} rescorer on the index's stored neighbour graph (retrieval definitions, "Truncation on a precomputed
- * graph"), for one shard's window: reads each window document's {@code _id} (stored field) and its list from the binary doc
+ * graph"), for one shard's window: reads each window document's {@code _id} (from the node's {@link SegmentIdCache}, else
+ * its stored field) and its list from the binary doc
  * values {@link GraphFields#neighbours retrieval_graph.<field>} ({@link GraphDocValues}), keeps the first k entries that name window documents
  * ({@link WindowNeighbours}, ids matched as bytes, no per-entry strings), and diffuses with lucene-ext
  * {@link StoredGraphDiffusion}: mutual edges, a = max(s, 0)^gamma, re-normalised on the window, y on the query_k window items
@@ -71,7 +74,7 @@ final class StoredGraphWindow {
      * @throws IllegalStateException if a stored list is malformed (naming the document)
      */
     static CgSolution diffuse(ScoreDoc[] window, IndexSearcher searcher, String field, float[] query, DiffusionParameters p,
-                              CircuitBreaker breaker, Runnable checkCancelled) throws IOException {
+                              CircuitBreaker breaker, SegmentIdCache segmentIds, Runnable checkCancelled) throws IOException {
         int r = window.length;
         long charged = estimatedBytes(r, p.k(), query.length);
         breaker.addEstimateBytesAndMaybeBreak(charged, "<" + DiffusionRescorerBuilder.NAME + " stored-graph window of " + r + ", k " + p.k()
@@ -85,7 +88,7 @@ final class StoredGraphWindow {
             Arrays.sort(byDoc);
             String[] ids = new String[r];
             float[] similarities = new float[r];
-            readIdsAndSimilarities(byDoc, searcher.getIndexReader().leaves(), field, query, ids, similarities);
+            readIdsAndSimilarities(byDoc, searcher.getIndexReader().leaves(), field, query, segmentIds, ids, similarities);
             long idCharge = 0;
             for (String id : ids) {
                 idCharge += idBytes(id);
@@ -104,12 +107,13 @@ final class StoredGraphWindow {
         }
     }
 
-    private static void readIdsAndSimilarities(long[] byDoc, List<LeafReaderContext> leaves, String field, float[] query, String[] ids,
-                                               float[] similarities) throws IOException {
+    private static void readIdsAndSimilarities(long[] byDoc, List<LeafReaderContext> leaves, String field, float[] query,
+                                               SegmentIdCache cache, String[] ids, float[] similarities) throws IOException {
         IdVisitor visitor = new IdVisitor();
         int currentLeaf = -1;
         LeafReaderContext leaf = null;
         StoredFields stored = null;
+        SegmentIds segment = null;
         FloatVectorValues vectors = null;
         for (long packed : byDoc) {
             int doc = (int) (packed >>> 32);
@@ -118,16 +122,21 @@ final class StoredGraphWindow {
             if (leafIndex != currentLeaf) {
                 currentLeaf = leafIndex;
                 leaf = leaves.get(leafIndex);
-                stored = leaf.reader().storedFields();
+                segment = cache == null ? null : cache.ids(leaf.reader());
+                stored = segment == null ? leaf.reader().storedFields() : null;
                 vectors = vectorValues(leaf, field, query.length);
             }
             int leafDoc = doc - leaf.docBase;
-            visitor.id = null;
-            stored.document(leafDoc, visitor);
-            if (visitor.id == null) {
-                throw new IllegalStateException("document [" + doc + "] of the rescore window has no stored [_id]");
+            if (segment != null) {
+                ids[i] = segment.id(leafDoc);
+            } else {
+                visitor.id = null;
+                stored.document(leafDoc, visitor);
+                ids[i] = visitor.id;
             }
-            ids[i] = visitor.id;
+            if (ids[i] == null) {
+                throw new IllegalStateException("document [" + doc + "] of the rescore window has no [_id]");
+            }
             if (vectors != null && (vectors.docID() < leafDoc ? vectors.advance(leafDoc) : vectors.docID()) == leafDoc) {
                 similarities[i] = VectorUtil.dotProduct(query, vectors.vectorValue());
             }

@@ -9,6 +9,7 @@ import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.StoredGraphFixture;
 import org.instanceretrieval.graph.NeighbourList;
 import org.instanceretrieval.es.BruteForce;
+import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.junit.Before;
 
 import java.io.IOException;
@@ -178,6 +179,28 @@ public class StoredGraphRescorerIT extends ClusteredVectorsIntegTestCase {
         ResponseException bad = expectThrows(ResponseException.class, () -> rescore(BARE, q, window, "\"graph\": \"yes\""));
         assertEquals(400, status(bad));
         assertThat(bad.getMessage(), containsString("[diffusion] [graph] must be one of [stored, window, auto] but was [yes]"));
+    }
+
+    private static long retrievalBreakerUsed() {
+        long used = 0;
+        for (CircuitBreakerService service : internalCluster().getInstances(CircuitBreakerService.class)) {
+            used += service.getBreaker(RetrievalBreaker.NAME).getUsed();
+        }
+        return used;
+    }
+
+    public void testSegmentIdsAreChargedToTheRetrievalBreakerUntilTheSegmentsClose() throws Exception {
+        long before = retrievalBreakerUsed();
+        float[] q = randomQuery();
+        assertEquals(50, rescore(INDEX, q, 50, "\"graph\": \"stored\", \"k\": 40").size());
+        // at least 8 bytes per document of the index's segments (deleted versions included) plus the ids' UTF-8
+        long cached = retrievalBreakerUsed() - before;
+        assertThat(cached, org.hamcrest.Matchers.greaterThanOrEqualTo(8L * DOCS + 190));
+        // a second search reuses the cached ids
+        assertEquals(50, rescore(INDEX, randomQuery(), 50, "\"graph\": \"stored\", \"k\": 40").size());
+        assertEquals(cached, retrievalBreakerUsed() - before);
+        client().admin().indices().prepareDelete(INDEX).get();
+        assertBusy(() -> assertEquals(before, retrievalBreakerUsed()));
     }
 
     public void testWindowOverTheRequestBreakerIs429AndReleased() throws Exception {
