@@ -72,12 +72,13 @@ def encode(ids, sims):
     return bytes(out)
 
 
-def knn_lists(x, k, cache=None, block=2048):
+def knn_lists(x, k, cache=None, block=None):
     """Each row's k most similar other rows: (ids, sims), similarity descending then id (as a string) ascending."""
     if cache and os.path.exists(cache):
         z = np.load(cache)
         return [([str(j) for j in ids], [float(v) for v in sims]) for ids, sims in zip(z["ids"], z["sims"])]
     n = x.shape[0]
+    block = block or max(64, min(2048, 50_000_000 // n))  # about 200 MB of scores per block
     lists = []
     for start in range(0, n, block):
         s = x[start:start + block] @ x.T

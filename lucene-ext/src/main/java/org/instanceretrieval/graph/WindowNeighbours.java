@@ -164,7 +164,12 @@ public final class WindowNeighbours {
             for (int b = offset; b < offset + length; b++) {
                 h = 31 * h + bytes[b];
             }
-            return h ^ (h >>> 16) ^ (h >>> 7);
+            // murmur3's finaliser: short decimal ids differ in few low bits, which linear probing needs spread
+            h ^= h >>> 16;
+            h *= 0x85ebca6b;
+            h ^= h >>> 13;
+            h *= 0xc2b2ae35;
+            return h ^ (h >>> 16);
         }
 
         /** Window position of the id in {@code bytes[offset .. offset + length)}, or -1. */
