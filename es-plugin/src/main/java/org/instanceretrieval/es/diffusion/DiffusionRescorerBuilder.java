@@ -174,7 +174,7 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
                 + windowSize + "]");
         }
         String index = context.getIndexSettings().getIndex().getName();
-        GraphMarker stored = StoredGraphCheck.resolve(StoredGraphCheck.marker(context.getIndexSettings().getIndexMetadata()), index, field,
+        GraphMarker stored = StoredGraphCheck.resolve(StoredGraphCheck.marker(context.getIndexSettings().getIndexMetadata(), graph), index, field,
             parameters.k(), graph);
         return new DiffusionRescorer.Context(windowSize, this, context.getCircuitBreaker(), stored, segmentIds);
     }

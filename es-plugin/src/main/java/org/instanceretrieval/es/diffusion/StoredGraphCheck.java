@@ -27,10 +27,27 @@ final class StoredGraphCheck {
 
     private StoredGraphCheck() {}
 
-    /** The graph marker of an index's mapping {@code _meta}, or null when it has none. */
-    static GraphMarker marker(IndexMetadata index) {
+    /**
+     * The graph marker of an index's mapping {@code _meta}, or null when it has none; a malformed marker counts as none for
+     * {@code auto} and {@code window}.
+     *
+     * @throws IllegalArgumentException (400) for a malformed marker with {@code graph: stored}
+     */
+    static GraphMarker marker(IndexMetadata index, GraphSource source) {
         MappingMetadata mapping = index.mapping();
-        return mapping == null ? null : GraphMarker.fromMeta((Map<?, ?>) mapping.sourceAsMap().get("_meta"));
+        if (mapping == null || source == GraphSource.WINDOW) {
+            return null;
+        }
+        try {
+            return GraphMarker.fromMeta((Map<?, ?>) mapping.sourceAsMap().get("_meta"));
+        } catch (RuntimeException e) {
+            if (source == GraphSource.STORED) {
+                throw new IllegalArgumentException("[" + DiffusionRescorerBuilder.NAME + "] [graph] is [stored] but the [_meta."
+                    + GraphMarker.KEY + "] marker of index [" + index.getIndex().getName() + "] is malformed (" + e.getMessage()
+                    + "): rebuild the graph with POST " + index.getIndex().getName() + "/_retrieval/graph/_build", e);
+            }
+            return null;
+        }
     }
 
     /**

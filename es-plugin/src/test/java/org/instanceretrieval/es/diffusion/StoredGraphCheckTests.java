@@ -1,6 +1,8 @@
 package org.instanceretrieval.es.diffusion;
 
 import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.cluster.metadata.IndexMetadata;
+import org.elasticsearch.index.IndexVersion;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.test.ESTestCase;
 import org.instanceretrieval.es.graph.GraphMarker;
@@ -41,5 +43,23 @@ public class StoredGraphCheckTests extends ESTestCase {
             assertEquals(e.getMessage(), c[1], status);
             assertThat(e.getMessage(), containsString(c[2].toString()));
         }
+    }
+
+    public void testMarkerIsReadFromTheMappingMetaAndAMalformedOneIsOnlyAnErrorForStored() {
+        IndexMetadata done = IndexMetadata.builder("idx").settings(indexSettings(IndexVersion.current(), 1, 0)).putMapping("""
+            {"_doc": {"_meta": {"retrieval_graph": {"field": "v", "k": 7, "method": "exact", "state": "done", "task": "n:1",
+             "started_at": 1, "completed_at": 2, "doc_count": 3}}}}""").build();
+        GraphMarker read = StoredGraphCheck.marker(done, GraphSource.AUTO);
+        assertEquals("v", read.field());
+        assertEquals(7, read.k());
+        assertTrue(read.isDone());
+        assertNull(StoredGraphCheck.marker(done, GraphSource.WINDOW));
+        IndexMetadata malformed = IndexMetadata.builder("idx").settings(indexSettings(IndexVersion.current(), 1, 0))
+            .putMapping("{\"_doc\": {\"_meta\": {\"retrieval_graph\": {\"field\": \"v\"}}}}").build();
+        assertNull(StoredGraphCheck.marker(malformed, GraphSource.AUTO));
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> StoredGraphCheck.marker(malformed, GraphSource.STORED));
+        assertThat(e.getMessage(), containsString("the [_meta.retrieval_graph] marker of index [idx] is malformed"));
+        IndexMetadata none = IndexMetadata.builder("idx").settings(indexSettings(IndexVersion.current(), 1, 0)).build();
+        assertNull(StoredGraphCheck.marker(none, GraphSource.STORED));
     }
 }
