@@ -45,6 +45,7 @@ import org.instanceretrieval.es.eval.EvalServices;
 import org.instanceretrieval.es.eval.GroundTruthLookup;
 import org.instanceretrieval.es.model.NodeInference;
 import org.instanceretrieval.es.model.OnnxDefinitionCheck;
+import org.instanceretrieval.es.graph.SegmentIdCache;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
@@ -190,6 +191,9 @@ public class InstanceRetrievalPlugin extends Plugin
     /** This node's {@code retrieval} breaker, set in createComponents; injectable as {@link RetrievalBreaker}. */
     private final SetOnce<RetrievalBreaker> retrievalBreaker = new SetOnce<>();
 
+    /** This node's per-segment {@code _id}s for readers of the stored neighbour graph, charged to the retrieval breaker. */
+    private final SegmentIdCache segmentIds = new SegmentIdCache();
+
     @Override
     public BreakerSettings getCircuitBreaker(Settings settings) {
         return RetrievalBreaker.settings(settings);
@@ -206,6 +210,7 @@ public class InstanceRetrievalPlugin extends Plugin
         RetrievalBreaker breaker = new RetrievalBreaker(
             services.indicesService().getCircuitBreakerService().getBreaker(RetrievalBreaker.NAME));
         retrievalBreaker.set(breaker);
+        segmentIds.setBreaker(breaker.breaker());
         return List.of(breaker);
     }
 
@@ -322,7 +327,9 @@ public class InstanceRetrievalPlugin extends Plugin
 
     @Override
     public List<RescorerSpec<?>> getRescorers() {
-        return List.of(new RescorerSpec<>(DiffusionRescorerBuilder.NAME, DiffusionRescorerBuilder::new, DiffusionRescorerBuilder::fromXContent));
+        // builders carry this node's segment id cache (stored-graph diffusion), however they arrive
+        return List.of(new RescorerSpec<>(DiffusionRescorerBuilder.NAME, in -> new DiffusionRescorerBuilder(in).withSegmentIds(segmentIds),
+            parser -> DiffusionRescorerBuilder.fromXContent(parser).withSegmentIds(segmentIds)));
     }
 
     // ---- search: the global diffusion retriever (SearchPlugin; issue 4, diffusion part 1) ----

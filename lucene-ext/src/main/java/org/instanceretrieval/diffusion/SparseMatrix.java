@@ -62,14 +62,36 @@ public final class SparseMatrix {
                 }
             }
         }
+        // symmetric iff the transpose, built row by row (so with ascending columns), has the same layout and values: O(n + nnz)
+        int[] tStart = new int[n + 1];
+        for (int e = 0; e < columns.length; e++) {
+            tStart[columns[e] + 1]++;
+        }
+        for (int i = 0; i < n; i++) {
+            tStart[i + 1] += tStart[i];
+        }
+        int[] fill = Arrays.copyOf(tStart, n);
+        int[] tColumns = new int[columns.length];
+        double[] tValues = new double[columns.length];
+        for (int i = 0; i < n; i++) {
+            for (int e = rowStart[i]; e < rowStart[i + 1]; e++) {
+                int at = fill[columns[e]]++;
+                tColumns[at] = i;
+                tValues[at] = values[e];
+            }
+        }
         for (int i = 0; i < n; i++) {
             for (int e = rowStart[i]; e < rowStart[i + 1]; e++) {
                 int j = columns[e];
-                int back = Arrays.binarySearch(columns, rowStart[j], rowStart[j + 1], i);
-                if (back < 0 || values[back] != values[e]) {
+                if (tStart[i + 1] != rowStart[i + 1] || tStart[i] != rowStart[i] || tColumns[e] != j || tValues[e] != values[e]) {
+                    int back = Arrays.binarySearch(columns, rowStart[j], rowStart[j + 1], i);
                     throw new IllegalArgumentException("matrix is not symmetric at (" + i + ", " + j + "): [" + values[e] + "] vs ["
                         + (back < 0 ? "absent" : values[back]) + "]");
                 }
+            }
+            if (tStart[i + 1] != rowStart[i + 1]) {
+                throw new IllegalArgumentException("matrix is not symmetric: row [" + i + "] has [" + (rowStart[i + 1] - rowStart[i])
+                    + "] entries but column [" + i + "] has [" + (tStart[i + 1] - tStart[i]) + "]");
             }
         }
         return m;

@@ -127,6 +127,103 @@ public final class NeighbourListCodec {
         }
     }
 
+    /** Receives the entries {@link #scan} visits. */
+    @FunctionalInterface
+    public interface EntryVisitor {
+        /**
+         * One entry: its rank, its id as UTF-8 in {@code bytes[idOffset .. idOffset + idLength)} (valid only during the call)
+         * and its similarity.
+         */
+        void entry(int rank, byte[] bytes, int idOffset, int idLength, float similarity);
+    }
+
+    /**
+     * Visits the first {@code min(limit, count)} entries of the list in {@code bytes[offset .. offset + length)} without
+     * allocating (the read path of a search, which needs only the head of each list and only ids it can match). It checks
+     * what it visits as {@link #decode} does, except two things only a full decode sees: that ids are valid UTF-8 and
+     * distinct (a caller matching ids against known valid ones must detect repeats itself); entries after the limit and
+     * trailing bytes are not read.
+     *
+     * @return the number of entries visited
+     * @throws IllegalArgumentException if the range does not fit the array, the version is unknown, or a visited entry is
+     *     malformed (truncated or over-long varint, id length out of [1, 512], past the end, non-canonical, non-finite or
+     *     increasing similarity), naming the byte offset within the list
+     */
+    public static int scan(byte[] bytes, int offset, int length, int limit, EntryVisitor visitor) {
+        if (bytes == null || offset < 0 || length < 0 || (long) offset + length > bytes.length) {
+            throw new IllegalArgumentException("range [" + offset + ", +" + length + ") does not fit the encoded neighbour list");
+        }
+        int end = offset + length;
+        if (length < 1) {
+            throw new IllegalArgumentException("malformed neighbour list at byte 0: no version byte");
+        }
+        if (bytes[offset] != VERSION) {
+            throw new IllegalArgumentException("malformed neighbour list at byte 0: version [" + bytes[offset] + "] is not the supported ["
+                + VERSION + "]");
+        }
+        long read = readVarint(bytes, offset + 1, end, offset, "entry count");
+        int count = (int) (read >>> 32);
+        int at = (int) read;
+        if (count > (end - at) / MIN_ENTRY_BYTES) {
+            throw new IllegalArgumentException("malformed neighbour list at byte " + (at - offset) + ": entry count [" + count
+                + "] cannot fit the remaining [" + (end - at) + "] bytes");
+        }
+        int visit = Math.min(Math.max(limit, 0), count);
+        float previous = Float.POSITIVE_INFINITY;
+        for (int t = 0; t < visit; t++) {
+            read = readVarint(bytes, at, end, offset, "id length of entry " + t);
+            int len = (int) (read >>> 32);
+            at = (int) read;
+            if (len < 1 || len > NeighbourList.MAX_ID_BYTES) {
+                throw new IllegalArgumentException("malformed neighbour list at byte " + (at - offset) + ": id length [" + len
+                    + "] of entry " + t + " is not in [1, " + NeighbourList.MAX_ID_BYTES + "]");
+            }
+            if (end - at < len + Float.BYTES) {
+                throw new IllegalArgumentException("malformed neighbour list at byte " + (at - offset) + ": entry " + t + " needs ["
+                    + (len + Float.BYTES) + "] bytes but [" + (end - at) + "] remain");
+            }
+            int s = at + len;
+            int bits = (bytes[s] & 0xFF) | (bytes[s + 1] & 0xFF) << 8 | (bytes[s + 2] & 0xFF) << 16 | (bytes[s + 3] & 0xFF) << 24;
+            float similarity = Float.intBitsToFloat(bits);
+            if (Float.floatToIntBits(similarity + 0f) != bits) {
+                throw new IllegalArgumentException("malformed neighbour list at byte " + (s + Float.BYTES - offset) + ": similarity of entry "
+                    + t + " is not in canonical form (negative zero or a NaN payload)");
+            }
+            try {
+                NeighbourList.requireSimilarity(similarity, t, previous);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("malformed neighbour list: " + e.getMessage(), e);
+            }
+            visitor.entry(t, bytes, at, len, similarity);
+            previous = similarity;
+            at = s + Float.BYTES;
+        }
+        return visit;
+    }
+
+    /** Reads a varint at {@code at} (before {@code end}): returns {@code value << 32 | next position}. */
+    private static long readVarint(byte[] bytes, int at, int end, int base, String what) {
+        int start = at;
+        long value = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+            if (at >= end) {
+                throw new IllegalArgumentException("malformed neighbour list at byte " + (start - base) + ": " + what + " is truncated");
+            }
+            int b = bytes[at++] & 0xFF;
+            value |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                if (b == 0 && shift > 0) {
+                    throw new IllegalArgumentException("malformed neighbour list at byte " + (start - base) + ": " + what + " is over-long");
+                }
+                if (value > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("malformed neighbour list at byte " + (start - base) + ": " + what + " exceeds 2^31 - 1");
+                }
+                return value << 32 | at;
+            }
+        }
+        throw new IllegalArgumentException("malformed neighbour list at byte " + (start - base) + ": " + what + " has more than 5 bytes");
+    }
+
     static int varintLength(int value) {
         int n = 1;
         while ((value >>>= 7) != 0) {

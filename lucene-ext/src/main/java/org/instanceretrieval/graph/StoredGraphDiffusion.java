@@ -7,8 +7,6 @@ import org.instanceretrieval.diffusion.QueryWeighting;
 import org.instanceretrieval.diffusion.SparseMatrix;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Diffusion by truncation on a precomputed graph (retrieval definitions, "Diffusion",
@@ -36,7 +34,9 @@ import java.util.Map;
  *   <li>(I - alpha S) f = y by {@link ConjugateGradient}; the result ranks window positions
  *       by f, then position ascending ({@link CgSolution#ranking()}).</li>
  * </ul>
- * Cost O(R k log k) to build A_R plus the solve; memory O(R k). Immutable and thread-safe.
+ * The affinity uses {@code s * s * s} for gamma 3 (and x, x * x for gamma 1, 2), within an ulp or two of
+ * {@link Math#pow}. Cost O(R k log k) to build A_R (mutual pairs by one transpose and a merge per row) plus the solve;
+ * memory O(R k). Immutable and thread-safe.
  */
 public final class StoredGraphDiffusion {
 
@@ -78,12 +78,37 @@ public final class StoredGraphDiffusion {
         if (similarities == null) {
             throw new IllegalArgumentException("window similarities must not be null");
         }
-        SparseMatrix affinity = windowAffinity(windowIds, lists);
+        WindowNeighbours window = resolve(windowIds, lists);
         if (similarities.length != windowIds.length) {
             throw new IllegalArgumentException("window has [" + windowIds.length + "] ids but [" + similarities.length + "] similarities");
         }
-        double[] y = weighting.queryVector(similarities);
-        return solver.solve(normalize(affinity), y);
+        return diffuse(window, similarities);
+    }
+
+    /**
+     * Diffuses over a window whose lists are already resolved to window positions (the read path of a search: see
+     * {@link #window}).
+     *
+     * @param similarities first-stage similarity of each window item to the query, finite, in window order
+     * @throws IllegalArgumentException if the window was resolved with another k, or the similarities are misaligned or
+     *     not finite
+     */
+    public CgSolution diffuse(WindowNeighbours window, float[] similarities) {
+        if (window == null || similarities == null) {
+            throw new IllegalArgumentException("window and similarities must not be null");
+        }
+        if (similarities.length != window.size()) {
+            throw new IllegalArgumentException("window has [" + window.size() + "] items but [" + similarities.length + "] similarities");
+        }
+        requireK(window);
+        Csr a = affinity(window);
+        normalizeInPlace(a);
+        return solver.solve(SparseMatrix.symmetric(a.rowStart, a.columns, a.values), weighting.queryVector(similarities));
+    }
+
+    /** A builder resolving the lists of the window {@code windowIds} with this diffusion's k. */
+    public WindowNeighbours.Builder window(String[] windowIds) {
+        return WindowNeighbours.builder(windowIds, graph.k());
     }
 
     /**
@@ -94,107 +119,139 @@ public final class StoredGraphDiffusion {
      *     repeated id
      */
     public SparseMatrix windowAffinity(String[] windowIds, NeighbourList[] lists) {
+        return windowAffinity(resolve(windowIds, lists));
+    }
+
+    private WindowNeighbours resolve(String[] windowIds, NeighbourList[] lists) {
         if (windowIds == null || lists == null) {
             throw new IllegalArgumentException("window ids and neighbour lists must not be null");
         }
-        int r = windowIds.length;
-        if (lists.length != r) {
-            throw new IllegalArgumentException("window has [" + r + "] ids but [" + lists.length + "] neighbour lists");
+        if (lists.length != windowIds.length) {
+            throw new IllegalArgumentException("window has [" + windowIds.length + "] ids but [" + lists.length + "] neighbour lists");
         }
-        Map<String, Integer> position = new HashMap<>(2 * r);
-        for (int i = 0; i < r; i++) {
-            if (windowIds[i] == null) {
-                throw new IllegalArgumentException("window id at position " + i + " is null");
-            }
-            if (lists[i] == null) {
-                throw new IllegalArgumentException("neighbour list of window item [" + windowIds[i] + "] is null");
-            }
-            Integer previous = position.put(windowIds[i], i);
-            if (previous != null) {
-                throw new IllegalArgumentException("window id [" + windowIds[i] + "] occurs at positions " + previous + " and " + i);
-            }
+        WindowNeighbours.Builder builder = window(windowIds);
+        for (int i = 0; i < lists.length; i++) {
+            builder.add(i, lists[i]);
         }
-        // each item's in-window neighbours (first k entries), by window position ascending
-        int[][] neighbours = new int[r][];
-        float[][] stored = new float[r][];
-        for (int i = 0; i < r; i++) {
-            NeighbourList list = lists[i];
-            int m = Math.min(graph.k(), list.size());
-            long[] packed = new long[m];
-            int kept = 0;
-            for (int t = 0; t < m; t++) {
-                Integer j = position.get(list.id(t));
-                if (j != null && j != i) {
-                    packed[kept++] = ((long) j << 32) | t;
-                }
-            }
-            Arrays.sort(packed, 0, kept);
-            neighbours[i] = new int[kept];
-            stored[i] = new float[kept];
-            for (int t = 0; t < kept; t++) {
-                neighbours[i][t] = (int) (packed[t] >>> 32);
-                stored[i][t] = list.similarity((int) packed[t]);
-            }
-        }
-        int[] rowStart = new int[r + 1];
-        int[] columns = new int[countMutual(neighbours, stored, null, null, rowStart)];
-        double[] values = new double[columns.length];
-        countMutual(neighbours, stored, columns, values, rowStart);
-        return SparseMatrix.symmetric(rowStart, columns, values);
+        return builder.build();
     }
 
     /**
-     * Counts (columns == null) or writes the edges with a non-zero affinity; rowStart is filled
-     * on the counting pass. Columns come out ascending because the neighbour rows are sorted.
+     * A_R of a resolved window.
+     *
+     * @throws IllegalArgumentException if the window was resolved with another k than this diffusion's
      */
-    private int countMutual(int[][] neighbours, float[][] stored, int[] columns, double[] values, int[] rowStart) {
-        int e = 0;
-        for (int i = 0; i < neighbours.length; i++) {
-            for (int t = 0; t < neighbours[i].length; t++) {
-                int j = neighbours[i][t];
-                int back = Arrays.binarySearch(neighbours[j], i);
-                if (back < 0) {
-                    continue;
-                }
-                float s = Math.max(stored[i][t], stored[j][back]);
-                double a = s > 0 ? Math.pow(s, graph.gamma()) : 0d;
-                if (a > 0) {
-                    if (columns != null) {
-                        columns[e] = j;
-                        values[e] = a;
-                    }
-                    e++;
-                }
-            }
-            if (columns == null) {
-                rowStart[i + 1] = e;
-            }
-        }
-        return e;
+    public SparseMatrix windowAffinity(WindowNeighbours window) {
+        requireK(window);
+        Csr a = affinity(window);
+        return SparseMatrix.symmetric(a.rowStart, a.columns, a.values);
     }
 
-    /** S = D^-1/2 A D^-1/2 on the same structure; isolated items keep an empty row. */
-    private static SparseMatrix normalize(SparseMatrix affinity) {
-        int r = affinity.size();
-        double[] degrees = new double[r];
+    private void requireK(WindowNeighbours window) {
+        if (window.k() != graph.k()) {
+            throw new IllegalArgumentException("window lists were resolved with k [" + window.k() + "] but the graph uses k ["
+                + graph.k() + "]");
+        }
+    }
+
+    /** CSR arrays of a symmetric matrix under construction. */
+    private record Csr(int[] rowStart, int[] columns, double[] values) {}
+
+    /**
+     * A_R in O(R + entries): the in-window entries are transposed once (by counting), so the mutual test of row i is a
+     * merge of its out-list with its in-list, both ascending; the similarity is the larger of the two stored ones.
+     */
+    private Csr affinity(WindowNeighbours window) {
+        int r = window.size();
+        int[] inStart = new int[r + 1];
         for (int i = 0; i < r; i++) {
-            degrees[i] = affinity.rowSum(i);
+            for (int j : window.positions(i)) {
+                inStart[j + 1]++;
+            }
+        }
+        for (int i = 0; i < r; i++) {
+            inStart[i + 1] += inStart[i];
+        }
+        int entries = inStart[r];
+        int[] inFrom = new int[entries];
+        float[] inSimilarity = new float[entries];
+        int[] fill = Arrays.copyOf(inStart, r);
+        for (int i = 0; i < r; i++) {
+            int[] row = window.positions(i);
+            float[] sims = window.similarities(i);
+            for (int t = 0; t < row.length; t++) {
+                int at = fill[row[t]]++;
+                inFrom[at] = i;
+                inSimilarity[at] = sims[t];
+            }
         }
         int[] rowStart = new int[r + 1];
-        int[] columns = new int[affinity.nonZeros()];
-        double[] values = new double[columns.length];
+        int[] columns = new int[entries];
+        double[] values = new double[entries];
+        int e = 0;
+        double gamma = graph.gamma();
         for (int i = 0; i < r; i++) {
-            int[] cols = affinity.rowColumns(i);
-            double[] vals = affinity.rowValues(i);
-            int at = rowStart[i];
-            for (int t = 0; t < cols.length; t++) {
-                columns[at + t] = cols[t];
-                // d_i d_j commutes, so S stays exactly symmetric; an edge means both degrees > 0
-                values[at + t] = vals[t] / Math.sqrt(degrees[i] * degrees[cols[t]]);
+            int[] row = window.positions(i);
+            float[] sims = window.similarities(i);
+            int t = 0;
+            int u = inStart[i];
+            int uEnd = inStart[i + 1];
+            while (t < row.length && u < uEnd) {
+                int j = row[t];
+                int from = inFrom[u];
+                if (j < from) {
+                    t++;
+                } else if (from < j) {
+                    u++;
+                } else {
+                    double a = affinity(Math.max(sims[t], inSimilarity[u]), gamma);
+                    if (a > 0) {
+                        columns[e] = j;
+                        values[e++] = a;
+                    }
+                    t++;
+                    u++;
+                }
             }
-            rowStart[i + 1] = at + cols.length;
+            rowStart[i + 1] = e;
         }
-        return SparseMatrix.symmetric(rowStart, columns, values);
+        return new Csr(rowStart, Arrays.copyOf(columns, e), Arrays.copyOf(values, e));
+    }
+
+    /** max(s, 0)^gamma; small integer gammas by multiplication (within an ulp or two of {@link Math#pow}). */
+    private static double affinity(float s, double gamma) {
+        if (s <= 0) {
+            return 0d;
+        }
+        double x = s;
+        if (gamma == 3) {
+            return x * x * x;
+        }
+        if (gamma == 1) {
+            return x;
+        }
+        if (gamma == 2) {
+            return x * x;
+        }
+        return Math.pow(x, gamma);
+    }
+
+    /** A to S = D^-1/2 A D^-1/2 in place; d_i d_j commutes, so S stays exactly symmetric. */
+    private static void normalizeInPlace(Csr a) {
+        int r = a.rowStart.length - 1;
+        double[] degrees = new double[r];
+        for (int i = 0; i < r; i++) {
+            double d = 0;
+            for (int e = a.rowStart[i]; e < a.rowStart[i + 1]; e++) {
+                d += a.values[e];
+            }
+            degrees[i] = d;
+        }
+        for (int i = 0; i < r; i++) {
+            for (int e = a.rowStart[i]; e < a.rowStart[i + 1]; e++) {
+                a.values[e] = a.values[e] / Math.sqrt(degrees[i] * degrees[a.columns[e]]);
+            }
+        }
     }
 
     @Override

@@ -16,6 +16,8 @@ import org.elasticsearch.common.breaker.CircuitBreaker;
 import org.elasticsearch.core.Releasable;
 import org.instanceretrieval.diffusion.CgSolution;
 import org.instanceretrieval.diffusion.Diffusion;
+import org.instanceretrieval.es.graph.GraphMarker;
+import org.instanceretrieval.es.graph.SegmentIdCache;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -40,6 +42,10 @@ import java.util.Set;
  * edges (a zero vector): it scores 0. The computation is {@link WindowDiffusion}'s (shared with the
  * global {@code diffusion} retriever); its memory is accounted on the request circuit breaker
  * while the window is diffused (a window over the budget fails with HTTP 429).
+ *
+ * <p>With a stored graph ({@code graph: stored}, or {@code auto} when the index has a usable one: {@link StoredGraphCheck}) the
+ * graph is not rebuilt: the window's stored neighbour lists are restricted to the window and re-normalised
+ * ({@link StoredGraphWindow}); the rest (y, solve, ranking, scores) is as above.
  */
 final class DiffusionRescorer implements Rescorer {
 
@@ -50,11 +56,18 @@ final class DiffusionRescorer implements Rescorer {
         final DiffusionRescorerBuilder parameters;
         /** The request breaker the window's memory is accounted on while it is diffused. */
         final CircuitBreaker breaker;
+        /** The marker of the stored graph diffused on ({@link StoredGraphCheck}), or null for the window's graph. */
+        final GraphMarker storedGraph;
+        /** The node's segment id cache, or null (ids read from stored fields). */
+        final SegmentIdCache segmentIds;
 
-        Context(int windowSize, DiffusionRescorerBuilder parameters, CircuitBreaker breaker) {
+        Context(int windowSize, DiffusionRescorerBuilder parameters, CircuitBreaker breaker, GraphMarker storedGraph,
+                SegmentIdCache segmentIds) {
             super(windowSize, INSTANCE);
             this.parameters = parameters;
             this.breaker = breaker;
+            this.storedGraph = storedGraph;
+            this.segmentIds = segmentIds;
         }
     }
 
@@ -70,10 +83,15 @@ final class DiffusionRescorer implements Rescorer {
         ScoreDoc[] window = Arrays.copyOf(topDocs.scoreDocs, Math.min(context.getWindowSize(), topDocs.scoreDocs.length));
         float[] query = p.queryVector();
         CgSolution solution;
-        try (Releasable reserved = WindowDiffusion.reserve(context.breaker, window.length, query.length, p.k(), DiffusionRescorerBuilder.NAME)) {
-            float[][] vectors = readVectors(window, searcher, p.field(), query.length);
-            context.checkCancellation();
-            solution = WindowDiffusion.diffuse(vectors, query, p.parameters());
+        if (context.storedGraph != null) {
+            solution = StoredGraphWindow.diffuse(window, searcher, p.field(), query, p.parameters(), context.breaker, context.segmentIds,
+                context::checkCancellation);
+        } else {
+            try (Releasable reserved = WindowDiffusion.reserve(context.breaker, window.length, query.length, p.k(), DiffusionRescorerBuilder.NAME)) {
+                float[][] vectors = readVectors(window, searcher, p.field(), query.length);
+                context.checkCancellation();
+                solution = WindowDiffusion.diffuse(vectors, query, p.parameters());
+            }
         }
         int[] ranking = solution.ranking();
 
@@ -127,6 +145,15 @@ final class DiffusionRescorer implements Rescorer {
         if (info == null || info.getVectorDimension() == 0) {
             return null;
         }
+        checkFloatVectors(info, field, dims);
+        FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
+        return values == null || values.docID() == DocIdSetIterator.NO_MORE_DOCS ? null : values;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the field holds byte vectors or its dimension is not the query's
+     */
+    static void checkFloatVectors(FieldInfo info, String field, int dims) {
         if (info.getVectorEncoding() != VectorEncoding.FLOAT32) {
             throw new IllegalArgumentException("[" + DiffusionRescorerBuilder.NAME + "] needs float vectors but field [" + field
                 + "] holds [" + info.getVectorEncoding() + "] vectors");
@@ -135,8 +162,6 @@ final class DiffusionRescorer implements Rescorer {
             throw new IllegalArgumentException("[" + DiffusionRescorerBuilder.NAME + "] the query vector has a different number of dimensions ["
                 + dims + "] than the document vectors [" + info.getVectorDimension() + "] of field [" + field + "]");
         }
-        FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
-        return values == null || values.docID() == DocIdSetIterator.NO_MORE_DOCS ? null : values;
     }
 
     @Override

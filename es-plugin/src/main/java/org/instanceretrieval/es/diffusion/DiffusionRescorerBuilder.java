@@ -14,6 +14,8 @@ import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
+import org.instanceretrieval.es.graph.GraphMarker;
+import org.instanceretrieval.es.graph.SegmentIdCache;
 import org.instanceretrieval.es.query.QueryVectorSource;
 import org.instanceretrieval.es.query.VectorFieldInfo;
 
@@ -27,22 +29,30 @@ import java.util.Objects;
  *
  * <pre>
  * "rescore": { "window_size": 100, "diffusion": { "field": "v", "query_vector": [...],
- *   "k": 50, "gamma": 3, "alpha": 0.99, "query_k": 10, "max_iterations": 20, "tolerance": 1e-6 } }
+ *   "k": 50, "gamma": 3, "alpha": 0.99, "query_k": 10, "max_iterations": 20, "tolerance": 1e-6, "graph": "auto" } }
  * </pre>
+ *
+ * <p>{@code graph} ({@link GraphSource}): {@code stored} diffuses on the index's stored neighbour graph restricted to the
+ * window, {@code window} on a kNN graph rebuilt from the window's vectors, {@code auto} (default) on the stored one when the
+ * shard's index has a usable one ({@link StoredGraphCheck}), else on the window's.
  *
  * <p>Every parameter is checked when the request is parsed (an {@link IllegalArgumentException},
  * HTTP 400); the field is checked against the shard's mapping when the rescore context is built.
- * Immutable apart from the inherited window size.
+ * Immutable apart from the inherited window size and the node's segment id cache it is given once ({@link #withSegmentIds}).
  */
 public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRescorerBuilder> {
 
     public static final String NAME = "diffusion";
 
     static final ParseField FIELD = new ParseField("field");
+    static final ParseField GRAPH = new ParseField("graph");
 
     private final String field;
     private final float[] queryVector;
     private final DiffusionParameters parameters;
+    private final GraphSource graph;
+    /** This node's segment id cache (not sent, not part of equality); null reads ids from stored fields. */
+    private SegmentIdCache segmentIds;
 
     /**
      * @throws IllegalArgumentException if a parameter is missing or out of range: field empty,
@@ -56,6 +66,15 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
 
     /** @throws IllegalArgumentException if the field is empty or the query vector missing, empty or not finite */
     public DiffusionRescorerBuilder(String field, float[] queryVector, DiffusionParameters parameters) {
+        this(field, queryVector, parameters, GraphSource.AUTO);
+    }
+
+    /** @throws IllegalArgumentException if the field is empty, the query vector missing, empty or not finite, or graph null */
+    public DiffusionRescorerBuilder(String field, float[] queryVector, DiffusionParameters parameters, GraphSource graph) {
+        if (graph == null) {
+            throw new IllegalArgumentException("[" + NAME + "] [" + GRAPH.getPreferredName() + "] must not be null");
+        }
+        this.graph = graph;
         if (field == null || field.isEmpty()) {
             throw new IllegalArgumentException("[" + NAME + "] requires [" + FIELD.getPreferredName() + "]");
         }
@@ -90,6 +109,7 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
         this.field = in.readString();
         this.queryVector = in.readFloatArray();
         this.parameters = new DiffusionParameters(in);
+        this.graph = in.readEnum(GraphSource.class);
     }
 
     @Override
@@ -97,6 +117,7 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
         out.writeString(field);
         out.writeFloatArray(queryVector);
         parameters.writeTo(out);
+        out.writeEnum(graph);
     }
 
     /** The body as parsed; {@link #build} validates it. */
@@ -104,9 +125,10 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
         private String field;
         private final QueryVectorSource.Parsed source = new QueryVectorSource.Parsed();
         private final DiffusionParameters.Parsed diffusion = new DiffusionParameters.Parsed();
+        private String graph = GraphSource.AUTO.toString();
 
         DiffusionRescorerBuilder build() {
-            return new DiffusionRescorerBuilder(field, source.vector(), diffusion.build(NAME));
+            return new DiffusionRescorerBuilder(field, source.vector(), diffusion.build(NAME), GraphSource.parse(NAME, graph));
         }
     }
 
@@ -118,6 +140,7 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
         PARSER.declareString((p, v) -> p.field = v, FIELD);
         QueryVectorSource.declareVector(PARSER, NAME, p -> p.source);
         DiffusionParameters.declare(PARSER, p -> p.diffusion);
+        PARSER.declareString((p, v) -> p.graph = v, GRAPH);
     }
 
     /** Parses the body of {@code "diffusion": {...}} (the parser is on its start object). */
@@ -131,14 +154,17 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
         builder.field(FIELD.getPreferredName(), field);
         builder.array(QueryVectorSource.QUERY_VECTOR.getPreferredName(), queryVector);
         parameters.toXContent(builder, params);
+        builder.field(GRAPH.getPreferredName(), graph.toString());
         builder.endObject();
     }
 
     /**
-     * Checks that the field is a {@code dense_vector} of this shard's mapping; its dimension is
-     * checked against the query vector when the window's vectors are read.
+     * Checks that the field is a {@code dense_vector} of this shard's mapping (its dimension is
+     * checked against the query vector when the window's vectors are read) and decides, from the
+     * graph marker of the shard's index metadata, whether the stored graph is used ({@link StoredGraphCheck}).
      *
-     * @throws IllegalArgumentException if the field is not mapped or not a {@code dense_vector}
+     * @throws IllegalArgumentException if the field is not mapped or not a {@code dense_vector}, or
+     *     {@code graph: stored} cannot be served (400; 409 while the graph is being built)
      */
     @Override
     protected RescoreContext innerBuildContext(int windowSize, SearchExecutionContext context) throws IOException {
@@ -147,7 +173,10 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
             throw new IllegalArgumentException("[" + NAME + "] window_size must be <= " + WindowDiffusion.MAX_WINDOW + " but was ["
                 + windowSize + "]");
         }
-        return new DiffusionRescorer.Context(windowSize, this, context.getCircuitBreaker());
+        String index = context.getIndexSettings().getIndex().getName();
+        GraphMarker stored = StoredGraphCheck.resolve(StoredGraphCheck.marker(context.getIndexSettings().getIndexMetadata(), graph), index, field,
+            parameters.k(), graph);
+        return new DiffusionRescorer.Context(windowSize, this, context.getCircuitBreaker(), stored, segmentIds);
     }
 
     @Override
@@ -175,13 +204,27 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
      * @throws IllegalArgumentException if the vector is empty or not finite
      */
     public DiffusionRescorerBuilder withQueryVector(float[] queryVector) {
-        DiffusionRescorerBuilder copy = new DiffusionRescorerBuilder(field, queryVector, parameters);
+        DiffusionRescorerBuilder copy = new DiffusionRescorerBuilder(field, queryVector, parameters, graph).withSegmentIds(segmentIds);
         return windowSize == null ? copy : copy.windowSize(windowSize);
     }
 
     /** A copy of the query vector. */
     public float[] queryVector() {
         return queryVector.clone();
+    }
+
+    /**
+     * This builder reading window ids through {@code cache} (set by the plugin on every builder it parses or receives; the
+     * builder is not yet shared then). Returns this.
+     */
+    public DiffusionRescorerBuilder withSegmentIds(SegmentIdCache cache) {
+        this.segmentIds = cache;
+        return this;
+    }
+
+    /** Which graph is diffused on. */
+    public GraphSource graph() {
+        return graph;
     }
 
     /** The diffusion options. */
@@ -219,11 +262,12 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
             return false;
         }
         DiffusionRescorerBuilder other = (DiffusionRescorerBuilder) o;
-        return field.equals(other.field) && Arrays.equals(queryVector, other.queryVector) && parameters.equals(other.parameters);
+        return field.equals(other.field) && Arrays.equals(queryVector, other.queryVector) && parameters.equals(other.parameters)
+            && graph == other.graph;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), field, Arrays.hashCode(queryVector), parameters);
+        return Objects.hash(super.hashCode(), field, Arrays.hashCode(queryVector), parameters, graph);
     }
 }

@@ -74,6 +74,25 @@ public class DiffusionRescorerBuilderTests extends ESTestCase {
         assertEquals(10, d.queryK());
         assertEquals(20, d.maxIterations());
         assertEquals(1e-6, d.tolerance(), 0);
+        assertEquals(GraphSource.AUTO, d.graph());
+    }
+
+    public void testGraphOptionParsesRoundTripsAndRejectsOtherValues() throws IOException {
+        for (GraphSource g : GraphSource.values()) {
+            DiffusionRescorerBuilder d = (DiffusionRescorerBuilder) parse("{\"window_size\": 9, \"diffusion\": {\"field\": \"v\", "
+                + "\"query_vector\": [1, 0], \"graph\": \"" + g + "\"}}");
+            assertEquals(g, d.graph());
+            assertThat(Strings.toString(d), containsString("\"graph\":\"" + g + "\""));
+            assertEquals(d, parse(Strings.toString(d)));
+            assertEquals(d, wireCopy(d));
+            assertEquals(g, d.withQueryVector(new float[] { 0, 1 }).graph());
+        }
+        DiffusionRescorerBuilder auto = new DiffusionRescorerBuilder("v", new float[] { 1, 0 });
+        assertNotEquals(auto, new DiffusionRescorerBuilder("v", new float[] { 1, 0 }, DiffusionParameters.defaults("diffusion"),
+            GraphSource.STORED));
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
+            () -> parse("{\"diffusion\": {\"field\": \"v\", \"query_vector\": [1, 0], \"graph\": \"Stored\"}}"));
+        assertThat(e.getMessage(), containsString("[diffusion] [graph] must be one of [stored, window, auto] but was [Stored]"));
     }
 
     public void testXContentAndWireRoundTrips() throws IOException {

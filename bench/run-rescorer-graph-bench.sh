@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Added latency of the diffusion rescorer on a stored neighbour graph (graph: stored) against plain retrieval_knn and
+# against the window graph (graph: window), window 1000, on a real node (docs/api.md, "diffusion rescorer").
+#
+#   bench/run-rescorer-graph-bench.sh [options of bench/rescorer_graph_bench.py]   (as a normal user: the node refuses root)
+#   e.g. bench/run-rescorer-graph-bench.sh --n 100000 --queries 200
+#
+# 1. builds the plugin zip and starts a node with it (scripts/node.sh, heap $HEAP (default 1g), port 9260);
+# 2. bench/rescorer_graph_bench.py: N x D clustered vectors (default 20,000 x 128), their top-50 lists computed with numpy
+#    and written as retrieval_graph.v with a done marker, then plain / stored / window queries interleaved;
+# 3. stops the node (KEEP_NODE=1 leaves it running, to rerun the python script with --skip-index).
+# NODE_ONLY=1 only starts the node (and keeps it), for running the python script as another user (e.g. where numpy is):
+#   NODE_ONLY=1 bench/run-rescorer-graph-bench.sh; ${PYTHON:-python3} bench/rescorer_graph_bench.py ...;
+#   scripts/node.sh stop --dir target/rescorer-graph-bench-node
+# PYTHON (default python3) is the interpreter with numpy.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MVN="${MVN:-mvn -q -B}"
+HEAP="${HEAP:-1g}"
+NODE_DIR="${NODE_DIR:-$ROOT/target/rescorer-graph-bench-node}"
+cd "$ROOT"
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  $MVN -pl es-plugin -am -DskipTests package
+fi
+ZIP=$(ls es-plugin/target/instance-retrieval-*.zip | grep -v gpu | head -1)
+DIST="$HOME/.m2/repository/org/elasticsearch/distribution/integ-test-zip/elasticsearch/8.19.21/elasticsearch-8.19.21.zip"
+[ -f "$DIST" ] || $MVN dependency:get -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.21:zip
+scripts/node.sh start --distribution "$DIST" --plugin "$ZIP" --dir "$NODE_DIR" --http-port 9260 --transport-port 9360 --heap "$HEAP"
+[ "${NODE_ONLY:-0}" = 1 ] && exit 0
+[ "${KEEP_NODE:-0}" = 1 ] || trap 'scripts/node.sh stop --dir "$NODE_DIR"' EXIT
+uptime
+${PYTHON:-python3} bench/rescorer_graph_bench.py --url http://127.0.0.1:9260 "$@"
+uptime

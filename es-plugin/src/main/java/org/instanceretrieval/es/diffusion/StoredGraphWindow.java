@@ -1,0 +1,202 @@
+package org.instanceretrieval.es.diffusion;
+
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.StoredFieldVisitor;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.VectorUtil;
+import org.elasticsearch.common.breaker.CircuitBreaker;
+import org.elasticsearch.index.mapper.IdFieldMapper;
+import org.elasticsearch.index.mapper.Uid;
+import org.instanceretrieval.diffusion.CgSolution;
+import org.instanceretrieval.diffusion.ConjugateGradient;
+import org.instanceretrieval.diffusion.GraphParameters;
+import org.instanceretrieval.diffusion.QueryWeighting;
+import org.instanceretrieval.es.graph.GraphDocValues;
+import org.instanceretrieval.es.graph.GraphFields;
+import org.instanceretrieval.es.graph.SegmentIdCache;
+import org.instanceretrieval.es.graph.SegmentIds;
+import org.instanceretrieval.graph.StoredGraphDiffusion;
+import org.instanceretrieval.graph.WindowNeighbours;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code diffusion} rescorer on the index's stored neighbour graph (retrieval definitions, "Truncation on a precomputed
+ * graph"), for one shard's window: reads each window document's {@code _id} (from the node's {@link SegmentIdCache}, else
+ * its stored field) and its list from the binary doc
+ * values {@link GraphFields#neighbours retrieval_graph.<field>} ({@link GraphDocValues}), keeps the first k entries that name window documents
+ * ({@link WindowNeighbours}, ids matched as bytes, no per-entry strings), and diffuses with lucene-ext
+ * {@link StoredGraphDiffusion}: mutual edges, a = max(s, 0)^gamma, re-normalised on the window, y on the query_k window items
+ * most similar to the query, conjugate gradient. A document without a list has no edges. No vector-vector products over the
+ * window: the only products are the R query-item dot products y needs (s = the query vector times the indexed vector, as the
+ * window graph computes it; first-pass scores are not used because a first pass need not score by that similarity).
+ *
+ * <p>Memory: {@link #estimatedBytes} is charged on the request breaker before anything is read, and the window's ids once
+ * they are read ({@link #idBytes}); both are released when the diffusion returns or fails. Stateless.
+ */
+final class StoredGraphWindow {
+
+    private StoredGraphWindow() {}
+
+    /**
+     * Upper estimate of the heap a stored-graph diffusion over {@code r} window items with {@code k} neighbours and
+     * {@code dims}-dimensional query holds, ids excepted: per item 128 bytes (sort key, similarity, row headers, CSR row
+     * starts, the solver's vectors), per possible edge (r min(k, r - 1)) 40 bytes (resolved position and similarity, A and S
+     * in CSR), one list's scratch (12 k) and the query (8 dims).
+     */
+    static long estimatedBytes(int r, int k, int dims) {
+        long nodes = r;
+        long edges = nodes * Math.min(k, Math.max(r - 1, 1));
+        return 128L * nodes + 40L * edges + 12L * k + 8L * dims + 1024;
+    }
+
+    /** Heap of one window id once read: the string (2 bytes a char), its UTF-8 copy in the id table, and 96 bytes of headers. */
+    static long idBytes(String id) {
+        return 96L + 3L * id.length();
+    }
+
+    /**
+     * f over the window (one per hit, window order).
+     *
+     * @param checkCancelled throws when the search was cancelled
+     * @throws org.elasticsearch.common.breaker.CircuitBreakingException when the window's memory does not fit the breaker
+     * @throws IllegalArgumentException if the field holds byte vectors or vectors of another dimension than the query's
+     * @throws IllegalStateException if a stored list is malformed (naming the document)
+     */
+    static CgSolution diffuse(ScoreDoc[] window, IndexSearcher searcher, String field, float[] query, DiffusionParameters p,
+                              CircuitBreaker breaker, SegmentIdCache segmentIds, Runnable checkCancelled) throws IOException {
+        int r = window.length;
+        long charged = estimatedBytes(r, p.k(), query.length);
+        breaker.addEstimateBytesAndMaybeBreak(charged, "<" + DiffusionRescorerBuilder.NAME + " stored-graph window of " + r + ", k " + p.k()
+            + ">");
+        try {
+            long[] byDoc = new long[r];
+            for (int i = 0; i < r; i++) {
+                byDoc[i] = ((long) window[i].doc << 32) | i;
+            }
+            // doc values and vectors iterate forwards only: visit the window in doc id order
+            Arrays.sort(byDoc);
+            String[] ids = new String[r];
+            float[] similarities = new float[r];
+            readIdsAndSimilarities(byDoc, searcher.getIndexReader().leaves(), field, query, segmentIds, ids, similarities);
+            long idCharge = 0;
+            for (String id : ids) {
+                idCharge += idBytes(id);
+            }
+            breaker.addEstimateBytesAndMaybeBreak(idCharge, "<" + DiffusionRescorerBuilder.NAME + " stored-graph window ids>");
+            charged += idCharge;
+            checkCancelled.run();
+            StoredGraphDiffusion diffusion = new StoredGraphDiffusion(new GraphParameters(p.k(), p.gamma()),
+                new QueryWeighting(p.queryK(), p.gamma()), new ConjugateGradient(p.alpha(), p.tolerance(), p.maxIterations()));
+            WindowNeighbours.Builder lists = diffusion.window(ids);
+            readLists(byDoc, searcher.getIndexReader().leaves(), field, ids, lists);
+            checkCancelled.run();
+            return diffusion.diffuse(lists.build(), similarities);
+        } finally {
+            breaker.addWithoutBreaking(-charged);
+        }
+    }
+
+    private static void readIdsAndSimilarities(long[] byDoc, List<LeafReaderContext> leaves, String field, float[] query,
+                                               SegmentIdCache cache, String[] ids, float[] similarities) throws IOException {
+        IdVisitor visitor = new IdVisitor();
+        int currentLeaf = -1;
+        LeafReaderContext leaf = null;
+        StoredFields stored = null;
+        SegmentIds segment = null;
+        FloatVectorValues vectors = null;
+        for (long packed : byDoc) {
+            int doc = (int) (packed >>> 32);
+            int i = (int) packed;
+            int leafIndex = ReaderUtil.subIndex(doc, leaves);
+            if (leafIndex != currentLeaf) {
+                currentLeaf = leafIndex;
+                leaf = leaves.get(leafIndex);
+                segment = cache == null ? null : cache.ids(leaf.reader());
+                stored = segment == null ? leaf.reader().storedFields() : null;
+                vectors = vectorValues(leaf, field, query.length);
+            }
+            int leafDoc = doc - leaf.docBase;
+            if (segment != null) {
+                ids[i] = segment.id(leafDoc);
+            } else {
+                visitor.id = null;
+                stored.document(leafDoc, visitor);
+                ids[i] = visitor.id;
+            }
+            if (ids[i] == null) {
+                throw new IllegalStateException("document [" + doc + "] of the rescore window has no [_id]");
+            }
+            if (vectors != null && (vectors.docID() < leafDoc ? vectors.advance(leafDoc) : vectors.docID()) == leafDoc) {
+                similarities[i] = VectorUtil.dotProduct(query, vectors.vectorValue());
+            }
+        }
+    }
+
+    private static void readLists(long[] byDoc, List<LeafReaderContext> leaves, String field, String[] ids, WindowNeighbours.Builder lists)
+        throws IOException {
+        String listField = GraphFields.neighbours(field);
+        int currentLeaf = -1;
+        BinaryDocValues values = null;
+        LeafReaderContext leaf = null;
+        BytesRef list = new BytesRef();
+        for (long packed : byDoc) {
+            int doc = (int) (packed >>> 32);
+            int i = (int) packed;
+            int leafIndex = ReaderUtil.subIndex(doc, leaves);
+            if (leafIndex != currentLeaf) {
+                currentLeaf = leafIndex;
+                leaf = leaves.get(leafIndex);
+                values = leaf.reader().getBinaryDocValues(listField);
+            }
+            if (values != null && values.advanceExact(doc - leaf.docBase)) {
+                try {
+                    if (GraphDocValues.singleValue(values.binaryValue(), list)) {
+                        lists.add(i, list.bytes, list.offset, list.length);
+                    }
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    throw new IllegalStateException("the stored neighbour list [" + listField + "] of document [" + ids[i] + "] is unusable: "
+                        + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private static FloatVectorValues vectorValues(LeafReaderContext leaf, String field, int dims) throws IOException {
+        FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
+        if (info == null || info.getVectorDimension() == 0) {
+            return null;
+        }
+        DiffusionRescorer.checkFloatVectors(info, field, dims);
+        FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
+        return values == null || values.docID() == DocIdSetIterator.NO_MORE_DOCS ? null : values;
+    }
+
+    /** Reads only {@code _id} and stops. */
+    private static final class IdVisitor extends StoredFieldVisitor {
+        String id;
+
+        @Override
+        public Status needsField(FieldInfo fieldInfo) {
+            if (id != null) {
+                return Status.STOP;
+            }
+            return IdFieldMapper.NAME.equals(fieldInfo.name) ? Status.YES : Status.NO;
+        }
+
+        @Override
+        public void binaryField(FieldInfo fieldInfo, byte[] value) {
+            id = Uid.decodeId(value);
+        }
+    }
+}
