@@ -143,17 +143,22 @@ public class QuerySetExpansionIT extends RetrievalIntegTestCase {
             ids[r] = pool[ranked[r]];
             scores[r] = (float) Math.max((1 + s[ranked[r]]) / 2, 0);
         }
+        strictlyDecreasing(scores, 0, pool.length);
         // after the pool: first-round order and kNN scores, scaled so that the first is below the last pool score
         double scale = n > pool.length ? Math.min(1, scores[pool.length - 1] / ((1 + first[order[pool.length]]) / 2.0)) : 1;
         for (int r = pool.length; r < n; r++) {
             ids[r] = order[r];
             scores[r] = (float) (scale * (1 + first[order[r]]) / 2);
         }
-        // the documented tie rule: a score not below the previous one becomes the next float below it (pool order kept)
-        for (int r = 1; r < n; r++) {
+        strictlyDecreasing(scores, pool.length, n);
+        return new Expected(ids, scores);
+    }
+
+    /** The documented tie rule: a score not below the previous one becomes the next float below it (so pool order is kept). */
+    private static void strictlyDecreasing(float[] scores, int from, int to) {
+        for (int r = Math.max(from, 1); r < to; r++) {
             scores[r] = Math.max(0f, Math.min(scores[r], Math.nextDown(scores[r - 1])));
         }
-        return new Expected(ids, scores);
     }
 
     /** A query near a random document whose first-round top {@code pool} does not end in a near-tie (so the pool is unambiguous). */
