@@ -50,6 +50,8 @@ import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
 import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
+import org.instanceretrieval.es.query.RankedDocsQueryBuilder;
+import org.instanceretrieval.memory.MemoryBudget;
 import org.instanceretrieval.es.query.RetrievalPatchesQueryBuilder;
 import org.instanceretrieval.es.diffusion.DiffusionRescorerBuilder;
 import org.instanceretrieval.es.diffusion.DiffusionRetrieverBuilder;
@@ -316,10 +318,14 @@ public class InstanceRetrievalPlugin extends Plugin
         return queries;
     }
 
-    private static List<QuerySpec<?>> retrievalKnnQueries() {
+    private List<QuerySpec<?>> retrievalKnnQueries() {
+        // every retrieval_knn builder of this node, parsed or read, charges query-set expansion to this node's retrieval breaker
+        Supplier<MemoryBudget> memory = retrievalBreaker::get;
         return List.of(
-            new QuerySpec<>(RetrievalKnnQueryBuilder.NAME, RetrievalKnnQueryBuilder::new, RetrievalKnnQueryBuilder::fromXContent),
-            new QuerySpec<>(RetrievalPatchesQueryBuilder.NAME, RetrievalPatchesQueryBuilder::new, RetrievalPatchesQueryBuilder::fromXContent)
+            new QuerySpec<>(RetrievalKnnQueryBuilder.NAME, in -> new RetrievalKnnQueryBuilder(in).withMemory(memory),
+                p -> RetrievalKnnQueryBuilder.fromXContent(p).withMemory(memory)),
+            new QuerySpec<>(RetrievalPatchesQueryBuilder.NAME, RetrievalPatchesQueryBuilder::new, RetrievalPatchesQueryBuilder::fromXContent),
+            new QuerySpec<>(RankedDocsQueryBuilder.NAME, RankedDocsQueryBuilder::new, RankedDocsQueryBuilder::fromXContent)
         );
     }
 

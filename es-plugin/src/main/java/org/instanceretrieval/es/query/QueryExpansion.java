@@ -17,14 +17,16 @@ import java.util.Locale;
 /**
  * The {@code expansion} option of {@code retrieval_knn}: average query expansion ({@code aqe})
  * or alpha-weighted query expansion ({@code alpha_qe}) over the first round's top {@code n}
- * results (retrieval definitions, "Query expansion and database-side augmentation").
- * Immutable.
+ * results (retrieval definitions, "Query expansion and database-side augmentation"), or
+ * query-set expansion ({@code query_set}, definitions "Query-set expansion") over the first
+ * round's top {@code pool}. Immutable.
  *
- * @param method the expansion method
- * @param n      number of first-round results added to the query, {@code 1..10,000}
- * @param alpha  weighting exponent, finite and {@code >= 0}; always 0 for {@code aqe}
+ * @param method   the expansion method
+ * @param n        number of first-round results added to the query, {@code 1..10,000} (not used by {@code query_set})
+ * @param alpha    weighting exponent, finite and {@code >= 0}; always 0 for {@code aqe} and {@code query_set}
+ * @param querySet the options of {@code query_set}; null exactly when the method is another
  */
-public record QueryExpansion(Method method, int n, float alpha) implements Writeable, ToXContentObject {
+public record QueryExpansion(Method method, int n, float alpha, QuerySetOptions querySet) implements Writeable, ToXContentObject {
 
     /** Default {@code n}: the seed's 10 ({@link AlphaQueryExpansion#DEFAULT_NEIGHBOURS}). */
     public static final int DEFAULT_N = AlphaQueryExpansion.DEFAULT_NEIGHBOURS;
@@ -45,7 +47,9 @@ public record QueryExpansion(Method method, int n, float alpha) implements Write
         /** Average query expansion: every weight is 1. */
         AQE,
         /** alpha-weighted query expansion: weights {@code max(s, 0)^alpha}. */
-        ALPHA_QE;
+        ALPHA_QE,
+        /** Query-set expansion (InsCLR) over a pool of first-round results. */
+        QUERY_SET;
 
         /** The name in requests. */
         public String requestName() {
@@ -59,7 +63,7 @@ public record QueryExpansion(Method method, int n, float alpha) implements Write
                 }
             }
             throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] unknown expansion method [" + name
-                + "], expected [aqe] or [alpha_qe]");
+                + "], expected [aqe], [alpha_qe] or [query_set]");
         }
     }
 
@@ -67,6 +71,10 @@ public record QueryExpansion(Method method, int n, float alpha) implements Write
     public QueryExpansion {
         if (method == null) {
             throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion needs a [method]: [aqe] or [alpha_qe]");
+        }
+        if ((method == Method.QUERY_SET) != (querySet != null)) {
+            throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion [" + method.requestName() + "] "
+                + (querySet == null ? "needs its query_set options" : "takes no query_set options"));
         }
         if (n < 1 || n > MAX_N) {
             throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion [n] must be between 1 and " + MAX_N
@@ -76,14 +84,24 @@ public record QueryExpansion(Method method, int n, float alpha) implements Write
             throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion [alpha] must be finite and >= 0 but was ["
                 + alpha + "]");
         }
-        if (method == Method.AQE && alpha != 0) {
-            throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME
-                + "] expansion [alpha] applies to method [alpha_qe] only; [aqe] weighs every result 1");
+        if (method != Method.ALPHA_QE && alpha != 0) {
+            throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion [alpha] applies to method [alpha_qe] only"
+                + (method == Method.AQE ? "; [aqe] weighs every result 1" : ""));
         }
     }
 
+    /** AQE or alpha-QE. */
+    public QueryExpansion(Method method, int n, float alpha) {
+        this(method, n, alpha, null);
+    }
+
+    /** Query-set expansion with these options. */
+    public static QueryExpansion querySet(QuerySetOptions options) {
+        return new QueryExpansion(Method.QUERY_SET, DEFAULT_N, 0f, options);
+    }
+
     QueryExpansion(StreamInput in) throws IOException {
-        this(in.readEnum(Method.class), in.readVInt(), in.readFloat());
+        this(in.readEnum(Method.class), in.readVInt(), in.readFloat(), in.readOptionalWriteable(QuerySetOptions::new));
     }
 
     @Override
@@ -91,6 +109,7 @@ public record QueryExpansion(Method method, int n, float alpha) implements Write
         out.writeEnum(method);
         out.writeVInt(n);
         out.writeFloat(alpha);
+        out.writeOptionalWriteable(querySet);
     }
 
     /** The lucene-ext expansion this option stands for. */
@@ -125,7 +144,11 @@ public record QueryExpansion(Method method, int n, float alpha) implements Write
 
     @Override
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject().field(METHOD, method.requestName()).field(N, n);
+        builder.startObject().field(METHOD, method.requestName());
+        if (querySet != null) {
+            return querySet.toXContent(builder, params).endObject();
+        }
+        builder.field(N, n);
         if (method == Method.ALPHA_QE) {
             builder.field(ALPHA, alpha);
         }
@@ -135,16 +158,27 @@ public record QueryExpansion(Method method, int n, float alpha) implements Write
     /** The options as parsed, validated by {@link #build}. Mutable, for one parse. */
     static final class Parsed {
         private String method;
-        private int n = DEFAULT_N;
+        private Integer n;
         private Float alpha;
+        private final QuerySetOptions.Parsed querySet = new QuerySetOptions.Parsed();
 
-        /** @throws IllegalArgumentException naming a missing or unknown method, or a value out of range */
+        /** @throws IllegalArgumentException naming a missing or unknown method, an option of another method, or a value out of range */
         QueryExpansion build() {
             if (method == null) {
-                throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion needs a [method]: [aqe] or [alpha_qe]");
+                throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME
+                    + "] expansion needs a [method]: [aqe], [alpha_qe] or [query_set]");
             }
             Method m = Method.fromRequestName(method);
-            return new QueryExpansion(m, n, alpha != null ? alpha : m == Method.ALPHA_QE ? DEFAULT_ALPHA_QE_ALPHA : 0f);
+            if (m == Method.QUERY_SET) {
+                if (n != null || alpha != null) {
+                    throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion [" + (n != null ? N : ALPHA)
+                        + "] applies to methods [aqe] and [alpha_qe]; [query_set] takes [pool], [aggregation], [select], [k], "
+                        + "[threshold], [sparsity] and [iterations]");
+                }
+                return querySet(querySet.build());
+            }
+            querySet.requireNone(m.requestName());
+            return new QueryExpansion(m, n != null ? n : DEFAULT_N, alpha != null ? alpha : m == Method.ALPHA_QE ? DEFAULT_ALPHA_QE_ALPHA : 0f);
         }
     }
 
@@ -160,5 +194,6 @@ public record QueryExpansion(Method method, int n, float alpha) implements Write
         PARSER.declareString((p, v) -> p.method = v, new ParseField(METHOD));
         PARSER.declareInt((p, v) -> p.n = v, new ParseField(N));
         PARSER.declareFloat((p, v) -> p.alpha = v, new ParseField(ALPHA));
+        QuerySetOptions.Parsed.declare(PARSER, p -> p.querySet);
     }
 }

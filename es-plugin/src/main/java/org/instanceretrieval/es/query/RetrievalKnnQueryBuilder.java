@@ -17,10 +17,12 @@ import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
+import org.instanceretrieval.memory.MemoryBudget;
 import org.instanceretrieval.search.ExactVectorQuery;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The {@code retrieval_knn} query: k-nearest-neighbour search on a {@code dense_vector} field
@@ -47,8 +49,12 @@ import java.util.Objects;
  * Scores are Elasticsearch's kNN scores for the field's similarity ({@code (1 + s) / 2} for
  * {@code cosine} and {@code dot_product}, {@code 1 / (1 + d^2)} for {@code l2_norm}).
  *
+ * With {@code query_set} expansion the query instead becomes the first round's fixed ranking
+ * ({@link ExpansionRound}, {@link RankedDocsQueryBuilder}).
+ *
  * <p>Immutable, except for the transient pending result of an asynchronous rewrite step (a
- * builder holding one cannot be serialised).
+ * builder holding one cannot be serialised). The memory budget of query-set expansion is the
+ * node's, given by the plugin to every builder it parses or reads ({@link #withMemory}).
  */
 public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<RetrievalKnnQueryBuilder> {
 
@@ -75,7 +81,9 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     private final boolean exact;
     private final QueryExpansion expansion;
     /** Result of a registered asynchronous rewrite step: the builder it rewrites to. */
-    private final SetOnce<RetrievalKnnQueryBuilder> pending;
+    private final SetOnce<? extends QueryBuilder> pending;
+    /** The node's memory budget (its {@code retrieval} breaker), or null for a builder made in code. */
+    private final Supplier<MemoryBudget> memory;
 
     /**
      * @param field         name of a {@code dense_vector} field
@@ -93,7 +101,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     public RetrievalKnnQueryBuilder(String field, float[] queryVector, QueryDocument queryDocument, int k, Integer numCandidates,
                                     QueryBuilder filter, Float similarity, boolean exact, QueryExpansion expansion) {
         this(requireField(field), new QueryVectorSource(NAME, queryVector, queryDocument, null), k, numCandidates, filter, similarity,
-            exact, expansion, null);
+            exact, expansion, null, null);
     }
 
     /**
@@ -103,11 +111,12 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     public RetrievalKnnQueryBuilder(String field, QueryImage queryImage, int k, Integer numCandidates, QueryBuilder filter,
                                     Float similarity, boolean exact, QueryExpansion expansion) {
         this(requireField(field), new QueryVectorSource(NAME, null, null, queryImage), k, numCandidates, filter, similarity, exact,
-            expansion, null);
+            expansion, null, null);
     }
 
     private RetrievalKnnQueryBuilder(String field, QueryVectorSource source, int k, Integer numCandidates, QueryBuilder filter,
-                                     Float similarity, boolean exact, QueryExpansion expansion, SetOnce<RetrievalKnnQueryBuilder> pending) {
+                                     Float similarity, boolean exact, QueryExpansion expansion, SetOnce<? extends QueryBuilder> pending,
+                                     Supplier<MemoryBudget> memory) {
         if (k < 1 || k > MAX_CANDIDATES) {
             throw new IllegalArgumentException("[" + NAME + "] [k] must be between 1 and " + MAX_CANDIDATES + " but was [" + k + "]");
         }
@@ -127,6 +136,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         this.exact = exact;
         this.expansion = expansion;
         this.pending = pending;
+        this.memory = memory;
     }
 
     private static String requireField(String field) {
@@ -147,6 +157,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         this.exact = in.readBoolean();
         this.expansion = in.readOptionalWriteable(QueryExpansion::new);
         this.pending = null;
+        this.memory = null;
     }
 
     @Override
@@ -193,9 +204,29 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
      * @throws IllegalArgumentException if the vector is empty or not finite
      */
     public RetrievalKnnQueryBuilder withQueryVector(float[] queryVector) {
-        RetrievalKnnQueryBuilder copy = new RetrievalKnnQueryBuilder(field, new QueryVectorSource(NAME, queryVector, null, null), k,
-            numCandidates, filter, similarity, exact, expansion, null);
-        return copy.boost(boost).queryName(queryName);
+        return copy(vector(queryVector), filter, expansion, null);
+    }
+
+    /** A copy whose query-set expansion charges {@code budget} (the plugin passes its node's {@code retrieval} breaker). */
+    public RetrievalKnnQueryBuilder withMemory(Supplier<MemoryBudget> budget) {
+        return new RetrievalKnnQueryBuilder(field, source, k, numCandidates, filter, similarity, exact, expansion, pending, budget)
+            .boost(boost).queryName(queryName);
+    }
+
+    /** The memory budget of query-set expansion: the node's, or unlimited for a builder made in code. */
+    MemoryBudget memory() {
+        MemoryBudget budget = memory == null ? null : memory.get();
+        return budget == null ? MemoryBudget.UNLIMITED : budget;
+    }
+
+    /** This query waiting for {@code next}, the result of an asynchronous rewrite step. */
+    RetrievalKnnQueryBuilder withPending(SetOnce<? extends QueryBuilder> next) {
+        return copy(source, filter, expansion, next);
+    }
+
+    /** This query with {@code queryVector} and without expansion (an expanded query). */
+    RetrievalKnnQueryBuilder expandedTo(float[] queryVector) {
+        return copy(vector(queryVector), filter, null, null);
     }
 
     public Integer numCandidates() {
@@ -267,7 +298,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
 
         RetrievalKnnQueryBuilder build() {
             return new RetrievalKnnQueryBuilder(requireField(field), source.build(NAME), k, numCandidates, filter, similarity, exact,
-                expansion == null ? null : expansion.build(), null).boost(boost).queryName(queryName);
+                expansion == null ? null : expansion.build(), null, null).boost(boost).queryName(queryName);
         }
     }
 
@@ -298,7 +329,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     @Override
     protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
         if (pending != null) {
-            RetrievalKnnQueryBuilder next = pending.get();
+            QueryBuilder next = pending.get();
             return next == null ? this : next;
         }
         QueryBuilder rewrittenFilter = filter == null ? null : filter.rewrite(context);
@@ -310,7 +341,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
             return copy(source, filter, expansion, source.resolve(context, NAME, field, v -> copy(vector(v), filter, expansion, null)));
         }
         if (expansion != null) {
-            return expandOverSearch(context);
+            return ExpansionRound.rewrite(this, context);
         }
         SearchExecutionContext shard = context.convertToSearchExecutionContext();
         if (shard != null) {
@@ -335,31 +366,13 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
             : Rewriteable.rewrite(KnnOnShard.elasticsearchQuery(this), context).toQuery(context);
     }
 
-    /**
-     * Registers the first round: this query without expansion, size n, over every concrete local
-     * index of the search, fetching the hits' vectors; rewrites to the query with the expanded vector.
-     */
-    private QueryBuilder expandOverSearch(QueryRewriteContext context) {
-        String[] indices = CoordinatorSearch.localIndices(context, "[" + NAME + "] [expansion]");
-        if (indices == null) {
-            throw new IllegalArgumentException("[" + NAME + "] [expansion] runs in the coordinating rewrite of a search request only");
-        }
-        int n = expansion.n();
-        Integer firstRoundCandidates = numCandidates == null ? null : Math.max(n, numCandidates);
-        float[] query = source.vector();
-        RetrievalKnnQueryBuilder firstRound = new RetrievalKnnQueryBuilder(field, source, n, firstRoundCandidates, filter, similarity,
-            exact, null, null);
-        return copy(source, filter, expansion, CoordinatorSearch.search(context, indices, firstRound, n, field,
-            hits -> copy(vector(expansion.expand(query, hits, field)), filter, null, null)));
-    }
-
     private static QueryVectorSource vector(float[] v) {
         return new QueryVectorSource(NAME, v, null, null);
     }
 
     private RetrievalKnnQueryBuilder copy(QueryVectorSource newSource, QueryBuilder newFilter, QueryExpansion newExpansion,
-                                          SetOnce<RetrievalKnnQueryBuilder> newPending) {
-        return new RetrievalKnnQueryBuilder(field, newSource, k, numCandidates, newFilter, similarity, exact, newExpansion, newPending)
+                                          SetOnce<? extends QueryBuilder> newPending) {
+        return new RetrievalKnnQueryBuilder(field, newSource, k, numCandidates, newFilter, similarity, exact, newExpansion, newPending, memory)
             .boost(boost)
             .queryName(queryName);
     }

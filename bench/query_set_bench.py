@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Query-set expansion (retrieval_knn "expansion": {"method": "query_set"}) against a real node:
+
+  a. latency: plain top-level kNN, retrieval_knn with AQE (n 10) and with query_set (pool 1,000
+     and pool 100, the seed's other defaults), interleaved per query, on clustered unit vectors
+     (bench/table1_bench.py's data), default dense_vector index options;
+  b. mAP of the options of the seed's table 2 on manifold-style data: each class is a random
+     walk on the sphere (consecutive members are close, the ends of a walk are far apart), so a
+     query's positives are reachable through neighbours of neighbours. Queries are perturbed
+     members (not indexed); positives are the whole class; AP (revisitop's trapezoid, no junk)
+     over each ranking of max(pool, 100) hits.
+
+    bench/query_set_bench.py --url http://127.0.0.1:9260 [--docs 50000] [--dims 128] [--only latency,map]
+
+Prints one block per part and writes the numbers as JSON to --out.
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from table1_bench import Node, clustered, interleaved, load, make_queries  # noqa: E402
+
+
+def manifold(classes, per_class, dims, seed, step=0.35, noise=0.05):
+    """classes random walks of per_class unit vectors (float32, seeded); returns (x, labels)."""
+    rng = np.random.default_rng(seed)
+    x = np.empty((classes * per_class, dims), dtype=np.float32)
+    for c in range(classes):
+        p = rng.standard_normal(dims)
+        p /= np.linalg.norm(p)
+        for i in range(per_class):
+            p = p + (step / np.sqrt(dims)) * rng.standard_normal(dims)
+            p /= np.linalg.norm(p)
+            v = p + (noise / np.sqrt(dims)) * rng.standard_normal(dims)
+            x[c * per_class + i] = v / np.linalg.norm(v)
+    return x, np.repeat(np.arange(classes), per_class)
+
+
+def average_precision(ranking, positives):
+    """revisitop / Oxford compute_ap without junk: mean over positives of (P0 + P1) / 2."""
+    found, total = 0, 0.0
+    for r, doc in enumerate(ranking):
+        if doc in positives:
+            p0 = 1.0 if r == 0 else found / r
+            p1 = (found + 1) / (r + 1)
+            total += (p0 + p1) / 2
+            found += 1
+    return total / len(positives)
+
+
+TABLE2 = [  # (row, expansion options); the seed's table 2 runs two iterations unless it says 1x or 4x
+    ("avg topk", {"aggregation": "avg", "select": "top_k", "k": 5, "iterations": 2}),
+    ("avg topk w/ spa.", {"aggregation": "avg", "select": "top_k", "k": 5, "sparsity": 0.6, "iterations": 2}),
+    ("avg threshold", {"aggregation": "avg", "select": "threshold", "threshold": 0.6, "iterations": 2}),
+    ("max topk", {"aggregation": "max", "select": "top_k", "k": 5, "iterations": 2}),
+    ("max topk w/ spa.", {"aggregation": "max", "select": "top_k", "k": 5, "sparsity": 0.6, "iterations": 2}),
+    ("max threshold", {"aggregation": "max", "select": "threshold", "threshold": 0.6, "iterations": 2}),
+    ("avg topk 1x", {"aggregation": "avg", "select": "top_k", "k": 5, "iterations": 1}),
+    ("avg topk 4x (default)", {"aggregation": "avg", "select": "top_k", "k": 5, "iterations": 4}),
+]
+
+
+def run_map(node, args):
+    x, labels = manifold(args.classes, args.per_class, args.dims, seed=5)
+    index = "bench-qs-map"
+    print(f"== b. mAP of table 2's options: {len(x)} x {args.dims} manifold data ({args.classes} random walks of "
+          f"{args.per_class}), pool {args.pool}", flush=True)
+    load(node, index, x, {"v": {"type": "dense_vector", "dims": args.dims, "similarity": "dot_product",
+                                "index_options": {"type": "flat"}}})
+    rng = np.random.default_rng(6)
+    picks = rng.integers(0, len(x), args.map_queries)
+    q = x[picks] + (0.05 / np.sqrt(args.dims)) * rng.standard_normal((len(picks), args.dims)).astype(np.float32)
+    q /= np.linalg.norm(q, axis=1, keepdims=True)
+    size = max(args.pool, 100)
+    configs = [("kNN (no expansion)", None), ("AQE n 10", {"method": "aqe", "n": 10})]
+    configs += [(row, dict({"method": "query_set", "pool": args.pool}, **o)) for row, o in TABLE2]
+    out = {}
+    for row, expansion in configs:
+        aps = []
+        for qi, v in enumerate(q):
+            knn = {"field": "v", "query_vector": v.tolist(), "k": size, "num_candidates": size}
+            if expansion:
+                knn["expansion"] = expansion
+            hits = node.call("POST", f"/{index}/_search", {"size": size, "_source": False, "query": {"retrieval_knn": knn}})
+            ranking = [int(h["_id"]) for h in hits["hits"]["hits"]]
+            positives = set(np.flatnonzero(labels == labels[picks[qi]]).tolist())
+            aps.append(average_precision(ranking, positives))
+        out[row] = float(np.mean(aps))
+        print(f"  {row:24s} mAP {100 * out[row]:6.2f}", flush=True)
+    node.call("DELETE", f"/{index}")
+    return out
+
+
+def run_latency(node, args):
+    x = clustered(args.docs, args.dims, seed=1)
+    print(f"== a. latency on {args.docs} x {args.dims} (default dense_vector index options; k 10, num_candidates 100)", flush=True)
+    load(node, "bench-qs", x, {"v": {"type": "dense_vector", "dims": args.dims, "similarity": "dot_product"}})
+    queries = make_queries(x, args.queries, seed=2)
+    del x
+    knn = lambda q, expansion=None: {"size": 10, "_source": False, "query": {"retrieval_knn": dict(
+        {"field": "v", "query_vector": q, "k": 10, "num_candidates": 100}, **({"expansion": expansion} if expansion else {}))}}
+    r = interleaved(node, "bench-qs", {
+        "knn": lambda q: {"size": 10, "_source": False, "knn": {"field": "v", "query_vector": q, "k": 10, "num_candidates": 100}},
+        "retrieval_knn_aqe_10": lambda q: knn(q, {"method": "aqe", "n": 10}),
+        "retrieval_knn_query_set_pool_1000": lambda q: knn(q, {"method": "query_set", "pool": 1000}),
+        "retrieval_knn_query_set_pool_100": lambda q: knn(q, {"method": "query_set", "pool": 100}),
+    }, queries, args.warmup, args.repeat)
+    base = r["knn"]["p50_ms"]
+    for name in list(r):
+        if name != "knn":
+            r[name]["added_p50_ms"] = r[name]["p50_ms"] - base
+            r[name]["added_p50_over_knn_p50"] = (r[name]["p50_ms"] - base) / base
+    node.call("DELETE", "/bench-qs")
+    print(json.dumps(r, indent=1), flush=True)
+    return r
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--url", default="http://127.0.0.1:9260")
+    ap.add_argument("--docs", type=int, default=50_000)
+    ap.add_argument("--dims", type=int, default=128)
+    ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--warmup", type=int, default=20)
+    ap.add_argument("--repeat", type=int, default=200)
+    ap.add_argument("--classes", type=int, default=200)
+    ap.add_argument("--per-class", type=int, default=50)
+    ap.add_argument("--pool", type=int, default=1000)
+    ap.add_argument("--map-queries", type=int, default=100)
+    ap.add_argument("--only", default="latency,map")
+    ap.add_argument("--out", default="bench-query-set.json")
+    args = ap.parse_args()
+    node = Node(args.url)
+    only = set(args.only.split(","))
+    result = {"args": vars(args), "uptime_before": open("/proc/loadavg").read().strip()}
+    if "latency" in only:
+        result["latency"] = run_latency(node, args)
+    if "map" in only:
+        result["map"] = run_map(node, args)
+    result["uptime_after"] = open("/proc/loadavg").read().strip()
+    with open(args.out, "w") as f:
+        json.dump(result, f, indent=1)
+    print(f"load average before {result['uptime_before']}, after {result['uptime_after']}; results in {args.out}")
+
+
+if __name__ == "__main__":
+    main()

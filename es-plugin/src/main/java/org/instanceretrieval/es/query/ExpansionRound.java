@@ -1,0 +1,87 @@
+package org.instanceretrieval.es.query;
+
+import org.elasticsearch.action.ResolvedIndices;
+import org.elasticsearch.index.query.QueryBuilder;
+import org.elasticsearch.index.query.QueryRewriteContext;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The first round of {@code retrieval_knn}'s {@code expansion}, registered in the coordinating
+ * rewrite of a search request: one search of the same query without expansion over the
+ * request's concrete local indices (so its top hits are global, not per shard), the hits'
+ * vectors read from {@code _source}, then
+ * <ul>
+ *   <li>{@code aqe} / {@code alpha_qe}: {@code k = size = n}; the query becomes the same query
+ *       with the expanded vector {@code L2(q + sum_j w_j d_j)};</li>
+ *   <li>{@code query_set}: {@code k = size = max(pool, k)}; the first {@code pool} hits are the pool
+ *       of {@link QuerySetRanking}, and the query becomes that fixed ranking
+ *       ({@link RankedDocsQueryBuilder}): no second search round.</li>
+ * </ul>
+ * In both, {@code num_candidates} of the first round is {@code max(size, num_candidates)} when
+ * given, and {@code filter}, {@code similarity} and {@code exact} are the query's. Stateless.
+ */
+final class ExpansionRound {
+
+    /** Similarities whose kNN score is a function of the dot product (query-set expansion aggregates dot products). */
+    static final Set<String> DOT_SIMILARITIES = Set.of("cosine", "dot_product", "max_inner_product");
+
+    private ExpansionRound() {}
+
+    /**
+     * @param query a query with a vector and an expansion
+     * @return the query waiting for its first round
+     * @throws IllegalArgumentException outside the coordinating rewrite of a search request, or
+     *     (query_set) for a field that is not a float {@code dense_vector} with a dot-product similarity
+     */
+    static QueryBuilder rewrite(RetrievalKnnQueryBuilder query, QueryRewriteContext context) {
+        String owner = "[" + RetrievalKnnQueryBuilder.NAME + "] [expansion]";
+        String[] indices = CoordinatorSearch.localIndices(context, owner);
+        if (indices == null) {
+            throw new IllegalArgumentException(owner + " runs in the coordinating rewrite of a search request only");
+        }
+        QueryExpansion expansion = query.expansion();
+        float[] vector = query.queryVector();
+        String field = query.field();
+        if (expansion.method() != QueryExpansion.Method.QUERY_SET) {
+            int n = expansion.n();
+            return query.withPending(CoordinatorSearch.search(context, indices, firstRound(query, n), n, field,
+                hits -> query.expandedTo(expansion.expand(vector, hits, field))));
+        }
+        QuerySetOptions options = expansion.querySet();
+        VectorFieldInfo mapping = querySetField(context, field);
+        mapping.checkDimensions(RetrievalKnnQueryBuilder.NAME, vector.length);
+        int size = Math.max(options.pool(), query.k());
+        QuerySetRanking ranking = new QuerySetRanking(options, mapping, vector);
+        float boost = query.boost();
+        String name = query.queryName();
+        return query.withPending(CoordinatorSearch.search(context, indices, firstRound(query, size), size, field,
+            hits -> ranking.rank(hits, query.memory()).boost(boost).queryName(name)));
+    }
+
+    /** The query without expansion, {@code k = size}. */
+    private static RetrievalKnnQueryBuilder firstRound(RetrievalKnnQueryBuilder query, int size) {
+        Integer candidates = query.numCandidates() == null ? null : Math.max(size, query.numCandidates());
+        return new RetrievalKnnQueryBuilder(query.field(), query.queryVector(), null, size, candidates, query.filter(), query.similarity(),
+            query.exact(), null);
+    }
+
+    /**
+     * The field as every index searched maps it.
+     *
+     * @throws IllegalArgumentException unless it is a float {@code dense_vector} with dims, the same in
+     *     every index, whose similarity is {@code cosine}, {@code dot_product} or {@code max_inner_product}
+     */
+    private static VectorFieldInfo querySetField(QueryRewriteContext context, String field) {
+        ResolvedIndices resolved = context.getResolvedIndices();
+        VectorFieldInfo mapping = VectorFieldInfo.of(RetrievalKnnQueryBuilder.NAME + "] [expansion", field,
+            resolved == null ? List.of() : resolved.getConcreteLocalIndicesMetadata().values());
+        if (DOT_SIMILARITIES.contains(mapping.similarity()) == false) {
+            throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] expansion [query_set] aggregates dot products and "
+                + "needs a field with similarity [cosine], [dot_product] or [max_inner_product], but field [" + field + "] has similarity ["
+                + mapping.similarity() + "]");
+        }
+        return mapping;
+    }
+}

@@ -1,0 +1,262 @@
+package org.instanceretrieval.expansion;
+
+import org.instanceretrieval.math.VectorMath;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Query-set expansion (InsCLR, seed 002, section 3.3; definitions, "Query-set expansion"), used at
+ * search time: a set of query vectors that grows over iterations by mining a fixed candidate pool.
+ *
+ * <p>Contract of {@link #rank(float[][], float[][])}, with {@code Q} the starting set and {@code P}
+ * the pool in first-round order:
+ * <ol>
+ *   <li>similarities: {@code S(i, q) = p_i . q} for every pool item and member, a dot product
+ *       accumulated in double over the dimensions in order (the cosine for unit vectors);</li>
+ *   <li>sparsity (optional, threshold {@code tau}): {@code S(i, q) < tau} becomes 0;</li>
+ *   <li>aggregation: {@code s_set(i)} = the mean over {@code Q} (the members summed in the order
+ *       they joined, then divided by {@code |Q|}) or the maximum;</li>
+ *   <li>one iteration ranks the pool by {@code s_set} (descending, ties by pool order; -0.0 ties
+ *       0.0); pool items not yet in {@code Q} join it in that order: {@code top_k} takes the first
+ *       {@code k} of them, {@code threshold} every one with {@code s_set >= T}; an iteration in which
+ *       none joins ends the iterations early;</li>
+ *   <li>after at most {@code iterations} iterations the pool is ranked by {@code s_set} computed
+ *       with the final {@code Q} (members that joined in the last iteration included).</li>
+ * </ol>
+ * A pool item equal to a starting vector (a query document in the index) is still a pool item: it
+ * joins {@code Q} like any other. Similarities of the pool to a member are computed once, when the
+ * member joins (running sum or maximum per pool item), so the whole run costs
+ * {@code |P| x |Q_final|} dot products and {@code O(|P|)} working memory; the result equals
+ * recomputing the {@code |P| x |Q|} matrix every iteration. Deterministic. Immutable.
+ */
+public final class QuerySetExpansion {
+
+    /** How a pool item's similarities to the members of {@code Q} become {@code s_set}. */
+    public enum Aggregation { AVG, MAX }
+
+    /** Which pool items join {@code Q} in an iteration. */
+    public enum Selection { TOP_K, THRESHOLD }
+
+    /** Default candidate pool size (the definitions' 1,000); the caller builds the pool. */
+    public static final int DEFAULT_POOL = 1_000;
+    /** The seed's {@code k} of {@code top_k} selection. */
+    public static final int DEFAULT_K = 5;
+    /** The seed's {@code T_m} of {@code threshold} selection. */
+    public static final double DEFAULT_THRESHOLD = 0.6;
+    /** The seed's sparsity threshold (table 2, "w/ spa."); sparsity is off by default. */
+    public static final double SEED_SPARSITY = 0.6;
+    /** The seed's adopted number of iterations. */
+    public static final int DEFAULT_ITERATIONS = 4;
+    /** Working memory per pool item: the accumulator, the membership flag, the ranking and its boxed sort. */
+    public static final long BYTES_PER_POOL_ITEM = 8 + 1 + 8 + 4 + 16 + 8;
+
+    private final Aggregation aggregation;
+    private final Selection selection;
+    private final int k;
+    private final double threshold;
+    private final Double sparsity;
+    private final int iterations;
+
+    /**
+     * @param aggregation {@code AVG} or {@code MAX}
+     * @param selection   {@code TOP_K} or {@code THRESHOLD}
+     * @param k           members taken per iteration by {@code TOP_K}, at least 1 (ignored by {@code THRESHOLD})
+     * @param threshold   {@code T}, finite (ignored by {@code TOP_K})
+     * @param sparsity    {@code tau}, finite, or null for no sparsity
+     * @param iterations  at least 1
+     * @throws IllegalArgumentException naming the first invalid parameter
+     */
+    public QuerySetExpansion(Aggregation aggregation, Selection selection, int k, double threshold, Double sparsity, int iterations) {
+        if (aggregation == null || selection == null) {
+            throw new IllegalArgumentException("query-set expansion needs an aggregation and a selection");
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException("query-set expansion [k] must be >= 1 but was [" + k + "]");
+        }
+        if (Double.isFinite(threshold) == false) {
+            throw new IllegalArgumentException("query-set expansion [threshold] must be finite but was [" + threshold + "]");
+        }
+        if (sparsity != null && Double.isFinite(sparsity) == false) {
+            throw new IllegalArgumentException("query-set expansion [sparsity] must be finite but was [" + sparsity + "]");
+        }
+        if (iterations < 1) {
+            throw new IllegalArgumentException("query-set expansion [iterations] must be >= 1 but was [" + iterations + "]");
+        }
+        this.aggregation = aggregation;
+        this.selection = selection;
+        this.k = k;
+        this.threshold = threshold;
+        this.sparsity = sparsity;
+        this.iterations = iterations;
+    }
+
+    /** The seed's adopted setting: avg, top_k with k = 5, no sparsity, 4 iterations. */
+    public static QuerySetExpansion seedDefault() {
+        return new QuerySetExpansion(Aggregation.AVG, Selection.TOP_K, DEFAULT_K, DEFAULT_THRESHOLD, null, DEFAULT_ITERATIONS);
+    }
+
+    /**
+     * The outcome of a run.
+     *
+     * @param order      pool indices ranked by the final {@code s_set} (ties by pool index)
+     * @param scores     the final {@code s_set} of every pool item, by pool index
+     * @param members    the pool indices that joined {@code Q}, in joining order
+     * @param iterations the iterations that added members (fewer than asked when one added none)
+     */
+    public record Result(int[] order, double[] scores, int[] members, int iterations) {}
+
+    /**
+     * Runs the expansion.
+     *
+     * @param start the starting query set, at least one vector, all finite and of one dimension; not modified
+     * @param pool  the candidate pool in first-round order, vectors of the same dimension, finite; may be empty
+     * @throws IllegalArgumentException on an empty start, a dimension mismatch or a non-finite value
+     */
+    public Result rank(float[][] start, float[][] pool) {
+        if (start == null || start.length == 0) {
+            throw new IllegalArgumentException("query-set expansion needs at least one query vector");
+        }
+        if (pool == null) {
+            throw new IllegalArgumentException("query-set expansion needs a pool");
+        }
+        for (int q = 0; q < start.length; q++) {
+            check(start[q], start[0], "query vector " + q);
+        }
+        for (int i = 0; i < pool.length; i++) {
+            check(pool[i], start[0], "pool item " + i);
+        }
+        Accumulator acc = new Accumulator(pool);
+        for (float[] q : start) {
+            acc.add(q);
+        }
+        int[] members = new int[0];
+        boolean[] inQ = new boolean[pool.length];
+        int ran = 0;
+        for (int it = 0; it < iterations; it++) {
+            int[] joined = select(rank(acc.scores()), acc.scores(), inQ);
+            if (joined.length == 0) {
+                break;
+            }
+            for (int j : joined) {
+                inQ[j] = true;
+                acc.add(pool[j]);
+            }
+            int[] grown = Arrays.copyOf(members, members.length + joined.length);
+            System.arraycopy(joined, 0, grown, members.length, joined.length);
+            members = grown;
+            ran++;
+        }
+        double[] scores = acc.scores();
+        return new Result(rank(scores), scores, members, ran);
+    }
+
+    private int[] select(int[] order, double[] scores, boolean[] inQ) {
+        int[] chosen = new int[order.length];
+        int count = 0;
+        for (int i : order) {
+            if (inQ[i]) {
+                continue;
+            }
+            if (selection == Selection.TOP_K ? count == k : scores[i] < threshold) {
+                break; // top_k: k taken; threshold: the ranking is descending, so no later item reaches T
+            }
+            chosen[count++] = i;
+        }
+        return Arrays.copyOf(chosen, count);
+    }
+
+    /** Pool indices by score descending, then index ascending; -0.0 ties 0.0. */
+    static int[] rank(double[] scores) {
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> {
+            int c = Double.compare(scores[b] + 0.0, scores[a] + 0.0);
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The running sum or maximum of the (sparsified) similarities of every pool item to the members so far. */
+    private final class Accumulator {
+        private final float[][] pool;
+        private final double[] values;
+        private int size;
+
+        Accumulator(float[][] pool) {
+            this.pool = pool;
+            this.values = new double[pool.length];
+        }
+
+        void add(float[] member) {
+            for (int i = 0; i < pool.length; i++) {
+                double s = dot(pool[i], member);
+                if (sparsity != null && s < sparsity) {
+                    s = 0;
+                }
+                values[i] = aggregation == Aggregation.AVG ? values[i] + s : size == 0 ? s : Math.max(values[i], s);
+            }
+            size++;
+        }
+
+        double[] scores() {
+            double[] out = values.clone();
+            if (aggregation == Aggregation.AVG) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] /= size;
+                }
+            }
+            return out;
+        }
+    }
+
+    /** sum_j a_j b_j accumulated in double, in dimension order. */
+    static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int j = 0; j < a.length; j++) {
+            sum += (double) a[j] * b[j];
+        }
+        return sum;
+    }
+
+    private static void check(float[] v, float[] first, String what) {
+        if (v == null) {
+            throw new IllegalArgumentException("query-set expansion: " + what + " is null");
+        }
+        VectorMath.requireSameDimension(v, first, what, "query vector 0");
+        VectorMath.requireFinite(v, what);
+    }
+
+    public Aggregation aggregation() {
+        return aggregation;
+    }
+
+    public Selection selection() {
+        return selection;
+    }
+
+    public int k() {
+        return k;
+    }
+
+    public double threshold() {
+        return threshold;
+    }
+
+    /** The sparsity threshold, or null when off. */
+    public Double sparsity() {
+        return sparsity;
+    }
+
+    public int iterations() {
+        return iterations;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "QuerySetExpansion[%s, %s, k=%d, threshold=%s, sparsity=%s, iterations=%d]",
+            aggregation, selection, k, threshold, sparsity, iterations);
+    }
+}
