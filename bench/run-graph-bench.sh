@@ -7,17 +7,27 @@
 #
 # Builds the plugin zip, fetches Elasticsearch 8.19.21 through Maven, starts a node with the
 # plugin (scripts/node.sh, heap $BENCH_HEAP, default 4g; port $BENCH_HTTP_PORT, default 9270),
-# runs the benchmark with python3 (numpy, scipy), stops the node. As root it reruns itself as
-# the user retrieval-bench (scripts/as-unprivileged.sh), as Elasticsearch refuses root.
-# Environment: MVN (default "mvn -q -B"), SKIP_BUILD=1 to reuse es-plugin/target's zip.
+# runs the benchmark with $PYTHON (default python3; needs numpy and scipy), stops the node. As
+# root, the build and the node run as the user retrieval-bench (scripts/as-unprivileged.sh, as
+# Elasticsearch refuses root) in its copy of the repository, and the benchmark runs as root
+# (whose python has numpy here).
+# Environment: MVN (default "mvn -q -B"), SKIP_BUILD=1 to reuse es-plugin/target's zip, KEEP_NODE=1 to
+# leave the node running (then rerun graph_bench.py with --keep and --only to reuse its index).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [ "$(id -u)" = 0 ]; then
-  exec "$repo/scripts/as-unprivileged.sh" retrieval-bench bench/run-graph-bench.sh "$@"
+port=${BENCH_HTTP_PORT:-9270}
+if [ "$(id -u)" = 0 ] && [ "${NODE_ONLY:-0}" != 1 ]; then
+  NODE_ONLY=1 "$repo/scripts/as-unprivileged.sh" retrieval-bench env NODE_ONLY=1 bench/run-graph-bench.sh
+  home=$(getent passwd retrieval-bench | cut -d: -f6)
+  copy="$home/$(basename "$repo")-work/$(basename "$repo")"
+  [ "${KEEP_NODE:-0}" = 1 ] || trap 'runuser -u retrieval-bench -- bash -c "cd $copy && scripts/node.sh stop --dir target/bench-graph/node" >/dev/null || true' EXIT
+  cd "$repo"
+  "${PYTHON:-python3}" bench/graph_bench.py --url "http://127.0.0.1:$port" --out "$copy/target/bench-graph/results.json" "$@" \
+    | tee "$copy/target/bench-graph/bench.log"
+  exit 0
 fi
 cd "$repo"
 MVN="${MVN:-mvn -q -B}"
-port=${BENCH_HTTP_PORT:-9270}
 out="$repo/target/bench-graph"
 mkdir -p "$out"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -32,4 +42,5 @@ trap 'scripts/node.sh stop --dir "$out/node" >/dev/null || true' EXIT
 scripts/node.sh start --distribution "$out/elasticsearch-8.19.21.zip" --plugin "$(ls es-plugin/target/instance-retrieval-*.zip | grep -v gpu | head -1)" \
   --dir "$out/node" --http-port "$port" --transport-port $((port + 100)) --heap "${BENCH_HEAP:-4g}"
 curl -s "http://127.0.0.1:$port/_cat/nodes?h=version,jdk,heap.max"
-python3 bench/graph_bench.py --url "http://127.0.0.1:$port" --out "$out/results.json" "$@" | tee "$out/bench.log"
+[ "${NODE_ONLY:-0}" = 1 ] && { trap - EXIT; exit 0; }
+"${PYTHON:-python3}" bench/graph_bench.py --url "http://127.0.0.1:$port" --out "$out/results.json" "$@" | tee "$out/bench.log"
