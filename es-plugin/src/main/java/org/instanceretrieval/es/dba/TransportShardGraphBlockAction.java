@@ -16,7 +16,6 @@ import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.search.DocIdSetIterator;
-import org.apache.lucene.store.ByteArrayDataInput;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.elasticsearch.ElasticsearchStatusException;
@@ -43,6 +42,8 @@ import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
+
+import org.instanceretrieval.es.graph.GraphDocValues;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -223,16 +224,16 @@ public final class TransportShardGraphBlockAction extends TransportSingleShardAc
         };
     }
 
-    /** The one value of an Elasticsearch {@code binary} doc value: vint count (1), vint length, bytes. */
-    private static byte[] unwrap(BytesRef value, String id, String index, String listField) {
-        ByteArrayDataInput in = new ByteArrayDataInput(value.bytes, value.offset, value.length);
-        int count = in.readVInt();
-        if (count != 1) {
-            throw new ElasticsearchStatusException("document [{}] of index [{}] holds {} values in [{}]; a neighbour list is one value",
-                RestStatus.INTERNAL_SERVER_ERROR, id, index, count, listField);
+    /** The one value of an Elasticsearch {@code binary} doc value ({@link GraphDocValues}), copied. */
+    private static byte[] unwrap(BytesRef docValue, String id, String index, String listField) {
+        BytesRef value = new BytesRef();
+        try {
+            GraphDocValues.singleValue(docValue, value);
+        } catch (IllegalStateException e) {
+            throw new ElasticsearchStatusException("document [{}] of index [{}]: [{}] {}", RestStatus.INTERNAL_SERVER_ERROR, e, id, index,
+                listField, e.getMessage());
         }
-        int length = in.readVInt();
-        return Arrays.copyOfRange(value.bytes, value.offset + in.getPosition(), value.offset + in.getPosition() + length);
+        return Arrays.copyOfRange(value.bytes, value.offset, value.offset + value.length);
     }
 
     /** The stored {@code _routing} of {@code doc}, null when it has none. */
