@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * {@code POST {index}/_retrieval/diffusion/_build}: precomputes offline diffusion (Yang et al.)
- * over every vector of a field of one index and stores it (see {@code TransportBuildOfflineDiffusionAction}).
+ * rows on the index's stored neighbour graph and stores each row with its document (see
+ * {@code TransportBuildOfflineDiffusionAction}).
  */
 public final class BuildOfflineDiffusionAction {
 
@@ -32,8 +33,8 @@ public final class BuildOfflineDiffusionAction {
             "/{index}/_retrieval/diffusion/_build"), (request, body) -> Request.parse(request.param("index"), body));
     }
 
-    /** The task's phases (checking, reading, building, storing) and its counter. */
-    public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "vectors_read");
+    /** The task's phases (checking, solving, refreshing) and its counter. */
+    public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "rows_written");
 
     /** A validated build request: index, field, k, gamma, alpha, n_trunc, max_iterations, tolerance. */
     public static final class Request extends JobRequest<BuildOfflineDiffusionAction.Request.Options> {
