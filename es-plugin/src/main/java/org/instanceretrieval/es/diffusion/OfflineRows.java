@@ -57,16 +57,16 @@ final class OfflineRows {
         return null;
     }
 
-    /** The query_k hits most similar to the query (similarity descending, then position), with their weights. */
+    /** The query_k hits most similar to the query (dot product accumulated in double, as a float; descending, then position). */
     static Neighbours nearest(DiffusionWindow window, float[] query, DiffusionParameters p) {
         float[] s = new float[window.size()];
         for (int i = 0; i < s.length; i++) {
             float[] v = window.vectors()[i];
-            float sum = 0;
+            double sum = 0;
             for (int d = 0; d < v.length; d++) {
-                sum += query[d] * v[d];
+                sum += (double) query[d] * v[d];
             }
-            s[i] = sum;
+            s[i] = (float) sum;
         }
         return new QueryWeighting(p.queryK(), p.gamma()).neighbours(s);
     }
