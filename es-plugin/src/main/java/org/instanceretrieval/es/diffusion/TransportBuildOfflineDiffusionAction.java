@@ -141,7 +141,6 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
         int threads = Math.max(1, Math.min(EsExecutors.allocatedProcessors(clusterService.getSettings()), to - from));
         Reservation memory = breaker.reserve((long) (to - from) * marker.nTrunc() * BYTES_PER_ENTRY + threads * OfflineRowSolver.bytes(n),
             "offline diffusion rows of index [" + index + "], block of " + (to - from) + " documents");
-        ActionListener<JobResponse> releasing = ActionListener.runBefore(listener, memory::close);
         try {
             NeighbourList[] rows = solve(loaded, marker, from, to, threads);
             BulkRequest bulk = new BulkRequest();
@@ -154,14 +153,15 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
                     Base64.getEncoder().encodeToString(NeighbourListCodec.encode(row)))));
             }
             long total = entries + blockEntries;
-            job.client().bulk(bulk, releasing.delegateFailureAndWrap((l, written) -> {
+            // the block's charge is released as soon as its bulk has answered, before the next block is solved
+            job.client().bulk(bulk, ActionListener.runBefore(listener.delegateFailureAndWrap((l, written) -> {
                 if (written.hasFailures()) {
                     throw new IllegalStateException("writing offline diffusion rows to index [" + index + "] failed: "
                         + written.buildFailureMessage());
                 }
                 job.task().count("rows_written", to);
                 generic.execute(ActionRunnable.wrap(l, l2 -> block(job, index, marker, loaded, b + 1, total, start, l2)));
-            }));
+            }), memory::close));
         } catch (Exception e) {
             memory.close();
             throw e;
