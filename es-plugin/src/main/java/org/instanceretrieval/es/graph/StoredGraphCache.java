@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Loaded lazily on first use, one load per key at a time (later callers wait for it): the lists of every shard through
  * {@link ShardGraphAction}. Everything cached is charged to the {@code retrieval} circuit breaker for as long as it is cached,
- * and bounded by the node setting {@value #MAX_BYTES_KEY} (dynamic); to make room the least recently used entries not being
+ * and bounded by the node setting {@value #MAX_BYTES_KEY} (dynamic: a lower limit drops entries at once); to make room the least recently used entries not being
  * loaded are dropped. A graph or S that does not fit answers 429 {@code circuit_breaking_exception} naming the setting.
  * Entries are dropped (and their bytes released) when the index is deleted or closed, or its marker no longer names the same
  * {@code done} graph (rebuild, delete, failed), checked on every cluster metadata change. Thread-safe.
@@ -78,8 +78,27 @@ public final class StoredGraphCache implements ClusterStateListener {
         this.maxBytes = maxBytes;
     }
 
-    public void setMaxBytes(ByteSizeValue value) {
+    /** A new limit; cached graphs beyond it are dropped at once, least recently used first. */
+    public synchronized void setMaxBytes(ByteSizeValue value) {
         this.maxBytes = value.getBytes();
+        while (used() > maxBytes) {
+            Entry oldest = leastRecentlyUsed(null);
+            if (oldest == null) {
+                return;
+            }
+            evict(oldest);
+        }
+    }
+
+    /** The least recently used loaded entry other than {@code except}, or null. */
+    private Entry leastRecentlyUsed(Entry except) {
+        Entry oldest = null;
+        for (Entry e : entries.values()) {
+            if (e != except && e.graph.isDone() && (oldest == null || e.lastUsed < oldest.lastUsed)) {
+                oldest = e;
+            }
+        }
+        return oldest;
     }
 
     /**
@@ -177,12 +196,7 @@ public final class StoredGraphCache implements ClusterStateListener {
             throw new IllegalStateException(label + " was dropped from the graph cache while it was loaded (index changed); retry");
         }
         while (used() + bytes > maxBytes) {
-            Entry oldest = null;
-            for (Entry e : entries.values()) {
-                if (e != entry && e.graph.isDone() && (oldest == null || e.lastUsed < oldest.lastUsed)) {
-                    oldest = e;
-                }
-            }
+            Entry oldest = leastRecentlyUsed(entry);
             if (oldest == null) {
                 throw new CircuitBreakingException("[retrieval graph cache] " + label + " needs [" + bytes + "] bytes but the cache holds ["
                     + used() + "] of its limit [" + maxBytes + "]; raise the node setting [" + MAX_BYTES_KEY + "]", bytes, maxBytes,
