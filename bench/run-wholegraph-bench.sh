@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-index diffusion and offline rows on a real node (issue 13, items 3-4), beside scipy (docs/benchmarks.md).
 #
-#   bench/run-wholegraph-bench.sh [N] [QUERIES]     (run as a normal user: the node refuses root; default N 20000)
+#   bench/run-wholegraph-bench.sh [N] [QUERIES]     (run as a normal user: the node refuses root; default N 20000;
+#                                                    PYTHON: a python3 with numpy and scipy)
 #
 # Builds the plugin zip, starts a node (scripts/node.sh, heap HEAP (default 2g), port 9250), runs bench/wholegraph_bench.py
 # (index N x 128 with exact k=50 lists written as the storage contract defines them, then plain kNN, scope index, the
@@ -21,5 +22,5 @@ DIST="$HOME/.m2/repository/org/elasticsearch/distribution/integ-test-zip/elastic
 scripts/node.sh start --distribution "$DIST" --plugin "$ZIP" --dir "$NODE_DIR" --http-port 9250 --transport-port 9350 --heap "$HEAP"
 trap 'scripts/node.sh stop --dir "$NODE_DIR"' EXIT
 uptime
-python3 bench/wholegraph_bench.py --url http://127.0.0.1:9250 --n "$N" --queries "$QUERIES"
+${PYTHON:-python3} bench/wholegraph_bench.py --url http://127.0.0.1:9250 --n "$N" --queries "$QUERIES"
 uptime

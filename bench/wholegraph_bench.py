@@ -12,7 +12,8 @@ Against a running node with the plugin (see bench/run-wholegraph-bench.sh):
        offline query:    diffusion retriever, scope window, rank_window_size 100 over the same plain kNN, offline true;
      each as client wall time (HTTP included) and the response's took, p50 and p90;
   3. scipy reference on the same lists: S built as the plugin defines it (mutual first K, a = max(s, 0)^gamma, D^-1/2 A D^-1/2),
-     per query y from numpy's exact top 10, scipy.sparse.linalg.cg (rtol 1e-6, 20 iterations): CG-only p50 and y + CG p50.
+     per query y from numpy's exact top 10, scipy.sparse.linalg.cg (rtol 1e-6, 20 iterations): CG-only p50 and y + CG p50,
+     in a child process with one BLAS thread (as the plugin's one solver thread per query).
 
 Usage: python3 bench/wholegraph_bench.py [--url http://127.0.0.1:9250] [--n 20000] [--dim 128] [--k 50] [--queries 50]
 """
@@ -22,6 +23,10 @@ import json
 import struct
 import time
 import urllib.request
+import os
+import subprocess
+import sys
+import tempfile
 
 import numpy as np
 import scipy.sparse as sp
@@ -117,7 +122,34 @@ def timed(fn, queries):
     return wall, took
 
 
+def scipy_reference(path):
+    """Child process: per query y from numpy's exact top 10 and scipy CG (rtol 1e-6, 20 iterations); prints the times."""
+    z = np.load(path)
+    xs, qs = z["xs"], z["qs"]
+    n = xs.shape[0]
+    lap = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=(n, n))
+    cg_only, total = [], []
+    for q in qs:
+        t0 = time.perf_counter()
+        sc = xs @ q
+        top = np.lexsort((np.arange(n), -sc))[:10]
+        y = np.zeros(n)
+        y[top] = np.maximum(sc[top].astype(np.float64), 0) ** 3
+        t1 = time.perf_counter()
+        try:
+            spla.cg(lap, y, rtol=1e-6, atol=0.0, maxiter=20)
+        except TypeError:
+            spla.cg(lap, y, tol=1e-6, atol=0.0, maxiter=20)
+        t2 = time.perf_counter()
+        cg_only.append(t2 - t1)
+        total.append(t2 - t0)
+    print(json.dumps([cg_only, total]))
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--scipy":
+        scipy_reference(sys.argv[2])
+        return
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", default="http://127.0.0.1:9250")
     ap.add_argument("--n", type=int, default=20000)
@@ -196,21 +228,14 @@ def main():
 
     s = affinity(idx, sims, a.k, 3.0)
     lap = (sp.eye(a.n, format="csr") - 0.99 * s).tocsr()
-    cg_only, total = [], []
-    for q in qs:
-        t0 = time.perf_counter()
-        sc = xs @ q
-        top = np.lexsort((np.arange(a.n), -sc))[:10]
-        y = np.zeros(a.n)
-        y[top] = np.maximum(sc[top].astype(np.float64), 0) ** 3
-        t1 = time.perf_counter()
-        try:
-            spla.cg(lap, y, rtol=1e-6, atol=0.0, maxiter=20)
-        except TypeError:
-            spla.cg(lap, y, tol=1e-6, atol=0.0, maxiter=20)
-        t2 = time.perf_counter()
-        cg_only.append(t2 - t1)
-        total.append(t2 - t0)
+    # scipy in a child process with one BLAS thread (the plugin solves one query on one thread; a multi-threaded BLAS on a
+    # loaded 2-core machine is several times slower for CG's small vector operations)
+    path = os.path.join(tempfile.gettempdir(), f"wholegraph-bench-{os.getpid()}.npz")
+    np.savez(path, data=lap.data, indices=lap.indices, indptr=lap.indptr, xs=xs, qs=qs)
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--scipy", path], env=env, check=True, capture_output=True, text=True)
+    os.remove(path)
+    cg_only, total = json.loads(out.stdout)
     print(f"\n{a.n} x {a.dim}, k {a.k}, {len(qs)} queries (ms)")
     print(f"{'what':40s} {'p50 wall':>9s} {'p90 wall':>9s} {'p50 took':>9s}")
     for name, (p50, p90, tk) in rows.items():
