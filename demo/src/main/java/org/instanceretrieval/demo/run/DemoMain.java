@@ -343,6 +343,12 @@ public final class DemoMain {
                     + " DFS rows use the per-shard diffusion rescorer on the one-shard index instead (same ranking)");
                 return false;
             }
+            if (e.status() == 400 && e.body().contains("needs the neighbour graph")) {
+                note("offline diffusion rows are solved on a stored neighbour graph (POST " + INDEX + "/_retrieval/graph/_build), "
+                    + "which this index does not hold for each field: DFS rows use the per-shard diffusion rescorer on the one-shard "
+                    + "index instead");
+                return false;
+            }
             throw e;
         }
     }

@@ -80,12 +80,13 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
             IndexMetadata metadata = clusterService.state().metadata().index(index);
             DiffusionParameters p = request.parameters();
             GraphMarker graph = GraphMarkers.requireUsable(metadata, request.field(), p.k(), "[diffusion build]");
-            if (request.nTrunc() - 1 > graph.k()) {
+            int nTrunc = request.nTrunc() == null ? graph.k() + 1 : request.nTrunc();
+            if (nTrunc - 1 > graph.k()) {
                 throw badRequest("[diffusion build] [n_trunc] [{}] needs n_trunc - 1 <= the k [{}] of the stored neighbour graph of index "
-                    + "[{}] field [{}]: use n_trunc <= {} or rebuild the graph with k >= {}", request.nTrunc(), graph.k(), index,
-                    request.field(), graph.k() + 1, request.nTrunc() - 1);
+                    + "[{}] field [{}]: use n_trunc <= {} or rebuild the graph with k >= {}", nTrunc, graph.k(), index,
+                    request.field(), graph.k() + 1, nTrunc - 1);
             }
-            OfflineRowsMarker marker = new OfflineRowsMarker(request.field(), p.k(), p.gamma(), p.alpha(), request.nTrunc(),
+            OfflineRowsMarker marker = new OfflineRowsMarker(request.field(), p.k(), p.gamma(), p.alpha(), nTrunc,
                 p.maxIterations(), p.tolerance(), graph.task(), job.id().toString(), OfflineRowsMarker.RUNNING, null, null);
             ActionListener<JobResponse> marking = ActionListener.wrap(listener::onResponse, e -> putMarker(index,
                 marker.withState(OfflineRowsMarker.FAILED, null, String.valueOf(e.getMessage())), ActionListener.running(() -> listener.onFailure(e))));

@@ -168,12 +168,14 @@ public class OfflineDiffusionIT extends ClusteredVectorsIntegTestCase {
     @SuppressWarnings("unchecked")
     public void testBuildAsATaskAndDocumentsIndexedLater() throws Exception {
         Map<String, Object> started = call(getRestClient(), "POST", "/" + INDEX + "/_retrieval/diffusion/_build?wait_for_completion=false",
-            "{\"field\": \"v\", \"k\": 5, \"n_trunc\": 10}");
+            "{\"field\": \"v\", \"k\": 5}");
         String task = (String) started.get("task");
         assertNotNull(task);
         Map<String, Object> finished = call(getRestClient(), "GET", "/_tasks/" + task + "?wait_for_completion=true&timeout=60s", null);
         assertEquals(Boolean.TRUE, finished.get("completed"));
         assertEquals(DOCS, ((Map<String, Object>) finished.get("response")).get("items"));
+        // n_trunc defaults to the graph's k + 1: every row holds the document and its whole stored list
+        assertEquals(DOCS * (STORED_K + 1), ((Map<String, Object>) finished.get("response")).get("stored_entries"));
 
         float[] q = randomQuery();
         String body = "{\"size\": 30, \"_source\": false, \"retriever\": {\"diffusion\": {\"retriever\": " + inner(q)
