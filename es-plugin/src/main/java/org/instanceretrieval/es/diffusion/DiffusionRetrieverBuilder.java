@@ -60,6 +60,10 @@ import java.util.function.Supplier;
  * retriever's (a {@code knn} retriever, or a {@code retrieval_knn} / {@code knn} query of a
  * {@code standard} retriever, after rewrite, so {@code query_document} works).
  *
+ * <p>With {@code "scope": "index"} the diffusion runs on the index's whole stored neighbour graph instead of the window
+ * ({@link IndexRerank}); {@code offline} chooses the rows stored with the documents ({@link OfflineRows}); {@link Reranks}
+ * decides which work runs, and raises the errors, before any search.
+ *
  * <p>Scores: f as a float, except that Elasticsearch merges equal scores by shard, so scores are
  * raised by the fewest float ulps that make them strictly decreasing along the diffusion ranking
  * (ties in window order), and negative or zero f become the smallest positive floats (a
