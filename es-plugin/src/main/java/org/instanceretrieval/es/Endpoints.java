@@ -42,6 +42,8 @@ import org.instanceretrieval.es.model.TransportPutModelDefinitionPartAction;
 import org.instanceretrieval.es.store.RestDeleteStoredItemAction;
 import org.instanceretrieval.es.store.RestGetStoredItemsAction;
 import org.instanceretrieval.es.store.StoredItemActions;
+import org.instanceretrieval.es.graph.ShardGraphAction;
+import org.instanceretrieval.es.graph.TransportShardGraphAction;
 import org.instanceretrieval.es.vectors.ShardVectorsAction;
 import org.instanceretrieval.es.graph.DeleteGraphAction;
 import org.instanceretrieval.es.graph.GetGraphAction;
@@ -167,7 +169,8 @@ final class Endpoints {
 
     private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> offlineDiffusionActions() {
         return List.of(new ActionHandler<>(BuildOfflineDiffusionAction.INSTANCE, TransportBuildOfflineDiffusionAction.class),
-            new ActionHandler<>(DeleteOfflineDiffusionAction.INSTANCE, TransportDeleteOfflineDiffusionAction.class));
+            new ActionHandler<>(DeleteOfflineDiffusionAction.INSTANCE, TransportDeleteOfflineDiffusionAction.class),
+            new ActionHandler<>(ShardGraphAction.INSTANCE, TransportShardGraphAction.class));
     }
 
     private static List<RestHandler> offlineDiffusionRestHandlers() {

@@ -33,6 +33,7 @@ import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ExecutorBuilder;
+import org.elasticsearch.threadpool.ThreadPool;
 import org.instanceretrieval.es.model.ClearModelCacheAction;
 import org.instanceretrieval.es.model.ItemNodesRequest;
 import org.instanceretrieval.es.groundtruth.CachingGroundTruthStore;
@@ -59,7 +60,7 @@ import org.instanceretrieval.es.model.CachingModelStore;
 import org.instanceretrieval.es.model.IndexModelStore;
 import org.instanceretrieval.es.model.ModelIndex;
 import org.instanceretrieval.es.model.ModelUsageStatsRegistry;
-import org.instanceretrieval.es.diffusion.OfflineDiffusionIndex;
+import org.instanceretrieval.es.graph.StoredGraphCache;
 import org.instanceretrieval.es.job.JobStatus;
 import org.instanceretrieval.es.graph.GraphPool;
 import org.instanceretrieval.es.whitening.CachingWhiteningStore;
@@ -95,6 +96,7 @@ public class InstanceRetrievalPlugin extends Plugin
         components.addAll(inferenceComponents(services, components));
         components.addAll(evalComponents(services, components));
         diffusionRetrieverComponents(services);
+        components.addAll(graphComponents(services));
         return components;
     }
 
@@ -103,6 +105,7 @@ public class InstanceRetrievalPlugin extends Plugin
         List<Setting<?>> settings = new ArrayList<>();
         settings.addAll(NodeInference.settings());
         settings.add(GroundTruthInput.MAX_NAMES);
+        settings.add(StoredGraphCache.MAX_BYTES);
         return settings;
     }
 
@@ -160,7 +163,7 @@ public class InstanceRetrievalPlugin extends Plugin
 
     @Override
     public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
-        return List.of(ModelIndex.descriptor(), WhiteningIndex.descriptor(), GroundTruthIndex.descriptor(), OfflineDiffusionIndex.descriptor());
+        return List.of(ModelIndex.descriptor(), WhiteningIndex.descriptor(), GroundTruthIndex.descriptor());
     }
 
     @Override
@@ -170,7 +173,7 @@ public class InstanceRetrievalPlugin extends Plugin
 
     @Override
     public String getFeatureDescription() {
-        return "Instance retrieval models (configurations and ONNX definitions), learned whitenings, evaluation ground truths and offline diffusion builds";
+        return "Instance retrieval models (configurations and ONNX definitions), learned whitenings, evaluation ground truths";
     }
 
     /** Deletes the system indices (the default), then empties the model, whitening and ground-truth caches of every node. */
@@ -357,7 +360,20 @@ public class InstanceRetrievalPlugin extends Plugin
     private List<RetrieverSpec<?>> diffusionRetrievers() {
         return List.of(new RetrieverSpec<>(DiffusionRetrieverBuilder.NAME,
             (parser, context) -> DiffusionRetrieverBuilder.fromXContent(parser, context,
-                () -> circuitBreakerService.get().getBreaker(CircuitBreaker.REQUEST))));
+                () -> circuitBreakerService.get().getBreaker(CircuitBreaker.REQUEST), graphCache::get)));
+    }
+
+    // ---- the stored neighbour graph's node cache (issue 13, items 3-4) ----
+
+    private final SetOnce<StoredGraphCache> graphCache = new SetOnce<>();
+
+    private List<Object> graphComponents(PluginServices services) {
+        StoredGraphCache cache = new StoredGraphCache(retrievalBreaker.get(), services.threadPool().executor(ThreadPool.Names.SEARCH),
+            StoredGraphCache.MAX_BYTES.get(services.environment().settings()).getBytes());
+        services.clusterService().addListener(cache);
+        services.clusterService().getClusterSettings().addSettingsUpdateConsumer(StoredGraphCache.MAX_BYTES, cache::setMaxBytes);
+        graphCache.set(cache);
+        return List.of(cache);
     }
 
     // ---- offline diffusion build (issue 4, diffusion part 2: POST {index}/_retrieval/diffusion/_build) ----

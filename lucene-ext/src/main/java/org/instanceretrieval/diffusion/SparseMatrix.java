@@ -198,9 +198,9 @@ public final class SparseMatrix {
 
     /**
      * As {@link #restrictTo(int[])} with a caller-supplied scratch map of length {@code size()}
-     * filled with -1; it is restored to all -1 before returning.
+     * filled with -1; it is restored to all -1 before returning (so one scratch array serves many calls of one thread).
      */
-    SparseMatrix restrictTo(int[] ids, int[] localOf) {
+    public SparseMatrix restrictTo(int[] ids, int[] localOf) {
         int n = size();
         try {
             for (int s = 0; s < ids.length; s++) {

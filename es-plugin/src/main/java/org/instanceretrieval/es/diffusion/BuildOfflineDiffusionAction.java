@@ -4,7 +4,6 @@ import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.rest.RestRequest;
-import org.instanceretrieval.diffusion.OfflineDiffusion;
 import org.instanceretrieval.diffusion.QueryWeighting;
 import org.instanceretrieval.es.job.JobBody;
 import org.instanceretrieval.es.job.JobRequest;
@@ -17,7 +16,8 @@ import java.util.Map;
 
 /**
  * {@code POST {index}/_retrieval/diffusion/_build}: precomputes offline diffusion (Yang et al.)
- * over every vector of a field of one index and stores it (see {@code TransportBuildOfflineDiffusionAction}).
+ * rows on the index's stored neighbour graph and stores each row with its document (see
+ * {@code TransportBuildOfflineDiffusionAction}).
  */
 public final class BuildOfflineDiffusionAction {
 
@@ -32,8 +32,8 @@ public final class BuildOfflineDiffusionAction {
             "/{index}/_retrieval/diffusion/_build"), (request, body) -> Request.parse(request.param("index"), body));
     }
 
-    /** The task's phases (checking, reading, building, storing) and its counter. */
-    public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "vectors_read");
+    /** The task's phases (checking, solving, refreshing) and its counter. */
+    public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "rows_written");
 
     /** A validated build request: index, field, k, gamma, alpha, n_trunc, max_iterations, tolerance. */
     public static final class Request extends JobRequest<BuildOfflineDiffusionAction.Request.Options> {
@@ -69,7 +69,7 @@ public final class BuildOfflineDiffusionAction {
         private static final class Body {
             private static final DiffusionParameters DEFAULTS = DiffusionParameters.defaults(OWNER);
             String field;
-            int nTrunc = OfflineDiffusion.DEFAULT_N_TRUNC;
+            Integer nTrunc; // null: the stored graph's k + 1
             int k = DEFAULTS.k();
             double gamma = DEFAULTS.gamma();
             double alpha = DEFAULTS.alpha();
@@ -78,7 +78,7 @@ public final class BuildOfflineDiffusionAction {
         }
 
         /** The validated options. */
-        private record Options(String field, DiffusionParameters parameters, int nTrunc) {}
+        private record Options(String field, DiffusionParameters parameters, Integer nTrunc) {}
 
         private Request(String index, Map<String, Object> body) {
             super(index, body, b -> options(BODY.parse(b)));
@@ -104,7 +104,7 @@ public final class BuildOfflineDiffusionAction {
             if (b.field == null || b.field.isEmpty()) {
                 throw new IllegalArgumentException("[" + OWNER + "] requires [field]");
             }
-            if (b.nTrunc < 1 || b.nTrunc > WindowDiffusion.MAX_WINDOW) {
+            if (b.nTrunc != null && (b.nTrunc < 1 || b.nTrunc > WindowDiffusion.MAX_WINDOW)) {
                 throw new IllegalArgumentException("[" + OWNER + "] [n_trunc] must be in [1, " + WindowDiffusion.MAX_WINDOW + "] but was ["
                     + b.nTrunc + "]");
             }
@@ -123,7 +123,8 @@ public final class BuildOfflineDiffusionAction {
             return options().parameters;
         }
 
-        public int nTrunc() {
+        /** The requested n_trunc, or null for the stored graph's k + 1 (the most a row can hold). */
+        public Integer nTrunc() {
             return options().nTrunc;
         }
 
@@ -135,7 +136,7 @@ public final class BuildOfflineDiffusionAction {
         @Override
         public String getDescription() {
             return "offline diffusion build [" + index() + "][" + field() + "] k=" + parameters().k() + " gamma=" + parameters().gamma()
-                + " alpha=" + parameters().alpha() + " n_trunc=" + nTrunc();
+                + " alpha=" + parameters().alpha() + " n_trunc=" + (nTrunc() == null ? "graph k + 1" : nTrunc());
         }
     }
 }

@@ -8,9 +8,10 @@ import org.elasticsearch.common.io.stream.StreamInput;
 import java.io.IOException;
 
 /**
- * {@code DELETE {index}/_retrieval/diffusion}: deletes the offline diffusion builds of the index (every field) from the
- * plugin's system index, where users cannot delete directly. 404 {@code resource_not_found_exception} when the index has
- * none. Action name under {@code cluster:admin/} ({@code manage} privilege), like the build.
+ * {@code DELETE {index}/_retrieval/diffusion}: removes the index's offline diffusion rows marker ({@code _meta.retrieval_offline}),
+ * so that searches no longer use the rows (see {@link TransportDeleteOfflineDiffusionAction}). 404
+ * {@code resource_not_found_exception} when the index has none. Action name under {@code cluster:admin/} ({@code manage}
+ * privilege), like the build.
  */
 public final class DeleteOfflineDiffusionAction {
 

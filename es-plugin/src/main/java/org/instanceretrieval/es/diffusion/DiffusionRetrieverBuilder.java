@@ -1,13 +1,14 @@
 package org.instanceretrieval.es.diffusion;
 
 import org.apache.lucene.util.SetOnce;
-import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ResolvedIndices;
+import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ValidateActions;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.breaker.CircuitBreaker;
-import org.elasticsearch.index.Index;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
@@ -19,15 +20,13 @@ import org.elasticsearch.search.retriever.RetrieverParserContext;
 import org.elasticsearch.search.sort.FieldSortBuilder;
 import org.elasticsearch.search.sort.ScoreSortBuilder;
 import org.elasticsearch.search.sort.SortBuilder;
-import org.elasticsearch.search.vectors.KnnSearchBuilder;
-import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
+import org.instanceretrieval.es.graph.StoredGraphCache;
 import org.instanceretrieval.es.query.QueryVectorSource;
-import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
 import org.instanceretrieval.es.query.VectorFieldInfo;
 
 import java.io.IOException;
@@ -36,6 +35,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -60,6 +60,10 @@ import java.util.function.Supplier;
  * retriever's (a {@code knn} retriever, or a {@code retrieval_knn} / {@code knn} query of a
  * {@code standard} retriever, after rewrite, so {@code query_document} works).
  *
+ * <p>With {@code "scope": "index"} the diffusion runs on the index's whole stored neighbour graph instead of the window
+ * ({@link IndexRerank}); {@code offline} chooses the rows stored with the documents ({@link OfflineRows}); {@link Reranks}
+ * decides which work runs, and raises the errors, before any search.
+ *
  * <p>Scores: f as a float, except that Elasticsearch merges equal scores by shard, so scores are
  * raised by the fewest float ulps that make them strictly decreasing along the diffusion ranking
  * (ties in window order), and negative or zero f become the smallest positive floats (a
@@ -77,6 +81,8 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
     static final ParseField FIELD = new ParseField("field");
     static final ParseField RANK_WINDOW_SIZE = new ParseField("rank_window_size");
     static final ParseField OFFLINE = new ParseField("offline");
+    static final ParseField SCOPE = new ParseField("scope");
+
 
     /** Whether the offline diffusion build of the index and field is used. */
     public enum Offline {
@@ -110,7 +116,9 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
     private final int rankWindowSize;
     private final DiffusionParameters parameters;
     private final Offline offline;
+    private final DiffusionScope scope;
     private final Supplier<CircuitBreaker> breaker;
+    private final Supplier<StoredGraphCache> graphs;
     /** The inner retriever's search once its source is rewritten; null before. */
     private final SearchSourceBuilder innerSource;
 
@@ -121,8 +129,9 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
      *     vector is empty or not finite, rank_window_size is not in [1, {@value WindowDiffusion#MAX_WINDOW}]
      */
     public DiffusionRetrieverBuilder(RetrieverBuilder inner, String field, float[] queryVector, int rankWindowSize,
-                                     DiffusionParameters parameters, Offline offline, Supplier<CircuitBreaker> breaker) {
-        this(inner, field, queryVector, rankWindowSize, parameters, offline, breaker, null);
+                                     DiffusionParameters parameters, Offline offline, DiffusionScope scope, Supplier<CircuitBreaker> breaker,
+                                     Supplier<StoredGraphCache> graphs) {
+        this(inner, field, queryVector, rankWindowSize, parameters, offline, scope, breaker, graphs, null);
         if (inner == null) {
             throw new IllegalArgumentException("[" + NAME + "] requires an inner [" + RETRIEVER.getPreferredName() + "]");
         }
@@ -139,21 +148,23 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
     }
 
     private DiffusionRetrieverBuilder(RetrieverBuilder inner, String field, float[] queryVector, int rankWindowSize,
-                                      DiffusionParameters parameters, Offline offline, Supplier<CircuitBreaker> breaker,
-                                      SearchSourceBuilder innerSource) {
+                                      DiffusionParameters parameters, Offline offline, DiffusionScope scope, Supplier<CircuitBreaker> breaker,
+                                      Supplier<StoredGraphCache> graphs, SearchSourceBuilder innerSource) {
         this.inner = inner;
         this.field = field;
         this.queryVector = queryVector == null ? null : queryVector.clone();
         this.rankWindowSize = rankWindowSize;
         this.parameters = Objects.requireNonNull(parameters);
         this.offline = Objects.requireNonNull(offline);
+        this.scope = Objects.requireNonNull(scope);
         this.breaker = Objects.requireNonNull(breaker);
+        this.graphs = Objects.requireNonNull(graphs);
         this.innerSource = innerSource;
     }
 
     private DiffusionRetrieverBuilder copy(RetrieverBuilder newInner, SearchSourceBuilder newSource) {
         DiffusionRetrieverBuilder copy = new DiffusionRetrieverBuilder(newInner, field, queryVector, rankWindowSize, parameters, offline,
-            breaker, newSource);
+            scope, breaker, graphs, newSource);
         copy.preFilterQueryBuilders = preFilterQueryBuilders;
         copy.retrieverName = retrieverName;
         copy.minScore = minScore;
@@ -168,12 +179,13 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         private int rankWindowSize = DEFAULT_RANK_WINDOW_SIZE;
         private final DiffusionParameters.Parsed diffusion = new DiffusionParameters.Parsed();
         private String offline = Offline.AUTO.toString();
+        private String scope = DiffusionScope.WINDOW.toString();
         private String name;
         private Float minScore;
 
-        DiffusionRetrieverBuilder build(Supplier<CircuitBreaker> breaker) {
+        DiffusionRetrieverBuilder build(Supplier<CircuitBreaker> breaker, Supplier<StoredGraphCache> graphs) {
             DiffusionRetrieverBuilder builder = new DiffusionRetrieverBuilder(inner, field, source.vector(), rankWindowSize,
-                diffusion.build(NAME), Offline.parse(offline), breaker);
+                diffusion.build(NAME), Offline.parse(offline), DiffusionScope.parse(scope), breaker, graphs);
             builder.retrieverName = name;
             builder.minScore = minScore;
             return builder;
@@ -191,6 +203,7 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         PARSER.declareInt((p, v) -> p.rankWindowSize = v, RANK_WINDOW_SIZE);
         DiffusionParameters.declare(PARSER, p -> p.diffusion);
         PARSER.declareField((p, v) -> p.offline = v, XContentParser::text, OFFLINE, ObjectParser.ValueType.VALUE);
+        PARSER.declareString((p, v) -> p.scope = v, SCOPE);
         PARSER.declareString((p, v) -> p.name = v, NAME_FIELD);
         PARSER.declareFloat((p, v) -> p.minScore = v, MIN_SCORE_FIELD);
     }
@@ -198,7 +211,14 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
     /** Parses the body of {@code "diffusion": {...}} (the parser is on its start object). */
     public static DiffusionRetrieverBuilder fromXContent(XContentParser parser, RetrieverParserContext context,
                                                          Supplier<CircuitBreaker> breaker) throws IOException {
-        DiffusionRetrieverBuilder builder = PARSER.parse(parser, context).build(breaker);
+        return fromXContent(parser, context, breaker, () -> null);
+    }
+
+    /** As above, with the node's graph cache ({@code scope: index}). */
+    public static DiffusionRetrieverBuilder fromXContent(XContentParser parser, RetrieverParserContext context,
+                                                         Supplier<CircuitBreaker> breaker, Supplier<StoredGraphCache> graphs)
+        throws IOException {
+        DiffusionRetrieverBuilder builder = PARSER.parse(parser, context).build(breaker, graphs);
         context.trackRetrieverUsage(NAME);
         return builder;
     }
@@ -238,15 +258,9 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         mapping.checkDimensions(NAME, query.length);
         SearchRequest request = new SearchRequest().source(innerSource).allowPartialSearchResults(false);
         request.setPreFilterShardSize(Integer.MAX_VALUE); // no can-match reordering: shard indices must match the final search's
-        // The offline build serves one index only.
-        Index offlineIndex = offline != Offline.FALSE && indices != null
-            && indices.getConcreteLocalIndices().length == 1 ? indices.getConcreteLocalIndices()[0] : null;
-        if (offline == Offline.TRUE && offlineIndex == null) {
-            throw new IllegalArgumentException("[" + NAME + "] [offline] true needs a search of exactly one index");
-        }
-        WindowRerank rerank = new WindowRerank(inner, mapping, query, rankWindowSize, parameters, offline, offlineIndex, breaker);
+        BiConsumer<Client, ActionListener<RankDoc[]>> rerank = Reranks.plan(this, ctx, request, mapping, query);
         SetOnce<RankDoc[]> results = new SetOnce<>();
-        ctx.registerAsyncAction((client, listener) -> rerank.run(client, request, listener.delegateFailureAndWrap((l, ranked) -> {
+        ctx.registerAsyncAction((client, listener) -> rerank.accept(client, listener.delegateFailureAndWrap((l, ranked) -> {
             results.set(ranked);
             l.onResponse(null);
         })));
@@ -261,7 +275,7 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
             .trackTotalHits(false)
             .fetchSource(false)
             .fetchField(field)
-            .size(rankWindowSize);
+            .size(scope == DiffusionScope.INDEX ? parameters.queryK() : rankWindowSize);
         if (preFilterQueryBuilders.isEmpty() == false) {
             inner.getPreFilterQueryBuilders().addAll(preFilterQueryBuilders);
         }
@@ -280,31 +294,9 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         return source;
     }
 
-    /**
-     * The query vector of the inner retriever's rewritten search: its {@code knn} section, or a
-     * {@code retrieval_knn} or {@code knn} query (also as the single {@code must} clause of a bool).
-     *
-     * @throws IllegalArgumentException if there is none
-     */
+    /** See {@link InnerQueryVector#of}. */
     static float[] innerQueryVector(SearchSourceBuilder source) {
-        if (source.knnSearch() != null && source.knnSearch().size() == 1) {
-            KnnSearchBuilder knn = source.knnSearch().get(0);
-            if (knn.getQueryVector() != null && knn.getQueryVector().floatVector() != null) {
-                return knn.getQueryVector().floatVector().clone();
-            }
-        }
-        QueryBuilder query = source.query();
-        while (query instanceof BoolQueryBuilder bool && bool.must().size() == 1 && bool.should().isEmpty() && bool.mustNot().isEmpty()) {
-            query = bool.must().get(0);
-        }
-        if (query instanceof RetrievalKnnQueryBuilder retrievalKnn && retrievalKnn.queryVector() != null) {
-            return retrievalKnn.queryVector().clone();
-        }
-        if (query instanceof KnnVectorQueryBuilder knn && knn.queryVector() != null && knn.queryVector().floatVector() != null) {
-            return knn.queryVector().floatVector().clone();
-        }
-        throw new IllegalArgumentException("[" + NAME + "] cannot take the query vector from the inner retriever (a knn retriever, or a "
-            + "standard retriever with a retrieval_knn or knn query): give [" + QueryVectorSource.QUERY_VECTOR.getPreferredName() + "]");
+        return InnerQueryVector.of(source);
     }
 
     /** See {@link DiffusionWindow#strictlyDecreasing}. */
@@ -353,18 +345,19 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         builder.field(RANK_WINDOW_SIZE.getPreferredName(), rankWindowSize);
         parameters.toXContent(builder, params);
         builder.field(OFFLINE.getPreferredName(), offline.toString());
+        builder.field(SCOPE.getPreferredName(), scope.toString());
     }
 
     @Override
     protected boolean doEquals(Object o) {
         DiffusionRetrieverBuilder other = (DiffusionRetrieverBuilder) o;
         return inner.equals(other.inner) && field.equals(other.field) && Arrays.equals(queryVector, other.queryVector)
-            && rankWindowSize == other.rankWindowSize && parameters.equals(other.parameters) && offline == other.offline && Objects.equals(innerSource, other.innerSource);
+            && rankWindowSize == other.rankWindowSize && parameters.equals(other.parameters) && offline == other.offline && scope == other.scope && Objects.equals(innerSource, other.innerSource);
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(inner, field, Arrays.hashCode(queryVector), rankWindowSize, parameters, offline);
+        return Objects.hash(inner, field, Arrays.hashCode(queryVector), rankWindowSize, parameters, offline, scope);
     }
 
     /** A copy over another inner retriever (the query of each search of an evaluation), every other option kept. */
@@ -390,5 +383,17 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
 
     public Offline offline() {
         return offline;
+    }
+
+    public DiffusionScope scope() {
+        return scope;
+    }
+
+    Supplier<StoredGraphCache> graphs() {
+        return graphs;
+    }
+
+    Supplier<CircuitBreaker> breaker() {
+        return breaker;
     }
 }

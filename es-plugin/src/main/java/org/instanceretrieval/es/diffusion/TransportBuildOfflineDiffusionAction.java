@@ -1,79 +1,74 @@
 package org.instanceretrieval.es.diffusion;
 
-import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse;
-import org.elasticsearch.action.index.IndexRequest;
+import org.elasticsearch.action.admin.indices.mapping.put.PutMappingRequest;
+import org.elasticsearch.action.bulk.BulkRequest;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.WriteRequest;
+import org.elasticsearch.action.update.UpdateRequest;
 import org.elasticsearch.client.internal.Client;
-import org.elasticsearch.client.internal.OriginSettingClient;
+import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.breaker.CircuitBreaker;
-import org.elasticsearch.core.Releasable;
-import org.elasticsearch.core.Releasables;
-import org.elasticsearch.indices.breaker.CircuitBreakerService;
+import org.elasticsearch.common.util.concurrent.EsExecutors;
+import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.transport.TransportService;
-import org.elasticsearch.xcontent.XContentBuilder;
-import org.instanceretrieval.diffusion.AffinityGraph;
 import org.instanceretrieval.diffusion.ConjugateGradient;
-import org.instanceretrieval.diffusion.GraphParameters;
-import org.instanceretrieval.diffusion.OfflineDiffusion;
+import org.instanceretrieval.es.graph.GraphFields;
+import org.instanceretrieval.es.graph.GraphMarker;
+import org.instanceretrieval.es.graph.GraphMarkers;
+import org.instanceretrieval.es.graph.StoredGraph;
+import org.instanceretrieval.es.graph.StoredGraphCache;
 import org.instanceretrieval.es.job.JobResponse;
-import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.graph.NeighbourList;
+import org.instanceretrieval.graph.NeighbourListCodec;
 import org.instanceretrieval.memory.Reservation;
-import org.instanceretrieval.es.model.ModelIndex;
-import org.instanceretrieval.es.vectors.FieldVectorReader.DocVector;
-import org.instanceretrieval.math.ScoreKernels;
-import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
-
-import static org.elasticsearch.xcontent.XContentFactory.jsonBuilder;
+import java.util.stream.IntStream;
 
 /**
- * Runs an offline diffusion build on the node that received the request:
+ * Runs an offline diffusion build ({@code POST {index}/_retrieval/diffusion/_build}) on the stored neighbour graph:
  * <ol>
- *   <li>checks that {@code index} names one index and {@code field} is a float {@code dense_vector} of it;</li>
- *   <li>reads every vector of the field with its {@code _id} ({@link #readAllVectors}; documents
- *       without the field are counted and left out) and orders them by {@code _id} (the graph's
- *       node order, so a build is reproducible);</li>
- *   <li>accounts its memory on the request circuit breaker (429 over the limit), builds the
- *       affinity graph (k, gamma) over all vectors as given (not re-normalised: the field's
- *       similarity is expected to be dot_product on unit vectors) and {@link OfflineDiffusion}
- *       (alpha, n_trunc, max_iterations, tolerance), on the generic pool, the per-item solves in a
- *       fork-join pool of one thread that is shut down afterwards;</li>
- *   <li>stores it in {@link OfflineDiffusionIndex} (id {@code <index>#<field>}, replacing a former build).</li>
+ *   <li>checks the field (404 for a missing index, 400 for a field that is not a float {@code dense_vector}), that the index holds
+ *       a usable graph of the field ({@link GraphMarkers#requireUsable}: 400 none / other field / k larger than stored, 409
+ *       while it is built) and that n_trunc - 1 &lt;= the graph's k (400 naming both);</li>
+ *   <li>writes the {@link OfflineRowsMarker} {@code running} (this task) into {@code _meta} and maps
+ *       {@code retrieval_offline.<field>};</li>
+ *   <li>takes the whole graph and its S (k, gamma) from the node's {@link StoredGraphCache};</li>
+ *   <li>solves the rows ({@link OfflineRowSolver}) in blocks of {@value #BLOCK} documents (in _id order), each block in
+ *       parallel on a fork-join pool of the node's allocated processors and charged to the {@code retrieval} breaker
+ *       ({@value #BYTES_PER_ENTRY} bytes per row entry) until its bulk update is written: never all rows on the heap;</li>
+ *   <li>refreshes and marks the rows {@code done} (or {@code failed} with the reason).</li>
  * </ol>
- * Documents indexed after the build are not part of it: the retriever notices them in its window
- * and then diffuses online (or fails, with {@code offline: true}).
+ * Documents are updated by {@code _id} (indices with custom routing are not supported). Documents indexed after the graph
+ * build have no row.
  */
-public final class TransportBuildOfflineDiffusionAction extends TransportJobAction<BuildOfflineDiffusionAction.Request,
-    JobResponse> {
+public final class TransportBuildOfflineDiffusionAction extends TransportJobAction<BuildOfflineDiffusionAction.Request, JobResponse> {
 
-    private final CircuitBreakerService breakers;
-    private final RetrievalBreaker retrievalBreaker;
+    static final int BLOCK = 512;
+    /** Heap per row entry while a block is written: the list, its bytes, base64 and the update request. */
+    static final long BYTES_PER_ENTRY = 256;
+
+    private final RetrievalBreaker breaker;
+    private final StoredGraphCache graphs;
 
     @Inject
     public TransportBuildOfflineDiffusionAction(TransportService transportService, ActionFilters actionFilters, Client client,
-                                                ClusterService clusterService, CircuitBreakerService breakers,
-                                                RetrievalBreaker retrievalBreaker) {
+                                                ClusterService clusterService, RetrievalBreaker breaker, StoredGraphCache graphs) {
         super(BuildOfflineDiffusionAction.NAME, transportService, actionFilters, BuildOfflineDiffusionAction.Request::new, client,
             clusterService);
-        this.breakers = breakers;
-        this.retrievalBreaker = retrievalBreaker;
+        this.breaker = breaker;
+        this.graphs = graphs;
     }
 
     @Override
@@ -82,10 +77,22 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
         GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field());
         job.client().admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
             String index = checkMapping(request, mappings);
-            // the gathered vectors, held until the build is stored (the graph itself is accounted in buildAndStore)
-            Reservation vectors = retrievalBreaker.reserve(0, "offline diffusion build on [" + index + "]");
-            readAllVectors(job, index, request.field(), vectors, ActionListener.runBefore(listener, vectors::close),
-                (docs, skipped, l) -> buildAndStore(job.task(), index, request, docs, skipped, start, l));
+            IndexMetadata metadata = clusterService.state().metadata().index(index);
+            DiffusionParameters p = request.parameters();
+            GraphMarker graph = GraphMarkers.requireUsable(metadata, request.field(), p.k(), "[diffusion build]");
+            int nTrunc = request.nTrunc() == null ? graph.k() + 1 : request.nTrunc();
+            if (nTrunc - 1 > graph.k()) {
+                throw badRequest("[diffusion build] [n_trunc] [{}] needs n_trunc - 1 <= the k [{}] of the stored neighbour graph of index "
+                    + "[{}] field [{}]: use n_trunc <= {} or rebuild the graph with k >= {}", nTrunc, graph.k(), index,
+                    request.field(), graph.k() + 1, nTrunc - 1);
+            }
+            OfflineRowsMarker marker = new OfflineRowsMarker(request.field(), p.k(), p.gamma(), p.alpha(), nTrunc,
+                p.maxIterations(), p.tolerance(), graph.task(), job.id().toString(), OfflineRowsMarker.RUNNING, null, null);
+            ActionListener<JobResponse> marking = ActionListener.wrap(listener::onResponse, e -> putMarker(index,
+                marker.withState(OfflineRowsMarker.FAILED, null, String.valueOf(e.getMessage())), ActionListener.running(() -> listener.onFailure(e))));
+            putMarker(index, marker, marking.delegateFailureAndWrap((l, ack) -> graphs.get(job.client(), metadata, graph, p.k(), p.gamma(),
+                l.delegateFailureAndWrap((l2, loaded) -> generic.execute(ActionRunnable.wrap(l2, l3 -> block(job, index, marker,
+                    loaded, 0, 0L, start, l3)))))));
         }, listener::onFailure)); // a missing index stays Elasticsearch's 404 index_not_found_exception
     }
 
@@ -103,91 +110,93 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
         return entry.getKey();
     }
 
-    /** Estimated heap of a build: the window estimate over all items plus the rows, twice (array and stored bytes). */
-    static long estimatedBytes(int n, int dims, int k, int nTrunc) {
-        // the graph and solver, the rows (8 bytes per entry) as built, and four copies of them while they are serialised and
-        // stored (the bytes, the base64 source, the index request's copy, with 72 bytes of id and length per item)
-        long rows = 8L * n * Math.min(nTrunc, n);
-        return WindowDiffusion.estimatedBytes(n, dims, k) + 2L * rows + 4L * (rows + 72L * n);
+    /** Writes {@code marker} into the index's {@code _meta} (other entries kept) and maps the rows field. */
+    private void putMarker(String index, OfflineRowsMarker marker, ActionListener<Void> listener) {
+        IndexMetadata metadata = clusterService.state().metadata().index(index);
+        Map<String, Object> meta = new LinkedHashMap<>();
+        Map<?, ?> current = GraphMarkers.meta(metadata);
+        if (current != null) {
+            current.forEach((k, v) -> meta.put(String.valueOf(k), v));
+        }
+        meta.put(OfflineRowsMarker.KEY, marker.toMap());
+        PutMappingRequest put = new PutMappingRequest(index).source(Map.of("_meta", meta, "properties",
+            Map.of(GraphFields.offlineRows(marker.field()), GraphFields.binaryDocValuesMapping())));
+        client.admin().indices().putMapping(put, listener.map(ack -> null));
     }
 
-    private void buildAndStore(JobTask task, String index, BuildOfflineDiffusionAction.Request request, List<DocVector> docs,
-                               long skipped, long start, ActionListener<JobResponse> listener) throws Exception {
-        task.checkCancelled();
-        task.phase("building");
-        List<DocVector> ordered = new ArrayList<>(docs);
-        ordered.sort(Comparator.comparing(DocVector::id));
-        int n = ordered.size();
-        float[][] vectors = new float[n][];
-        String[] ids = new String[n];
-        for (int i = 0; i < n; i++) {
-            vectors[i] = ordered.get(i).vector();
-            ids[i] = ordered.get(i).id();
+    /** Solves and writes block {@code b}, then the next; the last one refreshes and marks the rows done. */
+    private void block(Job job, String index, OfflineRowsMarker marker, StoredGraphCache.Loaded loaded, int b, long entries, long start,
+                       ActionListener<JobResponse> listener) throws Exception {
+        job.task().checkCancelled();
+        StoredGraph graph = loaded.graph();
+        int n = graph.size();
+        int from = b * BLOCK;
+        if (from >= n) {
+            job.task().phase("refreshing");
+            job.client().admin().indices().prepareRefresh(index).execute(listener.delegateFailureAndWrap((l, r) -> putMarker(index,
+                marker.withState(OfflineRowsMarker.DONE, (long) n, null), l.map(v -> response(index, marker, n, entries, start)))));
+            return;
         }
-        DiffusionParameters p = request.parameters();
-        CircuitBreaker breaker = breakers.getBreaker(CircuitBreaker.REQUEST);
-        long bytes = estimatedBytes(n, vectors[0].length, p.k(), request.nTrunc());
-        breaker.addEstimateBytesAndMaybeBreak(bytes, "<offline diffusion build of [" + index + "][" + request.field() + "], " + n + " items>");
-        // held until the build is stored
-        Releasable released = Releasables.releaseOnce(() -> breaker.addWithoutBreaking(-bytes));
-        ActionListener<JobResponse> releasing = ActionListener.releaseAfter(listener, released);
+        job.task().phase("solving");
+        int to = Math.min(n, from + BLOCK);
+        int threads = Math.max(1, Math.min(EsExecutors.allocatedProcessors(clusterService.getSettings()), to - from));
+        Reservation memory = breaker.reserve((long) (to - from) * marker.nTrunc() * BYTES_PER_ENTRY + threads * OfflineRowSolver.bytes(n),
+            "offline diffusion rows of index [" + index + "], block of " + (to - from) + " documents");
         try {
-            OfflineDiffusion offline;
-            ExactNeighbourSearch search = new ExactNeighbourSearch(ScoreKernels.best(), 1);
-            AffinityGraph graph = AffinityGraph.build(vectors, new GraphParameters(p.k(), p.gamma()), search);
-            task.checkCancelled();
-            // OfflineDiffusion solves items in a parallel stream: run it in a pool of our own rather than the common pool.
-            ForkJoinPool pool = new ForkJoinPool(1);
-            try {
-                offline = pool.submit(() -> OfflineDiffusion.build(vectors, graph, request.nTrunc(),
-                    new ConjugateGradient(p.alpha(), p.tolerance(), p.maxIterations()), search)).get();
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof Exception cause ? cause : e;
-            } finally {
-                pool.shutdownNow();
+            NeighbourList[] rows = solve(loaded, marker, from, to, threads);
+            BulkRequest bulk = new BulkRequest();
+            long blockEntries = 0;
+            String rowsField = GraphFields.offlineRows(marker.field());
+            for (int i = from; i < to; i++) {
+                NeighbourList row = rows[i - from];
+                blockEntries += row.size();
+                bulk.add(new UpdateRequest(index, graph.id(i)).doc(Map.of(rowsField,
+                    Base64.getEncoder().encodeToString(NeighbourListCodec.encode(row)))));
             }
-            task.checkCancelled();
-            byte[] data = new OfflineDiffusionData(p.k(), p.gamma(), p.alpha(), ids, offline).toBytes();
-            store(task, index, request, n, skipped, start, offline, data, releasing);
+            long total = entries + blockEntries;
+            // the block's charge is released as soon as its bulk has answered, before the next block is solved
+            job.client().bulk(bulk, ActionListener.runBefore(listener.delegateFailureAndWrap((l, written) -> {
+                if (written.hasFailures()) {
+                    throw new IllegalStateException("writing offline diffusion rows to index [" + index + "] failed: "
+                        + written.buildFailureMessage());
+                }
+                job.task().count("rows_written", to);
+                generic.execute(ActionRunnable.wrap(l, l2 -> block(job, index, marker, loaded, b + 1, total, start, l2)));
+            }), memory::close));
         } catch (Exception e) {
-            released.close();
+            memory.close();
             throw e;
         }
     }
 
-    private void store(JobTask task, String index, BuildOfflineDiffusionAction.Request request, int n, long skipped,
-        long start, OfflineDiffusion offline, byte[] data, ActionListener<JobResponse> listener) throws IOException {
-        DiffusionParameters p = request.parameters();
-        task.phase("storing");
-        XContentBuilder source = jsonBuilder().startObject()
-            .field("index", index)
-            .field("field", request.field())
-            .field("index_uuid", clusterService.state().metadata().index(index).getIndexUUID())
-            .field("items", n)
-            .field("stored_entries", offline.storedEntries())
-            .startObject("parameters")
-            .field("k", p.k())
-            .field("gamma", p.gamma())
-            .field("alpha", p.alpha())
-            .field("n_trunc", request.nTrunc())
-            .field("max_iterations", p.maxIterations())
-            .field("tolerance", p.tolerance())
-            .endObject()
-            .field("built_time", System.currentTimeMillis())
-            .field(OfflineDiffusionIndex.DATA_FIELD, data)
-            .endObject();
-        IndexRequest store = new IndexRequest(OfflineDiffusionIndex.INDEX).id(OfflineDiffusionIndex.id(index, request.field()))
-            .source(source)
-            .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+    private static NeighbourList[] solve(StoredGraphCache.Loaded loaded, OfflineRowsMarker marker, int from, int to, int threads)
+        throws Exception {
+        NeighbourList[] rows = new NeighbourList[to - from];
+        ConjugateGradient cg = new ConjugateGradient(marker.alpha(), marker.tolerance(), marker.maxIterations());
+        ForkJoinPool pool = new ForkJoinPool(threads);
+        try {
+            pool.submit(() -> IntStream.range(0, threads).parallel().forEach(w -> {
+                OfflineRowSolver solver = new OfflineRowSolver(loaded.graph(), loaded.affinity(), marker.nTrunc(), cg);
+                for (int i = from + w; i < to; i += threads) {
+                    rows[i - from] = solver.row(i);
+                }
+            })).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } finally {
+            pool.shutdownNow();
+        }
+        return rows;
+    }
+
+    private static JobResponse response(String index, OfflineRowsMarker marker, int n, long entries, long start) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("index", index);
-        result.put("field", request.field());
+        result.put("field", marker.field());
         result.put("items", n);
-        result.put("stored_entries", offline.storedEntries());
-        result.put("docs_without_field", skipped);
-        new OriginSettingClient(client, ModelIndex.ORIGIN).index(store, listener.map(r -> {
-            result.put("took_ms", (System.nanoTime() - start) / 1_000_000);
-            return new JobResponse(result);
-        }));
+        result.put("stored_entries", entries);
+        result.put("graph_task", marker.graphTask());
+        result.put("took_ms", (System.nanoTime() - start) / 1_000_000);
+        return new JobResponse(result);
     }
 }

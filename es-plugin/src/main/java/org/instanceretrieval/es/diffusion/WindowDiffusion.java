@@ -10,7 +10,6 @@ import org.instanceretrieval.diffusion.GraphParameters;
 import org.instanceretrieval.diffusion.QueryWeighting;
 import org.instanceretrieval.math.ScoreKernels;
 import org.instanceretrieval.neighbours.ExactNeighbourSearch;
-import org.instanceretrieval.neighbours.Neighbours;
 
 /**
  * Diffusion of Iscen et al. over one window of hits, shared by the per-shard {@code diffusion}
@@ -48,30 +47,6 @@ public final class WindowDiffusion {
         Diffusion diffusion = new Diffusion(windowVectors, graph, new QueryWeighting(p.queryK(), p.gamma()),
             new ConjugateGradient(p.alpha(), p.tolerance(), p.maxIterations()), SEARCH);
         return diffusion.diffuse(query);
-    }
-
-    /**
-     * Online scores of Yang et al.'s decoupled diffusion restricted to a window: the query's
-     * query_k most similar window items (as {@link #diffuse} finds them) weight their offline
-     * rows with max(s, 0)^gamma, and each window item gets its entry of the sum.
-     *
-     * @param windowNodes the build's graph node of each window item (all present)
-     * @return f per window item, in window order
-     */
-    public static double[] offlineScores(float[][] windowVectors, int[] windowNodes, float[] query, DiffusionParameters p,
-                                         OfflineDiffusionData offline) {
-        QueryWeighting weighting = new QueryWeighting(p.queryK(), p.gamma());
-        Neighbours nearest = weighting.neighbours(SEARCH.prepare(windowVectors), query);
-        int[] rows = new int[nearest.size()];
-        for (int t = 0; t < rows.length; t++) {
-            rows[t] = windowNodes[nearest.id(t)];
-        }
-        double[] all = offline.rows().scores(rows, weighting.weights(nearest));
-        double[] f = new double[windowNodes.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = all[windowNodes[i]];
-        }
-        return f;
     }
 
     /**

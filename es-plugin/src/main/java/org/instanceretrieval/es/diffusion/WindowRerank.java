@@ -1,6 +1,5 @@
 package org.instanceretrieval.es.diffusion;
 
-import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.search.TransportSearchAction;
@@ -8,26 +7,32 @@ import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.common.breaker.CircuitBreaker;
 import org.elasticsearch.core.Releasable;
 import org.elasticsearch.index.Index;
-import org.elasticsearch.index.IndexNotFoundException;
+import org.elasticsearch.search.builder.PointInTimeBuilder;
 import org.elasticsearch.search.rank.RankDoc;
 import org.elasticsearch.search.retriever.RetrieverBuilder;
-import org.instanceretrieval.es.query.VectorFieldInfo;
+import org.instanceretrieval.diffusion.QueryWeighting;
 import org.instanceretrieval.es.diffusion.DiffusionRetrieverBuilder.Offline;
+import org.instanceretrieval.es.query.VectorFieldInfo;
+import org.instanceretrieval.neighbours.Neighbours;
 
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The work of a rewritten {@code diffusion} retriever on the coordinating node: the window
- * search, the window's vectors, and its diffusion (online, or from the offline build), with the
- * window's memory estimate held on the request breaker throughout (429 over the limit).
+ * The work of a rewritten {@code diffusion} retriever with {@code "scope": "window"} on the coordinating node: the window
+ * search, the window's vectors, and its diffusion, online, or from the offline rows stored with the documents: the rows of the
+ * query's query_k nearest window items only (one {@code ids} search reading their doc values), f_i = sum_t w_t row_t[i] for
+ * each window item i, the window ranked by f (ties in window order). A query_k item without a row (indexed after the build)
+ * is a 400 with {@code offline: true} and falls back to online diffusion with {@code auto}. The window's memory estimate is held
+ * on the request breaker throughout (429 over the limit).
  *
- * @param inner        the inner retriever (given the window's rank documents)
- * @param mapping      the vector field as the indices searched map it
- * @param query        the query vector, of the field's dims
- * @param offlineIndex the one index searched, whose offline build may serve; null when none may
+ * @param inner     the inner retriever (given the window's rank documents)
+ * @param mapping   the vector field as the indices searched map it
+ * @param query     the query vector, of the field's dims
+ * @param rowsIndex the one index searched when its offline rows serve this search, else null
  */
 record WindowRerank(RetrieverBuilder inner, VectorFieldInfo mapping, float[] query, int rankWindowSize, DiffusionParameters parameters,
-                    Offline offline, Index offlineIndex, Supplier<CircuitBreaker> breaker) {
+                    Offline offline, Index rowsIndex, PointInTimeBuilder pit, Supplier<CircuitBreaker> breaker) {
 
     /** Runs {@code request} (the window search) and answers the window re-ranked by diffusion. */
     void run(Client client, SearchRequest request, ActionListener<RankDoc[]> listener) {
@@ -42,23 +47,32 @@ record WindowRerank(RetrieverBuilder inner, VectorFieldInfo mapping, float[] que
         client.execute(TransportSearchAction.TYPE, request, done.delegateFailureAndWrap((l, response) -> {
             DiffusionWindow window = DiffusionWindow.read(response, mapping);
             inner.setRankDocs(window.docs());
-            if (offlineIndex == null || window.size() == 0) {
+            if (rowsIndex == null || window.size() == 0) {
                 l.onResponse(online(window));
                 return;
             }
-            OfflineDiffusionBuilds.load(client, offlineIndex.getName(), mapping.field(), breaker.get(), ActionListener.wrap(stored -> {
-                try (Releasable loaded = stored.reservation()) {
-                    l.onResponse(window.rank(OfflineDiffusionBuilds.scores(window, stored.response(), offlineIndex, query, parameters,
-                        offline)));
+            Neighbours nearest = OfflineRows.nearest(window, query, parameters);
+            double[] weights = new QueryWeighting(parameters.queryK(), parameters.gamma()).weights(nearest);
+            String[] ids = new String[nearest.size()];
+            for (int t = 0; t < ids.length; t++) {
+                ids[t] = window.ids()[nearest.id(t)];
+            }
+            OfflineRows.read(client, pit, mapping.field(), ids, l.delegateFailureAndWrap((l2, rows) -> {
+                Map<String, Double> f;
+                try {
+                    f = OfflineRows.accumulate(ids, weights, rows, rowsIndex.getName());
+                } catch (IllegalArgumentException e) {
+                    if (offline == Offline.AUTO) {
+                        l2.onResponse(online(window));
+                        return;
+                    }
+                    throw new IllegalArgumentException("[" + DiffusionRetrieverBuilder.NAME + "] [offline] true but " + e.getMessage(), e);
                 }
-            }, e -> {
-                if (offline == Offline.AUTO && ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException) {
-                    l.onResponse(online(window));
-                } else if (ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException) {
-                    l.onFailure(OfflineDiffusionBuilds.noBuild(offlineIndex.getName()));
-                } else {
-                    l.onFailure(e);
+                double[] scores = new double[window.size()];
+                for (int i = 0; i < scores.length; i++) {
+                    scores[i] = f.getOrDefault(window.ids()[i], 0d);
                 }
+                l2.onResponse(window.rank(scores));
             }));
         }));
     }

@@ -16,7 +16,7 @@ public class BuildOfflineDiffusionRequestTests extends ESTestCase {
         assertEquals(50, r.parameters().k());
         assertEquals(3.0, r.parameters().gamma(), 0);
         assertEquals(0.99, r.parameters().alpha(), 0);
-        assertEquals(1000, r.nTrunc());
+        assertNull("n_trunc defaults to the stored graph's k + 1, decided when the graph is read", r.nTrunc());
         BuildOfflineDiffusionAction.Request custom = BuildOfflineDiffusionAction.Request.parse("photos",
             Map.of("field", "v", "k", 7, "gamma", 1, "alpha", 0.5, "n_trunc", 30, "max_iterations", 9, "tolerance", 1e-3));
         custom.setShouldStoreResult(true);
@@ -26,7 +26,7 @@ public class BuildOfflineDiffusionRequestTests extends ESTestCase {
             assertEquals("photos", read.index());
             assertEquals("v", read.field());
             assertEquals(custom.parameters(), read.parameters());
-            assertEquals(30, read.nTrunc());
+            assertEquals(Integer.valueOf(30), read.nTrunc());
             assertTrue(read.getShouldStoreResult());
         }
     }

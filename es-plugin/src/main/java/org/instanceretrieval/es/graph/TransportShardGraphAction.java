@@ -1,0 +1,155 @@
+package org.instanceretrieval.es.graph;
+
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.store.ByteArrayDataInput;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
+import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
+import org.elasticsearch.cluster.ClusterState;
+import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
+import org.elasticsearch.cluster.routing.ShardsIterator;
+import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.index.IndexService;
+import org.elasticsearch.index.engine.Engine;
+import org.elasticsearch.index.mapper.IdFieldMapper;
+import org.elasticsearch.index.mapper.MappedFieldType;
+import org.elasticsearch.index.mapper.Uid;
+import org.elasticsearch.index.shard.IndexShard;
+import org.elasticsearch.index.shard.ShardId;
+import org.elasticsearch.indices.IndicesService;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.rest.RestStatus;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.memory.Reservation;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reads one shard for {@link ShardGraphAction} on a node holding a copy of it, on the search pool, from a searcher acquired
+ * for the read. Elasticsearch stores a {@code binary} field's doc value as {@code vint count, (vint length, bytes) * count};
+ * a document must hold exactly one value. Every byte copied into the response is charged to the {@code retrieval} breaker
+ * first (429 when it does not fit) and released once the response is built.
+ */
+public final class TransportShardGraphAction extends TransportSingleShardAction<ShardGraphAction.Request, ShardGraphAction.Response> {
+
+    private final IndicesService indicesService;
+    private final RetrievalBreaker breaker;
+
+    @Inject
+    public TransportShardGraphAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
+        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
+        super(ShardGraphAction.NAME, threadPool, clusterService, transportService, actionFilters, resolver, ShardGraphAction.Request::new,
+            threadPool.executor(ThreadPool.Names.SEARCH));
+        this.indicesService = indicesService;
+        this.breaker = breaker;
+    }
+
+    @Override
+    protected Writeable.Reader<ShardGraphAction.Response> getResponseReader() {
+        return ShardGraphAction.Response::new;
+    }
+
+    @Override
+    protected boolean resolveIndex(ShardGraphAction.Request request) {
+        return true;
+    }
+
+    @Override
+    protected ShardsIterator shards(ClusterState state, InternalRequest request) {
+        return clusterService.operationRouting().getShards(state, request.concreteIndex(), request.request().shard(), "_local");
+    }
+
+    @Override
+    protected ShardGraphAction.Response shardOperation(ShardGraphAction.Request request, ShardId shardId) throws IOException {
+        IndexService indexService = indicesService.indexServiceSafe(shardId.getIndex());
+        String field = request.binaryField();
+        MappedFieldType type = indexService.mapperService().fieldType(field);
+        if (type == null) {
+            throw new ElasticsearchStatusException("field [{}] is not mapped in index [{}]: the index holds no such graph or rows",
+                RestStatus.BAD_REQUEST, field, shardId.getIndexName());
+        }
+        IndexShard shard = indexService.getShard(shardId.id());
+        try (Reservation memory = breaker.reserve(0, "stored graph lists of shard " + shardId)) {
+            return read(shardId, shard, field, memory);
+        }
+    }
+
+    private static ShardGraphAction.Response read(ShardId shardId, IndexShard shard, String field, Reservation memory) throws IOException {
+        List<String> ids = new ArrayList<>();
+        int[] offsets = new int[17];
+        byte[] data = new byte[1024];
+        int used = 0;
+        try (Engine.Searcher searcher = shard.acquireSearcher("retrieval_graph")) {
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                LeafReader reader = leaf.reader();
+                BinaryDocValues values = reader.getBinaryDocValues(field);
+                if (values == null) {
+                    continue;
+                }
+                String[] idOfDoc = ids(reader, reader.getLiveDocs());
+                ByteArrayDataInput in = new ByteArrayDataInput();
+                for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+                    String id = idOfDoc[doc];
+                    if (id == null) {
+                        continue; // deleted
+                    }
+                    BytesRef raw = values.binaryValue();
+                    in.reset(raw.bytes, raw.offset, raw.length);
+                    int count = in.readVInt();
+                    if (count != 1) {
+                        throw new ElasticsearchStatusException("document [{}] of index [{}] holds [{}] values in [{}]; it must hold one",
+                            RestStatus.BAD_REQUEST, id, shardId.getIndexName(), count, field);
+                    }
+                    int length = in.readVInt();
+                    memory.grow(2L * length + 72L + id.length(), "stored graph lists of shard " + shardId);
+                    if (used + length > data.length) {
+                        data = Arrays.copyOf(data, Math.max(used + length, data.length * 2));
+                    }
+                    in.readBytes(data, used, length);
+                    used += length;
+                    if (ids.size() + 1 == offsets.length) {
+                        offsets = Arrays.copyOf(offsets, offsets.length * 2);
+                    }
+                    ids.add(id);
+                    offsets[ids.size()] = used;
+                }
+            }
+        }
+        return new ShardGraphAction.Response(ids.toArray(String[]::new), Arrays.copyOf(offsets, ids.size() + 1), Arrays.copyOf(data, used));
+    }
+
+    /** The {@code _id} of every live document of the segment (null for deleted ones), from the terms of {@code _id}. */
+    private static String[] ids(LeafReader reader, Bits live) throws IOException {
+        String[] ids = new String[reader.maxDoc()];
+        Terms terms = reader.terms(IdFieldMapper.NAME);
+        if (terms == null) {
+            return ids;
+        }
+        TermsEnum termsEnum = terms.iterator();
+        PostingsEnum postings = null;
+        for (BytesRef term = termsEnum.next(); term != null; term = termsEnum.next()) {
+            postings = termsEnum.postings(postings, PostingsEnum.NONE);
+            String id = null;
+            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+                if (live == null || live.get(doc)) {
+                    ids[doc] = id == null ? (id = Uid.decodeId(term.bytes, term.offset, term.length)) : id;
+                }
+            }
+        }
+        return ids;
+    }
+}
