@@ -7,7 +7,6 @@ import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
-import org.apache.lucene.store.ByteArrayDataInput;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.elasticsearch.ElasticsearchStatusException;
@@ -101,25 +100,26 @@ public final class TransportShardGraphAction extends TransportSingleShardAction<
                     continue;
                 }
                 String[] idOfDoc = ids(reader, reader.getLiveDocs());
-                ByteArrayDataInput in = new ByteArrayDataInput();
+                BytesRef value = new BytesRef();
                 for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
                     String id = idOfDoc[doc];
                     if (id == null) {
                         continue; // deleted
                     }
-                    BytesRef raw = values.binaryValue();
-                    in.reset(raw.bytes, raw.offset, raw.length);
-                    int count = in.readVInt();
-                    if (count != 1) {
-                        throw new ElasticsearchStatusException("document [{}] of index [{}] holds [{}] values in [{}]; it must hold one",
-                            RestStatus.BAD_REQUEST, id, shardId.getIndexName(), count, field);
+                    try {
+                        if (GraphDocValues.singleValue(values.binaryValue(), value) == false) {
+                            continue;
+                        }
+                    } catch (IllegalStateException e) {
+                        throw new ElasticsearchStatusException("document [{}] of index [{}]: [{}] {}", RestStatus.BAD_REQUEST, id,
+                            shardId.getIndexName(), field, e.getMessage());
                     }
-                    int length = in.readVInt();
+                    int length = value.length;
                     memory.grow(2L * length + 72L + id.length(), "stored graph lists of shard " + shardId);
                     if (used + length > data.length) {
                         data = Arrays.copyOf(data, Math.max(used + length, data.length * 2));
                     }
-                    in.readBytes(data, used, length);
+                    System.arraycopy(value.bytes, value.offset, data, used, length);
                     used += length;
                     if (ids.size() + 1 == offsets.length) {
                         offsets = Arrays.copyOf(offsets, offsets.length * 2);
