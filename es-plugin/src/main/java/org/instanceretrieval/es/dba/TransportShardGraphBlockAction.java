@@ -228,7 +228,9 @@ public final class TransportShardGraphBlockAction extends TransportSingleShardAc
     private static byte[] unwrap(BytesRef docValue, String id, String index, String listField) {
         BytesRef value = new BytesRef();
         try {
-            GraphDocValues.singleValue(docValue, value);
+            if (GraphDocValues.singleValue(docValue, value) == false) {
+                throw new IllegalStateException("it holds no value");
+            }
         } catch (IllegalStateException e) {
             throw new ElasticsearchStatusException("document [{}] of index [{}]: [{}] {}", RestStatus.INTERNAL_SERVER_ERROR, e, id, index,
                 listField, e.getMessage());
