@@ -2,6 +2,7 @@ package org.instanceretrieval.es.graph;
 
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRunnable;
+import org.elasticsearch.action.support.SubscribableListener;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.graph.BlockedKnnGraph;
 import org.instanceretrieval.graph.NeighbourList;
@@ -15,13 +16,13 @@ import java.util.concurrent.Executor;
  * The {@code exact} build: blocked brute force over the collection, never held whole. For each query block of
  * {@code block_size} ordinals, every collection block (itself included) is read from the shards ({@link BlockLoader}) and scored
  * against it with {@link BlockedKnnGraph} (the calling generic thread plus helpers of the {@link GraphPool}); while one block is
- * scored the next is already being read. The block's lists are then written ({@link GraphListWriter}) before the next query
- * block starts. Lists rank by similarity (float dot product) descending, then ordinal (= {@code _id}) ascending, so they do not
+ * scored the next is already being read. The block's lists are then written ({@link GraphListWriter}) while the next query
+ * block is computed (one block's writes at a time: a block's write starts when the previous one has ended). Lists rank by similarity (float dot product) descending, then ordinal (= {@code _id}) ascending, so they do not
  * depend on the shard layout or on {@code block_size}. {@code numBlocks^2} block reads; {@code O(N^2 d)} compute.
  * <p>
  * Memory held on this node ({@link #bytes}), for blocks of B rows of d floats, k neighbours, T threads and ids of up to L chars:
- * the query block and its lists, the collection block being scored and its prepared copy, the next one being read, and one
- * score buffer per thread: {@code B (40 d + 48 + k (40 + 4 L)) + 256 B T}.
+ * the query block and its lists, the lists of the previous block being written, the collection block being scored and its
+ * prepared copy, the next one being read, and one score buffer per thread: {@code B (40 d + 48 + 2 k (40 + 4 L)) + 256 B T}.
  */
 final class ExactGraphBuild {
 
@@ -32,6 +33,8 @@ final class ExactGraphBuild {
     private final BlockedKnnGraph graph;
     private final int blockSize;
     private final Executor generic;
+    /** The failure of a block's write, seen by the computation of the blocks after it. */
+    private volatile Exception writeFailure;
 
     ExactGraphBuild(JobTask task, BlockLoader loader, GraphListWriter writer, CollectionIds ids, int k, int blockSize, Executor generic,
         Executor helpers, int parallelism) {
@@ -46,7 +49,7 @@ final class ExactGraphBuild {
 
     /** The bytes charged for the blocks (see the class comment). */
     static long bytes(int blockSize, int dims, int k, int maxIdLength, int threads) {
-        return (long) blockSize * (40L * dims + 48L + (long) k * (40L + 4L * maxIdLength)) + 256L * blockSize * threads;
+        return (long) blockSize * (40L * dims + 48L + 2L * k * (40L + 4L * maxIdLength)) + 256L * blockSize * threads;
     }
 
     private int numBlocks() {
@@ -56,19 +59,27 @@ final class ExactGraphBuild {
     /** Builds and writes every list; completes when the last block is written. */
     void run(ActionListener<Void> listener) {
         task.count("blocks_total", numBlocks());
-        queryBlock(0, listener);
+        queryBlock(0, SubscribableListener.newSucceeded(null), listener);
     }
 
-    private void queryBlock(int qb, ActionListener<Void> listener) {
+    /**
+     * Computes query block {@code qb} while {@code previousWrite} (the writes of the block before) goes on, then chains the block's
+     * own write after it and goes on with the next block; completes when the last write has ended (or the first failure).
+     */
+    private void queryBlock(int qb, SubscribableListener<Void> previousWrite, ActionListener<Void> listener) {
         if (qb >= numBlocks()) {
-            listener.onResponse(null);
+            previousWrite.addListener(listener);
+            return;
+        }
+        if (writeFailure != null) {
+            listener.onFailure(writeFailure); // a block's write failed: compute no more
             return;
         }
         task.checkCancelled();
         load(qb, listener.delegateFailureAndWrap((l, queries) -> {
             if (queries == null) {
                 task.count("blocks_done", qb + 1);
-                queryBlock(qb + 1, l);
+                queryBlock(qb + 1, previousWrite, l);
                 return;
             }
             BlockedKnnGraph.Rows rows = graph.start(queries);
@@ -79,12 +90,15 @@ final class ExactGraphBuild {
                 for (int r = 0; r < computed.length; r++) {
                     lists[r] = writer.toList(computed[r]);
                 }
-                writer.write(queries.ordinals(), lists, task::isCancelled, l2.delegateFailureAndWrap((l3, w) -> {
-                    task.checkCancelled();
-                    task.count("lists_written", writer.written());
-                    task.count("blocks_done", qb + 1);
-                    queryBlock(qb + 1, l3);
-                }));
+                SubscribableListener<Void> write = previousWrite.andThen((l3, ignored) ->
+                    writer.write(queries.ordinals(), lists, task::isCancelled, l3.map(w -> {
+                        task.checkCancelled();
+                        task.count("lists_written", writer.written());
+                        return null;
+                    })));
+                write.addListener(ActionListener.wrap(ok -> {}, e -> writeFailure = e));
+                task.count("blocks_done", qb + 1);
+                queryBlock(qb + 1, write, l2);
             }));
         }));
     }
