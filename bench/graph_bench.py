@@ -96,22 +96,26 @@ def job(node, method, path, body):
         time.sleep(0.05)
 
 
-def run_build(node, x, k):
+def run_build(node, x, k, methods, reference):
     out = {}
-    wall, resp = job(node, "POST", f"/{INDEX}/_retrieval/graph/_build", {"field": "v", "k": k, "method": "hnsw"})
-    hnsw_ids, _ = read_lists(node, "v", len(x))
-    out["hnsw_build_s"] = wall
+    hnsw_ids = None
+    if "hnsw" in methods:
+        wall, resp = job(node, "POST", f"/{INDEX}/_retrieval/graph/_build", {"field": "v", "k": k, "method": "hnsw"})
+        hnsw_ids, _ = read_lists(node, "v", len(x))
+        out["hnsw_build_s"] = wall
     wall, resp = job(node, "POST", f"/{INDEX}/_retrieval/graph/_build", {"field": "v", "k": k, "method": "exact"})
     exact_ids, exact_sims = read_lists(node, "v", len(x))
     out["exact_build_s"] = wall
     out["exact_response"] = resp
-    t0 = time.perf_counter()
-    ref = blocked(x, k, 4096)
-    out["numpy_blocked_s"] = time.perf_counter() - t0
-    out["exact_over_numpy"] = out["exact_build_s"] / out["numpy_blocked_s"]
-    out["exact_rows_equal_numpy"] = float(np.mean(np.all(ref == exact_ids, axis=1)))
-    out["exact_rows_same_set_as_numpy"] = float(np.mean([len(set(a) & set(b)) == k for a, b in zip(ref, exact_ids)]))
-    out["hnsw_recall_at_k"] = float(np.mean([len(set(a) & set(b)) / k for a, b in zip(hnsw_ids, exact_ids)]))
+    if reference:
+        t0 = time.perf_counter()
+        ref = blocked(x, k, 4096)
+        out["numpy_blocked_s"] = time.perf_counter() - t0
+        out["exact_over_numpy"] = out["exact_build_s"] / out["numpy_blocked_s"]
+        out["exact_rows_equal_numpy"] = float(np.mean(np.all(ref == exact_ids, axis=1)))
+        out["exact_rows_same_set_as_numpy"] = float(np.mean([len(set(a) & set(b)) == k for a, b in zip(ref, exact_ids)]))
+    if hnsw_ids is not None:
+        out["hnsw_recall_at_k"] = float(np.mean([len(set(a) & set(b)) / k for a, b in zip(hnsw_ids, exact_ids)]))
     return out, exact_ids, exact_sims
 
 
@@ -165,6 +169,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=200)
     ap.add_argument("--n-trunc", type=int, default=51, help="offline rows: n_trunc - 1 <= stored k")
     ap.add_argument("--only", default="build,rescore,index,offline,dba")
+    ap.add_argument("--methods", default="hnsw,exact", help="graph builds to run (the exact one last: later steps use it)")
+    ap.add_argument("--no-reference", action="store_true", help="skip numpy's build (its time is the ratio's denominator)")
     ap.add_argument("--keep", action="store_true", help="reuse an existing bench-graph index and graph")
     ap.add_argument("--out", default="bench-graph.json")
     a = ap.parse_args()
@@ -178,8 +184,8 @@ def main():
         load(node, INDEX, x, {"v": {"type": "dense_vector", "dims": a.dims, "similarity": "dot_product"}})
     exact_ids = exact_sims = None
     if "build" in only:
-        print("== build: hnsw, exact, numpy", flush=True)
-        result["build"], exact_ids, exact_sims = run_build(node, x, a.k)
+        print(f"== build: {a.methods}{'' if a.no_reference else ', numpy'}", flush=True)
+        result["build"], exact_ids, exact_sims = run_build(node, x, a.k, a.methods.split(","), not a.no_reference)
         print(json.dumps(result["build"], indent=1), flush=True)
     if "rescore" in only:
         print("== rescore: retrieval_knn k 1000, + diffusion window 1000 (stored graph / window graph)", flush=True)

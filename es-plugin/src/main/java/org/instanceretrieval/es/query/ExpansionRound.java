@@ -11,7 +11,11 @@ import java.util.Set;
  * The first round of {@code retrieval_knn}'s {@code expansion}, registered in the coordinating
  * rewrite of a search request: one search of the same query without expansion over the
  * request's concrete local indices (so its top hits are global, not per shard), the hits'
- * vectors read from {@code _source}, then
+ * vectors read by {@link FirstRoundVectors}: from the index (one shard-level read per shard, no
+ * {@code _source}) for {@code query_set} and for AQE / alpha-QE on a float field whose similarity is
+ * not {@code cosine} (the indexed floats are then exactly the {@code _source} values); from
+ * {@code _source} otherwise (a {@code cosine} field's index holds the normalised vector, AQE sums
+ * the raw ones), then
  * <ul>
  *   <li>{@code aqe} / {@code alpha_qe}: {@code k = size = n}; the query becomes the same query
  *       with the expanded vector {@code L2(q + sum_j w_j d_j)};</li>
@@ -46,8 +50,8 @@ final class ExpansionRound {
         String field = query.field();
         if (expansion.method() != QueryExpansion.Method.QUERY_SET) {
             int n = expansion.n();
-            return query.withPending(CoordinatorSearch.search(context, indices, firstRound(query, n), n, field,
-                hits -> query.expandedTo(expansion.expand(vector, hits, field))));
+            return query.withPending(FirstRoundVectors.search(context, indices, firstRound(query, n), n, field, rawFloatsIndexed(context, field),
+                n, count -> null, hits -> query.expandedTo(expansion.expand(vector, hits, field))));
         }
         QuerySetOptions options = expansion.querySet();
         VectorFieldInfo mapping = querySetField(context, field);
@@ -56,8 +60,24 @@ final class ExpansionRound {
         QuerySetRanking ranking = new QuerySetRanking(options, mapping, vector);
         float boost = query.boost();
         String name = query.queryName();
-        return query.withPending(CoordinatorSearch.search(context, indices, firstRound(query, size), size, field,
-            hits -> ranking.rank(hits, query.memory()).boost(boost).queryName(name)));
+        return query.withPending(FirstRoundVectors.search(context, indices, firstRound(query, size), size, field, true,
+            options.pool(), count -> ranking.reserve(count, query.memory()), hits -> ranking.rank(hits).boost(boost).queryName(name)));
+    }
+
+    /**
+     * Whether every index searched maps the field as float vectors whose indexed floats are the
+     * {@code _source} values (any similarity but {@code cosine}); false where the mapping does not
+     * say so (the {@code _source} path then reports any problem as before).
+     */
+    private static boolean rawFloatsIndexed(QueryRewriteContext context, String field) {
+        ResolvedIndices resolved = context.getResolvedIndices();
+        try {
+            VectorFieldInfo mapping = VectorFieldInfo.of(RetrievalKnnQueryBuilder.NAME, field,
+                resolved == null ? List.of() : resolved.getConcreteLocalIndicesMetadata().values());
+            return "cosine".equals(mapping.similarity()) == false;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The query without expansion, {@code k = size}. */

@@ -119,18 +119,20 @@ public record QueryExpansion(Method method, int n, float alpha, QuerySetOptions 
 
     /**
      * The expanded query of the first round's hits: {@code L2(q + sum_j w_j d_j)} with
-     * {@code s_j = q . d_j}, the hits' vectors read from {@code field} of their {@code _source}.
+     * {@code s_j = q . d_j}, the hits' vectors as {@code first} reads them (from {@code _source},
+     * or from the index where its floats equal them).
      *
      * @throws IllegalArgumentException if a hit has no vector there or one of another dimension
      */
-    float[] expand(float[] query, SearchHit[] hits, String field) {
+    float[] expand(float[] query, FirstRoundVectors.Hits first, String field) {
+        SearchHit[] hits = first.hits();
         float[][] vectors = new float[hits.length][];
         float[] similarities = new float[hits.length];
         for (int j = 0; j < hits.length; j++) {
-            float[] d = QueryVectorSource.vectorFromSource(RetrievalKnnQueryBuilder.NAME, hits[j].getSourceAsMap(), field);
+            float[] d = first.vector(j);
             if (d == null) {
                 throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] [expansion] needs the vectors of the first round's "
-                    + "hits in _source, but [" + hits[j].getIndex() + "/" + hits[j].getId() + "] has no [" + field + "] in _source");
+                    + "hits, but [" + hits[j].getIndex() + "/" + hits[j].getId() + "] has no [" + field + "] in " + first.origin());
             }
             if (d.length != query.length) {
                 throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] hit [" + hits[j].getIndex() + "/" + hits[j].getId()

@@ -12,9 +12,11 @@ import org.instanceretrieval.memory.Reservation;
  * Query-set expansion on the coordinating node, from the first round's hits (global order) to the
  * fixed ranking the search serves.
  *
- * <p>The pool is the first {@code min(pool, hits)} hits; their vectors are read once from
- * {@code _source} (L2-normalised, with the query, for a {@code cosine} field, so that dot products
- * are cosines) and {@link QuerySetExpansion} ranks them. The ranking: the pool by its final
+ * <p>The pool is the first {@code min(pool, hits)} hits; their vectors are read once, from the
+ * index ({@link FirstRoundVectors}; L2-normalised again, with the query, for a {@code cosine}
+ * field, so that dot products are cosines: Elasticsearch's normalised floats are kept, up to
+ * float rounding, by {@code VectorUtil.l2normalize}, which leaves vectors within {@code 1e-5} of
+ * unit norm unchanged) and {@link QuerySetExpansion} ranks them. The ranking: the pool by its final
  * {@code s_set}, each mapped as the field's similarity maps a kNN score ({@code (1 + s) / 2}, at
  * least 0, for {@code cosine} and {@code dot_product}; {@code s < 0 ? 1 / (1 - s) : 1 + s} for
  * {@code max_inner_product}), then the hits after the pool in first-round order with their
@@ -24,8 +26,8 @@ import org.instanceretrieval.memory.Reservation;
  * one becomes the next float below it, never below 0), so that the hits come back in exactly this
  * order across shards; this moves tied or near-tied scores by a few float ulps.
  *
- * <p>Memory: the pool's vectors and working arrays are reserved on the node's budget before they
- * are built, and released when the ranking is built. Immutable.
+ * <p>Memory: the pool's vectors and working arrays are reserved on the node's budget
+ * ({@link #reserve}) before the vectors are read, and released when the ranking is built. Immutable.
  *
  * @param options the query-set options
  * @param mapping the vector field (float, dims known, a dot-product similarity)
@@ -36,57 +38,68 @@ record QuerySetRanking(QuerySetOptions options, VectorFieldInfo mapping, float[]
     /** Bytes reserved per pool document besides its floats: the array, its entry in the ranking and the working arrays. */
     static final long BYTES_PER_DOCUMENT = 16 + 64 + QuerySetExpansion.BYTES_PER_POOL_ITEM;
 
-    /** The bytes reserved for a pool of {@code documents} vectors of {@code dims} floats. */
+    /**
+     * The bytes reserved for a pool of {@code documents} vectors of {@code dims} floats: each vector
+     * twice (as read, in the shards' answers, and the pool's own copy) and {@link #BYTES_PER_DOCUMENT}.
+     */
     static long bytes(int documents, int dims) {
-        return documents * (4L * dims + BYTES_PER_DOCUMENT);
+        return documents * (8L * dims + BYTES_PER_DOCUMENT);
     }
 
     /**
-     * The ranking of the first round's {@code hits}, as a query matching exactly those documents.
+     * Reserves the memory of a pool of {@code poolSize} documents, before its vectors are read.
      *
-     * @throws IllegalArgumentException if a pool hit has no vector in {@code _source} or one of another dimension
      * @throws org.elasticsearch.common.breaker.CircuitBreakingException (429) if the pool does not fit the budget
      */
-    QueryBuilder rank(SearchHit[] hits, MemoryBudget memory) {
+    Reservation reserve(int poolSize, MemoryBudget memory) {
+        return memory.reserve(bytes(poolSize, query.length), "vectors of the [query_set] expansion pool of " + poolSize + " documents of ["
+            + mapping.field() + "]");
+    }
+
+    /**
+     * The ranking of the first round's {@code hits}, as a query matching exactly those documents;
+     * the caller holds the pool's {@link #reserve reservation} while it runs.
+     *
+     * @throws IllegalArgumentException if a pool hit has no vector or one of another dimension
+     */
+    QueryBuilder rank(FirstRoundVectors.Hits first) {
+        SearchHit[] hits = first.hits();
         if (hits.length == 0) {
             return new MatchNoneQueryBuilder("[" + RetrievalKnnQueryBuilder.NAME + "] [expansion] the first round found no documents");
         }
         int poolSize = Math.min(options.pool(), hits.length);
         String field = mapping.field();
         boolean cosine = "cosine".equals(mapping.similarity());
-        try (Reservation reserved = memory.reserve(bytes(poolSize, query.length), "vectors of the [query_set] expansion pool of " + poolSize
-            + " documents of [" + field + "]")) {
-            float[][] pool = new float[poolSize][];
-            for (int j = 0; j < poolSize; j++) {
-                float[] d = QueryVectorSource.vectorFromSource(RetrievalKnnQueryBuilder.NAME, hits[j].getSourceAsMap(), field);
-                if (d == null) {
-                    throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] [expansion] needs the vectors of the first "
-                        + "round's hits in _source, but [" + hits[j].getIndex() + "/" + hits[j].getId() + "] has no [" + field + "] in _source");
-                }
-                if (d.length != query.length) {
-                    throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] hit [" + hits[j].getIndex() + "/"
-                        + hits[j].getId() + "] has a vector of " + d.length + " dimensions but the query has " + query.length);
-                }
-                pool[j] = cosine ? VectorMath.l2NormalizeInPlace(d) : d;
+        float[][] pool = new float[poolSize][];
+        for (int j = 0; j < poolSize; j++) {
+            float[] d = first.vector(j);
+            if (d == null) {
+                throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] [expansion] needs the vectors of the first "
+                    + "round's hits, but [" + hits[j].getIndex() + "/" + hits[j].getId() + "] has no [" + field + "] in " + first.origin());
             }
-            float[] q = cosine ? VectorMath.l2Normalized(query) : query;
-            QuerySetExpansion.Result result = options.toExpansion().rank(new float[][] { q }, pool);
-            String[] indices = new String[hits.length];
-            String[] ids = new String[hits.length];
-            float[] scores = new float[hits.length];
-            double scale = 1;
-            for (int r = 0; r < hits.length; r++) {
-                SearchHit hit = hits[r < poolSize ? result.order()[r] : r];
-                if (r == poolSize && hit.getScore() >= scores[r - 1] && hit.getScore() > 0) {
-                    scale = Math.nextDown(scores[r - 1]) / (double) hit.getScore();
-                }
-                float score = r < poolSize ? score(result.scores()[result.order()[r]]) : (float) (hit.getScore() * scale);
-                scores[r] = r == 0 ? score : Math.max(0f, Math.min(score, Math.nextDown(scores[r - 1])));
-                indices[r] = hit.getIndex();
-                ids[r] = hit.getId();
+            if (d.length != query.length) {
+                throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] hit [" + hits[j].getIndex() + "/"
+                    + hits[j].getId() + "] has a vector of " + d.length + " dimensions but the query has " + query.length);
             }
-            return new RankedDocsQueryBuilder(indices, ids, scores);
+            pool[j] = cosine ? VectorMath.l2NormalizeInPlace(d) : d;
         }
+        float[] q = cosine ? VectorMath.l2Normalized(query) : query;
+        QuerySetExpansion.Result result = options.toExpansion().rank(new float[][] { q }, pool);
+        String[] indices = new String[hits.length];
+        String[] ids = new String[hits.length];
+        float[] scores = new float[hits.length];
+        double scale = 1;
+        for (int r = 0; r < hits.length; r++) {
+            SearchHit hit = hits[r < poolSize ? result.order()[r] : r];
+            if (r == poolSize && hit.getScore() >= scores[r - 1] && hit.getScore() > 0) {
+                scale = Math.nextDown(scores[r - 1]) / (double) hit.getScore();
+            }
+            float score = r < poolSize ? score(result.scores()[result.order()[r]]) : (float) (hit.getScore() * scale);
+            scores[r] = r == 0 ? score : Math.max(0f, Math.min(score, Math.nextDown(scores[r - 1])));
+            indices[r] = hit.getIndex();
+            ids[r] = hit.getId();
+        }
+        return new RankedDocsQueryBuilder(indices, ids, scores);
     }
 
     /** The kNN score of a similarity {@code s} under the field's similarity. */

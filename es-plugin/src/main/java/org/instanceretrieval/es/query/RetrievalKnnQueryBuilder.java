@@ -37,8 +37,8 @@ import java.util.function.Supplier;
  *   <li>{@code query_document}: a get of the document's {@code _source} field; the query
  *       becomes its vector;</li>
  *   <li>{@code expansion}: one search of the same query without expansion, {@code size = n},
- *       over the concrete local indices of the search request, fetching the hits' vectors from
- *       {@code _source}; the query vector becomes {@code L2(q + sum_j w_j d_j)}
+ *       over the concrete local indices of the search request, reading the hits' vectors from the
+ *       index or {@code _source} ({@link FirstRoundVectors}); the query vector becomes {@code L2(q + sum_j w_j d_j)}
  *       ({@link org.instanceretrieval.expansion.AlphaQueryExpansion}) with {@code s_j = q . d_j};</li>
  * </ol>
  * then on each shard, after checking that {@code field} is a {@code dense_vector} of the query's
