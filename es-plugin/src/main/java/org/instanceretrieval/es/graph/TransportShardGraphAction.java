@@ -3,11 +3,7 @@ package org.instanceretrieval.es.graph;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.PostingsEnum;
-import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
-import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.support.ActionFilters;
@@ -19,11 +15,10 @@ import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
-import org.elasticsearch.index.mapper.IdFieldMapper;
 import org.elasticsearch.index.mapper.MappedFieldType;
-import org.elasticsearch.index.mapper.Uid;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
+import org.instanceretrieval.es.vectors.IdTerms;
 import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
@@ -99,7 +94,7 @@ public final class TransportShardGraphAction extends TransportSingleShardAction<
                 if (values == null) {
                     continue;
                 }
-                String[] idOfDoc = ids(reader, reader.getLiveDocs());
+                String[] idOfDoc = IdTerms.ids(reader, reader.getLiveDocs(), IdTerms.nestedPathField(shard));
                 BytesRef value = new BytesRef();
                 for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
                     String id = idOfDoc[doc];
@@ -130,26 +125,5 @@ public final class TransportShardGraphAction extends TransportSingleShardAction<
             }
         }
         return new ShardGraphAction.Response(ids.toArray(String[]::new), Arrays.copyOf(offsets, ids.size() + 1), Arrays.copyOf(data, used));
-    }
-
-    /** The {@code _id} of every live document of the segment (null for deleted ones), from the terms of {@code _id}. */
-    private static String[] ids(LeafReader reader, Bits live) throws IOException {
-        String[] ids = new String[reader.maxDoc()];
-        Terms terms = reader.terms(IdFieldMapper.NAME);
-        if (terms == null) {
-            return ids;
-        }
-        TermsEnum termsEnum = terms.iterator();
-        PostingsEnum postings = null;
-        for (BytesRef term = termsEnum.next(); term != null; term = termsEnum.next()) {
-            postings = termsEnum.postings(postings, PostingsEnum.NONE);
-            String id = null;
-            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                if (live == null || live.get(doc)) {
-                    ids[doc] = id == null ? (id = Uid.decodeId(term.bytes, term.offset, term.length)) : id;
-                }
-            }
-        }
-        return ids;
     }
 }

@@ -2,15 +2,11 @@ package org.instanceretrieval.es.graph;
 
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.support.ActionFilters;
@@ -22,9 +18,7 @@ import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
-import org.elasticsearch.index.mapper.IdFieldMapper;
 import org.elasticsearch.index.mapper.MappedFieldType;
-import org.elasticsearch.index.mapper.Uid;
 import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper;
 import org.elasticsearch.index.shard.ShardId;
 import org.elasticsearch.indices.IndicesService;
@@ -33,6 +27,7 @@ import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.es.vectors.IdTerms;
 import org.instanceretrieval.math.ParallelBlocks;
 import org.instanceretrieval.math.VectorMath;
 import org.instanceretrieval.memory.Reservation;
@@ -120,13 +115,13 @@ public final class TransportShardKnnNeighboursAction extends TransportSingleShar
                     }
                 }
             });
-            return rank(request, searcher, hits, memory);
+            return rank(request, searcher, hits, memory, IdTerms.nestedPathField(indexService.getShard(shardId.id())));
         }
     }
 
     /** Exact similarities and ids of the candidates, then each query's top k other documents. */
     private static ShardKnnNeighboursAction.Response rank(ShardKnnNeighboursAction.Request request, Engine.Searcher searcher,
-        int[][] hits, Reservation memory) throws IOException {
+        int[][] hits, Reservation memory, String nestedPathField) throws IOException {
         int n = hits.length;
         int dims = request.dims();
         int[] first = new int[n + 1];
@@ -164,7 +159,7 @@ public final class TransportShardKnnNeighboursAction extends TransportSingleShar
             System.arraycopy(request.queries(), q * dims, query, 0, dims);
             sims[pair] = VectorMath.dot(values.vectorValue(), query);
         }
-        String[] ids = ids(leaves, candidates, memory);
+        String[] ids = ids(leaves, candidates, memory, nestedPathField);
         return top(request, hits, first, sims, ids);
     }
 
@@ -177,24 +172,29 @@ public final class TransportShardKnnNeighboursAction extends TransportSingleShar
     }
 
     /** The {@code _id} of every candidate document, by global doc id (null elsewhere). */
-    private static String[] ids(List<LeafReaderContext> leaves, FixedBitSet candidates, Reservation memory) throws IOException {
+    private static String[] ids(List<LeafReaderContext> leaves, FixedBitSet candidates, Reservation memory, String nestedPathField)
+        throws IOException {
         String[] ids = new String[candidates.length()];
         memory.grow(8L * ids.length, "candidate ids of approximate kNN searches");
         for (LeafReaderContext leaf : leaves) {
-            Terms terms = leaf.reader().terms(IdFieldMapper.NAME);
-            if (terms == null) {
-                continue;
-            }
-            TermsEnum termsEnum = terms.iterator();
-            PostingsEnum postings = null;
-            for (BytesRef term = termsEnum.next(); term != null; term = termsEnum.next()) {
-                postings = termsEnum.postings(postings, PostingsEnum.NONE);
-                for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                    int global = leaf.docBase + doc;
-                    if (global < ids.length && candidates.get(global)) {
-                        memory.grow(56L + 2L * term.length, "candidate ids of approximate kNN searches");
-                        ids[global] = Uid.decodeId(term.bytes, term.offset, term.length);
-                    }
+            int base = leaf.docBase;
+            int count = Math.max(0, Math.min(leaf.reader().maxDoc(), ids.length - base));
+            Bits candidate = new Bits() {
+                @Override
+                public boolean get(int doc) {
+                    return doc < count && candidates.get(base + doc);
+                }
+
+                @Override
+                public int length() {
+                    return leaf.reader().maxDoc();
+                }
+            };
+            String[] leafIds = IdTerms.ids(leaf.reader(), candidate, nestedPathField);
+            for (int doc = 0; doc < count; doc++) {
+                if (leafIds[doc] != null) {
+                    memory.grow(56L + 2L * leafIds[doc].length(), "candidate ids of approximate kNN searches");
+                    ids[base + doc] = leafIds[doc];
                 }
             }
         }

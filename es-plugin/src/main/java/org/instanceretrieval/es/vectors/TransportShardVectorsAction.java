@@ -1,20 +1,14 @@
 package org.instanceretrieval.es.vectors;
 
-import org.elasticsearch.index.mapper.NestedPathFieldMapper;
-import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SortedSetDocValues;
-import org.apache.lucene.index.PostingsEnum;
-import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
-import org.apache.lucene.util.BytesRef;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
 import org.elasticsearch.ElasticsearchStatusException;
@@ -29,7 +23,6 @@ import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.IdFieldMapper;
 import org.elasticsearch.index.mapper.MappedFieldType;
-import org.elasticsearch.index.mapper.Uid;
 import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
@@ -146,7 +139,7 @@ public final class TransportShardVectorsAction extends TransportSingleShardActio
                         }
                     }
                 }
-                String[] idOfDoc = ids(reader, live, NestedPathFieldMapper.name(shard.indexSettings().getIndexVersionCreated()));
+                String[] idOfDoc = IdTerms.ids(reader, live, IdTerms.nestedPathField(shard));
                 for (int doc = 0; doc < reader.maxDoc(); doc++) {
                     String id = idOfDoc[doc];
                     if (id == null) {
@@ -184,44 +177,5 @@ public final class TransportShardVectorsAction extends TransportSingleShardActio
 
     private static ElasticsearchStatusException badRequest(String message, Object... args) {
         return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
-    }
-
-    /**
-     * The {@code _id} of every live top-level document of the segment (null for deleted and nested
-     * documents), read from the terms of the {@code _id} field: one pass over 12,000 terms instead
-     * of 12,000 stored-field reads, each of which decompresses a block. Nested documents carry their
-     * parent's {@code _id} term too; they are recognised by their {@code nestedPathField} term and skipped,
-     * so that they are never taken for collection images.
-     */
-    private static String[] ids(LeafReader reader, Bits live, String nestedPathField) throws IOException {
-        String[] ids = new String[reader.maxDoc()];
-        Terms terms = reader.terms(IdFieldMapper.NAME);
-        if (terms == null) {
-            return ids;
-        }
-        FixedBitSet nested = new FixedBitSet(Math.max(1, reader.maxDoc()));
-        Terms paths = reader.terms(nestedPathField);
-        if (paths != null) {
-            TermsEnum pathEnum = paths.iterator();
-            PostingsEnum docs = null;
-            for (BytesRef path = pathEnum.next(); path != null; path = pathEnum.next()) {
-                docs = pathEnum.postings(docs, PostingsEnum.NONE);
-                for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
-                    nested.set(doc);
-                }
-            }
-        }
-        TermsEnum termsEnum = terms.iterator();
-        PostingsEnum postings = null;
-        for (BytesRef term = termsEnum.next(); term != null; term = termsEnum.next()) {
-            postings = termsEnum.postings(postings, PostingsEnum.NONE);
-            String id = null;
-            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                if ((live == null || live.get(doc)) && nested.get(doc) == false) {
-                    ids[doc] = id == null ? (id = Uid.decodeId(term.bytes, term.offset, term.length)) : id;
-                }
-            }
-        }
-        return ids;
     }
 }
