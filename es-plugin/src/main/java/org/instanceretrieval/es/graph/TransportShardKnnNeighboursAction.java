@@ -4,29 +4,21 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
-import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
-import org.elasticsearch.cluster.ClusterState;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.routing.ShardsIterator;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
-import org.elasticsearch.index.mapper.MappedFieldType;
-import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper;
 import org.elasticsearch.index.shard.ShardId;
 import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.es.vectors.TransportShardReadAction;
 import org.instanceretrieval.es.vectors.IdTerms;
 import org.instanceretrieval.math.ParallelBlocks;
 import org.instanceretrieval.math.VectorMath;
@@ -46,13 +38,11 @@ import java.util.concurrent.Executor;
  * Memory charged to the {@code retrieval} breaker for Q queries, C candidates, k neighbours and H distinct candidate documents:
  * {@code Q C 16 + Q k 24 + H (56 + 2 x id length)} bytes.
  */
-public final class TransportShardKnnNeighboursAction extends TransportSingleShardAction<ShardKnnNeighboursAction.Request,
+public final class TransportShardKnnNeighboursAction extends TransportShardReadAction<ShardKnnNeighboursAction.Request,
     ShardKnnNeighboursAction.Response> {
 
     private static final int QUERIES_PER_TASK = 8;
 
-    private final IndicesService indicesService;
-    private final RetrievalBreaker breaker;
     private final Executor helpers;
     private final int parallelism;
 
@@ -60,39 +50,18 @@ public final class TransportShardKnnNeighboursAction extends TransportSingleShar
     public TransportShardKnnNeighboursAction(ClusterService clusterService, TransportService transportService,
         IndicesService indicesService, ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver,
         RetrievalBreaker breaker) {
-        super(ShardKnnNeighboursAction.NAME, threadPool, clusterService, transportService, actionFilters, resolver,
-            ShardKnnNeighboursAction.Request::new, threadPool.executor(ThreadPool.Names.SEARCH));
-        this.indicesService = indicesService;
-        this.breaker = breaker;
+        super(ShardKnnNeighboursAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
+            ShardKnnNeighboursAction.Request::new, ShardKnnNeighboursAction.Response::new);
         this.helpers = threadPool.executor(GraphPool.NAME);
         this.parallelism = Math.max(1, threadPool.info(GraphPool.NAME).getMax());
     }
 
     @Override
-    protected Writeable.Reader<ShardKnnNeighboursAction.Response> getResponseReader() {
-        return ShardKnnNeighboursAction.Response::new;
-    }
-
-    @Override
-    protected boolean resolveIndex(ShardKnnNeighboursAction.Request request) {
-        return true;
-    }
-
-    @Override
-    protected ShardsIterator shards(ClusterState state, InternalRequest request) {
-        return clusterService.operationRouting().getShards(state, request.concreteIndex(), request.request().shard(), "_local");
-    }
-
-    @Override
-    protected ShardKnnNeighboursAction.Response shardOperation(ShardKnnNeighboursAction.Request request, ShardId shardId)
+    protected ShardKnnNeighboursAction.Response shardRead(ShardKnnNeighboursAction.Request request, ShardId shardId,
+        IndexService indexService)
         throws IOException {
-        IndexService indexService = indicesService.indexServiceSafe(shardId.getIndex());
         String field = request.field();
-        MappedFieldType type = indexService.mapperService().fieldType(field);
-        if (type instanceof DenseVectorFieldMapper.DenseVectorFieldType == false) {
-            throw new ElasticsearchStatusException("[field] [{}] of index [{}] is not a [dense_vector] field", RestStatus.BAD_REQUEST,
-                field, shardId.getIndexName());
-        }
+        denseVectorField(indexService, field);
         int n = request.queryIds().length;
         int dims = request.dims();
         try (Reservation memory = breaker.reserve((long) n * request.numCandidates() * 16L + (long) n * request.k() * 24L,

@@ -14,12 +14,8 @@ import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.FixedBitSet;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
-import org.elasticsearch.cluster.ClusterState;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.routing.ShardsIterator;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.IdFieldMapper;
@@ -47,39 +43,19 @@ import java.util.List;
  * Memory charged to the {@code retrieval} breaker as the ids are decoded: {@code 56 + 2 x id length} bytes per document (the
  * string, its slots in the lists and the sorted copy), plus the same for a routing; released when the response is built.
  */
-public final class TransportShardVectorIdsAction extends TransportSingleShardAction<ShardVectorIdsAction.Request,
+public final class TransportShardVectorIdsAction extends TransportShardReadAction<ShardVectorIdsAction.Request,
     ShardVectorIdsAction.Response> {
-
-    private final IndicesService indicesService;
-    private final RetrievalBreaker breaker;
 
     @Inject
     public TransportShardVectorIdsAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
         ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardVectorIdsAction.NAME, threadPool, clusterService, transportService, actionFilters, resolver,
-            ShardVectorIdsAction.Request::new, threadPool.executor(ThreadPool.Names.SEARCH));
-        this.indicesService = indicesService;
-        this.breaker = breaker;
+        super(ShardVectorIdsAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
+            ShardVectorIdsAction.Request::new, ShardVectorIdsAction.Response::new);
     }
 
     @Override
-    protected Writeable.Reader<ShardVectorIdsAction.Response> getResponseReader() {
-        return ShardVectorIdsAction.Response::new;
-    }
-
-    @Override
-    protected boolean resolveIndex(ShardVectorIdsAction.Request request) {
-        return true;
-    }
-
-    @Override
-    protected ShardsIterator shards(ClusterState state, InternalRequest request) {
-        return clusterService.operationRouting().getShards(state, request.concreteIndex(), request.request().shard(), "_local");
-    }
-
-    @Override
-    protected ShardVectorIdsAction.Response shardOperation(ShardVectorIdsAction.Request request, ShardId shardId) throws IOException {
-        IndexService indexService = indicesService.indexServiceSafe(shardId.getIndex());
+    protected ShardVectorIdsAction.Response shardRead(ShardVectorIdsAction.Request request, ShardId shardId, IndexService indexService)
+        throws IOException {
         IndexShard shard = indexService.getShard(shardId.id());
         String field = request.field();
         List<String> ids = new ArrayList<>();
