@@ -159,13 +159,9 @@ public final class TransportShardKnnNeighboursAction extends TransportShardReadA
                     return leaf.reader().maxDoc();
                 }
             };
-            String[] leafIds = IdTerms.ids(leaf.reader(), candidate, nestedPathField);
-            for (int doc = 0; doc < count; doc++) {
-                if (leafIds[doc] != null) {
-                    memory.grow(56L + 2L * leafIds[doc].length(), "candidate ids of approximate kNN searches");
-                    ids[base + doc] = leafIds[doc];
-                }
-            }
+            String[] leafIds = IdTerms.ids(leaf.reader(), candidate, nestedPathField,
+                length -> memory.grow(56L + 2L * length, "candidate ids of approximate kNN searches"));
+            System.arraycopy(leafIds, 0, ids, base, count);
         }
         return ids;
     }

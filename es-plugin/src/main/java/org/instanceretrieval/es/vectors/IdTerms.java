@@ -37,6 +37,15 @@ public final class IdTerms {
      * Documents of one {@code _id} share one String.
      */
     public static String[] ids(LeafReader reader, Bits keep, String nestedPathField) throws IOException {
+        return ids(reader, keep, nestedPathField, length -> {});
+    }
+
+    /**
+     * As {@link #ids(LeafReader, Bits, String)}, calling {@code charge} with the encoded length of each id taken before the id is
+     * decoded, so that a caller can charge a breaker as the ids are read (a {@code CircuitBreakingException} it throws ends the
+     * read).
+     */
+    public static String[] ids(LeafReader reader, Bits keep, String nestedPathField, IdCharge charge) throws IOException {
         String[] ids = new String[reader.maxDoc()];
         Terms terms = reader.terms(IdFieldMapper.NAME);
         if (terms == null) {
@@ -50,11 +59,21 @@ public final class IdTerms {
             String id = null;
             for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
                 if ((keep == null || keep.get(doc)) && (nested == null || nested.get(doc) == false)) {
-                    ids[doc] = id == null ? (id = Uid.decodeId(term.bytes, term.offset, term.length)) : id;
+                    if (id == null) {
+                        charge.charge(term.length);
+                        id = Uid.decodeId(term.bytes, term.offset, term.length);
+                    }
+                    ids[doc] = id;
                 }
             }
         }
         return ids;
+    }
+
+    /** Called once per id taken, with the length of its encoded term, before the id is decoded. */
+    @FunctionalInterface
+    public interface IdCharge {
+        void charge(int encodedLength);
     }
 
     /** The segment's nested documents (those with a term in {@code nestedPathField}), or null when it has none. */
