@@ -14,7 +14,6 @@ import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFieldVisitor;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.elasticsearch.ElasticsearchStatusException;
@@ -35,6 +34,7 @@ import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.es.vectors.IdTerms;
 import org.instanceretrieval.es.vectors.TransportShardReadAction;
 import org.instanceretrieval.memory.Reservation;
 
@@ -114,12 +114,7 @@ public final class TransportShardGraphBlockAction extends TransportShardReadActi
             scanned++;
             lastId = Uid.decodeId(term.bytes, term.offset, term.length);
             postings = termsEnum.postings(postings, PostingsEnum.NONE);
-            int last = -1;
-            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                if (live == null || live.get(doc)) {
-                    last = doc;
-                }
-            }
+            int last = IdTerms.topLevelDoc(postings, live);
             if (last >= 0) {
                 termIds[numDocs] = lastId;
                 keys[numDocs] = ((long) last << 32) | numDocs;

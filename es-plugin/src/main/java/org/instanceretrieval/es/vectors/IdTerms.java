@@ -70,6 +70,20 @@ public final class IdTerms {
         return ids;
     }
 
+    /**
+     * The top-level document of an {@code _id} term's {@code postings}: the last live one (a nested block is indexed before its
+     * parent, which carries the same {@code _id}), or -1 when none is live ({@code live} null: all are).
+     */
+    public static int topLevelDoc(PostingsEnum postings, Bits live) throws IOException {
+        int last = -1;
+        for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+            if (live == null || live.get(doc)) {
+                last = doc;
+            }
+        }
+        return last;
+    }
+
     /** Called once per id taken, with the length of its encoded term, before the id is decoded. */
     @FunctionalInterface
     public interface IdCharge {

@@ -96,12 +96,7 @@ public final class TransportShardVectorsByIdAction extends TransportShardReadAct
                     continue;
                 }
                 postings = termsEnum.postings(postings, PostingsEnum.NONE);
-                int last = -1;
-                for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                    if (live == null || live.get(doc)) {
-                        last = doc;
-                    }
-                }
+                int last = IdTerms.topLevelDoc(postings, live);
                 if (last >= 0) {
                     keys[numKeys++] = ((long) last << 32) | i;
                 }
