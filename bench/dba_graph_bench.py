@@ -18,7 +18,6 @@ import base64
 import concurrent.futures
 import json
 import os
-import struct
 import sys
 import threading
 import time
@@ -26,26 +25,12 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from table1_bench import Node, clustered  # noqa: E402
+from table1_bench import Node, clustered, encode_list  # noqa: E402
 from knn_graph_reference import blocked  # noqa: E402
 
 
-def varint(v):
-    out = bytearray()
-    while v >= 0x80:
-        out.append((v & 0x7F) | 0x80)
-        v >>= 7
-    out.append(v)
-    return bytes(out)
 
 
-def encode_list(ids, sims):
-    """NeighbourListCodec: version 1, varint count, per entry varint id length, id UTF-8, float32 little-endian."""
-    out = bytearray(b"\x01") + varint(len(ids))
-    for i, s in zip(ids, sims):
-        b = str(i).encode()
-        out += varint(len(b)) + b + struct.pack("<f", s)
-    return base64.b64encode(bytes(out)).decode()
 
 
 def load(node, index, x, nbr, sims, shards, batch=1000):

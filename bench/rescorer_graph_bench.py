@@ -16,16 +16,17 @@
    plain at p50 (target for stored: added <= 1x plain p50).
 """
 import argparse
-import base64
 import http.client
 import json
 import os
 import statistics
-import struct
 import sys
 import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from table1_bench import encode_list  # noqa: E402
 
 
 class Node:
@@ -55,21 +56,8 @@ def clustered(n, dim, clusters, noise, seed):
     return x.astype(np.float32), rng
 
 
-def varint(v):
-    out = bytearray()
-    while v >= 0x80:
-        out.append((v & 0x7F) | 0x80)
-        v >>= 7
-    out.append(v)
-    return bytes(out)
 
 
-def encode(ids, sims):
-    out = bytearray([1]) + varint(len(ids))
-    for i, s in zip(ids, sims):
-        b = i.encode()
-        out += varint(len(b)) + b + struct.pack("<f", s)
-    return bytes(out)
 
 
 def knn_lists(x, k, cache=None, block=None):
@@ -136,7 +124,7 @@ def main():
             for i in range(start, min(args.n, start + 1000)):
                 lines.append(json.dumps({"index": {"_index": index, "_id": str(i)}}))
                 lines.append(json.dumps({"v": [round(float(f), 7) for f in x[i]],
-                                         "retrieval_graph": {"v": base64.b64encode(encode(*lists[i])).decode()}}))
+                                         "retrieval_graph": {"v": encode_list(*lists[i])}}))
             r = node.call("POST", "/_bulk", "\n".join(lines) + "\n", ndjson=True)
             if r.get("errors"):
                 raise RuntimeError("bulk errors: " + json.dumps(r)[:2000])

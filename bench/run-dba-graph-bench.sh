@@ -11,25 +11,10 @@
 # the user retrieval-bench (scripts/as-unprivileged.sh), as Elasticsearch refuses root.
 # Environment: MVN (default "mvn -q -B"), SKIP_BUILD=1 to reuse es-plugin/target's zip, PYTHON (default python3).
 set -euo pipefail
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [ "$(id -u)" = 0 ]; then
-  exec "$repo/scripts/as-unprivileged.sh" retrieval-bench bench/run-dba-graph-bench.sh "$@"
-fi
-cd "$repo"
-MVN="${MVN:-mvn -q -B}"
-port=${BENCH_HTTP_PORT:-9280}
-out="$repo/target/bench-dba-graph"
+source "$(dirname "${BASH_SOURCE[0]}")/lib-node.sh"
+bench_as_user bench/run-dba-graph-bench.sh "$@"
+out="$BENCH_ROOT/target/bench-dba-graph"
 mkdir -p "$out"
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  echo "== building the plugin zip"
-  $MVN -DskipTests package
-fi
-if [ ! -f "$out/elasticsearch-8.19.21.zip" ]; then
-  $MVN -N org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-    -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.21:zip -DoutputDirectory="$out"
-fi
-trap 'scripts/node.sh stop --dir "$out/node" >/dev/null || true' EXIT
-scripts/node.sh start --distribution "$out/elasticsearch-8.19.21.zip" --plugin "$(ls es-plugin/target/instance-retrieval-*.zip | grep -v gpu | head -1)" \
-  --dir "$out/node" --http-port "$port" --transport-port $((port + 100)) --heap "${BENCH_HEAP:-4g}"
-curl -s "http://127.0.0.1:$port/_cat/nodes?h=version,jdk,heap.max"
-"${PYTHON:-python3}" bench/dba_graph_bench.py --url "http://127.0.0.1:$port" --out "$out/results.json" "$@" | tee "$out/bench.log"
+bench_build
+bench_start_node "$out/node" "${BENCH_HTTP_PORT:-9280}" "${BENCH_HEAP:-4g}"
+"${PYTHON:-python3}" bench/dba_graph_bench.py --url "http://127.0.0.1:${BENCH_HTTP_PORT:-9280}" --out "$out/results.json" "$@" | tee "$out/bench.log"

@@ -11,23 +11,16 @@
 #    end (vectors read back from the index over HTTP, then numpy's evaluation);
 # 4. stops the node. Then run bench/run-eval-bench.sh for the pure lucene-ext and numpy figures.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DATA="$(realpath -m "${1:-$ROOT/bench-data}")"
+source "$(dirname "${BASH_SOURCE[0]}")/lib-node.sh"
+DATA="$(realpath -m "${1:-$BENCH_ROOT/bench-data}")"
 RUNS="${RUNS:-5}"
 NUMPY_E2E="${NUMPY_E2E:-1}"   # 0 skips numpy end to end
-MVN="${MVN:-mvn -q -B}"
-NODE_DIR="$ROOT/target/eval-bench-node"
-cd "$ROOT"
 if [ ! -f "$DATA/shape.txt" ]; then
   $MVN -pl lucene-ext -DskipTests test-compile exec:java -Dexec.mainClass=org.instanceretrieval.bench.Gpr1200LikeData \
     -Dexec.classpathScope=test -Dexec.args="$DATA 1200 10 768"
 fi
-$MVN -pl es-plugin -am -DskipTests package
-ZIP=$(ls es-plugin/target/instance-retrieval-*.zip | grep -v gpu | head -1)
-DIST="$HOME/.m2/repository/org/elasticsearch/distribution/integ-test-zip/elasticsearch/8.19.21/elasticsearch-8.19.21.zip"
-[ -f "$DIST" ] || $MVN dependency:get -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.21:zip
-scripts/node.sh start --distribution "$DIST" --plugin "$ZIP" --dir "$NODE_DIR" --http-port 9250 --transport-port 9350 --heap 2g
-trap 'scripts/node.sh stop --dir "$NODE_DIR"' EXIT
+bench_build -pl es-plugin -am
+bench_start_node "$BENCH_ROOT/target/eval-bench-node" 9250 2g
 uptime
 python3 bench/eval_endpoint_bench.py "$DATA" --url http://127.0.0.1:9250 --runs "$RUNS" $([ "$NUMPY_E2E" = 1 ] && echo --numpy-e2e)
 uptime

@@ -14,20 +14,12 @@
 #   scripts/node.sh stop --dir target/rescorer-graph-bench-node
 # PYTHON (default python3) is the interpreter with numpy.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-MVN="${MVN:-mvn -q -B}"
-HEAP="${HEAP:-1g}"
-NODE_DIR="${NODE_DIR:-$ROOT/target/rescorer-graph-bench-node}"
-cd "$ROOT"
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  $MVN -pl es-plugin -am -DskipTests package
-fi
-ZIP=$(ls es-plugin/target/instance-retrieval-*.zip | grep -v gpu | head -1)
-DIST="$HOME/.m2/repository/org/elasticsearch/distribution/integ-test-zip/elasticsearch/8.19.21/elasticsearch-8.19.21.zip"
-[ -f "$DIST" ] || $MVN dependency:get -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.21:zip
-scripts/node.sh start --distribution "$DIST" --plugin "$ZIP" --dir "$NODE_DIR" --http-port 9260 --transport-port 9360 --heap "$HEAP"
+source "$(dirname "${BASH_SOURCE[0]}")/lib-node.sh"
+NODE_DIR="${NODE_DIR:-$BENCH_ROOT/target/rescorer-graph-bench-node}"
+bench_build -pl es-plugin -am
+[ "${NODE_ONLY:-0}" = 1 ] && KEEP_NODE=1
+bench_start_node "$NODE_DIR" 9260 "${HEAP:-1g}"
 [ "${NODE_ONLY:-0}" = 1 ] && exit 0
-[ "${KEEP_NODE:-0}" = 1 ] || trap 'scripts/node.sh stop --dir "$NODE_DIR"' EXIT
 uptime
 ${PYTHON:-python3} bench/rescorer_graph_bench.py --url http://127.0.0.1:9260 "$@"
 uptime

@@ -13,29 +13,12 @@
 # (scripts/as-unprivileged.sh), as Elasticsearch refuses root. Environment: MVN (default
 # "mvn -q -B"), SKIP_BUILD=1 to reuse es-plugin/target's zip, PYTHON (default python3).
 set -euo pipefail
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [ "$(id -u)" = 0 ]; then
-  exec "$repo/scripts/as-unprivileged.sh" retrieval-bench bench/run-table1-bench.sh "$@"
-fi
-cd "$repo"
-MVN="${MVN:-mvn -q -B}"
-PYTHON="${PYTHON:-python3}"
-port=${BENCH_HTTP_PORT:-9260}
-out="$repo/target/bench-table1"
+source "$(dirname "${BASH_SOURCE[0]}")/lib-node.sh"
+bench_as_user bench/run-table1-bench.sh "$@"
+out="$BENCH_ROOT/target/bench-table1"
 mkdir -p "$out"
-
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  echo "== building the plugin zip"
-  $MVN -DskipTests package
-fi
-if [ ! -f "$out/elasticsearch-8.19.21.zip" ]; then
-  $MVN -N org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-    -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.21:zip -DoutputDirectory="$out"
-fi
-trap 'scripts/node.sh stop --dir "$out/node" >/dev/null || true' EXIT
-scripts/node.sh start --distribution "$out/elasticsearch-8.19.21.zip" --plugin "$(ls es-plugin/target/instance-retrieval-*.zip | grep -v gpu | head -1)" \
-  --dir "$out/node" --http-port "$port" --transport-port $((port + 100)) --heap "${BENCH_HEAP:-4g}"
-curl -s "http://127.0.0.1:$port/_cat/nodes?h=version,jdk,heap.max"
+bench_build
+bench_start_node "$out/node" "${BENCH_HTTP_PORT:-9260}" "${BENCH_HEAP:-4g}"
 echo "== uptime: $(uptime)"
-"$PYTHON" bench/table1_bench.py --url "http://127.0.0.1:$port" --out "$out/results.json" "$@" | tee "$out/bench.log"
+"${PYTHON:-python3}" bench/table1_bench.py --url "http://127.0.0.1:${BENCH_HTTP_PORT:-9260}" --out "$out/results.json" "$@" | tee "$out/bench.log"
 echo "== uptime: $(uptime)"

@@ -10,12 +10,14 @@ the vectors are seeded clustered unit vectors (numpy), written once to --data-di
 Prints one block per benchmark and writes the numbers as JSON to --out.
 """
 import argparse
+import base64
 import concurrent.futures
 import threading
 import http.client
 import json
 import os
 import statistics
+import struct
 import sys
 import time
 import urllib.parse
@@ -33,6 +35,25 @@ def clustered(n, dims, seed, per_cluster=100, spread=0.6):
     x = centres[labels] + (spread / np.sqrt(dims)) * rng.standard_normal((n, dims), dtype=np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     return x.astype(np.float32)
+
+
+def varint(v):
+    out = bytearray()
+    while v >= 0x80:
+        out.append((v & 0x7F) | 0x80)
+        v >>= 7
+    out.append(v)
+    return bytes(out)
+
+
+def encode_list(ids, sims):
+    """A neighbour list as retrieval_graph.v holds it, base64 (NeighbourListCodec: version 1, varint count, per entry
+    varint id length, id UTF-8, float32 little-endian)."""
+    out = bytearray(b"\x01") + varint(len(ids))
+    for i, s in zip(ids, sims):
+        b = str(i).encode()
+        out += varint(len(b)) + b + struct.pack("<f", float(s))
+    return base64.b64encode(bytes(out)).decode()
 
 
 class Node:

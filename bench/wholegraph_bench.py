@@ -18,9 +18,7 @@ Against a running node with the plugin (see bench/run-wholegraph-bench.sh):
 Usage: python3 bench/wholegraph_bench.py [--url http://127.0.0.1:9250] [--n 20000] [--dim 128] [--k 50] [--queries 50]
 """
 import argparse
-import base64
 import json
-import struct
 import time
 import urllib.request
 import os
@@ -31,6 +29,9 @@ import tempfile
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from table1_bench import encode_list  # noqa: E402
 
 INDEX = "wholegraph-bench"
 
@@ -74,21 +75,8 @@ def knn_lists(x, k, block=2000):
     return idx, sims
 
 
-def varint(v):
-    out = bytearray()
-    while v & ~0x7F:
-        out.append((v & 0x7F) | 0x80)
-        v >>= 7
-    out.append(v)
-    return out
 
 
-def encode(ids, sims):
-    b = bytearray([1]) + varint(len(ids))
-    for i, s in zip(ids, sims):
-        e = i.encode()
-        b += varint(len(e)) + e + struct.pack("<f", float(s))
-    return base64.b64encode(bytes(b)).decode()
 
 
 def affinity(idx, sims, k, gamma):
@@ -180,7 +168,7 @@ def main():
             for i in range(s, min(a.n, s + 1000)):
                 lines.append(json.dumps({"index": {"_index": INDEX, "_id": ids[i]}}))
                 lines.append(json.dumps({"v": [round(float(v), 6) for v in x[i]],
-                                         "retrieval_graph.v": encode([ids[j] for j in idx[i]], sims[i])}))
+                                         "retrieval_graph.v": encode_list([ids[j] for j in idx[i]], sims[i])}))
             r = http(f"{url}/_bulk", "POST", "\n".join(lines) + "\n", ndjson=True)
             assert not r["errors"], r
         http(f"{url}/{INDEX}/_refresh", "POST")

@@ -33,16 +33,7 @@ public final class DbaMarker {
         m.put("alpha", (double) alpha);
         m.put("state", state);
         m.put("task", task);
-        if (completedAt != null) {
-            m.put("completed_at", completedAt);
-        }
-        if (docCount != null) {
-            m.put("doc_count", docCount);
-        }
-        if (reason != null) {
-            m.put("reason", reason);
-        }
-        return m;
+        return IndexMetaMarker.putOutcome(m, completedAt, docCount, reason);
     }
 
     /** The marker of {@code index} as stored, or null when no DBA job has written one ({@link IndexMetaMarker#read}). */

@@ -3,9 +3,9 @@ package org.instanceretrieval.es.dba;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
-import org.elasticsearch.action.support.single.shard.SingleShardRequest;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
+import org.instanceretrieval.es.vectors.ShardReadRequest;
 
 import java.io.IOException;
 import java.util.Objects;
@@ -30,17 +30,13 @@ public final class ShardGraphBlockAction {
     private ShardGraphBlockAction() {}
 
     /** Read up to {@code size} documents of shard {@code shard} after the id {@code after}. */
-    public static final class Request extends SingleShardRequest<Request> {
-        private final int shard;
-        private final String field;
+    public static final class Request extends ShardReadRequest<Request> {
         private final String listField;
         private final String after;
         private final int size;
 
         public Request(String index, int shard, String field, String listField, String after, int size) {
-            super(index);
-            this.shard = shard;
-            this.field = Objects.requireNonNull(field, "field");
+            super(index, shard, Objects.requireNonNull(field, "field"));
             this.listField = Objects.requireNonNull(listField, "listField");
             this.after = after;
             this.size = size;
@@ -48,8 +44,6 @@ public final class ShardGraphBlockAction {
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            this.shard = in.readVInt();
-            this.field = in.readString();
             this.listField = in.readString();
             this.after = in.readOptionalString();
             this.size = in.readVInt();
@@ -58,19 +52,9 @@ public final class ShardGraphBlockAction {
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
-            out.writeVInt(shard);
-            out.writeString(field);
             out.writeString(listField);
             out.writeOptionalString(after);
             out.writeVInt(size);
-        }
-
-        public int shard() {
-            return shard;
-        }
-
-        public String field() {
-            return field;
         }
 
         public String listField() {
@@ -88,10 +72,7 @@ public final class ShardGraphBlockAction {
 
         @Override
         public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = validateNonNullIndex();
-            if (shard < 0) {
-                e = addValidationError("[shard] must be >= 0 but was [" + shard + "]", e);
-            }
+            ActionRequestValidationException e = super.validate();
             if (size < 1) {
                 e = addValidationError("[size] must be >= 1 but was [" + size + "]", e);
             }

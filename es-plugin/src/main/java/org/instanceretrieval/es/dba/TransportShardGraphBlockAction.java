@@ -14,25 +14,18 @@ import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFieldVisitor;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.index.VectorEncoding;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
-import org.elasticsearch.cluster.ClusterState;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.routing.ShardsIterator;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.IdFieldMapper;
 import org.elasticsearch.index.mapper.MappedFieldType;
 import org.elasticsearch.index.mapper.RoutingFieldMapper;
 import org.elasticsearch.index.mapper.Uid;
-import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
 import org.elasticsearch.indices.IndicesService;
@@ -41,6 +34,8 @@ import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.es.vectors.IdTerms;
+import org.instanceretrieval.es.vectors.TransportShardReadAction;
 import org.instanceretrieval.memory.Reservation;
 
 import org.instanceretrieval.es.graph.GraphDocValues;
@@ -60,19 +55,14 @@ import java.util.List;
  * Memory charged to the {@code retrieval} breaker before the block is read: {@link #bytes} for {@code size} documents, plus each
  * list's bytes as it is read; released once the response is built.
  */
-public final class TransportShardGraphBlockAction extends TransportSingleShardAction<ShardGraphBlockAction.Request,
+public final class TransportShardGraphBlockAction extends TransportShardReadAction<ShardGraphBlockAction.Request,
     ShardGraphBlockAction.Response> {
-
-    private final IndicesService indicesService;
-    private final RetrievalBreaker breaker;
 
     @Inject
     public TransportShardGraphBlockAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
         ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardGraphBlockAction.NAME, threadPool, clusterService, transportService, actionFilters, resolver,
-            ShardGraphBlockAction.Request::new, threadPool.executor(ThreadPool.Names.SEARCH));
-        this.indicesService = indicesService;
-        this.breaker = breaker;
+        super(ShardGraphBlockAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
+            ShardGraphBlockAction.Request::new, ShardGraphBlockAction.Response::new);
     }
 
     /** Bytes charged for a block of {@code size} documents of {@code dims} floats, lists apart: vectors twice, ids, slots. */
@@ -81,28 +71,10 @@ public final class TransportShardGraphBlockAction extends TransportSingleShardAc
     }
 
     @Override
-    protected Writeable.Reader<ShardGraphBlockAction.Response> getResponseReader() {
-        return ShardGraphBlockAction.Response::new;
-    }
-
-    @Override
-    protected boolean resolveIndex(ShardGraphBlockAction.Request request) {
-        return true;
-    }
-
-    @Override
-    protected ShardsIterator shards(ClusterState state, InternalRequest request) {
-        return clusterService.operationRouting().getShards(state, request.concreteIndex(), request.request().shard(), "_local");
-    }
-
-    @Override
-    protected ShardGraphBlockAction.Response shardOperation(ShardGraphBlockAction.Request request, ShardId shardId) throws IOException {
-        IndexService indexService = indicesService.indexServiceSafe(shardId.getIndex());
+    protected ShardGraphBlockAction.Response shardRead(ShardGraphBlockAction.Request request, ShardId shardId, IndexService indexService)
+        throws IOException {
         String index = shardId.getIndexName();
-        MappedFieldType type = indexService.mapperService().fieldType(request.field());
-        if (type instanceof DenseVectorFieldMapper.DenseVectorFieldType == false) {
-            throw badRequest("[field] [{}] of index [{}] is not a [dense_vector] field", request.field(), index);
-        }
+        denseVectorField(indexService, request.field());
         MappedFieldType listType = indexService.mapperService().fieldType(request.listField());
         if (listType == null || "binary".equals(listType.typeName()) == false || listType.hasDocValues() == false) {
             throw badRequest("index [{}] has no neighbour lists: [{}] is not a binary field with doc values; build the graph with "
@@ -111,7 +83,7 @@ public final class TransportShardGraphBlockAction extends TransportSingleShardAc
         IndexShard shard = indexService.getShard(shardId.id());
         try (Engine.Searcher searcher = shard.acquireSearcher("retrieval_dba_graph")) {
             IndexReader reader = searcher.getIndexReader();
-            int dims = dims(reader.leaves(), request.field(), index);
+            int dims = floatDims(reader.leaves(), request.field(), index);
             if (dims == 0) {
                 return new ShardGraphBlockAction.Response(new String[0], new String[0], new float[0], 0, new byte[0][], null);
             }
@@ -121,20 +93,6 @@ public final class TransportShardGraphBlockAction extends TransportSingleShardAc
                 return read(reader, request, dims, index, memory);
             }
         }
-    }
-
-    private static int dims(List<LeafReaderContext> leaves, String field, String index) {
-        for (LeafReaderContext leaf : leaves) {
-            FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
-            if (info != null && info.getVectorDimension() > 0) {
-                if (info.getVectorEncoding() != VectorEncoding.FLOAT32) {
-                    throw badRequest("[field] [{}] of index [{}] holds [{}] vectors; DBA reads float vectors", field, index,
-                        info.getVectorEncoding());
-                }
-                return info.getVectorDimension();
-            }
-        }
-        return 0;
     }
 
     private static ShardGraphBlockAction.Response read(IndexReader reader, ShardGraphBlockAction.Request request, int dims, String index,
@@ -156,12 +114,7 @@ public final class TransportShardGraphBlockAction extends TransportSingleShardAc
             scanned++;
             lastId = Uid.decodeId(term.bytes, term.offset, term.length);
             postings = termsEnum.postings(postings, PostingsEnum.NONE);
-            int last = -1;
-            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                if (live == null || live.get(doc)) {
-                    last = doc;
-                }
-            }
+            int last = IdTerms.topLevelDoc(postings, live);
             if (last >= 0) {
                 termIds[numDocs] = lastId;
                 keys[numDocs] = ((long) last << 32) | numDocs;
@@ -256,9 +209,5 @@ public final class TransportShardGraphBlockAction extends TransportSingleShardAc
             }
         });
         return routing[0];
-    }
-
-    private static ElasticsearchStatusException badRequest(String message, Object... args) {
-        return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
     }
 }

@@ -1,5 +1,7 @@
 package org.instanceretrieval.es.diffusion;
 
+import org.instanceretrieval.es.job.IndexMetaMarker;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -52,12 +54,6 @@ public record OfflineRowsMarker(String field, int k, double gamma, double alpha,
         m.put("graph_task", graphTask);
         m.put("task", task);
         m.put("state", state);
-        if (docCount != null) {
-            m.put("doc_count", docCount);
-        }
-        if (reason != null) {
-            m.put("reason", reason);
-        }
-        return m;
+        return IndexMetaMarker.putOutcome(m, null, docCount, reason);
     }
 }

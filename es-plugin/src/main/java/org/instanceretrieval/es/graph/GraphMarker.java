@@ -1,5 +1,7 @@
 package org.instanceretrieval.es.graph;
 
+import org.instanceretrieval.es.job.IndexMetaMarker;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -77,15 +79,6 @@ public record GraphMarker(String field, int k, String method, String state, Stri
         m.put("state", state);
         m.put("task", task);
         m.put("started_at", startedAt);
-        if (completedAt != null) {
-            m.put("completed_at", completedAt);
-        }
-        if (docCount != null) {
-            m.put("doc_count", docCount);
-        }
-        if (reason != null) {
-            m.put("reason", reason);
-        }
-        return m;
+        return IndexMetaMarker.putOutcome(m, completedAt, docCount, reason);
     }
 }

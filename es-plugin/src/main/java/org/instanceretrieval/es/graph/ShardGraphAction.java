@@ -1,11 +1,10 @@
 package org.instanceretrieval.es.graph;
 
-import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
-import org.elasticsearch.action.support.single.shard.SingleShardRequest;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
+import org.instanceretrieval.es.vectors.ShardReadRequest;
 
 import java.io.IOException;
 
@@ -23,40 +22,14 @@ public final class ShardGraphAction {
     private ShardGraphAction() {}
 
     /** Read shard {@code shard} of {@code index}: the values of the binary field {@code binaryField}. */
-    public static final class Request extends SingleShardRequest<Request> {
-        private final int shard;
-        private final String binaryField;
+    public static final class Request extends ShardReadRequest<Request> {
 
         public Request(String index, int shard, String binaryField) {
-            super(index);
-            this.shard = shard;
-            this.binaryField = binaryField;
+            super(index, shard, binaryField);
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            this.shard = in.readVInt();
-            this.binaryField = in.readString();
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeVInt(shard);
-            out.writeString(binaryField);
-        }
-
-        public int shard() {
-            return shard;
-        }
-
-        public String binaryField() {
-            return binaryField;
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            return validateNonNullIndex();
         }
     }
 

@@ -3,9 +3,9 @@ package org.instanceretrieval.es.graph;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
-import org.elasticsearch.action.support.single.shard.SingleShardRequest;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
+import org.instanceretrieval.es.vectors.ShardReadRequest;
 
 import java.io.IOException;
 
@@ -26,9 +26,7 @@ public final class ShardKnnNeighboursAction {
     private ShardKnnNeighboursAction() {}
 
     /** Queries {@code queryIds[q]} with vectors {@code queries[q * dims, (q + 1) * dims)}. */
-    public static final class Request extends SingleShardRequest<Request> {
-        private final int shard;
-        private final String field;
+    public static final class Request extends ShardReadRequest<Request> {
         private final int k;
         private final int numCandidates;
         private final String[] queryIds;
@@ -36,9 +34,7 @@ public final class ShardKnnNeighboursAction {
         private final int dims;
 
         public Request(String index, int shard, String field, int k, int numCandidates, String[] queryIds, float[] queries, int dims) {
-            super(index);
-            this.shard = shard;
-            this.field = field;
+            super(index, shard, field);
             this.k = k;
             this.numCandidates = numCandidates;
             this.queryIds = queryIds;
@@ -48,8 +44,6 @@ public final class ShardKnnNeighboursAction {
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            this.shard = in.readVInt();
-            this.field = in.readString();
             this.k = in.readVInt();
             this.numCandidates = in.readVInt();
             this.queryIds = in.readStringArray();
@@ -60,21 +54,11 @@ public final class ShardKnnNeighboursAction {
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
-            out.writeVInt(shard);
-            out.writeString(field);
             out.writeVInt(k);
             out.writeVInt(numCandidates);
             out.writeStringArray(queryIds);
             out.writeFloatArray(queries);
             out.writeVInt(dims);
-        }
-
-        public int shard() {
-            return shard;
-        }
-
-        public String field() {
-            return field;
         }
 
         public int k() {
@@ -99,7 +83,7 @@ public final class ShardKnnNeighboursAction {
 
         @Override
         public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = validateNonNullIndex();
+            ActionRequestValidationException e = super.validate();
             if (k < 1 || numCandidates < k || dims < 1 || (long) queryIds.length * dims != queries.length) {
                 e = addValidationError("malformed shard kNN request: k [" + k + "], num_candidates [" + numCandidates + "], dims [" + dims
                     + "], [" + queryIds.length + "] queries with [" + queries.length + "] values", e);

@@ -3,33 +3,25 @@ package org.instanceretrieval.es.graph;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.PostingsEnum;
-import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
-import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
-import org.elasticsearch.cluster.ClusterState;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.routing.ShardsIterator;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
-import org.elasticsearch.index.mapper.IdFieldMapper;
 import org.elasticsearch.index.mapper.MappedFieldType;
-import org.elasticsearch.index.mapper.Uid;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
+import org.instanceretrieval.es.vectors.IdTerms;
 import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.es.vectors.TransportShardReadAction;
 import org.instanceretrieval.memory.Reservation;
 
 import java.io.IOException;
@@ -43,39 +35,20 @@ import java.util.List;
  * a document must hold exactly one value. Every byte copied into the response is charged to the {@code retrieval} breaker
  * first (429 when it does not fit) and released once the response is built.
  */
-public final class TransportShardGraphAction extends TransportSingleShardAction<ShardGraphAction.Request, ShardGraphAction.Response> {
-
-    private final IndicesService indicesService;
-    private final RetrievalBreaker breaker;
+public final class TransportShardGraphAction extends TransportShardReadAction<ShardGraphAction.Request,
+    ShardGraphAction.Response> {
 
     @Inject
     public TransportShardGraphAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
         ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardGraphAction.NAME, threadPool, clusterService, transportService, actionFilters, resolver, ShardGraphAction.Request::new,
-            threadPool.executor(ThreadPool.Names.SEARCH));
-        this.indicesService = indicesService;
-        this.breaker = breaker;
+        super(ShardGraphAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
+            ShardGraphAction.Request::new, ShardGraphAction.Response::new);
     }
 
     @Override
-    protected Writeable.Reader<ShardGraphAction.Response> getResponseReader() {
-        return ShardGraphAction.Response::new;
-    }
-
-    @Override
-    protected boolean resolveIndex(ShardGraphAction.Request request) {
-        return true;
-    }
-
-    @Override
-    protected ShardsIterator shards(ClusterState state, InternalRequest request) {
-        return clusterService.operationRouting().getShards(state, request.concreteIndex(), request.request().shard(), "_local");
-    }
-
-    @Override
-    protected ShardGraphAction.Response shardOperation(ShardGraphAction.Request request, ShardId shardId) throws IOException {
-        IndexService indexService = indicesService.indexServiceSafe(shardId.getIndex());
-        String field = request.binaryField();
+    protected ShardGraphAction.Response shardRead(ShardGraphAction.Request request, ShardId shardId, IndexService indexService)
+        throws IOException {
+        String field = request.field();
         MappedFieldType type = indexService.mapperService().fieldType(field);
         if (type == null) {
             throw new ElasticsearchStatusException("field [{}] is not mapped in index [{}]: the index holds no such graph or rows",
@@ -99,7 +72,7 @@ public final class TransportShardGraphAction extends TransportSingleShardAction<
                 if (values == null) {
                     continue;
                 }
-                String[] idOfDoc = ids(reader, reader.getLiveDocs());
+                String[] idOfDoc = IdTerms.ids(reader, reader.getLiveDocs(), IdTerms.nestedPathField(shard));
                 BytesRef value = new BytesRef();
                 for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
                     String id = idOfDoc[doc];
@@ -130,26 +103,5 @@ public final class TransportShardGraphAction extends TransportSingleShardAction<
             }
         }
         return new ShardGraphAction.Response(ids.toArray(String[]::new), Arrays.copyOf(offsets, ids.size() + 1), Arrays.copyOf(data, used));
-    }
-
-    /** The {@code _id} of every live document of the segment (null for deleted ones), from the terms of {@code _id}. */
-    private static String[] ids(LeafReader reader, Bits live) throws IOException {
-        String[] ids = new String[reader.maxDoc()];
-        Terms terms = reader.terms(IdFieldMapper.NAME);
-        if (terms == null) {
-            return ids;
-        }
-        TermsEnum termsEnum = terms.iterator();
-        PostingsEnum postings = null;
-        for (BytesRef term = termsEnum.next(); term != null; term = termsEnum.next()) {
-            postings = termsEnum.postings(postings, PostingsEnum.NONE);
-            String id = null;
-            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                if (live == null || live.get(doc)) {
-                    ids[doc] = id == null ? (id = Uid.decodeId(term.bytes, term.offset, term.length)) : id;
-                }
-            }
-        }
-        return ids;
     }
 }

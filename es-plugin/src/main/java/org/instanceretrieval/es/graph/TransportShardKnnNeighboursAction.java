@@ -2,37 +2,24 @@ package org.instanceretrieval.es.graph;
 
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
-import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
-import org.elasticsearch.cluster.ClusterState;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.routing.ShardsIterator;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
-import org.elasticsearch.index.mapper.IdFieldMapper;
-import org.elasticsearch.index.mapper.MappedFieldType;
-import org.elasticsearch.index.mapper.Uid;
-import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper;
 import org.elasticsearch.index.shard.ShardId;
 import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.es.vectors.TransportShardReadAction;
+import org.instanceretrieval.es.vectors.IdTerms;
 import org.instanceretrieval.math.ParallelBlocks;
 import org.instanceretrieval.math.VectorMath;
 import org.instanceretrieval.memory.Reservation;
@@ -51,13 +38,11 @@ import java.util.concurrent.Executor;
  * Memory charged to the {@code retrieval} breaker for Q queries, C candidates, k neighbours and H distinct candidate documents:
  * {@code Q C 16 + Q k 24 + H (56 + 2 x id length)} bytes.
  */
-public final class TransportShardKnnNeighboursAction extends TransportSingleShardAction<ShardKnnNeighboursAction.Request,
+public final class TransportShardKnnNeighboursAction extends TransportShardReadAction<ShardKnnNeighboursAction.Request,
     ShardKnnNeighboursAction.Response> {
 
     private static final int QUERIES_PER_TASK = 8;
 
-    private final IndicesService indicesService;
-    private final RetrievalBreaker breaker;
     private final Executor helpers;
     private final int parallelism;
 
@@ -65,39 +50,18 @@ public final class TransportShardKnnNeighboursAction extends TransportSingleShar
     public TransportShardKnnNeighboursAction(ClusterService clusterService, TransportService transportService,
         IndicesService indicesService, ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver,
         RetrievalBreaker breaker) {
-        super(ShardKnnNeighboursAction.NAME, threadPool, clusterService, transportService, actionFilters, resolver,
-            ShardKnnNeighboursAction.Request::new, threadPool.executor(ThreadPool.Names.SEARCH));
-        this.indicesService = indicesService;
-        this.breaker = breaker;
+        super(ShardKnnNeighboursAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
+            ShardKnnNeighboursAction.Request::new, ShardKnnNeighboursAction.Response::new);
         this.helpers = threadPool.executor(GraphPool.NAME);
         this.parallelism = Math.max(1, threadPool.info(GraphPool.NAME).getMax());
     }
 
     @Override
-    protected Writeable.Reader<ShardKnnNeighboursAction.Response> getResponseReader() {
-        return ShardKnnNeighboursAction.Response::new;
-    }
-
-    @Override
-    protected boolean resolveIndex(ShardKnnNeighboursAction.Request request) {
-        return true;
-    }
-
-    @Override
-    protected ShardsIterator shards(ClusterState state, InternalRequest request) {
-        return clusterService.operationRouting().getShards(state, request.concreteIndex(), request.request().shard(), "_local");
-    }
-
-    @Override
-    protected ShardKnnNeighboursAction.Response shardOperation(ShardKnnNeighboursAction.Request request, ShardId shardId)
+    protected ShardKnnNeighboursAction.Response shardRead(ShardKnnNeighboursAction.Request request, ShardId shardId,
+        IndexService indexService)
         throws IOException {
-        IndexService indexService = indicesService.indexServiceSafe(shardId.getIndex());
         String field = request.field();
-        MappedFieldType type = indexService.mapperService().fieldType(field);
-        if (type instanceof DenseVectorFieldMapper.DenseVectorFieldType == false) {
-            throw new ElasticsearchStatusException("[field] [{}] of index [{}] is not a [dense_vector] field", RestStatus.BAD_REQUEST,
-                field, shardId.getIndexName());
-        }
+        denseVectorField(indexService, field);
         int n = request.queryIds().length;
         int dims = request.dims();
         try (Reservation memory = breaker.reserve((long) n * request.numCandidates() * 16L + (long) n * request.k() * 24L,
@@ -120,13 +84,13 @@ public final class TransportShardKnnNeighboursAction extends TransportSingleShar
                     }
                 }
             });
-            return rank(request, searcher, hits, memory);
+            return rank(request, searcher, hits, memory, IdTerms.nestedPathField(indexService.getShard(shardId.id())));
         }
     }
 
     /** Exact similarities and ids of the candidates, then each query's top k other documents. */
     private static ShardKnnNeighboursAction.Response rank(ShardKnnNeighboursAction.Request request, Engine.Searcher searcher,
-        int[][] hits, Reservation memory) throws IOException {
+        int[][] hits, Reservation memory, String nestedPathField) throws IOException {
         int n = hits.length;
         int dims = request.dims();
         int[] first = new int[n + 1];
@@ -164,7 +128,7 @@ public final class TransportShardKnnNeighboursAction extends TransportSingleShar
             System.arraycopy(request.queries(), q * dims, query, 0, dims);
             sims[pair] = VectorMath.dot(values.vectorValue(), query);
         }
-        String[] ids = ids(leaves, candidates, memory);
+        String[] ids = ids(leaves, candidates, memory, nestedPathField);
         return top(request, hits, first, sims, ids);
     }
 
@@ -177,26 +141,27 @@ public final class TransportShardKnnNeighboursAction extends TransportSingleShar
     }
 
     /** The {@code _id} of every candidate document, by global doc id (null elsewhere). */
-    private static String[] ids(List<LeafReaderContext> leaves, FixedBitSet candidates, Reservation memory) throws IOException {
+    private static String[] ids(List<LeafReaderContext> leaves, FixedBitSet candidates, Reservation memory, String nestedPathField)
+        throws IOException {
         String[] ids = new String[candidates.length()];
         memory.grow(8L * ids.length, "candidate ids of approximate kNN searches");
         for (LeafReaderContext leaf : leaves) {
-            Terms terms = leaf.reader().terms(IdFieldMapper.NAME);
-            if (terms == null) {
-                continue;
-            }
-            TermsEnum termsEnum = terms.iterator();
-            PostingsEnum postings = null;
-            for (BytesRef term = termsEnum.next(); term != null; term = termsEnum.next()) {
-                postings = termsEnum.postings(postings, PostingsEnum.NONE);
-                for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                    int global = leaf.docBase + doc;
-                    if (global < ids.length && candidates.get(global)) {
-                        memory.grow(56L + 2L * term.length, "candidate ids of approximate kNN searches");
-                        ids[global] = Uid.decodeId(term.bytes, term.offset, term.length);
-                    }
+            int base = leaf.docBase;
+            int count = Math.max(0, Math.min(leaf.reader().maxDoc(), ids.length - base));
+            Bits candidate = new Bits() {
+                @Override
+                public boolean get(int doc) {
+                    return doc < count && candidates.get(base + doc);
                 }
-            }
+
+                @Override
+                public int length() {
+                    return leaf.reader().maxDoc();
+                }
+            };
+            String[] leafIds = IdTerms.ids(leaf.reader(), candidate, nestedPathField,
+                length -> memory.grow(56L + 2L * length, "candidate ids of approximate kNN searches"));
+            System.arraycopy(leafIds, 0, ids, base, count);
         }
         return ids;
     }

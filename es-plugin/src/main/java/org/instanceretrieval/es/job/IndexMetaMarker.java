@@ -81,6 +81,23 @@ public final class IndexMetaMarker {
         return failed;
     }
 
+    /**
+     * Adds a job's outcome to marker map {@code m} as every job marker stores it: {@code completed_at} (epoch millis),
+     * {@code doc_count} and {@code reason} (why it failed), each left out when null. Returns {@code m}.
+     */
+    public static Map<String, Object> putOutcome(Map<String, Object> m, Long completedAt, Long docCount, String reason) {
+        if (completedAt != null) {
+            m.put("completed_at", completedAt);
+        }
+        if (docCount != null) {
+            m.put("doc_count", docCount);
+        }
+        if (reason != null) {
+            m.put("reason", reason);
+        }
+        return m;
+    }
+
     /** Writes {@code marker} under {@code key} into the {@code _meta} of {@code index}; null removes the key. */
     public static void write(Client client, String index, String key, Map<String, Object> marker, ActionListener<Void> listener) {
         client.admin().indices().getMappings(new GetMappingsRequest().indices(index), listener.delegateFailureAndWrap((l, response) -> {

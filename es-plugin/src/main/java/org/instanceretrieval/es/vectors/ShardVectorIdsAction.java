@@ -1,9 +1,7 @@
 package org.instanceretrieval.es.vectors;
 
-import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
-import org.elasticsearch.action.support.single.shard.SingleShardRequest;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 
@@ -24,40 +22,14 @@ public final class ShardVectorIdsAction {
     private ShardVectorIdsAction() {}
 
     /** The ids of the documents of shard {@code shard} of {@code index} with a vector in {@code field}. */
-    public static final class Request extends SingleShardRequest<Request> {
-        private final int shard;
-        private final String field;
+    public static final class Request extends ShardReadRequest<Request> {
 
         public Request(String index, int shard, String field) {
-            super(index);
-            this.shard = shard;
-            this.field = Objects.requireNonNull(field, "field");
+            super(index, shard, Objects.requireNonNull(field, "field"));
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            this.shard = in.readVInt();
-            this.field = in.readString();
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeVInt(shard);
-            out.writeString(field);
-        }
-
-        public int shard() {
-            return shard;
-        }
-
-        public String field() {
-            return field;
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            return validateNonNullIndex();
         }
     }
 

@@ -1,9 +1,7 @@
 package org.instanceretrieval.es.vectors;
 
-import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
-import org.elasticsearch.action.support.single.shard.SingleShardRequest;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 
@@ -25,48 +23,27 @@ public final class ShardVectorsAction {
     private ShardVectorsAction() {}
 
     /** Read shard {@code shard} of {@code index}: names through {@code idField}, vectors of {@code field} (null: names only). */
-    public static final class Request extends SingleShardRequest<Request> {
-        private final int shard;
+    public static final class Request extends ShardReadRequest<Request> {
         private final String idField;
-        private final String field;
 
         public Request(String index, int shard, String idField, String field) {
-            super(index);
-            this.shard = shard;
+            super(index, shard, field);
             this.idField = idField;
-            this.field = field;
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            this.shard = in.readVInt();
             this.idField = in.readString();
-            this.field = in.readOptionalString();
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
-            out.writeVInt(shard);
             out.writeString(idField);
-            out.writeOptionalString(field);
-        }
-
-        public int shard() {
-            return shard;
         }
 
         public String idField() {
             return idField;
-        }
-
-        public String field() {
-            return field;
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            return validateNonNullIndex();
         }
     }
 

@@ -3,14 +3,11 @@ package org.instanceretrieval.es.vectors;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
-import org.elasticsearch.action.support.single.shard.SingleShardRequest;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 
 import java.io.IOException;
 import java.util.Objects;
-
-import static org.elasticsearch.action.ValidateActions.addValidationError;
 
 /**
  * Internal shard-level action: the raw float vectors of field {@code field} of the documents of one shard named by
@@ -28,39 +25,23 @@ public final class ShardVectorsByIdAction {
     private ShardVectorsByIdAction() {}
 
     /** Read the vectors of {@code field} of documents {@code ids} from shard {@code shard} of {@code index}. */
-    public static final class Request extends SingleShardRequest<Request> {
-        private final int shard;
-        private final String field;
+    public static final class Request extends ShardReadRequest<Request> {
         private final String[] ids;
 
         public Request(String index, int shard, String field, String[] ids) {
-            super(index);
-            this.shard = shard;
-            this.field = Objects.requireNonNull(field, "field");
+            super(index, shard, Objects.requireNonNull(field, "field"));
             this.ids = ids.clone();
         }
 
         public Request(StreamInput in) throws IOException {
             super(in);
-            this.shard = in.readVInt();
-            this.field = in.readString();
             this.ids = in.readStringArray();
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
-            out.writeVInt(shard);
-            out.writeString(field);
             out.writeStringArray(ids);
-        }
-
-        public int shard() {
-            return shard;
-        }
-
-        public String field() {
-            return field;
         }
 
         /** The requested ids (a copy). */
@@ -74,11 +55,7 @@ public final class ShardVectorsByIdAction {
 
         @Override
         public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = validateNonNullIndex();
-            if (shard < 0) {
-                e = addValidationError("[shard] must be >= 0 but was [" + shard + "]", e);
-            }
-            return e;
+            return super.validate();
         }
     }
 

@@ -14,17 +14,11 @@ import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.FixedBitSet;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
-import org.elasticsearch.cluster.ClusterState;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.routing.ShardsIterator;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
-import org.elasticsearch.index.mapper.IdFieldMapper;
 import org.elasticsearch.index.mapper.RoutingFieldMapper;
-import org.elasticsearch.index.mapper.Uid;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
 import org.elasticsearch.indices.IndicesService;
@@ -47,39 +41,19 @@ import java.util.List;
  * Memory charged to the {@code retrieval} breaker as the ids are decoded: {@code 56 + 2 x id length} bytes per document (the
  * string, its slots in the lists and the sorted copy), plus the same for a routing; released when the response is built.
  */
-public final class TransportShardVectorIdsAction extends TransportSingleShardAction<ShardVectorIdsAction.Request,
+public final class TransportShardVectorIdsAction extends TransportShardReadAction<ShardVectorIdsAction.Request,
     ShardVectorIdsAction.Response> {
-
-    private final IndicesService indicesService;
-    private final RetrievalBreaker breaker;
 
     @Inject
     public TransportShardVectorIdsAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
         ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardVectorIdsAction.NAME, threadPool, clusterService, transportService, actionFilters, resolver,
-            ShardVectorIdsAction.Request::new, threadPool.executor(ThreadPool.Names.SEARCH));
-        this.indicesService = indicesService;
-        this.breaker = breaker;
+        super(ShardVectorIdsAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
+            ShardVectorIdsAction.Request::new, ShardVectorIdsAction.Response::new);
     }
 
     @Override
-    protected Writeable.Reader<ShardVectorIdsAction.Response> getResponseReader() {
-        return ShardVectorIdsAction.Response::new;
-    }
-
-    @Override
-    protected boolean resolveIndex(ShardVectorIdsAction.Request request) {
-        return true;
-    }
-
-    @Override
-    protected ShardsIterator shards(ClusterState state, InternalRequest request) {
-        return clusterService.operationRouting().getShards(state, request.concreteIndex(), request.request().shard(), "_local");
-    }
-
-    @Override
-    protected ShardVectorIdsAction.Response shardOperation(ShardVectorIdsAction.Request request, ShardId shardId) throws IOException {
-        IndexService indexService = indicesService.indexServiceSafe(shardId.getIndex());
+    protected ShardVectorIdsAction.Response shardRead(ShardVectorIdsAction.Request request, ShardId shardId, IndexService indexService)
+        throws IOException {
         IndexShard shard = indexService.getShard(shardId.id());
         String field = request.field();
         List<String> ids = new ArrayList<>();
@@ -98,7 +72,7 @@ public final class TransportShardVectorIdsAction extends TransportSingleShardAct
                         + "vectors", RestStatus.BAD_REQUEST, field, shardId.getIndexName(), info.getVectorEncoding());
                 }
                 dims = info.getVectorDimension();
-                readLeaf(reader, field, memory, ids, routings);
+                readLeaf(reader, field, IdTerms.nestedPathField(shard), memory, ids, routings);
             }
             Integer[] order = new Integer[ids.size()];
             for (int i = 0; i < order.length; i++) {
@@ -115,7 +89,8 @@ public final class TransportShardVectorIdsAction extends TransportSingleShardAct
         }
     }
 
-    private static void readLeaf(LeafReader reader, String field, Reservation memory, List<String> ids, List<String> routings)
+    private static void readLeaf(LeafReader reader, String field, String nestedPathField, Reservation memory, List<String> ids,
+        List<String> routings)
         throws IOException {
         Bits live = reader.getLiveDocs();
         FixedBitSet hasVector = new FixedBitSet(Math.max(1, reader.maxDoc()));
@@ -125,8 +100,10 @@ public final class TransportShardVectorIdsAction extends TransportSingleShardAct
                 hasVector.set(doc);
             }
         }
-        String[] idOf = termOfDoc(reader, IdFieldMapper.NAME, hasVector, memory, true);
-        String[] routingOf = termOfDoc(reader, RoutingFieldMapper.NAME, hasVector, memory, false);
+        Pending pending = new Pending(memory);
+        String[] idOf = IdTerms.ids(reader, hasVector, nestedPathField, length -> pending.grow(56L + 2L * length));
+        String[] routingOf = routings(reader, hasVector, pending);
+        pending.flush();
         for (int doc = 0; doc < idOf.length; doc++) {
             if (idOf[doc] != null) {
                 ids.add(idOf[doc]);
@@ -135,35 +112,50 @@ public final class TransportShardVectorIdsAction extends TransportSingleShardAct
         }
     }
 
-    /** The value of the {@code termField} term of each document with a vector (null for others), or null when the field has no terms. */
-    private static String[] termOfDoc(LeafReader reader, String termField, FixedBitSet docs, Reservation memory, boolean isId)
-        throws IOException {
-        Terms terms = reader.terms(termField);
+    /** The {@code _routing} of each document of {@code docs} (null for others), or null when no document has one. */
+    private static String[] routings(LeafReader reader, FixedBitSet docs, Pending pending) throws IOException {
+        Terms terms = reader.terms(RoutingFieldMapper.NAME);
         if (terms == null) {
             return null;
         }
         String[] values = new String[reader.maxDoc()];
         TermsEnum termsEnum = terms.iterator();
         PostingsEnum postings = null;
-        long pending = 0;
         for (BytesRef term = termsEnum.next(); term != null; term = termsEnum.next()) {
             postings = termsEnum.postings(postings, PostingsEnum.NONE);
             String value = null;
             for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
                 if (docs.get(doc)) {
                     if (value == null) {
-                        pending += 56L + 2L * term.length;
-                        if (pending > 64 * 1024) {
-                            memory.grow(pending, "ids of the documents with vectors read for the neighbour graph");
-                            pending = 0;
-                        }
-                        value = isId ? Uid.decodeId(term.bytes, term.offset, term.length) : term.utf8ToString();
+                        pending.grow(56L + 2L * term.length);
+                        value = term.utf8ToString();
                     }
                     values[doc] = value;
                 }
             }
         }
-        memory.grow(pending, "ids of the documents with vectors read for the neighbour graph");
         return values;
+    }
+
+    /** Charges of the ids and routings read, passed to the breaker 64 KiB at a time. */
+    private static final class Pending {
+        private final Reservation memory;
+        private long bytes;
+
+        Pending(Reservation memory) {
+            this.memory = memory;
+        }
+
+        void grow(long more) {
+            bytes += more;
+            if (bytes > 64 * 1024) {
+                flush();
+            }
+        }
+
+        void flush() {
+            memory.grow(bytes, "ids of the documents with vectors read for the neighbour graph");
+            bytes = 0;
+        }
     }
 }

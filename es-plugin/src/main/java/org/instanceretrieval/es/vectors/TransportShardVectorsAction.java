@@ -1,41 +1,27 @@
 package org.instanceretrieval.es.vectors;
 
-import org.elasticsearch.index.mapper.NestedPathFieldMapper;
-import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SortedSetDocValues;
-import org.apache.lucene.index.PostingsEnum;
-import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
-import org.apache.lucene.util.BytesRef;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
-import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
-import org.elasticsearch.cluster.ClusterState;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.routing.ShardsIterator;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.IdFieldMapper;
 import org.elasticsearch.index.mapper.MappedFieldType;
-import org.elasticsearch.index.mapper.Uid;
-import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
 import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 
@@ -50,38 +36,19 @@ import java.util.Locale;
  * pool, from a searcher acquired for the read (a point in time of the shard). Deleted documents
  * and documents without a name (nested documents, or no value in {@code id_field}) are skipped.
  */
-public final class TransportShardVectorsAction extends TransportSingleShardAction<ShardVectorsAction.Request, ShardVectorsAction.Response> {
-
-    private final IndicesService indicesService;
-    private final RetrievalBreaker breaker;
+public final class TransportShardVectorsAction extends TransportShardReadAction<ShardVectorsAction.Request,
+    ShardVectorsAction.Response> {
 
     @Inject
     public TransportShardVectorsAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
         ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardVectorsAction.NAME, threadPool, clusterService, transportService, actionFilters, resolver,
-            ShardVectorsAction.Request::new, threadPool.executor(ThreadPool.Names.SEARCH));
-        this.indicesService = indicesService;
-        this.breaker = breaker;
+        super(ShardVectorsAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
+            ShardVectorsAction.Request::new, ShardVectorsAction.Response::new);
     }
 
     @Override
-    protected Writeable.Reader<ShardVectorsAction.Response> getResponseReader() {
-        return ShardVectorsAction.Response::new;
-    }
-
-    @Override
-    protected boolean resolveIndex(ShardVectorsAction.Request request) {
-        return true;
-    }
-
-    @Override
-    protected ShardsIterator shards(ClusterState state, InternalRequest request) {
-        return clusterService.operationRouting().getShards(state, request.concreteIndex(), request.request().shard(), "_local");
-    }
-
-    @Override
-    protected ShardVectorsAction.Response shardOperation(ShardVectorsAction.Request request, ShardId shardId) throws IOException {
-        IndexService indexService = indicesService.indexServiceSafe(shardId.getIndex());
+    protected ShardVectorsAction.Response shardRead(ShardVectorsAction.Request request, ShardId shardId, IndexService indexService)
+        throws IOException {
         String index = shardId.getIndexName();
         String idField = request.idField();
         boolean byId = IdFieldMapper.NAME.equals(idField);
@@ -97,13 +64,7 @@ public final class TransportShardVectorsAction extends TransportSingleShardActio
         }
         String field = request.field();
         if (field != null) {
-            MappedFieldType type = indexService.mapperService().fieldType(field);
-            if (type == null) {
-                throw badRequest("[field] [{}] does not exist in the mapping of index [{}]", field, index);
-            }
-            if (type instanceof DenseVectorFieldMapper.DenseVectorFieldType == false) {
-                throw badRequest("[field] [{}] of index [{}] is of type [{}], not [dense_vector]", field, index, type.typeName());
-            }
+            denseVectorField(indexService, field);
         }
         IndexShard shard = indexService.getShard(shardId.id());
         // names, ids and vectors of every document of the shard, while they are read and copied into the response
@@ -146,7 +107,7 @@ public final class TransportShardVectorsAction extends TransportSingleShardActio
                         }
                     }
                 }
-                String[] idOfDoc = ids(reader, live, NestedPathFieldMapper.name(shard.indexSettings().getIndexVersionCreated()));
+                String[] idOfDoc = IdTerms.ids(reader, live, IdTerms.nestedPathField(shard));
                 for (int doc = 0; doc < reader.maxDoc(); doc++) {
                     String id = idOfDoc[doc];
                     if (id == null) {
@@ -180,48 +141,5 @@ public final class TransportShardVectorsAction extends TransportSingleShardActio
         }
         return new ShardVectorsAction.Response(names.toArray(String[]::new), ids.toArray(String[]::new), Arrays.copyOf(vectorDocs, numVectors),
             Arrays.copyOf(vectors, numVectors * dims), dims, similarity);
-    }
-
-    private static ElasticsearchStatusException badRequest(String message, Object... args) {
-        return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
-    }
-
-    /**
-     * The {@code _id} of every live top-level document of the segment (null for deleted and nested
-     * documents), read from the terms of the {@code _id} field: one pass over 12,000 terms instead
-     * of 12,000 stored-field reads, each of which decompresses a block. Nested documents carry their
-     * parent's {@code _id} term too; they are recognised by their {@code nestedPathField} term and skipped,
-     * so that they are never taken for collection images.
-     */
-    private static String[] ids(LeafReader reader, Bits live, String nestedPathField) throws IOException {
-        String[] ids = new String[reader.maxDoc()];
-        Terms terms = reader.terms(IdFieldMapper.NAME);
-        if (terms == null) {
-            return ids;
-        }
-        FixedBitSet nested = new FixedBitSet(Math.max(1, reader.maxDoc()));
-        Terms paths = reader.terms(nestedPathField);
-        if (paths != null) {
-            TermsEnum pathEnum = paths.iterator();
-            PostingsEnum docs = null;
-            for (BytesRef path = pathEnum.next(); path != null; path = pathEnum.next()) {
-                docs = pathEnum.postings(docs, PostingsEnum.NONE);
-                for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
-                    nested.set(doc);
-                }
-            }
-        }
-        TermsEnum termsEnum = terms.iterator();
-        PostingsEnum postings = null;
-        for (BytesRef term = termsEnum.next(); term != null; term = termsEnum.next()) {
-            postings = termsEnum.postings(postings, PostingsEnum.NONE);
-            String id = null;
-            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                if ((live == null || live.get(doc)) && nested.get(doc) == false) {
-                    ids[doc] = id == null ? (id = Uid.decodeId(term.bytes, term.offset, term.length)) : id;
-                }
-            }
-        }
-        return ids;
     }
 }

@@ -1,34 +1,24 @@
 package org.instanceretrieval.es.vectors;
 
-import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
-import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
-import org.elasticsearch.cluster.ClusterState;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.routing.ShardsIterator;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.IdFieldMapper;
-import org.elasticsearch.index.mapper.MappedFieldType;
 import org.elasticsearch.index.mapper.Uid;
-import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
 import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
@@ -48,19 +38,14 @@ import java.util.List;
  * {@link #bytes} = {@code n * (8 d + 40)} bytes (the vectors in request order and their compacted copy, one sort key and one
  * row slot per id); released when the response is built.
  */
-public final class TransportShardVectorsByIdAction extends TransportSingleShardAction<ShardVectorsByIdAction.Request,
+public final class TransportShardVectorsByIdAction extends TransportShardReadAction<ShardVectorsByIdAction.Request,
     ShardVectorsByIdAction.Response> {
-
-    private final IndicesService indicesService;
-    private final RetrievalBreaker breaker;
 
     @Inject
     public TransportShardVectorsByIdAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
         ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardVectorsByIdAction.NAME, threadPool, clusterService, transportService, actionFilters, resolver,
-            ShardVectorsByIdAction.Request::new, threadPool.executor(ThreadPool.Names.SEARCH));
-        this.indicesService = indicesService;
-        this.breaker = breaker;
+        super(ShardVectorsByIdAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
+            ShardVectorsByIdAction.Request::new, ShardVectorsByIdAction.Response::new);
     }
 
     /** The bytes charged for {@code n} ids of {@code dims} floats. */
@@ -69,38 +54,16 @@ public final class TransportShardVectorsByIdAction extends TransportSingleShardA
     }
 
     @Override
-    protected Writeable.Reader<ShardVectorsByIdAction.Response> getResponseReader() {
-        return ShardVectorsByIdAction.Response::new;
-    }
-
-    @Override
-    protected boolean resolveIndex(ShardVectorsByIdAction.Request request) {
-        return true;
-    }
-
-    @Override
-    protected ShardsIterator shards(ClusterState state, InternalRequest request) {
-        return clusterService.operationRouting().getShards(state, request.concreteIndex(), request.request().shard(), "_local");
-    }
-
-    @Override
-    protected ShardVectorsByIdAction.Response shardOperation(ShardVectorsByIdAction.Request request, ShardId shardId) throws IOException {
-        IndexService indexService = indicesService.indexServiceSafe(shardId.getIndex());
+    protected ShardVectorsByIdAction.Response shardRead(ShardVectorsByIdAction.Request request, ShardId shardId, IndexService indexService)
+        throws IOException {
         String index = shardId.getIndexName();
         String field = request.field();
-        MappedFieldType type = indexService.mapperService().fieldType(field);
-        if (type == null) {
-            throw badRequest("[field] [{}] does not exist in the mapping of index [{}]", field, index);
-        }
-        if (type instanceof DenseVectorFieldMapper.DenseVectorFieldType == false) {
-            throw badRequest("[field] [{}] of index [{}] is of type [{}]; vectors are read from a [dense_vector] field", field, index,
-                type.typeName());
-        }
+        denseVectorField(indexService, field);
         IndexShard shard = indexService.getShard(shardId.id());
         String[] ids = request.idsView();
         try (Engine.Searcher searcher = shard.acquireSearcher("retrieval_vectors_by_id")) {
             List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-            int dims = dims(leaves, field, index);
+            int dims = floatDims(leaves, field, index);
             if (dims == 0 || ids.length == 0) {
                 return new ShardVectorsByIdAction.Response(new String[0], new float[0], 0, ids.clone());
             }
@@ -112,20 +75,6 @@ public final class TransportShardVectorsByIdAction extends TransportSingleShardA
     }
 
     /** The dimension of the field's vectors in the searcher (0 when no segment holds one); 400 unless float vectors. */
-    private static int dims(List<LeafReaderContext> leaves, String field, String index) {
-        for (LeafReaderContext leaf : leaves) {
-            FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
-            if (info != null && info.getVectorDimension() > 0) {
-                if (info.getVectorEncoding() != VectorEncoding.FLOAT32) {
-                    throw badRequest("[field] [{}] of index [{}] holds [{}] vectors; only float vectors are read", field, index,
-                        info.getVectorEncoding());
-                }
-                return info.getVectorDimension();
-            }
-        }
-        return 0;
-    }
-
     private static ShardVectorsByIdAction.Response read(List<LeafReaderContext> leaves, String field, String[] ids, int dims)
         throws IOException {
         float[] rows = new float[ids.length * dims]; // row i = vector of ids[i], request order
@@ -147,12 +96,7 @@ public final class TransportShardVectorsByIdAction extends TransportSingleShardA
                     continue;
                 }
                 postings = termsEnum.postings(postings, PostingsEnum.NONE);
-                int last = -1;
-                for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                    if (live == null || live.get(doc)) {
-                        last = doc;
-                    }
-                }
+                int last = IdTerms.topLevelDoc(postings, live);
                 if (last >= 0) {
                     keys[numKeys++] = ((long) last << 32) | i;
                 }
@@ -189,9 +133,5 @@ public final class TransportShardVectorsByIdAction extends TransportSingleShardA
         }
         return new ShardVectorsByIdAction.Response(foundIds, numFound == ids.length ? rows : Arrays.copyOf(rows, numFound * dims), dims,
             missing);
-    }
-
-    private static ElasticsearchStatusException badRequest(String message, Object... args) {
-        return new ElasticsearchStatusException(message, RestStatus.BAD_REQUEST, args);
     }
 }
