@@ -269,12 +269,14 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         return rankDocs;
     }
 
-    /** The inner retriever's search for the window: top rank_window_size by score then _shard_doc, with the field's values. */
+    /**
+     * The inner retriever's search for the window: top rank_window_size by score then _shard_doc (the reranks add the field's
+     * values to their copy where they read the vectors through the search, see {@link Reranks}).
+     */
     private SearchSourceBuilder windowSearch(QueryRewriteContext ctx) {
         SearchSourceBuilder source = new SearchSourceBuilder().pointInTimeBuilder(ctx.getPointInTimeBuilder())
             .trackTotalHits(false)
             .fetchSource(false)
-            .fetchField(field)
             .size(scope == DiffusionScope.INDEX ? parameters.queryK() : rankWindowSize);
         if (preFilterQueryBuilders.isEmpty() == false) {
             inner.getPreFilterQueryBuilders().addAll(preFilterQueryBuilders);

@@ -5,6 +5,7 @@ import org.elasticsearch.common.document.DocumentField;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.search.rank.RankDoc;
 import org.elasticsearch.search.sort.ShardDocSortField;
+import org.instanceretrieval.es.query.FirstRoundVectors;
 import org.instanceretrieval.es.query.VectorFieldInfo;
 import org.instanceretrieval.math.RankingOrder;
 import org.instanceretrieval.math.VectorMath;
@@ -42,15 +43,40 @@ record DiffusionWindow(RankDoc[] docs, String[] ids, float[][] vectors) {
         boolean cosine = "cosine".equals(mapping.similarity());
         for (int i = 0; i < n; i++) {
             SearchHit hit = hits[i];
-            Object[] sortValues = hit.getRawSortValues();
-            long shardDoc = (long) sortValues[sortValues.length - 1];
-            docs[i] = new RankDoc(ShardDocSortField.decodeDoc(shardDoc), hit.getScore(), ShardDocSortField.decodeShardRequestIndex(shardDoc));
-            docs[i].rank = i + 1;
+            docs[i] = rankDoc(hit, i);
             ids[i] = hit.getId();
             float[] v = vectorOf(hit, mapping);
             vectors[i] = cosine && v != null ? VectorMath.l2Normalized(v) : v == null ? new float[mapping.dims()] : v;
         }
         return new DiffusionWindow(docs, ids, vectors);
+    }
+
+    /**
+     * The window of unpooled {@code hits} (a search sorted by score then {@code _shard_doc}) whose vectors were read from the
+     * index ({@link FirstRoundVectors#readFromIndex}): the indexed floats, for {@code cosine} fields L2-normalised as in
+     * {@link #read}.
+     */
+    static DiffusionWindow of(SearchHit[] hits, FirstRoundVectors.Hits vectors, VectorFieldInfo mapping) {
+        int n = hits.length;
+        RankDoc[] docs = new RankDoc[n];
+        String[] ids = new String[n];
+        float[][] rows = new float[n][];
+        boolean cosine = "cosine".equals(mapping.similarity());
+        for (int i = 0; i < n; i++) {
+            docs[i] = rankDoc(hits[i], i);
+            ids[i] = hits[i].getId();
+            float[] v = vectors.vector(i);
+            rows[i] = cosine ? VectorMath.l2Normalized(v) : v;
+        }
+        return new DiffusionWindow(docs, ids, rows);
+    }
+
+    private static RankDoc rankDoc(SearchHit hit, int i) {
+        Object[] sortValues = hit.getRawSortValues();
+        long shardDoc = (long) sortValues[sortValues.length - 1];
+        RankDoc doc = new RankDoc(ShardDocSortField.decodeDoc(shardDoc), hit.getScore(), ShardDocSortField.decodeShardRequestIndex(shardDoc));
+        doc.rank = i + 1;
+        return doc;
     }
 
     /** The hit's vector from the fetched field values, or null when it has none. */

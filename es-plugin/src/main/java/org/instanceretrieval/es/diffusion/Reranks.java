@@ -44,6 +44,9 @@ final class Reranks {
         if (offline == Offline.TRUE && unusable != null) {
             throw new IllegalArgumentException("[" + NAME + "] [offline] true but " + unusable);
         }
+        // the window search with the field's values fetched (from _source): the vectors of the window where they are not read
+        // from the index
+        SearchRequest withFields = new SearchRequest(request).source(request.source().shallowCopy().fetchField(field));
         BiConsumer<Client, ActionListener<RankDoc[]>> rerank;
         if (scope == DiffusionScope.INDEX) {
             StoredGraphCache cache = b.graphs().get();
@@ -53,11 +56,11 @@ final class Reranks {
             }
             IndexRerank index = new IndexRerank(b.inner(), mapping, query, b.rankWindowSize(), parameters, one, marker, cache,
                 ctx.getPointInTimeBuilder());
-            rerank = (client, l) -> index.run(client, request, l);
+            rerank = (client, l) -> index.run(client, withFields, l);
         } else {
             WindowRerank window = new WindowRerank(b.inner(), mapping, query, b.rankWindowSize(), parameters, offline,
                 unusable == null ? one.getIndex() : null, ctx.getPointInTimeBuilder(), b.breaker());
-            rerank = (client, l) -> window.run(client, request, l);
+            rerank = (client, l) -> window.run(client, request, withFields, l);
         }
         return rerank;
     }

@@ -38,12 +38,12 @@ import java.util.function.IntFunction;
  * <p>
  * From {@code _source}: the search fetches the field of each hit's {@code _source}.
  */
-final class FirstRoundVectors {
+public final class FirstRoundVectors {
 
     private FirstRoundVectors() {}
 
     /** The first round's hits in global order and access to their vectors. */
-    interface Hits {
+    public interface Hits {
         SearchHit[] hits();
 
         /** A fresh copy of hit {@code j}'s vector, or null when it has none; allocated only when called. */
@@ -144,7 +144,7 @@ final class FirstRoundVectors {
      * Reads the vectors of the first {@code count} hits shard by shard; completes with null when one
      * of them has no shard or no vector in the index.
      */
-    private static void readFromIndex(Client client, SearchHit[] hits, int count, String field, ActionListener<Hits> listener) {
+    public static void readFromIndex(Client client, SearchHit[] hits, int count, String field, ActionListener<Hits> listener) {
         Map<ShardId, List<Integer>> byShard = new LinkedHashMap<>();
         for (int j = 0; j < count; j++) {
             if (hits[j].getShard() == null) {
