@@ -94,9 +94,7 @@ public final class DbaAction {
          * @throws IllegalArgumentException (400) naming the offending key
          */
         public static Request parse(String index, Map<String, Object> body) {
-            if (body == null || body.isEmpty()) {
-                throw new IllegalArgumentException("a request body is required: {\"field\": ..., \"target_field\": ...}");
-            }
+            requireBody(body, "{\"field\": ..., \"target_field\": ...}");
             return new Request(index, body);
         }
 

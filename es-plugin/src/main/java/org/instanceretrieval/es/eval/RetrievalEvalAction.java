@@ -149,9 +149,7 @@ public final class RetrievalEvalAction {
          * @throws IllegalArgumentException (400) naming the offending key
          */
         public static Request parse(String index, Map<String, Object> body) {
-            if (body == null || body.isEmpty()) {
-                throw new IllegalArgumentException("a request body is required: {\"ground_truth\": ..., \"field\": ...}");
-            }
+            requireBody(body, "{\"ground_truth\": ..., \"field\": ...}");
             return new Request(index, new LinkedHashMap<>(body));
         }
 

@@ -121,9 +121,7 @@ public final class GraphBuildAction {
 
         /** @throws IllegalArgumentException (400) naming the offending key */
         public static Request parse(String index, Map<String, Object> body) {
-            if (body == null || body.isEmpty()) {
-                throw new IllegalArgumentException("a request body is required: {\"field\": ..., \"k\": ...}");
-            }
+            requireBody(body, "{\"field\": ..., \"k\": ...}");
             return new Request(index, body);
         }
 

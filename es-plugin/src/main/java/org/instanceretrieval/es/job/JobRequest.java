@@ -43,6 +43,19 @@ public abstract class JobRequest<O> extends ActionRequest {
         this.options = options.apply(body);
     }
 
+    /**
+     * {@code body}, or a 400 {@code a request body is required: <example>} when it is null or empty: what every job's
+     * {@code parse} checks before its {@link JobBody} reads the keys.
+     *
+     * @param example the keys the endpoint needs, e.g. <code>{"field": ..., "k": ...}</code>
+     */
+    protected static Map<String, Object> requireBody(Map<String, Object> body, String example) {
+        if (body == null || body.isEmpty()) {
+            throw new IllegalArgumentException("a request body is required: " + example);
+        }
+        return body;
+    }
+
     @Override
     public final void writeTo(StreamOutput out) throws IOException {
         super.writeTo(out);

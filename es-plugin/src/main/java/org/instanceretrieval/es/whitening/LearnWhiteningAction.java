@@ -134,9 +134,7 @@ public final class LearnWhiteningAction {
          */
         public static Request parse(String whiteningId, Map<String, Object> body) {
             ModelIds.validate("whitening_id", whiteningId);
-            if (body == null || body.isEmpty()) {
-                throw new IllegalArgumentException("a request body is required: {\"method\": \"pca\" | \"lw\", \"index\": ..., \"field\": ...}");
-            }
+            requireBody(body, "{\"method\": \"pca\" | \"lw\", \"index\": ..., \"field\": ...}");
             return new Request(whiteningId, body);
         }
 
