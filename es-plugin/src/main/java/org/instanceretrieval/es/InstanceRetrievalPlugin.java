@@ -33,6 +33,7 @@ import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ExecutorBuilder;
+import org.elasticsearch.search.fetch.FetchSubPhase;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.instanceretrieval.es.model.ClearModelCacheAction;
 import org.instanceretrieval.es.model.ItemNodesRequest;
@@ -67,6 +68,8 @@ import org.instanceretrieval.es.whitening.CachingWhiteningStore;
 import org.instanceretrieval.es.whitening.IndexWhiteningStore;
 import org.instanceretrieval.es.whitening.WhiteningIndex;
 import org.instanceretrieval.es.whitening.WhiteningStore;
+import org.instanceretrieval.es.vectors.QuerySimilarityExt;
+import org.instanceretrieval.es.vectors.QuerySimilarityFetchPhase;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -361,6 +364,18 @@ public class InstanceRetrievalPlugin extends Plugin
         return List.of(new RetrieverSpec<>(DiffusionRetrieverBuilder.NAME,
             (parser, context) -> DiffusionRetrieverBuilder.fromXContent(parser, context,
                 () -> circuitBreakerService.get().getBreaker(CircuitBreaker.REQUEST), graphCache::get)));
+    }
+
+    // ---- search: a hit's similarity to a query vector from the index (ext retrieval_similarity; the offline path) ----
+
+    @Override
+    public List<SearchExtSpec<?>> getSearchExts() {
+        return List.of(new SearchExtSpec<>(QuerySimilarityExt.NAME, QuerySimilarityExt::new, QuerySimilarityExt::fromXContent));
+    }
+
+    @Override
+    public List<FetchSubPhase> getFetchSubPhases(FetchPhaseConstructionContext context) {
+        return List.of(new QuerySimilarityFetchPhase());
     }
 
     // ---- the stored neighbour graph's node cache (issue 13, items 3-4) ----

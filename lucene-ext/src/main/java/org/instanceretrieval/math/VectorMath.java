@@ -17,6 +17,19 @@ public final class VectorMath {
         return VectorUtil.dotProduct(a, b);
     }
 
+    /**
+     * Dot product of two vectors of the same dimension accumulated in double, in index order, then rounded to float: the
+     * similarity offline diffusion ranks a query's neighbours by (the same value on every node, whatever SIMD is there).
+     */
+    public static float dotInDouble(float[] a, float[] b) {
+        requireSameDimension(a, b, "first vector", "second vector");
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (double) a[i] * b[i];
+        }
+        return (float) sum;
+    }
+
     /** Euclidean norm. */
     public static float norm(float[] v) {
         return (float) Math.sqrt(VectorUtil.dotProduct(v, v));

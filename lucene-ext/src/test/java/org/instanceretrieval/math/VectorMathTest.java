@@ -16,6 +16,16 @@ public class VectorMathTest {
     }
 
     @Test
+    public void dotInDoubleRoundsOnlyOnce() {
+        // 1e8 + 1 - 1e8 = 1 in double; a float accumulator loses the 1 (1e8 + 1 rounds back to 1e8)
+        float[] a = { 1e8f, 1f, -1e8f };
+        float[] ones = { 1f, 1f, 1f };
+        assertEquals(1f, VectorMath.dotInDouble(a, ones), 0f);
+        assertEquals(0.5f * 3 + 2f * -1, VectorMath.dotInDouble(new float[] { 0.5f, 2f }, new float[] { 3f, -1f }), 0f);
+        assertThrows(IllegalArgumentException.class, () -> VectorMath.dotInDouble(new float[2], new float[3]));
+    }
+
+    @Test
     public void zeroVectorStaysZero() {
         assertArrayEquals(new float[] { 0, 0, 0 }, VectorMath.l2Normalized(new float[3]), 0f);
     }

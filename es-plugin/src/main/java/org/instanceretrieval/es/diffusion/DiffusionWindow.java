@@ -21,7 +21,8 @@ import java.util.List;
  *
  * @param docs    the hits as rank documents (doc, shard index, first-pass score and rank)
  * @param ids     the hits' {@code _id}s
- * @param vectors the hits' vectors
+ * @param vectors the hits' vectors, or null for a window read without them ({@link #withoutVectors}: offline re-ranking
+ *                needs only the documents and ids)
  */
 record DiffusionWindow(RankDoc[] docs, String[] ids, float[][] vectors) {
 
@@ -69,6 +70,35 @@ record DiffusionWindow(RankDoc[] docs, String[] ids, float[][] vectors) {
             rows[i] = cosine ? VectorMath.l2Normalized(v) : v;
         }
         return new DiffusionWindow(docs, ids, rows);
+    }
+
+    /** The window of unpooled {@code hits} (a search sorted by score then {@code _shard_doc}) without their vectors. */
+    static DiffusionWindow withoutVectors(SearchHit[] hits) {
+        RankDoc[] docs = new RankDoc[hits.length];
+        String[] ids = new String[hits.length];
+        for (int i = 0; i < hits.length; i++) {
+            docs[i] = rankDoc(hits[i], i);
+            ids[i] = hits[i].getId();
+        }
+        return new DiffusionWindow(docs, ids, null);
+    }
+
+    /** Copies of {@code pooled} hits that stay valid after their response is released. */
+    static SearchHit[] unpooled(SearchHit[] pooled) {
+        SearchHit[] hits = new SearchHit[pooled.length];
+        for (int j = 0; j < hits.length; j++) {
+            hits[j] = pooled[j].asUnpooled();
+        }
+        return hits;
+    }
+
+    /** The similarity of {@code query} to each window vector ({@link VectorMath#dotInDouble}), in window order. */
+    float[] similarities(float[] query) {
+        float[] s = new float[vectors.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = VectorMath.dotInDouble(query, vectors[i]);
+        }
+        return s;
     }
 
     private static RankDoc rankDoc(SearchHit hit, int i) {

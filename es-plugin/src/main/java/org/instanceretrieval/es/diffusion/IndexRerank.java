@@ -19,6 +19,7 @@ import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.StoredGraph;
 import org.instanceretrieval.es.graph.StoredGraphCache;
 import org.instanceretrieval.es.query.VectorFieldInfo;
+import org.instanceretrieval.es.vectors.QuerySimilarityExt;
 import org.instanceretrieval.graph.NeighbourList;
 import org.instanceretrieval.neighbours.Neighbours;
 
@@ -46,31 +47,48 @@ import java.util.Map;
 record IndexRerank(RetrieverBuilder inner, VectorFieldInfo mapping, float[] query, int rankWindowSize, DiffusionParameters parameters,
                    IndexMetadata metadata, GraphMarker marker, StoredGraphCache cache, PointInTimeBuilder pit) {
 
-    /** Runs {@code request} (the inner search for the query_k nearest) and answers the top documents of the whole index. */
-    void run(Client client, SearchRequest request, ActionListener<RankDoc[]> listener) {
-        client.execute(TransportSearchAction.TYPE, request, listener.delegateFailureAndWrap((l, response) -> {
-            DiffusionWindow window = DiffusionWindow.read(response, mapping);
-            inner.setRankDocs(window.docs());
-            Neighbours nearest = OfflineRows.nearest(window, query, parameters);
-            double[] weights = new QueryWeighting(parameters.queryK(), parameters.gamma()).weights(nearest);
-            String[] ids = new String[nearest.size()];
-            for (int t = 0; t < ids.length; t++) {
-                ids[t] = window.ids()[nearest.id(t)];
-            }
-            if (marker == null) {
-                OfflineRows.read(client, pit, mapping.field(), ids, l.delegateFailureAndWrap((l2, rows) -> offline(client, ids, weights,
-                    rows, l2)));
+    /**
+     * Runs {@code request} (the inner search for the query_k nearest), with the query's similarities computed on the shards
+     * ({@link QuerySimilarityExt}), else ({@code withFields}) from the hits' fetched vectors, and answers the top documents of
+     * the whole index.
+     */
+    void run(Client client, SearchRequest request, SearchRequest withFields, ActionListener<RankDoc[]> listener) {
+        SearchRequest scored = new QuerySimilarityExt(mapping.field(), query).addTo(request);
+        client.execute(TransportSearchAction.TYPE, scored, listener.delegateFailureAndWrap((l, response) -> {
+            SearchHit[] hits = DiffusionWindow.unpooled(response.getHits().getHits());
+            float[] similarities = QuerySimilarityExt.similarities(hits);
+            if (similarities != null) {
+                rerank(client, DiffusionWindow.withoutVectors(hits), similarities, l);
             } else {
-                cache.get(client, metadata, marker, parameters.k(), parameters.gamma(), l.delegateFailureAndWrap((l2, loaded) ->
-                    cache.executor().execute(() -> {
-                        try {
-                            online(client, loaded, ids, weights, l2);
-                        } catch (Exception e) {
-                            l2.onFailure(e);
-                        }
-                    })));
+                client.execute(TransportSearchAction.TYPE, withFields, l.delegateFailureAndWrap((l2, r) -> {
+                    DiffusionWindow window = DiffusionWindow.read(r, mapping);
+                    rerank(client, window, window.similarities(query), l2);
+                }));
             }
         }));
+    }
+
+    private void rerank(Client client, DiffusionWindow window, float[] similarities, ActionListener<RankDoc[]> l) {
+        inner.setRankDocs(window.docs());
+        Neighbours nearest = OfflineRows.nearest(similarities, parameters);
+        double[] weights = new QueryWeighting(parameters.queryK(), parameters.gamma()).weights(nearest);
+        String[] ids = new String[nearest.size()];
+        for (int t = 0; t < ids.length; t++) {
+            ids[t] = window.ids()[nearest.id(t)];
+        }
+        if (marker == null) {
+            OfflineRows.read(client, pit, mapping.field(), ids, l.delegateFailureAndWrap((l2, rows) -> offline(client, ids, weights, rows,
+                l2)));
+        } else {
+            cache.get(client, metadata, marker, parameters.k(), parameters.gamma(), l.delegateFailureAndWrap((l2, loaded) ->
+                cache.executor().execute(() -> {
+                    try {
+                        online(client, loaded, ids, weights, l2);
+                    } catch (Exception e) {
+                        l2.onFailure(e);
+                    }
+                })));
+        }
     }
 
     private void online(Client client, StoredGraphCache.Loaded loaded, String[] ids, double[] weights, ActionListener<RankDoc[]> l) {

@@ -6,10 +6,15 @@ import org.elasticsearch.action.search.TransportSearchAction;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.common.document.DocumentField;
+import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryBuilders;
+import org.elasticsearch.index.query.RankDocsQueryBuilder;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.search.builder.PointInTimeBuilder;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
+import org.elasticsearch.search.rank.RankDoc;
+import org.elasticsearch.search.sort.FieldSortBuilder;
+import org.elasticsearch.search.sort.ShardDocSortField;
 import org.instanceretrieval.diffusion.QueryWeighting;
 import org.instanceretrieval.es.graph.GraphFields;
 import org.instanceretrieval.es.graph.GraphMarker;
@@ -57,18 +62,12 @@ final class OfflineRows {
         return null;
     }
 
-    /** The query_k hits most similar to the query (dot product accumulated in double, as a float; descending, then position). */
-    static Neighbours nearest(DiffusionWindow window, float[] query, DiffusionParameters p) {
-        float[] s = new float[window.size()];
-        for (int i = 0; i < s.length; i++) {
-            float[] v = window.vectors()[i];
-            double sum = 0;
-            for (int d = 0; d < v.length; d++) {
-                sum += (double) query[d] * v[d];
-            }
-            s[i] = (float) sum;
-        }
-        return new QueryWeighting(p.queryK(), p.gamma()).neighbours(s);
+    /**
+     * The query_k window items most similar to the query, given the query's similarity to each window item in window order
+     * ({@link org.instanceretrieval.math.VectorMath#dotInDouble}; descending, then position).
+     */
+    static Neighbours nearest(float[] similarities, DiffusionParameters p) {
+        return new QueryWeighting(p.queryK(), p.gamma()).neighbours(similarities);
     }
 
     /**
@@ -76,21 +75,64 @@ final class OfflineRows {
      * the answer maps each id that holds a row to it.
      */
     static void read(Client client, PointInTimeBuilder pit, String field, String[] ids, ActionListener<Map<String, NeighbourList>> listener) {
-        String rowsField = GraphFields.offlineRows(field);
-        SearchSourceBuilder source = new SearchSourceBuilder().pointInTimeBuilder(pit).query(QueryBuilders.idsQuery().addIds(ids))
-            .size(ids.length).fetchSource(false).docValueField(rowsField).trackTotalHits(false);
-        client.execute(TransportSearchAction.TYPE, new SearchRequest().source(source), listener.delegateFailureAndWrap((l, response) -> {
-            Map<String, NeighbourList> rows = new HashMap<>();
-            for (SearchHit hit : response.getHits().getHits()) {
-                DocumentField value = hit.field(rowsField);
-                if (value != null && value.getValues().size() == 1) {
-                    Object v = value.getValue();
-                    byte[] bytes = v instanceof String s ? Base64.getDecoder().decode(s) : (byte[]) v;
-                    rows.put(hit.getId(), NeighbourListCodec.decode(bytes));
-                }
+        search(client, pit, field, QueryBuilders.idsQuery().addIds(ids), ids.length, listener.map(hits -> rowsById(hits, field)));
+    }
+
+    /** The documents of a point in time by their shard and document, with their {@code _id}s and rows. */
+    record Found(Map<Long, String> idsByShardDoc, Map<String, NeighbourList> rows) {
+
+        /** The {@code _id} of the point in time's {@code doc}, or null when it was not found. */
+        String id(RankDoc doc) {
+            return idsByShardDoc.get(key(doc.shardIndex, doc.doc));
+        }
+    }
+
+    /** Reads the {@code _id}s and rows of the point in time's documents {@code docs} (one search of exactly those documents). */
+    static void read(Client client, PointInTimeBuilder pit, String field, RankDoc[] docs, ActionListener<Found> listener) {
+        search(client, pit, field, new RankDocsQueryBuilder(docs, null, true), docs.length, listener.map(hits -> {
+            Map<Long, String> ids = new HashMap<>();
+            for (SearchHit hit : hits) {
+                Object[] sort = hit.getRawSortValues();
+                long shardDoc = (long) sort[sort.length - 1];
+                ids.put(key(ShardDocSortField.decodeShardRequestIndex(shardDoc), ShardDocSortField.decodeDoc(shardDoc)), hit.getId());
             }
-            l.onResponse(rows);
+            return new Found(ids, rowsById(hits, field));
         }));
+    }
+
+    private static long key(int shardIndex, int doc) {
+        return ((long) shardIndex << 32) | (doc & 0xFFFFFFFFL);
+    }
+
+    private static void search(Client client, PointInTimeBuilder pit, String field, QueryBuilder query, int size,
+                               ActionListener<SearchHit[]> listener) {
+        SearchSourceBuilder source = new SearchSourceBuilder().pointInTimeBuilder(pit).query(query).size(size).fetchSource(false)
+            .docValueField(GraphFields.offlineRows(field)).trackTotalHits(false)
+            .sort(new FieldSortBuilder(FieldSortBuilder.SHARD_DOC_FIELD_NAME));
+        SearchRequest request = new SearchRequest().source(source);
+        request.setPreFilterShardSize(Integer.MAX_VALUE); // shard request indices as in the other searches of the point in time
+        client.execute(TransportSearchAction.TYPE, request, listener.map(response -> {
+            SearchHit[] pooled = response.getHits().getHits();
+            SearchHit[] hits = new SearchHit[pooled.length];
+            for (int h = 0; h < hits.length; h++) {
+                hits[h] = pooled[h].asUnpooled();
+            }
+            return hits;
+        }));
+    }
+
+    private static Map<String, NeighbourList> rowsById(SearchHit[] hits, String field) {
+        String rowsField = GraphFields.offlineRows(field);
+        Map<String, NeighbourList> rows = new HashMap<>();
+        for (SearchHit hit : hits) {
+            DocumentField value = hit.field(rowsField);
+            if (value != null && value.getValues().size() == 1) {
+                Object v = value.getValue();
+                byte[] bytes = v instanceof String s ? Base64.getDecoder().decode(s) : (byte[]) v;
+                rows.put(hit.getId(), NeighbourListCodec.decode(bytes));
+            }
+        }
+        return rows;
     }
 
     /**

@@ -56,7 +56,7 @@ final class Reranks {
             }
             IndexRerank index = new IndexRerank(b.inner(), mapping, query, b.rankWindowSize(), parameters, one, marker, cache,
                 ctx.getPointInTimeBuilder());
-            rerank = (client, l) -> index.run(client, withFields, l);
+            rerank = (client, l) -> index.run(client, request, withFields, l);
         } else {
             WindowRerank window = new WindowRerank(b.inner(), mapping, query, b.rankWindowSize(), parameters, offline,
                 unusable == null ? one.getIndex() : null, ctx.getPointInTimeBuilder(), b.breaker());
