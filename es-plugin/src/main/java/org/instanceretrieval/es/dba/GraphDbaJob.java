@@ -245,8 +245,8 @@ final class GraphDbaJob {
             end(older, newer, e, done);
             return;
         }
-        ShardGraphBlockAction.Request read = new ShardGraphBlockAction.Request(index, shard, request.field(), listField, after, size);
-        job.client().execute(ShardGraphBlockAction.INSTANCE, read, ActionListener.wrap(docs -> {
+        var params = new ShardGraphBlockAction.Params(listField, after, size);
+        ShardGraphBlockAction.INSTANCE.execute(job.client(), index, shard, request.field(), params, ActionListener.wrap(docs -> {
             job.task().count("vectors_read", this.read.addAndGet(docs.size()));
             int nextSize = docs.dims() == 0 ? size : blockSize(request.neighbours(), docs.dims());
             if (docs.size() == 0) {

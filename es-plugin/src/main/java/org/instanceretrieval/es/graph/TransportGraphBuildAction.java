@@ -19,6 +19,7 @@ import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.vectors.ShardRead;
 import org.instanceretrieval.es.job.IndexMetaMarker;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.TransportJobAction;
@@ -111,11 +112,11 @@ public final class TransportGraphBuildAction extends TransportJobAction<GraphBui
                 throw new IndexNotFoundException(index);
             }
             int shards = metadata.getNumberOfShards();
-            ShardVectorIdsAction.Response[] answers = new ShardVectorIdsAction.Response[shards];
+            ShardVectorIdsAction.Result[] answers = new ShardVectorIdsAction.Result[shards];
             AtomicLong documents = new AtomicLong();
-            GroupedActionListener<Tuple<Integer, ShardVectorIdsAction.Response>> group = new GroupedActionListener<>(shards,
+            GroupedActionListener<Tuple<Integer, ShardVectorIdsAction.Result>> group = new GroupedActionListener<>(shards,
                 l.delegateFailureAndWrap((l2, all) -> {
-                    for (Tuple<Integer, ShardVectorIdsAction.Response> t : all) {
+                    for (Tuple<Integer, ShardVectorIdsAction.Result> t : all) {
                         answers[t.v1()] = t.v2();
                     }
                     CollectionIds ids = CollectionIds.merge(index, options.field(), answers);
@@ -126,7 +127,7 @@ public final class TransportGraphBuildAction extends TransportJobAction<GraphBui
                 }));
             for (int s = 0; s < shards; s++) {
                 int shard = s;
-                job.client().execute(ShardVectorIdsAction.INSTANCE, new ShardVectorIdsAction.Request(index, shard, options.field()),
+                ShardVectorIdsAction.INSTANCE.execute(job.client(), index, shard, options.field(), ShardRead.NONE,
                     group.map(r -> {
                         long bytes = 0;
                         for (int i = 0; i < r.ids().length; i++) {

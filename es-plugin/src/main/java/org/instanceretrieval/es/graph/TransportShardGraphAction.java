@@ -21,6 +21,8 @@ import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.es.vectors.ShardRead;
+import org.instanceretrieval.es.vectors.ShardReadRequest;
 import org.instanceretrieval.es.vectors.TransportShardReadAction;
 import org.instanceretrieval.memory.Reservation;
 
@@ -35,18 +37,16 @@ import java.util.List;
  * a document must hold exactly one value. Every byte copied into the response is charged to the {@code retrieval} breaker
  * first (429 when it does not fit) and released once the response is built.
  */
-public final class TransportShardGraphAction extends TransportShardReadAction<ShardGraphAction.Request,
-    ShardGraphAction.Response> {
+public final class TransportShardGraphAction extends TransportShardReadAction<ShardRead.None, ShardGraphAction.Result> {
 
     @Inject
     public TransportShardGraphAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
         ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardGraphAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
-            ShardGraphAction.Request::new, ShardGraphAction.Response::new);
+        super(ShardGraphAction.INSTANCE, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker);
     }
 
     @Override
-    protected ShardGraphAction.Response shardRead(ShardGraphAction.Request request, ShardId shardId, IndexService indexService)
+    protected ShardGraphAction.Result shardRead(ShardReadRequest<ShardRead.None> request, ShardId shardId, IndexService indexService)
         throws IOException {
         String field = request.field();
         MappedFieldType type = indexService.mapperService().fieldType(field);
@@ -60,7 +60,7 @@ public final class TransportShardGraphAction extends TransportShardReadAction<Sh
         }
     }
 
-    private static ShardGraphAction.Response read(ShardId shardId, IndexShard shard, String field, Reservation memory) throws IOException {
+    private static ShardGraphAction.Result read(ShardId shardId, IndexShard shard, String field, Reservation memory) throws IOException {
         List<String> ids = new ArrayList<>();
         int[] offsets = new int[17];
         byte[] data = new byte[1024];
@@ -102,6 +102,6 @@ public final class TransportShardGraphAction extends TransportShardReadAction<Sh
                 }
             }
         }
-        return new ShardGraphAction.Response(ids.toArray(String[]::new), Arrays.copyOf(offsets, ids.size() + 1), Arrays.copyOf(data, used));
+        return new ShardGraphAction.Result(ids.toArray(String[]::new), Arrays.copyOf(offsets, ids.size() + 1), Arrays.copyOf(data, used));
     }
 }

@@ -4,7 +4,6 @@ import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.VectorEncoding;
 import org.elasticsearch.ElasticsearchStatusException;
-import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
 import org.elasticsearch.cluster.ClusterState;
@@ -31,38 +30,38 @@ import java.util.List;
  * shard's {@link IndexService} to {@link #shardRead}. Also the checks these reads share ({@link #denseVectorField},
  * {@link #floatDims}) and the {@code retrieval} breaker they charge. Subclasses keep only what their read does.
  */
-public abstract class TransportShardReadAction<Req extends ShardReadRequest<Req>, Resp extends ActionResponse>
-    extends TransportSingleShardAction<Req, Resp> {
+public abstract class TransportShardReadAction<P extends ShardRead.Params, T extends Writeable>
+    extends TransportSingleShardAction<ShardReadRequest<P>, ShardReadResponse<T>> {
 
     protected final IndicesService indicesService;
     protected final RetrievalBreaker breaker;
-    private final Writeable.Reader<Resp> responseReader;
+    private final Writeable.Reader<ShardReadResponse<T>> responseReader;
 
-    protected TransportShardReadAction(String name, ClusterService clusterService, TransportService transportService,
+    protected TransportShardReadAction(ShardRead<P, T> action, ClusterService clusterService, TransportService transportService,
         IndicesService indicesService, ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver,
-        RetrievalBreaker breaker, Writeable.Reader<Req> requestReader, Writeable.Reader<Resp> responseReader) {
-        super(name, threadPool, clusterService, transportService, actionFilters, resolver, requestReader,
+        RetrievalBreaker breaker) {
+        super(action.name(), threadPool, clusterService, transportService, actionFilters, resolver, action.requestReader(),
             threadPool.executor(ThreadPool.Names.SEARCH));
         this.indicesService = indicesService;
         this.breaker = breaker;
-        this.responseReader = responseReader;
+        this.responseReader = action.responseReader();
     }
 
     /** The read itself, on the shard's node; {@code indexService} is the shard's index. */
-    protected abstract Resp shardRead(Req request, ShardId shardId, IndexService indexService) throws IOException;
+    protected abstract T shardRead(ShardReadRequest<P> request, ShardId shardId, IndexService indexService) throws IOException;
 
     @Override
-    protected final Resp shardOperation(Req request, ShardId shardId) throws IOException {
-        return shardRead(request, shardId, indicesService.indexServiceSafe(shardId.getIndex()));
+    protected final ShardReadResponse<T> shardOperation(ShardReadRequest<P> request, ShardId shardId) throws IOException {
+        return new ShardReadResponse<>(shardRead(request, shardId, indicesService.indexServiceSafe(shardId.getIndex())));
     }
 
     @Override
-    protected final Writeable.Reader<Resp> getResponseReader() {
+    protected final Writeable.Reader<ShardReadResponse<T>> getResponseReader() {
         return responseReader;
     }
 
     @Override
-    protected final boolean resolveIndex(Req request) {
+    protected final boolean resolveIndex(ShardReadRequest<P> request) {
         return true;
     }
 

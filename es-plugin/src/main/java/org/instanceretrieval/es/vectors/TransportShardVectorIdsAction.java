@@ -41,18 +41,16 @@ import java.util.List;
  * Memory charged to the {@code retrieval} breaker as the ids are decoded: {@code 56 + 2 x id length} bytes per document (the
  * string, its slots in the lists and the sorted copy), plus the same for a routing; released when the response is built.
  */
-public final class TransportShardVectorIdsAction extends TransportShardReadAction<ShardVectorIdsAction.Request,
-    ShardVectorIdsAction.Response> {
+public final class TransportShardVectorIdsAction extends TransportShardReadAction<ShardRead.None, ShardVectorIdsAction.Result> {
 
     @Inject
     public TransportShardVectorIdsAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
         ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardVectorIdsAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
-            ShardVectorIdsAction.Request::new, ShardVectorIdsAction.Response::new);
+        super(ShardVectorIdsAction.INSTANCE, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker);
     }
 
     @Override
-    protected ShardVectorIdsAction.Response shardRead(ShardVectorIdsAction.Request request, ShardId shardId, IndexService indexService)
+    protected ShardVectorIdsAction.Result shardRead(ShardReadRequest<ShardRead.None> request, ShardId shardId, IndexService indexService)
         throws IOException {
         IndexShard shard = indexService.getShard(shardId.id());
         String field = request.field();
@@ -85,7 +83,7 @@ public final class TransportShardVectorIdsAction extends TransportShardReadActio
                 sortedIds[i] = ids.get(order[i]);
                 sortedRoutings[i] = routings.get(order[i]);
             }
-            return new ShardVectorIdsAction.Response(sortedIds, sortedRoutings, dims);
+            return new ShardVectorIdsAction.Result(sortedIds, sortedRoutings, dims);
         }
     }
 

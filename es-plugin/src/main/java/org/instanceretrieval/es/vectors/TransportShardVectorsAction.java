@@ -36,21 +36,19 @@ import java.util.Locale;
  * pool, from a searcher acquired for the read (a point in time of the shard). Deleted documents
  * and documents without a name (nested documents, or no value in {@code id_field}) are skipped.
  */
-public final class TransportShardVectorsAction extends TransportShardReadAction<ShardVectorsAction.Request,
-    ShardVectorsAction.Response> {
+public final class TransportShardVectorsAction extends TransportShardReadAction<ShardVectorsAction.Params, ShardVectorsAction.Result> {
 
     @Inject
     public TransportShardVectorsAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
         ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardVectorsAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
-            ShardVectorsAction.Request::new, ShardVectorsAction.Response::new);
+        super(ShardVectorsAction.INSTANCE, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker);
     }
 
     @Override
-    protected ShardVectorsAction.Response shardRead(ShardVectorsAction.Request request, ShardId shardId, IndexService indexService)
+    protected ShardVectorsAction.Result shardRead(ShardReadRequest<ShardVectorsAction.Params> request, ShardId shardId, IndexService indexService)
         throws IOException {
         String index = shardId.getIndexName();
-        String idField = request.idField();
+        String idField = request.params().idField();
         boolean byId = IdFieldMapper.NAME.equals(idField);
         if (byId == false) {
             MappedFieldType idType = indexService.mapperService().fieldType(idField);
@@ -74,7 +72,7 @@ public final class TransportShardVectorsAction extends TransportShardReadAction<
         }
     }
 
-    private ShardVectorsAction.Response read(ShardVectorsAction.Request request, ShardId shardId, IndexShard shard, String index,
+    private ShardVectorsAction.Result read(ShardReadRequest<ShardVectorsAction.Params> request, ShardId shardId, IndexShard shard, String index,
         String idField, boolean byId, String field, Reservation memory) throws IOException {
         List<String> names = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -139,7 +137,7 @@ public final class TransportShardVectorsAction extends TransportShardReadAction<
                 }
             }
         }
-        return new ShardVectorsAction.Response(names.toArray(String[]::new), ids.toArray(String[]::new), Arrays.copyOf(vectorDocs, numVectors),
+        return new ShardVectorsAction.Result(names.toArray(String[]::new), ids.toArray(String[]::new), Arrays.copyOf(vectorDocs, numVectors),
             Arrays.copyOf(vectors, numVectors * dims), dims, similarity);
     }
 }
