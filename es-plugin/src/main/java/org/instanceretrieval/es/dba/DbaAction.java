@@ -35,14 +35,20 @@ public final class DbaAction {
     /** The endpoint {@code POST {index}/_retrieval/dba} ({@link RestJobAction}): waits for the job, or answers its task. */
     public static RestJobAction<Request, JobResponse> rest() {
         return new RestJobAction<>("retrieval_dba", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
-            "/{index}/_retrieval/dba"), (request, body) -> Request.parse(request.param("index"), body));
+            "/{index}/_retrieval/dba"), (request, body) -> new Request(request.param("index"), body));
     }
 
     /** The task's phases, in order, and its counters. */
     public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "vectors_read", "vectors_computed", "vectors_written");
 
+    /**
+     * The validated options of a request; {@code graph}: neighbours from the index's stored graph ({@link GraphDbaJob}) instead of
+     * exact ones.
+     */
+    public record Options(String field, String targetField, int neighbours, float alpha, boolean graph) {}
+
     /** A validated DBA request. */
-    public static final class Request extends JobRequest<DbaAction.Request.Options> {
+    public static final class Request extends JobRequest<DbaAction.Options> {
         private static final JobBody<Body> BODY = new JobBody<>("dba", Body::new,
             (key, keys) -> "unknown key [" + key + "] in DBA request; expected one of " + keys)
             .declare("field", (b, v) -> b.field = v, JobBody.STRING)
@@ -77,61 +83,26 @@ public final class DbaAction {
             }
         }
 
-        /** The validated options; {@code graph}: neighbours from the index's stored graph ({@link GraphDbaJob}) instead of exact. */
-        private record Options(String field, String targetField, int neighbours, float alpha, boolean graph) {}
+        private static final Kind<Options> KIND = new Kind<>(b -> BODY.parse(b).check(), "{\"field\": ..., \"target_field\": ...}",
+            PROGRESS);
 
-        private Request(String index, Map<String, Object> body) {
-            super(index, body, b -> BODY.parse(b).check());
+        public Request(String index, Map<String, Object> body) {
+            super(KIND, index, body);
         }
 
         public Request(StreamInput in) throws IOException {
-            super(in, b -> BODY.parse(b).check());
-        }
-
-        /**
-         * Parses and validates a request body.
-         *
-         * @throws IllegalArgumentException (400) naming the offending key
-         */
-        public static Request parse(String index, Map<String, Object> body) {
-            requireBody(body, "{\"field\": ..., \"target_field\": ...}");
-            return new Request(index, body);
+            super(KIND, in);
         }
 
         public String index() {
             return target();
         }
 
-        public String field() {
-            return options().field;
-        }
-
-        public String targetField() {
-            return options().targetField;
-        }
-
-        public int neighbours() {
-            return options().neighbours;
-        }
-
-        public float alpha() {
-            return options().alpha;
-        }
-
-        /** True when the neighbours come from the index's stored neighbour graph ({@code "graph": true}). */
-        public boolean graph() {
-            return options().graph;
-        }
-
-        @Override
-        protected JobTask.Progress progress() {
-            return PROGRESS;
-        }
-
         @Override
         public String getDescription() {
-            return "dba [" + index() + "][" + field() + "] -> [" + targetField() + "] n=" + neighbours() + " alpha=" + alpha()
-                + (graph() ? " graph" : "");
+            Options o = options();
+            return "dba [" + index() + "][" + o.field() + "] -> [" + o.targetField() + "] n=" + o.neighbours() + " alpha=" + o.alpha()
+                + (o.graph() ? " graph" : "");
         }
     }
 }

@@ -6,7 +6,6 @@ import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse;
-import org.elasticsearch.action.admin.indices.refresh.RefreshRequest;
 import org.elasticsearch.action.bulk.BulkRequest;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.update.UpdateRequest;
@@ -79,7 +78,7 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
 
     @Override
     protected void execute(Job job, DbaAction.Request request, ActionListener<JobResponse> listener) {
-        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field(), request.targetField());
+        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.options().field(), request.options().targetField());
         job.client().admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
             String index = checkMapping(request, mappings);
             DbaMarker.read(job.client(), index, listener.delegateFailureAndWrap((l0, stored) -> DbaMarker.resolve(job.client(), stored,
@@ -88,7 +87,7 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
                         throw new ElasticsearchStatusException("a DBA job (task [{}]) is already writing index [{}]; wait for it or "
                             + "cancel it with POST _tasks/{}/_cancel", RestStatus.CONFLICT, marker.get("task"), index, marker.get("task"));
                     }
-                    if (request.graph()) {
+                    if (request.options().graph()) {
                         new GraphDbaJob(job, client, clusterService, breaker, generic, index, request).start(l1);
                     } else {
                         readAndCompute(job, index, request, l1);
@@ -100,10 +99,10 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
     /** Reads every vector, then computes and writes; the vectors and the augmented copies are charged to the retrieval breaker. */
     private void readAndCompute(Job job, String index, DbaAction.Request request, ActionListener<JobResponse> finished) {
         Reservation memory = breaker.reserve(0, "DBA job on [" + index + "]");
-        readAllVectors(job, index, request.field(), memory, ActionListener.runBefore(finished, memory::close), (docs, skipped, l) -> {
+        readAllVectors(job, index, request.options().field(), memory, ActionListener.runBefore(finished, memory::close), (docs, skipped, l) -> {
             int dims = docs.get(0).vector().length;
-            memory.grow(docs.size() * (16L + 4L * dims + 8L * request.neighbours()),
-                "DBA of " + docs.size() + " vectors of " + dims + " dimensions, n [" + request.neighbours() + "]");
+            memory.grow(docs.size() * (16L + 4L * dims + 8L * request.options().neighbours()),
+                "DBA of " + docs.size() + " vectors of " + dims + " dimensions, n [" + request.options().neighbours() + "]");
             computeAndWrite(job, index, request, docs, skipped, l);
         });
     }
@@ -119,17 +118,17 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
         }
         Map.Entry<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> entry = all.entrySet().iterator().next();
         String index = entry.getKey();
-        int dims = denseVectorDims("field", request.field(), index, entry.getValue(), Set.of("float"), "DBA reads and writes float vectors");
-        int targetDims = denseVectorDims("target_field", request.targetField(), index, entry.getValue(), Set.of("float"),
+        int dims = denseVectorDims("field", request.options().field(), index, entry.getValue(), Set.of("float"), "DBA reads and writes float vectors");
+        int targetDims = denseVectorDims("target_field", request.options().targetField(), index, entry.getValue(), Set.of("float"),
             "DBA reads and writes float vectors");
         if (targetDims < 0) {
             // dims not yet set: only the target can be checked once a vector exists; require it mapped.
             throw badRequest("[target_field] [{}] of index [{}] has no [dims] in its mapping; map it with the dimension of [field]",
-                request.targetField(), index);
+                request.options().targetField(), index);
         }
         if (dims > 0 && dims != targetDims) {
             throw badRequest("[target_field] [{}] of index [{}] has dims [{}], [field] [{}] has dims [{}]; they must be equal",
-                request.targetField(), index, targetDims, request.field(), dims);
+                request.options().targetField(), index, targetDims, request.options().field(), dims);
         }
         return index;
     }
@@ -144,21 +143,21 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
         task.count("vectors_computed", augmented.length);
         task.checkCancelled();
         task.phase("writing");
-        Map<String, Object> running = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(), "running",
+        Map<String, Object> running = DbaMarker.of(request.options().field(), request.options().targetField(), request.options().neighbours(), request.options().alpha(), "running",
             taskId, null, null, null);
         // The marker writes use the client without the task as parent so that a cancelled job can still record its failure.
         DbaMarker.write(client, index, running, listener.delegateFailureAndWrap((l, v) -> {
             ActionListener<Void> written = ActionListener.wrap(done -> {
-                Map<String, Object> marker = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(),
+                Map<String, Object> marker = DbaMarker.of(request.options().field(), request.options().targetField(), request.options().neighbours(), request.options().alpha(),
                     "done", taskId, System.currentTimeMillis(), (long) docs.size(), null);
                 DbaMarker.write(client, index, marker, l.map(x -> response(index, marker, skipped)));
             }, e -> {
                 String reason = ExceptionsHelper.unwrapCause(e).getMessage();
-                Map<String, Object> failed = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(),
+                Map<String, Object> failed = DbaMarker.of(request.options().field(), request.options().targetField(), request.options().neighbours(), request.options().alpha(),
                     "failed", taskId, null, null, reason == null ? e.toString() : reason);
                 DbaMarker.write(client, index, failed, ActionListener.running(() -> l.onFailure(e)));
             });
-            writeBatch(job, index, request.targetField(), docs, augmented, 0, written);
+            writeBatch(job, index, request.options().targetField(), docs, augmented, 0, written);
         }));
     }
 
@@ -190,7 +189,7 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
         for (int i = 0; i < order.length; i++) {
             database[i] = VectorMath.l2NormalizeInPlace(docs.get(order[i]).vector());
         }
-        float[][] inIdOrder = DatabaseAugmentation.alphaDba(request.neighbours(), request.alpha()).augmentWithExactNeighbours(database,
+        float[][] inIdOrder = DatabaseAugmentation.alphaDba(request.options().neighbours(), request.options().alpha()).augmentWithExactNeighbours(database,
             NEIGHBOUR_SEARCH);
         float[][] augmented = new float[order.length][];
         for (int i = 0; i < order.length; i++) {
@@ -209,14 +208,7 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
             return;
         }
         if (from >= docs.size()) {
-            job.task().phase("refreshing");
-            job.client().admin().indices().refresh(new RefreshRequest(index), listener.map(r -> {
-                if (r.getFailedShards() > 0) {
-                    throw new ElasticsearchStatusException("refresh of [{}] failed on {} shards", RestStatus.INTERNAL_SERVER_ERROR, index,
-                        r.getFailedShards());
-                }
-                return null;
-            }));
+            job.refresh(index, listener);
             return;
         }
         int to = Math.min(docs.size(), from + BULK_SIZE);

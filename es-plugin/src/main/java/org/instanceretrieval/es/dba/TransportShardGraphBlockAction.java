@@ -17,9 +17,6 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.elasticsearch.ElasticsearchStatusException;
-import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.IdFieldMapper;
@@ -28,14 +25,11 @@ import org.elasticsearch.index.mapper.RoutingFieldMapper;
 import org.elasticsearch.index.mapper.Uid;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
-import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
-import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.TransportService;
-import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.es.vectors.IdTerms;
 import org.instanceretrieval.es.vectors.ShardReadRequest;
+import org.instanceretrieval.es.vectors.ShardReadServices;
 import org.instanceretrieval.es.vectors.TransportShardReadAction;
 import org.instanceretrieval.memory.Reservation;
 
@@ -56,12 +50,12 @@ import java.util.List;
  * Memory charged to the {@code retrieval} breaker before the block is read: {@link #bytes} for {@code size} documents, plus each
  * list's bytes as it is read; released once the response is built.
  */
-public final class TransportShardGraphBlockAction extends TransportShardReadAction<ShardGraphBlockAction.Params, ShardGraphBlockAction.Result> {
+public final class TransportShardGraphBlockAction
+    extends TransportShardReadAction<ShardGraphBlockAction.Params, ShardGraphBlockAction.Result> {
 
     @Inject
-    public TransportShardGraphBlockAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
-        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardGraphBlockAction.INSTANCE, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker);
+    public TransportShardGraphBlockAction(ShardReadServices services) {
+        super(ShardGraphBlockAction.INSTANCE, services);
     }
 
     /** Bytes charged for a block of {@code size} documents of {@code dims} floats, lists apart: vectors twice, ids, slots. */
@@ -70,8 +64,8 @@ public final class TransportShardGraphBlockAction extends TransportShardReadActi
     }
 
     @Override
-    protected ShardGraphBlockAction.Result shardRead(ShardReadRequest<ShardGraphBlockAction.Params> request, ShardId shardId, IndexService indexService)
-        throws IOException {
+    protected ShardGraphBlockAction.Result shardRead(ShardReadRequest<ShardGraphBlockAction.Params> request, ShardId shardId,
+        IndexService indexService) throws IOException {
         String index = shardId.getIndexName();
         denseVectorField(indexService, request.field());
         MappedFieldType listType = indexService.mapperService().fieldType(request.params().listField());

@@ -29,14 +29,17 @@ public final class BuildOfflineDiffusionAction {
     /** The endpoint {@code POST {index}/_retrieval/diffusion/_build} ({@link RestJobAction}): waits for the build, or answers its task. */
     public static RestJobAction<Request, JobResponse> rest() {
         return new RestJobAction<>("retrieval_diffusion_build", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
-            "/{index}/_retrieval/diffusion/_build"), (request, body) -> Request.parse(request.param("index"), body));
+            "/{index}/_retrieval/diffusion/_build"), (request, body) -> new Request(request.param("index"), body));
     }
 
     /** The task's phases (checking, solving, refreshing) and its counter. */
     public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "rows_written");
 
+    /** The validated options; {@code nTrunc} null for the stored graph's k + 1 (the most a row can hold). */
+    public record Options(String field, DiffusionParameters parameters, Integer nTrunc) {}
+
     /** A validated build request: index, field, k, gamma, alpha, n_trunc, max_iterations, tolerance. */
-    public static final class Request extends JobRequest<BuildOfflineDiffusionAction.Request.Options> {
+    public static final class Request extends JobRequest<BuildOfflineDiffusionAction.Options> {
         private static final String OWNER = "diffusion build";
         private static final JobBody.Reader<Integer> INTEGER = (key, v) -> {
             if (v instanceof Integer i) {
@@ -77,24 +80,19 @@ public final class BuildOfflineDiffusionAction {
             double tolerance = DEFAULTS.tolerance();
         }
 
-        /** The validated options. */
-        private record Options(String field, DiffusionParameters parameters, Integer nTrunc) {}
-
-        private Request(String index, Map<String, Object> body) {
-            super(index, body, b -> options(BODY.parse(b)));
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in, b -> options(BODY.parse(b)));
-        }
+        private static final Kind<Options> KIND = new Kind<>(b -> options(BODY.parse(b)), null, PROGRESS);
 
         /**
          * Parses the body {@code {"field", "k", "gamma", "alpha", "n_trunc", "max_iterations", "tolerance"}}.
          *
          * @throws IllegalArgumentException on an unknown key, a wrong type or a value out of range
          */
-        public static Request parse(String index, Map<String, Object> body) {
-            return new Request(index, body);
+        public Request(String index, Map<String, Object> body) {
+            super(KIND, index, body);
+        }
+
+        public Request(StreamInput in) throws IOException {
+            super(KIND, in);
         }
 
         /** Checks the field and n_trunc; {@link DiffusionParameters} checks the others. */
@@ -115,28 +113,11 @@ public final class BuildOfflineDiffusionAction {
             return target();
         }
 
-        public String field() {
-            return options().field;
-        }
-
-        public DiffusionParameters parameters() {
-            return options().parameters;
-        }
-
-        /** The requested n_trunc, or null for the stored graph's k + 1 (the most a row can hold). */
-        public Integer nTrunc() {
-            return options().nTrunc;
-        }
-
-        @Override
-        protected JobTask.Progress progress() {
-            return PROGRESS;
-        }
-
         @Override
         public String getDescription() {
-            return "offline diffusion build [" + index() + "][" + field() + "] k=" + parameters().k() + " gamma=" + parameters().gamma()
-                + " alpha=" + parameters().alpha() + " n_trunc=" + (nTrunc() == null ? "graph k + 1" : nTrunc());
+            Options o = options();
+            return "offline diffusion build [" + index() + "][" + o.field() + "] k=" + o.parameters().k() + " gamma=" + o.parameters().gamma()
+                + " alpha=" + o.parameters().alpha() + " n_trunc=" + (o.nTrunc() == null ? "graph k + 1" : o.nTrunc());
         }
     }
 }

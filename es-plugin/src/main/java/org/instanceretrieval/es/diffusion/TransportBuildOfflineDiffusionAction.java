@@ -74,19 +74,19 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
     @Override
     protected void execute(Job job, BuildOfflineDiffusionAction.Request request, ActionListener<JobResponse> listener) {
         long start = System.nanoTime();
-        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field());
+        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.options().field());
         job.client().admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
             String index = checkMapping(request, mappings);
             IndexMetadata metadata = clusterService.state().metadata().index(index);
-            DiffusionParameters p = request.parameters();
-            GraphMarker graph = GraphMarkers.requireUsable(metadata, request.field(), p.k(), "[diffusion build]");
-            int nTrunc = request.nTrunc() == null ? graph.k() + 1 : request.nTrunc();
+            DiffusionParameters p = request.options().parameters();
+            GraphMarker graph = GraphMarkers.requireUsable(metadata, request.options().field(), p.k(), "[diffusion build]");
+            int nTrunc = request.options().nTrunc() == null ? graph.k() + 1 : request.options().nTrunc();
             if (nTrunc - 1 > graph.k()) {
                 throw badRequest("[diffusion build] [n_trunc] [{}] needs n_trunc - 1 <= the k [{}] of the stored neighbour graph of index "
                     + "[{}] field [{}]: use n_trunc <= {} or rebuild the graph with k >= {}", nTrunc, graph.k(), index,
-                    request.field(), graph.k() + 1, nTrunc - 1);
+                    request.options().field(), graph.k() + 1, nTrunc - 1);
             }
-            OfflineRowsMarker marker = new OfflineRowsMarker(request.field(), p.k(), p.gamma(), p.alpha(), nTrunc,
+            OfflineRowsMarker marker = new OfflineRowsMarker(request.options().field(), p.k(), p.gamma(), p.alpha(), nTrunc,
                 p.maxIterations(), p.tolerance(), graph.task(), job.id().toString(), OfflineRowsMarker.RUNNING, null, null);
             ActionListener<JobResponse> marking = ActionListener.wrap(listener::onResponse, e -> putMarker(index,
                 marker.withState(OfflineRowsMarker.FAILED, null, String.valueOf(e.getMessage())), ActionListener.running(() -> listener.onFailure(e))));
@@ -106,7 +106,7 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
             throw badRequest("[{}] names {} indices; an offline diffusion build runs on one index", request.index(), all.size());
         }
         Map.Entry<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> entry = all.entrySet().iterator().next();
-        denseVectorDims("field", request.field(), entry.getKey(), entry.getValue(), Set.of("float"), "offline diffusion needs float vectors");
+        denseVectorDims("field", request.options().field(), entry.getKey(), entry.getValue(), Set.of("float"), "offline diffusion needs float vectors");
         return entry.getKey();
     }
 

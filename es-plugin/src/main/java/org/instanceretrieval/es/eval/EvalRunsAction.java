@@ -1,6 +1,6 @@
 package org.instanceretrieval.es.eval;
 
-import org.elasticsearch.action.ActionRequest;
+import org.instanceretrieval.es.rest.RecordRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
@@ -27,50 +27,17 @@ public final class EvalRunsAction {
     private EvalRunsAction() {}
 
     /** Filters (each optional) and the number of runs to return. */
-    public static final class Request extends ActionRequest {
-        private final String name;
-        private final String index;
-        private final String groundTruth;
-        private final int size;
-
-        public Request(String name, String index, String groundTruth, int size) {
-            this.name = name;
-            this.index = index;
-            this.groundTruth = groundTruth;
-            this.size = size;
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in);
-            this.name = in.readOptionalString();
-            this.index = in.readOptionalString();
-            this.groundTruth = in.readOptionalString();
-            this.size = in.readVInt();
+    public record Params(String name, String index, String groundTruth, int size) implements RecordRequest.Params {
+        public Params(StreamInput in) throws IOException {
+            this(in.readOptionalString(), in.readOptionalString(), in.readOptionalString(), in.readVInt());
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
             out.writeOptionalString(name);
             out.writeOptionalString(index);
             out.writeOptionalString(groundTruth);
             out.writeVInt(size);
-        }
-
-        public String name() {
-            return name;
-        }
-
-        public String index() {
-            return index;
-        }
-
-        public String groundTruth() {
-            return groundTruth;
-        }
-
-        public int size() {
-            return size;
         }
 
         @Override

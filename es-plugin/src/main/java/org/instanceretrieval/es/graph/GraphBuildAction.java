@@ -46,7 +46,7 @@ public final class GraphBuildAction {
     /** The endpoint ({@link RestJobAction}): waits for the job, or answers its task. */
     public static RestJobAction<Request, JobResponse> rest() {
         return new RestJobAction<>("retrieval_graph_build", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
-            "/{index}/_retrieval/graph/_build"), (request, body) -> Request.parse(request.param("index"), body));
+            "/{index}/_retrieval/graph/_build"), (request, body) -> new Request(request.param("index"), body));
     }
 
     /**
@@ -111,31 +111,19 @@ public final class GraphBuildAction {
             }
         }
 
-        private Request(String index, Map<String, Object> body) {
-            super(index, body, b -> BODY.parse(b).check());
+        private static final Kind<Options> KIND = new Kind<>(b -> BODY.parse(b).check(), "{\"field\": ..., \"k\": ...}", PROGRESS);
+
+        /** @throws IllegalArgumentException (400) naming the offending key */
+        public Request(String index, Map<String, Object> body) {
+            super(KIND, index, body);
         }
 
         public Request(StreamInput in) throws IOException {
-            super(in, b -> BODY.parse(b).check());
-        }
-
-        /** @throws IllegalArgumentException (400) naming the offending key */
-        public static Request parse(String index, Map<String, Object> body) {
-            requireBody(body, "{\"field\": ..., \"k\": ...}");
-            return new Request(index, body);
+            super(KIND, in);
         }
 
         public String index() {
             return target();
-        }
-
-        public Options graph() {
-            return options();
-        }
-
-        @Override
-        protected JobTask.Progress progress() {
-            return PROGRESS;
         }
 
         @Override

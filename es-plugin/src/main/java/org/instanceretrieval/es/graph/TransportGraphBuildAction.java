@@ -6,7 +6,6 @@ import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse;
 import org.elasticsearch.action.admin.indices.mapping.put.PutMappingRequest;
-import org.elasticsearch.action.admin.indices.refresh.RefreshRequest;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.GroupedActionListener;
 import org.elasticsearch.client.internal.Client;
@@ -67,7 +66,7 @@ public final class TransportGraphBuildAction extends TransportJobAction<GraphBui
 
     @Override
     protected void execute(Job job, GraphBuildAction.Request request, ActionListener<JobResponse> listener) {
-        GraphBuildAction.Options options = request.graph();
+        GraphBuildAction.Options options = request.options();
         GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(options.field());
         job.client().admin().indices().getFieldMappings(get, listener.delegateFailureAndWrap((l, mappings) -> {
             String index = checkMapping(request.index(), options.field(), mappings);
@@ -210,14 +209,7 @@ public final class TransportGraphBuildAction extends TransportJobAction<GraphBui
 
     private void refresh(Job job, String index, long written, ActionListener<Long> listener) {
         job.task().checkCancelled();
-        job.task().phase("refreshing");
-        job.client().admin().indices().refresh(new RefreshRequest(index), listener.map(r -> {
-            if (r.getFailedShards() > 0) {
-                throw new ElasticsearchStatusException("refresh of [{}] failed on {} shards", RestStatus.INTERNAL_SERVER_ERROR, index,
-                    r.getFailedShards());
-            }
-            return written;
-        }));
+        job.refresh(index, listener.map(v -> written));
     }
 
     /** {@code {"index": ..., <the done marker>}}. */

@@ -6,23 +6,17 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.BytesRef;
 import org.elasticsearch.ElasticsearchStatusException;
-import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.MappedFieldType;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
 import org.instanceretrieval.es.vectors.IdTerms;
-import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
-import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.TransportService;
-import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.es.vectors.ShardRead;
 import org.instanceretrieval.es.vectors.ShardReadRequest;
+import org.instanceretrieval.es.vectors.ShardReadServices;
 import org.instanceretrieval.es.vectors.TransportShardReadAction;
 import org.instanceretrieval.memory.Reservation;
 
@@ -40,14 +34,13 @@ import java.util.List;
 public final class TransportShardGraphAction extends TransportShardReadAction<ShardRead.None, ShardGraphAction.Result> {
 
     @Inject
-    public TransportShardGraphAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
-        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardGraphAction.INSTANCE, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker);
+    public TransportShardGraphAction(ShardReadServices services) {
+        super(ShardGraphAction.INSTANCE, services);
     }
 
     @Override
-    protected ShardGraphAction.Result shardRead(ShardReadRequest<ShardRead.None> request, ShardId shardId, IndexService indexService)
-        throws IOException {
+    protected ShardGraphAction.Result shardRead(ShardReadRequest<ShardRead.None> request, ShardId shardId,
+        IndexService indexService) throws IOException {
         String field = request.field();
         MappedFieldType type = indexService.mapperService().fieldType(field);
         if (type == null) {

@@ -7,18 +7,12 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
-import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.shard.ShardId;
-import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.TransportService;
-import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.es.vectors.ShardReadRequest;
+import org.instanceretrieval.es.vectors.ShardReadServices;
 import org.instanceretrieval.es.vectors.TransportShardReadAction;
 import org.instanceretrieval.es.vectors.IdTerms;
 import org.instanceretrieval.math.ParallelBlocks;
@@ -39,7 +33,8 @@ import java.util.concurrent.Executor;
  * Memory charged to the {@code retrieval} breaker for Q queries, C candidates, k neighbours and H distinct candidate documents:
  * {@code Q C 16 + Q k 24 + H (56 + 2 x id length)} bytes.
  */
-public final class TransportShardKnnNeighboursAction extends TransportShardReadAction<ShardKnnNeighboursAction.Params, ShardKnnNeighboursAction.Result> {
+public final class TransportShardKnnNeighboursAction
+    extends TransportShardReadAction<ShardKnnNeighboursAction.Params, ShardKnnNeighboursAction.Result> {
 
     private static final int QUERIES_PER_TASK = 8;
 
@@ -47,10 +42,8 @@ public final class TransportShardKnnNeighboursAction extends TransportShardReadA
     private final int parallelism;
 
     @Inject
-    public TransportShardKnnNeighboursAction(ClusterService clusterService, TransportService transportService,
-        IndicesService indicesService, ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver,
-        RetrievalBreaker breaker) {
-        super(ShardKnnNeighboursAction.INSTANCE, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker);
+    public TransportShardKnnNeighboursAction(ShardReadServices services) {
+        super(ShardKnnNeighboursAction.INSTANCE, services);
         this.helpers = threadPool.executor(GraphPool.NAME);
         this.parallelism = Math.max(1, threadPool.info(GraphPool.NAME).getMax());
     }

@@ -15,45 +15,51 @@ import java.util.function.Function;
  * The request of a long job: the {@link #target()} of its REST path (an index, an id) and its {@link #body()} as given, which is what
  * travels on the wire; each subclass parses the body with a {@link JobBody} on construction, from REST and from the wire alike, so
  * a request is valid wherever it is (a 400 naming the field, the value and the rule otherwise). It runs as a {@link JobTask}
- * described by {@link #getDescription()} and reporting {@link #progress()}, and it can ask the task manager to store its result in
+ * described by {@link #getDescription()} and reporting its {@link Kind#progress()}, and it can ask the task manager to store its result in
  * {@code .tasks} ({@code wait_for_completion=false}, see {@link RestJobAction}). Immutable apart from that flag.
  *
  * @param <O> the validated options the body gives
  */
 public abstract class JobRequest<O> extends ActionRequest {
 
+    /**
+     * What every request of one job shares: how its body is parsed and validated into options, the example answered for an empty
+     * body ({@code a request body is required: <example>}; null when the body is optional) and its task's progress.
+     *
+     * @param options     parses and validates a body, @throws IllegalArgumentException (400) when it is not valid
+     * @param bodyExample the keys the endpoint needs, e.g. <code>{"field": ..., "k": ...}</code>, or null
+     */
+    public record Kind<O>(Function<Map<String, Object>, O> options, String bodyExample, JobTask.Progress progress) {}
+
+    private final Kind<O> kind;
     private final String target;
     private final Map<String, Object> body;
     private final O options;
     private boolean shouldStoreResult;
 
-    /** @param options parses and validates the body, @throws IllegalArgumentException (400) when it is not valid */
-    protected JobRequest(String target, Map<String, Object> body, Function<Map<String, Object>, O> options) {
+    /**
+     * A request from REST: a 400 when the body is required and empty, else the body parsed by {@code kind}.
+     *
+     * @throws IllegalArgumentException (400) when the body is not valid
+     */
+    protected JobRequest(Kind<O> kind, String target, Map<String, Object> body) {
+        if (kind.bodyExample() != null && (body == null || body.isEmpty())) {
+            throw new IllegalArgumentException("a request body is required: " + kind.bodyExample());
+        }
+        this.kind = kind;
         this.target = target;
         this.body = body;
-        this.options = options.apply(body);
+        this.options = kind.options().apply(body);
     }
 
-    /** Reads a request from the wire and validates its body again with {@code options}. */
-    protected JobRequest(StreamInput in, Function<Map<String, Object>, O> options) throws IOException {
+    /** Reads a request from the wire and validates its body again. */
+    protected JobRequest(Kind<O> kind, StreamInput in) throws IOException {
         super(in);
+        this.kind = kind;
         this.shouldStoreResult = in.readBoolean();
         this.target = in.readString();
         this.body = in.readGenericMap();
-        this.options = options.apply(body);
-    }
-
-    /**
-     * {@code body}, or a 400 {@code a request body is required: <example>} when it is null or empty: what every job's
-     * {@code parse} checks before its {@link JobBody} reads the keys.
-     *
-     * @param example the keys the endpoint needs, e.g. <code>{"field": ..., "k": ...}</code>
-     */
-    protected static Map<String, Object> requireBody(Map<String, Object> body, String example) {
-        if (body == null || body.isEmpty()) {
-            throw new IllegalArgumentException("a request body is required: " + example);
-        }
-        return body;
+        this.options = kind.options().apply(body);
     }
 
     @Override
@@ -69,8 +75,8 @@ public abstract class JobRequest<O> extends ActionRequest {
         return target;
     }
 
-    /** The options of the body. */
-    protected final O options() {
+    /** The validated options of the body. */
+    public final O options() {
         return options;
     }
 
@@ -93,12 +99,9 @@ public abstract class JobRequest<O> extends ActionRequest {
     @Override
     public abstract String getDescription();
 
-    /** The phases and counters the job's task reports. */
-    protected abstract JobTask.Progress progress();
-
     @Override
     public final Task createTask(long id, String type, String action, TaskId parentTaskId, Map<String, String> headers) {
-        return new JobTask(id, type, action, getDescription(), parentTaskId, headers, progress());
+        return new JobTask(id, type, action, getDescription(), parentTaskId, headers, kind.progress());
     }
 
     /** Requests are validated on construction. */

@@ -8,12 +8,13 @@
  *   <li>An action class holding {@code NAME}, {@code INSTANCE = new ActionType<>(NAME)} (with {@link JobResponse} when the result
  *       is a JSON object), the task's {@link JobTask.Progress} (first phase and counter names) and {@code rest()}, which returns
  *       the job's {@link RestJobAction} (handler name, route, and how the path parameter and body make a request).</li>
- *   <li>Its {@code Request extends JobRequest<Options>}: a static {@link JobBody} declaring each body key with a
- *       {@link JobBody.Reader} and the setter of a small builder, whose {@code check()} returns the immutable options (a record)
- *       or throws a 400 naming the key, the value and the rule. Two constructors, both parsing the body:
- *       {@code super(target, body, b -> BODY.parse(b).check())} and {@code super(in, b -> BODY.parse(b).check())}; the wire carries
- *       the path parameter and the body as given. It implements {@code getDescription()} (shown in the task APIs) and
- *       {@code progress()}.</li>
+ *   <li>Its {@code Options} record (the validated options, read by the transport action as {@code request.options()}) and its
+ *       {@code Request extends JobRequest<Options>}: a static {@link JobBody} declaring each body key with a
+ *       {@link JobBody.Reader} and the setter of a small builder, whose {@code check()} returns the options or throws a 400 naming
+ *       the key, the value and the rule, and a static {@link JobRequest.Kind} (that parser, the example answered for an empty
+ *       body, the progress). Two constructors, {@code super(KIND, target, body)} (REST) and {@code super(KIND, in)} (wire), both
+ *       parsing the body; the wire carries the path parameter and the body as given. It implements {@code getDescription()}
+ *       (shown in the task APIs).</li>
  *   <li>Its transport action extending {@link TransportJobAction}: {@code execute(job, request, listener)} starts the work
  *       without blocking, sends reads and writes through {@code job.client()} (the caller's privileges, the task as parent),
  *       computes on {@code generic}, sets phases and counters on {@code job.task()} and calls {@link JobTask#checkCancelled()}

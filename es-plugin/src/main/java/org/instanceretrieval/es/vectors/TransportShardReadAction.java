@@ -4,12 +4,9 @@ import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.VectorEncoding;
 import org.elasticsearch.ElasticsearchStatusException;
-import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
 import org.elasticsearch.cluster.ClusterState;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
 import org.elasticsearch.cluster.routing.ShardsIterator;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.mapper.MappedFieldType;
@@ -18,7 +15,6 @@ import org.elasticsearch.index.shard.ShardId;
 import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 
 import java.io.IOException;
@@ -37,13 +33,11 @@ public abstract class TransportShardReadAction<P extends ShardRead.Params, T ext
     protected final RetrievalBreaker breaker;
     private final Writeable.Reader<ShardReadResponse<T>> responseReader;
 
-    protected TransportShardReadAction(ShardRead<P, T> action, ClusterService clusterService, TransportService transportService,
-        IndicesService indicesService, ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver,
-        RetrievalBreaker breaker) {
-        super(action.name(), threadPool, clusterService, transportService, actionFilters, resolver, action.requestReader(),
-            threadPool.executor(ThreadPool.Names.SEARCH));
-        this.indicesService = indicesService;
-        this.breaker = breaker;
+    protected TransportShardReadAction(ShardRead<P, T> action, ShardReadServices services) {
+        super(action.name(), services.threadPool(), services.clusterService(), services.transportService(), services.actionFilters(),
+            services.resolver(), action.requestReader(), services.threadPool().executor(ThreadPool.Names.SEARCH));
+        this.indicesService = services.indicesService();
+        this.breaker = services.breaker();
         this.responseReader = action.responseReader();
     }
 

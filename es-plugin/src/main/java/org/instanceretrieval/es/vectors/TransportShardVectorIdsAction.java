@@ -13,20 +13,13 @@ import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.FixedBitSet;
 import org.elasticsearch.ElasticsearchStatusException;
-import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.RoutingFieldMapper;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
-import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
-import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.TransportService;
-import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
 
 import java.io.IOException;
@@ -44,14 +37,13 @@ import java.util.List;
 public final class TransportShardVectorIdsAction extends TransportShardReadAction<ShardRead.None, ShardVectorIdsAction.Result> {
 
     @Inject
-    public TransportShardVectorIdsAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
-        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardVectorIdsAction.INSTANCE, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker);
+    public TransportShardVectorIdsAction(ShardReadServices services) {
+        super(ShardVectorIdsAction.INSTANCE, services);
     }
 
     @Override
-    protected ShardVectorIdsAction.Result shardRead(ShardReadRequest<ShardRead.None> request, ShardId shardId, IndexService indexService)
-        throws IOException {
+    protected ShardVectorIdsAction.Result shardRead(ShardReadRequest<ShardRead.None> request, ShardId shardId,
+        IndexService indexService) throws IOException {
         IndexShard shard = indexService.getShard(shardId.id());
         String field = request.field();
         List<String> ids = new ArrayList<>();

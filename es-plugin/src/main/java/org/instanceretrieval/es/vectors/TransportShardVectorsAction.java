@@ -9,21 +9,14 @@ import org.apache.lucene.index.SortedSetDocValues;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
-import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
-import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.IdFieldMapper;
 import org.elasticsearch.index.mapper.MappedFieldType;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
-import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.TransportService;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,14 +32,13 @@ import java.util.Locale;
 public final class TransportShardVectorsAction extends TransportShardReadAction<ShardVectorsAction.Params, ShardVectorsAction.Result> {
 
     @Inject
-    public TransportShardVectorsAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
-        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardVectorsAction.INSTANCE, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker);
+    public TransportShardVectorsAction(ShardReadServices services) {
+        super(ShardVectorsAction.INSTANCE, services);
     }
 
     @Override
-    protected ShardVectorsAction.Result shardRead(ShardReadRequest<ShardVectorsAction.Params> request, ShardId shardId, IndexService indexService)
-        throws IOException {
+    protected ShardVectorsAction.Result shardRead(ShardReadRequest<ShardVectorsAction.Params> request, ShardId shardId,
+        IndexService indexService) throws IOException {
         String index = shardId.getIndexName();
         String idField = request.params().idField();
         boolean byId = IdFieldMapper.NAME.equals(idField);

@@ -8,20 +8,13 @@ import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
-import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.IdFieldMapper;
 import org.elasticsearch.index.mapper.Uid;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
-import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.TransportService;
-import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
 
 import java.io.IOException;
@@ -38,12 +31,12 @@ import java.util.List;
  * {@link #bytes} = {@code n * (8 d + 40)} bytes (the vectors in request order and their compacted copy, one sort key and one
  * row slot per id); released when the response is built.
  */
-public final class TransportShardVectorsByIdAction extends TransportShardReadAction<ShardVectorsByIdAction.Params, ShardVectorsByIdAction.Result> {
+public final class TransportShardVectorsByIdAction
+    extends TransportShardReadAction<ShardVectorsByIdAction.Params, ShardVectorsByIdAction.Result> {
 
     @Inject
-    public TransportShardVectorsByIdAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
-        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardVectorsByIdAction.INSTANCE, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker);
+    public TransportShardVectorsByIdAction(ShardReadServices services) {
+        super(ShardVectorsByIdAction.INSTANCE, services);
     }
 
     /** The bytes charged for {@code n} ids of {@code dims} floats. */
@@ -52,8 +45,8 @@ public final class TransportShardVectorsByIdAction extends TransportShardReadAct
     }
 
     @Override
-    protected ShardVectorsByIdAction.Result shardRead(ShardReadRequest<ShardVectorsByIdAction.Params> request, ShardId shardId, IndexService indexService)
-        throws IOException {
+    protected ShardVectorsByIdAction.Result shardRead(ShardReadRequest<ShardVectorsByIdAction.Params> request, ShardId shardId,
+        IndexService indexService) throws IOException {
         String index = shardId.getIndexName();
         String field = request.field();
         denseVectorField(indexService, field);

@@ -13,6 +13,7 @@ import org.instanceretrieval.es.store.ModelIds;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +45,25 @@ public final class LearnWhiteningAction {
      */
     public static RestJobAction<Request, JobResponse> rest() {
         return new RestJobAction<>("retrieval_learn_whitening", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
-            "/_retrieval/whitening/{whitening_id}/_learn"), (request, body) -> Request.parse(request.param("whitening_id"), body));
+            "/_retrieval/whitening/{whitening_id}/_learn"), (request, body) -> new Request(request.param("whitening_id"), body));
+    }
+
+    /**
+     * The validated options of a request. {@code dimensions} 0 means all; {@code power}, {@code shrinkage} and {@code maxSamples}
+     * apply to PCA only, {@code pairs} ({@code [query_id, positive_id]}) to Lw only (empty for PCA).
+     */
+    public record Options(WhiteningMethod method, String index, String field, int dimensions, double power, double shrinkage,
+        int maxSamples, List<String[]> pairs) {
+
+        /** The distinct document ids named by the pairs, in order of first appearance. */
+        public List<String> pairDocumentIds() {
+            Set<String> seen = new LinkedHashSet<>();
+            for (String[] pair : pairs) {
+                seen.add(pair[0]);
+                seen.add(pair[1]);
+            }
+            return new ArrayList<>(seen);
+        }
     }
 
     /** The task's phases (checking, reading, learning, storing) and its counter. */
@@ -54,7 +73,7 @@ public final class LearnWhiteningAction {
      * A validated learn request. {@code dimensions} 0 means all; {@code power}, {@code shrinkage}
      * and {@code maxSamples} apply to PCA only, {@code pairs} to Lw only.
      */
-    public static final class Request extends JobRequest<LearnWhiteningAction.Request.Options> {
+    public static final class Request extends JobRequest<LearnWhiteningAction.Options> {
         private static final JobBody<Body> BODY = new JobBody<>("learn", Body::new,
             (key, keys) -> "unknown field [" + key + "]; known fields are " + keys)
             .declare("method", (b, v) -> b.method = v, JobBody.STRING)
@@ -115,27 +134,20 @@ public final class LearnWhiteningAction {
             }
         }
 
-        /** The validated options. */
-        private record Options(WhiteningMethod method, String index, String field, int dimensions, double power, double shrinkage,
-            int maxSamples, List<String[]> pairs) {}
-
-        private Request(String whiteningId, Map<String, Object> body) {
-            super(whiteningId, body, b -> BODY.parse(b).check());
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in, b -> BODY.parse(b).check());
-        }
+        private static final Kind<Options> KIND = new Kind<>(b -> BODY.parse(b).check(),
+            "{\"method\": \"pca\" | \"lw\", \"index\": ..., \"field\": ...}", PROGRESS);
 
         /**
          * Parses and validates a request body.
          *
-         * @throws IllegalArgumentException (400) naming the offending field
+         * @throws IllegalArgumentException (400) naming the offending field (the id first)
          */
-        public static Request parse(String whiteningId, Map<String, Object> body) {
-            ModelIds.validate("whitening_id", whiteningId);
-            requireBody(body, "{\"method\": \"pca\" | \"lw\", \"index\": ..., \"field\": ...}");
-            return new Request(whiteningId, body);
+        public Request(String whiteningId, Map<String, Object> body) {
+            super(KIND, ModelIds.validate("whitening_id", whiteningId), body);
+        }
+
+        public Request(StreamInput in) throws IOException {
+            super(KIND, in);
         }
 
         private static List<String[]> parsePairs(Object value) {
@@ -170,58 +182,10 @@ public final class LearnWhiteningAction {
             return target();
         }
 
-        public WhiteningMethod method() {
-            return options().method;
-        }
-
-        public String index() {
-            return options().index;
-        }
-
-        public String field() {
-            return options().field;
-        }
-
-        /** Requested output dimensions, 0 for all. */
-        public int dimensions() {
-            return options().dimensions;
-        }
-
-        public double power() {
-            return options().power;
-        }
-
-        public double shrinkage() {
-            return options().shrinkage;
-        }
-
-        public int maxSamples() {
-            return options().maxSamples;
-        }
-
-        /** The pairs {@code [query_id, positive_id]} (Lw), empty for PCA. */
-        public List<String[]> pairs() {
-            return options().pairs;
-        }
-
-        /** The distinct document ids named by the pairs, in order of first appearance. */
-        public List<String> pairDocumentIds() {
-            Set<String> seen = new java.util.LinkedHashSet<>();
-            for (String[] pair : pairs()) {
-                seen.add(pair[0]);
-                seen.add(pair[1]);
-            }
-            return new ArrayList<>(seen);
-        }
-
-        @Override
-        protected JobTask.Progress progress() {
-            return PROGRESS;
-        }
-
         @Override
         public String getDescription() {
-            return "learn " + method().id() + " whitening [" + whiteningId() + "] from [" + index() + "][" + field() + "]";
+            Options o = options();
+            return "learn " + o.method().id() + " whitening [" + whiteningId() + "] from [" + o.index() + "][" + o.field() + "]";
         }
     }
 }

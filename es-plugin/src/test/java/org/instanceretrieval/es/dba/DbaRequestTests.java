@@ -16,7 +16,7 @@ public class DbaRequestTests extends ESTestCase {
 
     private static DbaAction.Request parse(String json) {
         Map<String, Object> body = XContentHelper.convertToMap(XContentType.JSON.xContent(), json, false);
-        return DbaAction.Request.parse("docs", body);
+        return new DbaAction.Request("docs", body);
     }
 
     private static void assertRejected(String json, String message) {
@@ -27,38 +27,38 @@ public class DbaRequestTests extends ESTestCase {
     public void testDefaults() {
         DbaAction.Request r = parse("{\"field\": \"vec\", \"target_field\": \"vec_dba\"}");
         assertEquals("docs", r.index());
-        assertEquals("vec", r.field());
-        assertEquals("vec_dba", r.targetField());
-        assertEquals(20, r.neighbours());
-        assertEquals(0f, r.alpha(), 0f);
+        assertEquals("vec", r.options().field());
+        assertEquals("vec_dba", r.options().targetField());
+        assertEquals(20, r.options().neighbours());
+        assertEquals(0f, r.options().alpha(), 0f);
         assertNull(r.validate());
         assertFalse(r.getShouldStoreResult());
-        assertFalse(r.graph());
+        assertFalse(r.options().graph());
     }
 
     public void testGraphOption() throws Exception {
         DbaAction.Request r = parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 20, \"graph\": true}");
-        assertTrue(r.graph());
+        assertTrue(r.options().graph());
         assertEquals("dba [docs][vec] -> [t] n=20 alpha=0.0 graph", r.getDescription());
-        assertFalse(parse("{\"field\": \"vec\", \"target_field\": \"t\", \"graph\": false}").graph());
+        assertFalse(parse("{\"field\": \"vec\", \"target_field\": \"t\", \"graph\": false}").options().graph());
         assertRejected("{\"field\": \"vec\", \"target_field\": \"t\", \"graph\": \"auto\"}", "[graph] must be true or false, got [auto]");
         try (BytesStreamOutput out = new BytesStreamOutput()) {
             r.writeTo(out);
             try (StreamInput in = out.bytes().streamInput()) {
-                assertTrue(new DbaAction.Request(in).graph());
+                assertTrue(new DbaAction.Request(in).options().graph());
             }
         }
     }
 
     public void testExplicitValues() {
         DbaAction.Request r = parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 1000, \"alpha\": 3}");
-        assertEquals(1000, r.neighbours());
-        assertEquals(3f, r.alpha(), 0f);
-        assertEquals(1, parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 1}").neighbours());
+        assertEquals(1000, r.options().neighbours());
+        assertEquals(3f, r.options().alpha(), 0f);
+        assertEquals(1, parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 1}").options().neighbours());
     }
 
     public void testBadInputs() {
-        expectThrows(IllegalArgumentException.class, () -> DbaAction.Request.parse("docs", Map.of()));
+        expectThrows(IllegalArgumentException.class, () -> new DbaAction.Request("docs", Map.of()));
         assertRejected("{\"target_field\": \"t\"}", "[field] is required");
         assertRejected("{\"field\": \"vec\"}", "[target_field] is required");
         assertRejected("{\"field\": \"vec\", \"target_field\": \"vec\"}", "[target_field] must differ from [field]");
@@ -80,10 +80,10 @@ public class DbaRequestTests extends ESTestCase {
             try (StreamInput in = out.bytes().streamInput()) {
                 DbaAction.Request copy = new DbaAction.Request(in);
                 assertEquals("docs", copy.index());
-                assertEquals("vec", copy.field());
-                assertEquals("t", copy.targetField());
-                assertEquals(7, copy.neighbours());
-                assertEquals(1.5f, copy.alpha(), 0f);
+                assertEquals("vec", copy.options().field());
+                assertEquals("t", copy.options().targetField());
+                assertEquals(7, copy.options().neighbours());
+                assertEquals(1.5f, copy.options().alpha(), 0f);
                 assertTrue(copy.getShouldStoreResult());
             }
         }

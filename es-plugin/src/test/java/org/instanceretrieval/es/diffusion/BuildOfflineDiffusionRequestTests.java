@@ -12,21 +12,21 @@ import static org.hamcrest.Matchers.containsString;
 public class BuildOfflineDiffusionRequestTests extends ESTestCase {
 
     public void testDefaultsAndRoundTrip() throws IOException {
-        BuildOfflineDiffusionAction.Request r = BuildOfflineDiffusionAction.Request.parse("photos", Map.of("field", "v"));
-        assertEquals(50, r.parameters().k());
-        assertEquals(3.0, r.parameters().gamma(), 0);
-        assertEquals(0.99, r.parameters().alpha(), 0);
-        assertNull("n_trunc defaults to the stored graph's k + 1, decided when the graph is read", r.nTrunc());
-        BuildOfflineDiffusionAction.Request custom = BuildOfflineDiffusionAction.Request.parse("photos",
+        BuildOfflineDiffusionAction.Request r = new BuildOfflineDiffusionAction.Request("photos", Map.of("field", "v"));
+        assertEquals(50, r.options().parameters().k());
+        assertEquals(3.0, r.options().parameters().gamma(), 0);
+        assertEquals(0.99, r.options().parameters().alpha(), 0);
+        assertNull("n_trunc defaults to the stored graph's k + 1, decided when the graph is read", r.options().nTrunc());
+        BuildOfflineDiffusionAction.Request custom = new BuildOfflineDiffusionAction.Request("photos",
             Map.of("field", "v", "k", 7, "gamma", 1, "alpha", 0.5, "n_trunc", 30, "max_iterations", 9, "tolerance", 1e-3));
         custom.setShouldStoreResult(true);
         try (BytesStreamOutput out = new BytesStreamOutput()) {
             custom.writeTo(out);
             BuildOfflineDiffusionAction.Request read = new BuildOfflineDiffusionAction.Request(out.bytes().streamInput());
             assertEquals("photos", read.index());
-            assertEquals("v", read.field());
-            assertEquals(custom.parameters(), read.parameters());
-            assertEquals(Integer.valueOf(30), read.nTrunc());
+            assertEquals("v", read.options().field());
+            assertEquals(custom.options().parameters(), read.options().parameters());
+            assertEquals(Integer.valueOf(30), read.options().nTrunc());
             assertTrue(read.getShouldStoreResult());
         }
     }
@@ -45,7 +45,7 @@ public class BuildOfflineDiffusionRequestTests extends ESTestCase {
             @SuppressWarnings("unchecked")
             Map<String, Object> body = (Map<String, Object>) c[0];
             IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-                () -> BuildOfflineDiffusionAction.Request.parse("photos", body));
+                () -> new BuildOfflineDiffusionAction.Request("photos", body));
             assertThat(body.toString(), e.getMessage(), containsString((String) c[1]));
         }
     }
