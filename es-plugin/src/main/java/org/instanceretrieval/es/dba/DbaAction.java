@@ -1,7 +1,6 @@
 package org.instanceretrieval.es.dba;
 
 import org.elasticsearch.action.ActionType;
-import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.instanceretrieval.es.job.JobBody;
@@ -11,8 +10,6 @@ import org.instanceretrieval.es.job.RestJobAction;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.expansion.DatabaseAugmentation;
 
-import java.io.IOException;
-import java.util.Map;
 
 /**
  * {@code POST {index}/_retrieval/dba}: alpha-DBA over the whole index. Reads every vector of
@@ -33,9 +30,9 @@ public final class DbaAction {
     private DbaAction() {}
 
     /** The endpoint {@code POST {index}/_retrieval/dba} ({@link RestJobAction}): waits for the job, or answers its task. */
-    public static RestJobAction<Request, JobResponse> rest() {
+    public static RestJobAction<JobRequest<Options>, JobResponse> rest() {
         return new RestJobAction<>("retrieval_dba", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
-            "/{index}/_retrieval/dba"), (request, body) -> new Request(request.param("index"), body));
+            "/{index}/_retrieval/dba"), (request, body) -> KIND.request(request.param("index"), body));
     }
 
     /** The task's phases, in order, and its counters. */
@@ -47,62 +44,42 @@ public final class DbaAction {
      */
     public record Options(String field, String targetField, int neighbours, float alpha, boolean graph) {}
 
-    /** A validated DBA request. */
-    public static final class Request extends JobRequest<DbaAction.Options> {
-        private static final JobBody<Body> BODY = new JobBody<>("dba", Body::new,
-            (key, keys) -> "unknown key [" + key + "] in DBA request; expected one of " + keys)
-            .declare("field", (b, v) -> b.field = v, JobBody.STRING)
-            .declare("target_field", (b, v) -> b.targetField = v, JobBody.STRING)
-            .declare("n", (b, v) -> b.n = v, JobBody.INTEGER)
-            .declare("alpha", (b, v) -> b.alpha = v, JobBody.NUMBER)
-            .declare("graph", (b, v) -> b.graph = v, JobBody.BOOLEAN);
+    private static final JobBody<Body> BODY = new JobBody<>("dba", Body::new,
+        (key, keys) -> "unknown key [" + key + "] in DBA request; expected one of " + keys)
+        .declare("field", (b, v) -> b.field = v, JobBody.STRING)
+        .declare("target_field", (b, v) -> b.targetField = v, JobBody.STRING)
+        .declare("n", (b, v) -> b.n = v, JobBody.INTEGER)
+        .declare("alpha", (b, v) -> b.alpha = v, JobBody.NUMBER)
+        .declare("graph", (b, v) -> b.graph = v, JobBody.BOOLEAN);
 
-        /** The body as declared; {@link #check} checks it. */
-        private static final class Body {
-            String field;
-            String targetField;
-            Integer n;
-            Number alpha;
-            Boolean graph;
+    /** The body as declared; {@link #check} checks it. */
+    private static final class Body {
+        String field;
+        String targetField;
+        Integer n;
+        Number alpha;
+        Boolean graph;
 
-            Options check() {
-                JobBody.required("field", field);
-                JobBody.required("target_field", targetField);
-                if (field.equals(targetField)) {
-                    throw new IllegalArgumentException("[target_field] must differ from [field], both are [" + field + "]");
-                }
-                int neighbours = n == null ? DatabaseAugmentation.DEFAULT_NEIGHBOURS : n;
-                if (neighbours < 1 || neighbours > MAX_NEIGHBOURS) {
-                    throw new IllegalArgumentException("[n] must be in [1, " + MAX_NEIGHBOURS + "], got [" + neighbours + "]");
-                }
-                float a = alpha == null ? 0f : alpha.floatValue();
-                if (Float.isFinite(a) == false || a < 0) {
-                    throw new IllegalArgumentException("[alpha] must be a finite number >= 0, got [" + alpha + "]");
-                }
-                return new Options(field, targetField, neighbours, a, Boolean.TRUE.equals(graph));
+        Options check() {
+            JobBody.required("field", field);
+            JobBody.required("target_field", targetField);
+            if (field.equals(targetField)) {
+                throw new IllegalArgumentException("[target_field] must differ from [field], both are [" + field + "]");
             }
-        }
-
-        private static final Kind<Options> KIND = new Kind<>(b -> BODY.parse(b).check(), "{\"field\": ..., \"target_field\": ...}",
-            PROGRESS);
-
-        public Request(String index, Map<String, Object> body) {
-            super(KIND, index, body);
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(KIND, in);
-        }
-
-        public String index() {
-            return target();
-        }
-
-        @Override
-        public String getDescription() {
-            Options o = options();
-            return "dba [" + index() + "][" + o.field() + "] -> [" + o.targetField() + "] n=" + o.neighbours() + " alpha=" + o.alpha()
-                + (o.graph() ? " graph" : "");
+            int neighbours = n == null ? DatabaseAugmentation.DEFAULT_NEIGHBOURS : n;
+            if (neighbours < 1 || neighbours > MAX_NEIGHBOURS) {
+                throw new IllegalArgumentException("[n] must be in [1, " + MAX_NEIGHBOURS + "], got [" + neighbours + "]");
+            }
+            float a = alpha == null ? 0f : alpha.floatValue();
+            if (Float.isFinite(a) == false || a < 0) {
+                throw new IllegalArgumentException("[alpha] must be a finite number >= 0, got [" + alpha + "]");
+            }
+            return new Options(field, targetField, neighbours, a, Boolean.TRUE.equals(graph));
         }
     }
+
+    /** The DBA job: its body, progress and task description ({@link JobRequest}). */
+    public static final JobRequest.Kind<Options> KIND = new JobRequest.Kind<>(b -> BODY.parse(b).check(),
+        "{\"field\": ..., \"target_field\": ...}", PROGRESS, (index, o) -> "dba [" + index + "][" + o.field() + "] -> ["
+            + o.targetField() + "] n=" + o.neighbours() + " alpha=" + o.alpha() + (o.graph() ? " graph" : ""));
 }

@@ -22,6 +22,7 @@ import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.instanceretrieval.es.graph.GraphFields;
 import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.job.IndexMetaMarker;
+import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.TransportJobAction.Job;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
@@ -76,7 +77,7 @@ final class GraphDbaJob {
     private final RetrievalBreaker breaker;
     private final Executor generic;
     private final String index;
-    private final DbaAction.Request request;
+    private final JobRequest<DbaAction.Options> request;
     private final String listField;
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong computed = new AtomicLong();
@@ -87,7 +88,7 @@ final class GraphDbaJob {
      *               writes go through {@code job.client()}
      */
     GraphDbaJob(Job job, Client client, ClusterService clusterService, RetrievalBreaker breaker, Executor generic, String index,
-        DbaAction.Request request) {
+        JobRequest<DbaAction.Options> request) {
         this.job = job;
         this.client = client;
         this.clusterService = clusterService;
@@ -168,8 +169,7 @@ final class GraphDbaJob {
     }
 
     private Map<String, Object> marker(GraphMarker graph, String state, Long completedAt, Long docCount, String reason) {
-        Map<String, Object> marker = DbaMarker.of(request.options().field(), request.options().targetField(), request.options().neighbours(), request.options().alpha(), state,
-            job.id().toString(), completedAt, docCount, reason);
+        Map<String, Object> marker = DbaMarker.of(request.options(), state, job.id().toString(), completedAt, docCount, reason);
         marker.put("graph_task", graph.task());
         return marker;
     }

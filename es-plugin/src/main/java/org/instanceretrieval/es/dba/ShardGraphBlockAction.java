@@ -5,6 +5,7 @@ import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.instanceretrieval.es.vectors.ShardRead;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 import java.util.Objects;
@@ -29,7 +30,7 @@ public final class ShardGraphBlockAction {
     private ShardGraphBlockAction() {}
 
     /** Read up to {@code size} documents after the id {@code after} (null for the first block), with their lists of {@code listField}. */
-    public record Params(String listField, String after, int size) implements ShardRead.Params {
+    public record Params(String listField, String after, int size) implements RequestParams {
         public Params {
             Objects.requireNonNull(listField, "listField");
         }

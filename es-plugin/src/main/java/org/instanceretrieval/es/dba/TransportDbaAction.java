@@ -15,6 +15,7 @@ import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.tasks.TaskCancelledException;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.job.TransportJobAction;
@@ -54,7 +55,7 @@ import java.util.Set;
  * neighbour lists; the exact neighbour search is {@code O(N^2 d)} and is not interrupted by
  * cancellation (it is checked before and after).
  */
-public final class TransportDbaAction extends TransportJobAction<DbaAction.Request, JobResponse> {
+public final class TransportDbaAction extends TransportJobAction<JobRequest<DbaAction.Options>, JobResponse> {
 
     /** Updates per bulk request. */
     static final int BULK_SIZE = 500;
@@ -72,13 +73,13 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
     @Inject
     public TransportDbaAction(TransportService transportService, ActionFilters actionFilters, Client client, ClusterService clusterService,
         RetrievalBreaker breaker) {
-        super(DbaAction.NAME, transportService, actionFilters, DbaAction.Request::new, client, clusterService);
+        super(DbaAction.NAME, transportService, actionFilters, DbaAction.KIND.reader(), client, clusterService);
         this.breaker = breaker;
     }
 
     @Override
-    protected void execute(Job job, DbaAction.Request request, ActionListener<JobResponse> listener) {
-        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.options().field(), request.options().targetField());
+    protected void execute(Job job, JobRequest<DbaAction.Options> request, ActionListener<JobResponse> listener) {
+        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.target()).fields(request.options().field(), request.options().targetField());
         job.client().admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
             String index = checkMapping(request, mappings);
             DbaMarker.read(job.client(), index, listener.delegateFailureAndWrap((l0, stored) -> DbaMarker.resolve(job.client(), stored,
@@ -97,7 +98,7 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
     }
 
     /** Reads every vector, then computes and writes; the vectors and the augmented copies are charged to the retrieval breaker. */
-    private void readAndCompute(Job job, String index, DbaAction.Request request, ActionListener<JobResponse> finished) {
+    private void readAndCompute(Job job, String index, JobRequest<DbaAction.Options> request, ActionListener<JobResponse> finished) {
         Reservation memory = breaker.reserve(0, "DBA job on [" + index + "]");
         readAllVectors(job, index, request.options().field(), memory, ActionListener.runBefore(finished, memory::close), (docs, skipped, l) -> {
             int dims = docs.get(0).vector().length;
@@ -108,13 +109,13 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
     }
 
     /** Checks both fields and returns the one concrete index. */
-    static String checkMapping(DbaAction.Request request, GetFieldMappingsResponse response) {
+    static String checkMapping(JobRequest<DbaAction.Options> request, GetFieldMappingsResponse response) {
         Map<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> all = response.mappings();
         if (all.isEmpty()) {
-            throw new IndexNotFoundException(request.index());
+            throw new IndexNotFoundException(request.target());
         }
         if (all.size() > 1) {
-            throw badRequest("[{}] names {} indices {}; a DBA job runs on one index", request.index(), all.size(), all.keySet().stream().sorted().toList());
+            throw badRequest("[{}] names {} indices {}; a DBA job runs on one index", request.target(), all.size(), all.keySet().stream().sorted().toList());
         }
         Map.Entry<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> entry = all.entrySet().iterator().next();
         String index = entry.getKey();
@@ -133,7 +134,7 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
         return index;
     }
 
-    private void computeAndWrite(Job job, String index, DbaAction.Request request, List<DocVector> docs, long skipped,
+    private void computeAndWrite(Job job, String index, JobRequest<DbaAction.Options> request, List<DocVector> docs, long skipped,
         ActionListener<JobResponse> listener) {
         JobTask task = job.task();
         String taskId = job.id().toString();
@@ -143,18 +144,16 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
         task.count("vectors_computed", augmented.length);
         task.checkCancelled();
         task.phase("writing");
-        Map<String, Object> running = DbaMarker.of(request.options().field(), request.options().targetField(), request.options().neighbours(), request.options().alpha(), "running",
-            taskId, null, null, null);
+        Map<String, Object> running = DbaMarker.of(request.options(), "running", taskId, null, null, null);
         // The marker writes use the client without the task as parent so that a cancelled job can still record its failure.
         DbaMarker.write(client, index, running, listener.delegateFailureAndWrap((l, v) -> {
             ActionListener<Void> written = ActionListener.wrap(done -> {
-                Map<String, Object> marker = DbaMarker.of(request.options().field(), request.options().targetField(), request.options().neighbours(), request.options().alpha(),
-                    "done", taskId, System.currentTimeMillis(), (long) docs.size(), null);
+                Map<String, Object> marker = DbaMarker.of(request.options(), "done", taskId, System.currentTimeMillis(), (long) docs.size(), null);
                 DbaMarker.write(client, index, marker, l.map(x -> response(index, marker, skipped)));
             }, e -> {
                 String reason = ExceptionsHelper.unwrapCause(e).getMessage();
-                Map<String, Object> failed = DbaMarker.of(request.options().field(), request.options().targetField(), request.options().neighbours(), request.options().alpha(),
-                    "failed", taskId, null, null, reason == null ? e.toString() : reason);
+                Map<String, Object> failed = DbaMarker.of(request.options(), "failed", taskId, null, null,
+                    reason == null ? e.toString() : reason);
                 DbaMarker.write(client, index, failed, ActionListener.running(() -> l.onFailure(e)));
             });
             writeBatch(job, index, request.options().targetField(), docs, augmented, 0, written);
@@ -178,7 +177,7 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
      * round a dot product differently by position, so the same vectors indexed in another order give bit-identical
      * results. (The writes keep the read order, so the shards' document order is unchanged by the job.)
      */
-    private static float[][] augmentInIdOrder(List<DocVector> docs, DbaAction.Request request) {
+    private static float[][] augmentInIdOrder(List<DocVector> docs, JobRequest<DbaAction.Options> request) {
         Integer[] order = new Integer[docs.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

@@ -21,6 +21,7 @@ import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.GraphMarkers;
 import org.instanceretrieval.es.graph.StoredGraph;
 import org.instanceretrieval.es.graph.StoredGraphCache;
+import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
@@ -53,7 +54,7 @@ import java.util.stream.IntStream;
  * Documents are updated by {@code _id} (indices with custom routing are not supported). Documents indexed after the graph
  * build have no row.
  */
-public final class TransportBuildOfflineDiffusionAction extends TransportJobAction<BuildOfflineDiffusionAction.Request, JobResponse> {
+public final class TransportBuildOfflineDiffusionAction extends TransportJobAction<JobRequest<BuildOfflineDiffusionAction.Options>, JobResponse> {
 
     static final int BLOCK = 512;
     /** Heap per row entry while a block is written: the list, its bytes, base64 and the update request. */
@@ -65,16 +66,16 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
     @Inject
     public TransportBuildOfflineDiffusionAction(TransportService transportService, ActionFilters actionFilters, Client client,
                                                 ClusterService clusterService, RetrievalBreaker breaker, StoredGraphCache graphs) {
-        super(BuildOfflineDiffusionAction.NAME, transportService, actionFilters, BuildOfflineDiffusionAction.Request::new, client,
+        super(BuildOfflineDiffusionAction.NAME, transportService, actionFilters, BuildOfflineDiffusionAction.KIND.reader(), client,
             clusterService);
         this.breaker = breaker;
         this.graphs = graphs;
     }
 
     @Override
-    protected void execute(Job job, BuildOfflineDiffusionAction.Request request, ActionListener<JobResponse> listener) {
+    protected void execute(Job job, JobRequest<BuildOfflineDiffusionAction.Options> request, ActionListener<JobResponse> listener) {
         long start = System.nanoTime();
-        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.options().field());
+        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.target()).fields(request.options().field());
         job.client().admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
             String index = checkMapping(request, mappings);
             IndexMetadata metadata = clusterService.state().metadata().index(index);
@@ -97,13 +98,13 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
     }
 
     /** Checks the field and returns the one concrete index. */
-    static String checkMapping(BuildOfflineDiffusionAction.Request request, GetFieldMappingsResponse response) {
+    static String checkMapping(JobRequest<BuildOfflineDiffusionAction.Options> request, GetFieldMappingsResponse response) {
         Map<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> all = response.mappings();
         if (all.isEmpty()) {
-            throw new IndexNotFoundException(request.index());
+            throw new IndexNotFoundException(request.target());
         }
         if (all.size() > 1) {
-            throw badRequest("[{}] names {} indices; an offline diffusion build runs on one index", request.index(), all.size());
+            throw badRequest("[{}] names {} indices; an offline diffusion build runs on one index", request.target(), all.size());
         }
         Map.Entry<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> entry = all.entrySet().iterator().next();
         denseVectorDims("field", request.options().field(), entry.getKey(), entry.getValue(), Set.of("float"), "offline diffusion needs float vectors");

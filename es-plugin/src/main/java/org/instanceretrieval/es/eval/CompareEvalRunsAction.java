@@ -1,11 +1,11 @@
 package org.instanceretrieval.es.eval;
 
-import org.instanceretrieval.es.rest.RecordRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.instanceretrieval.es.job.JobResponse;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
@@ -23,7 +23,7 @@ public final class CompareEvalRunsAction {
     private CompareEvalRunsAction() {}
 
     /** The base run {@code a}, the other run {@code b}, and how many gained/lost queries to list. */
-    public record Params(String base, String other, int size) implements RecordRequest.Params {
+    public record Params(String base, String other, int size) implements RequestParams {
 
         /**
          * @param ids the {@code ids} parameter, exactly two run ids separated by a comma
@@ -55,8 +55,8 @@ public final class CompareEvalRunsAction {
         }
 
         @Override
-        public ActionRequestValidationException validate() {
-            return EvalRunsAction.validateSize(size);
+        public ActionRequestValidationException validate(ActionRequestValidationException e) {
+            return EvalRunsAction.validateSize(size, e);
         }
     }
 }

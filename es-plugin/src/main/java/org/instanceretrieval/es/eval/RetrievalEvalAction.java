@@ -146,7 +146,8 @@ public final class RetrievalEvalAction {
         }
 
         private static final Kind<Options> KIND = new Kind<>(b -> BODY.parse(b).check(), "{\"ground_truth\": ..., \"field\": ...}",
-            PROGRESS);
+            PROGRESS, (index, o) -> "retrieval_eval [" + index + "][" + o.field() + "] ground_truth [" + o.groundTruth() + "] engine ["
+                + o.engine() + "]" + (o.name() == null ? "" : " name [" + o.name() + "]"));
 
         /**
          * Parses and validates a request body.
@@ -210,13 +211,6 @@ public final class RetrievalEvalAction {
         @Override
         public IndicesOptions indicesOptions() {
             return IndicesOptions.STRICT_EXPAND_OPEN_FORBID_CLOSED;
-        }
-
-        @Override
-        public String getDescription() {
-            Options o = options();
-            return "retrieval_eval [" + index() + "][" + o.field() + "] ground_truth [" + o.groundTruth() + "] engine [" + o.engine()
-                + "]" + (o.name() == null ? "" : " name [" + o.name() + "]");
         }
     }
 

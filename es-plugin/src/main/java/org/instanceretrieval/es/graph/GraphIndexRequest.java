@@ -10,6 +10,7 @@ import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.rest.RestStatus;
 import org.instanceretrieval.es.rest.RecordRequest;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
@@ -19,7 +20,7 @@ import static org.elasticsearch.action.ValidateActions.addValidationError;
  * The request of {@code GET} and {@code DELETE {index}/_retrieval/graph}: one index (a name, or an alias or pattern naming
  * exactly one), carried by a {@link RecordRequest}.
  */
-public record GraphIndexRequest(String index) implements RecordRequest.Params {
+public record GraphIndexRequest(String index) implements RequestParams {
 
     public GraphIndexRequest(StreamInput in) throws IOException {
         this(in.readString());
@@ -31,8 +32,8 @@ public record GraphIndexRequest(String index) implements RecordRequest.Params {
     }
 
     @Override
-    public ActionRequestValidationException validate() {
-        return index == null || index.isEmpty() ? addValidationError("[index] is required", null) : null;
+    public ActionRequestValidationException validate(ActionRequestValidationException e) {
+        return index == null || index.isEmpty() ? addValidationError("[index] is required", e) : e;
     }
 
     /**

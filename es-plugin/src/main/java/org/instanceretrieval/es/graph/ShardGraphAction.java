@@ -4,6 +4,7 @@ import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.instanceretrieval.es.vectors.ShardRead;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
@@ -16,7 +17,7 @@ import java.io.IOException;
 public final class ShardGraphAction {
 
     public static final String NAME = "indices:data/read/retrieval/graph/shard_lists";
-    public static final ShardRead<ShardRead.None, Result> INSTANCE = new ShardRead<>(NAME, false, in -> ShardRead.NONE, Result::new);
+    public static final ShardRead<RequestParams.None, Result> INSTANCE = new ShardRead<>(NAME, false, in -> RequestParams.NONE, Result::new);
 
     private ShardGraphAction() {}
 

@@ -5,6 +5,7 @@ import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.instanceretrieval.es.vectors.ShardRead;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
@@ -25,7 +26,7 @@ public final class ShardKnnNeighboursAction {
     private ShardKnnNeighboursAction() {}
 
     /** Queries {@code queryIds[q]} with vectors {@code queries[q * dims, (q + 1) * dims)}. Arrays not copied. */
-    public record Params(int k, int numCandidates, String[] queryIds, float[] queries, int dims) implements ShardRead.Params {
+    public record Params(int k, int numCandidates, String[] queryIds, float[] queries, int dims) implements RequestParams {
         Params(StreamInput in) throws IOException {
             this(in.readVInt(), in.readVInt(), in.readStringArray(), in.readFloatArray(), in.readVInt());
         }

@@ -12,10 +12,10 @@ import org.elasticsearch.common.breaker.CircuitBreakingException;
 import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.common.unit.ByteSizeValue;
 import org.elasticsearch.index.Index;
-import org.instanceretrieval.es.vectors.ShardRead;
 import org.instanceretrieval.diffusion.SparseMatrix;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -140,7 +140,7 @@ public final class StoredGraphCache implements ClusterStateListener {
         }), e -> failed(entry, e));
         GroupedActionListener<ShardGraphAction.Result> grouped = new GroupedActionListener<>(shards, all);
         for (int s = 0; s < shards; s++) {
-            ShardGraphAction.INSTANCE.execute(client, entry.index.getName(), s, field, ShardRead.NONE, grouped);
+            ShardGraphAction.INSTANCE.execute(client, entry.index.getName(), s, field, RequestParams.NONE, grouped);
         }
     }
 

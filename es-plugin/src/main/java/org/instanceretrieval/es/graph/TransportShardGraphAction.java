@@ -14,11 +14,11 @@ import org.elasticsearch.index.shard.ShardId;
 import org.instanceretrieval.es.vectors.IdTerms;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
-import org.instanceretrieval.es.vectors.ShardRead;
 import org.instanceretrieval.es.vectors.ShardReadRequest;
 import org.instanceretrieval.es.vectors.ShardReadServices;
 import org.instanceretrieval.es.vectors.TransportShardReadAction;
 import org.instanceretrieval.memory.Reservation;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ import java.util.List;
  * a document must hold exactly one value. Every byte copied into the response is charged to the {@code retrieval} breaker
  * first (429 when it does not fit) and released once the response is built.
  */
-public final class TransportShardGraphAction extends TransportShardReadAction<ShardRead.None, ShardGraphAction.Result> {
+public final class TransportShardGraphAction extends TransportShardReadAction<RequestParams.None, ShardGraphAction.Result> {
 
     @Inject
     public TransportShardGraphAction(ShardReadServices services) {
@@ -39,7 +39,7 @@ public final class TransportShardGraphAction extends TransportShardReadAction<Sh
     }
 
     @Override
-    protected ShardGraphAction.Result shardRead(ShardReadRequest<ShardRead.None> request, ShardId shardId,
+    protected ShardGraphAction.Result shardRead(ShardReadRequest<RequestParams.None> request, ShardId shardId,
         IndexService indexService) throws IOException {
         String field = request.field();
         MappedFieldType type = indexService.mapperService().fieldType(field);

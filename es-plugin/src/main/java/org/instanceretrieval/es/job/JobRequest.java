@@ -4,32 +4,50 @@ import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.tasks.TaskId;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
  * The request of a long job: the {@link #target()} of its REST path (an index, an id) and its {@link #body()} as given, which is what
- * travels on the wire; each subclass parses the body with a {@link JobBody} on construction, from REST and from the wire alike, so
- * a request is valid wherever it is (a 400 naming the field, the value and the rule otherwise). It runs as a {@link JobTask}
- * described by {@link #getDescription()} and reporting its {@link Kind#progress()}, and it can ask the task manager to store its result in
- * {@code .tasks} ({@code wait_for_completion=false}, see {@link RestJobAction}). Immutable apart from that flag.
+ * travels on the wire; the job's {@link Kind} parses the body (with a {@link JobBody}) on construction, from REST and from the wire
+ * alike, so a request is valid wherever it is (a 400 naming the field, the value and the rule otherwise), and the transport action
+ * reads the result as {@link #options()}. It runs as a {@link JobTask} described by {@link #getDescription()} and reporting its
+ * {@link Kind#progress()}, and it can ask the task manager to store its result in
+ * {@code .tasks} ({@code wait_for_completion=false}, see {@link RestJobAction}). Immutable apart from that flag. A job needs no
+ * subclass unless its request has more to say to Elasticsearch (the evaluation's indices, for security).
  *
  * @param <O> the validated options the body gives
  */
-public abstract class JobRequest<O> extends ActionRequest {
+public class JobRequest<O> extends ActionRequest {
 
     /**
-     * What every request of one job shares: how its body is parsed and validated into options, the example answered for an empty
-     * body ({@code a request body is required: <example>}; null when the body is optional) and its task's progress.
+     * A job's declaration, what every request of the job shares: how its body is parsed and validated into options, the example
+     * answered for an empty body ({@code a request body is required: <example>}; null when the body is optional), its task's
+     * progress and description.
      *
      * @param options     parses and validates a body, @throws IllegalArgumentException (400) when it is not valid
      * @param bodyExample the keys the endpoint needs, e.g. <code>{"field": ..., "k": ...}</code>, or null
+     * @param description the task's description in the task APIs, from the target and the options
      */
-    public record Kind<O>(Function<Map<String, Object>, O> options, String bodyExample, JobTask.Progress progress) {}
+    public record Kind<O>(Function<Map<String, Object>, O> options, String bodyExample, JobTask.Progress progress,
+        BiFunction<String, O, String> description) {
+
+        /** A request of this job from REST: the path parameter and the body. @throws IllegalArgumentException (400) */
+        public JobRequest<O> request(String target, Map<String, Object> body) {
+            return new JobRequest<>(this, target, body);
+        }
+
+        /** Reads a request of this job from the wire. */
+        public Writeable.Reader<JobRequest<O>> reader() {
+            return in -> new JobRequest<>(this, in);
+        }
+    }
 
     private final Kind<O> kind;
     private final String target;
@@ -71,7 +89,7 @@ public abstract class JobRequest<O> extends ActionRequest {
     }
 
     /** The path parameter the job works on: an index (expression) or the id of what it creates. */
-    protected final String target() {
+    public final String target() {
         return target;
     }
 
@@ -97,7 +115,9 @@ public abstract class JobRequest<O> extends ActionRequest {
 
     /** The task's description in the task APIs: the job and its main options. */
     @Override
-    public abstract String getDescription();
+    public final String getDescription() {
+        return kind.description().apply(target, options);
+    }
 
     @Override
     public final Task createTask(long id, String type, String action, TaskId parentTaskId, Map<String, String> headers) {

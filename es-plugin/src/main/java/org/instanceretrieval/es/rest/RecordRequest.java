@@ -10,20 +10,12 @@ import java.io.IOException;
 
 /**
  * The request of an endpoint whose parameters are one immutable record: the record writes itself after the request's own
- * fields and validates itself ({@link Params}), so an endpoint declares only its record, read back with
+ * fields and validates itself ({@link RequestParams}), so an endpoint declares only its record, read back with
  * {@link #reader(Writeable.Reader)}. Immutable.
  *
  * @param <P> the endpoint's parameters
  */
-public final class RecordRequest<P extends RecordRequest.Params> extends ActionRequest {
-
-    /** An endpoint's parameters. */
-    public interface Params extends Writeable {
-        /** The parameters' errors, null when valid (the default). */
-        default ActionRequestValidationException validate() {
-            return null;
-        }
-    }
+public final class RecordRequest<P extends RequestParams> extends ActionRequest {
 
     private final P params;
 
@@ -37,7 +29,7 @@ public final class RecordRequest<P extends RecordRequest.Params> extends ActionR
     }
 
     /** Reads a request whose parameters {@code reader} reads. */
-    public static <P extends Params> Writeable.Reader<RecordRequest<P>> reader(Writeable.Reader<P> reader) {
+    public static <P extends RequestParams> Writeable.Reader<RecordRequest<P>> reader(Writeable.Reader<P> reader) {
         return in -> new RecordRequest<>(in, reader);
     }
 
@@ -54,6 +46,6 @@ public final class RecordRequest<P extends RecordRequest.Params> extends ActionR
 
     @Override
     public ActionRequestValidationException validate() {
-        return params.validate();
+        return params.validate(null);
     }
 }

@@ -1,41 +1,23 @@
 package org.instanceretrieval.es.vectors;
 
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.client.internal.Client;
-import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.util.Objects;
 
 /**
  * The action type of an internal shard-level read ({@link TransportShardReadAction}): its name, the wire readers of its
- * {@link Params} (what the read needs besides the index, the shard and the field of {@link ShardReadRequest}) and of its result
+ * {@link RequestParams} (what the read needs besides the index, the shard and the field of {@link ShardReadRequest}) and of its result
  * (an immutable record that writes itself, carried by {@link ShardReadResponse}). Callers {@link #execute} it per shard and get
  * the result itself. Each read declares one constant of this type, with its params and result records beside it.
  *
  * @param <P> the read's parameters
  * @param <T> the read's result
  */
-public final class ShardRead<P extends ShardRead.Params, T extends Writeable> extends ActionType<ShardReadResponse<T>> {
-
-    /** The parameters of a read besides index, shard and field; written after them on the wire. */
-    public interface Params extends Writeable {
-        /** Adds the errors of these parameters to {@code e} (none by default) and returns it. */
-        default ActionRequestValidationException validate(ActionRequestValidationException e) {
-            return e;
-        }
-    }
-
-    /** The parameters of a read that needs none. */
-    public record None() implements Params {
-        @Override
-        public void writeTo(StreamOutput out) {}
-    }
-
-    /** The one {@link None}. */
-    public static final None NONE = new None();
+public final class ShardRead<P extends RequestParams, T extends Writeable> extends ActionType<ShardReadResponse<T>> {
 
     private final boolean fieldRequired;
     private final Writeable.Reader<P> paramsReader;

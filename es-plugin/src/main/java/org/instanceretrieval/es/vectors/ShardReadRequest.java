@@ -5,6 +5,7 @@ import org.elasticsearch.action.support.single.shard.SingleShardRequest;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
@@ -12,12 +13,12 @@ import static org.elasticsearch.action.ValidateActions.addValidationError;
 
 /**
  * The request of every internal shard-level read ({@link ShardRead}, {@link TransportShardReadAction}): the index, the number of
- * the shard read, the field read (null where the read needs none) and the read's own {@link ShardRead.Params}, written after
+ * the shard read, the field read (null where the read needs none) and the read's own {@link RequestParams}, written after
  * them on the wire. Built by {@link ShardRead#request}. Immutable.
  *
  * @param <P> the read's parameters
  */
-public final class ShardReadRequest<P extends ShardRead.Params> extends SingleShardRequest<ShardReadRequest<P>> {
+public final class ShardReadRequest<P extends RequestParams> extends SingleShardRequest<ShardReadRequest<P>> {
 
     private final int shard;
     private final String field;
@@ -60,7 +61,7 @@ public final class ShardReadRequest<P extends ShardRead.Params> extends SingleSh
         return params;
     }
 
-    /** The index is set, the shard number is not negative, and the parameters are valid ({@link ShardRead.Params#validate}). */
+    /** The index is set, the shard number is not negative, and the parameters are valid ({@link RequestParams#validate}). */
     @Override
     public ActionRequestValidationException validate() {
         ActionRequestValidationException e = validateNonNullIndex();

@@ -3,6 +3,7 @@ package org.instanceretrieval.es.vectors;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
@@ -15,7 +16,7 @@ import java.io.IOException;
 public final class ShardVectorIdsAction {
 
     public static final String NAME = "indices:data/read/retrieval/shard_vector_ids";
-    public static final ShardRead<ShardRead.None, Result> INSTANCE = new ShardRead<>(NAME, true, in -> ShardRead.NONE, Result::new);
+    public static final ShardRead<RequestParams.None, Result> INSTANCE = new ShardRead<>(NAME, true, in -> RequestParams.NONE, Result::new);
 
     private ShardVectorIdsAction() {}
 

@@ -3,6 +3,7 @@ package org.instanceretrieval.es.vectors;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
@@ -22,7 +23,7 @@ public final class ShardVectorsAction {
     private ShardVectorsAction() {}
 
     /** The names are read through {@code idField}. */
-    public record Params(String idField) implements ShardRead.Params {
+    public record Params(String idField) implements RequestParams {
         Params(StreamInput in) throws IOException {
             this(in.readString());
         }

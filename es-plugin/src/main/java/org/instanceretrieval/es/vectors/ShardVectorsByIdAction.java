@@ -3,6 +3,7 @@ package org.instanceretrieval.es.vectors;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
@@ -22,7 +23,7 @@ public final class ShardVectorsByIdAction {
     private ShardVectorsByIdAction() {}
 
     /** The documents read, by {@code _id} (not copied: the caller hands the array over). */
-    public record Params(String[] ids) implements ShardRead.Params {
+    public record Params(String[] ids) implements RequestParams {
         Params(StreamInput in) throws IOException {
             this(in.readStringArray());
         }

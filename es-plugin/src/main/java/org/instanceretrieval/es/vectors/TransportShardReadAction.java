@@ -16,6 +16,7 @@ import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 import java.util.List;
@@ -26,7 +27,7 @@ import java.util.List;
  * shard's {@link IndexService} to {@link #shardRead}. Also the checks these reads share ({@link #denseVectorField},
  * {@link #floatDims}) and the {@code retrieval} breaker they charge. Subclasses keep only what their read does.
  */
-public abstract class TransportShardReadAction<P extends ShardRead.Params, T extends Writeable>
+public abstract class TransportShardReadAction<P extends RequestParams, T extends Writeable>
     extends TransportSingleShardAction<ShardReadRequest<P>, ShardReadResponse<T>> {
 
     protected final IndicesService indicesService;

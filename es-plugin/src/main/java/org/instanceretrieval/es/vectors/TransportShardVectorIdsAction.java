@@ -21,6 +21,7 @@ import org.elasticsearch.index.shard.ShardId;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
 import org.instanceretrieval.memory.Reservation;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ import java.util.List;
  * Memory charged to the {@code retrieval} breaker as the ids are decoded: {@code 56 + 2 x id length} bytes per document (the
  * string, its slots in the lists and the sorted copy), plus the same for a routing; released when the response is built.
  */
-public final class TransportShardVectorIdsAction extends TransportShardReadAction<ShardRead.None, ShardVectorIdsAction.Result> {
+public final class TransportShardVectorIdsAction extends TransportShardReadAction<RequestParams.None, ShardVectorIdsAction.Result> {
 
     @Inject
     public TransportShardVectorIdsAction(ShardReadServices services) {
@@ -42,7 +43,7 @@ public final class TransportShardVectorIdsAction extends TransportShardReadActio
     }
 
     @Override
-    protected ShardVectorIdsAction.Result shardRead(ShardReadRequest<ShardRead.None> request, ShardId shardId,
+    protected ShardVectorIdsAction.Result shardRead(ShardReadRequest<RequestParams.None> request, ShardId shardId,
         IndexService indexService) throws IOException {
         IndexShard shard = indexService.getShard(shardId.id());
         String field = request.field();

@@ -10,6 +10,7 @@ import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.job.TransportJobAction;
@@ -40,7 +41,7 @@ import java.util.function.LongSupplier;
  * Memory: the vectors are held on this node while learning, {@code n x d x 4} bytes (100,000
  * vectors of 2048 dimensions: 800 MB), plus the {@code d x d} double covariance.
  */
-public final class TransportLearnWhiteningAction extends TransportJobAction<LearnWhiteningAction.Request, JobResponse> {
+public final class TransportLearnWhiteningAction extends TransportJobAction<JobRequest<LearnWhiteningAction.Options>, JobResponse> {
 
     private static final int MAX_IDS_NAMED = 20;
 
@@ -58,17 +59,17 @@ public final class TransportLearnWhiteningAction extends TransportJobAction<Lear
         ClusterService clusterService,
         RetrievalBreaker breaker
     ) {
-        super(LearnWhiteningAction.NAME, transportService, actionFilters, LearnWhiteningAction.Request::new, client, clusterService);
+        super(LearnWhiteningAction.NAME, transportService, actionFilters, LearnWhiteningAction.KIND.reader(), client, clusterService);
         this.store = store;
         this.breaker = breaker;
     }
 
     @Override
-    protected void execute(Job job, LearnWhiteningAction.Request request, ActionListener<JobResponse> listener) {
+    protected void execute(Job job, JobRequest<LearnWhiteningAction.Options> request, ActionListener<JobResponse> listener) {
         JobTask learnTask = job.task();
-        store.index().exists(request.whiteningId(), listener.delegateFailureAndWrap((l, exists) -> {
+        store.index().exists(request.target(), listener.delegateFailureAndWrap((l, exists) -> {
             if (exists) {
-                throw IndexWhiteningStore.alreadyExists(request.whiteningId());
+                throw IndexWhiteningStore.alreadyExists(request.target());
             }
             checkField(job.client(), request, l.delegateFailureAndWrap((l2, mappedDims) -> {
                 learnTask.phase("reading");
@@ -76,7 +77,7 @@ public final class TransportLearnWhiteningAction extends TransportJobAction<Lear
                     ? QueryBuilders.existsQuery(request.options().field())
                     : QueryBuilders.idsQuery().addIds(request.options().pairDocumentIds().toArray(String[]::new));
                 int limit = request.options().method() == WhiteningMethod.PCA ? request.options().maxSamples() : Integer.MAX_VALUE;
-                Reservation memory = breaker.reserve(0, "learning whitening [" + request.whiteningId() + "]");
+                Reservation memory = breaker.reserve(0, "learning whitening [" + request.target() + "]");
                 ActionListener<JobResponse> released = ActionListener.runBefore(l2, memory::close);
                 new FieldVectorReader(client, learnTask, job.id(), request.options().index(), request.options().field(), query, limit,
                     learnTask.counter("vectors_read"), memory).read(
@@ -100,13 +101,13 @@ public final class TransportLearnWhiteningAction extends TransportJobAction<Lear
      * {@code dense_vector} of float or byte elements in each; completes with the mapped
      * dimension (or -1 when not yet set by any document), and checks {@code dimensions} against it.
      */
-    private static void checkField(Client client, LearnWhiteningAction.Request request, ActionListener<Integer> listener) {
+    private static void checkField(Client client, JobRequest<LearnWhiteningAction.Options> request, ActionListener<Integer> listener) {
         GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.options().index()).fields(request.options().field());
         // a missing index fails with Elasticsearch's 404 index_not_found_exception
         client.admin().indices().getFieldMappings(get, listener.delegateFailureAndWrap((l, response) -> l.onResponse(mappedDimension(request, response))));
     }
 
-    static int mappedDimension(LearnWhiteningAction.Request request, GetFieldMappingsResponse response) {
+    static int mappedDimension(JobRequest<LearnWhiteningAction.Options> request, GetFieldMappingsResponse response) {
         Map<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> all = response.mappings();
         if (all.isEmpty()) {
             throw badRequest("unknown [index] [{}]: it matches no index", request.options().index());
@@ -126,7 +127,7 @@ public final class TransportLearnWhiteningAction extends TransportJobAction<Lear
         return dims;
     }
 
-    private void learnAndStore(JobTask task, LearnWhiteningAction.Request request, List<DocVector> docs,
+    private void learnAndStore(JobTask task, JobRequest<LearnWhiteningAction.Options> request, List<DocVector> docs,
         ActionListener<JobResponse> listener) {
         task.checkCancelled();
         if (docs.isEmpty()) {
@@ -150,7 +151,7 @@ public final class TransportLearnWhiteningAction extends TransportJobAction<Lear
                 .withShrinkage(request.options().shrinkage())
                 .withDimensions(request.options().dimensions())
                 .learn(sample);
-            metadata = new StoredWhitening(request.whiteningId(), WhiteningMethod.PCA, whitening.inputDimension(), whitening.outputDimension(),
+            metadata = new StoredWhitening(request.target(), WhiteningMethod.PCA, whitening.inputDimension(), whitening.outputDimension(),
                 request.options().power(), request.options().shrinkage(), request.options().index(), request.options().field(), sample.length, 0, created);
         } else {
             Map<String, Integer> row = new HashMap<>();
@@ -183,7 +184,7 @@ public final class TransportLearnWhiteningAction extends TransportJobAction<Lear
                 positives[i] = row.get(request.options().pairs().get(i)[1]);
             }
             whitening = LearnedWhitening.full().withDimensions(request.options().dimensions()).learn(vectors, queries, positives);
-            metadata = new StoredWhitening(request.whiteningId(), WhiteningMethod.LW, whitening.inputDimension(), whitening.outputDimension(),
+            metadata = new StoredWhitening(request.target(), WhiteningMethod.LW, whitening.inputDimension(), whitening.outputDimension(),
                 null, null, request.options().index(), request.options().field(), vectors.length, queries.length, created);
         }
         task.checkCancelled();

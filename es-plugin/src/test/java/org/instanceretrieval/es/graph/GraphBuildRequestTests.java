@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.graph;
 
+import org.instanceretrieval.es.job.JobRequest;
 import org.elasticsearch.common.io.stream.BytesStreamOutput;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.xcontent.XContentHelper;
@@ -11,9 +12,9 @@ import java.util.Map;
 /** Parsing, defaults and wire round trip of {@code POST {index}/_retrieval/graph/_build} bodies. */
 public class GraphBuildRequestTests extends ESTestCase {
 
-    private static GraphBuildAction.Request parse(String json) {
+    private static JobRequest<GraphBuildAction.Options> parse(String json) {
         Map<String, Object> body = XContentHelper.convertToMap(XContentType.JSON.xContent(), json, false);
-        return new GraphBuildAction.Request("photos", body);
+        return GraphBuildAction.KIND.request("photos", body);
     }
 
     public void testDefaults() {
@@ -43,14 +44,14 @@ public class GraphBuildRequestTests extends ESTestCase {
     }
 
     public void testWireRoundTripKeepsTheBodyAndTheFlag() throws Exception {
-        GraphBuildAction.Request r = parse("{\"field\": \"v\", \"k\": 7, \"method\": \"hnsw\", \"block_size\": 3}");
+        JobRequest<GraphBuildAction.Options> r = parse("{\"field\": \"v\", \"k\": 7, \"method\": \"hnsw\", \"block_size\": 3}");
         r.setShouldStoreResult(true);
         try (BytesStreamOutput out = new BytesStreamOutput()) {
             r.writeTo(out);
             try (StreamInput in = out.bytes().streamInput()) {
-                GraphBuildAction.Request read = new GraphBuildAction.Request(in);
+                JobRequest<GraphBuildAction.Options> read = GraphBuildAction.KIND.reader().read(in);
                 assertEquals(r.options(), read.options());
-                assertEquals("photos", read.index());
+                assertEquals("photos", read.target());
                 assertTrue(read.getShouldStoreResult());
                 assertEquals("neighbour graph [photos][v] k=7 method=hnsw block_size=3 num_candidates=100", read.getDescription());
             }

@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.whitening;
 
+import org.instanceretrieval.es.job.JobRequest;
 import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.io.stream.BytesStreamOutput;
 import org.elasticsearch.common.io.stream.StreamInput;
@@ -15,9 +16,9 @@ import java.util.Map;
 /** Parsing and validation of {@code POST _retrieval/whitening/{id}/_learn} bodies. */
 public class LearnWhiteningRequestTests extends ESTestCase {
 
-    private static LearnWhiteningAction.Request parse(String id, String json) {
+    private static JobRequest<LearnWhiteningAction.Options> parse(String id, String json) {
         Map<String, Object> body = XContentHelper.convertToMap(XContentType.JSON.xContent(), json, false);
-        return new LearnWhiteningAction.Request(id, body);
+        return LearnWhiteningAction.request(id, body);
     }
 
     private static void assertRejected(String json, String message) {
@@ -26,8 +27,8 @@ public class LearnWhiteningRequestTests extends ESTestCase {
     }
 
     public void testPcaDefaults() {
-        LearnWhiteningAction.Request r = parse("w1", "{\"method\": \"pca\", \"index\": \"docs\", \"field\": \"vec\"}");
-        assertEquals("w1", r.whiteningId());
+        JobRequest<LearnWhiteningAction.Options> r = parse("w1", "{\"method\": \"pca\", \"index\": \"docs\", \"field\": \"vec\"}");
+        assertEquals("w1", r.target());
         assertEquals(WhiteningMethod.PCA, r.options().method());
         assertEquals("docs", r.options().index());
         assertEquals("vec", r.options().field());
@@ -41,7 +42,7 @@ public class LearnWhiteningRequestTests extends ESTestCase {
     }
 
     public void testPcaWithEveryOption() {
-        LearnWhiteningAction.Request r = parse("w", """
+        JobRequest<LearnWhiteningAction.Options> r = parse("w", """
             {"method": "pca", "index": "docs", "field": "a.vec", "dimensions": 64, "power": 0.25, "shrinkage": 0.01, "max_samples": 5000}""");
         assertEquals(64, r.options().dimensions());
         assertEquals(0.25, r.options().power(), 0);
@@ -51,7 +52,7 @@ public class LearnWhiteningRequestTests extends ESTestCase {
     }
 
     public void testLwPairsAndTheirDistinctIdsInOrderOfAppearance() {
-        LearnWhiteningAction.Request r = parse("w", """
+        JobRequest<LearnWhiteningAction.Options> r = parse("w", """
             {"method": "lw", "index": "docs", "field": "vec", "dimensions": 2, "pairs": [["a", "b"], ["c", "a"], ["b", "d"]]}""");
         assertEquals(WhiteningMethod.LW, r.options().method());
         assertEquals(3, r.options().pairs().size());
@@ -61,14 +62,14 @@ public class LearnWhiteningRequestTests extends ESTestCase {
     }
 
     public void testWireRoundTripKeepsEveryField() throws Exception {
-        LearnWhiteningAction.Request r = parse("w", """
+        JobRequest<LearnWhiteningAction.Options> r = parse("w", """
             {"method": "lw", "index": "docs", "field": "vec", "dimensions": 3, "pairs": [["a", "b"]]}""");
         r.setShouldStoreResult(true);
         BytesStreamOutput out = new BytesStreamOutput();
         r.writeTo(out);
         try (StreamInput in = out.bytes().streamInput()) {
-            LearnWhiteningAction.Request back = new LearnWhiteningAction.Request(in);
-            assertEquals(r.whiteningId(), back.whiteningId());
+            JobRequest<LearnWhiteningAction.Options> back = LearnWhiteningAction.KIND.reader().read(in);
+            assertEquals(r.target(), back.target());
             assertEquals(r.options().method(), back.options().method());
             assertEquals(r.options().index(), back.options().index());
             assertEquals(r.options().field(), back.options().field());
@@ -80,7 +81,7 @@ public class LearnWhiteningRequestTests extends ESTestCase {
     }
 
     public void testTaskIsCancellableAndReportsProgress() {
-        LearnWhiteningAction.Request r = parse("w", "{\"method\": \"pca\", \"index\": \"docs\", \"field\": \"vec\"}");
+        JobRequest<LearnWhiteningAction.Options> r = parse("w", "{\"method\": \"pca\", \"index\": \"docs\", \"field\": \"vec\"}");
         JobTask task = (JobTask) r.createTask(7, "transport", LearnWhiteningAction.NAME, TaskId.EMPTY_TASK_ID, Map.of());
         assertEquals("{\"phase\":\"checking\",\"vectors_read\":0}", Strings.toString(task.getStatus()));
         task.phase("reading");
