@@ -37,7 +37,7 @@ public final class TransportDeleteOfflineDiffusionAction extends HandledTranspor
     public TransportDeleteOfflineDiffusionAction(TransportService transportService, ActionFilters actionFilters, Client client,
                                                  ClusterService clusterService) {
         super(DeleteOfflineDiffusionAction.NAME, transportService, actionFilters,
-            DeleteOfflineDiffusionAction.ID.reader(in -> RequestParams.NONE),
+            DeleteOfflineDiffusionAction.ID.reader(RequestParams::readNone),
             EsExecutors.DIRECT_EXECUTOR_SERVICE);
         this.client = client;
         this.clusterService = clusterService;

@@ -17,7 +17,7 @@ import java.io.IOException;
 public final class ShardGraphAction {
 
     public static final String NAME = "indices:data/read/retrieval/graph/shard_lists";
-    public static final ShardRead<RequestParams.None, Result> INSTANCE = new ShardRead<>(NAME, false, in -> RequestParams.NONE, Result::new);
+    public static final ShardRead<RequestParams.None, Result> INSTANCE = new ShardRead<>(NAME, false, RequestParams::readNone, Result::new);
 
     private ShardGraphAction() {}
 

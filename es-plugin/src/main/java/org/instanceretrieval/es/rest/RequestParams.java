@@ -1,6 +1,7 @@
 package org.instanceretrieval.es.rest;
 
 import org.elasticsearch.action.ActionRequestValidationException;
+import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
 
@@ -19,6 +20,11 @@ public interface RequestParams extends Writeable {
 
     /** The one {@link None}. */
     None NONE = new None();
+
+    /** Reads {@link #NONE}: it has nothing on the wire. */
+    static None readNone(StreamInput in) {
+        return NONE;
+    }
 
     /** Adds the errors of these parameters to {@code e} (none by default) and returns it. */
     default ActionRequestValidationException validate(ActionRequestValidationException e) {

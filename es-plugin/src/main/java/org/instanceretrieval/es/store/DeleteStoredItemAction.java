@@ -51,7 +51,7 @@ public final class DeleteStoredItemAction {
         private final Client client;
 
         protected Transport(TransportService transportService, ActionFilters actionFilters, CachingItemStore<?, ?> store, Client client) {
-            super(store.kind().deleteActionName(), transportService, actionFilters, id(store.kind()).reader(in -> RequestParams.NONE),
+            super(store.kind().deleteActionName(), transportService, actionFilters, id(store.kind()).reader(RequestParams::readNone),
                 EsExecutors.DIRECT_EXECUTOR_SERVICE);
             this.store = store;
             // The broadcast is part of the delete the caller was allowed to do: it runs as the plugin.

@@ -16,7 +16,7 @@ import java.io.IOException;
 public final class ShardVectorIdsAction {
 
     public static final String NAME = "indices:data/read/retrieval/shard_vector_ids";
-    public static final ShardRead<RequestParams.None, Result> INSTANCE = new ShardRead<>(NAME, true, in -> RequestParams.NONE, Result::new);
+    public static final ShardRead<RequestParams.None, Result> INSTANCE = new ShardRead<>(NAME, true, RequestParams::readNone, Result::new);
 
     private ShardVectorIdsAction() {}
 

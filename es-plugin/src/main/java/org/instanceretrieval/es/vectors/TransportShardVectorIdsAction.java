@@ -4,9 +4,6 @@ import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.PostingsEnum;
-import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
@@ -105,27 +102,8 @@ public final class TransportShardVectorIdsAction extends TransportShardReadActio
 
     /** The {@code _routing} of each document of {@code docs} (null for others), or null when no document has one. */
     private static String[] routings(LeafReader reader, FixedBitSet docs, Pending pending) throws IOException {
-        Terms terms = reader.terms(RoutingFieldMapper.NAME);
-        if (terms == null) {
-            return null;
-        }
-        String[] values = new String[reader.maxDoc()];
-        TermsEnum termsEnum = terms.iterator();
-        PostingsEnum postings = null;
-        for (BytesRef term = termsEnum.next(); term != null; term = termsEnum.next()) {
-            postings = termsEnum.postings(postings, PostingsEnum.NONE);
-            String value = null;
-            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                if (docs.get(doc)) {
-                    if (value == null) {
-                        pending.grow(56L + 2L * term.length);
-                        value = term.utf8ToString();
-                    }
-                    values[doc] = value;
-                }
-            }
-        }
-        return values;
+        return IdTerms.termValues(reader, RoutingFieldMapper.NAME, docs::get, BytesRef::utf8ToString,
+            length -> pending.grow(56L + 2L * length));
     }
 
     /** Charges of the ids and routings read, passed to the breaker 64 KiB at a time. */
