@@ -48,7 +48,7 @@ import org.instanceretrieval.es.vectors.ShardVectorsAction;
 import org.instanceretrieval.es.graph.DeleteGraphAction;
 import org.instanceretrieval.es.graph.GetGraphAction;
 import org.instanceretrieval.es.graph.GraphBuildAction;
-import org.instanceretrieval.es.graph.RestGraphActions;
+import org.instanceretrieval.es.graph.RestGraphAction;
 import org.instanceretrieval.es.graph.ShardKnnNeighboursAction;
 import org.instanceretrieval.es.graph.TransportDeleteGraphAction;
 import org.instanceretrieval.es.graph.TransportGetGraphAction;
@@ -189,6 +189,6 @@ final class Endpoints {
     }
 
     private static List<RestHandler> graphRestHandlers() {
-        return List.of(GraphBuildAction.rest(), new RestGraphActions.Get(), new RestGraphActions.Delete());
+        return List.of(GraphBuildAction.rest(), RestGraphAction.get(), RestGraphAction.delete());
     }
 }

@@ -1,7 +1,6 @@
 package org.instanceretrieval.es.dba;
 
 import org.elasticsearch.action.ActionType;
-import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.instanceretrieval.es.job.JobBody;
@@ -11,8 +10,6 @@ import org.instanceretrieval.es.job.RestJobAction;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.expansion.DatabaseAugmentation;
 
-import java.io.IOException;
-import java.util.Map;
 
 /**
  * {@code POST {index}/_retrieval/dba}: alpha-DBA over the whole index. Reads every vector of
@@ -33,105 +30,56 @@ public final class DbaAction {
     private DbaAction() {}
 
     /** The endpoint {@code POST {index}/_retrieval/dba} ({@link RestJobAction}): waits for the job, or answers its task. */
-    public static RestJobAction<Request, JobResponse> rest() {
+    public static RestJobAction<JobRequest<Options>, JobResponse> rest() {
         return new RestJobAction<>("retrieval_dba", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
-            "/{index}/_retrieval/dba"), (request, body) -> Request.parse(request.param("index"), body));
+            "/{index}/_retrieval/dba"), (request, body) -> KIND.request(request.param("index"), body));
     }
 
     /** The task's phases, in order, and its counters. */
     public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "vectors_read", "vectors_computed", "vectors_written");
 
-    /** A validated DBA request. */
-    public static final class Request extends JobRequest<DbaAction.Request.Options> {
-        private static final JobBody<Body> BODY = new JobBody<>("dba", Body::new,
-            (key, keys) -> "unknown key [" + key + "] in DBA request; expected one of " + keys)
-            .declare("field", (b, v) -> b.field = v, JobBody.STRING)
-            .declare("target_field", (b, v) -> b.targetField = v, JobBody.STRING)
-            .declare("n", (b, v) -> b.n = v, JobBody.INTEGER)
-            .declare("alpha", (b, v) -> b.alpha = v, JobBody.NUMBER)
-            .declare("graph", (b, v) -> b.graph = v, JobBody.BOOLEAN);
+    /**
+     * The validated options of a request; {@code graph}: neighbours from the index's stored graph ({@link GraphDbaJob}) instead of
+     * exact ones.
+     */
+    public record Options(String field, String targetField, int neighbours, float alpha, boolean graph) {}
 
-        /** The body as declared; {@link #check} checks it. */
-        private static final class Body {
-            String field;
-            String targetField;
-            Integer n;
-            Number alpha;
-            Boolean graph;
+    private static final JobBody<Body> BODY = new JobBody<>("dba", Body::new,
+        (key, keys) -> "unknown key [" + key + "] in DBA request; expected one of " + keys)
+        .declare("field", (b, v) -> b.field = v, JobBody.STRING)
+        .declare("target_field", (b, v) -> b.targetField = v, JobBody.STRING)
+        .declare("n", (b, v) -> b.n = v, JobBody.INTEGER)
+        .declare("alpha", (b, v) -> b.alpha = v, JobBody.NUMBER)
+        .declare("graph", (b, v) -> b.graph = v, JobBody.BOOLEAN);
 
-            Options check() {
-                JobBody.required("field", field);
-                JobBody.required("target_field", targetField);
-                if (field.equals(targetField)) {
-                    throw new IllegalArgumentException("[target_field] must differ from [field], both are [" + field + "]");
-                }
-                int neighbours = n == null ? DatabaseAugmentation.DEFAULT_NEIGHBOURS : n;
-                if (neighbours < 1 || neighbours > MAX_NEIGHBOURS) {
-                    throw new IllegalArgumentException("[n] must be in [1, " + MAX_NEIGHBOURS + "], got [" + neighbours + "]");
-                }
-                float a = alpha == null ? 0f : alpha.floatValue();
-                if (Float.isFinite(a) == false || a < 0) {
-                    throw new IllegalArgumentException("[alpha] must be a finite number >= 0, got [" + alpha + "]");
-                }
-                return new Options(field, targetField, neighbours, a, Boolean.TRUE.equals(graph));
+    /** The body as declared; {@link #check} checks it. */
+    private static final class Body {
+        String field;
+        String targetField;
+        Integer n;
+        Number alpha;
+        Boolean graph;
+
+        Options check() {
+            JobBody.required("field", field);
+            JobBody.required("target_field", targetField);
+            if (field.equals(targetField)) {
+                throw new IllegalArgumentException("[target_field] must differ from [field], both are [" + field + "]");
             }
-        }
-
-        /** The validated options; {@code graph}: neighbours from the index's stored graph ({@link GraphDbaJob}) instead of exact. */
-        private record Options(String field, String targetField, int neighbours, float alpha, boolean graph) {}
-
-        private Request(String index, Map<String, Object> body) {
-            super(index, body, b -> BODY.parse(b).check());
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in, b -> BODY.parse(b).check());
-        }
-
-        /**
-         * Parses and validates a request body.
-         *
-         * @throws IllegalArgumentException (400) naming the offending key
-         */
-        public static Request parse(String index, Map<String, Object> body) {
-            requireBody(body, "{\"field\": ..., \"target_field\": ...}");
-            return new Request(index, body);
-        }
-
-        public String index() {
-            return target();
-        }
-
-        public String field() {
-            return options().field;
-        }
-
-        public String targetField() {
-            return options().targetField;
-        }
-
-        public int neighbours() {
-            return options().neighbours;
-        }
-
-        public float alpha() {
-            return options().alpha;
-        }
-
-        /** True when the neighbours come from the index's stored neighbour graph ({@code "graph": true}). */
-        public boolean graph() {
-            return options().graph;
-        }
-
-        @Override
-        protected JobTask.Progress progress() {
-            return PROGRESS;
-        }
-
-        @Override
-        public String getDescription() {
-            return "dba [" + index() + "][" + field() + "] -> [" + targetField() + "] n=" + neighbours() + " alpha=" + alpha()
-                + (graph() ? " graph" : "");
+            int neighbours = n == null ? DatabaseAugmentation.DEFAULT_NEIGHBOURS : n;
+            if (neighbours < 1 || neighbours > MAX_NEIGHBOURS) {
+                throw new IllegalArgumentException("[n] must be in [1, " + MAX_NEIGHBOURS + "], got [" + neighbours + "]");
+            }
+            float a = alpha == null ? 0f : alpha.floatValue();
+            if (Float.isFinite(a) == false || a < 0) {
+                throw new IllegalArgumentException("[alpha] must be a finite number >= 0, got [" + alpha + "]");
+            }
+            return new Options(field, targetField, neighbours, a, Boolean.TRUE.equals(graph));
         }
     }
+
+    /** The DBA job: its body, progress and task description ({@link JobRequest}). */
+    public static final JobRequest.Kind<Options> KIND = new JobRequest.Kind<>(b -> BODY.parse(b).check(),
+        "{\"field\": ..., \"target_field\": ...}", PROGRESS, (index, o) -> "dba [" + index + "][" + o.field() + "] -> ["
+            + o.targetField() + "] n=" + o.neighbours() + " alpha=" + o.alpha() + (o.graph() ? " graph" : ""));
 }

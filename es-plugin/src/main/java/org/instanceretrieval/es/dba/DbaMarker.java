@@ -3,8 +3,8 @@ package org.instanceretrieval.es.dba;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.client.internal.Client;
 import org.instanceretrieval.es.job.IndexMetaMarker;
+import org.instanceretrieval.es.store.OrderedMaps;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,17 +23,11 @@ public final class DbaMarker {
 
     private DbaMarker() {}
 
-    /** The marker's fields for a state; {@code completedAt} and {@code docCount} may be null. */
-    public static Map<String, Object> of(String field, String targetField, int n, float alpha, String state, String task,
-        Long completedAt, Long docCount, String reason) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("field", field);
-        m.put("target_field", targetField);
-        m.put("n", n);
-        m.put("alpha", (double) alpha);
-        m.put("state", state);
-        m.put("task", task);
-        return IndexMetaMarker.putOutcome(m, completedAt, docCount, reason);
+    /** The marker's fields for a state of the job with {@code options}; {@code completedAt} and {@code docCount} may be null. */
+    public static Map<String, Object> of(DbaAction.Options options, String state, String task, Long completedAt, Long docCount,
+        String reason) {
+        return IndexMetaMarker.putOutcome(OrderedMaps.of("field", options.field(), "target_field", options.targetField(), "n",
+            options.neighbours(), "alpha", (double) options.alpha(), "state", state, "task", task), completedAt, docCount, reason);
     }
 
     /** The marker of {@code index} as stored, or null when no DBA job has written one ({@link IndexMetaMarker#read}). */

@@ -50,9 +50,9 @@ final class GraphDbaBlock {
                    IndexRouting routing, Executor generic, AtomicLong computed, AtomicLong written) {}
 
     private final Context context;
-    private final ShardGraphBlockAction.Response docs;
+    private final ShardGraphBlockAction.Result docs;
 
-    GraphDbaBlock(Context context, ShardGraphBlockAction.Response docs) {
+    GraphDbaBlock(Context context, ShardGraphBlockAction.Result docs) {
         this.context = context;
         this.docs = docs;
     }
@@ -184,18 +184,19 @@ final class GraphDbaBlock {
     private void ask(Map<Integer, List<String>> byShard, int dims, Map<String, float[]> unit, ActionListener<Void> listener) {
         try (RefCountingListener refs = new RefCountingListener(listener)) {
             byShard.forEach((shard, ids) -> {
-                var request = new ShardVectorsByIdAction.Request(context.index(), shard, context.field(), ids.toArray(String[]::new));
-                context.job().client().execute(ShardVectorsByIdAction.INSTANCE, request, refs.acquire(response -> {
-                    if (response.found().length > 0 && response.dims() != dims) {
-                        throw new ElasticsearchStatusException("vectors of [{}] in shard [{}] of [{}] have [{}] dimensions, others [{}]",
-                            RestStatus.BAD_REQUEST, context.field(), shard, context.index(), response.dims(), dims);
-                    }
-                    float[] rows = response.vectors();
-                    String[] found = response.found();
-                    for (int i = 0; i < found.length; i++) {
-                        unit.put(found[i], VectorMath.l2NormalizeInPlace(Arrays.copyOfRange(rows, i * dims, (i + 1) * dims)));
-                    }
-                }));
+                var params = new ShardVectorsByIdAction.Params(ids.toArray(String[]::new));
+                ShardVectorsByIdAction.INSTANCE.execute(context.job().client(), context.index(), shard, context.field(), params,
+                    refs.acquire(response -> {
+                        if (response.found().length > 0 && response.dims() != dims) {
+                            throw new ElasticsearchStatusException("vectors of [{}] in shard [{}] of [{}] have [{}] dimensions, others [{}]",
+                                RestStatus.BAD_REQUEST, context.field(), shard, context.index(), response.dims(), dims);
+                        }
+                        float[] rows = response.vectors();
+                        String[] found = response.found();
+                        for (int i = 0; i < found.length; i++) {
+                            unit.put(found[i], VectorMath.l2NormalizeInPlace(Arrays.copyOfRange(rows, i * dims, (i + 1) * dims)));
+                        }
+                    }));
             });
         }
     }

@@ -4,7 +4,6 @@ import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRunnable;
-import org.elasticsearch.action.admin.indices.refresh.RefreshRequest;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.support.RefCountingListener;
 import org.elasticsearch.action.support.RefCountingRunnable;
@@ -23,6 +22,7 @@ import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.instanceretrieval.es.graph.GraphFields;
 import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.job.IndexMetaMarker;
+import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.TransportJobAction.Job;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
@@ -77,7 +77,7 @@ final class GraphDbaJob {
     private final RetrievalBreaker breaker;
     private final Executor generic;
     private final String index;
-    private final DbaAction.Request request;
+    private final JobRequest<DbaAction.Options> request;
     private final String listField;
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong computed = new AtomicLong();
@@ -88,7 +88,7 @@ final class GraphDbaJob {
      *               writes go through {@code job.client()}
      */
     GraphDbaJob(Job job, Client client, ClusterService clusterService, RetrievalBreaker breaker, Executor generic, String index,
-        DbaAction.Request request) {
+        JobRequest<DbaAction.Options> request) {
         this.job = job;
         this.client = client;
         this.clusterService = clusterService;
@@ -96,7 +96,7 @@ final class GraphDbaJob {
         this.generic = generic;
         this.index = index;
         this.request = request;
-        this.listField = GraphFields.neighbours(request.field());
+        this.listField = GraphFields.neighbours(request.options().field());
     }
 
     /** Documents per block for vectors of {@code dims}: {@code clamp(8 MiB / bytesPerDocument, 1, 1000)}. */
@@ -121,56 +121,55 @@ final class GraphDbaJob {
 
     /** The graph checks of the request; throws the 400 or 409. */
     private void check(GraphMarker graph) {
-        String build = "POST " + index + "/_retrieval/graph/_build {\"field\": \"" + request.field() + "\", \"k\": "
-            + Math.max(request.neighbours() - 1, 1) + "}";
+        String build = "POST " + index + "/_retrieval/graph/_build {\"field\": \"" + request.options().field() + "\", \"k\": "
+            + Math.max(request.options().neighbours() - 1, 1) + "}";
         if (graph == null) {
             throw badRequest("[graph] is true but index [{}] has no neighbour graph; build one for [field] [{}] with {}", index,
-                request.field(), build);
+                request.options().field(), build);
         }
-        if (graph.field().equals(request.field()) == false) {
+        if (graph.field().equals(request.options().field()) == false) {
             throw badRequest("[graph] is true but the neighbour graph of index [{}] is built on field [{}], not on [field] [{}]; build one "
-                + "for [{}] with {}", index, graph.field(), request.field(), request.field(), build);
+                + "for [{}] with {}", index, graph.field(), request.options().field(), request.options().field(), build);
         }
         if (GraphMarker.RUNNING.equals(graph.state())) {
             throw new ElasticsearchStatusException("the neighbour graph of [{}] in index [{}] is being built (task [{}]); run the DBA job "
-                + "once GET {}/_retrieval/graph says [done]", RestStatus.CONFLICT, request.field(), index, graph.task(), index);
+                + "once GET {}/_retrieval/graph says [done]", RestStatus.CONFLICT, request.options().field(), index, graph.task(), index);
         }
         if (graph.isDone() == false) {
-            throw badRequest("the neighbour graph of [{}] in index [{}] is [{}] (reason: {}); rebuild it with {}", request.field(), index,
+            throw badRequest("the neighbour graph of [{}] in index [{}] is [{}] (reason: {}); rebuild it with {}", request.options().field(), index,
                 graph.state(), graph.reason(), build);
         }
-        if (request.neighbours() - 1 > graph.k()) {
+        if (request.options().neighbours() - 1 > graph.k()) {
             throw badRequest("[n] [{}] needs each document and its [{}] nearest neighbours but the neighbour graph of [{}] in index [{}] "
-                + "stores k [{}]; use n <= [{}] or rebuild the graph with k >= [{}]", request.neighbours(), request.neighbours() - 1,
-                request.field(), index, graph.k(), graph.k() + 1, request.neighbours() - 1);
+                + "stores k [{}]; use n <= [{}] or rebuild the graph with k >= [{}]", request.options().neighbours(), request.options().neighbours() - 1,
+                request.options().field(), index, graph.k(), graph.k() + 1, request.options().neighbours() - 1);
         }
     }
 
     /** Counts documents: 400 when none has a vector or some with a vector have no list; continues with those without a vector. */
     private void count(GraphMarker graph, ActionListener<Long> listener) {
         SearchSourceBuilder source = new SearchSourceBuilder().size(0).trackTotalHits(true)
-            .aggregation(AggregationBuilders.filter("with_vector", QueryBuilders.existsQuery(request.field())))
+            .aggregation(AggregationBuilders.filter("with_vector", QueryBuilders.existsQuery(request.options().field())))
             .aggregation(AggregationBuilders.filter("without_list", QueryBuilders.boolQuery()
-                .filter(QueryBuilders.existsQuery(request.field())).mustNot(QueryBuilders.existsQuery(listField))));
+                .filter(QueryBuilders.existsQuery(request.options().field())).mustNot(QueryBuilders.existsQuery(listField))));
         job.client().search(new SearchRequest(index).source(source), listener.delegateFailureAndWrap((l, response) -> {
             long total = response.getHits().getTotalHits().value;
             long withVector = ((SingleBucketAggregation) response.getAggregations().get("with_vector")).getDocCount();
             long withoutList = ((SingleBucketAggregation) response.getAggregations().get("without_list")).getDocCount();
             if (withVector == 0) {
-                throw badRequest("no vectors: no document of [{}] has a vector in [{}]", index, request.field());
+                throw badRequest("no vectors: no document of [{}] has a vector in [{}]", index, request.options().field());
             }
             if (withoutList > 0) {
                 throw badRequest("[{}] documents of index [{}] have a vector in [{}] but no neighbour list in [{}]: they were indexed after "
                     + "the neighbour graph (task [{}]) was built; rebuild it with POST {}/_retrieval/graph/_build", withoutList, index,
-                    request.field(), listField, graph.task(), index);
+                    request.options().field(), listField, graph.task(), index);
             }
             l.onResponse(total - withVector);
         }));
     }
 
     private Map<String, Object> marker(GraphMarker graph, String state, Long completedAt, Long docCount, String reason) {
-        Map<String, Object> marker = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(), state,
-            job.id().toString(), completedAt, docCount, reason);
+        Map<String, Object> marker = DbaMarker.of(request.options(), state, job.id().toString(), completedAt, docCount, reason);
         marker.put("graph_task", graph.task());
         return marker;
     }
@@ -190,10 +189,10 @@ final class GraphDbaJob {
             allShards(finished.delegateFailureAndWrap((l2, x) -> readGraphMarker(l2.delegateFailureAndWrap((l3, now) -> {
                 if (now == null || now.isDone() == false || now.task().equals(graph.task()) == false) {
                     throw new ElasticsearchStatusException("the neighbour graph of [{}] in index [{}] changed while the DBA job read it "
-                        + "(built by task [{}], now {}); run the job again", RestStatus.CONFLICT, request.field(), index, graph.task(),
+                        + "(built by task [{}], now {}); run the job again", RestStatus.CONFLICT, request.options().field(), index, graph.task(),
                         now == null ? "deleted" : "[" + now.state() + "] by task [" + now.task() + "]");
                 }
-                refresh(l3);
+                job.refresh(index, l3);
             }))));
         }));
     }
@@ -205,8 +204,8 @@ final class GraphDbaJob {
             listener.onFailure(new IndexNotFoundException(index));
             return;
         }
-        GraphDbaBlock.Context context = new GraphDbaBlock.Context(job, index, request.field(), request.targetField(),
-            request.neighbours(), request.alpha(), metadata.getNumberOfShards(), IndexRouting.fromIndexMetadata(metadata), generic, computed,
+        GraphDbaBlock.Context context = new GraphDbaBlock.Context(job, index, request.options().field(), request.options().targetField(),
+            request.options().neighbours(), request.options().alpha(), metadata.getNumberOfShards(), IndexRouting.fromIndexMetadata(metadata), generic, computed,
             written);
         AtomicInteger nextShard = new AtomicInteger();
         try (RefCountingListener refs = new RefCountingListener(listener)) {
@@ -245,10 +244,10 @@ final class GraphDbaJob {
             end(older, newer, e, done);
             return;
         }
-        ShardGraphBlockAction.Request read = new ShardGraphBlockAction.Request(index, shard, request.field(), listField, after, size);
-        job.client().execute(ShardGraphBlockAction.INSTANCE, read, ActionListener.wrap(docs -> {
+        var params = new ShardGraphBlockAction.Params(listField, after, size);
+        ShardGraphBlockAction.INSTANCE.execute(job.client(), index, shard, request.options().field(), params, ActionListener.wrap(docs -> {
             job.task().count("vectors_read", this.read.addAndGet(docs.size()));
-            int nextSize = docs.dims() == 0 ? size : blockSize(request.neighbours(), docs.dims());
+            int nextSize = docs.dims() == 0 ? size : blockSize(request.options().neighbours(), docs.dims());
             if (docs.size() == 0) {
                 if (docs.next() == null) {
                     end(older, newer, null, done);
@@ -257,12 +256,12 @@ final class GraphDbaJob {
                 }
                 return;
             }
-            long bytes = docs.size() * GraphDbaBlock.bytesPerDocument(request.neighbours(), docs.dims());
+            long bytes = docs.size() * GraphDbaBlock.bytesPerDocument(request.options().neighbours(), docs.dims());
             for (int i = 0; i < docs.size(); i++) {
                 bytes += docs.list(i).length;
             }
             Reservation memory = breaker.reserve(bytes, "DBA block of " + docs.size() + " documents of shard [" + shard + "] of ["
-                + index + "] with n [" + request.neighbours() + "]");
+                + index + "] with n [" + request.options().neighbours() + "]");
             GraphDbaBlock block = new GraphDbaBlock(context, docs);
             ActionListener<float[][]> computed = ActionListener.wrap(augmented -> older.addListener(ActionListener.wrap(v -> {
                 SubscribableListener<Void> write = new SubscribableListener<>();
@@ -302,17 +301,6 @@ final class GraphDbaJob {
                 }));
             }
         }
-    }
-
-    private void refresh(ActionListener<Void> listener) {
-        job.task().phase("refreshing");
-        job.client().admin().indices().refresh(new RefreshRequest(index), listener.map(r -> {
-            if (r.getFailedShards() > 0) {
-                throw new ElasticsearchStatusException("refresh of [{}] failed on {} shards", RestStatus.INTERNAL_SERVER_ERROR, index,
-                    r.getFailedShards());
-            }
-            return null;
-        }));
     }
 
     /** The exact path's response keys, and {@code "graph_task"}: the task that built the graph read. */

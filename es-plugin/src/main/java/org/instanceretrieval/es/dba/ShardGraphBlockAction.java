@@ -1,11 +1,11 @@
 package org.instanceretrieval.es.dba;
 
 import org.elasticsearch.action.ActionRequestValidationException;
-import org.elasticsearch.action.ActionResponse;
-import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.instanceretrieval.es.vectors.ShardReadRequest;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.instanceretrieval.es.vectors.ShardRead;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 import java.util.Objects;
@@ -25,58 +25,30 @@ import static org.elasticsearch.action.ValidateActions.addValidationError;
 public final class ShardGraphBlockAction {
 
     public static final String NAME = "indices:data/read/retrieval/dba/graph_block";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ShardRead<Params, Result> INSTANCE = new ShardRead<>(NAME, true, Params::new, Result::new);
 
     private ShardGraphBlockAction() {}
 
-    /** Read up to {@code size} documents of shard {@code shard} after the id {@code after}. */
-    public static final class Request extends ShardReadRequest<Request> {
-        private final String listField;
-        private final String after;
-        private final int size;
-
-        public Request(String index, int shard, String field, String listField, String after, int size) {
-            super(index, shard, Objects.requireNonNull(field, "field"));
-            this.listField = Objects.requireNonNull(listField, "listField");
-            this.after = after;
-            this.size = size;
+    /** Read up to {@code size} documents after the id {@code after} (null for the first block), with their lists of {@code listField}. */
+    public record Params(String listField, String after, int size) implements RequestParams {
+        public Params {
+            Objects.requireNonNull(listField, "listField");
         }
 
-        public Request(StreamInput in) throws IOException {
-            super(in);
-            this.listField = in.readString();
-            this.after = in.readOptionalString();
-            this.size = in.readVInt();
+        Params(StreamInput in) throws IOException {
+            this(in.readString(), in.readOptionalString(), in.readVInt());
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
             out.writeString(listField);
             out.writeOptionalString(after);
             out.writeVInt(size);
         }
 
-        public String listField() {
-            return listField;
-        }
-
-        /** The {@code _id} after whose term the block starts, null for the first block. */
-        public String after() {
-            return after;
-        }
-
-        public int size() {
-            return size;
-        }
-
         @Override
-        public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = super.validate();
-            if (size < 1) {
-                e = addValidationError("[size] must be >= 1 but was [" + size + "]", e);
-            }
-            return e;
+        public ActionRequestValidationException validate(ActionRequestValidationException e) {
+            return size < 1 ? addValidationError("[size] must be >= 1 but was [" + size + "]", e) : e;
         }
     }
 
@@ -85,34 +57,20 @@ public final class ShardGraphBlockAction {
      * {@code vectors[i * dims, (i + 1) * dims)} and encoded list {@code lists[i]}; {@code next} is the cursor of the next block,
      * null when this was the shard's last. Immutable by convention (arrays are not copied).
      */
-    public static final class Response extends ActionResponse {
-        private final String[] ids;
-        private final String[] routings;
-        private final float[] vectors;
-        private final int dims;
-        private final byte[][] lists;
-        private final String next;
-
-        public Response(String[] ids, String[] routings, float[] vectors, int dims, byte[][] lists, String next) {
+    public record Result(String[] ids, String[] routings, float[] vectors, int dims, byte[][] lists, String next) implements Writeable {
+        public Result {
             if (routings.length != ids.length || lists.length != ids.length || (long) ids.length * dims != vectors.length) {
                 throw new IllegalArgumentException("inconsistent block: [" + ids.length + "] ids, [" + routings.length + "] routings, ["
                     + lists.length + "] lists, [" + vectors.length + "] values of dimension [" + dims + "]");
             }
-            this.ids = ids;
-            this.routings = routings;
-            this.vectors = vectors;
-            this.dims = dims;
-            this.lists = lists;
-            this.next = next;
         }
 
-        public Response(StreamInput in) throws IOException {
-            this.ids = in.readStringArray();
-            this.routings = in.readArray(StreamInput::readOptionalString, String[]::new);
-            this.vectors = in.readFloatArray();
-            this.dims = in.readVInt();
-            this.lists = in.readArray(StreamInput::readByteArray, byte[][]::new);
-            this.next = in.readOptionalString();
+        /** The empty block that ends a shard. */
+        static final Result EMPTY = new Result(new String[0], new String[0], new float[0], 0, new byte[0][], null);
+
+        Result(StreamInput in) throws IOException {
+            this(in.readStringArray(), in.readArray(StreamInput::readOptionalString, String[]::new), in.readFloatArray(), in.readVInt(),
+                in.readArray(StreamInput::readByteArray, byte[][]::new), in.readOptionalString());
         }
 
         @Override
@@ -144,18 +102,9 @@ public final class ShardGraphBlockAction {
             return v;
         }
 
-        public int dims() {
-            return dims;
-        }
-
         /** Document {@code i}'s encoded list (not copied). */
         public byte[] list(int i) {
             return lists[i];
-        }
-
-        /** The cursor of the next block, null when the shard has no more documents. */
-        public String next() {
-            return next;
         }
     }
 }

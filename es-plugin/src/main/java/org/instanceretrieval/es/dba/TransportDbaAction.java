@@ -6,7 +6,6 @@ import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse;
-import org.elasticsearch.action.admin.indices.refresh.RefreshRequest;
 import org.elasticsearch.action.bulk.BulkRequest;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.update.UpdateRequest;
@@ -16,6 +15,7 @@ import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.tasks.TaskCancelledException;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.job.TransportJobAction;
@@ -55,7 +55,7 @@ import java.util.Set;
  * neighbour lists; the exact neighbour search is {@code O(N^2 d)} and is not interrupted by
  * cancellation (it is checked before and after).
  */
-public final class TransportDbaAction extends TransportJobAction<DbaAction.Request, JobResponse> {
+public final class TransportDbaAction extends TransportJobAction<JobRequest<DbaAction.Options>, JobResponse> {
 
     /** Updates per bulk request. */
     static final int BULK_SIZE = 500;
@@ -73,13 +73,13 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
     @Inject
     public TransportDbaAction(TransportService transportService, ActionFilters actionFilters, Client client, ClusterService clusterService,
         RetrievalBreaker breaker) {
-        super(DbaAction.NAME, transportService, actionFilters, DbaAction.Request::new, client, clusterService);
+        super(DbaAction.NAME, transportService, actionFilters, DbaAction.KIND.reader(), client, clusterService);
         this.breaker = breaker;
     }
 
     @Override
-    protected void execute(Job job, DbaAction.Request request, ActionListener<JobResponse> listener) {
-        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field(), request.targetField());
+    protected void execute(Job job, JobRequest<DbaAction.Options> request, ActionListener<JobResponse> listener) {
+        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.target()).fields(request.options().field(), request.options().targetField());
         job.client().admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
             String index = checkMapping(request, mappings);
             DbaMarker.read(job.client(), index, listener.delegateFailureAndWrap((l0, stored) -> DbaMarker.resolve(job.client(), stored,
@@ -88,7 +88,7 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
                         throw new ElasticsearchStatusException("a DBA job (task [{}]) is already writing index [{}]; wait for it or "
                             + "cancel it with POST _tasks/{}/_cancel", RestStatus.CONFLICT, marker.get("task"), index, marker.get("task"));
                     }
-                    if (request.graph()) {
+                    if (request.options().graph()) {
                         new GraphDbaJob(job, client, clusterService, breaker, generic, index, request).start(l1);
                     } else {
                         readAndCompute(job, index, request, l1);
@@ -98,43 +98,43 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
     }
 
     /** Reads every vector, then computes and writes; the vectors and the augmented copies are charged to the retrieval breaker. */
-    private void readAndCompute(Job job, String index, DbaAction.Request request, ActionListener<JobResponse> finished) {
+    private void readAndCompute(Job job, String index, JobRequest<DbaAction.Options> request, ActionListener<JobResponse> finished) {
         Reservation memory = breaker.reserve(0, "DBA job on [" + index + "]");
-        readAllVectors(job, index, request.field(), memory, ActionListener.runBefore(finished, memory::close), (docs, skipped, l) -> {
+        readAllVectors(job, index, request.options().field(), memory, ActionListener.runBefore(finished, memory::close), (docs, skipped, l) -> {
             int dims = docs.get(0).vector().length;
-            memory.grow(docs.size() * (16L + 4L * dims + 8L * request.neighbours()),
-                "DBA of " + docs.size() + " vectors of " + dims + " dimensions, n [" + request.neighbours() + "]");
+            memory.grow(docs.size() * (16L + 4L * dims + 8L * request.options().neighbours()),
+                "DBA of " + docs.size() + " vectors of " + dims + " dimensions, n [" + request.options().neighbours() + "]");
             computeAndWrite(job, index, request, docs, skipped, l);
         });
     }
 
     /** Checks both fields and returns the one concrete index. */
-    static String checkMapping(DbaAction.Request request, GetFieldMappingsResponse response) {
+    static String checkMapping(JobRequest<DbaAction.Options> request, GetFieldMappingsResponse response) {
         Map<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> all = response.mappings();
         if (all.isEmpty()) {
-            throw new IndexNotFoundException(request.index());
+            throw new IndexNotFoundException(request.target());
         }
         if (all.size() > 1) {
-            throw badRequest("[{}] names {} indices {}; a DBA job runs on one index", request.index(), all.size(), all.keySet().stream().sorted().toList());
+            throw badRequest("[{}] names {} indices {}; a DBA job runs on one index", request.target(), all.size(), all.keySet().stream().sorted().toList());
         }
         Map.Entry<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> entry = all.entrySet().iterator().next();
         String index = entry.getKey();
-        int dims = denseVectorDims("field", request.field(), index, entry.getValue(), Set.of("float"), "DBA reads and writes float vectors");
-        int targetDims = denseVectorDims("target_field", request.targetField(), index, entry.getValue(), Set.of("float"),
+        int dims = denseVectorDims("field", request.options().field(), index, entry.getValue(), Set.of("float"), "DBA reads and writes float vectors");
+        int targetDims = denseVectorDims("target_field", request.options().targetField(), index, entry.getValue(), Set.of("float"),
             "DBA reads and writes float vectors");
         if (targetDims < 0) {
             // dims not yet set: only the target can be checked once a vector exists; require it mapped.
             throw badRequest("[target_field] [{}] of index [{}] has no [dims] in its mapping; map it with the dimension of [field]",
-                request.targetField(), index);
+                request.options().targetField(), index);
         }
         if (dims > 0 && dims != targetDims) {
             throw badRequest("[target_field] [{}] of index [{}] has dims [{}], [field] [{}] has dims [{}]; they must be equal",
-                request.targetField(), index, targetDims, request.field(), dims);
+                request.options().targetField(), index, targetDims, request.options().field(), dims);
         }
         return index;
     }
 
-    private void computeAndWrite(Job job, String index, DbaAction.Request request, List<DocVector> docs, long skipped,
+    private void computeAndWrite(Job job, String index, JobRequest<DbaAction.Options> request, List<DocVector> docs, long skipped,
         ActionListener<JobResponse> listener) {
         JobTask task = job.task();
         String taskId = job.id().toString();
@@ -144,21 +144,19 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
         task.count("vectors_computed", augmented.length);
         task.checkCancelled();
         task.phase("writing");
-        Map<String, Object> running = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(), "running",
-            taskId, null, null, null);
+        Map<String, Object> running = DbaMarker.of(request.options(), "running", taskId, null, null, null);
         // The marker writes use the client without the task as parent so that a cancelled job can still record its failure.
         DbaMarker.write(client, index, running, listener.delegateFailureAndWrap((l, v) -> {
             ActionListener<Void> written = ActionListener.wrap(done -> {
-                Map<String, Object> marker = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(),
-                    "done", taskId, System.currentTimeMillis(), (long) docs.size(), null);
+                Map<String, Object> marker = DbaMarker.of(request.options(), "done", taskId, System.currentTimeMillis(), (long) docs.size(), null);
                 DbaMarker.write(client, index, marker, l.map(x -> response(index, marker, skipped)));
             }, e -> {
                 String reason = ExceptionsHelper.unwrapCause(e).getMessage();
-                Map<String, Object> failed = DbaMarker.of(request.field(), request.targetField(), request.neighbours(), request.alpha(),
-                    "failed", taskId, null, null, reason == null ? e.toString() : reason);
+                Map<String, Object> failed = DbaMarker.of(request.options(), "failed", taskId, null, null,
+                    reason == null ? e.toString() : reason);
                 DbaMarker.write(client, index, failed, ActionListener.running(() -> l.onFailure(e)));
             });
-            writeBatch(job, index, request.targetField(), docs, augmented, 0, written);
+            writeBatch(job, index, request.options().targetField(), docs, augmented, 0, written);
         }));
     }
 
@@ -179,7 +177,7 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
      * round a dot product differently by position, so the same vectors indexed in another order give bit-identical
      * results. (The writes keep the read order, so the shards' document order is unchanged by the job.)
      */
-    private static float[][] augmentInIdOrder(List<DocVector> docs, DbaAction.Request request) {
+    private static float[][] augmentInIdOrder(List<DocVector> docs, JobRequest<DbaAction.Options> request) {
         Integer[] order = new Integer[docs.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -190,7 +188,7 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
         for (int i = 0; i < order.length; i++) {
             database[i] = VectorMath.l2NormalizeInPlace(docs.get(order[i]).vector());
         }
-        float[][] inIdOrder = DatabaseAugmentation.alphaDba(request.neighbours(), request.alpha()).augmentWithExactNeighbours(database,
+        float[][] inIdOrder = DatabaseAugmentation.alphaDba(request.options().neighbours(), request.options().alpha()).augmentWithExactNeighbours(database,
             NEIGHBOUR_SEARCH);
         float[][] augmented = new float[order.length][];
         for (int i = 0; i < order.length; i++) {
@@ -209,14 +207,7 @@ public final class TransportDbaAction extends TransportJobAction<DbaAction.Reque
             return;
         }
         if (from >= docs.size()) {
-            job.task().phase("refreshing");
-            job.client().admin().indices().refresh(new RefreshRequest(index), listener.map(r -> {
-                if (r.getFailedShards() > 0) {
-                    throw new ElasticsearchStatusException("refresh of [{}] failed on {} shards", RestStatus.INTERNAL_SERVER_ERROR, index,
-                        r.getFailedShards());
-                }
-                return null;
-            }));
+            job.refresh(index, listener);
             return;
         }
         int to = Math.min(docs.size(), from + BULK_SIZE);

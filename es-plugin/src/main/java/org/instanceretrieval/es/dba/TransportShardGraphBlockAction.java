@@ -17,9 +17,6 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.elasticsearch.ElasticsearchStatusException;
-import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.IdFieldMapper;
@@ -28,13 +25,11 @@ import org.elasticsearch.index.mapper.RoutingFieldMapper;
 import org.elasticsearch.index.mapper.Uid;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
-import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
-import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.TransportService;
-import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.es.vectors.IdTerms;
+import org.instanceretrieval.es.vectors.ShardReadRequest;
+import org.instanceretrieval.es.vectors.ShardReadServices;
 import org.instanceretrieval.es.vectors.TransportShardReadAction;
 import org.instanceretrieval.memory.Reservation;
 
@@ -55,14 +50,12 @@ import java.util.List;
  * Memory charged to the {@code retrieval} breaker before the block is read: {@link #bytes} for {@code size} documents, plus each
  * list's bytes as it is read; released once the response is built.
  */
-public final class TransportShardGraphBlockAction extends TransportShardReadAction<ShardGraphBlockAction.Request,
-    ShardGraphBlockAction.Response> {
+public final class TransportShardGraphBlockAction
+    extends TransportShardReadAction<ShardGraphBlockAction.Params, ShardGraphBlockAction.Result> {
 
     @Inject
-    public TransportShardGraphBlockAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
-        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardGraphBlockAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
-            ShardGraphBlockAction.Request::new, ShardGraphBlockAction.Response::new);
+    public TransportShardGraphBlockAction(ShardReadServices services) {
+        super(ShardGraphBlockAction.INSTANCE, services);
     }
 
     /** Bytes charged for a block of {@code size} documents of {@code dims} floats, lists apart: vectors twice, ids, slots. */
@@ -71,46 +64,46 @@ public final class TransportShardGraphBlockAction extends TransportShardReadActi
     }
 
     @Override
-    protected ShardGraphBlockAction.Response shardRead(ShardGraphBlockAction.Request request, ShardId shardId, IndexService indexService)
-        throws IOException {
+    protected ShardGraphBlockAction.Result shardRead(ShardReadRequest<ShardGraphBlockAction.Params> request, ShardId shardId,
+        IndexService indexService) throws IOException {
         String index = shardId.getIndexName();
         denseVectorField(indexService, request.field());
-        MappedFieldType listType = indexService.mapperService().fieldType(request.listField());
+        MappedFieldType listType = indexService.mapperService().fieldType(request.params().listField());
         if (listType == null || "binary".equals(listType.typeName()) == false || listType.hasDocValues() == false) {
             throw badRequest("index [{}] has no neighbour lists: [{}] is not a binary field with doc values; build the graph with "
-                + "POST {}/_retrieval/graph/_build", index, request.listField(), index);
+                + "POST {}/_retrieval/graph/_build", index, request.params().listField(), index);
         }
         IndexShard shard = indexService.getShard(shardId.id());
         try (Engine.Searcher searcher = shard.acquireSearcher("retrieval_dba_graph")) {
             IndexReader reader = searcher.getIndexReader();
             int dims = floatDims(reader.leaves(), request.field(), index);
             if (dims == 0) {
-                return new ShardGraphBlockAction.Response(new String[0], new String[0], new float[0], 0, new byte[0][], null);
+                return ShardGraphBlockAction.Result.EMPTY;
             }
-            try (Reservation memory = breaker.reserve(bytes(request.size(), dims),
-                "block of " + request.size() + " documents with vectors of [" + request.field() + "] and neighbour lists read from shard "
+            try (Reservation memory = breaker.reserve(bytes(request.params().size(), dims),
+                "block of " + request.params().size() + " documents with vectors of [" + request.field() + "] and neighbour lists read from shard "
                     + shardId)) {
                 return read(reader, request, dims, index, memory);
             }
         }
     }
 
-    private static ShardGraphBlockAction.Response read(IndexReader reader, ShardGraphBlockAction.Request request, int dims, String index,
+    private static ShardGraphBlockAction.Result read(IndexReader reader, ShardReadRequest<ShardGraphBlockAction.Params> request, int dims, String index,
         Reservation memory) throws IOException {
         Terms terms = MultiTerms.getTerms(reader, IdFieldMapper.NAME);
         if (terms == null) {
-            return new ShardGraphBlockAction.Response(new String[0], new String[0], new float[0], 0, new byte[0][], null);
+            return ShardGraphBlockAction.Result.EMPTY;
         }
         Bits live = MultiBits.getLiveDocs(reader);
         TermsEnum termsEnum = terms.iterator();
-        BytesRef term = request.after() == null ? termsEnum.next() : seekAfter(termsEnum, Uid.encodeId(request.after()));
-        long[] keys = new long[request.size()]; // document << 32 | slot, sorted to read in document order
-        String[] termIds = new String[request.size()];
+        BytesRef term = request.params().after() == null ? termsEnum.next() : seekAfter(termsEnum, Uid.encodeId(request.params().after()));
+        long[] keys = new long[request.params().size()]; // document << 32 | slot, sorted to read in document order
+        String[] termIds = new String[request.params().size()];
         int numDocs = 0;
         int scanned = 0;
         String lastId = null;
         PostingsEnum postings = null;
-        while (term != null && scanned < request.size()) {
+        while (term != null && scanned < request.params().size()) {
             scanned++;
             lastId = Uid.decodeId(term.bytes, term.offset, term.length);
             postings = termsEnum.postings(postings, PostingsEnum.NONE);
@@ -144,7 +137,7 @@ public final class TransportShardGraphBlockAction extends TransportShardReadActi
                 leafIndex = sub;
                 leafReader = leaves.get(sub).reader();
                 values = leafReader.getFloatVectorValues(request.field());
-                listValues = DocValues.getBinary(leafReader, request.listField());
+                listValues = DocValues.getBinary(leafReader, request.params().listField());
                 routed = leafReader.terms(RoutingFieldMapper.NAME) != null;
             }
             int doc = global - leaves.get(sub).docBase;
@@ -154,9 +147,9 @@ public final class TransportShardGraphBlockAction extends TransportShardReadActi
             if (listValues.advanceExact(doc) == false) {
                 throw badRequest("document [{}] of index [{}] has a vector in [{}] but no neighbour list in [{}]: it was indexed after the "
                     + "graph was built; rebuild the graph with POST {}/_retrieval/graph/_build", id, index, request.field(),
-                    request.listField(), index);
+                    request.params().listField(), index);
             }
-            byte[] list = unwrap(listValues.binaryValue(), id, index, request.listField());
+            byte[] list = unwrap(listValues.binaryValue(), id, index, request.params().listField());
             memory.grow(list.length, "neighbour lists of [" + request.field() + "] read from index [" + index + "]");
             System.arraycopy(values.vectorValue(), 0, vectors, found * dims, dims);
             ids[found] = id;
@@ -164,7 +157,7 @@ public final class TransportShardGraphBlockAction extends TransportShardReadActi
             routings[found] = routed ? routing(leafReader, doc) : null;
             found++;
         }
-        return new ShardGraphBlockAction.Response(Arrays.copyOf(ids, found), Arrays.copyOf(routings, found),
+        return new ShardGraphBlockAction.Result(Arrays.copyOf(ids, found), Arrays.copyOf(routings, found),
             found == numDocs ? vectors : Arrays.copyOf(vectors, found * dims), dims, Arrays.copyOf(lists, found), next);
     }
 

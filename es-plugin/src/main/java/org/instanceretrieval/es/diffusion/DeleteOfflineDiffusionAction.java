@@ -3,9 +3,7 @@ package org.instanceretrieval.es.diffusion;
 import org.instanceretrieval.es.store.StoredItemRequest;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.support.master.AcknowledgedResponse;
-import org.elasticsearch.common.io.stream.StreamInput;
 
-import java.io.IOException;
 
 /**
  * {@code DELETE {index}/_retrieval/diffusion}: removes the index's offline diffusion rows marker ({@code _meta.retrieval_offline}),
@@ -20,22 +18,6 @@ public final class DeleteOfflineDiffusionAction {
 
     private DeleteOfflineDiffusionAction() {}
 
-    public static final class Request extends StoredItemRequest {
-        public Request(String index) {
-            super(index);
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in);
-        }
-
-        @Override
-        protected String idParameter() {
-            return "index";
-        }
-
-        public String index() {
-            return id();
-        }
-    }
+    /** Requests name the index as their item ({@code index}). */
+    public static final StoredItemRequest.Id ID = new StoredItemRequest.Id("index", false);
 }

@@ -87,7 +87,8 @@ final class DiffusionRescorer implements Rescorer {
             solution = StoredGraphWindow.diffuse(window, searcher, p.field(), query, p.parameters(), context.breaker, context.segmentIds,
                 context::checkCancellation);
         } else {
-            try (Releasable reserved = WindowDiffusion.reserve(context.breaker, window.length, query.length, p.k(), DiffusionRescorerBuilder.NAME)) {
+            try (Releasable reserved = WindowDiffusion.reserve(context.breaker, window.length, query.length, p.parameters().k(),
+                DiffusionRescorerBuilder.NAME)) {
                 float[][] vectors = readVectors(window, searcher, p.field(), query.length);
                 context.checkCancellation();
                 solution = WindowDiffusion.diffuse(vectors, query, p.parameters());

@@ -232,30 +232,6 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
         return parameters;
     }
 
-    public int k() {
-        return parameters.k();
-    }
-
-    public double gamma() {
-        return parameters.gamma();
-    }
-
-    public double alpha() {
-        return parameters.alpha();
-    }
-
-    public int queryK() {
-        return parameters.queryK();
-    }
-
-    public int maxIterations() {
-        return parameters.maxIterations();
-    }
-
-    public double tolerance() {
-        return parameters.tolerance();
-    }
-
     @Override
     public boolean equals(Object o) {
         if (super.equals(o) == false) {

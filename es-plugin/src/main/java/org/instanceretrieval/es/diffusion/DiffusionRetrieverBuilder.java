@@ -26,6 +26,7 @@ import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
 import org.instanceretrieval.es.graph.StoredGraphCache;
+import org.instanceretrieval.es.rest.EnumIds;
 import org.instanceretrieval.es.query.QueryVectorSource;
 import org.instanceretrieval.es.query.VectorFieldInfo;
 
@@ -33,7 +34,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -94,17 +94,13 @@ public final class DiffusionRetrieverBuilder extends RetrieverBuilder {
         FALSE;
 
         static Offline parse(String value) {
-            return switch (value) {
-                case "auto" -> AUTO;
-                case "true" -> TRUE;
-                case "false" -> FALSE;
-                default -> throw new IllegalArgumentException("[" + NAME + "] [offline] must be true, false or auto but was [" + value + "]");
-            };
+            return EnumIds.fromId(Offline.class, value, unknown -> new IllegalArgumentException("[" + NAME
+                + "] [offline] must be true, false or auto but was [" + unknown + "]"));
         }
 
         @Override
         public String toString() {
-            return name().toLowerCase(Locale.ROOT);
+            return EnumIds.id(this);
         }
     }
 

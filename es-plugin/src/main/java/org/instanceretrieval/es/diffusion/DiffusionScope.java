@@ -1,6 +1,6 @@
 package org.instanceretrieval.es.diffusion;
 
-import java.util.Locale;
+import org.instanceretrieval.es.rest.EnumIds;
 
 /** What the diffusion ranks: the inner retriever's window, or every document of the index's stored graph. */
 public enum DiffusionScope {
@@ -8,15 +8,12 @@ public enum DiffusionScope {
     INDEX;
 
     static DiffusionScope parse(String value) {
-        return switch (value) {
-            case "window" -> WINDOW;
-            case "index" -> INDEX;
-            default -> throw new IllegalArgumentException("[" + DiffusionRetrieverBuilder.NAME + "] [scope] must be window or index but was [" + value + "]");
-        };
+        return EnumIds.fromId(DiffusionScope.class, value, unknown -> new IllegalArgumentException("[" + DiffusionRetrieverBuilder.NAME
+            + "] [scope] must be window or index but was [" + unknown + "]"));
     }
 
     @Override
     public String toString() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumIds.id(this);
     }
 }

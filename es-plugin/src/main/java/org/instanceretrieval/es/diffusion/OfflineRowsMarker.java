@@ -1,8 +1,8 @@
 package org.instanceretrieval.es.diffusion;
 
 import org.instanceretrieval.es.job.IndexMetaMarker;
+import org.instanceretrieval.es.store.OrderedMaps;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -43,17 +43,8 @@ public record OfflineRowsMarker(String field, int k, double gamma, double alpha,
 
     /** The marker as stored in {@code _meta}; absent values are left out. */
     public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("field", field);
-        m.put("k", k);
-        m.put("gamma", gamma);
-        m.put("alpha", alpha);
-        m.put("n_trunc", nTrunc);
-        m.put("max_iterations", maxIterations);
-        m.put("tolerance", tolerance);
-        m.put("graph_task", graphTask);
-        m.put("task", task);
-        m.put("state", state);
-        return IndexMetaMarker.putOutcome(m, null, docCount, reason);
+        return IndexMetaMarker.putOutcome(OrderedMaps.of("field", field, "k", k, "gamma", gamma, "alpha", alpha, "n_trunc", nTrunc,
+            "max_iterations", maxIterations, "tolerance", tolerance, "graph_task", graphTask, "task", task, "state", state), null, docCount,
+            reason);
     }
 }

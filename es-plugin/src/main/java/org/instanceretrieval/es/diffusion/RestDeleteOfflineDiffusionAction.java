@@ -2,6 +2,7 @@ package org.instanceretrieval.es.diffusion;
 
 import org.elasticsearch.client.internal.node.NodeClient;
 import org.elasticsearch.rest.RestRequest;
+import org.instanceretrieval.es.rest.RequestParams;
 import org.elasticsearch.rest.action.RestToXContentListener;
 import org.instanceretrieval.es.rest.RetrievalRestHandler;
 
@@ -14,7 +15,7 @@ public final class RestDeleteOfflineDiffusionAction extends RetrievalRestHandler
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        DeleteOfflineDiffusionAction.Request delete = new DeleteOfflineDiffusionAction.Request(request.param("index"));
+        var delete = DeleteOfflineDiffusionAction.ID.request(request.param("index"), RequestParams.NONE);
         return channel -> client.execute(DeleteOfflineDiffusionAction.INSTANCE, delete, new RestToXContentListener<>(channel));
     }
 }

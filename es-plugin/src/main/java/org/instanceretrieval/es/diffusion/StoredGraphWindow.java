@@ -107,69 +107,94 @@ final class StoredGraphWindow {
         }
     }
 
-    private static void readIdsAndSimilarities(long[] byDoc, List<LeafReaderContext> leaves, String field, float[] query,
-                                               SegmentIdCache cache, String[] ids, float[] similarities) throws IOException {
-        IdVisitor visitor = new IdVisitor();
+    /** What {@link #inDocOrder} calls: {@link #leaf} on entering a segment, then {@link #doc} for each window document in it. */
+    private interface SegmentVisitor {
+        void leaf(LeafReaderContext leaf) throws IOException;
+
+        /** Window slot {@code slot} is document {@code leafDoc} of the current segment, {@code doc} of the reader. */
+        void doc(int slot, int leafDoc, int doc) throws IOException;
+    }
+
+    /**
+     * Visits the window in doc id order, segment by segment: doc values and vectors iterate forwards only.
+     *
+     * @param byDoc {@code doc << 32 | slot} of each window document, sorted
+     */
+    private static void inDocOrder(long[] byDoc, List<LeafReaderContext> leaves, SegmentVisitor visitor) throws IOException {
         int currentLeaf = -1;
-        LeafReaderContext leaf = null;
-        StoredFields stored = null;
-        SegmentIds segment = null;
-        FloatVectorValues vectors = null;
+        int docBase = 0;
         for (long packed : byDoc) {
             int doc = (int) (packed >>> 32);
-            int i = (int) packed;
             int leafIndex = ReaderUtil.subIndex(doc, leaves);
             if (leafIndex != currentLeaf) {
                 currentLeaf = leafIndex;
-                leaf = leaves.get(leafIndex);
+                docBase = leaves.get(leafIndex).docBase;
+                visitor.leaf(leaves.get(leafIndex));
+            }
+            visitor.doc((int) packed, doc - docBase, doc);
+        }
+    }
+
+    private static void readIdsAndSimilarities(long[] byDoc, List<LeafReaderContext> leaves, String field, float[] query,
+                                               SegmentIdCache cache, String[] ids, float[] similarities) throws IOException {
+        IdVisitor idVisitor = new IdVisitor();
+        inDocOrder(byDoc, leaves, new SegmentVisitor() {
+            StoredFields stored;
+            SegmentIds segment;
+            FloatVectorValues vectors;
+
+            @Override
+            public void leaf(LeafReaderContext leaf) throws IOException {
                 segment = cache == null ? null : cache.ids(leaf.reader());
                 stored = segment == null ? leaf.reader().storedFields() : null;
                 vectors = vectorValues(leaf, field, query.length);
             }
-            int leafDoc = doc - leaf.docBase;
-            if (segment != null) {
-                ids[i] = segment.id(leafDoc);
-            } else {
-                visitor.id = null;
-                stored.document(leafDoc, visitor);
-                ids[i] = visitor.id;
+
+            @Override
+            public void doc(int i, int leafDoc, int doc) throws IOException {
+                if (segment != null) {
+                    ids[i] = segment.id(leafDoc);
+                } else {
+                    idVisitor.id = null;
+                    stored.document(leafDoc, idVisitor);
+                    ids[i] = idVisitor.id;
+                }
+                if (ids[i] == null) {
+                    throw new IllegalStateException("document [" + doc + "] of the rescore window has no [_id]");
+                }
+                if (vectors != null && (vectors.docID() < leafDoc ? vectors.advance(leafDoc) : vectors.docID()) == leafDoc) {
+                    similarities[i] = VectorUtil.dotProduct(query, vectors.vectorValue());
+                }
             }
-            if (ids[i] == null) {
-                throw new IllegalStateException("document [" + doc + "] of the rescore window has no [_id]");
-            }
-            if (vectors != null && (vectors.docID() < leafDoc ? vectors.advance(leafDoc) : vectors.docID()) == leafDoc) {
-                similarities[i] = VectorUtil.dotProduct(query, vectors.vectorValue());
-            }
-        }
+        });
     }
 
     private static void readLists(long[] byDoc, List<LeafReaderContext> leaves, String field, String[] ids, WindowNeighbours.Builder lists)
         throws IOException {
         String listField = GraphFields.neighbours(field);
-        int currentLeaf = -1;
-        BinaryDocValues values = null;
-        LeafReaderContext leaf = null;
         BytesRef list = new BytesRef();
-        for (long packed : byDoc) {
-            int doc = (int) (packed >>> 32);
-            int i = (int) packed;
-            int leafIndex = ReaderUtil.subIndex(doc, leaves);
-            if (leafIndex != currentLeaf) {
-                currentLeaf = leafIndex;
-                leaf = leaves.get(leafIndex);
+        inDocOrder(byDoc, leaves, new SegmentVisitor() {
+            BinaryDocValues values;
+
+            @Override
+            public void leaf(LeafReaderContext leaf) throws IOException {
                 values = leaf.reader().getBinaryDocValues(listField);
             }
-            if (values != null && values.advanceExact(doc - leaf.docBase)) {
-                try {
-                    if (GraphDocValues.singleValue(values.binaryValue(), list)) {
-                        lists.add(i, list.bytes, list.offset, list.length);
+
+            @Override
+            public void doc(int i, int leafDoc, int doc) throws IOException {
+                if (values != null && values.advanceExact(leafDoc)) {
+                    try {
+                        if (GraphDocValues.singleValue(values.binaryValue(), list)) {
+                            lists.add(i, list.bytes, list.offset, list.length);
+                        }
+                    } catch (IllegalArgumentException | IllegalStateException e) {
+                        throw new IllegalStateException("the stored neighbour list [" + listField + "] of document [" + ids[i] + "] is unusable: "
+                            + e.getMessage(), e);
                     }
-                } catch (IllegalArgumentException | IllegalStateException e) {
-                    throw new IllegalStateException("the stored neighbour list [" + listField + "] of document [" + ids[i] + "] is unusable: "
-                        + e.getMessage(), e);
                 }
             }
-        }
+        });
     }
 
     private static FloatVectorValues vectorValues(LeafReaderContext leaf, String field, int dims) throws IOException {

@@ -21,6 +21,7 @@ import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.GraphMarkers;
 import org.instanceretrieval.es.graph.StoredGraph;
 import org.instanceretrieval.es.graph.StoredGraphCache;
+import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
@@ -53,7 +54,7 @@ import java.util.stream.IntStream;
  * Documents are updated by {@code _id} (indices with custom routing are not supported). Documents indexed after the graph
  * build have no row.
  */
-public final class TransportBuildOfflineDiffusionAction extends TransportJobAction<BuildOfflineDiffusionAction.Request, JobResponse> {
+public final class TransportBuildOfflineDiffusionAction extends TransportJobAction<JobRequest<BuildOfflineDiffusionAction.Options>, JobResponse> {
 
     static final int BLOCK = 512;
     /** Heap per row entry while a block is written: the list, its bytes, base64 and the update request. */
@@ -65,28 +66,28 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
     @Inject
     public TransportBuildOfflineDiffusionAction(TransportService transportService, ActionFilters actionFilters, Client client,
                                                 ClusterService clusterService, RetrievalBreaker breaker, StoredGraphCache graphs) {
-        super(BuildOfflineDiffusionAction.NAME, transportService, actionFilters, BuildOfflineDiffusionAction.Request::new, client,
+        super(BuildOfflineDiffusionAction.NAME, transportService, actionFilters, BuildOfflineDiffusionAction.KIND.reader(), client,
             clusterService);
         this.breaker = breaker;
         this.graphs = graphs;
     }
 
     @Override
-    protected void execute(Job job, BuildOfflineDiffusionAction.Request request, ActionListener<JobResponse> listener) {
+    protected void execute(Job job, JobRequest<BuildOfflineDiffusionAction.Options> request, ActionListener<JobResponse> listener) {
         long start = System.nanoTime();
-        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field());
+        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.target()).fields(request.options().field());
         job.client().admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
             String index = checkMapping(request, mappings);
             IndexMetadata metadata = clusterService.state().metadata().index(index);
-            DiffusionParameters p = request.parameters();
-            GraphMarker graph = GraphMarkers.requireUsable(metadata, request.field(), p.k(), "[diffusion build]");
-            int nTrunc = request.nTrunc() == null ? graph.k() + 1 : request.nTrunc();
+            DiffusionParameters p = request.options().parameters();
+            GraphMarker graph = GraphMarkers.requireUsable(metadata, request.options().field(), p.k(), "[diffusion build]");
+            int nTrunc = request.options().nTrunc() == null ? graph.k() + 1 : request.options().nTrunc();
             if (nTrunc - 1 > graph.k()) {
                 throw badRequest("[diffusion build] [n_trunc] [{}] needs n_trunc - 1 <= the k [{}] of the stored neighbour graph of index "
                     + "[{}] field [{}]: use n_trunc <= {} or rebuild the graph with k >= {}", nTrunc, graph.k(), index,
-                    request.field(), graph.k() + 1, nTrunc - 1);
+                    request.options().field(), graph.k() + 1, nTrunc - 1);
             }
-            OfflineRowsMarker marker = new OfflineRowsMarker(request.field(), p.k(), p.gamma(), p.alpha(), nTrunc,
+            OfflineRowsMarker marker = new OfflineRowsMarker(request.options().field(), p.k(), p.gamma(), p.alpha(), nTrunc,
                 p.maxIterations(), p.tolerance(), graph.task(), job.id().toString(), OfflineRowsMarker.RUNNING, null, null);
             ActionListener<JobResponse> marking = ActionListener.wrap(listener::onResponse, e -> putMarker(index,
                 marker.withState(OfflineRowsMarker.FAILED, null, String.valueOf(e.getMessage())), ActionListener.running(() -> listener.onFailure(e))));
@@ -97,16 +98,16 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
     }
 
     /** Checks the field and returns the one concrete index. */
-    static String checkMapping(BuildOfflineDiffusionAction.Request request, GetFieldMappingsResponse response) {
+    static String checkMapping(JobRequest<BuildOfflineDiffusionAction.Options> request, GetFieldMappingsResponse response) {
         Map<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> all = response.mappings();
         if (all.isEmpty()) {
-            throw new IndexNotFoundException(request.index());
+            throw new IndexNotFoundException(request.target());
         }
         if (all.size() > 1) {
-            throw badRequest("[{}] names {} indices; an offline diffusion build runs on one index", request.index(), all.size());
+            throw badRequest("[{}] names {} indices; an offline diffusion build runs on one index", request.target(), all.size());
         }
         Map.Entry<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> entry = all.entrySet().iterator().next();
-        denseVectorDims("field", request.field(), entry.getKey(), entry.getValue(), Set.of("float"), "offline diffusion needs float vectors");
+        denseVectorDims("field", request.options().field(), entry.getKey(), entry.getValue(), Set.of("float"), "offline diffusion needs float vectors");
         return entry.getKey();
     }
 

@@ -14,6 +14,8 @@ import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.rest.RequestParams;
+import org.instanceretrieval.es.store.StoredItemRequest;
 import org.instanceretrieval.es.graph.GraphMarkers;
 
 import java.util.LinkedHashMap;
@@ -25,7 +27,7 @@ import java.util.Map;
  * document). 404 {@code index_not_found_exception} for a missing index, 404 {@code resource_not_found_exception} when the index
  * has no rows.
  */
-public final class TransportDeleteOfflineDiffusionAction extends HandledTransportAction<DeleteOfflineDiffusionAction.Request,
+public final class TransportDeleteOfflineDiffusionAction extends HandledTransportAction<StoredItemRequest<RequestParams.None>,
     AcknowledgedResponse> {
 
     private final Client client;
@@ -34,15 +36,16 @@ public final class TransportDeleteOfflineDiffusionAction extends HandledTranspor
     @Inject
     public TransportDeleteOfflineDiffusionAction(TransportService transportService, ActionFilters actionFilters, Client client,
                                                  ClusterService clusterService) {
-        super(DeleteOfflineDiffusionAction.NAME, transportService, actionFilters, DeleteOfflineDiffusionAction.Request::new,
+        super(DeleteOfflineDiffusionAction.NAME, transportService, actionFilters,
+            DeleteOfflineDiffusionAction.ID.reader(RequestParams::readNone),
             EsExecutors.DIRECT_EXECUTOR_SERVICE);
         this.client = client;
         this.clusterService = clusterService;
     }
 
     @Override
-    protected void doExecute(Task task, DeleteOfflineDiffusionAction.Request request, ActionListener<AcknowledgedResponse> listener) {
-        String index = request.index();
+    protected void doExecute(Task task, StoredItemRequest<RequestParams.None> request, ActionListener<AcknowledgedResponse> listener) {
+        String index = request.id();
         IndexMetadata metadata = clusterService.state().metadata().index(index);
         if (metadata == null) {
             listener.onFailure(new IndexNotFoundException(index));

@@ -1,11 +1,11 @@
 package org.instanceretrieval.es.eval;
 
-import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.instanceretrieval.es.job.JobResponse;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
@@ -23,22 +23,13 @@ public final class CompareEvalRunsAction {
     private CompareEvalRunsAction() {}
 
     /** The base run {@code a}, the other run {@code b}, and how many gained/lost queries to list. */
-    public static final class Request extends ActionRequest {
-        private final String base;
-        private final String other;
-        private final int size;
-
-        public Request(String base, String other, int size) {
-            this.base = base;
-            this.other = other;
-            this.size = size;
-        }
+    public record Params(String base, String other, int size) implements RequestParams {
 
         /**
          * @param ids the {@code ids} parameter, exactly two run ids separated by a comma
          * @throws IllegalArgumentException (400) otherwise
          */
-        public static Request parse(String ids, int size) {
+        public static Params parse(String ids, int size) {
             if (ids == null || ids.isBlank()) {
                 throw new IllegalArgumentException("[ids] is required: two run ids separated by a comma, e.g. ids=a,b");
             }
@@ -49,39 +40,23 @@ public final class CompareEvalRunsAction {
             if (parts[0].trim().equals(parts[1].trim())) {
                 throw new IllegalArgumentException("[ids] names the run [" + parts[0].trim() + "] twice; compare two different runs");
             }
-            return new Request(parts[0].trim(), parts[1].trim(), size);
+            return new Params(parts[0].trim(), parts[1].trim(), size);
         }
 
-        public Request(StreamInput in) throws IOException {
-            super(in);
-            this.base = in.readString();
-            this.other = in.readString();
-            this.size = in.readVInt();
+        public Params(StreamInput in) throws IOException {
+            this(in.readString(), in.readString(), in.readVInt());
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
             out.writeString(base);
             out.writeString(other);
             out.writeVInt(size);
         }
 
-        public String base() {
-            return base;
-        }
-
-        public String other() {
-            return other;
-        }
-
-        public int size() {
-            return size;
-        }
-
         @Override
-        public ActionRequestValidationException validate() {
-            return EvalRunsAction.validateSize(size);
+        public ActionRequestValidationException validate(ActionRequestValidationException e) {
+            return EvalRunsAction.validateSize(size, e);
         }
     }
 }

@@ -1,11 +1,11 @@
 package org.instanceretrieval.es.eval;
 
-import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.instanceretrieval.es.job.JobResponse;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
@@ -27,63 +27,30 @@ public final class EvalRunsAction {
     private EvalRunsAction() {}
 
     /** Filters (each optional) and the number of runs to return. */
-    public static final class Request extends ActionRequest {
-        private final String name;
-        private final String index;
-        private final String groundTruth;
-        private final int size;
-
-        public Request(String name, String index, String groundTruth, int size) {
-            this.name = name;
-            this.index = index;
-            this.groundTruth = groundTruth;
-            this.size = size;
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in);
-            this.name = in.readOptionalString();
-            this.index = in.readOptionalString();
-            this.groundTruth = in.readOptionalString();
-            this.size = in.readVInt();
+    public record Params(String name, String index, String groundTruth, int size) implements RequestParams {
+        public Params(StreamInput in) throws IOException {
+            this(in.readOptionalString(), in.readOptionalString(), in.readOptionalString(), in.readVInt());
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
             out.writeOptionalString(name);
             out.writeOptionalString(index);
             out.writeOptionalString(groundTruth);
             out.writeVInt(size);
         }
 
-        public String name() {
-            return name;
-        }
-
-        public String index() {
-            return index;
-        }
-
-        public String groundTruth() {
-            return groundTruth;
-        }
-
-        public int size() {
-            return size;
-        }
-
         @Override
-        public ActionRequestValidationException validate() {
-            return validateSize(size);
+        public ActionRequestValidationException validate(ActionRequestValidationException e) {
+            return validateSize(size, e);
         }
     }
 
-    /** The {@code size} rule of the runs requests: null when {@code size} is in [1, {@link #MAX_SIZE}], the error otherwise. */
-    static ActionRequestValidationException validateSize(int size) {
+    /** The {@code size} rule of the runs requests: {@code e}, with an error added unless {@code size} is in [1, {@link #MAX_SIZE}]. */
+    static ActionRequestValidationException validateSize(int size, ActionRequestValidationException e) {
         if (size < 1 || size > MAX_SIZE) {
-            return addValidationError("[size] must be between 1 and " + MAX_SIZE + " but was [" + size + "]", null);
+            return addValidationError("[size] must be between 1 and " + MAX_SIZE + " but was [" + size + "]", e);
         }
-        return null;
+        return e;
     }
 }

@@ -49,7 +49,7 @@ public final class GroundTruthLookup {
      * been allowed to read it.
      */
     public void get(Client caller, String id, ActionListener<Resolved> listener) {
-        caller.execute(StoredItemActions.GET_GROUND_TRUTH, new GetStoredItemsAction.Request(GroundTruthIndex.KIND, id, false),
+        caller.execute(StoredItemActions.GET_GROUND_TRUTH, GetStoredItemsAction.request(GroundTruthIndex.KIND, id, false),
             listener.delegateFailureAndWrap((l, allowed) -> source.get(id, l)));
     }
 }

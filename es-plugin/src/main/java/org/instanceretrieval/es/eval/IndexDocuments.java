@@ -46,7 +46,7 @@ public final class IndexDocuments {
      * @param field the vector field to read, or null for names only
      */
     public static void read(Client client, String index, int numShards, String idField, String field, ActionListener<IndexDocuments> listener) {
-        record ShardResult(int shard, ShardVectorsAction.Response response) {}
+        record ShardResult(int shard, ShardVectorsAction.Result response) {}
         GroupedActionListener<ShardResult> group = new GroupedActionListener<>(numShards, listener.delegateFailureAndWrap((l, results) -> {
             l.onResponse(assemble(index, idField, field, results.stream()
                 .sorted(Comparator.comparingInt(ShardResult::shard))
@@ -55,17 +55,17 @@ public final class IndexDocuments {
         }));
         for (int shard = 0; shard < numShards; shard++) {
             final int s = shard;
-            client.execute(ShardVectorsAction.INSTANCE, new ShardVectorsAction.Request(index, shard, idField, field),
+            ShardVectorsAction.INSTANCE.execute(client, index, shard, field, new ShardVectorsAction.Params(idField),
                 group.map(r -> new ShardResult(s, r)));
         }
     }
 
-    private static IndexDocuments assemble(String index, String idField, String field, Collection<ShardVectorsAction.Response> shards) {
+    private static IndexDocuments assemble(String index, String idField, String field, Collection<ShardVectorsAction.Result> shards) {
         Map<String, Doc> byName = new HashMap<>();
         List<String> names = new ArrayList<>();
         int dims = 0;
         String similarity = null;
-        for (ShardVectorsAction.Response shard : shards) {
+        for (ShardVectorsAction.Result shard : shards) {
             if (shard.dims() > 0) {
                 if (dims > 0 && dims != shard.dims()) {
                     throw new ElasticsearchStatusException("[{}] of index [{}] holds vectors of {} and of {} dimensions", RestStatus.BAD_REQUEST,

@@ -3,6 +3,7 @@ package org.instanceretrieval.es.eval;
 import org.elasticsearch.client.internal.node.NodeClient;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.action.RestToXContentListener;
+import org.instanceretrieval.es.rest.RecordRequest;
 import org.instanceretrieval.es.rest.RetrievalRestHandler;
 
 /** {@code GET _retrieval_eval/runs[?name=&index=&ground_truth=&size=]}. */
@@ -14,8 +15,8 @@ public final class RestEvalRunsAction extends RetrievalRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        EvalRunsAction.Request runs = new EvalRunsAction.Request(request.param("name"), request.param("index"), request.param("ground_truth"),
-            request.paramAsInt("size", 100));
+        var runs = new RecordRequest<>(new EvalRunsAction.Params(request.param("name"), request.param("index"),
+            request.param("ground_truth"), request.paramAsInt("size", 100)));
         return channel -> client.execute(EvalRunsAction.INSTANCE, runs, new RestToXContentListener<>(channel));
     }
 }

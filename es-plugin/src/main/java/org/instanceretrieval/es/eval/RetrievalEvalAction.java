@@ -41,14 +41,23 @@ public final class RetrievalEvalAction {
     /** The endpoint {@code POST {index}/_retrieval_eval} ({@link RestJobAction}): waits for the run, or answers its task. */
     public static RestJobAction<Request, JobResponse> rest() {
         return new RestJobAction<>("retrieval_eval", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
-            "/{index}/_retrieval_eval"), (request, body) -> Request.parse(request.param("index"), body));
+            "/{index}/_retrieval_eval"), (request, body) -> new Request(request.param("index"), body));
     }
 
     /** The task's phases (resolving, reading, evaluating, recording) and its counters. */
     public static final JobTask.Progress PROGRESS = new JobTask.Progress("resolving", "queries_done", "queries_total");
 
+    /**
+     * The validated options of a request: {@code protocol} null for the ground truth's default, {@code depth} null for the full
+     * ranking, {@code ks} (ascending) null for the protocol's default, {@code queriesIndex} / {@code queriesField} (where the query
+     * documents are) null for the evaluated index and {@code field}.
+     */
+    public record Options(String groundTruth, String protocol, String field, String engine, Map<String, Object> query,
+        Map<String, Object> rescore, Map<String, Object> retriever, Map<String, Object> template, Integer depth, int[] ks,
+        String queriesIndex, String queriesField, String name, boolean record) {}
+
     /** A parsed and validated evaluation request; {@link #body()} is the request as given (the run's configuration). */
-    public static final class Request extends JobRequest<RetrievalEvalAction.Request.Body> implements IndicesRequest {
+    public static final class Request extends JobRequest<RetrievalEvalAction.Options> implements IndicesRequest {
         private static final Set<String> QUERY_KEYS = Set.of("k", "num_candidates", "expansion", "exact", "similarity", "filter");
         public static final String QUERY_VECTOR_PLACEHOLDER = "{{query_vector}}";
         public static final String QUERY_DOCUMENT_PLACEHOLDER = "{{query_document}}";
@@ -95,7 +104,7 @@ public final class RetrievalEvalAction {
             String name;
             boolean record;
 
-            Body check() {
+            Options check() {
                 JobBody.required("ground_truth", groundTruth);
                 JobBody.required("field", field);
                 if (engine.equals(ENGINE_SEARCH) == false && engine.equals(ENGINE_EXACT) == false) {
@@ -131,26 +140,26 @@ public final class RetrievalEvalAction {
                 if (record && name == null) {
                     throw new IllegalArgumentException("[record] needs a [name] for the run (the configuration's label in comparisons)");
                 }
-                return this;
+                return new Options(groundTruth, protocol, field, engine, query, rescore, retriever, template, depth, ks, queries.index,
+                    queries.field, name, record);
             }
         }
 
-        private Request(String index, Map<String, Object> body) {
-            super(index, body, b -> BODY.parse(b).check());
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in, b -> BODY.parse(b).check());
-        }
+        private static final Kind<Options> KIND = new Kind<>(b -> BODY.parse(b).check(), "{\"ground_truth\": ..., \"field\": ...}",
+            PROGRESS, (index, o) -> "retrieval_eval [" + index + "][" + o.field() + "] ground_truth [" + o.groundTruth() + "] engine ["
+                + o.engine() + "]" + (o.name() == null ? "" : " name [" + o.name() + "]"));
 
         /**
          * Parses and validates a request body.
          *
          * @throws IllegalArgumentException (400) naming the offending key
          */
-        public static Request parse(String index, Map<String, Object> body) {
-            requireBody(body, "{\"ground_truth\": ..., \"field\": ...}");
-            return new Request(index, new LinkedHashMap<>(body));
+        public Request(String index, Map<String, Object> body) {
+            super(KIND, index, body == null ? null : new LinkedHashMap<>(body));
+        }
+
+        public Request(StreamInput in) throws IOException {
+            super(KIND, in);
         }
 
         /** {@code ks}: distinct integers >= 1, sorted. */
@@ -192,88 +201,16 @@ public final class RetrievalEvalAction {
             return target();
         }
 
-        public String groundTruth() {
-            return options().groundTruth;
-        }
-
-        /** The requested protocol, or null for the ground truth's default. */
-        public String protocol() {
-            return options().protocol;
-        }
-
-        public String field() {
-            return options().field;
-        }
-
-        public String engine() {
-            return options().engine;
-        }
-
-        public Map<String, Object> query() {
-            return options().query;
-        }
-
-        public Map<String, Object> rescore() {
-            return options().rescore;
-        }
-
-        public Map<String, Object> retriever() {
-            return options().retriever;
-        }
-
-        public Map<String, Object> template() {
-            return options().template;
-        }
-
-        /** The requested depth, or null for the full ranking. */
-        public Integer depth() {
-            return options().depth;
-        }
-
-        /** The requested cut-offs (ascending), or null for the protocol's default. */
-        public int[] ks() {
-            return options().ks == null ? null : options().ks.clone();
-        }
-
-        /** Index of the query documents, or null for this index. */
-        public String queriesIndex() {
-            return options().queries.index;
-        }
-
-        /** Vector field of the query documents, or null for {@link #field()}. */
-        public String queriesField() {
-            return options().queries.field;
-        }
-
-        public String name() {
-            return options().name;
-        }
-
-        public boolean record() {
-            return options().record;
-        }
-
         /** The evaluated index and, when given, the index of the query documents: security authorizes {@code read} on both. */
         @Override
         public String[] indices() {
-            String queriesIndex = queriesIndex();
+            String queriesIndex = options().queriesIndex();
             return queriesIndex == null || queriesIndex.equals(index()) ? new String[] { index() } : new String[] { index(), queriesIndex };
         }
 
         @Override
         public IndicesOptions indicesOptions() {
             return IndicesOptions.STRICT_EXPAND_OPEN_FORBID_CLOSED;
-        }
-
-        @Override
-        protected JobTask.Progress progress() {
-            return PROGRESS;
-        }
-
-        @Override
-        public String getDescription() {
-            return "retrieval_eval [" + index() + "][" + field() + "] ground_truth [" + groundTruth() + "] engine [" + engine() + "]"
-                + (name() == null ? "" : " name [" + name() + "]");
         }
     }
 

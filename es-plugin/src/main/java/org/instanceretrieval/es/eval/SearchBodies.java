@@ -39,27 +39,27 @@ public final class SearchBodies {
             vectorList.add(v);
         }
         Map<String, Object> body;
-        if (request.template() != null) {
+        if (request.options().template() != null) {
             @SuppressWarnings("unchecked")
-            Map<String, Object> filled = (Map<String, Object>) fill(request.template(), vectorList, Map.of("index", queryIndex, "id", queryId));
+            Map<String, Object> filled = (Map<String, Object>) fill(request.options().template(), vectorList, Map.of("index", queryIndex, "id", queryId));
             body = filled;
         } else {
             Map<String, Object> knn = new LinkedHashMap<>();
-            knn.put("field", request.field());
+            knn.put("field", request.options().field());
             knn.put("query_vector", vectorList);
             knn.put("k", depth);
-            if (request.query() != null) {
-                knn.putAll(request.query());
+            if (request.options().query() != null) {
+                knn.putAll(request.options().query());
             }
             Map<String, Object> query = Map.of("retrieval_knn", knn);
             body = new LinkedHashMap<>();
-            if (request.retriever() != null) {
+            if (request.options().retriever() != null) {
                 Map<String, Object> retriever = new LinkedHashMap<>();
-                for (Map.Entry<String, Object> e : request.retriever().entrySet()) {
+                for (Map.Entry<String, Object> e : request.options().retriever().entrySet()) {
                     if (e.getValue() instanceof Map<?, ?> options) {
                         Map<String, Object> filled = new LinkedHashMap<>();
                         options.forEach((k, v) -> filled.put(String.valueOf(k), v));
-                        filled.putIfAbsent("field", request.field());
+                        filled.putIfAbsent("field", request.options().field());
                         filled.put("retriever", Map.of("standard", Map.of("query", query)));
                         retriever.put(e.getKey(), filled);
                     } else {
@@ -70,12 +70,12 @@ public final class SearchBodies {
             } else {
                 body.put("query", query);
             }
-            if (request.rescore() != null) {
-                Map<String, Object> rescore = new LinkedHashMap<>(request.rescore());
+            if (request.options().rescore() != null) {
+                Map<String, Object> rescore = new LinkedHashMap<>(request.options().rescore());
                 if (rescore.get("diffusion") instanceof Map<?, ?> diffusion) {
                     Map<String, Object> filled = new LinkedHashMap<>();
                     diffusion.forEach((k, v) -> filled.put(String.valueOf(k), v));
-                    filled.putIfAbsent("field", request.field());
+                    filled.putIfAbsent("field", request.options().field());
                     filled.putIfAbsent("query_vector", vectorList);
                     rescore.put("diffusion", filled);
                 }

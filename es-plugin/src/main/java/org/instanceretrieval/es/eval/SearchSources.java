@@ -66,7 +66,7 @@ public final class SearchSources {
         int depth, String idField, NamedXContentRegistry registry) {
         SearchSourceBuilder parsed = SearchBodies.parse(SearchBodies.body(request, firstVector, queriesIndex, firstQueryId, depth, idField),
             registry);
-        if (request.template() == null) {
+        if (request.options().template() == null) {
             if (parsed.retriever() == null && parsed.query() instanceof RetrievalKnnQueryBuilder query) {
                 return new SearchSources(request, queriesIndex, depth, idField, registry, parsed, query, null, rescoreTakesVector(request));
             }
@@ -83,7 +83,7 @@ public final class SearchSources {
 
     /** Whether the request's {@code diffusion} rescorer gets the query vector from the evaluation. */
     private static boolean rescoreTakesVector(RetrievalEvalAction.Request request) {
-        return request.rescore() != null && request.rescore().get(DiffusionRescorerBuilder.NAME) instanceof Map<?, ?> diffusion
+        return request.options().rescore() != null && request.options().rescore().get(DiffusionRescorerBuilder.NAME) instanceof Map<?, ?> diffusion
             && diffusion.containsKey("query_vector") == false;
     }
 

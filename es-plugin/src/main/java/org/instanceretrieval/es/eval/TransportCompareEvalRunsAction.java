@@ -16,6 +16,7 @@ import org.elasticsearch.search.sort.SortOrder;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.job.JobResponse;
+import org.instanceretrieval.es.rest.RecordRequest;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,7 +28,8 @@ import java.util.Map;
  * (pages of {@value #PAGE} sorted by query name with {@code search_after}), then
  * {@link RunComparison} computes the differences.
  */
-public final class TransportCompareEvalRunsAction extends HandledTransportAction<CompareEvalRunsAction.Request, JobResponse> {
+public final class TransportCompareEvalRunsAction extends HandledTransportAction<RecordRequest<CompareEvalRunsAction.Params>,
+    JobResponse> {
 
     static final int PAGE = 5000;
 
@@ -35,7 +37,7 @@ public final class TransportCompareEvalRunsAction extends HandledTransportAction
 
     @Inject
     public TransportCompareEvalRunsAction(TransportService transportService, ActionFilters actionFilters, Client client) {
-        super(CompareEvalRunsAction.NAME, transportService, actionFilters, CompareEvalRunsAction.Request::new,
+        super(CompareEvalRunsAction.NAME, transportService, actionFilters, RecordRequest.reader(CompareEvalRunsAction.Params::new),
             EsExecutors.DIRECT_EXECUTOR_SERVICE);
         this.client = client;
     }
@@ -45,7 +47,8 @@ public final class TransportCompareEvalRunsAction extends HandledTransportAction
     }
 
     @Override
-    protected void doExecute(Task task, CompareEvalRunsAction.Request request, ActionListener<JobResponse> listener) {
+    protected void doExecute(Task task, RecordRequest<CompareEvalRunsAction.Params> compare, ActionListener<JobResponse> listener) {
+        CompareEvalRunsAction.Params request = compare.params();
         SearchSourceBuilder source = new SearchSourceBuilder().size(2).trackTotalHits(false)
             .query(QueryBuilders.boolQuery()
                 .filter(QueryBuilders.termQuery("doc_type", "run"))

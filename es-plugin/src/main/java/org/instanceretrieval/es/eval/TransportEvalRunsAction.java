@@ -16,24 +16,26 @@ import org.elasticsearch.search.sort.SortOrder;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.job.JobResponse;
+import org.instanceretrieval.es.rest.RecordRequest;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** Lists the run summaries of {@link EvalRuns#DATA_STREAM}, newest first; none (not an error) before the first recording. */
-public final class TransportEvalRunsAction extends HandledTransportAction<EvalRunsAction.Request, JobResponse> {
+public final class TransportEvalRunsAction extends HandledTransportAction<RecordRequest<EvalRunsAction.Params>, JobResponse> {
 
     private final Client client;
 
     @Inject
     public TransportEvalRunsAction(TransportService transportService, ActionFilters actionFilters, Client client) {
-        super(EvalRunsAction.NAME, transportService, actionFilters, EvalRunsAction.Request::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
+        super(EvalRunsAction.NAME, transportService, actionFilters, RecordRequest.reader(EvalRunsAction.Params::new), EsExecutors.DIRECT_EXECUTOR_SERVICE);
         this.client = client;
     }
 
     @Override
-    protected void doExecute(Task task, EvalRunsAction.Request request, ActionListener<JobResponse> listener) {
+    protected void doExecute(Task task, RecordRequest<EvalRunsAction.Params> filters, ActionListener<JobResponse> listener) {
+        EvalRunsAction.Params request = filters.params();
         BoolQueryBuilder query = QueryBuilders.boolQuery().filter(QueryBuilders.termQuery("doc_type", "run"));
         if (request.name() != null) {
             query.filter(QueryBuilders.termQuery("name", request.name()));

@@ -94,17 +94,17 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
         long start = System.nanoTime();
         Client child = job.client();
         // As the caller: 403 without the ground-truth read privilege, 404 for an unknown id
-        services.groundTruths().get(child, request.groundTruth(), listener.delegateFailureAndWrap((l, gt) -> {
-            String protocol = request.protocol() == null ? gt.groundTruth().defaultProtocol() : request.protocol();
-            int[] ks = request.ks() == null ? EvaluationPlan.defaultKs(protocol) : request.ks();
+        services.groundTruths().get(child, request.options().groundTruth(), listener.delegateFailureAndWrap((l, gt) -> {
+            String protocol = request.options().protocol() == null ? gt.groundTruth().defaultProtocol() : request.options().protocol();
+            int[] ks = request.options().ks() == null ? EvaluationPlan.defaultKs(protocol) : request.options().ks();
             EvaluationPlan.checkProtocolFits(gt.id(), gt.groundTruth(), protocol, ks);
             ClusterState state = clusterService.state();
             String index = concreteIndex(state, request.index(), "index");
-            String queriesIndex = request.queriesIndex() == null ? index : concreteIndex(state, request.queriesIndex(), "queries.index");
-            String queriesField = request.queriesField() == null ? request.field() : request.queriesField();
+            String queriesIndex = request.options().queriesIndex() == null ? index : concreteIndex(state, request.options().queriesIndex(), "queries.index");
+            String queriesField = request.options().queriesField() == null ? request.options().field() : request.options().queriesField();
             Run run = new Run(evalTask, request, gt, protocol, ks, index, queriesIndex, queriesField, UUIDs.randomBase64UUID(), start,
                 new LinkedHashMap<>());
-            if (request.record() == false) {
+            if (request.options().record() == false) {
                 read(run, state, child, l);
                 return;
             }
@@ -126,9 +126,9 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
     private void read(Run run, ClusterState state, Client child, ActionListener<JobResponse> listener) {
         run.task().phase("reading");
         String idField = run.groundTruth().idField();
-        boolean queriesHere = run.queriesIndex().equals(run.index()) && run.queriesField().equals(run.request().field());
-        boolean exact = run.request().engine().equals(RetrievalEvalAction.ENGINE_EXACT);
-        String collectionField = exact || queriesHere ? run.request().field() : null;
+        boolean queriesHere = run.queriesIndex().equals(run.index()) && run.queriesField().equals(run.request().options().field());
+        boolean exact = run.request().options().engine().equals(RetrievalEvalAction.ENGINE_EXACT);
+        String collectionField = exact || queriesHere ? run.request().options().field() : null;
         long readStart = System.nanoTime();
         IndexDocuments.read(child, run.index(), shards(state, run.index()), idField, collectionField, listener.delegateFailureAndWrap((l, docs) -> {
             if (queriesHere) {
@@ -161,7 +161,7 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
     private void evaluate(Run run, Client child, ClusterState state, IndexDocuments docs, IndexDocuments queryDocs, Reservation memory,
         ActionListener<JobResponse> listener) {
         RetrievalEvalAction.Request request = run.request();
-        boolean exact = request.engine().equals(RetrievalEvalAction.ENGINE_EXACT);
+        boolean exact = request.options().engine().equals(RetrievalEvalAction.ENGINE_EXACT);
         // The exact engine ranks the documents that have a vector; the others can never be found by either engine.
         HashSet<String> names = new HashSet<>();
         for (String name : docs.names()) {
@@ -170,7 +170,7 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
             }
         }
         if (exact && names.isEmpty()) {
-            throw badRequest("no document of index [{}] has a vector in [field] [{}]", run.index(), request.field());
+            throw badRequest("no document of index [{}] has a vector in [field] [{}]", run.index(), request.options().field());
         }
         List<String> collection = EvaluationPlan.collectionOrder(run.groundTruth().groundTruth(), names);
         EvaluationPlan plan = EvaluationPlan.build(run.groundTruth().groundTruth(), run.protocol(), collection, run.ks());
@@ -179,7 +179,7 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
         if (exact || docs == queryDocs) {
             if (docs.dims() != dims) {
                 throw badRequest("query vectors of [{}] in index [{}] have {} dimensions, the vectors of [{}] in index [{}] {}", run.queriesField(),
-                    run.queriesIndex(), dims, request.field(), run.index(), docs.dims());
+                    run.queriesIndex(), dims, request.options().field(), run.index(), docs.dims());
             }
         }
         EvaluationMetrics metrics = new EvaluationMetrics(plan);
@@ -193,17 +193,17 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
         if (exact) {
             if ("euclidean".equals(docs.similarity())) {
                 throw badRequest("[engine] [exact] ranks by inner product, which orders [l2_norm] field [{}] differently from its searches; "
-                    + "use [engine] [search] (or a dot_product / cosine field)", request.field());
+                    + "use [engine] [search] (or a dot_product / cosine field)", request.options().field());
             }
             exactEngine(run, plan, metrics, docs, collection, queryVectors, dims, memory, done.map(v -> collection.size()));
         } else {
-            int depth = request.depth() == null ? docs.names().size() : request.depth();
+            int depth = request.options().depth() == null ? docs.names().size() : request.options().depth();
             IndexMetadata meta = state.metadata().index(run.index());
             int window = IndexSettings.MAX_RESULT_WINDOW_SETTING.get(meta.getSettings());
             if (depth > window) {
                 throw badRequest("[depth] [{}]{} exceeds index.max_result_window [{}] of index [{}]: a search cannot return that many hits; "
                     + "use \"engine\": \"exact\" for a full-depth evaluation, or a smaller [depth]", depth,
-                    request.depth() == null ? " (the full ranking of the index)" : "", window, run.index());
+                    request.options().depth() == null ? " (the full ranking of the index)" : "", window, run.index());
             }
             Map<String, Integer> position = new HashMap<>(collection.size() * 2);
             for (int i = 0; i < collection.size(); i++) {
@@ -315,7 +315,7 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
         documents.put("missing_count", plan.missingNames().size());
         documents.put("missing", plan.missingNames().stream().limit(MAX_LISTED_MISSING).toList());
         result.put("documents", documents);
-        if (request.record() == false) {
+        if (request.options().record() == false) {
             complete(run, result, listener);
             return;
         }
@@ -334,11 +334,11 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
         Map<String, Object> keys = new LinkedHashMap<>();
         keys.put("run_id", run.runId());
         keys.put("@timestamp", Instant.now().toString());
-        keys.put("name", run.request().name());
+        keys.put("name", run.request().options().name());
         keys.put("index", run.index());
         keys.put("ground_truth", run.groundTruth().id());
         keys.put("protocol", run.protocol());
-        keys.put("engine", run.request().engine());
+        keys.put("engine", run.request().options().engine());
         keys.put("configuration", run.request().body());
         return keys;
     }

@@ -64,7 +64,7 @@ final class BlockLoader {
                 shards.add(s);
             }
         }
-        GroupedActionListener<Tuple<int[], ShardVectorsByIdAction.Response>> group = new GroupedActionListener<>(shards.size(),
+        GroupedActionListener<Tuple<int[], ShardVectorsByIdAction.Result>> group = new GroupedActionListener<>(shards.size(),
             listener.map(this::assemble));
         for (int s : shards) {
             int[] ordinals = byShard.get(s).stream().mapToInt(Integer::intValue).toArray();
@@ -72,16 +72,16 @@ final class BlockLoader {
             for (int i = 0; i < ordinals.length; i++) {
                 requested[i] = ids.id(ordinals[i]);
             }
-            client.execute(ShardVectorsByIdAction.INSTANCE, new ShardVectorsByIdAction.Request(index, s, field, requested),
+            ShardVectorsByIdAction.INSTANCE.execute(client, index, s, field, new ShardVectorsByIdAction.Params(requested),
                 group.map(r -> Tuple.tuple(ordinals, r)));
         }
     }
 
     /** Rows in ordinal order: each shard answered its found ids in request order, i.e. ascending ordinal. */
-    private Loaded assemble(Collection<Tuple<int[], ShardVectorsByIdAction.Response>> answers) {
+    private Loaded assemble(Collection<Tuple<int[], ShardVectorsByIdAction.Result>> answers) {
         int dims = ids.dims();
         int found = 0;
-        for (Tuple<int[], ShardVectorsByIdAction.Response> a : answers) {
+        for (Tuple<int[], ShardVectorsByIdAction.Result> a : answers) {
             found += a.v2().found().length;
             if (a.v2().found().length > 0 && a.v2().dims() != dims) {
                 throw new IllegalStateException("shard answered vectors of dimension [" + a.v2().dims() + "] for [" + field
@@ -96,7 +96,7 @@ final class BlockLoader {
         int[] firstRow = new int[answers.size()];
         int at = 0;
         int answer = 0;
-        for (Tuple<int[], ShardVectorsByIdAction.Response> a : answers) {
+        for (Tuple<int[], ShardVectorsByIdAction.Result> a : answers) {
             int[] ordinals = a.v1();
             String[] hits = a.v2().found();
             firstRow[answer] = at;

@@ -37,10 +37,10 @@ public final class CollectionIds {
      * @throws ElasticsearchStatusException 400 when an {@code _id} occurs in two shards (custom routing): the graph identifies
      *     documents by {@code _id}
      */
-    public static CollectionIds merge(String index, String field, ShardVectorIdsAction.Response[] responses) {
+    public static CollectionIds merge(String index, String field, ShardVectorIdsAction.Result[] responses) {
         int total = 0;
         int dims = 0;
-        for (ShardVectorIdsAction.Response r : responses) {
+        for (ShardVectorIdsAction.Result r : responses) {
             total += r.ids().length;
             dims = Math.max(dims, r.dims());
         }

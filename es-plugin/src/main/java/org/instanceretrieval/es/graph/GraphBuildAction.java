@@ -1,7 +1,6 @@
 package org.instanceretrieval.es.graph;
 
 import org.elasticsearch.action.ActionType;
-import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.instanceretrieval.es.job.JobBody;
@@ -10,8 +9,6 @@ import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.job.RestJobAction;
 
-import java.io.IOException;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -44,9 +41,9 @@ public final class GraphBuildAction {
     private GraphBuildAction() {}
 
     /** The endpoint ({@link RestJobAction}): waits for the job, or answers its task. */
-    public static RestJobAction<Request, JobResponse> rest() {
+    public static RestJobAction<JobRequest<Options>, JobResponse> rest() {
         return new RestJobAction<>("retrieval_graph_build", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
-            "/{index}/_retrieval/graph/_build"), (request, body) -> Request.parse(request.param("index"), body));
+            "/{index}/_retrieval/graph/_build"), (request, body) -> KIND.request(request.param("index"), body));
     }
 
     /**
@@ -65,84 +62,53 @@ public final class GraphBuildAction {
      */
     public record Options(String field, int k, String method, int blockSize, int numCandidates) {}
 
-    /** A validated build request. */
-    public static final class Request extends JobRequest<Options> {
-        private static final JobBody<Body> BODY = new JobBody<>("graph_build", Body::new,
-            (key, keys) -> "unknown key [" + key + "] in neighbour-graph build request; expected one of " + keys)
-            .declare("field", (b, v) -> b.field = v, JobBody.STRING)
-            .declare("k", (b, v) -> b.k = v, JobBody.INTEGER)
-            .declare("method", (b, v) -> b.method = v, JobBody.STRING)
-            .declare("block_size", (b, v) -> b.blockSize = v, JobBody.INTEGER)
-            .declare("num_candidates", (b, v) -> b.numCandidates = v, JobBody.INTEGER);
+    private static final JobBody<Body> BODY = new JobBody<>("graph_build", Body::new,
+        (key, keys) -> "unknown key [" + key + "] in neighbour-graph build request; expected one of " + keys)
+        .declare("field", (b, v) -> b.field = v, JobBody.STRING)
+        .declare("k", (b, v) -> b.k = v, JobBody.INTEGER)
+        .declare("method", (b, v) -> b.method = v, JobBody.STRING)
+        .declare("block_size", (b, v) -> b.blockSize = v, JobBody.INTEGER)
+        .declare("num_candidates", (b, v) -> b.numCandidates = v, JobBody.INTEGER);
 
-        private static final class Body {
-            String field;
-            Integer k;
-            String method;
-            Integer blockSize;
-            Integer numCandidates;
+    private static final class Body {
+        String field;
+        Integer k;
+        String method;
+        Integer blockSize;
+        Integer numCandidates;
 
-            Options check() {
-                JobBody.required("field", field);
-                int neighbours = k == null ? DEFAULT_K : k;
-                if (neighbours < 1 || neighbours > MAX_K) {
-                    throw new IllegalArgumentException("[k] must be in [1, " + MAX_K + "], got [" + neighbours + "]");
-                }
-                String m = method == null ? EXACT : method;
-                if (Set.of(EXACT, HNSW).contains(m) == false) {
-                    throw new IllegalArgumentException("[method] must be [" + EXACT + "] or [" + HNSW + "], got [" + m + "]");
-                }
-                int block = blockSize == null ? DEFAULT_BLOCK_SIZE : blockSize;
-                if (block < 1 || block > MAX_BLOCK_SIZE) {
-                    throw new IllegalArgumentException("[block_size] must be in [1, " + MAX_BLOCK_SIZE + "], got [" + block + "]");
-                }
-                int candidates = 0;
-                if (HNSW.equals(m)) {
-                    candidates = numCandidates == null ? Math.max(defaultNumCandidates(neighbours), neighbours + 1) : numCandidates;
-                    if (candidates <= neighbours || candidates > MAX_NUM_CANDIDATES) {
-                        throw new IllegalArgumentException("[num_candidates] must be in [k + 1 = " + (neighbours + 1) + ", "
-                            + MAX_NUM_CANDIDATES + "], got [" + candidates + "]");
-                    }
-                } else if (numCandidates != null) {
-                    throw new IllegalArgumentException("[num_candidates] applies to [method] [" + HNSW + "] only, got [" + numCandidates
-                        + "] with [method] [" + m + "]");
-                }
-                return new Options(field, neighbours, m, block, candidates);
+        Options check() {
+            JobBody.required("field", field);
+            int neighbours = k == null ? DEFAULT_K : k;
+            if (neighbours < 1 || neighbours > MAX_K) {
+                throw new IllegalArgumentException("[k] must be in [1, " + MAX_K + "], got [" + neighbours + "]");
             }
-        }
-
-        private Request(String index, Map<String, Object> body) {
-            super(index, body, b -> BODY.parse(b).check());
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in, b -> BODY.parse(b).check());
-        }
-
-        /** @throws IllegalArgumentException (400) naming the offending key */
-        public static Request parse(String index, Map<String, Object> body) {
-            requireBody(body, "{\"field\": ..., \"k\": ...}");
-            return new Request(index, body);
-        }
-
-        public String index() {
-            return target();
-        }
-
-        public Options graph() {
-            return options();
-        }
-
-        @Override
-        protected JobTask.Progress progress() {
-            return PROGRESS;
-        }
-
-        @Override
-        public String getDescription() {
-            Options o = options();
-            return "neighbour graph [" + index() + "][" + o.field() + "] k=" + o.k() + " method=" + o.method() + " block_size="
-                + o.blockSize() + (o.numCandidates() > 0 ? " num_candidates=" + o.numCandidates() : "");
+            String m = method == null ? EXACT : method;
+            if (Set.of(EXACT, HNSW).contains(m) == false) {
+                throw new IllegalArgumentException("[method] must be [" + EXACT + "] or [" + HNSW + "], got [" + m + "]");
+            }
+            int block = blockSize == null ? DEFAULT_BLOCK_SIZE : blockSize;
+            if (block < 1 || block > MAX_BLOCK_SIZE) {
+                throw new IllegalArgumentException("[block_size] must be in [1, " + MAX_BLOCK_SIZE + "], got [" + block + "]");
+            }
+            int candidates = 0;
+            if (HNSW.equals(m)) {
+                candidates = numCandidates == null ? Math.max(defaultNumCandidates(neighbours), neighbours + 1) : numCandidates;
+                if (candidates <= neighbours || candidates > MAX_NUM_CANDIDATES) {
+                    throw new IllegalArgumentException("[num_candidates] must be in [k + 1 = " + (neighbours + 1) + ", "
+                        + MAX_NUM_CANDIDATES + "], got [" + candidates + "]");
+                }
+            } else if (numCandidates != null) {
+                throw new IllegalArgumentException("[num_candidates] applies to [method] [" + HNSW + "] only, got [" + numCandidates
+                    + "] with [method] [" + m + "]");
+            }
+            return new Options(field, neighbours, m, block, candidates);
         }
     }
+
+    /** The neighbour-graph build job: its body, progress and task description ({@link JobRequest}). */
+    public static final JobRequest.Kind<Options> KIND = new JobRequest.Kind<>(b -> BODY.parse(b).check(),
+        "{\"field\": ..., \"k\": ...}", PROGRESS, (index, o) -> "neighbour graph [" + index + "][" + o.field() + "] k=" + o.k()
+            + " method=" + o.method() + " block_size=" + o.blockSize() + (o.numCandidates() > 0 ? " num_candidates=" + o.numCandidates()
+            : ""));
 }

@@ -1,6 +1,5 @@
 package org.instanceretrieval.es.graph;
 
-import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.admin.indices.mapping.get.GetMappingsRequest;
 import org.elasticsearch.action.ActionListener;
@@ -10,6 +9,8 @@ import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.rest.RestStatus;
+import org.instanceretrieval.es.rest.RecordRequest;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
@@ -17,35 +18,22 @@ import static org.elasticsearch.action.ValidateActions.addValidationError;
 
 /**
  * The request of {@code GET} and {@code DELETE {index}/_retrieval/graph}: one index (a name, or an alias or pattern naming
- * exactly one). Immutable.
+ * exactly one), carried by a {@link RecordRequest}.
  */
-public final class GraphIndexRequest extends ActionRequest {
-
-    private final String index;
-
-    public GraphIndexRequest(String index) {
-        this.index = index;
-    }
+public record GraphIndexRequest(String index) implements RequestParams {
 
     public GraphIndexRequest(StreamInput in) throws IOException {
-        super(in);
-        this.index = in.readString();
+        this(in.readString());
     }
 
     @Override
     public void writeTo(StreamOutput out) throws IOException {
-        super.writeTo(out);
         out.writeString(index);
     }
 
-    /** The index expression as given. */
-    public String index() {
-        return index;
-    }
-
     @Override
-    public ActionRequestValidationException validate() {
-        return index == null || index.isEmpty() ? addValidationError("[index] is required", null) : null;
+    public ActionRequestValidationException validate(ActionRequestValidationException e) {
+        return index == null || index.isEmpty() ? addValidationError("[index] is required", e) : e;
     }
 
     /**

@@ -1,8 +1,8 @@
 package org.instanceretrieval.es.graph;
 
 import org.instanceretrieval.es.job.IndexMetaMarker;
+import org.instanceretrieval.es.store.OrderedMaps;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -72,13 +72,7 @@ public record GraphMarker(String field, int k, String method, String state, Stri
 
     /** The marker as stored in {@code _meta} (and shown by {@code GET {index}/_retrieval/graph}); absent values are left out. */
     public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("field", field);
-        m.put("k", k);
-        m.put("method", method);
-        m.put("state", state);
-        m.put("task", task);
-        m.put("started_at", startedAt);
-        return IndexMetaMarker.putOutcome(m, completedAt, docCount, reason);
+        return IndexMetaMarker.putOutcome(OrderedMaps.of("field", field, "k", k, "method", method, "state", state, "task", task,
+            "started_at", startedAt), completedAt, docCount, reason);
     }
 }

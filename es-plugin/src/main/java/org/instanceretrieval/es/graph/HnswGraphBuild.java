@@ -96,9 +96,9 @@ final class HnswGraphBuild {
                 }));
             }));
             for (int s = 0; s < numShards; s++) {
-                ShardKnnNeighboursAction.Request request = new ShardKnnNeighboursAction.Request(index, s, options.field(), options.k(),
-                    options.numCandidates(), queryIds, loaded.vectors(), loaded.dims());
-                client.execute(ShardKnnNeighboursAction.INSTANCE, request, shards.map(answer -> {
+                var params = new ShardKnnNeighboursAction.Params(options.k(), options.numCandidates(), queryIds, loaded.vectors(),
+                    loaded.dims());
+                ShardKnnNeighboursAction.INSTANCE.execute(client, index, s, options.field(), params, shards.map(answer -> {
                     merge(rows, answer);
                     return null;
                 }));
@@ -107,7 +107,7 @@ final class HnswGraphBuild {
     }
 
     /** Merges one shard's lists into the block's rows; ids not among the build's documents (added since) are left out. */
-    private void merge(BlockedKnnGraph.Rows rows, ShardKnnNeighboursAction.Response answer) {
+    private void merge(BlockedKnnGraph.Rows rows, ShardKnnNeighboursAction.Result answer) {
         int[] offsets = answer.offsets();
         for (int r = 0; r + 1 < offsets.length; r++) {
             int[] ordinals = new int[offsets[r + 1] - offsets[r]];

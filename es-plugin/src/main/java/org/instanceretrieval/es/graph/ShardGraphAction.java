@@ -1,60 +1,39 @@
 package org.instanceretrieval.es.graph;
 
-import org.elasticsearch.action.ActionResponse;
-import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.instanceretrieval.es.vectors.ShardReadRequest;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.instanceretrieval.es.vectors.ShardRead;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
 /**
  * Internal shard-level action: reads, from one shard's current searcher, the {@code _id} and the value of a {@code binary}
- * doc-values field ({@link GraphFields#neighbours} or {@link GraphFields#offlineRows}) of every live document that has one,
- * straight from doc values (never through {@code _source}). The {@link StoredGraphCache} calls it once per shard when it loads
- * a graph. An {@code indices:} action: the caller needs {@code read} on the index.
+ * doc-values field (the request's field: {@link GraphFields#neighbours} or {@link GraphFields#offlineRows}) of every live
+ * document that has one, straight from doc values (never through {@code _source}). The {@link StoredGraphCache} calls it once
+ * per shard when it loads a graph. An {@code indices:} action: the caller needs {@code read} on the index.
  */
 public final class ShardGraphAction {
 
     public static final String NAME = "indices:data/read/retrieval/graph/shard_lists";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ShardRead<RequestParams.None, Result> INSTANCE = new ShardRead<>(NAME, false, RequestParams::readNone, Result::new);
 
     private ShardGraphAction() {}
 
-    /** Read shard {@code shard} of {@code index}: the values of the binary field {@code binaryField}. */
-    public static final class Request extends ShardReadRequest<Request> {
-
-        public Request(String index, int shard, String binaryField) {
-            super(index, shard, binaryField);
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in);
-        }
-    }
-
     /**
      * One shard's values: document {@code ids[i]} holds the bytes {@code data[offsets[i] .. offsets[i + 1])} (one
-     * {@code NeighbourListCodec} list), in Lucene order. Documents without a value are not listed.
+     * {@code NeighbourListCodec} list), in Lucene order. Documents without a value are not listed. Arrays not copied.
      */
-    public static final class Response extends ActionResponse {
-        private final String[] ids;
-        private final int[] offsets;
-        private final byte[] data;
-
-        public Response(String[] ids, int[] offsets, byte[] data) {
+    public record Result(String[] ids, int[] offsets, byte[] data) implements Writeable {
+        public Result {
             if (offsets.length != ids.length + 1) {
                 throw new IllegalArgumentException("[" + ids.length + "] ids need [" + (ids.length + 1) + "] offsets");
             }
-            this.ids = ids;
-            this.offsets = offsets;
-            this.data = data;
         }
 
-        public Response(StreamInput in) throws IOException {
-            this.ids = in.readStringArray();
-            this.offsets = in.readVIntArray();
-            this.data = in.readByteArray();
+        Result(StreamInput in) throws IOException {
+            this(in.readStringArray(), in.readVIntArray(), in.readByteArray());
         }
 
         @Override
@@ -80,12 +59,7 @@ public final class ShardGraphAction {
             return offsets[i + 1] - offsets[i];
         }
 
-        /** The bytes of every value (not copied). */
-        public byte[] data() {
-            return data;
-        }
-
-        /** Heap the response holds: its ids (about 56 bytes plus the id's length each), offsets and data. */
+        /** Heap the result holds: its ids (about 56 bytes plus the id's length each), offsets and data. */
         public long bytes() {
             long b = 64L + data.length + 4L * offsets.length;
             for (String id : ids) {

@@ -1,11 +1,11 @@
 package org.instanceretrieval.es.graph;
 
 import org.elasticsearch.action.ActionRequestValidationException;
-import org.elasticsearch.action.ActionResponse;
-import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.instanceretrieval.es.vectors.ShardReadRequest;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.instanceretrieval.es.vectors.ShardRead;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
@@ -21,39 +21,18 @@ import static org.elasticsearch.action.ValidateActions.addValidationError;
 public final class ShardKnnNeighboursAction {
 
     public static final String NAME = "indices:data/read/retrieval/graph/shard_knn";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ShardRead<Params, Result> INSTANCE = new ShardRead<>(NAME, false, Params::new, Result::new);
 
     private ShardKnnNeighboursAction() {}
 
-    /** Queries {@code queryIds[q]} with vectors {@code queries[q * dims, (q + 1) * dims)}. */
-    public static final class Request extends ShardReadRequest<Request> {
-        private final int k;
-        private final int numCandidates;
-        private final String[] queryIds;
-        private final float[] queries;
-        private final int dims;
-
-        public Request(String index, int shard, String field, int k, int numCandidates, String[] queryIds, float[] queries, int dims) {
-            super(index, shard, field);
-            this.k = k;
-            this.numCandidates = numCandidates;
-            this.queryIds = queryIds;
-            this.queries = queries;
-            this.dims = dims;
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in);
-            this.k = in.readVInt();
-            this.numCandidates = in.readVInt();
-            this.queryIds = in.readStringArray();
-            this.queries = in.readFloatArray();
-            this.dims = in.readVInt();
+    /** Queries {@code queryIds[q]} with vectors {@code queries[q * dims, (q + 1) * dims)}. Arrays not copied. */
+    public record Params(int k, int numCandidates, String[] queryIds, float[] queries, int dims) implements RequestParams {
+        Params(StreamInput in) throws IOException {
+            this(in.readVInt(), in.readVInt(), in.readStringArray(), in.readFloatArray(), in.readVInt());
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
             out.writeVInt(k);
             out.writeVInt(numCandidates);
             out.writeStringArray(queryIds);
@@ -61,29 +40,8 @@ public final class ShardKnnNeighboursAction {
             out.writeVInt(dims);
         }
 
-        public int k() {
-            return k;
-        }
-
-        public int numCandidates() {
-            return numCandidates;
-        }
-
-        String[] queryIds() {
-            return queryIds;
-        }
-
-        float[] queries() {
-            return queries;
-        }
-
-        public int dims() {
-            return dims;
-        }
-
         @Override
-        public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = super.validate();
+        public ActionRequestValidationException validate(ActionRequestValidationException e) {
             if (k < 1 || numCandidates < k || dims < 1 || (long) queryIds.length * dims != queries.length) {
                 e = addValidationError("malformed shard kNN request: k [" + k + "], num_candidates [" + numCandidates + "], dims [" + dims
                     + "], [" + queryIds.length + "] queries with [" + queries.length + "] values", e);
@@ -93,21 +51,9 @@ public final class ShardKnnNeighboursAction {
     }
 
     /** Query q's neighbours are entries {@code [offsets[q], offsets[q + 1])} of {@code ids} and {@code similarities}, ranked. */
-    public static final class Response extends ActionResponse {
-        private final int[] offsets;
-        private final String[] ids;
-        private final float[] similarities;
-
-        public Response(int[] offsets, String[] ids, float[] similarities) {
-            this.offsets = offsets;
-            this.ids = ids;
-            this.similarities = similarities;
-        }
-
-        public Response(StreamInput in) throws IOException {
-            this.offsets = in.readVIntArray();
-            this.ids = in.readStringArray();
-            this.similarities = in.readFloatArray();
+    public record Result(int[] offsets, String[] ids, float[] similarities) implements Writeable {
+        Result(StreamInput in) throws IOException {
+            this(in.readVIntArray(), in.readStringArray(), in.readFloatArray());
         }
 
         @Override
@@ -115,19 +61,6 @@ public final class ShardKnnNeighboursAction {
             out.writeVIntArray(offsets);
             out.writeStringArray(ids);
             out.writeFloatArray(similarities);
-        }
-
-        /** {@code numQueries + 1} offsets (not copied). */
-        public int[] offsets() {
-            return offsets;
-        }
-
-        public String[] ids() {
-            return ids;
-        }
-
-        public float[] similarities() {
-            return similarities;
         }
     }
 }

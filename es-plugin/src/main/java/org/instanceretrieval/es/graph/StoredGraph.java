@@ -53,9 +53,9 @@ public final class StoredGraph {
      * @throws IllegalStateException if an {@code _id} occurs in two shards, or a list is longer than {@code storedK}
      * @throws IllegalArgumentException if a stored list is malformed
      */
-    public static StoredGraph of(List<ShardGraphAction.Response> shards, int storedK, Reservation memory) {
+    public static StoredGraph of(List<ShardGraphAction.Result> shards, int storedK, Reservation memory) {
         int n = 0;
-        for (ShardGraphAction.Response shard : shards) {
+        for (ShardGraphAction.Result shard : shards) {
             n += shard.size();
         }
         long capacity = (long) n * storedK;
@@ -89,7 +89,7 @@ public final class StoredGraph {
         int used = 0;
         for (int o = 0; o < n; o++) {
             int at = order[o];
-            ShardGraphAction.Response shard = shards.get(shardOf[at]);
+            ShardGraphAction.Result shard = shards.get(shardOf[at]);
             int doc = docOf[at];
             NeighbourList list = NeighbourListCodec.decode(shard.data(), shard.offset(doc), shard.length(doc));
             if (list.size() > storedK) {

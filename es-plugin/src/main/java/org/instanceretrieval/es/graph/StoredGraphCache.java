@@ -15,6 +15,7 @@ import org.elasticsearch.index.Index;
 import org.instanceretrieval.diffusion.SparseMatrix;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -130,22 +131,22 @@ public final class StoredGraphCache implements ClusterStateListener {
     private void load(Client client, Entry entry, int shards, int storedK) {
         loads.incrementAndGet();
         String field = GraphFields.neighbours(entry.key.field());
-        ActionListener<Collection<ShardGraphAction.Response>> all = ActionListener.wrap(responses -> executor.execute(() -> {
+        ActionListener<Collection<ShardGraphAction.Result>> all = ActionListener.wrap(responses -> executor.execute(() -> {
             try {
                 entry.graph.onResponse(build(entry, new ArrayList<>(responses), storedK));
             } catch (Exception e) {
                 failed(entry, e);
             }
         }), e -> failed(entry, e));
-        GroupedActionListener<ShardGraphAction.Response> grouped = new GroupedActionListener<>(shards, all);
+        GroupedActionListener<ShardGraphAction.Result> grouped = new GroupedActionListener<>(shards, all);
         for (int s = 0; s < shards; s++) {
-            client.execute(ShardGraphAction.INSTANCE, new ShardGraphAction.Request(entry.index.getName(), s, field), grouped);
+            ShardGraphAction.INSTANCE.execute(client, entry.index.getName(), s, field, RequestParams.NONE, grouped);
         }
     }
 
-    private StoredGraph build(Entry entry, List<ShardGraphAction.Response> responses, int storedK) {
+    private StoredGraph build(Entry entry, List<ShardGraphAction.Result> responses, int storedK) {
         long received = 0;
-        for (ShardGraphAction.Response r : responses) {
+        for (ShardGraphAction.Result r : responses) {
             received += r.bytes();
         }
         String label = "stored neighbour graph of index [" + entry.index.getName() + "] field [" + entry.key.field() + "]";

@@ -6,7 +6,6 @@ import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse;
 import org.elasticsearch.action.admin.indices.mapping.put.PutMappingRequest;
-import org.elasticsearch.action.admin.indices.refresh.RefreshRequest;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.GroupedActionListener;
 import org.elasticsearch.client.internal.Client;
@@ -20,11 +19,13 @@ import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.job.IndexMetaMarker;
+import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.es.vectors.ShardVectorIdsAction;
 import org.instanceretrieval.memory.Reservation;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,7 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A failure or cancellation after the {@code running} marker leaves it {@code failed} with the reason. The marker writes use the
  * node client without the task as parent (a cancelled job can still record its failure) but with the caller's context.
  */
-public final class TransportGraphBuildAction extends TransportJobAction<GraphBuildAction.Request, JobResponse> {
+public final class TransportGraphBuildAction extends TransportJobAction<JobRequest<GraphBuildAction.Options>, JobResponse> {
 
     private final RetrievalBreaker breaker;
     private final Executor helpers;
@@ -57,7 +58,7 @@ public final class TransportGraphBuildAction extends TransportJobAction<GraphBui
     @Inject
     public TransportGraphBuildAction(TransportService transportService, ActionFilters actionFilters, Client client,
         ClusterService clusterService, RetrievalBreaker breaker) {
-        super(GraphBuildAction.NAME, transportService, actionFilters, GraphBuildAction.Request::new, client, clusterService);
+        super(GraphBuildAction.NAME, transportService, actionFilters, GraphBuildAction.KIND.reader(), client, clusterService);
         this.breaker = breaker;
         ThreadPool threadPool = transportService.getThreadPool();
         this.helpers = threadPool.executor(GraphPool.NAME);
@@ -65,11 +66,11 @@ public final class TransportGraphBuildAction extends TransportJobAction<GraphBui
     }
 
     @Override
-    protected void execute(Job job, GraphBuildAction.Request request, ActionListener<JobResponse> listener) {
-        GraphBuildAction.Options options = request.graph();
-        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(options.field());
+    protected void execute(Job job, JobRequest<GraphBuildAction.Options> request, ActionListener<JobResponse> listener) {
+        GraphBuildAction.Options options = request.options();
+        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.target()).fields(options.field());
         job.client().admin().indices().getFieldMappings(get, listener.delegateFailureAndWrap((l, mappings) -> {
-            String index = checkMapping(request.index(), options.field(), mappings);
+            String index = checkMapping(request.target(), options.field(), mappings);
             IndexMetaMarker.read(job.client(), index, GraphMarker.KEY, l.delegateFailureAndWrap((l0, stored) ->
                 IndexMetaMarker.resolve(job.client(), stored, l0.delegateFailureAndWrap((l1, marker) -> {
                     if (marker != null && IndexMetaMarker.RUNNING.equals(marker.get("state"))) {
@@ -111,11 +112,11 @@ public final class TransportGraphBuildAction extends TransportJobAction<GraphBui
                 throw new IndexNotFoundException(index);
             }
             int shards = metadata.getNumberOfShards();
-            ShardVectorIdsAction.Response[] answers = new ShardVectorIdsAction.Response[shards];
+            ShardVectorIdsAction.Result[] answers = new ShardVectorIdsAction.Result[shards];
             AtomicLong documents = new AtomicLong();
-            GroupedActionListener<Tuple<Integer, ShardVectorIdsAction.Response>> group = new GroupedActionListener<>(shards,
+            GroupedActionListener<Tuple<Integer, ShardVectorIdsAction.Result>> group = new GroupedActionListener<>(shards,
                 l.delegateFailureAndWrap((l2, all) -> {
-                    for (Tuple<Integer, ShardVectorIdsAction.Response> t : all) {
+                    for (Tuple<Integer, ShardVectorIdsAction.Result> t : all) {
                         answers[t.v1()] = t.v2();
                     }
                     CollectionIds ids = CollectionIds.merge(index, options.field(), answers);
@@ -126,7 +127,7 @@ public final class TransportGraphBuildAction extends TransportJobAction<GraphBui
                 }));
             for (int s = 0; s < shards; s++) {
                 int shard = s;
-                job.client().execute(ShardVectorIdsAction.INSTANCE, new ShardVectorIdsAction.Request(index, shard, options.field()),
+                ShardVectorIdsAction.INSTANCE.execute(job.client(), index, shard, options.field(), RequestParams.NONE,
                     group.map(r -> {
                         long bytes = 0;
                         for (int i = 0; i < r.ids().length; i++) {
@@ -209,14 +210,7 @@ public final class TransportGraphBuildAction extends TransportJobAction<GraphBui
 
     private void refresh(Job job, String index, long written, ActionListener<Long> listener) {
         job.task().checkCancelled();
-        job.task().phase("refreshing");
-        job.client().admin().indices().refresh(new RefreshRequest(index), listener.map(r -> {
-            if (r.getFailedShards() > 0) {
-                throw new ElasticsearchStatusException("refresh of [{}] failed on {} shards", RestStatus.INTERNAL_SERVER_ERROR, index,
-                    r.getFailedShards());
-            }
-            return written;
-        }));
+        job.refresh(index, listener.map(v -> written));
     }
 
     /** {@code {"index": ..., <the done marker>}}. */

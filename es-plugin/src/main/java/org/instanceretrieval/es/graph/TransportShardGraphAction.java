@@ -6,23 +6,19 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.BytesRef;
 import org.elasticsearch.ElasticsearchStatusException;
-import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.MappedFieldType;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
 import org.instanceretrieval.es.vectors.IdTerms;
-import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
-import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.TransportService;
-import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.es.vectors.ShardReadRequest;
+import org.instanceretrieval.es.vectors.ShardReadServices;
 import org.instanceretrieval.es.vectors.TransportShardReadAction;
 import org.instanceretrieval.memory.Reservation;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,19 +31,16 @@ import java.util.List;
  * a document must hold exactly one value. Every byte copied into the response is charged to the {@code retrieval} breaker
  * first (429 when it does not fit) and released once the response is built.
  */
-public final class TransportShardGraphAction extends TransportShardReadAction<ShardGraphAction.Request,
-    ShardGraphAction.Response> {
+public final class TransportShardGraphAction extends TransportShardReadAction<RequestParams.None, ShardGraphAction.Result> {
 
     @Inject
-    public TransportShardGraphAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
-        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardGraphAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
-            ShardGraphAction.Request::new, ShardGraphAction.Response::new);
+    public TransportShardGraphAction(ShardReadServices services) {
+        super(ShardGraphAction.INSTANCE, services);
     }
 
     @Override
-    protected ShardGraphAction.Response shardRead(ShardGraphAction.Request request, ShardId shardId, IndexService indexService)
-        throws IOException {
+    protected ShardGraphAction.Result shardRead(ShardReadRequest<RequestParams.None> request, ShardId shardId,
+        IndexService indexService) throws IOException {
         String field = request.field();
         MappedFieldType type = indexService.mapperService().fieldType(field);
         if (type == null) {
@@ -60,7 +53,7 @@ public final class TransportShardGraphAction extends TransportShardReadAction<Sh
         }
     }
 
-    private static ShardGraphAction.Response read(ShardId shardId, IndexShard shard, String field, Reservation memory) throws IOException {
+    private static ShardGraphAction.Result read(ShardId shardId, IndexShard shard, String field, Reservation memory) throws IOException {
         List<String> ids = new ArrayList<>();
         int[] offsets = new int[17];
         byte[] data = new byte[1024];
@@ -102,6 +95,6 @@ public final class TransportShardGraphAction extends TransportShardReadAction<Sh
                 }
             }
         }
-        return new ShardGraphAction.Response(ids.toArray(String[]::new), Arrays.copyOf(offsets, ids.size() + 1), Arrays.copyOf(data, used));
+        return new ShardGraphAction.Result(ids.toArray(String[]::new), Arrays.copyOf(offsets, ids.size() + 1), Arrays.copyOf(data, used));
     }
 }

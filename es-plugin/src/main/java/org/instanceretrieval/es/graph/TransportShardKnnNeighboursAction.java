@@ -7,17 +7,12 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
-import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.shard.ShardId;
-import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.TransportService;
-import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.es.vectors.ShardReadRequest;
+import org.instanceretrieval.es.vectors.ShardReadServices;
 import org.instanceretrieval.es.vectors.TransportShardReadAction;
 import org.instanceretrieval.es.vectors.IdTerms;
 import org.instanceretrieval.math.ParallelBlocks;
@@ -38,8 +33,8 @@ import java.util.concurrent.Executor;
  * Memory charged to the {@code retrieval} breaker for Q queries, C candidates, k neighbours and H distinct candidate documents:
  * {@code Q C 16 + Q k 24 + H (56 + 2 x id length)} bytes.
  */
-public final class TransportShardKnnNeighboursAction extends TransportShardReadAction<ShardKnnNeighboursAction.Request,
-    ShardKnnNeighboursAction.Response> {
+public final class TransportShardKnnNeighboursAction
+    extends TransportShardReadAction<ShardKnnNeighboursAction.Params, ShardKnnNeighboursAction.Result> {
 
     private static final int QUERIES_PER_TASK = 8;
 
@@ -47,33 +42,30 @@ public final class TransportShardKnnNeighboursAction extends TransportShardReadA
     private final int parallelism;
 
     @Inject
-    public TransportShardKnnNeighboursAction(ClusterService clusterService, TransportService transportService,
-        IndicesService indicesService, ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver,
-        RetrievalBreaker breaker) {
-        super(ShardKnnNeighboursAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
-            ShardKnnNeighboursAction.Request::new, ShardKnnNeighboursAction.Response::new);
+    public TransportShardKnnNeighboursAction(ShardReadServices services) {
+        super(ShardKnnNeighboursAction.INSTANCE, services);
         this.helpers = threadPool.executor(GraphPool.NAME);
         this.parallelism = Math.max(1, threadPool.info(GraphPool.NAME).getMax());
     }
 
     @Override
-    protected ShardKnnNeighboursAction.Response shardRead(ShardKnnNeighboursAction.Request request, ShardId shardId,
+    protected ShardKnnNeighboursAction.Result shardRead(ShardReadRequest<ShardKnnNeighboursAction.Params> request, ShardId shardId,
         IndexService indexService)
         throws IOException {
         String field = request.field();
         denseVectorField(indexService, field);
-        int n = request.queryIds().length;
-        int dims = request.dims();
-        try (Reservation memory = breaker.reserve((long) n * request.numCandidates() * 16L + (long) n * request.k() * 24L,
+        int n = request.params().queryIds().length;
+        int dims = request.params().dims();
+        try (Reservation memory = breaker.reserve((long) n * request.params().numCandidates() * 16L + (long) n * request.params().k() * 24L,
             "candidates of " + n + " approximate kNN searches of [" + field + "] on shard " + shardId);
              Engine.Searcher searcher = indexService.getShard(shardId.id()).acquireSearcher("retrieval_graph_knn")) {
             int[][] hits = new int[n][];
             ParallelBlocks.run((n + QUERIES_PER_TASK - 1) / QUERIES_PER_TASK, helpers, parallelism, () -> t -> {
                 for (int q = t * QUERIES_PER_TASK; q < Math.min(n, (t + 1) * QUERIES_PER_TASK); q++) {
-                    float[] vector = Arrays.copyOfRange(request.queries(), q * dims, (q + 1) * dims);
+                    float[] vector = Arrays.copyOfRange(request.params().queries(), q * dims, (q + 1) * dims);
                     try {
-                        TopDocs top = searcher.search(new KnnFloatVectorQuery(field, vector, request.numCandidates()),
-                            request.numCandidates());
+                        TopDocs top = searcher.search(new KnnFloatVectorQuery(field, vector, request.params().numCandidates()),
+                            request.params().numCandidates());
                         int[] docs = new int[top.scoreDocs.length];
                         for (int i = 0; i < docs.length; i++) {
                             docs[i] = top.scoreDocs[i].doc;
@@ -89,10 +81,10 @@ public final class TransportShardKnnNeighboursAction extends TransportShardReadA
     }
 
     /** Exact similarities and ids of the candidates, then each query's top k other documents. */
-    private static ShardKnnNeighboursAction.Response rank(ShardKnnNeighboursAction.Request request, Engine.Searcher searcher,
+    private static ShardKnnNeighboursAction.Result rank(ShardReadRequest<ShardKnnNeighboursAction.Params> request, Engine.Searcher searcher,
         int[][] hits, Reservation memory, String nestedPathField) throws IOException {
         int n = hits.length;
-        int dims = request.dims();
+        int dims = request.params().dims();
         int[] first = new int[n + 1];
         for (int q = 0; q < n; q++) {
             first[q + 1] = first[q] + hits[q].length;
@@ -125,7 +117,7 @@ public final class TransportShardKnnNeighboursAction extends TransportShardReadA
             }
             int q = Arrays.binarySearch(first, pair);
             q = q >= 0 ? nextNonEmpty(first, q) : -q - 2;
-            System.arraycopy(request.queries(), q * dims, query, 0, dims);
+            System.arraycopy(request.params().queries(), q * dims, query, 0, dims);
             sims[pair] = VectorMath.dot(values.vectorValue(), query);
         }
         String[] ids = ids(leaves, candidates, memory, nestedPathField);
@@ -166,16 +158,16 @@ public final class TransportShardKnnNeighboursAction extends TransportShardReadA
         return ids;
     }
 
-    private static ShardKnnNeighboursAction.Response top(ShardKnnNeighboursAction.Request request, int[][] hits, int[] first,
+    private static ShardKnnNeighboursAction.Result top(ShardReadRequest<ShardKnnNeighboursAction.Params> request, int[][] hits, int[] first,
         float[] sims, String[] ids) {
         int n = hits.length;
-        int k = request.k();
+        int k = request.params().k();
         int[] offsets = new int[n + 1];
         String[] outIds = new String[n * k];
         float[] outSims = new float[n * k];
         int at = 0;
         for (int q = 0; q < n; q++) {
-            String self = request.queryIds()[q];
+            String self = request.params().queryIds()[q];
             Integer[] order = new Integer[hits[q].length];
             int m = 0;
             for (int i = 0; i < hits[q].length; i++) {
@@ -196,6 +188,6 @@ public final class TransportShardKnnNeighboursAction extends TransportShardReadA
             }
             offsets[q + 1] = at;
         }
-        return new ShardKnnNeighboursAction.Response(offsets, Arrays.copyOf(outIds, at), Arrays.copyOf(outSims, at));
+        return new ShardKnnNeighboursAction.Result(offsets, Arrays.copyOf(outIds, at), Arrays.copyOf(outSims, at));
     }
 }

@@ -6,11 +6,11 @@ import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.es.store.StoredItem;
 import org.instanceretrieval.eval.NamedGroundTruth;
 import org.instanceretrieval.eval.format.GroundTruthJson;
+import org.instanceretrieval.es.store.OrderedMaps;
 
 import java.io.IOException;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -110,18 +110,8 @@ public record GroundTruthMetadata(
 
     /** The metadata fields of the stored document (see {@link GroundTruthIndex}). */
     Map<String, Object> sourceFields() {
-        Map<String, Object> counts = new LinkedHashMap<>();
-        counts.put("queries", queries);
-        counts.put("database", database);
-        counts.put("classes", classes);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ground_truth_id", id);
-        m.put("format", format);
-        m.put("protocol", protocol);
-        m.put("id_field", idField);
-        m.put("counts", counts);
-        m.put("created_time", createdMillis);
-        return m;
+        return OrderedMaps.of("ground_truth_id", id, "format", format, "protocol", protocol, "id_field", idField, "counts",
+            OrderedMaps.of("queries", queries, "database", database, "classes", classes), "created_time", createdMillis);
     }
 
     /** Reads {@link #sourceFields()} (and the canonical JSON, when fetched) back from a stored document. */

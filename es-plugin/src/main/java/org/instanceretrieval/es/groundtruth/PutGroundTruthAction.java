@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.groundtruth;
 
+import org.instanceretrieval.es.rest.RequestParams;
 import org.instanceretrieval.es.store.StoredItemRequest;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
@@ -29,39 +30,30 @@ public final class PutGroundTruthAction {
 
     private PutGroundTruthAction() {}
 
-    public static final class Request extends StoredItemRequest {
-        private static final Set<String> KNOWN = Set.of("format", "data", "path", "id_field", "protocol");
+    private static final Set<String> KNOWN = Set.of("format", "data", "path", "id_field", "protocol");
 
-        private final String format;
-        private final Object data;
-        private final String path;
-        private final String idField;
-        private final String protocol;
-        private final String checkIndex;
+    /** Requests name the ground truth by {@code ground_truth_id}. */
+    public static final StoredItemRequest.Id ID = new StoredItemRequest.Id("ground_truth_id", false);
 
-        public Request(String id, String format, Object data, String path, String idField, String protocol, String checkIndex) {
-            super(id);
-            this.format = format;
-            this.data = data;
-            this.path = path;
-            this.idField = idField == null ? StoredGroundTruth.DEFAULT_ID_FIELD : idField;
-            this.protocol = protocol;
-            this.checkIndex = checkIndex;
+    /**
+     * What to store: the {@code format}, inline {@code data} as parsed from JSON (Map, List, String) or a {@code path}, the
+     * {@code idField} (the default when null), the {@code protocol} overriding the format's (or null), and the index whose
+     * missing names to report ({@code checkIndex}, or null).
+     */
+    public record Params(String format, Object data, String path, String idField, String protocol, String checkIndex)
+        implements RequestParams {
+
+        public Params {
+            idField = idField == null ? StoredGroundTruth.DEFAULT_ID_FIELD : idField;
         }
 
-        public Request(StreamInput in) throws IOException {
-            super(in);
-            this.format = in.readString();
-            this.data = in.readGenericValue();
-            this.path = in.readOptionalString();
-            this.idField = in.readString();
-            this.protocol = in.readOptionalString();
-            this.checkIndex = in.readOptionalString();
+        Params(StreamInput in) throws IOException {
+            this(in.readString(), in.readGenericValue(), in.readOptionalString(), in.readString(), in.readOptionalString(),
+                in.readOptionalString());
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
             out.writeString(format);
             out.writeGenericValue(data);
             out.writeOptionalString(path);
@@ -69,85 +61,49 @@ public final class PutGroundTruthAction {
             out.writeOptionalString(protocol);
             out.writeOptionalString(checkIndex);
         }
+    }
 
-        /**
-         * Reads a request body; the data itself is parsed by the transport action.
-         *
-         * @throws IllegalArgumentException (400) naming an unknown, missing or mistyped field
-         */
-        public static Request parse(String id, Map<String, Object> body, String checkIndex) {
-            ModelIds.validate("ground_truth_id", id);
-            if (body == null || body.isEmpty()) {
-                throw new IllegalArgumentException("a request body is required: {\"format\": ..., \"data\": ... or \"path\": ...}");
+    /**
+     * Reads a request body; the data itself is parsed by the transport action.
+     *
+     * @throws IllegalArgumentException (400) naming an unknown, missing or mistyped field
+     */
+    public static StoredItemRequest<Params> parse(String id, Map<String, Object> body, String checkIndex) {
+        ModelIds.validate("ground_truth_id", id);
+        if (body == null || body.isEmpty()) {
+            throw new IllegalArgumentException("a request body is required: {\"format\": ..., \"data\": ... or \"path\": ...}");
+        }
+        for (String key : body.keySet()) {
+            if (KNOWN.contains(key) == false) {
+                throw new IllegalArgumentException("unknown field [" + key + "]; known fields are " + new TreeSet<>(KNOWN));
             }
-            for (String key : body.keySet()) {
-                if (KNOWN.contains(key) == false) {
-                    throw new IllegalArgumentException("unknown field [" + key + "]; known fields are " + new TreeSet<>(KNOWN));
-                }
-            }
-            String format = string(body, "format");
-            if (format == null) {
-                throw new IllegalArgumentException("[format] is required, one of " + GroundTruthFormat.ids());
-            }
-            GroundTruthFormat.fromId(format);
-            Object data = body.get("data");
-            String path = string(body, "path");
-            if (data == null && path == null) {
-                throw new IllegalArgumentException("missing data: give [data] (inline) or [path] (a file under the config directory)");
-            }
-            if (data != null && path != null) {
-                throw new IllegalArgumentException("give one of [data] and [path], not both");
-            }
-            String idField = string(body, "id_field");
-            if (idField != null && idField.isBlank()) {
-                throw new IllegalArgumentException("[id_field] must not be blank");
-            }
-            return new Request(id, format, data, path, idField, string(body, "protocol"), checkIndex);
         }
+        String format = string(body, "format");
+        if (format == null) {
+            throw new IllegalArgumentException("[format] is required, one of " + GroundTruthFormat.ids());
+        }
+        GroundTruthFormat.fromId(format);
+        Object data = body.get("data");
+        String path = string(body, "path");
+        if (data == null && path == null) {
+            throw new IllegalArgumentException("missing data: give [data] (inline) or [path] (a file under the config directory)");
+        }
+        if (data != null && path != null) {
+            throw new IllegalArgumentException("give one of [data] and [path], not both");
+        }
+        String idField = string(body, "id_field");
+        if (idField != null && idField.isBlank()) {
+            throw new IllegalArgumentException("[id_field] must not be blank");
+        }
+        return ID.request(id, new Params(format, data, path, idField, string(body, "protocol"), checkIndex));
+    }
 
-        private static String string(Map<String, Object> body, String field) {
-            Object value = body.get(field);
-            if (value == null || value instanceof String) {
-                return (String) value;
-            }
-            throw new IllegalArgumentException("[" + field + "] must be a string, got [" + value + "]");
+    private static String string(Map<String, Object> body, String field) {
+        Object value = body.get(field);
+        if (value == null || value instanceof String) {
+            return (String) value;
         }
-
-        @Override
-        protected String idParameter() {
-            return "ground_truth_id";
-        }
-
-        public String groundTruthId() {
-            return id();
-        }
-
-        public String format() {
-            return format;
-        }
-
-        /** Inline data as parsed from JSON (Map, List, String), or null. */
-        public Object data() {
-            return data;
-        }
-
-        public String path() {
-            return path;
-        }
-
-        public String idField() {
-            return idField;
-        }
-
-        /** The protocol overriding the format's, or null. */
-        public String protocol() {
-            return protocol;
-        }
-
-        /** The index whose missing names to report, or null. */
-        public String checkIndex() {
-            return checkIndex;
-        }
+        throw new IllegalArgumentException("[" + field + "] must be a string, got [" + value + "]");
     }
 
     /** The stored ground truth's metadata, and the missing-names report when an index was given. */

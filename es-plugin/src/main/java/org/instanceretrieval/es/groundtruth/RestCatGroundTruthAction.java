@@ -38,7 +38,7 @@ public final class RestCatGroundTruthAction extends AbstractCatAction {
 
     @Override
     protected RestChannelConsumer doCatRequest(RestRequest request, NodeClient client) {
-        GetStoredItemsAction.Request all = new GetStoredItemsAction.Request(GroundTruthIndex.KIND, null, false);
+        var all = GetStoredItemsAction.request(GroundTruthIndex.KIND, null, false);
         return channel -> client.execute(StoredItemActions.GET_GROUND_TRUTH, all,
             new RestResponseListener<>(channel) {
                 @Override

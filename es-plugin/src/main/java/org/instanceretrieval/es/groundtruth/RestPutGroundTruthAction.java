@@ -20,7 +20,7 @@ public final class RestPutGroundTruthAction extends RetrievalRestHandler {
         Map<String, Object> body = request.hasContent()
             ? XContentHelper.convertToMap(request.requiredContent(), false, request.getXContentType()).v2()
             : Map.of();
-        PutGroundTruthAction.Request put = PutGroundTruthAction.Request.parse(request.param("ground_truth_id"), body, request.param("index"));
+        var put = PutGroundTruthAction.parse(request.param("ground_truth_id"), body, request.param("index"));
         return channel -> client.execute(PutGroundTruthAction.INSTANCE, put, new RestToXContentListener<>(channel));
     }
 }

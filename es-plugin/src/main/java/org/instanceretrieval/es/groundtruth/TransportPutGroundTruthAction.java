@@ -10,6 +10,7 @@ import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.store.StoredItemRequest;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.eval.NamedGroundTruth;
@@ -21,7 +22,8 @@ import java.util.function.LongSupplier;
  * directory), optionally checks its names against an index (with the caller's privileges),
  * then stores it. Runs on the generic pool: a pickle of a few MB takes a while to parse.
  */
-public final class TransportPutGroundTruthAction extends HandledTransportAction<PutGroundTruthAction.Request, PutGroundTruthAction.Response> {
+public final class TransportPutGroundTruthAction extends HandledTransportAction<StoredItemRequest<PutGroundTruthAction.Params>,
+    PutGroundTruthAction.Response> {
 
     private final CachingGroundTruthStore store;
     private final GroundTruthInput input;
@@ -32,7 +34,7 @@ public final class TransportPutGroundTruthAction extends HandledTransportAction<
     @Inject
     public TransportPutGroundTruthAction(TransportService transportService, ActionFilters actionFilters, CachingGroundTruthStore store,
         GroundTruthInput input, Client client, RetrievalBreaker breaker) {
-        super(PutGroundTruthAction.NAME, transportService, actionFilters, PutGroundTruthAction.Request::new,
+        super(PutGroundTruthAction.NAME, transportService, actionFilters, PutGroundTruthAction.ID.reader(PutGroundTruthAction.Params::new),
             transportService.getThreadPool().executor(ThreadPool.Names.GENERIC));
         this.store = store;
         this.input = input;
@@ -41,9 +43,12 @@ public final class TransportPutGroundTruthAction extends HandledTransportAction<
     }
 
     @Override
-    protected void doExecute(Task task, PutGroundTruthAction.Request request, ActionListener<PutGroundTruthAction.Response> finished) {
+    protected void doExecute(Task task, StoredItemRequest<PutGroundTruthAction.Params> put,
+        ActionListener<PutGroundTruthAction.Response> finished) {
+        String id = put.id();
+        PutGroundTruthAction.Params request = put.params();
         // the expanded ground truth is held until it is stored
-        Reservation memory = breaker.reserve(0, "ground truth [" + request.groundTruthId() + "]");
+        Reservation memory = breaker.reserve(0, "ground truth [" + id + "]");
         ActionListener<PutGroundTruthAction.Response> listener = ActionListener.runBefore(finished, memory::close);
         NamedGroundTruth parsed;
         try {
@@ -52,7 +57,7 @@ public final class TransportPutGroundTruthAction extends HandledTransportAction<
             listener.onFailure(e);
             return;
         }
-        StoredGroundTruth stored = new StoredGroundTruth(request.groundTruthId(), request.format(), request.idField(), parsed, clock.getAsLong());
+        StoredGroundTruth stored = new StoredGroundTruth(id, request.format(), request.idField(), parsed, clock.getAsLong());
         if (request.checkIndex() == null) {
             storeIt(stored, null, listener);
             return;

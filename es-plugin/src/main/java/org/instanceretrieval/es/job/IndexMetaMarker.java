@@ -9,6 +9,7 @@ import org.elasticsearch.action.admin.indices.mapping.put.PutMappingRequest;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.metadata.MappingMetadata;
 import org.elasticsearch.tasks.TaskId;
+import org.instanceretrieval.es.store.OrderedMaps;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -86,15 +87,7 @@ public final class IndexMetaMarker {
      * {@code doc_count} and {@code reason} (why it failed), each left out when null. Returns {@code m}.
      */
     public static Map<String, Object> putOutcome(Map<String, Object> m, Long completedAt, Long docCount, String reason) {
-        if (completedAt != null) {
-            m.put("completed_at", completedAt);
-        }
-        if (docCount != null) {
-            m.put("doc_count", docCount);
-        }
-        if (reason != null) {
-            m.put("reason", reason);
-        }
+        m.putAll(OrderedMaps.withoutNulls("completed_at", completedAt, "doc_count", docCount, "reason", reason));
         return m;
     }
 

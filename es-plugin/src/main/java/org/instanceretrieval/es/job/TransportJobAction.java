@@ -5,6 +5,7 @@ import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse.FieldMappingMetadata;
+import org.elasticsearch.action.admin.indices.refresh.RefreshRequest;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.HandledTransportAction;
@@ -49,7 +50,20 @@ public abstract class TransportJobAction<R extends JobRequest<?>, S extends Acti
      * @param id     the task's id on this node (parent of the job's requests, shown in markers)
      * @param client a client whose requests carry the task as parent
      */
-    public record Job(JobTask task, TaskId id, Client client) {}
+    public record Job(JobTask task, TaskId id, Client client) {
+
+        /** Phase {@code refreshing}: refreshes {@code index} through {@link #client()}; a 500 naming the count when shards failed. */
+        public void refresh(String index, ActionListener<Void> listener) {
+            task.phase("refreshing");
+            client.admin().indices().refresh(new RefreshRequest(index), listener.map(r -> {
+                if (r.getFailedShards() > 0) {
+                    throw new ElasticsearchStatusException("refresh of [{}] failed on {} shards", RestStatus.INTERNAL_SERVER_ERROR, index,
+                        r.getFailedShards());
+                }
+                return null;
+            }));
+        }
+    }
 
     protected final Client client;
     protected final ClusterService clusterService;

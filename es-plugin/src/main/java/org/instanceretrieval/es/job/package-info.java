@@ -6,14 +6,15 @@
  * <h2>What a job consists of</h2>
  * <ol>
  *   <li>An action class holding {@code NAME}, {@code INSTANCE = new ActionType<>(NAME)} (with {@link JobResponse} when the result
- *       is a JSON object), the task's {@link JobTask.Progress} (first phase and counter names) and {@code rest()}, which returns
- *       the job's {@link RestJobAction} (handler name, route, and how the path parameter and body make a request).</li>
- *   <li>Its {@code Request extends JobRequest<Options>}: a static {@link JobBody} declaring each body key with a
- *       {@link JobBody.Reader} and the setter of a small builder, whose {@code check()} returns the immutable options (a record)
- *       or throws a 400 naming the key, the value and the rule. Two constructors, both parsing the body:
- *       {@code super(target, body, b -> BODY.parse(b).check())} and {@code super(in, b -> BODY.parse(b).check())}; the wire carries
- *       the path parameter and the body as given. It implements {@code getDescription()} (shown in the task APIs) and
- *       {@code progress()}.</li>
+ *       is a JSON object), the task's {@link JobTask.Progress} (first phase and counter names), its {@code Options} record (the
+ *       validated options), a static {@link JobBody} declaring each body key with a {@link JobBody.Reader} and the setter of a
+ *       small builder whose {@code check()} returns the options or throws a 400 naming the key, the value and the rule, and
+ *       {@code KIND}, the job's {@link JobRequest.Kind}: that parser, the example answered for an empty body, the progress and
+ *       the task's description (shown in the task APIs). Its requests are {@code JobRequest<Options>}
+ *       ({@code KIND.request(target, body)} from REST, {@code KIND.reader()} from the wire, which carries the path parameter and
+ *       the body as given); {@code rest()} returns the job's {@link RestJobAction} (handler name, route, and how the path
+ *       parameter and body make a request). A job subclasses {@link JobRequest} only when its request has more to say to
+ *       Elasticsearch (the evaluation names its indices for security).</li>
  *   <li>Its transport action extending {@link TransportJobAction}: {@code execute(job, request, listener)} starts the work
  *       without blocking, sends reads and writes through {@code job.client()} (the caller's privileges, the task as parent),
  *       computes on {@code generic}, sets phases and counters on {@code job.task()} and calls {@link JobTask#checkCancelled()}

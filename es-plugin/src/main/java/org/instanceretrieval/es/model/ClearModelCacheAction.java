@@ -3,11 +3,9 @@ package org.instanceretrieval.es.model;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.FailedNodeException;
 import org.elasticsearch.action.support.nodes.BaseNodeResponse;
-import org.elasticsearch.action.support.nodes.BaseNodesResponse;
 import org.elasticsearch.cluster.ClusterName;
 import org.elasticsearch.cluster.node.DiscoveryNode;
 import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.io.stream.StreamOutput;
 
 import java.io.IOException;
 import java.util.List;
@@ -36,19 +34,9 @@ public final class ClearModelCacheAction {
         }
     }
 
-    public static final class Response extends BaseNodesResponse<NodeResponse> {
+    public static final class Response extends TransportItemNodesAction.Response<NodeResponse> {
         Response(ClusterName clusterName, List<NodeResponse> nodes, List<FailedNodeException> failures) {
             super(clusterName, nodes, failures);
-        }
-
-        @Override
-        protected List<NodeResponse> readNodesFrom(StreamInput in) throws IOException {
-            return in.readCollectionAsList(NodeResponse::new);
-        }
-
-        @Override
-        protected void writeNodesTo(StreamOutput out, List<NodeResponse> nodes) throws IOException {
-            out.writeCollection(nodes);
         }
     }
 }

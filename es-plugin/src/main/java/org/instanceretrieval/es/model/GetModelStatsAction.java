@@ -3,7 +3,6 @@ package org.instanceretrieval.es.model;
 import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.FailedNodeException;
 import org.elasticsearch.action.support.nodes.BaseNodeResponse;
-import org.elasticsearch.action.support.nodes.BaseNodesResponse;
 import org.elasticsearch.cluster.ClusterName;
 import org.elasticsearch.cluster.node.DiscoveryNode;
 import org.elasticsearch.common.io.stream.StreamInput;
@@ -63,22 +62,12 @@ public final class GetModelStatsAction {
         }
     }
 
-    public static final class Response extends BaseNodesResponse<NodeResponse> implements ToXContentObject {
+    public static final class Response extends TransportItemNodesAction.Response<NodeResponse> implements ToXContentObject {
         private final String modelId;
 
         Response(String modelId, ClusterName clusterName, List<NodeResponse> nodes, List<FailedNodeException> failures) {
             super(clusterName, nodes, failures);
             this.modelId = modelId;
-        }
-
-        @Override
-        protected List<NodeResponse> readNodesFrom(StreamInput in) throws IOException {
-            return in.readCollectionAsList(NodeResponse::new);
-        }
-
-        @Override
-        protected void writeNodesTo(StreamOutput out, List<NodeResponse> nodes) throws IOException {
-            out.writeCollection(nodes);
         }
 
         @Override

@@ -1,6 +1,6 @@
 package org.instanceretrieval.es.model;
 
-import java.util.Locale;
+import org.instanceretrieval.es.rest.EnumIds;
 
 /**
  * Life cycle of a stored model: {@code configured} (configuration stored, no part yet) ->
@@ -13,15 +13,10 @@ public enum ModelState {
 
     /** The lower-case name used in JSON. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumIds.id(this);
     }
 
     public static ModelState fromId(String id) {
-        for (ModelState s : values()) {
-            if (s.id().equals(id)) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("unknown model state [" + id + "]");
+        return EnumIds.fromId(ModelState.class, id, unknown -> new IllegalArgumentException("unknown model state [" + unknown + "]"));
     }
 }

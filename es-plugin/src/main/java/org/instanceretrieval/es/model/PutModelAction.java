@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.model;
 
+import org.instanceretrieval.es.rest.RequestParams;
 import org.instanceretrieval.es.store.StoredItemRequest;
 import org.instanceretrieval.es.store.StoredItemsResponse;
 import org.elasticsearch.action.ActionRequestValidationException;
@@ -23,45 +24,23 @@ public final class PutModelAction {
 
     private PutModelAction() {}
 
-    public static final class Request extends StoredItemRequest {
-        private final ModelConfig config;
+    /** Requests name the model by {@code model_id}. */
+    public static final StoredItemRequest.Id ID = new StoredItemRequest.Id("model_id", false);
 
-        public Request(String modelId, ModelConfig config) {
-            super(modelId);
-            this.config = config;
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in);
-            this.config = ModelConfig.readFrom(in);
-        }
-
-        @Override
-        protected String idParameter() {
-            return "model_id";
-        }
-
-        public String modelId() {
-            return id();
-        }
-
-        public ModelConfig config() {
-            return config;
-        }
-
-        @Override
-        public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = super.validate();
-            if (config == null) {
-                e = addValidationError("[config] is required", e);
-            }
-            return e;
+    /** The model's configuration. */
+    public record Params(ModelConfig config) implements RequestParams {
+        Params(StreamInput in) throws IOException {
+            this(ModelConfig.readFrom(in));
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
             config.writeTo(out);
+        }
+
+        @Override
+        public ActionRequestValidationException validate(ActionRequestValidationException e) {
+            return config == null ? addValidationError("[config] is required", e) : e;
         }
     }
 }

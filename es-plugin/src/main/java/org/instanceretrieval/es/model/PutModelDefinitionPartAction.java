@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.model;
 
+import org.instanceretrieval.es.rest.RequestParams;
 import org.instanceretrieval.es.store.StoredItemRequest;
 import org.instanceretrieval.es.store.StoredItemsResponse;
 import org.elasticsearch.action.ActionRequestValidationException;
@@ -23,52 +24,26 @@ public final class PutModelDefinitionPartAction {
 
     private PutModelDefinitionPartAction() {}
 
-    public static final class Request extends StoredItemRequest {
-        private final int part;
-        private final byte[] definition;
-        private final DefinitionUpload totals;
+    /** Requests name the model by {@code model_id}. */
+    public static final StoredItemRequest.Id ID = new StoredItemRequest.Id("model_id", false);
 
-        /**
-         * @param totals the request's totals, validated by {@link DefinitionUpload#start}
-         */
-        public Request(String modelId, int part, byte[] definition, DefinitionUpload totals) {
-            super(modelId);
-            this.part = part;
-            this.definition = definition;
-            this.totals = totals;
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in);
-            this.part = in.readVInt();
-            this.definition = in.readByteArray();
-            this.totals = DefinitionUpload.start(in.readVInt(), in.readVLong(), in.readString());
+    /** Part {@code part} of the definition, with the upload's totals (validated by {@link DefinitionUpload#start}). */
+    public record Params(int part, byte[] definition, DefinitionUpload totals) implements RequestParams {
+        Params(StreamInput in) throws IOException {
+            this(in.readVInt(), in.readByteArray(), DefinitionUpload.start(in.readVInt(), in.readVLong(), in.readString()));
         }
 
         @Override
-        protected String idParameter() {
-            return "model_id";
-        }
-
-        public String modelId() {
-            return id();
-        }
-
-        public int part() {
-            return part;
-        }
-
-        public byte[] definition() {
-            return definition;
-        }
-
-        public DefinitionUpload totals() {
-            return totals;
+        public void writeTo(StreamOutput out) throws IOException {
+            out.writeVInt(part);
+            out.writeByteArray(definition);
+            out.writeVInt(totals.totalParts());
+            out.writeVLong(totals.totalLength());
+            out.writeString(totals.sha256());
         }
 
         @Override
-        public ActionRequestValidationException validate() {
-            ActionRequestValidationException e = super.validate();
+        public ActionRequestValidationException validate(ActionRequestValidationException e) {
             if (definition == null) {
                 e = addValidationError("[definition] is required", e);
             }
@@ -76,16 +51,6 @@ public final class PutModelDefinitionPartAction {
                 e = addValidationError("[total_parts], [total_definition_length] and [sha256] are required", e);
             }
             return e;
-        }
-
-        @Override
-        public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
-            out.writeVInt(part);
-            out.writeByteArray(definition);
-            out.writeVInt(totals.totalParts());
-            out.writeVLong(totals.totalLength());
-            out.writeString(totals.sha256());
         }
     }
 }

@@ -24,7 +24,7 @@ public final class RestPutModelAction extends RetrievalRestHandler {
         try (XContentParser parser = request.contentParser()) {
             body = parser.map();
         }
-        PutModelAction.Request put = new PutModelAction.Request(modelId, ModelConfig.parse(body));
+        var put = PutModelAction.ID.request(modelId, new PutModelAction.Params(ModelConfig.parse(body)));
         return channel -> client.execute(PutModelAction.INSTANCE, put, new RestToXContentListener<>(channel));
     }
 }

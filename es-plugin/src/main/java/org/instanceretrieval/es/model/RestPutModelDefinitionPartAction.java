@@ -72,7 +72,7 @@ public final class RestPutModelDefinitionPartAction extends RetrievalRestHandler
         if (part < 0 || part >= totalParts) {
             throw new IllegalArgumentException("[part] must be in [0, " + totalParts + "), got " + part);
         }
-        PutModelDefinitionPartAction.Request put = new PutModelDefinitionPartAction.Request(modelId, part, definition, totals);
+        var put = PutModelDefinitionPartAction.ID.request(modelId, new PutModelDefinitionPartAction.Params(part, definition, totals));
         return channel -> client.execute(PutModelDefinitionPartAction.INSTANCE, put, new RestToXContentListener<>(channel));
     }
 

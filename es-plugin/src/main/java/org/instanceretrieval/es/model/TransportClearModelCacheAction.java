@@ -2,31 +2,22 @@ package org.instanceretrieval.es.model;
 
 import org.elasticsearch.action.FailedNodeException;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.nodes.TransportNodesAction;
-import org.elasticsearch.cluster.node.DiscoveryNode;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.tasks.Task;
-import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.groundtruth.CachingGroundTruthStore;
 import org.instanceretrieval.es.store.CachingItemStore;
 import org.instanceretrieval.es.whitening.CachingWhiteningStore;
 
-import java.io.IOException;
 import java.util.List;
 
 /**
  * Runs {@link CachingItemStore#invalidate} of the item's kind (or {@code invalidateAll} of every
  * kind) on every node.
  */
-public final class TransportClearModelCacheAction extends TransportNodesAction<
-    ItemNodesRequest,
-    ClearModelCacheAction.Response,
-    ItemNodesRequest.Node,
-    ClearModelCacheAction.NodeResponse,
-    Void> {
+public final class TransportClearModelCacheAction
+    extends TransportItemNodesAction<ClearModelCacheAction.Response, ClearModelCacheAction.NodeResponse> {
 
     private final List<CachingItemStore<?, ?>> stores;
 
@@ -39,14 +30,7 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
         CachingWhiteningStore whitenings,
         CachingGroundTruthStore groundTruths
     ) {
-        super(
-            ClearModelCacheAction.NAME,
-            clusterService,
-            transportService,
-            actionFilters,
-            ItemNodesRequest.Node::new,
-            transportService.getThreadPool().executor(ThreadPool.Names.MANAGEMENT)
-        );
+        super(ClearModelCacheAction.NAME, clusterService, transportService, actionFilters, ClearModelCacheAction.NodeResponse::new);
         this.stores = List.of(store, whitenings, groundTruths);
     }
 
@@ -57,16 +41,6 @@ public final class TransportClearModelCacheAction extends TransportNodesAction<
         List<FailedNodeException> failures
     ) {
         return new ClearModelCacheAction.Response(clusterService.getClusterName(), nodes, failures);
-    }
-
-    @Override
-    protected ItemNodesRequest.Node newNodeRequest(ItemNodesRequest request) {
-        return request.nodeRequest();
-    }
-
-    @Override
-    protected ClearModelCacheAction.NodeResponse newNodeResponse(StreamInput in, DiscoveryNode node) throws IOException {
-        return new ClearModelCacheAction.NodeResponse(in);
     }
 
     @Override

@@ -3,28 +3,19 @@ package org.instanceretrieval.es.model;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.FailedNodeException;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.nodes.TransportNodesAction;
-import org.elasticsearch.cluster.node.DiscoveryNode;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.tasks.Task;
-import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 
-import java.io.IOException;
 import java.util.List;
 
 /**
  * Checks that the model exists (404 otherwise), then asks every node's
  * {@link ModelUsageStatsRegistry}.
  */
-public final class TransportGetModelStatsAction extends TransportNodesAction<
-    ItemNodesRequest,
-    GetModelStatsAction.Response,
-    ItemNodesRequest.Node,
-    GetModelStatsAction.NodeResponse,
-    Void> {
+public final class TransportGetModelStatsAction
+    extends TransportItemNodesAction<GetModelStatsAction.Response, GetModelStatsAction.NodeResponse> {
 
     private final CachingModelStore store;
     private final ModelUsageStatsRegistry usage;
@@ -37,14 +28,7 @@ public final class TransportGetModelStatsAction extends TransportNodesAction<
         CachingModelStore store,
         ModelUsageStatsRegistry usage
     ) {
-        super(
-            GetModelStatsAction.NAME,
-            clusterService,
-            transportService,
-            actionFilters,
-            ItemNodesRequest.Node::new,
-            transportService.getThreadPool().executor(ThreadPool.Names.MANAGEMENT)
-        );
+        super(GetModelStatsAction.NAME, clusterService, transportService, actionFilters, GetModelStatsAction.NodeResponse::new);
         this.store = store;
         this.usage = usage;
     }
@@ -61,16 +45,6 @@ public final class TransportGetModelStatsAction extends TransportNodesAction<
         List<FailedNodeException> failures
     ) {
         return new GetModelStatsAction.Response(request.id(), clusterService.getClusterName(), nodes, failures);
-    }
-
-    @Override
-    protected ItemNodesRequest.Node newNodeRequest(ItemNodesRequest request) {
-        return request.nodeRequest();
-    }
-
-    @Override
-    protected GetModelStatsAction.NodeResponse newNodeResponse(StreamInput in, DiscoveryNode node) throws IOException {
-        return new GetModelStatsAction.NodeResponse(in);
     }
 
     @Override

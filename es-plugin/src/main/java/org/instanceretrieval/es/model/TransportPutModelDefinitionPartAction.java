@@ -8,6 +8,7 @@ import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.store.StoredItemRequest;
 
 /**
  * Stores a part through the node's store ({@link org.instanceretrieval.es.store.IndexModelStore#putPart}).
@@ -15,7 +16,9 @@ import org.elasticsearch.transport.TransportService;
  * layer are handled on the generic pool, since they carry up to 10 MiB. The hashing of the
  * completing request runs part by part on the threads that complete the part reads.
  */
-public final class TransportPutModelDefinitionPartAction extends HandledTransportAction<PutModelDefinitionPartAction.Request, StoredItemsResponse<StoredModel>> {
+public final class TransportPutModelDefinitionPartAction
+    extends HandledTransportAction<StoredItemRequest<PutModelDefinitionPartAction.Params>,
+    StoredItemsResponse<StoredModel>> {
 
     private final CachingModelStore store;
 
@@ -25,14 +28,16 @@ public final class TransportPutModelDefinitionPartAction extends HandledTranspor
             PutModelDefinitionPartAction.NAME,
             transportService,
             actionFilters,
-            PutModelDefinitionPartAction.Request::new,
+            PutModelDefinitionPartAction.ID.reader(PutModelDefinitionPartAction.Params::new),
             transportService.getThreadPool().executor(ThreadPool.Names.GENERIC)
         );
         this.store = store;
     }
 
     @Override
-    protected void doExecute(Task task, PutModelDefinitionPartAction.Request request, ActionListener<StoredItemsResponse<StoredModel>> listener) {
-        store.index().putPart(request.modelId(), request.part(), request.definition(), request.totals(), listener.map(StoredItemsResponse::single));
+    protected void doExecute(Task task, StoredItemRequest<PutModelDefinitionPartAction.Params> request,
+        ActionListener<StoredItemsResponse<StoredModel>> listener) {
+        PutModelDefinitionPartAction.Params part = request.params();
+        store.index().putPart(request.id(), part.part(), part.definition(), part.totals(), listener.map(StoredItemsResponse::single));
     }
 }

@@ -157,7 +157,7 @@ public final class FirstRoundVectors {
             listener.onResponse(indexHits(hits, new int[0], new int[0], new float[0][], 0));
             return;
         }
-        GroupedActionListener<Tuple<List<Integer>, ShardVectorsByIdAction.Response>> group = new GroupedActionListener<>(byShard.size(),
+        GroupedActionListener<Tuple<List<Integer>, ShardVectorsByIdAction.Result>> group = new GroupedActionListener<>(byShard.size(),
             listener.delegateFailureAndWrap((l, answers) -> l.onResponse(assemble(hits, answers))));
         for (Map.Entry<ShardId, List<Integer>> shard : byShard.entrySet()) {
             List<Integer> members = shard.getValue();
@@ -166,20 +166,20 @@ public final class FirstRoundVectors {
                 ids[i] = hits[members.get(i)].getId();
             }
             ShardId id = shard.getKey();
-            client.execute(ShardVectorsByIdAction.INSTANCE, new ShardVectorsByIdAction.Request(id.getIndexName(), id.id(), field, ids),
+            ShardVectorsByIdAction.INSTANCE.execute(client, id.getIndexName(), id.id(), field, new ShardVectorsByIdAction.Params(ids),
                 group.map(response -> Tuple.tuple(members, response)));
         }
     }
 
     /** The hits with their vectors' places in the shard responses, or null when one is missing. */
-    private static Hits assemble(SearchHit[] hits, Collection<Tuple<List<Integer>, ShardVectorsByIdAction.Response>> answers) {
+    private static Hits assemble(SearchHit[] hits, Collection<Tuple<List<Integer>, ShardVectorsByIdAction.Result>> answers) {
         int[] answerOf = new int[hits.length]; // hits after the ones read keep 0 and are not asked for
         float[][] rows = new float[answers.size()][];
         int dims = 0;
         int[] rowOf = new int[hits.length];
         int a = 0;
-        for (Tuple<List<Integer>, ShardVectorsByIdAction.Response> answer : answers) {
-            ShardVectorsByIdAction.Response response = answer.v2();
+        for (Tuple<List<Integer>, ShardVectorsByIdAction.Result> answer : answers) {
+            ShardVectorsByIdAction.Result response = answer.v2();
             if (response.missing().length > 0 || (dims != 0 && response.dims() != dims)) {
                 return null;
             }

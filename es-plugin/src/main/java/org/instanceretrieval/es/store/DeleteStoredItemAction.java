@@ -11,13 +11,12 @@ import org.elasticsearch.action.support.HandledTransportAction;
 import org.elasticsearch.action.support.master.AcknowledgedResponse;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.client.internal.OriginSettingClient;
-import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
 import org.elasticsearch.tasks.Task;
+import org.instanceretrieval.es.rest.RequestParams;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.model.ModelIndex;
 
-import java.io.IOException;
 
 /**
  * The DELETE endpoint of a {@link StoredItemKind}: {@code DELETE _retrieval/<type>/{<type>_id}}
@@ -34,27 +33,17 @@ public final class DeleteStoredItemAction {
         return new ActionType<>(kind.deleteActionName());
     }
 
-    public static final class Request extends StoredItemRequest {
-        private final String idParameter;
+    /** The delete of item {@code id}. */
+    public static StoredItemRequest<RequestParams.None> request(StoredItemKind<?> kind, String id) {
+        return id(kind).request(id, RequestParams.NONE);
+    }
 
-        public Request(StoredItemKind<?> kind, String id) {
-            super(id);
-            this.idParameter = kind.idParameter();
-        }
-
-        public Request(StoredItemKind<?> kind, StreamInput in) throws IOException {
-            super(in);
-            this.idParameter = kind.idParameter();
-        }
-
-        @Override
-        protected String idParameter() {
-            return idParameter;
-        }
+    private static StoredItemRequest.Id id(StoredItemKind<?> kind) {
+        return new StoredItemRequest.Id(kind.idParameter(), false);
     }
 
     /** Deletes through the node's store ({@link CachingItemStore#delete}), then broadcasts the cache invalidation. */
-    public abstract static class Transport extends HandledTransportAction<Request, AcknowledgedResponse> {
+    public abstract static class Transport extends HandledTransportAction<StoredItemRequest<RequestParams.None>, AcknowledgedResponse> {
 
         private static final Logger logger = LogManager.getLogger(DeleteStoredItemAction.class);
 
@@ -62,7 +51,7 @@ public final class DeleteStoredItemAction {
         private final Client client;
 
         protected Transport(TransportService transportService, ActionFilters actionFilters, CachingItemStore<?, ?> store, Client client) {
-            super(store.kind().deleteActionName(), transportService, actionFilters, in -> new Request(store.kind(), in),
+            super(store.kind().deleteActionName(), transportService, actionFilters, id(store.kind()).reader(RequestParams::readNone),
                 EsExecutors.DIRECT_EXECUTOR_SERVICE);
             this.store = store;
             // The broadcast is part of the delete the caller was allowed to do: it runs as the plugin.
@@ -70,7 +59,8 @@ public final class DeleteStoredItemAction {
         }
 
         @Override
-        protected void doExecute(Task task, Request request, ActionListener<AcknowledgedResponse> listener) {
+        protected void doExecute(Task task, StoredItemRequest<RequestParams.None> request,
+            ActionListener<AcknowledgedResponse> listener) {
             String id = request.id();
             String name = store.kind().displayName();
             store.delete(id, listener.delegateFailureAndWrap((l, deleted) -> client.execute(ClearModelCacheAction.INSTANCE,

@@ -6,8 +6,10 @@ import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.HandledTransportAction;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
 import org.elasticsearch.tasks.Task;
+import org.instanceretrieval.es.rest.RequestParams;
 import org.elasticsearch.transport.TransportService;
 
 import java.io.IOException;
@@ -28,62 +30,50 @@ public final class GetStoredItemsAction {
         return new ActionType<>(kind.getActionName());
     }
 
-    public static class Request extends StoredItemRequest {
-        private final String idParameter;
-        private final boolean includePayload;
-
-        /** @param id one item, or null for all */
-        public Request(StoredItemKind<?> kind, String id, boolean includePayload) {
-            super(id);
-            this.idParameter = kind.idParameter();
-            this.includePayload = includePayload;
-        }
-
-        public Request(StoredItemKind<?> kind, StreamInput in) throws IOException {
-            super(in);
-            this.idParameter = kind.idParameter();
-            this.includePayload = in.readBoolean();
+    /** Whether a single get returns the item's payload field too. */
+    public record Params(boolean includePayload) implements RequestParams {
+        Params(StreamInput in) throws IOException {
+            this(in.readBoolean());
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
             out.writeBoolean(includePayload);
-        }
-
-        @Override
-        protected String idParameter() {
-            return idParameter;
-        }
-
-        @Override
-        protected boolean allowsAll() {
-            return true;
-        }
-
-        /** Whether a single get returns the item's payload field too. */
-        public boolean includePayload() {
-            return includePayload;
         }
     }
 
+    /** A get of one item ({@code id}), or of all (null). */
+    public static StoredItemRequest<Params> request(StoredItemKind<?> kind, String id, boolean includePayload) {
+        return id(kind).request(id, new Params(includePayload));
+    }
+
+    /** Reads a get of {@code kind} from the wire. */
+    public static Writeable.Reader<StoredItemRequest<Params>> reader(StoredItemKind<?> kind) {
+        return id(kind).reader(Params::new);
+    }
+
+    private static StoredItemRequest.Id id(StoredItemKind<?> kind) {
+        return new StoredItemRequest.Id(kind.idParameter(), true);
+    }
+
     /** Reads one item's metadata ({@link IndexItemStore#getMetadata}) or lists all ({@link IndexItemStore#list}). */
-    public abstract static class Transport<M extends StoredItem> extends HandledTransportAction<Request, StoredItemsResponse<M>> {
+    public abstract static class Transport<M extends StoredItem> extends HandledTransportAction<StoredItemRequest<Params>,
+        StoredItemsResponse<M>> {
 
         private final IndexItemStore<?, M> store;
 
         protected Transport(TransportService transportService, ActionFilters actionFilters, IndexItemStore<?, M> store) {
-            super(store.kind().getActionName(), transportService, actionFilters, in -> new Request(store.kind(), in),
+            super(store.kind().getActionName(), transportService, actionFilters, reader(store.kind()),
                 EsExecutors.DIRECT_EXECUTOR_SERVICE);
             this.store = store;
         }
 
         @Override
-        protected void doExecute(Task task, Request request, ActionListener<StoredItemsResponse<M>> listener) {
+        protected void doExecute(Task task, StoredItemRequest<Params> request, ActionListener<StoredItemsResponse<M>> listener) {
             if (request.id() == null) {
                 store.list(listener.map(items -> StoredItemsResponse.list(store.kind(), items)));
             } else {
-                store.getMetadata(request.id(), request.includePayload(), listener.map(StoredItemsResponse::single));
+                store.getMetadata(request.id(), request.params().includePayload(), listener.map(StoredItemsResponse::single));
             }
         }
     }

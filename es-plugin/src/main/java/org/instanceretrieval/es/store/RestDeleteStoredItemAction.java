@@ -18,7 +18,7 @@ public final class RestDeleteStoredItemAction extends RetrievalRestHandler {
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
         String id = ModelIds.validate(kind.idParameter(), request.param(kind.idParameter()));
-        DeleteStoredItemAction.Request delete = new DeleteStoredItemAction.Request(kind, id);
+        var delete = DeleteStoredItemAction.request(kind, id);
         return channel -> client.execute(DeleteStoredItemAction.type(kind), delete, new RestToXContentListener<>(channel));
     }
 }

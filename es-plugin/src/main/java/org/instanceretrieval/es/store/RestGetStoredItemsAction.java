@@ -33,7 +33,7 @@ public final class RestGetStoredItemsAction extends RetrievalRestHandler {
         if (include != null && id == null) {
             throw new IllegalArgumentException("[include] applies to a single " + kind.displayName() + ", not to the list");
         }
-        GetStoredItemsAction.Request get = new GetStoredItemsAction.Request(kind, id, include != null);
+        var get = GetStoredItemsAction.request(kind, id, include != null);
         return channel -> client.execute(GetStoredItemsAction.type(kind), get, new RestToXContentListener<>(channel));
     }
 }

@@ -14,6 +14,8 @@ import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.mapper.Uid;
 
 import java.io.IOException;
+import java.util.function.Function;
+import java.util.function.IntPredicate;
 
 /**
  * The one reader of a segment's {@code _id} by document for the shard-level reads (vectors, stored graph lists, kNN
@@ -46,28 +48,40 @@ public final class IdTerms {
      * read).
      */
     public static String[] ids(LeafReader reader, Bits keep, String nestedPathField, IdCharge charge) throws IOException {
-        String[] ids = new String[reader.maxDoc()];
-        Terms terms = reader.terms(IdFieldMapper.NAME);
-        if (terms == null) {
-            return ids;
-        }
         FixedBitSet nested = nestedDocs(reader, nestedPathField);
+        String[] ids = termValues(reader, IdFieldMapper.NAME, doc -> (keep == null || keep.get(doc)) && (nested == null
+            || nested.get(doc) == false), term -> Uid.decodeId(term.bytes, term.offset, term.length), charge);
+        return ids == null ? new String[reader.maxDoc()] : ids;
+    }
+
+    /**
+     * The term of {@code field} of each document of {@code reader}'s segment that {@code accept} takes, by segment doc id (null
+     * for the others), decoded by {@code decode}; the documents of one term share one String, and {@code charge} is called with
+     * the term's length before it is decoded. Null when the segment has no term in {@code field}.
+     */
+    public static String[] termValues(LeafReader reader, String field, IntPredicate accept, Function<BytesRef, String> decode,
+        IdCharge charge) throws IOException {
+        Terms terms = reader.terms(field);
+        if (terms == null) {
+            return null;
+        }
+        String[] values = new String[reader.maxDoc()];
         TermsEnum termsEnum = terms.iterator();
         PostingsEnum postings = null;
         for (BytesRef term = termsEnum.next(); term != null; term = termsEnum.next()) {
             postings = termsEnum.postings(postings, PostingsEnum.NONE);
-            String id = null;
+            String value = null;
             for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                if ((keep == null || keep.get(doc)) && (nested == null || nested.get(doc) == false)) {
-                    if (id == null) {
+                if (accept.test(doc)) {
+                    if (value == null) {
                         charge.charge(term.length);
-                        id = Uid.decodeId(term.bytes, term.offset, term.length);
+                        value = decode.apply(term);
                     }
-                    ids[doc] = id;
+                    values[doc] = value;
                 }
             }
         }
-        return ids;
+        return values;
     }
 
     /**
@@ -84,7 +98,7 @@ public final class IdTerms {
         return last;
     }
 
-    /** Called once per id taken, with the length of its encoded term, before the id is decoded. */
+    /** Called once per id (or term) taken, with the length of its encoded term, before it is decoded. */
     @FunctionalInterface
     public interface IdCharge {
         void charge(int encodedLength);

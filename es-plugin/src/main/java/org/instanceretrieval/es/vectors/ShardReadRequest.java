@@ -4,31 +4,38 @@ import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.support.single.shard.SingleShardRequest;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
 import static org.elasticsearch.action.ValidateActions.addValidationError;
 
 /**
- * The part every internal shard-level read request shares ({@link TransportShardReadAction}): the index, the number of the
- * shard read, and the field read (null where the action reads no field). Subclasses add their own fields after these on the
- * wire and call {@link #validate} of this class first. Immutable.
+ * The request of every internal shard-level read ({@link ShardRead}, {@link TransportShardReadAction}): the index, the number of
+ * the shard read, the field read (null where the read needs none) and the read's own {@link RequestParams}, written after
+ * them on the wire. Built by {@link ShardRead#request}. Immutable.
+ *
+ * @param <P> the read's parameters
  */
-public abstract class ShardReadRequest<R extends ShardReadRequest<R>> extends SingleShardRequest<R> {
+public final class ShardReadRequest<P extends RequestParams> extends SingleShardRequest<ShardReadRequest<P>> {
 
     private final int shard;
     private final String field;
+    private final P params;
 
-    protected ShardReadRequest(String index, int shard, String field) {
+    ShardReadRequest(String index, int shard, String field, P params) {
         super(index);
         this.shard = shard;
         this.field = field;
+        this.params = params;
     }
 
-    protected ShardReadRequest(StreamInput in) throws IOException {
+    ShardReadRequest(StreamInput in, Writeable.Reader<P> paramsReader) throws IOException {
         super(in);
         this.shard = in.readVInt();
         this.field = in.readOptionalString();
+        this.params = paramsReader.read(in);
     }
 
     @Override
@@ -36,25 +43,31 @@ public abstract class ShardReadRequest<R extends ShardReadRequest<R>> extends Si
         super.writeTo(out);
         out.writeVInt(shard);
         out.writeOptionalString(field);
+        params.writeTo(out);
     }
 
     /** The number of the shard read. */
-    public final int shard() {
+    public int shard() {
         return shard;
     }
 
     /** The field read, or null. */
-    public final String field() {
+    public String field() {
         return field;
     }
 
-    /** The index is set and the shard number is not negative. */
+    /** The read's own parameters. */
+    public P params() {
+        return params;
+    }
+
+    /** The index is set, the shard number is not negative, and the parameters are valid ({@link RequestParams#validate}). */
     @Override
     public ActionRequestValidationException validate() {
         ActionRequestValidationException e = validateNonNullIndex();
         if (shard < 0) {
             e = addValidationError("[shard] must be >= 0 but was [" + shard + "]", e);
         }
-        return e;
+        return params.validate(e);
     }
 }

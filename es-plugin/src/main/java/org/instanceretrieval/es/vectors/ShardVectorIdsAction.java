@@ -1,12 +1,11 @@
 package org.instanceretrieval.es.vectors;
 
-import org.elasticsearch.action.ActionResponse;
-import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
-import java.util.Objects;
 
 /**
  * Internal shard-level action of the neighbour-graph build: the {@code _id} (and custom routing, if any) of every live document
@@ -17,68 +16,30 @@ import java.util.Objects;
 public final class ShardVectorIdsAction {
 
     public static final String NAME = "indices:data/read/retrieval/shard_vector_ids";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ShardRead<RequestParams.None, Result> INSTANCE = new ShardRead<>(NAME, true, RequestParams::readNone, Result::new);
 
     private ShardVectorIdsAction() {}
-
-    /** The ids of the documents of shard {@code shard} of {@code index} with a vector in {@code field}. */
-    public static final class Request extends ShardReadRequest<Request> {
-
-        public Request(String index, int shard, String field) {
-            super(index, shard, Objects.requireNonNull(field, "field"));
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in);
-        }
-    }
 
     /**
      * {@code ids} sorted ascending, {@code routings[i]} the custom routing of {@code ids[i]} (null without one), {@code dims} the
      * field's dimension in the shard (0 when no document has a vector). Arrays not copied.
      */
-    public static final class Response extends ActionResponse {
-        private final String[] ids;
-        private final String[] routings;
-        private final int dims;
-
-        public Response(String[] ids, String[] routings, int dims) {
+    public record Result(String[] ids, String[] routings, int dims) implements Writeable {
+        public Result {
             if (ids.length != routings.length) {
                 throw new IllegalArgumentException("[" + ids.length + "] ids but [" + routings.length + "] routings");
             }
-            this.ids = ids;
-            this.routings = routings;
-            this.dims = dims;
         }
 
-        public Response(StreamInput in) throws IOException {
-            this.ids = in.readStringArray();
-            this.routings = new String[ids.length];
-            for (int i = 0; i < ids.length; i++) {
-                routings[i] = in.readOptionalString();
-            }
-            this.dims = in.readVInt();
+        Result(StreamInput in) throws IOException {
+            this(in.readStringArray(), in.readArray(StreamInput::readOptionalString, String[]::new), in.readVInt());
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             out.writeStringArray(ids);
-            for (String routing : routings) {
-                out.writeOptionalString(routing);
-            }
+            out.writeArray(StreamOutput::writeOptionalString, routings);
             out.writeVInt(dims);
-        }
-
-        public String[] ids() {
-            return ids;
-        }
-
-        public String[] routings() {
-            return routings;
-        }
-
-        public int dims() {
-            return dims;
         }
     }
 }

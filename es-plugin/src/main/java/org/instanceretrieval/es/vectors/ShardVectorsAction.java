@@ -1,9 +1,9 @@
 package org.instanceretrieval.es.vectors;
 
-import org.elasticsearch.action.ActionResponse;
-import org.elasticsearch.action.ActionType;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.common.io.stream.Writeable;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 
@@ -12,38 +12,25 @@ import java.io.IOException;
  * the name of every live document (its {@code _id}, or the value of a keyword {@code id_field})
  * and, when a field is given, the raw float vector of every document that has one (Lucene's
  * {@code FloatVectorValues}, binary, never through {@code _source}). The coordinator of
- * {@code _retrieval_eval} calls it once per shard. An {@code indices:} action: the caller needs
+ * {@code _retrieval_eval} calls it once per shard (field null: names only). An {@code indices:} action: the caller needs
  * {@code read} on the index.
  */
 public final class ShardVectorsAction {
 
     public static final String NAME = "indices:data/read/retrieval/eval/shard_vectors";
-    public static final ActionType<Response> INSTANCE = new ActionType<>(NAME);
+    public static final ShardRead<Params, Result> INSTANCE = new ShardRead<>(NAME, false, Params::new, Result::new);
 
     private ShardVectorsAction() {}
 
-    /** Read shard {@code shard} of {@code index}: names through {@code idField}, vectors of {@code field} (null: names only). */
-    public static final class Request extends ShardReadRequest<Request> {
-        private final String idField;
-
-        public Request(String index, int shard, String idField, String field) {
-            super(index, shard, field);
-            this.idField = idField;
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in);
-            this.idField = in.readString();
+    /** The names are read through {@code idField}. */
+    public record Params(String idField) implements RequestParams {
+        Params(StreamInput in) throws IOException {
+            this(in.readString());
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
-            super.writeTo(out);
             out.writeString(idField);
-        }
-
-        public String idField() {
-            return idField;
         }
     }
 
@@ -52,32 +39,14 @@ public final class ShardVectorsAction {
      * Lucene order; the documents with a vector are {@code vectorDocs} (ascending indices into
      * the names), their vectors the rows of {@code vectors} ({@code dims} floats each).
      * {@code similarity} is the Lucene similarity function of the field (null without a field or
-     * when no segment holds a vector).
+     * when no segment holds a vector). Arrays not copied.
      */
-    public static final class Response extends ActionResponse {
-        private final String[] names;
-        private final String[] ids;
-        private final int[] vectorDocs;
-        private final float[] vectors;
-        private final int dims;
-        private final String similarity;
+    public record Result(String[] names, String[] ids, int[] vectorDocs, float[] vectors, int dims, String similarity)
+        implements Writeable {
 
-        public Response(String[] names, String[] ids, int[] vectorDocs, float[] vectors, int dims, String similarity) {
-            this.names = names;
-            this.ids = ids;
-            this.vectorDocs = vectorDocs;
-            this.vectors = vectors;
-            this.dims = dims;
-            this.similarity = similarity;
-        }
-
-        public Response(StreamInput in) throws IOException {
-            this.names = in.readStringArray();
-            this.ids = in.readStringArray();
-            this.vectorDocs = in.readVIntArray();
-            this.vectors = in.readFloatArray();
-            this.dims = in.readVInt();
-            this.similarity = in.readOptionalString();
+        Result(StreamInput in) throws IOException {
+            this(in.readStringArray(), in.readStringArray(), in.readVIntArray(), in.readFloatArray(), in.readVInt(),
+                in.readOptionalString());
         }
 
         @Override
@@ -88,30 +57,6 @@ public final class ShardVectorsAction {
             out.writeFloatArray(vectors);
             out.writeVInt(dims);
             out.writeOptionalString(similarity);
-        }
-
-        public String[] names() {
-            return names;
-        }
-
-        public String[] ids() {
-            return ids;
-        }
-
-        public int[] vectorDocs() {
-            return vectorDocs;
-        }
-
-        public float[] vectors() {
-            return vectors;
-        }
-
-        public int dims() {
-            return dims;
-        }
-
-        public String similarity() {
-            return similarity;
         }
     }
 }

@@ -4,13 +4,9 @@ import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.VectorEncoding;
 import org.elasticsearch.ElasticsearchStatusException;
-import org.elasticsearch.action.ActionResponse;
-import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.single.shard.TransportSingleShardAction;
 import org.elasticsearch.cluster.ClusterState;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
 import org.elasticsearch.cluster.routing.ShardsIterator;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.mapper.MappedFieldType;
@@ -19,8 +15,8 @@ import org.elasticsearch.index.shard.ShardId;
 import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 import java.util.List;
@@ -31,38 +27,36 @@ import java.util.List;
  * shard's {@link IndexService} to {@link #shardRead}. Also the checks these reads share ({@link #denseVectorField},
  * {@link #floatDims}) and the {@code retrieval} breaker they charge. Subclasses keep only what their read does.
  */
-public abstract class TransportShardReadAction<Req extends ShardReadRequest<Req>, Resp extends ActionResponse>
-    extends TransportSingleShardAction<Req, Resp> {
+public abstract class TransportShardReadAction<P extends RequestParams, T extends Writeable>
+    extends TransportSingleShardAction<ShardReadRequest<P>, ShardReadResponse<T>> {
 
     protected final IndicesService indicesService;
     protected final RetrievalBreaker breaker;
-    private final Writeable.Reader<Resp> responseReader;
+    private final Writeable.Reader<ShardReadResponse<T>> responseReader;
 
-    protected TransportShardReadAction(String name, ClusterService clusterService, TransportService transportService,
-        IndicesService indicesService, ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver,
-        RetrievalBreaker breaker, Writeable.Reader<Req> requestReader, Writeable.Reader<Resp> responseReader) {
-        super(name, threadPool, clusterService, transportService, actionFilters, resolver, requestReader,
-            threadPool.executor(ThreadPool.Names.SEARCH));
-        this.indicesService = indicesService;
-        this.breaker = breaker;
-        this.responseReader = responseReader;
+    protected TransportShardReadAction(ShardRead<P, T> action, ShardReadServices services) {
+        super(action.name(), services.threadPool(), services.clusterService(), services.transportService(), services.actionFilters(),
+            services.resolver(), action.requestReader(), services.threadPool().executor(ThreadPool.Names.SEARCH));
+        this.indicesService = services.indicesService();
+        this.breaker = services.breaker();
+        this.responseReader = action.responseReader();
     }
 
     /** The read itself, on the shard's node; {@code indexService} is the shard's index. */
-    protected abstract Resp shardRead(Req request, ShardId shardId, IndexService indexService) throws IOException;
+    protected abstract T shardRead(ShardReadRequest<P> request, ShardId shardId, IndexService indexService) throws IOException;
 
     @Override
-    protected final Resp shardOperation(Req request, ShardId shardId) throws IOException {
-        return shardRead(request, shardId, indicesService.indexServiceSafe(shardId.getIndex()));
+    protected final ShardReadResponse<T> shardOperation(ShardReadRequest<P> request, ShardId shardId) throws IOException {
+        return new ShardReadResponse<>(shardRead(request, shardId, indicesService.indexServiceSafe(shardId.getIndex())));
     }
 
     @Override
-    protected final Writeable.Reader<Resp> getResponseReader() {
+    protected final Writeable.Reader<ShardReadResponse<T>> getResponseReader() {
         return responseReader;
     }
 
     @Override
-    protected final boolean resolveIndex(Req request) {
+    protected final boolean resolveIndex(ShardReadRequest<P> request) {
         return true;
     }
 

@@ -4,30 +4,21 @@ import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.PostingsEnum;
-import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.FixedBitSet;
 import org.elasticsearch.ElasticsearchStatusException;
-import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.RoutingFieldMapper;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
-import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
-import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.TransportService;
-import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
+import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,19 +32,16 @@ import java.util.List;
  * Memory charged to the {@code retrieval} breaker as the ids are decoded: {@code 56 + 2 x id length} bytes per document (the
  * string, its slots in the lists and the sorted copy), plus the same for a routing; released when the response is built.
  */
-public final class TransportShardVectorIdsAction extends TransportShardReadAction<ShardVectorIdsAction.Request,
-    ShardVectorIdsAction.Response> {
+public final class TransportShardVectorIdsAction extends TransportShardReadAction<RequestParams.None, ShardVectorIdsAction.Result> {
 
     @Inject
-    public TransportShardVectorIdsAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
-        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardVectorIdsAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
-            ShardVectorIdsAction.Request::new, ShardVectorIdsAction.Response::new);
+    public TransportShardVectorIdsAction(ShardReadServices services) {
+        super(ShardVectorIdsAction.INSTANCE, services);
     }
 
     @Override
-    protected ShardVectorIdsAction.Response shardRead(ShardVectorIdsAction.Request request, ShardId shardId, IndexService indexService)
-        throws IOException {
+    protected ShardVectorIdsAction.Result shardRead(ShardReadRequest<RequestParams.None> request, ShardId shardId,
+        IndexService indexService) throws IOException {
         IndexShard shard = indexService.getShard(shardId.id());
         String field = request.field();
         List<String> ids = new ArrayList<>();
@@ -85,7 +73,7 @@ public final class TransportShardVectorIdsAction extends TransportShardReadActio
                 sortedIds[i] = ids.get(order[i]);
                 sortedRoutings[i] = routings.get(order[i]);
             }
-            return new ShardVectorIdsAction.Response(sortedIds, sortedRoutings, dims);
+            return new ShardVectorIdsAction.Result(sortedIds, sortedRoutings, dims);
         }
     }
 
@@ -114,27 +102,8 @@ public final class TransportShardVectorIdsAction extends TransportShardReadActio
 
     /** The {@code _routing} of each document of {@code docs} (null for others), or null when no document has one. */
     private static String[] routings(LeafReader reader, FixedBitSet docs, Pending pending) throws IOException {
-        Terms terms = reader.terms(RoutingFieldMapper.NAME);
-        if (terms == null) {
-            return null;
-        }
-        String[] values = new String[reader.maxDoc()];
-        TermsEnum termsEnum = terms.iterator();
-        PostingsEnum postings = null;
-        for (BytesRef term = termsEnum.next(); term != null; term = termsEnum.next()) {
-            postings = termsEnum.postings(postings, PostingsEnum.NONE);
-            String value = null;
-            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                if (docs.get(doc)) {
-                    if (value == null) {
-                        pending.grow(56L + 2L * term.length);
-                        value = term.utf8ToString();
-                    }
-                    values[doc] = value;
-                }
-            }
-        }
-        return values;
+        return IdTerms.termValues(reader, RoutingFieldMapper.NAME, docs::get, BytesRef::utf8ToString,
+            length -> pending.grow(56L + 2L * length));
     }
 
     /** Charges of the ids and routings read, passed to the breaker 64 KiB at a time. */

@@ -9,21 +9,14 @@ import org.apache.lucene.index.SortedSetDocValues;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
-import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
-import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.IdFieldMapper;
 import org.elasticsearch.index.mapper.MappedFieldType;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
-import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.TransportService;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,21 +29,18 @@ import java.util.Locale;
  * pool, from a searcher acquired for the read (a point in time of the shard). Deleted documents
  * and documents without a name (nested documents, or no value in {@code id_field}) are skipped.
  */
-public final class TransportShardVectorsAction extends TransportShardReadAction<ShardVectorsAction.Request,
-    ShardVectorsAction.Response> {
+public final class TransportShardVectorsAction extends TransportShardReadAction<ShardVectorsAction.Params, ShardVectorsAction.Result> {
 
     @Inject
-    public TransportShardVectorsAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
-        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardVectorsAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
-            ShardVectorsAction.Request::new, ShardVectorsAction.Response::new);
+    public TransportShardVectorsAction(ShardReadServices services) {
+        super(ShardVectorsAction.INSTANCE, services);
     }
 
     @Override
-    protected ShardVectorsAction.Response shardRead(ShardVectorsAction.Request request, ShardId shardId, IndexService indexService)
-        throws IOException {
+    protected ShardVectorsAction.Result shardRead(ShardReadRequest<ShardVectorsAction.Params> request, ShardId shardId,
+        IndexService indexService) throws IOException {
         String index = shardId.getIndexName();
-        String idField = request.idField();
+        String idField = request.params().idField();
         boolean byId = IdFieldMapper.NAME.equals(idField);
         if (byId == false) {
             MappedFieldType idType = indexService.mapperService().fieldType(idField);
@@ -74,7 +64,7 @@ public final class TransportShardVectorsAction extends TransportShardReadAction<
         }
     }
 
-    private ShardVectorsAction.Response read(ShardVectorsAction.Request request, ShardId shardId, IndexShard shard, String index,
+    private ShardVectorsAction.Result read(ShardReadRequest<ShardVectorsAction.Params> request, ShardId shardId, IndexShard shard, String index,
         String idField, boolean byId, String field, Reservation memory) throws IOException {
         List<String> names = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -139,7 +129,7 @@ public final class TransportShardVectorsAction extends TransportShardReadAction<
                 }
             }
         }
-        return new ShardVectorsAction.Response(names.toArray(String[]::new), ids.toArray(String[]::new), Arrays.copyOf(vectorDocs, numVectors),
+        return new ShardVectorsAction.Result(names.toArray(String[]::new), ids.toArray(String[]::new), Arrays.copyOf(vectorDocs, numVectors),
             Arrays.copyOf(vectors, numVectors * dims), dims, similarity);
     }
 }

@@ -8,20 +8,13 @@ import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
-import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.IdFieldMapper;
 import org.elasticsearch.index.mapper.Uid;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
-import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.transport.TransportService;
-import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.memory.Reservation;
 
 import java.io.IOException;
@@ -38,14 +31,12 @@ import java.util.List;
  * {@link #bytes} = {@code n * (8 d + 40)} bytes (the vectors in request order and their compacted copy, one sort key and one
  * row slot per id); released when the response is built.
  */
-public final class TransportShardVectorsByIdAction extends TransportShardReadAction<ShardVectorsByIdAction.Request,
-    ShardVectorsByIdAction.Response> {
+public final class TransportShardVectorsByIdAction
+    extends TransportShardReadAction<ShardVectorsByIdAction.Params, ShardVectorsByIdAction.Result> {
 
     @Inject
-    public TransportShardVectorsByIdAction(ClusterService clusterService, TransportService transportService, IndicesService indicesService,
-        ThreadPool threadPool, ActionFilters actionFilters, IndexNameExpressionResolver resolver, RetrievalBreaker breaker) {
-        super(ShardVectorsByIdAction.NAME, clusterService, transportService, indicesService, threadPool, actionFilters, resolver, breaker,
-            ShardVectorsByIdAction.Request::new, ShardVectorsByIdAction.Response::new);
+    public TransportShardVectorsByIdAction(ShardReadServices services) {
+        super(ShardVectorsByIdAction.INSTANCE, services);
     }
 
     /** The bytes charged for {@code n} ids of {@code dims} floats. */
@@ -54,18 +45,18 @@ public final class TransportShardVectorsByIdAction extends TransportShardReadAct
     }
 
     @Override
-    protected ShardVectorsByIdAction.Response shardRead(ShardVectorsByIdAction.Request request, ShardId shardId, IndexService indexService)
-        throws IOException {
+    protected ShardVectorsByIdAction.Result shardRead(ShardReadRequest<ShardVectorsByIdAction.Params> request, ShardId shardId,
+        IndexService indexService) throws IOException {
         String index = shardId.getIndexName();
         String field = request.field();
         denseVectorField(indexService, field);
         IndexShard shard = indexService.getShard(shardId.id());
-        String[] ids = request.idsView();
+        String[] ids = request.params().ids();
         try (Engine.Searcher searcher = shard.acquireSearcher("retrieval_vectors_by_id")) {
             List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
             int dims = floatDims(leaves, field, index);
             if (dims == 0 || ids.length == 0) {
-                return new ShardVectorsByIdAction.Response(new String[0], new float[0], 0, ids.clone());
+                return new ShardVectorsByIdAction.Result(new String[0], new float[0], 0, ids.clone());
             }
             try (Reservation memory = breaker.reserve(bytes(ids.length, dims),
                 "vectors of [" + field + "] of " + ids.length + " documents read by id from shard " + shardId)) {
@@ -75,7 +66,7 @@ public final class TransportShardVectorsByIdAction extends TransportShardReadAct
     }
 
     /** The dimension of the field's vectors in the searcher (0 when no segment holds one); 400 unless float vectors. */
-    private static ShardVectorsByIdAction.Response read(List<LeafReaderContext> leaves, String field, String[] ids, int dims)
+    private static ShardVectorsByIdAction.Result read(List<LeafReaderContext> leaves, String field, String[] ids, int dims)
         throws IOException {
         float[] rows = new float[ids.length * dims]; // row i = vector of ids[i], request order
         boolean[] found = new boolean[ids.length];
@@ -131,7 +122,7 @@ public final class TransportShardVectorsByIdAction extends TransportShardReadAct
                 missing[m++] = ids[i];
             }
         }
-        return new ShardVectorsByIdAction.Response(foundIds, numFound == ids.length ? rows : Arrays.copyOf(rows, numFound * dims), dims,
+        return new ShardVectorsByIdAction.Result(foundIds, numFound == ids.length ? rows : Arrays.copyOf(rows, numFound * dims), dims,
             missing);
     }
 }

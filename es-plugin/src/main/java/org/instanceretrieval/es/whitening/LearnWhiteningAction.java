@@ -1,7 +1,6 @@
 package org.instanceretrieval.es.whitening;
 
 import org.elasticsearch.action.ActionType;
-import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.instanceretrieval.es.job.JobBody;
@@ -11,8 +10,8 @@ import org.instanceretrieval.es.job.RestJobAction;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.store.ModelIds;
 
-import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,186 +41,128 @@ public final class LearnWhiteningAction {
      * The endpoint {@code POST _retrieval/whitening/{whitening_id}/_learn} ({@link RestJobAction}): waits for the stored whitening,
      * or answers the task; the whitening appears in {@code GET _retrieval/whitening/{id}} when done.
      */
-    public static RestJobAction<Request, JobResponse> rest() {
+    public static RestJobAction<JobRequest<Options>, JobResponse> rest() {
         return new RestJobAction<>("retrieval_learn_whitening", INSTANCE, new RestHandler.Route(RestRequest.Method.POST,
-            "/_retrieval/whitening/{whitening_id}/_learn"), (request, body) -> Request.parse(request.param("whitening_id"), body));
+            "/_retrieval/whitening/{whitening_id}/_learn"), (request, body) -> request(request.param("whitening_id"), body));
     }
 
-    /** The task's phases (checking, reading, learning, storing) and its counter. */
-    public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "vectors_read");
+    /** A {@code _learn} request from REST. @throws IllegalArgumentException (400) naming the id, then the body's first problem */
+    public static JobRequest<Options> request(String whiteningId, Map<String, Object> body) {
+        return KIND.request(ModelIds.validate("whitening_id", whiteningId), body);
+    }
 
     /**
-     * A validated learn request. {@code dimensions} 0 means all; {@code power}, {@code shrinkage}
-     * and {@code maxSamples} apply to PCA only, {@code pairs} to Lw only.
+     * The validated options of a request. {@code dimensions} 0 means all; {@code power}, {@code shrinkage} and {@code maxSamples}
+     * apply to PCA only, {@code pairs} ({@code [query_id, positive_id]}) to Lw only (empty for PCA).
      */
-    public static final class Request extends JobRequest<LearnWhiteningAction.Request.Options> {
-        private static final JobBody<Body> BODY = new JobBody<>("learn", Body::new,
-            (key, keys) -> "unknown field [" + key + "]; known fields are " + keys)
-            .declare("method", (b, v) -> b.method = v, JobBody.STRING)
-            .declare("index", (b, v) -> b.index = v, JobBody.STRING)
-            .declare("field", (b, v) -> b.field = v, JobBody.STRING)
-            .declare("dimensions", (b, v) -> b.dimensions = v, JobBody.INTEGER)
-            .declare("power", (b, v) -> b.power = v, JobBody.NUMBER)
-            .declare("shrinkage", (b, v) -> b.shrinkage = v, JobBody.NUMBER)
-            .declare("max_samples", (b, v) -> b.maxSamples = v, JobBody.INTEGER)
-            .declare("pairs", (b, v) -> b.pairs = v, JobBody.ANY);
-
-        /** The body as declared; {@link #build} checks it. */
-        private static final class Body {
-            String method;
-            String index;
-            String field;
-            Integer dimensions;
-            Number power;
-            Number shrinkage;
-            Integer maxSamples;
-            Object pairs;
-
-            Options check() {
-                WhiteningMethod m = WhiteningMethod.fromId(JobBody.required("method", method));
-                JobBody.required("index", index);
-                JobBody.required("field", field);
-                if (dimensions != null && dimensions < 1) {
-                    throw new IllegalArgumentException("[dimensions] must be at least 1, got [" + dimensions + "]");
-                }
-                if (m == WhiteningMethod.LW) {
-                    rejectIfSet(power, "power");
-                    rejectIfSet(shrinkage, "shrinkage");
-                    rejectIfSet(maxSamples, "max_samples");
-                    return new Options(m, index, field, dimensions == null ? 0 : dimensions, 0.5, 0, DEFAULT_MAX_SAMPLES, parsePairs(pairs));
-                }
-                if (pairs != null) {
-                    throw new IllegalArgumentException("[pairs] applies to method [lw] only");
-                }
-                double p = power == null ? 0.5 : power.doubleValue();
-                if ((p > 0 && p <= 1) == false) {
-                    throw new IllegalArgumentException("[power] must be in (0, 1], got [" + p + "]");
-                }
-                double s = shrinkage == null ? 0 : shrinkage.doubleValue();
-                if ((s >= 0 && Double.isFinite(s)) == false) {
-                    throw new IllegalArgumentException("[shrinkage] must be finite and >= 0, got [" + s + "]");
-                }
-                int samples = maxSamples == null ? DEFAULT_MAX_SAMPLES : maxSamples;
-                if (samples < 1 || samples > MAX_MAX_SAMPLES) {
-                    throw new IllegalArgumentException("[max_samples] must be in [1, " + MAX_MAX_SAMPLES + "], got [" + samples + "]");
-                }
-                return new Options(m, index, field, dimensions == null ? 0 : dimensions, p, s, samples, List.of());
-            }
-
-            private static void rejectIfSet(Object value, String name) {
-                if (value != null) {
-                    throw new IllegalArgumentException("[" + name + "] applies to method [pca] only");
-                }
-            }
-        }
-
-        /** The validated options. */
-        private record Options(WhiteningMethod method, String index, String field, int dimensions, double power, double shrinkage,
-            int maxSamples, List<String[]> pairs) {}
-
-        private Request(String whiteningId, Map<String, Object> body) {
-            super(whiteningId, body, b -> BODY.parse(b).check());
-        }
-
-        public Request(StreamInput in) throws IOException {
-            super(in, b -> BODY.parse(b).check());
-        }
-
-        /**
-         * Parses and validates a request body.
-         *
-         * @throws IllegalArgumentException (400) naming the offending field
-         */
-        public static Request parse(String whiteningId, Map<String, Object> body) {
-            ModelIds.validate("whitening_id", whiteningId);
-            requireBody(body, "{\"method\": \"pca\" | \"lw\", \"index\": ..., \"field\": ...}");
-            return new Request(whiteningId, body);
-        }
-
-        private static List<String[]> parsePairs(Object value) {
-            if (value == null) {
-                throw new IllegalArgumentException("[pairs] is required for method [lw]: [[\"query_id\", \"positive_id\"], ...]");
-            }
-            if (!(value instanceof List<?> list)) {
-                throw new IllegalArgumentException("[pairs] must be an array of [query_id, positive_id] pairs, got [" + value + "]");
-            }
-            if (list.isEmpty() || list.size() > MAX_PAIRS) {
-                throw new IllegalArgumentException("[pairs] must hold 1 to " + MAX_PAIRS + " pairs, got [" + list.size() + "]");
-            }
-            List<String[]> pairs = new ArrayList<>(list.size());
-            for (int i = 0; i < list.size(); i++) {
-                if (list.get(i) instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String q && pair.get(1) instanceof String p
-                    && q.isEmpty() == false && p.isEmpty() == false) {
-                    if (q.equals(p)) {
-                        // its difference is zero: it teaches the whitening nothing
-                        throw new IllegalArgumentException("[pairs][" + i + "] names document [" + q + "] twice: a pair is a query and a "
-                            + "different document that matches it");
-                    }
-                    pairs.add(new String[] { q, p });
-                } else {
-                    throw new IllegalArgumentException("[pairs][" + i + "] must be two document ids [query_id, positive_id], got [" + list.get(i)
-                        + "]");
-                }
-            }
-            return List.copyOf(pairs);
-        }
-
-        public String whiteningId() {
-            return target();
-        }
-
-        public WhiteningMethod method() {
-            return options().method;
-        }
-
-        public String index() {
-            return options().index;
-        }
-
-        public String field() {
-            return options().field;
-        }
-
-        /** Requested output dimensions, 0 for all. */
-        public int dimensions() {
-            return options().dimensions;
-        }
-
-        public double power() {
-            return options().power;
-        }
-
-        public double shrinkage() {
-            return options().shrinkage;
-        }
-
-        public int maxSamples() {
-            return options().maxSamples;
-        }
-
-        /** The pairs {@code [query_id, positive_id]} (Lw), empty for PCA. */
-        public List<String[]> pairs() {
-            return options().pairs;
-        }
+    public record Options(WhiteningMethod method, String index, String field, int dimensions, double power, double shrinkage,
+        int maxSamples, List<String[]> pairs) {
 
         /** The distinct document ids named by the pairs, in order of first appearance. */
         public List<String> pairDocumentIds() {
-            Set<String> seen = new java.util.LinkedHashSet<>();
-            for (String[] pair : pairs()) {
+            Set<String> seen = new LinkedHashSet<>();
+            for (String[] pair : pairs) {
                 seen.add(pair[0]);
                 seen.add(pair[1]);
             }
             return new ArrayList<>(seen);
         }
+    }
 
-        @Override
-        protected JobTask.Progress progress() {
-            return PROGRESS;
+    /** The task's phases (checking, reading, learning, storing) and its counter. */
+    public static final JobTask.Progress PROGRESS = new JobTask.Progress("checking", "vectors_read");
+
+    private static final JobBody<Body> BODY = new JobBody<>("learn", Body::new,
+        (key, keys) -> "unknown field [" + key + "]; known fields are " + keys)
+        .declare("method", (b, v) -> b.method = v, JobBody.STRING)
+        .declare("index", (b, v) -> b.index = v, JobBody.STRING)
+        .declare("field", (b, v) -> b.field = v, JobBody.STRING)
+        .declare("dimensions", (b, v) -> b.dimensions = v, JobBody.INTEGER)
+        .declare("power", (b, v) -> b.power = v, JobBody.NUMBER)
+        .declare("shrinkage", (b, v) -> b.shrinkage = v, JobBody.NUMBER)
+        .declare("max_samples", (b, v) -> b.maxSamples = v, JobBody.INTEGER)
+        .declare("pairs", (b, v) -> b.pairs = v, JobBody.ANY);
+
+    /** The body as declared; {@link #build} checks it. */
+    private static final class Body {
+        String method;
+        String index;
+        String field;
+        Integer dimensions;
+        Number power;
+        Number shrinkage;
+        Integer maxSamples;
+        Object pairs;
+
+        Options check() {
+            WhiteningMethod m = WhiteningMethod.fromId(JobBody.required("method", method));
+            JobBody.required("index", index);
+            JobBody.required("field", field);
+            if (dimensions != null && dimensions < 1) {
+                throw new IllegalArgumentException("[dimensions] must be at least 1, got [" + dimensions + "]");
+            }
+            if (m == WhiteningMethod.LW) {
+                rejectIfSet(power, "power");
+                rejectIfSet(shrinkage, "shrinkage");
+                rejectIfSet(maxSamples, "max_samples");
+                return new Options(m, index, field, dimensions == null ? 0 : dimensions, 0.5, 0, DEFAULT_MAX_SAMPLES, parsePairs(pairs));
+            }
+            if (pairs != null) {
+                throw new IllegalArgumentException("[pairs] applies to method [lw] only");
+            }
+            double p = power == null ? 0.5 : power.doubleValue();
+            if ((p > 0 && p <= 1) == false) {
+                throw new IllegalArgumentException("[power] must be in (0, 1], got [" + p + "]");
+            }
+            double s = shrinkage == null ? 0 : shrinkage.doubleValue();
+            if ((s >= 0 && Double.isFinite(s)) == false) {
+                throw new IllegalArgumentException("[shrinkage] must be finite and >= 0, got [" + s + "]");
+            }
+            int samples = maxSamples == null ? DEFAULT_MAX_SAMPLES : maxSamples;
+            if (samples < 1 || samples > MAX_MAX_SAMPLES) {
+                throw new IllegalArgumentException("[max_samples] must be in [1, " + MAX_MAX_SAMPLES + "], got [" + samples + "]");
+            }
+            return new Options(m, index, field, dimensions == null ? 0 : dimensions, p, s, samples, List.of());
         }
 
-        @Override
-        public String getDescription() {
-            return "learn " + method().id() + " whitening [" + whiteningId() + "] from [" + index() + "][" + field() + "]";
+        private static void rejectIfSet(Object value, String name) {
+            if (value != null) {
+                throw new IllegalArgumentException("[" + name + "] applies to method [pca] only");
+            }
         }
     }
+
+
+    private static List<String[]> parsePairs(Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException("[pairs] is required for method [lw]: [[\"query_id\", \"positive_id\"], ...]");
+        }
+        if (!(value instanceof List<?> list)) {
+            throw new IllegalArgumentException("[pairs] must be an array of [query_id, positive_id] pairs, got [" + value + "]");
+        }
+        if (list.isEmpty() || list.size() > MAX_PAIRS) {
+            throw new IllegalArgumentException("[pairs] must hold 1 to " + MAX_PAIRS + " pairs, got [" + list.size() + "]");
+        }
+        List<String[]> pairs = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String q && pair.get(1) instanceof String p
+                && q.isEmpty() == false && p.isEmpty() == false) {
+                if (q.equals(p)) {
+                    // its difference is zero: it teaches the whitening nothing
+                    throw new IllegalArgumentException("[pairs][" + i + "] names document [" + q + "] twice: a pair is a query and a "
+                        + "different document that matches it");
+                }
+                pairs.add(new String[] { q, p });
+            } else {
+                throw new IllegalArgumentException("[pairs][" + i + "] must be two document ids [query_id, positive_id], got [" + list.get(i)
+                    + "]");
+            }
+        }
+        return List.copyOf(pairs);
+    }
+
+    /** The whitening {@code _learn} job: its body, progress and task description ({@link JobRequest}); the target is the new id. */
+    public static final JobRequest.Kind<Options> KIND = new JobRequest.Kind<>(b -> BODY.parse(b).check(),
+        "{\"method\": \"pca\" | \"lw\", \"index\": ..., \"field\": ...}", PROGRESS, (id, o) -> "learn " + o.method().id()
+            + " whitening [" + id + "] from [" + o.index() + "][" + o.field() + "]");
 }

@@ -4,6 +4,7 @@ import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.instanceretrieval.es.store.StoredItem;
 import org.elasticsearch.xcontent.XContentBuilder;
+import org.instanceretrieval.es.store.OrderedMaps;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -78,25 +79,9 @@ public record StoredWhitening(
 
     /** The metadata fields of the stored document (see {@link WhiteningIndex}). */
     Map<String, Object> sourceFields() {
-        Map<String, Object> source = new java.util.LinkedHashMap<>();
-        source.put("index", index);
-        source.put("field", field);
-        source.put("sample_size", sampleSize);
-        source.put("pairs", pairs);
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("whitening_id", whiteningId);
-        m.put("method", method.id());
-        m.put("input_dimension", inputDimension);
-        m.put("output_dimension", outputDimension);
-        if (power != null) {
-            m.put("power", power);
-        }
-        if (shrinkage != null) {
-            m.put("shrinkage", shrinkage);
-        }
-        m.put("source", source);
-        m.put("created_time", createdMillis);
-        return m;
+        Map<String, Object> source = OrderedMaps.of("index", index, "field", field, "sample_size", sampleSize, "pairs", pairs);
+        return OrderedMaps.withoutNulls("whitening_id", whiteningId, "method", method.id(), "input_dimension", inputDimension,
+            "output_dimension", outputDimension, "power", power, "shrinkage", shrinkage, "source", source, "created_time", createdMillis);
     }
 
     /** Reads {@link #sourceFields()} back from a stored document. */

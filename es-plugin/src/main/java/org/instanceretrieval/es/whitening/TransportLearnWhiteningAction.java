@@ -10,6 +10,7 @@ import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.job.TransportJobAction;
@@ -40,7 +41,7 @@ import java.util.function.LongSupplier;
  * Memory: the vectors are held on this node while learning, {@code n x d x 4} bytes (100,000
  * vectors of 2048 dimensions: 800 MB), plus the {@code d x d} double covariance.
  */
-public final class TransportLearnWhiteningAction extends TransportJobAction<LearnWhiteningAction.Request, JobResponse> {
+public final class TransportLearnWhiteningAction extends TransportJobAction<JobRequest<LearnWhiteningAction.Options>, JobResponse> {
 
     private static final int MAX_IDS_NAMED = 20;
 
@@ -58,27 +59,27 @@ public final class TransportLearnWhiteningAction extends TransportJobAction<Lear
         ClusterService clusterService,
         RetrievalBreaker breaker
     ) {
-        super(LearnWhiteningAction.NAME, transportService, actionFilters, LearnWhiteningAction.Request::new, client, clusterService);
+        super(LearnWhiteningAction.NAME, transportService, actionFilters, LearnWhiteningAction.KIND.reader(), client, clusterService);
         this.store = store;
         this.breaker = breaker;
     }
 
     @Override
-    protected void execute(Job job, LearnWhiteningAction.Request request, ActionListener<JobResponse> listener) {
+    protected void execute(Job job, JobRequest<LearnWhiteningAction.Options> request, ActionListener<JobResponse> listener) {
         JobTask learnTask = job.task();
-        store.index().exists(request.whiteningId(), listener.delegateFailureAndWrap((l, exists) -> {
+        store.index().exists(request.target(), listener.delegateFailureAndWrap((l, exists) -> {
             if (exists) {
-                throw IndexWhiteningStore.alreadyExists(request.whiteningId());
+                throw IndexWhiteningStore.alreadyExists(request.target());
             }
             checkField(job.client(), request, l.delegateFailureAndWrap((l2, mappedDims) -> {
                 learnTask.phase("reading");
-                QueryBuilder query = request.method() == WhiteningMethod.PCA
-                    ? QueryBuilders.existsQuery(request.field())
-                    : QueryBuilders.idsQuery().addIds(request.pairDocumentIds().toArray(String[]::new));
-                int limit = request.method() == WhiteningMethod.PCA ? request.maxSamples() : Integer.MAX_VALUE;
-                Reservation memory = breaker.reserve(0, "learning whitening [" + request.whiteningId() + "]");
+                QueryBuilder query = request.options().method() == WhiteningMethod.PCA
+                    ? QueryBuilders.existsQuery(request.options().field())
+                    : QueryBuilders.idsQuery().addIds(request.options().pairDocumentIds().toArray(String[]::new));
+                int limit = request.options().method() == WhiteningMethod.PCA ? request.options().maxSamples() : Integer.MAX_VALUE;
+                Reservation memory = breaker.reserve(0, "learning whitening [" + request.target() + "]");
                 ActionListener<JobResponse> released = ActionListener.runBefore(l2, memory::close);
-                new FieldVectorReader(client, learnTask, job.id(), request.index(), request.field(), query, limit,
+                new FieldVectorReader(client, learnTask, job.id(), request.options().index(), request.options().field(), query, limit,
                     learnTask.counter("vectors_read"), memory).read(
                     released.delegateFailureAndWrap((l3, docs) -> generic.execute(
                         org.elasticsearch.action.ActionRunnable.wrap(l3, l4 -> {
@@ -100,58 +101,58 @@ public final class TransportLearnWhiteningAction extends TransportJobAction<Lear
      * {@code dense_vector} of float or byte elements in each; completes with the mapped
      * dimension (or -1 when not yet set by any document), and checks {@code dimensions} against it.
      */
-    private static void checkField(Client client, LearnWhiteningAction.Request request, ActionListener<Integer> listener) {
-        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.index()).fields(request.field());
+    private static void checkField(Client client, JobRequest<LearnWhiteningAction.Options> request, ActionListener<Integer> listener) {
+        GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.options().index()).fields(request.options().field());
         // a missing index fails with Elasticsearch's 404 index_not_found_exception
         client.admin().indices().getFieldMappings(get, listener.delegateFailureAndWrap((l, response) -> l.onResponse(mappedDimension(request, response))));
     }
 
-    static int mappedDimension(LearnWhiteningAction.Request request, GetFieldMappingsResponse response) {
+    static int mappedDimension(JobRequest<LearnWhiteningAction.Options> request, GetFieldMappingsResponse response) {
         Map<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> all = response.mappings();
         if (all.isEmpty()) {
-            throw badRequest("unknown [index] [{}]: it matches no index", request.index());
+            throw badRequest("unknown [index] [{}]: it matches no index", request.options().index());
         }
         Integer dims = null;
         for (Map.Entry<String, Map<String, GetFieldMappingsResponse.FieldMappingMetadata>> entry : all.entrySet()) {
-            int d = denseVectorDims("field", request.field(), entry.getKey(), entry.getValue(), Set.of("float", "byte"),
+            int d = denseVectorDims("field", request.options().field(), entry.getKey(), entry.getValue(), Set.of("float", "byte"),
                 "only float and byte vectors can be whitened");
             if (dims != null && dims != d) {
-                throw badRequest("[field] [{}] has dimension {} in one index and {} in index [{}]", request.field(), dims, d, entry.getKey());
+                throw badRequest("[field] [{}] has dimension {} in one index and {} in index [{}]", request.options().field(), dims, d, entry.getKey());
             }
             dims = d;
         }
-        if (dims > 0 && request.dimensions() > dims) {
-            throw badRequest("[dimensions] must be in [1, {}] (the dimension of [{}]), got [{}]", dims, request.field(), request.dimensions());
+        if (dims > 0 && request.options().dimensions() > dims) {
+            throw badRequest("[dimensions] must be in [1, {}] (the dimension of [{}]), got [{}]", dims, request.options().field(), request.options().dimensions());
         }
         return dims;
     }
 
-    private void learnAndStore(JobTask task, LearnWhiteningAction.Request request, List<DocVector> docs,
+    private void learnAndStore(JobTask task, JobRequest<LearnWhiteningAction.Options> request, List<DocVector> docs,
         ActionListener<JobResponse> listener) {
         task.checkCancelled();
         if (docs.isEmpty()) {
-            throw badRequest("no vectors: no document of [{}] has a vector in [{}]", request.index(), request.field());
+            throw badRequest("no vectors: no document of [{}] has a vector in [{}]", request.options().index(), request.options().field());
         }
         int d = docs.get(0).vector().length;
-        if (request.dimensions() > d) {
-            throw badRequest("[dimensions] must be in [1, {}] (the dimension of [{}]), got [{}]", d, request.field(), request.dimensions());
+        if (request.options().dimensions() > d) {
+            throw badRequest("[dimensions] must be in [1, {}] (the dimension of [{}]), got [{}]", d, request.options().field(), request.options().dimensions());
         }
         task.phase("learning");
         Whitening whitening;
         StoredWhitening metadata;
         long created = clock.getAsLong();
-        if (request.method() == WhiteningMethod.PCA) {
+        if (request.options().method() == WhiteningMethod.PCA) {
             float[][] sample = new float[docs.size()][];
             for (int i = 0; i < sample.length; i++) {
                 sample[i] = VectorMath.l2NormalizeInPlace(docs.get(i).vector());
             }
             whitening = PcaWhitening.full()
-                .withPower(request.power())
-                .withShrinkage(request.shrinkage())
-                .withDimensions(request.dimensions())
+                .withPower(request.options().power())
+                .withShrinkage(request.options().shrinkage())
+                .withDimensions(request.options().dimensions())
                 .learn(sample);
-            metadata = new StoredWhitening(request.whiteningId(), WhiteningMethod.PCA, whitening.inputDimension(), whitening.outputDimension(),
-                request.power(), request.shrinkage(), request.index(), request.field(), sample.length, 0, created);
+            metadata = new StoredWhitening(request.target(), WhiteningMethod.PCA, whitening.inputDimension(), whitening.outputDimension(),
+                request.options().power(), request.options().shrinkage(), request.options().index(), request.options().field(), sample.length, 0, created);
         } else {
             Map<String, Integer> row = new HashMap<>();
             float[][] vectors = new float[docs.size()][];
@@ -164,27 +165,27 @@ public final class TransportLearnWhiteningAction extends TransportJobAction<Lear
                 vectors[i] = VectorMath.l2NormalizeInPlace(doc.vector());
             }
             if (ambiguous.isEmpty() == false) {
-                throw badRequest("[pairs] name documents found in more than one index of [{}]: {}", request.index(), firstFew(ambiguous));
+                throw badRequest("[pairs] name documents found in more than one index of [{}]: {}", request.options().index(), firstFew(ambiguous));
             }
             List<String> missing = new ArrayList<>();
-            for (String id : request.pairDocumentIds()) {
+            for (String id : request.options().pairDocumentIds()) {
                 if (row.containsKey(id) == false) {
                     missing.add(id);
                 }
             }
             if (missing.isEmpty() == false) {
                 throw badRequest("[pairs] name {} documents that do not exist in [{}] or have no [{}] vector: {}", missing.size(),
-                    request.index(), request.field(), firstFew(missing));
+                    request.options().index(), request.options().field(), firstFew(missing));
             }
-            int[] queries = new int[request.pairs().size()];
+            int[] queries = new int[request.options().pairs().size()];
             int[] positives = new int[queries.length];
             for (int i = 0; i < queries.length; i++) {
-                queries[i] = row.get(request.pairs().get(i)[0]);
-                positives[i] = row.get(request.pairs().get(i)[1]);
+                queries[i] = row.get(request.options().pairs().get(i)[0]);
+                positives[i] = row.get(request.options().pairs().get(i)[1]);
             }
-            whitening = LearnedWhitening.full().withDimensions(request.dimensions()).learn(vectors, queries, positives);
-            metadata = new StoredWhitening(request.whiteningId(), WhiteningMethod.LW, whitening.inputDimension(), whitening.outputDimension(),
-                null, null, request.index(), request.field(), vectors.length, queries.length, created);
+            whitening = LearnedWhitening.full().withDimensions(request.options().dimensions()).learn(vectors, queries, positives);
+            metadata = new StoredWhitening(request.target(), WhiteningMethod.LW, whitening.inputDimension(), whitening.outputDimension(),
+                null, null, request.options().index(), request.options().field(), vectors.length, queries.length, created);
         }
         task.checkCancelled();
         task.phase("storing");

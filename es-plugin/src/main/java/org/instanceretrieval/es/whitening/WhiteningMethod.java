@@ -1,6 +1,6 @@
 package org.instanceretrieval.es.whitening;
 
-import java.util.Locale;
+import org.instanceretrieval.es.rest.EnumIds;
 
 /** How a stored whitening was learned. */
 public enum WhiteningMethod {
@@ -11,18 +11,14 @@ public enum WhiteningMethod {
 
     /** The name used in requests and responses: {@code pca} or {@code lw}. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumIds.id(this);
     }
 
     /**
      * @throws IllegalArgumentException (400) naming the field and the accepted values
      */
     public static WhiteningMethod fromId(String id) {
-        for (WhiteningMethod m : values()) {
-            if (m.id().equals(id)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("[method] must be [pca] or [lw], got [" + id + "]");
+        return EnumIds.fromId(WhiteningMethod.class, id,
+            unknown -> new IllegalArgumentException("[method] must be [pca] or [lw], got [" + unknown + "]"));
     }
 }

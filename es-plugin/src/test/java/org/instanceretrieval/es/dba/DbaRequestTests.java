@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.dba;
 
+import org.instanceretrieval.es.job.JobRequest;
 import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.io.stream.BytesStreamOutput;
 import org.elasticsearch.common.io.stream.StreamInput;
@@ -14,9 +15,9 @@ import java.util.Map;
 /** Parsing and validation of {@code POST {index}/_retrieval/dba} bodies. */
 public class DbaRequestTests extends ESTestCase {
 
-    private static DbaAction.Request parse(String json) {
+    private static JobRequest<DbaAction.Options> parse(String json) {
         Map<String, Object> body = XContentHelper.convertToMap(XContentType.JSON.xContent(), json, false);
-        return DbaAction.Request.parse("docs", body);
+        return DbaAction.KIND.request("docs", body);
     }
 
     private static void assertRejected(String json, String message) {
@@ -25,40 +26,40 @@ public class DbaRequestTests extends ESTestCase {
     }
 
     public void testDefaults() {
-        DbaAction.Request r = parse("{\"field\": \"vec\", \"target_field\": \"vec_dba\"}");
-        assertEquals("docs", r.index());
-        assertEquals("vec", r.field());
-        assertEquals("vec_dba", r.targetField());
-        assertEquals(20, r.neighbours());
-        assertEquals(0f, r.alpha(), 0f);
+        JobRequest<DbaAction.Options> r = parse("{\"field\": \"vec\", \"target_field\": \"vec_dba\"}");
+        assertEquals("docs", r.target());
+        assertEquals("vec", r.options().field());
+        assertEquals("vec_dba", r.options().targetField());
+        assertEquals(20, r.options().neighbours());
+        assertEquals(0f, r.options().alpha(), 0f);
         assertNull(r.validate());
         assertFalse(r.getShouldStoreResult());
-        assertFalse(r.graph());
+        assertFalse(r.options().graph());
     }
 
     public void testGraphOption() throws Exception {
-        DbaAction.Request r = parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 20, \"graph\": true}");
-        assertTrue(r.graph());
+        JobRequest<DbaAction.Options> r = parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 20, \"graph\": true}");
+        assertTrue(r.options().graph());
         assertEquals("dba [docs][vec] -> [t] n=20 alpha=0.0 graph", r.getDescription());
-        assertFalse(parse("{\"field\": \"vec\", \"target_field\": \"t\", \"graph\": false}").graph());
+        assertFalse(parse("{\"field\": \"vec\", \"target_field\": \"t\", \"graph\": false}").options().graph());
         assertRejected("{\"field\": \"vec\", \"target_field\": \"t\", \"graph\": \"auto\"}", "[graph] must be true or false, got [auto]");
         try (BytesStreamOutput out = new BytesStreamOutput()) {
             r.writeTo(out);
             try (StreamInput in = out.bytes().streamInput()) {
-                assertTrue(new DbaAction.Request(in).graph());
+                assertTrue(DbaAction.KIND.reader().read(in).options().graph());
             }
         }
     }
 
     public void testExplicitValues() {
-        DbaAction.Request r = parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 1000, \"alpha\": 3}");
-        assertEquals(1000, r.neighbours());
-        assertEquals(3f, r.alpha(), 0f);
-        assertEquals(1, parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 1}").neighbours());
+        JobRequest<DbaAction.Options> r = parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 1000, \"alpha\": 3}");
+        assertEquals(1000, r.options().neighbours());
+        assertEquals(3f, r.options().alpha(), 0f);
+        assertEquals(1, parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 1}").options().neighbours());
     }
 
     public void testBadInputs() {
-        expectThrows(IllegalArgumentException.class, () -> DbaAction.Request.parse("docs", Map.of()));
+        expectThrows(IllegalArgumentException.class, () -> DbaAction.KIND.request("docs", Map.of()));
         assertRejected("{\"target_field\": \"t\"}", "[field] is required");
         assertRejected("{\"field\": \"vec\"}", "[target_field] is required");
         assertRejected("{\"field\": \"vec\", \"target_field\": \"vec\"}", "[target_field] must differ from [field]");
@@ -73,24 +74,24 @@ public class DbaRequestTests extends ESTestCase {
     }
 
     public void testSerialisationRoundTrip() throws Exception {
-        DbaAction.Request r = parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 7, \"alpha\": 1.5}");
+        JobRequest<DbaAction.Options> r = parse("{\"field\": \"vec\", \"target_field\": \"t\", \"n\": 7, \"alpha\": 1.5}");
         r.setShouldStoreResult(true);
         try (BytesStreamOutput out = new BytesStreamOutput()) {
             r.writeTo(out);
             try (StreamInput in = out.bytes().streamInput()) {
-                DbaAction.Request copy = new DbaAction.Request(in);
-                assertEquals("docs", copy.index());
-                assertEquals("vec", copy.field());
-                assertEquals("t", copy.targetField());
-                assertEquals(7, copy.neighbours());
-                assertEquals(1.5f, copy.alpha(), 0f);
+                JobRequest<DbaAction.Options> copy = DbaAction.KIND.reader().read(in);
+                assertEquals("docs", copy.target());
+                assertEquals("vec", copy.options().field());
+                assertEquals("t", copy.options().targetField());
+                assertEquals(7, copy.options().neighbours());
+                assertEquals(1.5f, copy.options().alpha(), 0f);
                 assertTrue(copy.getShouldStoreResult());
             }
         }
     }
 
     public void testTaskStatus() {
-        DbaAction.Request r = parse("{\"field\": \"vec\", \"target_field\": \"t\"}");
+        JobRequest<DbaAction.Options> r = parse("{\"field\": \"vec\", \"target_field\": \"t\"}");
         JobTask task = (JobTask) r.createTask(7, "transport", DbaAction.NAME, TaskId.EMPTY_TASK_ID, Map.of());
         assertEquals("{\"phase\":\"checking\",\"vectors_read\":0,\"vectors_computed\":0,\"vectors_written\":0}",
             Strings.toString(task.getStatus()));

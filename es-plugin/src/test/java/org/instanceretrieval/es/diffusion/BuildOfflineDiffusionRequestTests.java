@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.diffusion;
 
+import org.instanceretrieval.es.job.JobRequest;
 import org.elasticsearch.common.io.stream.BytesStreamOutput;
 import org.elasticsearch.test.ESTestCase;
 
@@ -12,21 +13,21 @@ import static org.hamcrest.Matchers.containsString;
 public class BuildOfflineDiffusionRequestTests extends ESTestCase {
 
     public void testDefaultsAndRoundTrip() throws IOException {
-        BuildOfflineDiffusionAction.Request r = BuildOfflineDiffusionAction.Request.parse("photos", Map.of("field", "v"));
-        assertEquals(50, r.parameters().k());
-        assertEquals(3.0, r.parameters().gamma(), 0);
-        assertEquals(0.99, r.parameters().alpha(), 0);
-        assertNull("n_trunc defaults to the stored graph's k + 1, decided when the graph is read", r.nTrunc());
-        BuildOfflineDiffusionAction.Request custom = BuildOfflineDiffusionAction.Request.parse("photos",
+        JobRequest<BuildOfflineDiffusionAction.Options> r = BuildOfflineDiffusionAction.KIND.request("photos", Map.of("field", "v"));
+        assertEquals(50, r.options().parameters().k());
+        assertEquals(3.0, r.options().parameters().gamma(), 0);
+        assertEquals(0.99, r.options().parameters().alpha(), 0);
+        assertNull("n_trunc defaults to the stored graph's k + 1, decided when the graph is read", r.options().nTrunc());
+        JobRequest<BuildOfflineDiffusionAction.Options> custom = BuildOfflineDiffusionAction.KIND.request("photos",
             Map.of("field", "v", "k", 7, "gamma", 1, "alpha", 0.5, "n_trunc", 30, "max_iterations", 9, "tolerance", 1e-3));
         custom.setShouldStoreResult(true);
         try (BytesStreamOutput out = new BytesStreamOutput()) {
             custom.writeTo(out);
-            BuildOfflineDiffusionAction.Request read = new BuildOfflineDiffusionAction.Request(out.bytes().streamInput());
-            assertEquals("photos", read.index());
-            assertEquals("v", read.field());
-            assertEquals(custom.parameters(), read.parameters());
-            assertEquals(Integer.valueOf(30), read.nTrunc());
+            JobRequest<BuildOfflineDiffusionAction.Options> read = BuildOfflineDiffusionAction.KIND.reader().read(out.bytes().streamInput());
+            assertEquals("photos", read.target());
+            assertEquals("v", read.options().field());
+            assertEquals(custom.options().parameters(), read.options().parameters());
+            assertEquals(Integer.valueOf(30), read.options().nTrunc());
             assertTrue(read.getShouldStoreResult());
         }
     }
@@ -45,7 +46,7 @@ public class BuildOfflineDiffusionRequestTests extends ESTestCase {
             @SuppressWarnings("unchecked")
             Map<String, Object> body = (Map<String, Object>) c[0];
             IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-                () -> BuildOfflineDiffusionAction.Request.parse("photos", body));
+                () -> BuildOfflineDiffusionAction.KIND.request("photos", body));
             assertThat(body.toString(), e.getMessage(), containsString((String) c[1]));
         }
     }

@@ -56,24 +56,24 @@ public class DiffusionRescorerBuilderTests extends ESTestCase {
         assertEquals(Integer.valueOf(30), d.windowSize());
         assertEquals("v", d.field());
         assertArrayEquals(new float[] { 0.6f, -0.8f }, d.queryVector(), 0f);
-        assertEquals(7, d.k());
-        assertEquals(2.5, d.gamma(), 0);
-        assertEquals(0.9, d.alpha(), 0);
-        assertEquals(4, d.queryK());
-        assertEquals(33, d.maxIterations());
-        assertEquals(1e-4, d.tolerance(), 0);
+        assertEquals(7, d.parameters().k());
+        assertEquals(2.5, d.parameters().gamma(), 0);
+        assertEquals(0.9, d.parameters().alpha(), 0);
+        assertEquals(4, d.parameters().queryK());
+        assertEquals(33, d.parameters().maxIterations());
+        assertEquals(1e-4, d.parameters().tolerance(), 0);
     }
 
     public void testDefaultsAreTheReferenceValues() throws IOException {
         DiffusionRescorerBuilder d = (DiffusionRescorerBuilder) parse("""
             {"diffusion": {"field": "v", "query_vector": [1, 0]}}""");
         assertNull(d.windowSize());
-        assertEquals(50, d.k());
-        assertEquals(3, d.gamma(), 0);
-        assertEquals(0.99, d.alpha(), 0);
-        assertEquals(10, d.queryK());
-        assertEquals(20, d.maxIterations());
-        assertEquals(1e-6, d.tolerance(), 0);
+        assertEquals(50, d.parameters().k());
+        assertEquals(3, d.parameters().gamma(), 0);
+        assertEquals(0.99, d.parameters().alpha(), 0);
+        assertEquals(10, d.parameters().queryK());
+        assertEquals(20, d.parameters().maxIterations());
+        assertEquals(1e-6, d.parameters().tolerance(), 0);
         assertEquals(GraphSource.AUTO, d.graph());
     }
 

@@ -23,30 +23,30 @@ public class RetrievalEvalRequestTests extends ESTestCase {
     }
 
     private static String error(Map<String, Object> body) {
-        return expectThrows(IllegalArgumentException.class, () -> RetrievalEvalAction.Request.parse("idx", body)).getMessage();
+        return expectThrows(IllegalArgumentException.class, () -> new RetrievalEvalAction.Request("idx", body)).getMessage();
     }
 
     public void testDefaults() {
-        RetrievalEvalAction.Request r = RetrievalEvalAction.Request.parse("idx", body());
-        assertEquals("search", r.engine());
-        assertNull(r.protocol());
-        assertNull(r.depth());
-        assertNull(r.ks());
-        assertNull(r.queriesIndex());
-        assertFalse(r.record());
+        RetrievalEvalAction.Request r = new RetrievalEvalAction.Request("idx", body());
+        assertEquals("search", r.options().engine());
+        assertNull(r.options().protocol());
+        assertNull(r.options().depth());
+        assertNull(r.options().ks());
+        assertNull(r.options().queriesIndex());
+        assertFalse(r.options().record());
     }
 
     public void testRoundTripKeepsTheConfiguration() throws IOException {
-        RetrievalEvalAction.Request r = RetrievalEvalAction.Request.parse("idx", body("ks", List.of(10, 1), "depth", 50, "query",
+        RetrievalEvalAction.Request r = new RetrievalEvalAction.Request("idx", body("ks", List.of(10, 1), "depth", 50, "query",
             Map.of("k", 50, "exact", true), "queries", Map.of("index", "crops"), "name", "G", "record", true));
-        assertArrayEquals(new int[] { 1, 10 }, r.ks());
+        assertArrayEquals(new int[] { 1, 10 }, r.options().ks());
         BytesStreamOutput out = new BytesStreamOutput();
         r.writeTo(out);
         RetrievalEvalAction.Request read = new RetrievalEvalAction.Request(StreamInput.wrap(out.bytes().toBytesRef().bytes));
         assertEquals(r.body(), read.body());
-        assertEquals(Integer.valueOf(50), read.depth());
-        assertEquals("crops", read.queriesIndex());
-        assertTrue(read.record());
+        assertEquals(Integer.valueOf(50), read.options().depth());
+        assertEquals("crops", read.options().queriesIndex());
+        assertTrue(read.options().record());
     }
 
     public void testBadBodiesNameTheKey() {
@@ -69,16 +69,16 @@ public class RetrievalEvalRequestTests extends ESTestCase {
         assertEquals("[record] must be true or false, got [yes]", error(body("record", "yes")));
         assertEquals("unknown key [size] in [queries]; expected [field], [index]", error(body("queries", Map.of("size", 1))));
         assertEquals("a request body is required: {\"ground_truth\": ..., \"field\": ...}",
-            expectThrows(IllegalArgumentException.class, () -> RetrievalEvalAction.Request.parse("idx", Map.of())).getMessage());
+            expectThrows(IllegalArgumentException.class, () -> new RetrievalEvalAction.Request("idx", Map.of())).getMessage());
     }
 
     public void testCompareNeedsTwoDifferentIds() {
-        CompareEvalRunsAction.Request r = CompareEvalRunsAction.Request.parse("a, b", 3);
+        CompareEvalRunsAction.Params r = CompareEvalRunsAction.Params.parse("a, b", 3);
         assertEquals("a", r.base());
         assertEquals("b", r.other());
-        expectThrows(IllegalArgumentException.class, () -> CompareEvalRunsAction.Request.parse("a", 3));
-        expectThrows(IllegalArgumentException.class, () -> CompareEvalRunsAction.Request.parse("a,b,c", 3));
-        expectThrows(IllegalArgumentException.class, () -> CompareEvalRunsAction.Request.parse("a,a", 3));
-        expectThrows(IllegalArgumentException.class, () -> CompareEvalRunsAction.Request.parse(null, 3));
+        expectThrows(IllegalArgumentException.class, () -> CompareEvalRunsAction.Params.parse("a", 3));
+        expectThrows(IllegalArgumentException.class, () -> CompareEvalRunsAction.Params.parse("a,b,c", 3));
+        expectThrows(IllegalArgumentException.class, () -> CompareEvalRunsAction.Params.parse("a,a", 3));
+        expectThrows(IllegalArgumentException.class, () -> CompareEvalRunsAction.Params.parse(null, 3));
     }
 }

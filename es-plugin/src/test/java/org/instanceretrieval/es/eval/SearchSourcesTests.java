@@ -41,7 +41,7 @@ public class SearchSourcesTests extends ESTestCase {
     private static RetrievalEvalAction.Request request(Object... keyValues) {
         Map<String, Object> body = map("ground_truth", "gt", "field", "v");
         body.putAll(map(keyValues));
-        return RetrievalEvalAction.Request.parse("idx", body);
+        return new RetrievalEvalAction.Request("idx", body);
     }
 
     private static float[] randomVector() {

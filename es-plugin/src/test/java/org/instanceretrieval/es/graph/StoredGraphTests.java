@@ -28,7 +28,7 @@ public class StoredGraphTests extends ESTestCase {
         return v;
     }
 
-    private static List<ShardGraphAction.Response> split(StoredGraphFixture fixture, int shards) {
+    private static List<ShardGraphAction.Result> split(StoredGraphFixture fixture, int shards) {
         List<List<Integer>> docs = new ArrayList<>();
         for (int s = 0; s < shards; s++) {
             docs.add(new ArrayList<>());
@@ -36,7 +36,7 @@ public class StoredGraphTests extends ESTestCase {
         for (int i = 0; i < fixture.size(); i++) {
             docs.get(random().nextInt(shards)).add(i);
         }
-        List<ShardGraphAction.Response> responses = new ArrayList<>();
+        List<ShardGraphAction.Result> responses = new ArrayList<>();
         for (List<Integer> shard : docs) {
             String[] ids = new String[shard.size()];
             int[] offsets = new int[shard.size() + 1];
@@ -47,7 +47,7 @@ public class StoredGraphTests extends ESTestCase {
                 data.write(bytes, 0, bytes.length);
                 offsets[t + 1] = data.size();
             }
-            responses.add(new ShardGraphAction.Response(ids, offsets, data.toByteArray()));
+            responses.add(new ShardGraphAction.Result(ids, offsets, data.toByteArray()));
         }
         return responses;
     }
@@ -87,8 +87,8 @@ public class StoredGraphTests extends ESTestCase {
 
     public void testAnIdInTwoShardsIsRefused() {
         StoredGraphFixture fixture = StoredGraphFixture.of(unitVectors(5, 4), 2);
-        List<ShardGraphAction.Response> one = split(fixture, 1);
-        List<ShardGraphAction.Response> twice = List.of(one.get(0), one.get(0));
+        List<ShardGraphAction.Result> one = split(fixture, 1);
+        List<ShardGraphAction.Result> twice = List.of(one.get(0), one.get(0));
         IllegalStateException e = expectThrows(IllegalStateException.class, () -> StoredGraph.of(twice, 2, Reservation.untracked(0)));
         assertTrue(e.getMessage(), e.getMessage().contains("holds a neighbour list in two shards"));
     }

@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.groundtruth;
 
+import org.instanceretrieval.es.store.StoredItemRequest;
 import org.elasticsearch.common.io.stream.BytesStreamOutput;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.test.ESTestCase;
@@ -21,29 +22,29 @@ public class PutGroundTruthRequestTests extends ESTestCase {
         body.put("data", data);
         body.put("id_field", "file");
         body.put("protocol", "instre");
-        PutGroundTruthAction.Request request = PutGroundTruthAction.Request.parse("gt-1", body, "photos");
+        StoredItemRequest<PutGroundTruthAction.Params> request = PutGroundTruthAction.parse("gt-1", body, "photos");
         assertNull(request.validate());
 
         BytesStreamOutput out = new BytesStreamOutput();
         request.writeTo(out);
-        PutGroundTruthAction.Request read;
+        StoredItemRequest<PutGroundTruthAction.Params> read;
         try (StreamInput in = out.bytes().streamInput()) {
-            read = new PutGroundTruthAction.Request(in);
+            read = PutGroundTruthAction.ID.reader(PutGroundTruthAction.Params::new).read(in);
         }
-        assertEquals("gt-1", read.groundTruthId());
-        assertEquals("json", read.format());
-        assertEquals(data, read.data());
-        assertNull(read.path());
-        assertEquals("file", read.idField());
-        assertEquals("instre", read.protocol());
-        assertEquals("photos", read.checkIndex());
+        assertEquals("gt-1", read.id());
+        assertEquals("json", read.params().format());
+        assertEquals(data, read.params().data());
+        assertNull(read.params().path());
+        assertEquals("file", read.params().idField());
+        assertEquals("instre", read.params().protocol());
+        assertEquals("photos", read.params().checkIndex());
     }
 
     public void testDefaultIdField() {
-        PutGroundTruthAction.Request request = PutGroundTruthAction.Request.parse("gt", Map.of("format", "ukbench", "path", "u.txt"), null);
-        assertEquals("_id", request.idField());
-        assertEquals("u.txt", request.path());
-        assertNull(request.checkIndex());
+        StoredItemRequest<PutGroundTruthAction.Params> request = PutGroundTruthAction.parse("gt", Map.of("format", "ukbench", "path", "u.txt"), null);
+        assertEquals("_id", request.params().idField());
+        assertEquals("u.txt", request.params().path());
+        assertNull(request.params().checkIndex());
     }
 
     public void testBadBodies() {
@@ -59,7 +60,7 @@ public class PutGroundTruthRequestTests extends ESTestCase {
     }
 
     private static void assertBad(String id, Map<String, Object> body, String expected) {
-        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> PutGroundTruthAction.Request.parse(id, body, null));
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> PutGroundTruthAction.parse(id, body, null));
         assertThat(e.getMessage(), containsString(expected));
     }
 }

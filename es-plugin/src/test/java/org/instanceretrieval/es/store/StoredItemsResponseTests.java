@@ -52,19 +52,19 @@ public class StoredItemsResponseTests extends ESTestCase {
     }
 
     public void testRequestsRoundTripAndNameTheKindsIdParameter() throws Exception {
-        GetStoredItemsAction.Request get = new GetStoredItemsAction.Request(GroundTruthIndex.KIND, "gt-1", true);
+        StoredItemRequest<GetStoredItemsAction.Params> get = GetStoredItemsAction.request(GroundTruthIndex.KIND, "gt-1", true);
         BytesStreamOutput out = new BytesStreamOutput();
         get.writeTo(out);
         try (StreamInput in = out.bytes().streamInput()) {
-            GetStoredItemsAction.Request read = new GetStoredItemsAction.Request(GroundTruthIndex.KIND, in);
+            StoredItemRequest<GetStoredItemsAction.Params> read = GetStoredItemsAction.reader(GroundTruthIndex.KIND).read(in);
             assertEquals("gt-1", read.id());
-            assertTrue(read.includePayload());
+            assertTrue(read.params().includePayload());
         }
         assertNull(get.validate());
-        assertNull(new GetStoredItemsAction.Request(WhiteningIndex.KIND, null, false).validate());
+        assertNull(GetStoredItemsAction.request(WhiteningIndex.KIND, null, false).validate());
         assertEquals(List.of("invalid [ground_truth_id] [Not-Valid]"),
-            new GetStoredItemsAction.Request(GroundTruthIndex.KIND, "Not-Valid", false).validate().validationErrors());
-        assertEquals(List.of("[whitening_id] is required"), new DeleteStoredItemAction.Request(WhiteningIndex.KIND, (String) null).validate()
+            GetStoredItemsAction.request(GroundTruthIndex.KIND, "Not-Valid", false).validate().validationErrors());
+        assertEquals(List.of("[whitening_id] is required"), DeleteStoredItemAction.request(WhiteningIndex.KIND, null).validate()
             .validationErrors());
     }
 }

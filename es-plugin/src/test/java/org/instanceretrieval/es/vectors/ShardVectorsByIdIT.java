@@ -66,8 +66,8 @@ public class ShardVectorsByIdIT extends RetrievalIntegTestCase {
 
         Map<String, float[]> seen = new HashMap<>();
         for (int shard = 0; shard < 3; shard++) {
-            ShardVectorsByIdAction.Response r = client().execute(ShardVectorsByIdAction.INSTANCE,
-                new ShardVectorsByIdAction.Request("byid", shard, "v", ids)).get();
+            ShardVectorsByIdAction.Result r = client().execute(ShardVectorsByIdAction.INSTANCE,
+                ShardVectorsByIdAction.INSTANCE.request("byid", shard, "v", new ShardVectorsByIdAction.Params(ids))).get().result();
             assertEquals(r.found().length + r.missing().length, ids.length);
             assertInRequestOrder(requested, r.found());
             assertInRequestOrder(requested, r.missing());
@@ -84,7 +84,7 @@ public class ShardVectorsByIdIT extends RetrievalIntegTestCase {
         }
 
         ElasticsearchStatusException notVector = expectThrows(ElasticsearchStatusException.class, () -> client().execute(
-            ShardVectorsByIdAction.INSTANCE, new ShardVectorsByIdAction.Request("byid", 0, "other", ids)).actionGet());
+            ShardVectorsByIdAction.INSTANCE, ShardVectorsByIdAction.INSTANCE.request("byid", 0, "other", new ShardVectorsByIdAction.Params(ids))).actionGet());
         assertEquals(400, notVector.status().getStatus());
         assertThat(notVector.getMessage(), containsString("[other]"));
         assertThat(notVector.getMessage(), containsString("dense_vector"));
@@ -92,7 +92,7 @@ public class ShardVectorsByIdIT extends RetrievalIntegTestCase {
         updateClusterSettings(Settings.builder().put(RetrievalBreaker.LIMIT_SETTING, "100b"));
         try {
             CircuitBreakingException tripped = expectThrows(CircuitBreakingException.class, () -> client().execute(
-                ShardVectorsByIdAction.INSTANCE, new ShardVectorsByIdAction.Request("byid", 1, "v", ids)).actionGet());
+                ShardVectorsByIdAction.INSTANCE, ShardVectorsByIdAction.INSTANCE.request("byid", 1, "v", new ShardVectorsByIdAction.Params(ids))).actionGet());
             assertThat(tripped.getMessage(), containsString("read by id"));
             assertThat(tripped.getMessage(), containsString(RetrievalBreaker.LIMIT_SETTING));
         } finally {

@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.whitening;
 
+import org.instanceretrieval.es.job.JobRequest;
 import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.io.stream.BytesStreamOutput;
 import org.elasticsearch.common.io.stream.StreamInput;
@@ -15,9 +16,9 @@ import java.util.Map;
 /** Parsing and validation of {@code POST _retrieval/whitening/{id}/_learn} bodies. */
 public class LearnWhiteningRequestTests extends ESTestCase {
 
-    private static LearnWhiteningAction.Request parse(String id, String json) {
+    private static JobRequest<LearnWhiteningAction.Options> parse(String id, String json) {
         Map<String, Object> body = XContentHelper.convertToMap(XContentType.JSON.xContent(), json, false);
-        return LearnWhiteningAction.Request.parse(id, body);
+        return LearnWhiteningAction.request(id, body);
     }
 
     private static void assertRejected(String json, String message) {
@@ -26,61 +27,61 @@ public class LearnWhiteningRequestTests extends ESTestCase {
     }
 
     public void testPcaDefaults() {
-        LearnWhiteningAction.Request r = parse("w1", "{\"method\": \"pca\", \"index\": \"docs\", \"field\": \"vec\"}");
-        assertEquals("w1", r.whiteningId());
-        assertEquals(WhiteningMethod.PCA, r.method());
-        assertEquals("docs", r.index());
-        assertEquals("vec", r.field());
-        assertEquals(0, r.dimensions());
-        assertEquals(0.5, r.power(), 0);
-        assertEquals(0, r.shrinkage(), 0);
-        assertEquals(100_000, r.maxSamples());
-        assertEquals(List.of(), r.pairs());
+        JobRequest<LearnWhiteningAction.Options> r = parse("w1", "{\"method\": \"pca\", \"index\": \"docs\", \"field\": \"vec\"}");
+        assertEquals("w1", r.target());
+        assertEquals(WhiteningMethod.PCA, r.options().method());
+        assertEquals("docs", r.options().index());
+        assertEquals("vec", r.options().field());
+        assertEquals(0, r.options().dimensions());
+        assertEquals(0.5, r.options().power(), 0);
+        assertEquals(0, r.options().shrinkage(), 0);
+        assertEquals(100_000, r.options().maxSamples());
+        assertEquals(List.of(), r.options().pairs());
         assertNull(r.validate());
         assertFalse(r.getShouldStoreResult());
     }
 
     public void testPcaWithEveryOption() {
-        LearnWhiteningAction.Request r = parse("w", """
+        JobRequest<LearnWhiteningAction.Options> r = parse("w", """
             {"method": "pca", "index": "docs", "field": "a.vec", "dimensions": 64, "power": 0.25, "shrinkage": 0.01, "max_samples": 5000}""");
-        assertEquals(64, r.dimensions());
-        assertEquals(0.25, r.power(), 0);
-        assertEquals(0.01, r.shrinkage(), 0);
-        assertEquals(5000, r.maxSamples());
-        assertEquals("a.vec", r.field());
+        assertEquals(64, r.options().dimensions());
+        assertEquals(0.25, r.options().power(), 0);
+        assertEquals(0.01, r.options().shrinkage(), 0);
+        assertEquals(5000, r.options().maxSamples());
+        assertEquals("a.vec", r.options().field());
     }
 
     public void testLwPairsAndTheirDistinctIdsInOrderOfAppearance() {
-        LearnWhiteningAction.Request r = parse("w", """
+        JobRequest<LearnWhiteningAction.Options> r = parse("w", """
             {"method": "lw", "index": "docs", "field": "vec", "dimensions": 2, "pairs": [["a", "b"], ["c", "a"], ["b", "d"]]}""");
-        assertEquals(WhiteningMethod.LW, r.method());
-        assertEquals(3, r.pairs().size());
-        assertArrayEquals(new String[] { "c", "a" }, r.pairs().get(1));
-        assertEquals(List.of("a", "b", "c", "d"), r.pairDocumentIds());
-        assertEquals(2, r.dimensions());
+        assertEquals(WhiteningMethod.LW, r.options().method());
+        assertEquals(3, r.options().pairs().size());
+        assertArrayEquals(new String[] { "c", "a" }, r.options().pairs().get(1));
+        assertEquals(List.of("a", "b", "c", "d"), r.options().pairDocumentIds());
+        assertEquals(2, r.options().dimensions());
     }
 
     public void testWireRoundTripKeepsEveryField() throws Exception {
-        LearnWhiteningAction.Request r = parse("w", """
+        JobRequest<LearnWhiteningAction.Options> r = parse("w", """
             {"method": "lw", "index": "docs", "field": "vec", "dimensions": 3, "pairs": [["a", "b"]]}""");
         r.setShouldStoreResult(true);
         BytesStreamOutput out = new BytesStreamOutput();
         r.writeTo(out);
         try (StreamInput in = out.bytes().streamInput()) {
-            LearnWhiteningAction.Request back = new LearnWhiteningAction.Request(in);
-            assertEquals(r.whiteningId(), back.whiteningId());
-            assertEquals(r.method(), back.method());
-            assertEquals(r.index(), back.index());
-            assertEquals(r.field(), back.field());
-            assertEquals(3, back.dimensions());
-            assertEquals(1, back.pairs().size());
-            assertArrayEquals(new String[] { "a", "b" }, back.pairs().get(0));
+            JobRequest<LearnWhiteningAction.Options> back = LearnWhiteningAction.KIND.reader().read(in);
+            assertEquals(r.target(), back.target());
+            assertEquals(r.options().method(), back.options().method());
+            assertEquals(r.options().index(), back.options().index());
+            assertEquals(r.options().field(), back.options().field());
+            assertEquals(3, back.options().dimensions());
+            assertEquals(1, back.options().pairs().size());
+            assertArrayEquals(new String[] { "a", "b" }, back.options().pairs().get(0));
             assertTrue(back.getShouldStoreResult());
         }
     }
 
     public void testTaskIsCancellableAndReportsProgress() {
-        LearnWhiteningAction.Request r = parse("w", "{\"method\": \"pca\", \"index\": \"docs\", \"field\": \"vec\"}");
+        JobRequest<LearnWhiteningAction.Options> r = parse("w", "{\"method\": \"pca\", \"index\": \"docs\", \"field\": \"vec\"}");
         JobTask task = (JobTask) r.createTask(7, "transport", LearnWhiteningAction.NAME, TaskId.EMPTY_TASK_ID, Map.of());
         assertEquals("{\"phase\":\"checking\",\"vectors_read\":0}", Strings.toString(task.getStatus()));
         task.phase("reading");
@@ -117,7 +118,7 @@ public class LearnWhiteningRequestTests extends ESTestCase {
         assertRejected(base + "\"max_samples\": 0}", "[max_samples] must be in [1, 1000000], got [0]");
         assertRejected(base + "\"max_samples\": 1000001}", "[max_samples] must be in [1, 1000000]");
         // the upper bound of power is inclusive
-        assertEquals(1.0, parse("w", base + "\"power\": 1}").power(), 0);
+        assertEquals(1.0, parse("w", base + "\"power\": 1}").options().power(), 0);
     }
 
     public void testOptionsOfTheOtherMethodAreRejected() {
