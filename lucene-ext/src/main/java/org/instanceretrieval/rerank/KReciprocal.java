@@ -83,15 +83,18 @@ public final class KReciprocal {
     }
 
     /**
-     * Upper estimate of the heap {@link #distances} holds for a window of {@code w} items of {@code dims} dimensions: the n x n
-     * distance matrix (8 n^2), the unit vectors in double (8 n dims), the rankings (4 n K), the encodings V (12 bytes per
-     * entry, at most min(n, (k1 + 1)(h + 2)) per row), three scratch rows (24 n) and array headers (64 n), n = w + 1.
+     * Upper estimate of the heap a re-ranking of a window of {@code w} items of {@code dims} dimensions holds, n = w + 1: the
+     * window's float vectors as read by the caller (4 n dims), the n x n distance matrix (8 n^2), the unit vectors in double
+     * (8 n dims), the rankings and the sets R(·, h) (4 n (K + h + 1), K = max(k1 + 1, k2)), the encodings V (12 bytes per
+     * entry, at most min(n, (k1 + 1)(h + 2)) per row), and per point about 192 bytes of scratch rows, results, the final
+     * sort and array headers.
      */
     public long estimatedBytes(int w, int dims) {
         long n = w + 1L;
+        long h = halfK1();
         long ranks = Math.min(n, Math.max(k1 + 1L, k2));
-        long encoding = Math.min(n, (k1 + 1L) * (halfK1() + 2L));
-        return 8 * n * n + 8 * n * dims + 4 * n * ranks + 12 * n * encoding + 24 * n + 64 * n + 1024;
+        long encoding = Math.min(n, (k1 + 1L) * (h + 2));
+        return 8 * n * n + 12 * n * dims + 4 * n * (ranks + h + 1) + 12 * n * encoding + 192 * n + 1024;
     }
 
     /** {@link #distances(float[], float[][], Runnable)} without cancellation checks. */

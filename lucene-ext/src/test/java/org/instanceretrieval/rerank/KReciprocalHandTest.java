@@ -111,6 +111,18 @@ public class KReciprocalHandTest {
     }
 
     @Test
+    public void estimatedBytesFollowTheDocumentedFormula() {
+        // n = 1001, dims 2048, K = 21, h = 10, min(n, 21 * 12) = 252:
+        // 8 n^2 + 12 n dims + 4 n (K + h + 1) + 12 n 252 + 192 n + 1024
+        long n = 1001;
+        assertEquals(8 * n * n + 12 * n * 2048 + 4 * n * 32 + 12 * n * 252 + 192 * n + 1024,
+            KReciprocal.defaults().estimatedBytes(1000, 2048));
+        assertEquals(35_964_952L, KReciprocal.defaults().estimatedBytes(1000, 2048));
+        // a window smaller than the sets: every bound is capped at n = 5
+        assertEquals(8 * 25 + 12 * 5 * 2 + 4 * 5 * (5 + 10 + 1) + 12 * 5 * 5 + 192 * 5 + 1024, KReciprocal.defaults().estimatedBytes(4, 2));
+    }
+
+    @Test
     public void emptyWindowGivesNoDistances() {
         assertEquals(0, KReciprocal.defaults().distances(at(0), new float[0][]).size());
     }
