@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * The indexed float vectors of a rescore window ({@link FloatVectorValues}; for {@code cosine} fields the normalised vectors
- * Elasticsearch stores), in window order, a zero vector for a document without one. The same reading as the
- * {@code diffusion} rescorer's. Stateless.
+ * Elasticsearch stores), in window order, a zero vector for a document without one. Read by the {@code diffusion} and
+ * {@code k_reciprocal} rescorers. Stateless.
  */
 public final class WindowVectors {
 
@@ -56,11 +56,11 @@ public final class WindowVectors {
         return vectors;
     }
 
-    private static FloatVectorValues vectorValues(LeafReaderContext leaf, String field, int dims, String owner) throws IOException {
-        FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
-        if (info == null || info.getVectorDimension() == 0) {
-            return null;
-        }
+    /**
+     * @param owner names the caller in errors
+     * @throws IllegalArgumentException if the field holds byte vectors or its dimension is not {@code dims}
+     */
+    public static void checkFloatVectors(FieldInfo info, String field, int dims, String owner) {
         if (info.getVectorEncoding() != VectorEncoding.FLOAT32) {
             throw new IllegalArgumentException("[" + owner + "] needs float vectors but field [" + field + "] holds ["
                 + info.getVectorEncoding() + "] vectors");
@@ -69,6 +69,14 @@ public final class WindowVectors {
             throw new IllegalArgumentException("[" + owner + "] the query vector has a different number of dimensions [" + dims
                 + "] than the document vectors [" + info.getVectorDimension() + "] of field [" + field + "]");
         }
+    }
+
+    private static FloatVectorValues vectorValues(LeafReaderContext leaf, String field, int dims, String owner) throws IOException {
+        FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
+        if (info == null || info.getVectorDimension() == 0) {
+            return null;
+        }
+        checkFloatVectors(info, field, dims, owner);
         FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
         return values == null || values.docID() == DocIdSetIterator.NO_MORE_DOCS ? null : values;
     }
