@@ -49,6 +49,7 @@ import org.instanceretrieval.es.model.NodeInference;
 import org.instanceretrieval.es.model.OnnxDefinitionCheck;
 import org.instanceretrieval.es.graph.SegmentIdCache;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.es.rescore.KReciprocalRescorerBuilder;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
 import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
@@ -340,8 +341,12 @@ public class InstanceRetrievalPlugin extends Plugin
     @Override
     public List<RescorerSpec<?>> getRescorers() {
         // builders carry this node's segment id cache (stored-graph diffusion), however they arrive
+        // k_reciprocal builders charge their window to this node's retrieval breaker
+        Supplier<MemoryBudget> memory = retrievalBreaker::get;
         return List.of(new RescorerSpec<>(DiffusionRescorerBuilder.NAME, in -> new DiffusionRescorerBuilder(in).withSegmentIds(segmentIds),
-            parser -> DiffusionRescorerBuilder.fromXContent(parser).withSegmentIds(segmentIds)));
+            parser -> DiffusionRescorerBuilder.fromXContent(parser).withSegmentIds(segmentIds)),
+            new RescorerSpec<>(KReciprocalRescorerBuilder.NAME, in -> new KReciprocalRescorerBuilder(in).withMemory(memory),
+                parser -> KReciprocalRescorerBuilder.fromXContent(parser).withMemory(memory)));
     }
 
     // ---- search: the global diffusion retriever (SearchPlugin; issue 4, diffusion part 1) ----

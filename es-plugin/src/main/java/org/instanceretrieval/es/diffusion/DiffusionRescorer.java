@@ -1,11 +1,6 @@
 package org.instanceretrieval.es.diffusion;
 
 import org.apache.lucene.index.FieldInfo;
-import org.apache.lucene.index.FloatVectorValues;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.index.VectorEncoding;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
@@ -18,18 +13,17 @@ import org.instanceretrieval.diffusion.CgSolution;
 import org.instanceretrieval.diffusion.Diffusion;
 import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.SegmentIdCache;
+import org.instanceretrieval.es.rescore.WindowVectors;
 
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
  * Re-ranks a shard's rescore window by diffusion (Iscen et al.; lucene-ext {@link Diffusion}):
  * node i of the graph is the i-th hit of the window in first-pass order, its vector the indexed
- * float vector of the field ({@link FloatVectorValues}; for {@code cosine} fields that is the
+ * float vector of the field ({@link WindowVectors}; for {@code cosine} fields that is the
  * normalised vector Elasticsearch stores). The affinity graph (k, gamma) is built over the
  * window, y holds max(s, 0)^gamma of the query's query_k most similar window items (s the dot
  * product), (I - alpha S) f = y is solved by conjugate gradient, and the window is returned
@@ -108,61 +102,19 @@ final class DiffusionRescorer implements Rescorer {
     }
 
     /**
-     * The window's vectors in window order (zero for a document without one).
+     * The window's vectors in window order (zero for a document without one): {@link WindowVectors#read}.
      *
      * @throws IllegalArgumentException if the field holds byte vectors or its dimension is not the query's
      */
     private static float[][] readVectors(ScoreDoc[] window, IndexSearcher searcher, String field, int dims) throws IOException {
-        float[][] vectors = new float[window.length][];
-        Integer[] byDoc = new Integer[window.length];
-        for (int i = 0; i < byDoc.length; i++) {
-            byDoc[i] = i;
-        }
-        // FloatVectorValues iterate forwards only: visit the window in doc id order.
-        Arrays.sort(byDoc, Comparator.comparingInt(i -> window[i].doc));
-        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-        int currentLeaf = -1;
-        FloatVectorValues values = null;
-        for (int i : byDoc) {
-            int doc = window[i].doc;
-            int leafIndex = ReaderUtil.subIndex(doc, leaves);
-            LeafReaderContext leaf = leaves.get(leafIndex);
-            if (leafIndex != currentLeaf) {
-                currentLeaf = leafIndex;
-                values = vectorValues(leaf, field, dims);
-            }
-            int leafDoc = doc - leaf.docBase;
-            if (values != null && (values.docID() < leafDoc ? values.advance(leafDoc) : values.docID()) == leafDoc) {
-                vectors[i] = values.vectorValue().clone();
-            } else {
-                vectors[i] = new float[dims];
-            }
-        }
-        return vectors;
-    }
-
-    private static FloatVectorValues vectorValues(LeafReaderContext leaf, String field, int dims) throws IOException {
-        FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
-        if (info == null || info.getVectorDimension() == 0) {
-            return null;
-        }
-        checkFloatVectors(info, field, dims);
-        FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
-        return values == null || values.docID() == DocIdSetIterator.NO_MORE_DOCS ? null : values;
+        return WindowVectors.read(window, searcher, field, dims, DiffusionRescorerBuilder.NAME);
     }
 
     /**
      * @throws IllegalArgumentException if the field holds byte vectors or its dimension is not the query's
      */
     static void checkFloatVectors(FieldInfo info, String field, int dims) {
-        if (info.getVectorEncoding() != VectorEncoding.FLOAT32) {
-            throw new IllegalArgumentException("[" + DiffusionRescorerBuilder.NAME + "] needs float vectors but field [" + field
-                + "] holds [" + info.getVectorEncoding() + "] vectors");
-        }
-        if (info.getVectorDimension() != dims) {
-            throw new IllegalArgumentException("[" + DiffusionRescorerBuilder.NAME + "] the query vector has a different number of dimensions ["
-                + dims + "] than the document vectors [" + info.getVectorDimension() + "] of field [" + field + "]");
-        }
+        WindowVectors.checkFloatVectors(info, field, dims, DiffusionRescorerBuilder.NAME);
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.util.Map;
  * The search body the {@code search} engine sends for one query: exactly the body an application
  * would send. Either built from the request's {@code query} options ({@code retrieval_knn} on
  * the field with the query vector; {@code k} defaults to the depth), optionally with the
- * {@code diffusion} rescorer or wrapped in a {@code diffusion} retriever, or the request's
+ * {@code diffusion} or {@code k_reciprocal} rescorer (its {@code field} and {@code query_vector} filled in unless given) or wrapped in a {@code diffusion} retriever, or the request's
  * {@code template} with {@code "{{query_vector}}"} replaced by the vector and
  * {@code "{{query_document}}"} by {@code {"index": ..., "id": ...}} of the query document. In
  * both cases {@code size} is the depth and {@code _source} is off (names come from {@code _id} or
@@ -72,12 +72,14 @@ public final class SearchBodies {
             }
             if (request.options().rescore() != null) {
                 Map<String, Object> rescore = new LinkedHashMap<>(request.options().rescore());
-                if (rescore.get("diffusion") instanceof Map<?, ?> diffusion) {
-                    Map<String, Object> filled = new LinkedHashMap<>();
-                    diffusion.forEach((k, v) -> filled.put(String.valueOf(k), v));
-                    filled.putIfAbsent("field", request.options().field());
-                    filled.putIfAbsent("query_vector", vectorList);
-                    rescore.put("diffusion", filled);
+                for (String name : SearchSources.VECTOR_RESCORERS) {
+                    if (rescore.get(name) instanceof Map<?, ?> options) {
+                        Map<String, Object> filled = new LinkedHashMap<>();
+                        options.forEach((k, v) -> filled.put(String.valueOf(k), v));
+                        filled.putIfAbsent("field", request.options().field());
+                        filled.putIfAbsent("query_vector", vectorList);
+                        rescore.put(name, filled);
+                    }
                 }
                 body.put("rescore", rescore);
             }

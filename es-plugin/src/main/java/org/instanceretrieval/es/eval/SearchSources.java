@@ -8,6 +8,7 @@ import org.elasticsearch.xcontent.NamedXContentRegistry;
 import org.instanceretrieval.es.diffusion.DiffusionRescorerBuilder;
 import org.instanceretrieval.es.diffusion.DiffusionRetrieverBuilder;
 import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
+import org.instanceretrieval.es.rescore.KReciprocalRescorerBuilder;
 
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ public final class SearchSources {
     private final RetrievalKnnQueryBuilder knn;
     /** The pattern's {@code diffusion} retriever, or null when the query is at top level. */
     private final DiffusionRetrieverBuilder retriever;
-    /** Whether the {@code diffusion} rescorers take the query's vector (the request gives none). */
+    /** Whether the {@code diffusion} / {@code k_reciprocal} rescorers take the query's vector (the request gives none). */
     private final boolean rescoreVector;
 
     private SearchSources(RetrievalEvalAction.Request request, String queriesIndex, int depth, String idField,
@@ -81,10 +82,14 @@ public final class SearchSources {
         return new SearchSources(request, queriesIndex, depth, idField, registry, null, null, null, false);
     }
 
-    /** Whether the request's {@code diffusion} rescorer gets the query vector from the evaluation. */
+    /** The rescorers whose {@code field} and {@code query_vector} the evaluation fills in when the request gives none. */
+    static final List<String> VECTOR_RESCORERS = List.of(DiffusionRescorerBuilder.NAME, KReciprocalRescorerBuilder.NAME);
+
+    /** Whether the request's {@code diffusion} or {@code k_reciprocal} rescorer gets the query vector from the evaluation. */
     private static boolean rescoreTakesVector(RetrievalEvalAction.Request request) {
-        return request.options().rescore() != null && request.options().rescore().get(DiffusionRescorerBuilder.NAME) instanceof Map<?, ?> diffusion
-            && diffusion.containsKey("query_vector") == false;
+        Map<String, Object> rescore = request.options().rescore();
+        return rescore != null && VECTOR_RESCORERS.stream().anyMatch(name -> rescore.get(name) instanceof Map<?, ?> o
+            && o.containsKey("query_vector") == false);
     }
 
     /** Whether the searches are copies of one parsed body (false: a template, filled and parsed per query). */
@@ -115,8 +120,13 @@ public final class SearchSources {
             // a list of its own (a shallow copy shares the pattern's); the same rescorers unless they take the vector
             source.clearRescorers();
             for (RescorerBuilder<?> rescorer : rescorers) {
-                boolean takesVector = rescoreVector && rescorer instanceof DiffusionRescorerBuilder;
-                source.addRescorer(takesVector ? ((DiffusionRescorerBuilder) rescorer).withQueryVector(vector) : rescorer);
+                if (rescoreVector && rescorer instanceof DiffusionRescorerBuilder diffusion) {
+                    source.addRescorer(diffusion.withQueryVector(vector));
+                } else if (rescoreVector && rescorer instanceof KReciprocalRescorerBuilder kReciprocal) {
+                    source.addRescorer(kReciprocal.withQueryVector(vector));
+                } else {
+                    source.addRescorer(rescorer);
+                }
             }
         }
         return source;

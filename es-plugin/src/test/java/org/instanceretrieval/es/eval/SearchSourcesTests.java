@@ -132,6 +132,19 @@ public class SearchSourcesTests extends ESTestCase {
             map("diffusion", map("field", "w", "query_vector", own, "max_iterations", 7))), "_id"));
     }
 
+    public void testKReciprocalRescorerTakesTheQueryVector() throws IOException {
+        Map<String, Object> rescore = map("window_size", 20, "k_reciprocal", map("k1", 5, "k2", 2, "lambda", 0.5));
+        assertDirect(request("query", map("k", 20), "rescore", rescore), "_id", true, v -> tail(map("query", knn(v, "k", 20), "rescore",
+            map("window_size", 20, "k_reciprocal", map("k1", 5, "k2", 2, "lambda", 0.5, "field", "v", "query_vector", list(v)))), "_id"));
+    }
+
+    public void testKReciprocalRescorerKeepsItsOwnFieldAndVector() throws IOException {
+        List<Float> own = list(randomVector());
+        Map<String, Object> rescore = map("k_reciprocal", map("field", "w", "query_vector", own));
+        assertDirect(request("rescore", rescore), "_id", true, v -> tail(map("query", knn(v), "rescore",
+            map("k_reciprocal", map("field", "w", "query_vector", own))), "_id"));
+    }
+
     public void testOtherRescorerIsKept() throws IOException {
         Map<String, Object> rescore = map("window_size", 10, "query", map("rescore_query", map("match_all", map()), "query_weight", 0.5));
         assertDirect(request("rescore", rescore), "_id", true, v -> tail(map("query", knn(v), "rescore",
