@@ -153,6 +153,36 @@ public class EnsembleProcessorRestIT extends ESRestTestCase {
             assertEquals("jpeg", list.get(0).get("_id"));
             // dot_product score (1 + s) / 2 with s = 1: the query vector is the stored one
             assertEquals(1.0, ((Number) list.get(0).get("_score")).doubleValue(), 1e-5);
+
+            // whitening learned with _learn on the stored ensemble vectors, then applied after the concatenation
+            StringBuilder more = new StringBuilder();
+            for (int seed = 0; seed < 12; seed++) {
+                more.append("{\"index\": {\"_index\": \"ens-photos\", \"_id\": \"gen-").append(seed)
+                    .append("\", \"pipeline\": \"ens-three\"}}\n{\"image\": \"")
+                    .append(Base64.getEncoder().encodeToString(TestImages.smallPng(seed))).append("\"}\n");
+            }
+            Request bulkMore = new Request("POST", "/_bulk");
+            bulkMore.addParameter("refresh", "true");
+            bulkMore.setJsonEntity(more.toString());
+            assertEquals(false, entityAsMap(client().performRequest(bulkMore)).get("errors"));
+            Request learn = new Request("POST", "/_retrieval/whitening/ens-lw/_learn");
+            learn.setJsonEntity("{\"method\": \"pca\", \"index\": \"ens-photos\", \"field\": \"descriptor\", \"dimensions\": 8, "
+                + "\"shrinkage\": 0.1}");
+            Map<String, Object> learned = entityAsMap(client().performRequest(learn));
+            assertEquals(learned.toString(), 259, learned.get("input_dimension"));
+            assertEquals(8, learned.get("output_dimension"));
+            putPipeline("ens-three-lw", "\"whitening_id\": \"ens-lw\", \"models\": [" + GEM + ", \"weight\": 1}, " + MAC
+                + ", \"weight\": 0.5}, " + MEANS + ", \"weight\": 2}]");
+            double[] whitened = simulate("ens-three-lw", testdata("gradient-32x24.png"));
+            assertEquals(8, whitened.length);
+            assertEquals(1.0, norm(whitened), 1e-6);
+            // the same whitening after an ensemble of another dimension: the document fails naming both dimensions
+            putPipeline("ens-two-lw", "\"whitening_id\": \"ens-lw\", \"models\": [" + GEM + "}, " + MAC + "}]");
+            Request wrong = new Request("POST", "/_ingest/pipeline/ens-two-lw/_simulate");
+            wrong.setJsonEntity("{\"docs\": [{\"_source\": {\"image\": \"" + png + "\"}}]}");
+            assertThat(entityAsMap(client().performRequest(wrong)).toString(),
+                containsString("whitening [ens-lw] expects dimension 259 but the ensemble of 2 models produces 256"));
+            client().performRequest(new Request("DELETE", "/_retrieval/whitening/ens-lw"));
         } finally {
             client().performRequest(new Request("DELETE", "/_retrieval/model/" + MEANS_MODEL));
         }

@@ -38,6 +38,10 @@ import java.util.function.Supplier;
  * batch mixes documents of several requests, so the thread that completes one carries another
  * request's context until then).
  *
+ * <p>With {@code models} (an {@link EnsembleJson}) instead of {@code model_id}, the descriptor is that of
+ * an ensemble ({@link EnsembleDescriber}): every member's descriptor, weighted, concatenated, optionally
+ * whitened by the top-level {@code whitening_id}, L2-normalised; the image is decoded once for all members.
+ *
  * <p>Every failure fails this document only, with an error naming the problem: a missing field
  * (unless {@code ignore_missing}), an empty or non-base64 field, an image that cannot be decoded
  * (corrupt, truncated, unsupported format, more pixels than {@code instance_retrieval.image.max_pixels}),
