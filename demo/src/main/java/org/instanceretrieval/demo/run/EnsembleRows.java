@@ -36,7 +36,7 @@ final class EnsembleRows {
     /** The rows' names to their {@code _retrieval_eval} responses, in the order first, second, ensemble. */
     Map<String, Map<String, Object>> evaluate(String firstModel, Collection collection, Table1Config.Parameters parameters)
         throws IOException {
-        demo.step("Uploading the second model as [" + SECOND_MODEL + "] for the ensemble rows");
+        demo.step("Uploading " + demo.options().secondModel() + " as model [" + SECOND_MODEL + "] for the ensemble rows");
         Object state = ModelUpload.upload(es, SECOND_MODEL, demo.options().secondModel(), null, (done, total) -> demo.progress("parts",
             done, total));
         out.println("    state: " + state);
