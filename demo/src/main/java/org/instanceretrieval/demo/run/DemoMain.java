@@ -7,11 +7,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +50,10 @@ public final class DemoMain {
         this.options = options;
         this.es = new EsClient(options.es());
         this.out = out;
+    }
+
+    DemoOptions options() {
+        return options;
     }
 
     public static void main(String[] args) {
@@ -153,6 +154,9 @@ public final class DemoMain {
             out.printf(Locale.ROOT, "    %-15s mAP %s%n", config.name(), ResultTable.percent(ResultTable.overall(evaluations.get(config.name())), "mAP"));
         }
 
+        if (options.secondModel() != null) {
+            evaluations.putAll(new EnsembleRows(this, es, out).evaluate(modelId, collection, parameters));
+        }
         out.println();
         out.println(table(evaluations));
 
@@ -204,28 +208,9 @@ public final class DemoMain {
         if (options.model() == null) {
             return "default";
         }
-        byte[] onnx = Files.readAllBytes(options.model());
-        step("Uploading " + options.model() + " (" + onnx.length + " bytes) as model [" + USER_MODEL + "]");
-        Object config = options.modelConfig() != null
-            ? EsClient.JSON.readValue(options.modelConfig().toFile(), Map.class)
-            : Map.of("description", "uploaded by the demo from " + options.model().getFileName(),
-                "input", Map.of("size", Map.of("longest_side", 1024)),
-                "output", Map.of("kind", "feature_map"),
-                "recipe", Map.of("pooling", Map.of("type", "gem", "p", 3)));
-        es.deleteIfExists("_retrieval/model/" + USER_MODEL);
-        es.put("_retrieval/model/" + USER_MODEL, config);
-        int parts = Math.max(1, (onnx.length + PART_SIZE - 1) / PART_SIZE);
-        String sha = sha256(onnx);
-        Map<String, Object> last = Map.of();
-        for (int p = 0; p < parts; p++) {
-            int from = p * PART_SIZE, to = Math.min(onnx.length, from + PART_SIZE);
-            byte[] part = java.util.Arrays.copyOfRange(onnx, from, to);
-            last = es.put("_retrieval/model/" + USER_MODEL + "/definition/" + p, Map.of(
-                "definition", Base64.getEncoder().encodeToString(part), "total_parts", parts,
-                "total_definition_length", onnx.length, "sha256", sha));
-            progress("parts", p + 1, parts);
-        }
-        out.println("    state: " + last.get("state"));
+        step("Uploading " + options.model() + " as model [" + USER_MODEL + "]");
+        Object state = ModelUpload.upload(es, USER_MODEL, options.model(), options.modelConfig(), (done, total) -> progress("parts", done, total));
+        out.println("    state: " + state);
         return USER_MODEL;
     }
 
@@ -282,7 +267,7 @@ public final class DemoMain {
     }
 
     /** One shard (so the per-shard diffusion rescorer sees the whole collection); the image bytes are not kept in _source. */
-    private void createIndex(String index, Map<String, Integer> vectorFields) {
+    void createIndex(String index, Map<String, Integer> vectorFields) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("image", Map.of("type", "binary"));
         properties.put("box", Map.of("type", "integer", "index", false));
@@ -293,7 +278,7 @@ public final class DemoMain {
             "mappings", Map.of("_source", Map.of("excludes", List.of("image")), "properties", properties)));
     }
 
-    private void bulkIndex(String index, String pipeline, Map<String, Path> files, Map<String, int[]> boxes) throws IOException {
+    void bulkIndex(String index, String pipeline, Map<String, Path> files, Map<String, int[]> boxes) throws IOException {
         List<String> names = new ArrayList<>(files.keySet());
         long start = System.nanoTime();
         for (int from = 0; from < names.size(); from += BULK_BATCH) {
@@ -363,7 +348,7 @@ public final class DemoMain {
         return ResultTable.mAP(evaluation);
     }
 
-    private void step(String what) {
+    void step(String what) {
         out.println("==> " + what);
     }
 
@@ -374,7 +359,7 @@ public final class DemoMain {
         }
     }
 
-    private void progress(String unit, int done, int total) {
+    void progress(String unit, int done, int total) {
         int width = 30, filled = total == 0 ? width : done * width / total;
         String bar = "#".repeat(filled) + ".".repeat(width - filled);
         out.printf(Locale.ROOT, "\r    [%s] %d/%d %s", bar, done, total, unit);
@@ -386,13 +371,5 @@ public final class DemoMain {
 
     private static String base64(Path file) throws IOException {
         return Base64.getEncoder().encodeToString(Files.readAllBytes(file));
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

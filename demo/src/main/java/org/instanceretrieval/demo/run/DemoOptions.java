@@ -13,6 +13,8 @@ import java.nio.file.Path;
  *   --images DIR --ground-truth FILE   the user's images (JPEG/PNG, named as in the ground truth) and json ground truth
  *   --model FILE.onnx        the user's model, uploaded to the model store (default: the built-in model)
  *   --model-config FILE.json its PUT _retrieval/model configuration (default: feature map, longest side 1024, GeM)
+ *   --model FILE2.onnx       given a second time: a second model (feature map, GeM); the table gains kNN rows of each model
+ *                            alone and of their ensemble ({@link EnsembleRows})
  *   --out DIR                where the dataset and the report go (default target/demo)
  *   --whitening-images DIR   images to learn PCA whitening on, disjoint from the evaluated collection (with --images;
  *                            a generated collection learns on a second generated set, seed + 1000)
@@ -20,7 +22,13 @@ import java.nio.file.Path;
  * </pre>
  */
 public record DemoOptions(String es, DatasetSize size, long seed, Path images, Path groundTruth, Path model, Path modelConfig,
-                          Path out, boolean whitening, Path whiteningImages) {
+                          Path out, boolean whitening, Path whiteningImages, Path secondModel) {
+
+    /** The options without a second {@code --model}. */
+    public DemoOptions(String es, DatasetSize size, long seed, Path images, Path groundTruth, Path model, Path modelConfig,
+                       Path out, boolean whitening, Path whiteningImages) {
+        this(es, size, seed, images, groundTruth, model, modelConfig, out, whitening, whiteningImages, null);
+    }
 
     /** The options without {@code --whitening-images}. */
     public DemoOptions(String es, DatasetSize size, long seed, Path images, Path groundTruth, Path model, Path modelConfig,
@@ -30,7 +38,7 @@ public record DemoOptions(String es, DatasetSize size, long seed, Path images, P
 
     public static final String USAGE = """
         usage: demo [--es URL] [--size tiny|small|medium|large] [--seed N]
-                    [--images DIR --ground-truth FILE.json] [--model FILE.onnx [--model-config FILE.json]]
+                    [--images DIR --ground-truth FILE.json] [--model FILE.onnx [--model-config FILE.json] [--model FILE2.onnx]]
                     [--out DIR] [--whitening-images DIR] [--no-whitening]""";
 
     public static DemoOptions parse(String[] args) {
@@ -38,6 +46,7 @@ public record DemoOptions(String es, DatasetSize size, long seed, Path images, P
         DatasetSize size = DatasetSize.SMALL;
         long seed = 42;
         Path images = null, groundTruth = null, model = null, modelConfig = null, out = Path.of("target", "demo"), whiteningImages = null;
+        Path secondModel = null;
         boolean whitening = true;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -55,7 +64,15 @@ public record DemoOptions(String es, DatasetSize size, long seed, Path images, P
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--images" -> images = Path.of(value);
                 case "--ground-truth" -> groundTruth = Path.of(value);
-                case "--model" -> model = Path.of(value);
+                case "--model" -> {
+                    if (model == null) {
+                        model = Path.of(value);
+                    } else if (secondModel == null) {
+                        secondModel = Path.of(value);
+                    } else {
+                        throw new IllegalArgumentException("--model is given at most twice (a second model adds ensemble rows)\n" + USAGE);
+                    }
+                }
                 case "--model-config" -> modelConfig = Path.of(value);
                 case "--out" -> out = Path.of(value);
                 case "--whitening-images" -> whiteningImages = Path.of(value);
@@ -72,7 +89,7 @@ public record DemoOptions(String es, DatasetSize size, long seed, Path images, P
             throw new IllegalArgumentException("--whitening-images goes with --images (a generated collection learns on a second "
                 + "generated set)\n" + USAGE);
         }
-        return new DemoOptions(es, size, seed, images, groundTruth, model, modelConfig, out, whitening, whiteningImages);
+        return new DemoOptions(es, size, seed, images, groundTruth, model, modelConfig, out, whitening, whiteningImages, secondModel);
     }
 
     public boolean generated() {

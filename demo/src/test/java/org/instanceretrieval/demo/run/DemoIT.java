@@ -272,4 +272,46 @@ public class DemoIT {
                 1e-6);
         }
     }
+
+    /**
+     * {@code --model} twice: three more rows (each model alone, their ensemble), and the ensemble index holds, for
+     * each image, the two single-model vectors concatenated and normalised (checked by a loop here on the stored vectors).
+     */
+    @Test
+    public void aSecondModelAddsRowsOfEachModelAloneAndOfTheirEnsemble() throws Exception {
+        Path dir = temp.getRoot().toPath().resolve("ensemble");
+        DatasetGenerator.GeneratedDataset dataset = new DatasetGenerator(42, DatasetSize.TINY).generate(dir.resolve("dataset"));
+        Path onnx = Files.write(dir.resolve("model.onnx"), DefaultModel.onnx());
+        Path config = Files.writeString(dir.resolve("model.json"), """
+            {"input": {"size": {"longest_side": 1024}, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]},
+             "output": {"name": "features", "kind": "feature_map"}, "recipe": {"pooling": {"type": "mac"}, "scales": [1]}}""");
+        DemoOptions options = new DemoOptions(cluster(), DatasetSize.TINY, 0, dataset.imagesDir(), dataset.groundTruth(), onnx, config,
+            dir.resolve("out"), false, null, onnx);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        DemoMain.Result run = new DemoMain(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(output, output.contains("as model [" + EnsembleRows.SECOND_MODEL + "]"));
+        assertEquals(Table1Config.ALL.size() + 3, run.evaluations().size());
+        for (String row : List.of("G model 1", "G model 2", "G ensemble 1+2")) {
+            double map = DemoMain.mAP(run.evaluations().get(row));
+            assertTrue(row + " " + map, map > 0 && map <= 1);
+            assertTrue(output, output.lines().anyMatch(l -> l.startsWith(row + " ")));
+        }
+        Map<?, ?> mapping = get("demo-ensemble-2/_mapping");
+        assertTrue(mapping.toString(), mapping.toString().contains("dims=256"));
+        Map<?, ?> hits = (Map<?, ?>) get("demo-ensemble-2/_search?size=3").get("hits");
+        for (Object hit : (List<?>) hits.get("hits")) {
+            String id = (String) ((Map<?, ?>) hit).get("_id");
+            List<?> ensemble = (List<?>) ((Map<?, ?>) ((Map<?, ?>) hit).get("_source")).get("descriptor");
+            List<Object> concatenation = new ArrayList<>();
+            concatenation.addAll((List<?>) ((Map<?, ?>) get("demo-ensemble-0/_doc/" + id).get("_source")).get("descriptor"));
+            concatenation.addAll((List<?>) ((Map<?, ?>) get("demo-ensemble-1/_doc/" + id).get("_source")).get("descriptor"));
+            assertEquals(256, ensemble.size());
+            assertEquals(256, concatenation.size());
+            for (int i = 0; i < 256; i++) {
+                assertEquals(id + " [" + i + "]", ((Number) concatenation.get(i)).doubleValue() / Math.sqrt(2),
+                    ((Number) ensemble.get(i)).doubleValue(), 1e-6);
+            }
+        }
+    }
 }

@@ -38,6 +38,10 @@ import java.util.function.Supplier;
  * batch mixes documents of several requests, so the thread that completes one carries another
  * request's context until then).
  *
+ * <p>With {@code models} (an {@link EnsembleJson}) instead of {@code model_id}, the descriptor is that of
+ * an ensemble ({@link EnsembleDescriber}): every member's descriptor, weighted, concatenated, optionally
+ * whitened by the top-level {@code whitening_id}, L2-normalised; the image is decoded once for all members.
+ *
  * <p>Every failure fails this document only, with an error naming the problem: a missing field
  * (unless {@code ignore_missing}), an empty or non-base64 field, an image that cannot be decoded
  * (corrupt, truncated, unsupported format, more pixels than {@code instance_retrieval.image.max_pixels}),
@@ -54,6 +58,7 @@ public final class ImageDescriptorProcessor extends AbstractProcessor {
     private final String targetField;
     private final String patchesField;
     private final String modelId;
+    private final EnsembleJson ensemble;
     private final String bboxField;
     private final RecipeJson overrides;
     private final Device device;
@@ -61,13 +66,14 @@ public final class ImageDescriptorProcessor extends AbstractProcessor {
     private final ImageDescriptorProcessorFactory.Services services;
 
     ImageDescriptorProcessor(String tag, String description, String field, String targetField, String patchesField, String modelId,
-                             String bboxField, RecipeJson overrides, Device device, boolean ignoreMissing,
+                             EnsembleJson ensemble, String bboxField, RecipeJson overrides, Device device, boolean ignoreMissing,
                              ImageDescriptorProcessorFactory.Services services) {
         super(tag, description);
         this.field = field;
         this.targetField = targetField;
         this.patchesField = patchesField;
         this.modelId = modelId;
+        this.ensemble = ensemble;
         this.bboxField = bboxField;
         this.overrides = overrides;
         this.device = device;
@@ -97,8 +103,14 @@ public final class ImageDescriptorProcessor extends AbstractProcessor {
         return patchesField;
     }
 
+    /** The model, or {@code null} for an ensemble. */
     public String modelId() {
         return modelId;
+    }
+
+    /** The ensemble ({@code models}), or {@code null} for one model. */
+    public EnsembleJson ensemble() {
+        return ensemble;
     }
 
     public String bboxField() {
@@ -146,12 +158,26 @@ public final class ImageDescriptorProcessor extends AbstractProcessor {
             handler.accept(null, e);
             return;
         }
+        if (ensemble != null) {
+            EnsembleDescriber.describe(services, ensemble, overrides.whiteningId(), device, image, bbox, ActionListener.wrap(
+                vector -> {
+                    try {
+                        document.setFieldValue(targetField, floats(vector));
+                    } catch (Exception e) {
+                        inContext.accept(null, e);
+                        return;
+                    }
+                    inContext.accept(document, null);
+                },
+                e -> inContext.accept(null, describeError(field, e))));
+            return;
+        }
         services.modelStore().getModel(modelId, ActionListener.wrap(
             model -> withWhitening(model, ActionListener.wrap(
                 recipe -> describe(document, image, bbox, model, recipe, inContext),
                 e -> inContext.accept(null, e)
             )),
-            e -> inContext.accept(null, modelError(e))
+            e -> inContext.accept(null, modelError(modelId, e))
         ));
     }
 
@@ -185,8 +211,13 @@ public final class ImageDescriptorProcessor extends AbstractProcessor {
         throw new IllegalArgumentException("[bbox_field] [" + bboxField + "] must hold [x1, y1, x2, y2] in full-image pixels, got " + value);
     }
 
-    /** The recipe: model defaults, then this processor's overrides, then the whitening fetched by id. */
     private void withWhitening(StoredModel model, ActionListener<DescriptorRecipe> listener) {
+        recipe(services, model, overrides, listener);
+    }
+
+    /** The recipe: model defaults, then {@code overrides}, then the whitening fetched by id. */
+    static void recipe(ImageDescriptorProcessorFactory.Services services, StoredModel model, RecipeJson overrides,
+                       ActionListener<DescriptorRecipe> listener) {
         DescriptorRecipe.Builder builder = overrides.applyTo(model.config().recipeBuilder());
         String whiteningId = overrides.whiteningId() != null ? overrides.whiteningId() : model.config().recipeJson().whiteningId();
         if (whiteningId == null) {
@@ -209,7 +240,7 @@ public final class ImageDescriptorProcessor extends AbstractProcessor {
             inference.decoder(), inference.budget(), inference.imageExecutor());
         extractor.extract(image, bbox, recipe).whenComplete((descriptors, error) -> {
             if (error != null) {
-                handler.accept(null, describeError(error));
+                handler.accept(null, describeError(field, modelId, error));
                 return;
             }
             try {
@@ -233,7 +264,7 @@ public final class ImageDescriptorProcessor extends AbstractProcessor {
         }
     }
 
-    private static List<Float> floats(float[] values) {
+    static List<Float> floats(float[] values) {
         List<Float> list = new ArrayList<>(values.length);
         for (float v : values) {
             list.add(v);
@@ -241,7 +272,8 @@ public final class ImageDescriptorProcessor extends AbstractProcessor {
         return list;
     }
 
-    private Exception modelError(Exception e) {
+    /** A missing model as a 404 naming it; other errors unchanged. */
+    static Exception modelError(String modelId, Exception e) {
         if (ExceptionsHelper.unwrapCause(e) instanceof ResourceNotFoundException) {
             return new ResourceNotFoundException("unknown model [{}]: no model with this id is stored; upload it with PUT _retrieval/model/{}",
                 e, modelId, modelId);
@@ -249,13 +281,18 @@ public final class ImageDescriptorProcessor extends AbstractProcessor {
         return e;
     }
 
-    private Exception describeError(Throwable error) {
+    /** The error of a failed description of the image in {@code field}, for a model or ensemble that resolved. */
+    static Exception describeError(String field, Throwable error) {
+        return describeError(field, null, error);
+    }
+
+    private static Exception describeError(String field, String modelId, Throwable error) {
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof ResourceNotFoundException) {
-            return modelError((Exception) cause);
+        if (cause instanceof ResourceNotFoundException && modelId != null) {
+            return modelError(modelId, (Exception) cause);
         }
         if (cause instanceof java.util.concurrent.RejectedExecutionException) {
             return new ElasticsearchStatusException("image_descriptor could not run: " + cause.getMessage(), RestStatus.TOO_MANY_REQUESTS, cause);

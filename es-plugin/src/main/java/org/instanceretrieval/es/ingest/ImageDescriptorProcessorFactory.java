@@ -23,6 +23,8 @@ import java.util.function.Supplier;
  *   "field": "image",                  (required: base64 JPEG or PNG)
  *   "target_field": "descriptor",      (required)
  *   "model_id": "default",             (default "default"; the model may be uploaded after the pipeline)
+ *   "models": [{"model_id": ..., "pooling": ..., "weight": 1.0}, ...],   (an ensemble instead of model_id, see EnsembleJson;
+ *                                      top-level whitening_id then whitens the concatenation; no pooling/scales/size/patches)
  *   "pooling": {...}, "scales": [...], "size": {...}, "whitening_id": "...", "patches": 3,   (recipe overrides, see RecipeJson)
  *   "patches_field": "descriptor_patches",   (default target_field + "_patches"; only with patches)
  *   "bbox_field": "bbox",              (optional: [x1, y1, x2, y2] in full-image pixels)
@@ -60,6 +62,8 @@ public final class ImageDescriptorProcessorFactory implements Processor.Factory 
         String type = ImageDescriptorProcessor.TYPE;
         String field = ConfigurationUtils.readStringProperty(type, tag, config, "field");
         String targetField = ConfigurationUtils.readStringProperty(type, tag, config, "target_field");
+        boolean modelIdGiven = config.containsKey("model_id");
+        Object modelsOption = config.remove("models");
         String modelId = ConfigurationUtils.readStringProperty(type, tag, config, "model_id", StoredModel.DEFAULT_ID);
         String patchesField = ConfigurationUtils.readOptionalStringProperty(type, tag, config, "patches_field");
         String bboxField = ConfigurationUtils.readOptionalStringProperty(type, tag, config, "bbox_field");
@@ -91,6 +95,28 @@ public final class ImageDescriptorProcessorFactory implements Processor.Factory 
         } catch (IllegalArgumentException e) {
             throw ConfigurationUtils.newConfigurationException(type, tag, null, e.getMessage());
         }
+        EnsembleJson ensemble = null;
+        if (modelsOption != null) {
+            if (modelIdGiven) {
+                throw ConfigurationUtils.newConfigurationException(type, tag, "models", "and [model_id] cannot both be given: use [model_id] "
+                    + "for one model or [models] for an ensemble, got model_id [" + modelId + "]");
+            }
+            for (String option : new String[] { "pooling", "scales", "size", "patches" }) {
+                if (recipeOptions.containsKey(option)) {
+                    throw ConfigurationUtils.newConfigurationException(type, tag, option, "cannot be used with [models]: "
+                        + (option.equals("patches") ? "an ensemble describes whole images only" : "give it per member, as [models.N." + option + "]"));
+                }
+            }
+            try {
+                ensemble = EnsembleJson.parse(modelsOption);
+            } catch (IllegalArgumentException e) {
+                throw ConfigurationUtils.newConfigurationException(type, tag, null, e.getMessage());
+            }
+            modelId = null;
+            if (services.whiteningStore().get() == null && ensemble.memberWhiteningIds().isEmpty() == false) {
+                throw whiteningStoreUnavailable(ensemble.memberWhiteningIds().get(0));
+            }
+        }
         if (overrides.whiteningId() != null && services.whiteningStore().get() == null) {
             throw whiteningStoreUnavailable(overrides.whiteningId());
         }
@@ -104,7 +130,7 @@ public final class ImageDescriptorProcessorFactory implements Processor.Factory 
             throw ConfigurationUtils.newConfigurationException(type, tag, "patches_field", "must differ from [target_field], got ["
                 + targetField + "]");
         }
-        return new ImageDescriptorProcessor(tag, description, field, targetField, patchesField, modelId, bboxField, overrides, device,
+        return new ImageDescriptorProcessor(tag, description, field, targetField, patchesField, modelId, ensemble, bboxField, overrides, device,
             ignoreMissing, services);
     }
 

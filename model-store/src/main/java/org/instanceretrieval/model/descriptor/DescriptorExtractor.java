@@ -159,7 +159,7 @@ public final class DescriptorExtractor {
         }
     }
 
-    private static int scaledSide(int side, double scale) {
+    static int scaledSide(int side, double scale) {
         return Math.max(1, (int) Math.floor(side * scale));
     }
 
@@ -184,6 +184,11 @@ public final class DescriptorExtractor {
     }
 
     private CompletableFuture<ModelOutput> run(RgbImage image) {
+        return run(model, layout, image);
+    }
+
+    /** One image through {@code model}, normalised by {@code layout}. */
+    static CompletableFuture<ModelOutput> run(ImageModel model, TensorLayout layout, RgbImage image) {
         return model.infer(layout.toTensor(image), image.height(), image.width());
     }
 
@@ -235,7 +240,7 @@ public final class DescriptorExtractor {
     }
 
     /** Steps 4-5: the network outputs (scales, then patches) to descriptors. */
-    private static ImageDescriptors combine(List<CompletableFuture<ModelOutput>> outputs, DescriptorRecipe recipe) {
+    static ImageDescriptors combine(List<CompletableFuture<ModelOutput>> outputs, DescriptorRecipe recipe) {
         Pooling pooling = recipe.pooling().type() == PoolingSpec.Type.NONE ? null : recipe.pooling().toPooling();
         int scales = recipe.scales().size();
         List<float[]> perScale = new ArrayList<>(scales);
