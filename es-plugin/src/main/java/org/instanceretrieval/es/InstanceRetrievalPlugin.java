@@ -360,12 +360,6 @@ public class InstanceRetrievalPlugin extends Plugin
 
     @Override
     public List<RetrieverSpec<?>> getRetrievers() {
-        List<RetrieverSpec<?>> retrievers = new ArrayList<>();
-        retrievers.addAll(diffusionRetrievers());
-        return retrievers;
-    }
-
-    private List<RetrieverSpec<?>> diffusionRetrievers() {
         return List.of(new RetrieverSpec<>(DiffusionRetrieverBuilder.NAME,
             (parser, context) -> DiffusionRetrieverBuilder.fromXContent(parser, context,
                 () -> circuitBreakerService.get().getBreaker(CircuitBreaker.REQUEST), graphCache::get)));
