@@ -3,6 +3,8 @@ package org.instanceretrieval.es.eval;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.DocWriteRequest;
+import org.elasticsearch.action.admin.indices.rollover.RolloverAction;
+import org.elasticsearch.action.admin.indices.rollover.RolloverRequest;
 import org.elasticsearch.action.admin.indices.template.put.TransportPutComposableIndexTemplateAction;
 import org.elasticsearch.action.bulk.BulkRequest;
 import org.elasticsearch.action.index.IndexRequest;
@@ -31,7 +33,8 @@ import java.util.Map;
  * {@value #DATA_STREAM}, and a caller without it gets the 403 from the start document, before the
  * evaluation reads anything. The composable index template {@value #TEMPLATE} is the plugin's
  * own: it is installed by the plugin's internal client (caller's context stashed) when a run is
- * recorded and the cluster does not have it (or has an older {@code version}). Not at startup on
+ * recorded and the cluster does not have it (or has an older {@code version}, which it replaces,
+ * rolling the data stream over). Not at startup on
  * purpose: a template that reappears after being deleted (as test clusters delete every template
  * between tests) is an unexpected object for them.
  */
@@ -39,30 +42,10 @@ public final class EvalRuns {
 
     public static final String DATA_STREAM = "retrieval-eval-runs";
     public static final String TEMPLATE = "retrieval-eval-runs";
-    public static final long TEMPLATE_VERSION = 1;
+    /** Version 2 maps every metric of every protocol explicitly ({@link EvalRunsMapping}); version 1 left them to dynamic mapping. */
+    public static final long TEMPLATE_VERSION = 2;
 
-    static final String MAPPINGS = """
-        {"dynamic": true,
-         "dynamic_templates": [
-           {"numbers": {"match_mapping_type": "double", "mapping": {"type": "double"}}},
-           {"longs": {"match_mapping_type": "long", "mapping": {"type": "double"}}}],
-         "properties": {
-           "@timestamp": {"type": "date"},
-           "doc_type": {"type": "keyword"},
-           "run_id": {"type": "keyword"},
-           "name": {"type": "keyword"},
-           "index": {"type": "keyword"},
-           "ground_truth": {"type": "keyword"},
-           "protocol": {"type": "keyword"},
-           "engine": {"type": "keyword"},
-           "configuration": {"type": "flattened"},
-           "took_ms": {"type": "long"},
-           "query": {"type": "keyword"},
-           "subset": {"type": "keyword"},
-           "ap": {"type": "double"},
-           "score": {"type": "double"},
-           "ap_easy": {"type": "double"},
-           "ap_hard": {"type": "double"}}}""";
+    static final String MAPPINGS = EvalRunsMapping.json();
 
     /** Copied from a run's summary into each of its start and query documents. */
     private static final List<String> RUN_KEYS = List.of("@timestamp", "run_id", "name", "index", "ground_truth", "protocol", "engine");
@@ -94,7 +77,12 @@ public final class EvalRuns {
         return existing != null && existing.version() != null && existing.version() >= TEMPLATE_VERSION;
     }
 
-    /** Puts the template unless the state already has it. */
+    /**
+     * Puts the template unless the state already has it (this version or a newer one). When the
+     * data stream already exists (its write index mapped by an older template, or by none), it is
+     * then rolled over, so that this run and later ones are written to a backing index with this
+     * template's mappings; older backing indices keep theirs.
+     */
     public void ensureTemplate(ClusterState state, ActionListener<Void> listener) {
         if (installed(state)) {
             listener.onResponse(null);
@@ -103,7 +91,14 @@ public final class EvalRuns {
         TransportPutComposableIndexTemplateAction.Request put = new TransportPutComposableIndexTemplateAction.Request(TEMPLATE)
             .indexTemplate(template())
             .cause("instance-retrieval plugin: history of _retrieval_eval runs");
-        internal.execute(TransportPutComposableIndexTemplateAction.TYPE, put, listener.map(r -> null));
+        boolean exists = state.metadata().dataStreams().containsKey(DATA_STREAM);
+        internal.execute(TransportPutComposableIndexTemplateAction.TYPE, put, listener.delegateFailureAndWrap((l, r) -> {
+            if (exists == false) {
+                l.onResponse(null);
+                return;
+            }
+            internal.execute(RolloverAction.INSTANCE, new RolloverRequest(DATA_STREAM, null), l.map(rolled -> null));
+        }));
     }
 
     /**
