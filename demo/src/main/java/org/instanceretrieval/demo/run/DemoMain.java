@@ -19,7 +19,7 @@ import java.util.Map;
  * put the model (built-in or uploaded), learn PCA whitening on a disjoint training set
  * ({@link WhiteningTraining}, never on the evaluated collection), index every
  * image through the {@code image_descriptor} ingest processor, run DBA and the offline
- * diffusion build, store the ground truth, evaluate the eight configurations of table 1 with
+ * diffusion build, store the ground truth, evaluate the eight configurations of table 1 (and G+QS, G+DBA+QS) with
  * {@code _retrieval_eval} with the seeds' default settings ({@link DemoSettings}), print the
  * table and where each setting came from, and write {@code report.html}.
  *

@@ -7,20 +7,22 @@ import java.util.Map;
 /**
  * One row of the seed's table 1: the global descriptor G, optionally with database-side
  * augmentation (DBA: search the {@code descriptor_dba} field), average query expansion (AQE)
- * and diffusion (DFS).
+ * and diffusion (DFS); or, after the seed's rows, query-set expansion (QS, InsCLR) in place of AQE.
  */
-public record Table1Config(String name, boolean dba, boolean aqe, boolean dfs) {
+public record Table1Config(String name, boolean dba, boolean aqe, boolean dfs, boolean qs) {
 
-    /** The eight rows, in the seed's order. */
+    /** The seed's eight rows in its order, then G and G+DBA with query-set expansion. */
     public static final List<Table1Config> ALL = List.of(
-        new Table1Config("G", false, false, false),
-        new Table1Config("G+AQE", false, true, false),
-        new Table1Config("G+DFS", false, false, true),
-        new Table1Config("G+DBA", true, false, false),
-        new Table1Config("G+AQE+DFS", false, true, true),
-        new Table1Config("G+DBA+AQE", true, true, false),
-        new Table1Config("G+DBA+DFS", true, false, true),
-        new Table1Config("G+DBA+AQE+DFS", true, true, true));
+        new Table1Config("G", false, false, false, false),
+        new Table1Config("G+AQE", false, true, false, false),
+        new Table1Config("G+DFS", false, false, true, false),
+        new Table1Config("G+DBA", true, false, false, false),
+        new Table1Config("G+AQE+DFS", false, true, true, false),
+        new Table1Config("G+DBA+AQE", true, true, false, false),
+        new Table1Config("G+DBA+DFS", true, false, true, false),
+        new Table1Config("G+DBA+AQE+DFS", true, true, true, false),
+        new Table1Config("G+QS", false, false, false, true),
+        new Table1Config("G+DBA+QS", true, false, false, true));
 
     /** How the methods are parameterised for one collection. */
     public record Parameters(int depth, int aqeN, int dfsK, double dfsGamma, double dfsAlpha, int dfsQueryK, boolean diffusionRetriever) {}
@@ -30,12 +32,17 @@ public record Table1Config(String name, boolean dba, boolean aqe, boolean dfs) {
         return dba ? "descriptor_dba" : "descriptor";
     }
 
-    /** The {@code retrieval_knn} options other than field and query (exact scoring, AQE when asked). */
+    /**
+     * The {@code retrieval_knn} options other than field and query (exact scoring, AQE or query-set expansion when asked;
+     * query-set expansion with the seed's adopted setting, which is the endpoint's default).
+     */
     public Map<String, Object> queryOptions(Parameters p) {
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("exact", true);
         if (aqe) {
             query.put("expansion", Map.of("method", "aqe", "n", p.aqeN()));
+        } else if (qs) {
+            query.put("expansion", Map.of("method", "query_set"));
         }
         return query;
     }
