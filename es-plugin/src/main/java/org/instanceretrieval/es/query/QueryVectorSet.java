@@ -218,7 +218,12 @@ public final class QueryVectorSet implements Writeable, ToXContentFragment {
         }
     }
 
-    static Aggregation parseAggregation(String owner, String value) {
+    /**
+     * The aggregation named {@code value}.
+     *
+     * @throws IllegalArgumentException unless it is {@code avg} or {@code max}
+     */
+    public static Aggregation parseAggregation(String owner, String value) {
         for (Aggregation a : Aggregation.values()) {
             if (QuerySetOptions.name(a).equals(value)) {
                 return a;

@@ -200,14 +200,14 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         return k;
     }
 
-    /**
-     * A copy that queries {@code queryVector} (in place of this query's vector, document or image),
-     * keeping every other option, the boost and the query name.
-     *
-     * @throws IllegalArgumentException if the vector is empty or not finite
-     */
+    /** A copy querying {@code queryVector} in place of its query, keeping the rest; IllegalArgumentException if empty or not finite. */
     public RetrievalKnnQueryBuilder withQueryVector(float[] queryVector) {
         return copy(vector(queryVector), filter, expansion, null);
+    }
+
+    /** As {@link #withQueryVector} with any query source, e.g. a set of query vectors. */
+    public RetrievalKnnQueryBuilder withQuerySource(QueryVectorSource querySource) {
+        return copy(querySource, filter, expansion, null);
     }
 
     /** A copy whose query-set expansion charges {@code budget} (the plugin passes its node's {@code retrieval} breaker). */
