@@ -75,8 +75,21 @@ public record NamedGroundTruth(String defaultProtocol, List<String> database, Li
      * @param hard revisited protocol's hard images (empty otherwise)
      * @param junk images removed from the ranking before scoring
      * @param box the query's region {@code x1, y1, x2, y2} in pixels, or null
+     * @param images the query's images, several for a multi-image query (each a document of the
+     *     queries index); empty for the usual single image, the one named {@code name}
      */
-    public record NamedQuery(String name, List<String> positives, List<String> easy, List<String> hard, List<String> junk, BoundingBox box) {
+    public record NamedQuery(String name, List<String> positives, List<String> easy, List<String> hard, List<String> junk, BoundingBox box,
+                             List<String> images) {
+
+        /** A query of one image, the one named {@code name}. */
+        public NamedQuery(String name, List<String> positives, List<String> easy, List<String> hard, List<String> junk, BoundingBox box) {
+            this(name, positives, easy, hard, junk, box, List.of());
+        }
+
+        /** The names of the query's images: {@link #images}, or {@code [name]} when it lists none. */
+        public List<String> queryImages() {
+            return images.isEmpty() ? List.of(name) : images;
+        }
 
         /**
          * @throws IllegalArgumentException on a blank name, a name twice in one list, or a name
@@ -90,6 +103,10 @@ public record NamedGroundTruth(String defaultProtocol, List<String> database, Li
             easy = List.copyOf(easy == null ? List.of() : easy);
             hard = List.copyOf(hard == null ? List.of() : hard);
             junk = List.copyOf(junk == null ? List.of() : junk);
+            images = List.copyOf(images == null ? List.of() : images);
+            if (new HashSet<>(images).size() != images.size() || images.stream().anyMatch(String::isBlank)) {
+                throw new IllegalArgumentException("query [" + name + "] [images] must be distinct, non-blank names, got " + images);
+            }
             Set<String> relevant = new HashSet<>();
             for (List<String> list : List.of(positives, easy, hard)) {
                 Set<String> inList = new HashSet<>();

@@ -58,7 +58,8 @@ public final class RetrievalEvalAction {
 
     /** A parsed and validated evaluation request; {@link #body()} is the request as given (the run's configuration). */
     public static final class Request extends JobRequest<RetrievalEvalAction.Options> implements IndicesRequest {
-        private static final Set<String> QUERY_KEYS = Set.of("k", "num_candidates", "expansion", "exact", "similarity", "filter");
+        private static final Set<String> QUERY_KEYS = Set.of("k", "num_candidates", "expansion", "exact", "similarity", "filter",
+            "query_aggregation");
         public static final String QUERY_VECTOR_PLACEHOLDER = "{{query_vector}}";
         public static final String QUERY_DOCUMENT_PLACEHOLDER = "{{query_document}}";
 

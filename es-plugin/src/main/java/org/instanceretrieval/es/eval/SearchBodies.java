@@ -50,6 +50,8 @@ public final class SearchBodies {
             knn.put("k", depth);
             if (request.options().query() != null) {
                 knn.putAll(request.options().query());
+                // applies to multi-image queries only (SearchSources#forQuery(float[][])); a single query vector takes none
+                knn.remove("query_aggregation");
             }
             Map<String, Object> query = Map.of("retrieval_knn", knn);
             body = new LinkedHashMap<>();

@@ -7,8 +7,11 @@ import org.elasticsearch.search.retriever.StandardRetrieverBuilder;
 import org.elasticsearch.xcontent.NamedXContentRegistry;
 import org.instanceretrieval.es.diffusion.DiffusionRescorerBuilder;
 import org.instanceretrieval.es.diffusion.DiffusionRetrieverBuilder;
+import org.instanceretrieval.es.query.QueryVectorSet;
+import org.instanceretrieval.es.query.QueryVectorSource;
 import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
 import org.instanceretrieval.es.rescore.KReciprocalRescorerBuilder;
+import org.instanceretrieval.expansion.QuerySetExpansion.Aggregation;
 
 import java.util.List;
 import java.util.Map;
@@ -95,6 +98,23 @@ public final class SearchSources {
     /** Whether the searches are copies of one parsed body (false: a template, filled and parsed per query). */
     public boolean direct() {
         return pattern != null;
+    }
+
+    /**
+     * The search of a multi-image query: the pattern's {@code retrieval_knn} query with the members as
+     * {@code query_vectors} and the request's {@code query_aggregation} ({@code avg} by default).
+     *
+     * @throws IllegalArgumentException (400) for a body that is not a plain {@code retrieval_knn} query, or bad members
+     */
+    public SearchSourceBuilder forQuery(float[][] members) {
+        if (pattern == null || retriever != null || pattern.rescores() != null) {
+            throw new IllegalArgumentException("a multi-image query runs as a [retrieval_knn] query with [query_vectors]; [template], "
+                + "[retriever] and [rescore] take one query vector");
+        }
+        Object aggregation = request.options().query() == null ? null : request.options().query().get(QueryVectorSet.QUERY_AGGREGATION.getPreferredName());
+        QueryVectorSet set = new QueryVectorSet(RetrievalKnnQueryBuilder.NAME, members, null, null,
+            aggregation == null ? Aggregation.AVG : QueryVectorSet.parseAggregation(RetrievalKnnQueryBuilder.NAME, aggregation.toString()));
+        return pattern.shallowCopy().query(knn.withQuerySource(new QueryVectorSource(RetrievalKnnQueryBuilder.NAME, null, null, null, set)));
     }
 
     /**

@@ -174,7 +174,9 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
         }
         List<String> collection = EvaluationPlan.collectionOrder(run.groundTruth().groundTruth(), names);
         EvaluationPlan plan = EvaluationPlan.build(run.groundTruth().groundTruth(), run.protocol(), collection, run.ks());
-        float[] queryVectors = queryDocs.vectorsOf(plan.queryNames(), "ground truth [" + run.groundTruth().id() + "]", run.queriesField());
+        QueryMembers queries = QueryMembers.of(plan, run.groundTruth().groundTruth(), queryDocs, "ground truth [" + run.groundTruth().id() + "]",
+            run.queriesField());
+        float[] queryVectors = queries.flat();
         int dims = queryDocs.dims();
         if (exact || docs == queryDocs) {
             if (docs.dims() != dims) {
@@ -209,7 +211,8 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
             for (int i = 0; i < collection.size(); i++) {
                 position.put(collection.get(i), i);
             }
-            searchEngine(run, child, plan, metrics, queryDocs, position, queryVectors, dims, depth, done.map(v -> depth));
+            queries.checkSearch(request);
+            searchEngine(run, child, plan, metrics, queryDocs, position, queries, dims, depth, done.map(v -> depth));
         }
     }
 
@@ -241,21 +244,21 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
     }
 
     private void searchEngine(Run run, Client child, EvaluationPlan plan, EvaluationMetrics metrics, IndexDocuments queryDocs,
-        Map<String, Integer> position, float[] queryVectors, int dims, int depth, ActionListener<Void> listener) {
+        Map<String, Integer> position, QueryMembers queryVectors, int dims, int depth, ActionListener<Void> listener) {
         AtomicInteger next = new AtomicInteger();
         int workers = Math.min(SEARCH_CONCURRENCY, plan.numQueries());
         GroupedActionListener<Void> group = new GroupedActionListener<>(workers, listener.map(all -> null));
         String idField = run.groundTruth().idField();
         // The body is parsed once, before the first search: a bad body or option is a 400 before any search runs.
-        SearchSources sources = workers == 0 ? null : SearchSources.plan(run.request(), Arrays.copyOfRange(queryVectors, 0, dims),
-            run.queriesIndex(), queryDocs.doc(plan.queryName(0)).id(), depth, idField, services.xContentRegistry());
+        SearchSources sources = workers == 0 ? null : SearchSources.plan(run.request(), queryVectors.members(0)[0],
+            run.queriesIndex(), queryDocs.doc(queryVectors.firstImage(0)).id(), depth, idField, services.xContentRegistry());
         for (int w = 0; w < workers; w++) {
             searchNext(run, child, plan, metrics, queryDocs, position, queryVectors, dims, sources, idField, next, group);
         }
     }
 
     private void searchNext(Run run, Client child, EvaluationPlan plan, EvaluationMetrics metrics, IndexDocuments queryDocs,
-        Map<String, Integer> position, float[] queryVectors, int dims, SearchSources sources, String idField, AtomicInteger next,
+        Map<String, Integer> position, QueryMembers queryVectors, int dims, SearchSources sources, String idField, AtomicInteger next,
         ActionListener<Void> listener) {
         int query = next.getAndIncrement();
         if (query >= plan.numQueries()) {
@@ -265,9 +268,9 @@ public final class TransportRetrievalEvalAction extends TransportJobAction<Retri
         SearchSourceBuilder source;
         try {
             run.task().ensureNotCancelled();
-            float[] vector = Arrays.copyOfRange(queryVectors, query * dims, (query + 1) * dims);
-            String queryId = queryDocs.doc(plan.queryName(query)).id();
-            source = sources.forQuery(vector, queryId);
+            float[][] members = queryVectors.members(query);
+            source = members.length > 1 ? sources.forQuery(members)
+                : sources.forQuery(members[0], queryDocs.doc(queryVectors.firstImage(query)).id());
         } catch (Exception e) {
             listener.onFailure(e);
             return;

@@ -44,7 +44,7 @@ public record StoredGroundTruth(String id, String format, String idField, NamedG
             names += 2L * groundTruth.classes().size();
         }
         for (NamedGroundTruth.NamedQuery q : groundTruth.queries()) {
-            names += q.positives().size() + q.easy().size() + q.hard().size() + q.junk().size();
+            names += q.positives().size() + q.easy().size() + q.hard().size() + q.junk().size() + q.images().size();
         }
         return names;
     }

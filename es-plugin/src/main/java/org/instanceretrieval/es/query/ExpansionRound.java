@@ -3,6 +3,7 @@ package org.instanceretrieval.es.query;
 import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
+import org.instanceretrieval.expansion.QuerySetExpansion.Aggregation;
 
 import java.util.List;
 import java.util.Set;
@@ -18,9 +19,10 @@ import java.util.Set;
  * the raw ones), then
  * <ul>
  *   <li>{@code aqe} / {@code alpha_qe}: {@code k = size = n}; the query becomes the same query
- *       with the expanded vector {@code L2(q + sum_j w_j d_j)};</li>
- *   <li>{@code query_set}: {@code k = size = max(pool, k)}; the first {@code pool} hits are the pool
- *       of {@link QuerySetRanking}, and the query becomes that fixed ranking
+ *       with the expanded vector {@code L2(q + sum_j w_j d_j)} (for a set of query vectors, {@code q} is
+ *       the sum of its members and the query becomes that one vector);</li>
+ *   <li>{@code query_set}: {@code k = size = max(pool, k)}; the query set starts as the query vector or
+ *       the set's members; the first {@code pool} hits are the pool of {@link QuerySetRanking}, and the query becomes that fixed ranking
  *       ({@link RankedDocsQueryBuilder}): no second search round.</li>
  * </ul>
  * In both, {@code num_candidates} of the first round is {@code max(size, num_candidates)} when
@@ -46,18 +48,21 @@ final class ExpansionRound {
             throw new IllegalArgumentException(owner + " runs in the coordinating rewrite of a search request only");
         }
         QueryExpansion expansion = query.expansion();
-        float[] vector = query.queryVector();
+        QueryVectorSet set = query.source().set();
+        // the query set: the one vector, or the set's members
+        float[][] members = set == null ? new float[][] { query.queryVector() } : set.vectors();
+        Aggregation aggregation = set == null ? Aggregation.AVG : set.aggregation();
         String field = query.field();
         if (expansion.method() != QueryExpansion.Method.QUERY_SET) {
             int n = expansion.n();
             return query.withPending(FirstRoundVectors.search(context, indices, firstRound(query, n), n, field, rawFloatsIndexed(context, field),
-                n, count -> null, hits -> query.expandedTo(expansion.expand(vector, hits, field))));
+                n, count -> null, hits -> query.expandedTo(expansion.expand(members, aggregation, hits, field))));
         }
         QuerySetOptions options = expansion.querySet();
         VectorFieldInfo mapping = querySetField(context, field);
-        mapping.checkDimensions(RetrievalKnnQueryBuilder.NAME, vector.length);
+        mapping.checkDimensions(RetrievalKnnQueryBuilder.NAME, members[0].length);
         int size = Math.max(options.pool(), query.k());
-        QuerySetRanking ranking = new QuerySetRanking(options, mapping, vector);
+        QuerySetRanking ranking = new QuerySetRanking(options, mapping, members);
         float boost = query.boost();
         String name = query.queryName();
         return query.withPending(FirstRoundVectors.search(context, indices, firstRound(query, size), size, field, true,
@@ -83,7 +88,7 @@ final class ExpansionRound {
     /** The query without expansion, {@code k = size}. */
     private static RetrievalKnnQueryBuilder firstRound(RetrievalKnnQueryBuilder query, int size) {
         Integer candidates = query.numCandidates() == null ? null : Math.max(size, query.numCandidates());
-        return new RetrievalKnnQueryBuilder(query.field(), query.queryVector(), null, size, candidates, query.filter(), query.similarity(),
+        return new RetrievalKnnQueryBuilder(query.field(), query.source(), size, candidates, query.filter(), query.similarity(),
             query.exact(), null);
     }
 

@@ -5,19 +5,22 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
 import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
+import org.elasticsearch.index.query.Rewriteable;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.search.vectors.ExactKnnQueryBuilder;
 import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
 import org.elasticsearch.search.vectors.VectorData;
 import org.instanceretrieval.math.VectorMath;
 import org.instanceretrieval.search.ExactVectorQuery;
+import org.instanceretrieval.search.VectorSetQuery;
 
 import java.io.IOException;
 
 /**
  * How a resolved {@code retrieval_knn} query (a vector, no pending expansion) runs on a shard:
  * as Elasticsearch's own kNN queries, or, for {@code exact} on float vectors, as an
- * {@link ExactVectorQuery} on the raw vectors. Stateless.
+ * {@link ExactVectorQuery} on the raw vectors; a set of query vectors as a {@link VectorSetQuery}
+ * ({@link #setQuery}). Stateless.
  */
 final class KnnOnShard {
 
@@ -41,6 +44,62 @@ final class KnnOnShard {
             query = knn;
         }
         return query.boost(q.boost()).queryName(q.queryName());
+    }
+
+    /**
+     * The field as this shard maps it.
+     *
+     * @throws IllegalArgumentException if it is not a {@code dense_vector} of the query's dimension, or (for a set of
+     *     query vectors) not a float one
+     */
+    static VectorFieldInfo checkField(RetrievalKnnQueryBuilder q, SearchExecutionContext context) {
+        VectorFieldInfo mapping = VectorFieldInfo.of(context, RetrievalKnnQueryBuilder.NAME, q.field());
+        QueryVectorSet set = q.source().set();
+        if (set == null) {
+            mapping.checkDimensions(RetrievalKnnQueryBuilder.NAME, q.source().vector().length);
+            return mapping;
+        }
+        if (mapping.isFloat() == false) {
+            throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] a set of query vectors is scored on raw float "
+                + "vectors and needs a [dense_vector] field with [element_type] [float], but field [" + q.field()
+                + "] has [element_type] [" + mapping.elementType() + "]");
+        }
+        mapping.checkDimensions(RetrievalKnnQueryBuilder.NAME, set.vectors()[0].length);
+        return mapping;
+    }
+
+    /**
+     * A set of query vectors ({@link QueryVectorSet}, float fields only): the candidates are every document
+     * matching the filter with {@code exact}, otherwise the union of one Elasticsearch kNN query per member
+     * ({@code k}, {@code num_candidates}, {@code filter}, {@code similarity}: a document whose aggregated
+     * similarity reaches {@code similarity} has a member similarity that reaches it); every candidate is scored
+     * on its raw vector by the aggregated similarity ({@link VectorSetQuery}; members L2-normalised for
+     * {@code cosine}), and {@code similarity} is the threshold on that score.
+     */
+    static Query setQuery(RetrievalKnnQueryBuilder q, VectorFieldInfo mapping, SearchExecutionContext context) throws IOException {
+        QueryVectorSet set = q.source().set();
+        float[][] members = set.vectors();
+        boolean cosine = "cosine".equals(mapping.similarity());
+        Query candidates;
+        if (q.exact()) {
+            candidates = q.filter() == null ? null : q.filter().toQuery(context);
+        } else {
+            BooleanQuery.Builder union = new BooleanQuery.Builder();
+            for (float[] member : members) {
+                KnnVectorQueryBuilder knn = new KnnVectorQueryBuilder(q.field(), member, q.k(), q.numCandidates(), null, q.similarity());
+                if (q.filter() != null) {
+                    knn.addFilterQuery(q.filter());
+                }
+                union.add(Rewriteable.rewrite(knn, context).toQuery(context), BooleanClause.Occur.SHOULD);
+            }
+            candidates = union.build();
+        }
+        for (int i = 0; i < members.length; i++) {
+            members[i] = cosine ? VectorMath.l2Normalized(members[i]) : members[i];
+        }
+        Float similarity = q.similarity();
+        return new VectorSetQuery(q.field(), members, set.aggregation(), candidates,
+            similarity == null ? Float.NEGATIVE_INFINITY : mapping.scoreOf(similarity));
     }
 
     /**

@@ -9,6 +9,7 @@ import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.search.SearchHit;
 import org.instanceretrieval.expansion.AlphaQueryExpansion;
+import org.instanceretrieval.expansion.QuerySetExpansion;
 import org.instanceretrieval.math.VectorMath;
 
 import java.io.IOException;
@@ -118,13 +119,20 @@ public record QueryExpansion(Method method, int n, float alpha, QuerySetOptions 
     }
 
     /**
-     * The expanded query of the first round's hits: {@code L2(q + sum_j w_j d_j)} with
-     * {@code s_j = q . d_j}, the hits' vectors as {@code first} reads them (from {@code _source},
-     * or from the index where its floats equal them).
+     * The expanded query of the first round's hits: {@code L2(q + sum_j w_j d_j)}, the hits' vectors
+     * as {@code first} reads them (from {@code _source}, or from the index where its floats equal them).
+     * For a query set {@code q_1..q_m}, {@code q = sum_i q_i} (every member weight 1, as the single
+     * query) and {@code s_j} is the mean ({@code avg}) or maximum ({@code max}) of {@code q_i . d_j};
+     * for one member that is {@code s_j = q . d_j}.
      *
+     * @param members the query vector or the query set, at least one
      * @throws IllegalArgumentException if a hit has no vector there or one of another dimension
      */
-    float[] expand(float[] query, FirstRoundVectors.Hits first, String field) {
+    float[] expand(float[][] members, QuerySetExpansion.Aggregation aggregation, FirstRoundVectors.Hits first, String field) {
+        float[] query = new float[members[0].length];
+        for (float[] member : members) {
+            VectorMath.addScaled(query, 1f, member);
+        }
         SearchHit[] hits = first.hits();
         float[][] vectors = new float[hits.length][];
         float[] similarities = new float[hits.length];
@@ -139,7 +147,12 @@ public record QueryExpansion(Method method, int n, float alpha, QuerySetOptions 
                     + "] has a vector of " + d.length + " dimensions but the query has " + query.length);
             }
             vectors[j] = d;
-            similarities[j] = VectorMath.dot(query, d);
+            double s = aggregation == QuerySetExpansion.Aggregation.MAX ? Double.NEGATIVE_INFINITY : 0;
+            for (float[] member : members) {
+                float dot = VectorMath.dot(member, d);
+                s = aggregation == QuerySetExpansion.Aggregation.MAX ? Math.max(s, dot) : s + dot;
+            }
+            similarities[j] = (float) (aggregation == QuerySetExpansion.Aggregation.MAX ? s : s / members.length);
         }
         return toAlphaQueryExpansion().expand(query, vectors, similarities);
     }

@@ -31,9 +31,9 @@ import org.instanceretrieval.memory.Reservation;
  *
  * @param options the query-set options
  * @param mapping the vector field (float, dims known, a dot-product similarity)
- * @param query   the query vector, of the field's dims
+ * @param members the starting query set (the query vector, or the members of a set of query vectors), of the field's dims
  */
-record QuerySetRanking(QuerySetOptions options, VectorFieldInfo mapping, float[] query) {
+record QuerySetRanking(QuerySetOptions options, VectorFieldInfo mapping, float[][] members) {
 
     /** Bytes reserved per pool document besides its floats: the array, its entry in the ranking and the working arrays. */
     static final long BYTES_PER_DOCUMENT = 16 + 64 + QuerySetExpansion.BYTES_PER_POOL_ITEM;
@@ -46,13 +46,20 @@ record QuerySetRanking(QuerySetOptions options, VectorFieldInfo mapping, float[]
         return documents * (8L * dims + BYTES_PER_DOCUMENT);
     }
 
+    /** Bytes reserved for the starting query set's own copy (normalised for {@code cosine}): 4 x dims + 16 per member. */
+    static long memberBytes(int members, int dims) {
+        return members * (4L * dims + 16);
+    }
+
     /**
      * Reserves the memory of a pool of {@code poolSize} documents, before its vectors are read.
      *
      * @throws org.elasticsearch.common.breaker.CircuitBreakingException (429) if the pool does not fit the budget
      */
     Reservation reserve(int poolSize, MemoryBudget memory) {
-        return memory.reserve(bytes(poolSize, query.length), "vectors of the [query_set] expansion pool of " + poolSize + " documents of ["
+        int dims = members[0].length;
+        long bytes = bytes(poolSize, dims) + (members.length > 1 ? memberBytes(members.length, dims) : 0);
+        return memory.reserve(bytes, "vectors of the [query_set] expansion pool of " + poolSize + " documents of ["
             + mapping.field() + "]");
     }
 
@@ -77,14 +84,17 @@ record QuerySetRanking(QuerySetOptions options, VectorFieldInfo mapping, float[]
                 throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] [expansion] needs the vectors of the first "
                     + "round's hits, but [" + hits[j].getIndex() + "/" + hits[j].getId() + "] has no [" + field + "] in " + first.origin());
             }
-            if (d.length != query.length) {
+            if (d.length != members[0].length) {
                 throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] hit [" + hits[j].getIndex() + "/"
-                    + hits[j].getId() + "] has a vector of " + d.length + " dimensions but the query has " + query.length);
+                    + hits[j].getId() + "] has a vector of " + d.length + " dimensions but the query has " + members[0].length);
             }
             pool[j] = cosine ? VectorMath.l2NormalizeInPlace(d) : d;
         }
-        float[] q = cosine ? VectorMath.l2Normalized(query) : query;
-        QuerySetExpansion.Result result = options.toExpansion().rank(new float[][] { q }, pool);
+        float[][] start = new float[members.length][];
+        for (int i = 0; i < members.length; i++) {
+            start[i] = cosine ? VectorMath.l2Normalized(members[i]) : members[i];
+        }
+        QuerySetExpansion.Result result = options.toExpansion().rank(start, pool);
         String[] indices = new String[hits.length];
         String[] ids = new String[hits.length];
         float[] scores = new float[hits.length];

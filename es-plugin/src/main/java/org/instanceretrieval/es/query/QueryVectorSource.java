@@ -29,9 +29,10 @@ import java.util.function.Function;
 /**
  * Where a query's vector comes from: {@code query_vector} (given), {@code query_document} (a
  * stored document's vector) or {@code query_image} (an image described by the
- * {@code image_descriptor} processor). The one declaration, validation, x-content and wire form
- * of these options, and their resolution into a vector in the coordinating rewrite
- * ({@link #resolve}). Exactly one of the three is set. Immutable.
+ * {@code image_descriptor} processor), or a set of query vectors ({@link QueryVectorSet}:
+ * {@code query_vectors}, {@code query_documents} or {@code query_images}, with {@code query_aggregation}).
+ * The one declaration, validation, x-content and wire form of these options, and their resolution
+ * into vectors in the coordinating rewrite ({@link #resolve}). Exactly one of the six forms is set. Immutable.
  */
 public final class QueryVectorSource implements Writeable, ToXContentFragment {
 
@@ -42,24 +43,54 @@ public final class QueryVectorSource implements Writeable, ToXContentFragment {
     private final float[] vector;
     private final QueryDocument document;
     private final QueryImage image;
+    private final QueryVectorSet set;
 
     /**
      * @param owner names the caller in errors, e.g. {@code retrieval_knn}
      * @throws IllegalArgumentException unless exactly one source is given, or if the vector is empty or not finite
      */
     public QueryVectorSource(String owner, float[] vector, QueryDocument document, QueryImage image) {
-        if ((vector != null ? 1 : 0) + (document != null ? 1 : 0) + (image != null ? 1 : 0) != 1) {
-            throw new IllegalArgumentException("[" + owner + "] requires exactly one of [query_vector], [query_document] and [query_image]");
+        this(owner, vector, document, image, null);
+    }
+
+    /**
+     * @param set a set of query vectors, documents or images (in place of the single forms)
+     * @throws IllegalArgumentException unless exactly one of the six forms is given, or if the vector is empty or not finite
+     */
+    public QueryVectorSource(String owner, float[] vector, QueryDocument document, QueryImage image, QueryVectorSet set) {
+        if ((vector != null ? 1 : 0) + (document != null ? 1 : 0) + (image != null ? 1 : 0) + (set != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("[" + owner + "] requires exactly one of [query_vector], [query_document], [query_image], "
+                + "[query_vectors], [query_documents] and [query_images]" + given(vector, document, image, set));
         }
         this.vector = vector == null ? null : checkVector(owner, vector).clone();
         this.document = document;
         this.image = image;
+        this.set = set;
+    }
+
+    private static String given(float[] vector, QueryDocument document, QueryImage image, QueryVectorSet set) {
+        List<String> given = new ArrayList<>();
+        if (vector != null) {
+            given.add("[" + QUERY_VECTOR.getPreferredName() + "]");
+        }
+        if (document != null) {
+            given.add("[" + QUERY_DOCUMENT.getPreferredName() + "]");
+        }
+        if (image != null) {
+            given.add("[" + QUERY_IMAGE.getPreferredName() + "]");
+        }
+        if (set != null) {
+            given.add("[" + (set.vectors() != null ? QueryVectorSet.QUERY_VECTORS : set.documents() != null ? QueryVectorSet.QUERY_DOCUMENTS
+                : QueryVectorSet.QUERY_IMAGES).getPreferredName() + "]");
+        }
+        return given.isEmpty() ? ", got none" : ", got " + String.join(" and ", given);
     }
 
     QueryVectorSource(StreamInput in) throws IOException {
         this.vector = in.readBoolean() ? in.readFloatArray() : null;
         this.document = in.readOptionalWriteable(QueryDocument::new);
         this.image = in.readOptionalWriteable(QueryImage::new);
+        this.set = in.readOptionalWriteable(QueryVectorSet::new);
     }
 
     @Override
@@ -70,6 +101,17 @@ public final class QueryVectorSource implements Writeable, ToXContentFragment {
         }
         out.writeOptionalWriteable(document);
         out.writeOptionalWriteable(image);
+        out.writeOptionalWriteable(set);
+    }
+
+    /** The set of query vectors, documents or images, or null for a single query. */
+    public QueryVectorSet set() {
+        return set;
+    }
+
+    /** Whether the query's vectors are known: a vector, or a set of vectors (not documents or images). */
+    public boolean resolved() {
+        return vector != null || (set != null && set.vectors() != null);
     }
 
     /** @return a copy of the vector, or null while the source is a document or an image */
@@ -97,6 +139,9 @@ public final class QueryVectorSource implements Writeable, ToXContentFragment {
         if (image != null) {
             builder.field(QUERY_IMAGE.getPreferredName(), image);
         }
+        if (set != null) {
+            set.toXContent(builder, params);
+        }
         return builder;
     }
 
@@ -108,16 +153,28 @@ public final class QueryVectorSource implements Writeable, ToXContentFragment {
         private float[] vector;
         private Map<String, Object> document;
         private Map<String, Object> image;
+        private final QueryVectorSet.Parsed set = new QueryVectorSet.Parsed();
 
         /** The query vector as parsed, or null. */
         public float[] vector() {
             return vector;
         }
 
-        /** @throws IllegalArgumentException as {@link QueryVectorSource#QueryVectorSource} */
+        /**
+         * @throws IllegalArgumentException as {@link QueryVectorSource#QueryVectorSource}, or for {@code query_aggregation}
+         *     without a set
+         */
         public QueryVectorSource build(String owner) {
+            if (set.given() && set.listGiven() == false) {
+                if (vector == null && document == null && image == null) {
+                    throw new IllegalArgumentException("[" + owner + "] requires exactly one of [query_vector], [query_document], "
+                        + "[query_image], [query_vectors], [query_documents] and [query_images], got none");
+                }
+                throw new IllegalArgumentException("[" + owner + "] [" + QueryVectorSet.QUERY_AGGREGATION.getPreferredName()
+                    + "] applies to [query_vectors], [query_documents] and [query_images] only, not to a single query");
+            }
             return new QueryVectorSource(owner, vector, document == null ? null : QueryDocument.fromMap(document),
-                image == null ? null : QueryImage.fromMap(image));
+                image == null ? null : QueryImage.fromMap(image), set.listGiven() ? set.build(owner) : null);
         }
     }
 
@@ -132,6 +189,12 @@ public final class QueryVectorSource implements Writeable, ToXContentFragment {
         declareVector(parser, owner, source);
         parser.declareObject((t, v) -> source.apply(t).document = v, (p, c) -> p.map(), QUERY_DOCUMENT);
         parser.declareObject((t, v) -> source.apply(t).image = v, (p, c) -> p.map(), QUERY_IMAGE);
+    }
+
+    /** Declares the single forms ({@link #declare}) and the set forms ({@link QueryVectorSet}). */
+    public static <T> void declareWithSets(AbstractObjectParser<T, ?> parser, String owner, Function<T, Parsed> source) {
+        declare(parser, owner, source);
+        QueryVectorSet.declare(parser, owner, t -> source.apply(t).set);
     }
 
     /** Parses an array of numbers (numeric strings allowed); the parser is on its start. */
@@ -173,6 +236,25 @@ public final class QueryVectorSource implements Writeable, ToXContentFragment {
             }
         }
         return vector;
+    }
+
+    /**
+     * Registers, in a coordinating rewrite, the resolution of an unresolved source (documents or
+     * images) into vectors; the result is {@code then} of the resolved source once the rewrite's async actions ran.
+     *
+     * @param field the vector field (read from the documents' {@code _source})
+     */
+    <T> SetOnce<T> resolveSource(QueryRewriteContext context, String owner, String field, Function<QueryVectorSource, T> then) {
+        if (set == null) {
+            return resolve(context, owner, field, v -> then.apply(new QueryVectorSource(owner, v, null, null)));
+        }
+        SetOnce<T> result = new SetOnce<>();
+        context.registerAsyncAction((client, listener) -> QueryVectorSetResolver.resolve(client, set, owner, field,
+            listener.delegateFailureAndWrap((l, vectors) -> {
+                result.set(then.apply(new QueryVectorSource(owner, null, null, null, set.withVectors(owner, vectors))));
+                l.onResponse(null);
+            })));
+        return result;
     }
 
     /**
@@ -254,11 +336,11 @@ public final class QueryVectorSource implements Writeable, ToXContentFragment {
     @Override
     public boolean equals(Object o) {
         return o instanceof QueryVectorSource other && Arrays.equals(vector, other.vector) && Objects.equals(document, other.document)
-            && Objects.equals(image, other.image);
+            && Objects.equals(image, other.image) && Objects.equals(set, other.set);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(vector), document, image);
+        return Objects.hash(Arrays.hashCode(vector), document, image, set);
     }
 }

@@ -26,24 +26,21 @@ import java.util.function.Supplier;
 
 /**
  * The {@code retrieval_knn} query: k-nearest-neighbour search on a {@code dense_vector} field
- * with the query given as a vector or as a stored document, optionally expanded with AQE or
- * alpha-QE over the first round's top {@code n} hits of the whole search (all shards).
+ * with the query given as a vector, a stored document or an image, or as a set of them
+ * ({@link QueryVectorSet}: scored by the aggregated similarity, {@link KnnOnShard#setQuery}),
+ * optionally expanded (AQE, alpha-QE, query-set expansion) over the first round of the whole search.
  *
  * <p>Rewrite, in this order, on the coordinating node:
  * <ol>
- *   <li>{@code query_image}: the image is described by the {@code image_descriptor} processor
- *       (of a named pipeline, or with a named model) through the ingest simulate API
- *       ({@link QueryImageDescriber}); the query becomes its vector;</li>
- *   <li>{@code query_document}: a get of the document's {@code _source} field; the query
- *       becomes its vector;</li>
+ *   <li>{@code query_image(s)}: described through the ingest simulate API ({@link QueryImageDescriber});
+ *       {@code query_document(s)}: a (multi-)get of the {@code _source} field; the query becomes the vector(s);</li>
  *   <li>{@code expansion}: one search of the same query without expansion, {@code size = n},
  *       over the concrete local indices of the search request, reading the hits' vectors from the
  *       index or {@code _source} ({@link FirstRoundVectors}); the query vector becomes {@code L2(q + sum_j w_j d_j)}
  *       ({@link org.instanceretrieval.expansion.AlphaQueryExpansion}) with {@code s_j = q . d_j};</li>
  * </ol>
  * then on each shard, after checking that {@code field} is a {@code dense_vector} of the query's
- * dimension, into Elasticsearch's own kNN query ({@code k},
- * {@code num_candidates}, {@code filter}, {@code similarity}); with {@code exact}, every
+ * dimension, into Elasticsearch's own kNN query ({@code k}, {@code num_candidates}, {@code filter}, {@code similarity}); with {@code exact}, every
  * document matching {@code filter} is scored by brute force on its raw float vector
  * ({@link ExactVectorQuery}; byte and bit vectors through Elasticsearch's exact kNN query), see {@link KnnOnShard}.
  * Scores are Elasticsearch's kNN scores for the field's similarity ({@code (1 + s) / 2} for
@@ -92,8 +89,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
      * @param k             number of neighbours per shard, {@code 1..10,000}
      * @param numCandidates candidates per shard, {@code k..10,000}, or null for Elasticsearch's default
      * @param filter        documents considered, or null for all
-     * @param similarity    minimum similarity (in the field's similarity units, as Elasticsearch's
-     *                      kNN {@code similarity}), or null
+     * @param similarity    minimum similarity (the field's units, as Elasticsearch's kNN {@code similarity}), or null
      * @param exact         brute force over all documents matching {@code filter} instead of the index
      * @param expansion     query expansion, or null
      * @throws IllegalArgumentException naming the first invalid parameter
@@ -104,14 +100,16 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
             exact, expansion, null, null);
     }
 
-    /**
-     * As {@link #RetrievalKnnQueryBuilder(String, float[], QueryDocument, int, Integer, QueryBuilder, Float, boolean, QueryExpansion)}
-     * with the query given as an image ({@code queryVector} and {@code queryDocument} null).
-     */
+    /** As {@link #RetrievalKnnQueryBuilder(String, QueryVectorSource, int, Integer, QueryBuilder, Float, boolean, QueryExpansion)} with an image. */
     public RetrievalKnnQueryBuilder(String field, QueryImage queryImage, int k, Integer numCandidates, QueryBuilder filter,
                                     Float similarity, boolean exact, QueryExpansion expansion) {
-        this(requireField(field), new QueryVectorSource(NAME, null, null, queryImage), k, numCandidates, filter, similarity, exact,
-            expansion, null, null);
+        this(field, new QueryVectorSource(NAME, null, null, queryImage), k, numCandidates, filter, similarity, exact, expansion);
+    }
+
+    /** As above with the query given by {@code source}: any single form or a set of vectors, documents or images. */
+    public RetrievalKnnQueryBuilder(String field, QueryVectorSource source, int k, Integer numCandidates, QueryBuilder filter,
+                                    Float similarity, boolean exact, QueryExpansion expansion) {
+        this(requireField(field), source, k, numCandidates, filter, similarity, exact, expansion, null, null);
     }
 
     private RetrievalKnnQueryBuilder(String field, QueryVectorSource source, int k, Integer numCandidates, QueryBuilder filter,
@@ -179,9 +177,14 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         return field;
     }
 
-    /** @return a copy of the query vector, or null while the query is a document or an image */
+    /** @return a copy of the query vector, or null while the query is a document or an image, or for a set */
     public float[] queryVector() {
         return source.vector();
+    }
+
+    /** Where the query's vector or vectors come from. */
+    public QueryVectorSource source() {
+        return source;
     }
 
     public QueryDocument queryDocument() {
@@ -197,14 +200,14 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         return k;
     }
 
-    /**
-     * A copy that queries {@code queryVector} (in place of this query's vector, document or image),
-     * keeping every other option, the boost and the query name.
-     *
-     * @throws IllegalArgumentException if the vector is empty or not finite
-     */
+    /** A copy querying {@code queryVector} in place of its query, keeping the rest; IllegalArgumentException if empty or not finite. */
     public RetrievalKnnQueryBuilder withQueryVector(float[] queryVector) {
         return copy(vector(queryVector), filter, expansion, null);
+    }
+
+    /** As {@link #withQueryVector} with any query source, e.g. a set of query vectors. */
+    public RetrievalKnnQueryBuilder withQuerySource(QueryVectorSource querySource) {
+        return copy(querySource, filter, expansion, null);
     }
 
     /** A copy whose query-set expansion charges {@code budget} (the plugin passes its node's {@code retrieval} breaker). */
@@ -308,7 +311,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
 
     static {
         PARSER.declareString((p, v) -> p.field = v, FIELD);
-        QueryVectorSource.declare(PARSER, NAME, p -> p.source);
+        QueryVectorSource.declareWithSets(PARSER, NAME, p -> p.source);
         PARSER.declareInt((p, v) -> p.k = v, K);
         PARSER.declareInt((p, v) -> p.numCandidates = v, NUM_CANDIDATES);
         PARSER.declareObject((p, v) -> p.filter = v, (parser, c) -> parseInnerQueryBuilder(parser), FILTER);
@@ -336,31 +339,31 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         if (rewrittenFilter != filter) {
             return copy(source, rewrittenFilter, expansion, null);
         }
-        if (source.vector() == null) {
-            // query_document or query_image: the same query with its vector
-            return copy(source, filter, expansion, source.resolve(context, NAME, field, v -> copy(vector(v), filter, expansion, null)));
+        if (source.resolved() == false) {
+            // documents or images: the same query with their vectors
+            return copy(source, filter, expansion, source.resolveSource(context, NAME, field, s -> copy(s, filter, expansion, null)));
         }
         if (expansion != null) {
             return ExpansionRound.rewrite(this, context);
         }
         SearchExecutionContext shard = context.convertToSearchExecutionContext();
         if (shard != null) {
-            VectorFieldInfo mapping = VectorFieldInfo.of(shard, NAME, field);
-            mapping.checkDimensions(NAME, source.vector().length);
-            // exact scoring of float vectors stays with this builder (doToQuery): it reads the raw vectors
-            return exact && mapping.isFloat() ? this : KnnOnShard.elasticsearchQuery(this);
+            VectorFieldInfo mapping = KnnOnShard.checkField(this, shard);
+            // exact scoring of float vectors and sets stay with this builder (doToQuery): they read the raw vectors
+            return (exact && mapping.isFloat()) || source.set() != null ? this : KnnOnShard.elasticsearchQuery(this);
         }
         return this;
     }
 
     @Override
     protected Query doToQuery(SearchExecutionContext context) throws IOException {
-        float[] queryVector = source.vector();
-        if (queryVector == null || expansion != null) {
+        if (source.resolved() == false || expansion != null) {
             throw new IllegalStateException("[" + NAME + "] must be rewritten before it is turned into a Lucene query");
         }
-        VectorFieldInfo mapping = VectorFieldInfo.of(context, NAME, field);
-        mapping.checkDimensions(NAME, queryVector.length);
+        VectorFieldInfo mapping = KnnOnShard.checkField(this, context);
+        if (source.set() != null) {
+            return KnnOnShard.setQuery(this, mapping, context);
+        }
         // normally the shard rewrite already replaced this builder unless it scores float vectors exactly
         return exact && mapping.isFloat() ? KnnOnShard.exactQuery(this, mapping, context)
             : Rewriteable.rewrite(KnnOnShard.elasticsearchQuery(this), context).toQuery(context);

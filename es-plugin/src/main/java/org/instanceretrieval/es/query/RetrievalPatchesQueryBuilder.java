@@ -8,7 +8,6 @@ import org.elasticsearch.TransportVersions;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.common.xcontent.support.XContentMapValues;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.ConstantScoreQueryBuilder;
@@ -30,16 +29,16 @@ import org.instanceretrieval.pooling.MaxSimSimilarity;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * The {@code retrieval_patches} query: multi-resolution search (Razavian et al., equations 3-4)
  * over the patch descriptors that the {@code image_descriptor} processor's {@code patches}
- * option writes to a {@code nested} field of objects {@code {"vector": [...]}}.
+ * option writes to a {@code nested} field of objects {@code {"vector": [...]}}. The query patches are given
+ * ({@code query_patches}), a stored document's ({@code query_document}) or an image's ({@code query_image}),
+ * see {@link PatchesQuerySource}; a document or image is resolved first, in the coordinating rewrite.
  *
  * <p>Two stages, in the coordinating rewrite of a search request: first a search over the
  * request's local indices in which every query patch is a nested kNN query on
@@ -63,7 +62,7 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
     static final String NUM_CANDIDATES = "num_candidates";
 
     private final String field;
-    private final List<float[]> queryPatches;
+    private final PatchesQuerySource source;
     private final int k;
     private final int numCandidates;
     private final SetOnce<QueryBuilder> pending;
@@ -76,29 +75,17 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
      * @throws IllegalArgumentException naming the first invalid parameter
      */
     public RetrievalPatchesQueryBuilder(String field, List<float[]> queryPatches, int k, Integer numCandidates) {
-        this(field, queryPatches, k, numCandidates == null ? Math.max(k, DEFAULT_NUM_CANDIDATES) : numCandidates, null);
+        this(field, new PatchesQuerySource(queryPatches == null ? List.of() : queryPatches, null, null, null), k, numCandidates);
     }
 
-    private RetrievalPatchesQueryBuilder(String field, List<float[]> queryPatches, int k, int numCandidates, SetOnce<QueryBuilder> pending) {
+    /** As above with the query patches of a stored document or an image ({@link PatchesQuerySource}). */
+    RetrievalPatchesQueryBuilder(String field, PatchesQuerySource source, int k, Integer numCandidates) {
+        this(field, source, k, numCandidates == null ? Math.max(k, DEFAULT_NUM_CANDIDATES) : numCandidates, null);
+    }
+
+    private RetrievalPatchesQueryBuilder(String field, PatchesQuerySource source, int k, int numCandidates, SetOnce<QueryBuilder> pending) {
         if (field == null || field.isEmpty()) {
             throw new IllegalArgumentException("[" + NAME + "] requires a [field]");
-        }
-        if (queryPatches == null || queryPatches.isEmpty()) {
-            throw new IllegalArgumentException("[" + NAME + "] requires [query_patches]: a non-empty list of vectors");
-        }
-        int dims = queryPatches.get(0).length;
-        for (int p = 0; p < queryPatches.size(); p++) {
-            float[] patch = queryPatches.get(p);
-            if (patch.length == 0 || patch.length != dims) {
-                throw new IllegalArgumentException("[" + NAME + "] [query_patches] patch [" + p + "] has " + patch.length
-                    + " dimensions but patch [0] has " + dims);
-            }
-            for (int i = 0; i < patch.length; i++) {
-                if (Float.isFinite(patch[i]) == false) {
-                    throw new IllegalArgumentException("[" + NAME + "] [query_patches] patch [" + p + "] element [" + i + "] is ["
-                        + patch[i] + "], not finite");
-                }
-            }
         }
         if (k < 1 || k > RetrievalKnnQueryBuilder.MAX_CANDIDATES) {
             throw new IllegalArgumentException("[" + NAME + "] [k] must be between 1 and " + RetrievalKnnQueryBuilder.MAX_CANDIDATES
@@ -109,7 +96,7 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
                 + RetrievalKnnQueryBuilder.MAX_CANDIDATES + " but was [" + numCandidates + "]");
         }
         this.field = field;
-        this.queryPatches = queryPatches.stream().map(float[]::clone).toList();
+        this.source = Objects.requireNonNull(source);
         this.k = k;
         this.numCandidates = numCandidates;
         this.pending = pending;
@@ -118,7 +105,7 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
     public RetrievalPatchesQueryBuilder(StreamInput in) throws IOException {
         super(in);
         this.field = in.readString();
-        this.queryPatches = in.readCollectionAsList(StreamInput::readFloatArray);
+        this.source = new PatchesQuerySource(in);
         this.k = in.readVInt();
         this.numCandidates = in.readVInt();
         this.pending = null;
@@ -130,7 +117,7 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
             throw new IllegalStateException("[" + NAME + "] has a pending rewrite and cannot be serialised; missing a rewriteAndFetch?");
         }
         out.writeString(field);
-        out.writeCollection(queryPatches, StreamOutput::writeFloatArray);
+        source.writeTo(out);
         out.writeVInt(k);
         out.writeVInt(numCandidates);
     }
@@ -147,11 +134,9 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
 
     @Override
     protected void doXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject(NAME).field(FIELD, field).startArray(QUERY_PATCHES);
-        for (float[] patch : queryPatches) {
-            builder.value(patch);
-        }
-        builder.endArray().field(K, k).field(NUM_CANDIDATES, numCandidates);
+        builder.startObject(NAME).field(FIELD, field);
+        source.toXContent(builder, params);
+        builder.field(K, k).field(NUM_CANDIDATES, numCandidates);
         boostAndQueryNameToXContent(builder);
         builder.endObject();
     }
@@ -159,21 +144,14 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
     /** The request body as parsed (patches as raw lists); {@link #build} validates it. */
     private static final class Parsed {
         private String field;
-        private List<?> patches;
+        private final PatchesQuerySource.Parsed source = new PatchesQuerySource.Parsed();
         private int k = DEFAULT_K;
         private Integer numCandidates;
         private float boost = DEFAULT_BOOST;
         private String queryName;
 
         RetrievalPatchesQueryBuilder build() {
-            List<float[]> vectors = null;
-            if (patches != null) {
-                vectors = new ArrayList<>();
-                for (Object patch : patches) {
-                    vectors.add(QueryVectorSource.numbers(patch, "[" + NAME + "] patch [" + vectors.size() + "]"));
-                }
-            }
-            return new RetrievalPatchesQueryBuilder(field, vectors, k, numCandidates).boost(boost).queryName(queryName);
+            return new RetrievalPatchesQueryBuilder(field, source.build(), k, numCandidates).boost(boost).queryName(queryName);
         }
     }
 
@@ -183,7 +161,7 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
 
     static {
         PARSER.declareString((p, v) -> p.field = v, new ParseField(FIELD));
-        PARSER.declareField((p, v) -> p.patches = v, XContentParser::list, new ParseField(QUERY_PATCHES), ObjectParser.ValueType.VALUE_ARRAY);
+        PatchesQuerySource.declare(PARSER, p -> p.source);
         PARSER.declareInt((p, v) -> p.k = v, new ParseField(K));
         PARSER.declareInt((p, v) -> p.numCandidates = v, new ParseField(NUM_CANDIDATES));
         PARSER.declareFloat((p, v) -> p.boost = v, BOOST_FIELD);
@@ -206,14 +184,20 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
             // the shard-level rewrite never sees this builder: the coordinating rewrite replaced it
             return this;
         }
+        if (source.patches() == null) {
+            // query_document or query_image: the same query with its patches
+            SetOnce<QueryBuilder> resolved = source.resolve(context, field,
+                patches -> new RetrievalPatchesQueryBuilder(field, patches, k, numCandidates, null).boost(boost).queryName(queryName));
+            return new RetrievalPatchesQueryBuilder(field, source, k, numCandidates, resolved).boost(boost).queryName(queryName);
+        }
         SetOnce<QueryBuilder> result = CoordinatorSearch.search(context, indices, firstStageQuery(), numCandidates, field, this::exactTopK);
-        return new RetrievalPatchesQueryBuilder(field, queryPatches, k, numCandidates, result).boost(boost).queryName(queryName);
+        return new RetrievalPatchesQueryBuilder(field, source, k, numCandidates, result).boost(boost).queryName(queryName);
     }
 
     /** One nested kNN per query patch (a document's best patch), summed: the candidates' order. */
     private QueryBuilder firstStageQuery() {
         BoolQueryBuilder bool = new BoolQueryBuilder();
-        for (float[] patch : queryPatches) {
+        for (float[] patch : source.patches()) {
             KnnVectorQueryBuilder knn = new KnnVectorQueryBuilder(field + ".vector", patch, numCandidates, numCandidates, null, null);
             bool.should(new NestedQueryBuilder(field, knn, ScoreMode.Max));
         }
@@ -223,6 +207,7 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
     /** Exact MaxSim of every candidate; the top k (ties by index, then id) as constant-score clauses. */
     private QueryBuilder exactTopK(SearchHit[] hits) {
         record Scored(String index, String id, double maxSim) {}
+        List<float[]> queryPatches = source.patches();
         List<Scored> scored = new ArrayList<>(hits.length);
         for (SearchHit hit : hits) {
             List<float[]> patches = patchesFromSource(hit);
@@ -242,21 +227,12 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
     }
 
     private List<float[]> patchesFromSource(SearchHit hit) {
-        Object value = XContentMapValues.extractValue(field, hit.getSourceAsMap());
-        if (value instanceof Map<?, ?> single) {
-            value = List.of(single);
-        }
-        List<float[]> patches = new ArrayList<>();
-        if (value instanceof List<?> objects) {
-            for (Object object : objects) {
-                if (object instanceof Map<?, ?> map && map.get("vector") != null) {
-                    float[] patch = QueryVectorSource.numbers(map.get("vector"), "[" + NAME + "] patch [" + patches.size() + "]");
-                    if (patch.length != queryPatches.get(0).length) {
-                        throw new IllegalArgumentException("[" + NAME + "] document [" + hit.getIndex() + "/" + hit.getId() + "] has patches of "
-                            + patch.length + " dimensions but the query patches have " + queryPatches.get(0).length);
-                    }
-                    patches.add(patch);
-                }
+        List<float[]> patches = PatchesQuerySource.patchesOf(hit.getSourceAsMap(), field);
+        int dims = source.patches().get(0).length;
+        for (float[] patch : patches) {
+            if (patch.length != dims) {
+                throw new IllegalArgumentException("[" + NAME + "] document [" + hit.getIndex() + "/" + hit.getId() + "] has patches of "
+                    + patch.length + " dimensions but the query patches have " + dims);
             }
         }
         if (patches.isEmpty()) {
@@ -273,19 +249,11 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
 
     @Override
     protected boolean doEquals(RetrievalPatchesQueryBuilder other) {
-        if (queryPatches.size() != other.queryPatches.size()) {
-            return false;
-        }
-        for (int i = 0; i < queryPatches.size(); i++) {
-            if (Arrays.equals(queryPatches.get(i), other.queryPatches.get(i)) == false) {
-                return false;
-            }
-        }
-        return field.equals(other.field) && k == other.k && numCandidates == other.numCandidates && Objects.equals(pending, other.pending);
+        return source.equals(other.source) && field.equals(other.field) && k == other.k && numCandidates == other.numCandidates && Objects.equals(pending, other.pending);
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(field, k, numCandidates, queryPatches.stream().mapToInt(Arrays::hashCode).sum());
+        return Objects.hash(field, k, numCandidates, source);
     }
 }

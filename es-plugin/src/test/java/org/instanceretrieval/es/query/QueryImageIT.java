@@ -110,7 +110,8 @@ public class QueryImageIT extends RetrievalIntegTestCase {
             assertBadRequest(a, knn("\"query_image\": {\"image\": \"" + image(1) + "\"}"),
                 "needs exactly one of [pipeline] and [model]");
             assertBadRequest(a, knn("\"query_vector\": [1, 2], \"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"default\"}"),
-                "requires exactly one of [query_vector], [query_document] and [query_image]");
+                "requires exactly one of [query_vector], [query_document], [query_image], [query_vectors], [query_documents] and "
+                    + "[query_images], got [query_vector] and [query_image]");
             call(a, "PUT", "/small", "{\"mappings\": {\"properties\": {\"v\": {\"type\": \"dense_vector\", \"dims\": 3}}}}");
             assertBadRequest(a, "/small/_search", knn("\"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"default\"}"), "128");
         }

@@ -173,9 +173,11 @@ public class RetrievalKnnQueryBuilderTests extends ESTestCase {
 
     public void testBadInputNamesTheProblem() {
         assertBad("{\"retrieval_knn\": {\"query_vector\": [1]}}", "requires a [field]");
-        assertBad("{\"retrieval_knn\": {\"field\": \"v\"}}", "exactly one of [query_vector], [query_document] and [query_image]");
+        assertBad("{\"retrieval_knn\": {\"field\": \"v\"}}", "exactly one of [query_vector], [query_document], [query_image], "
+            + "[query_vectors], [query_documents] and [query_images], got none");
         assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": [1], \"query_document\": {\"index\": \"i\", \"id\": \"1\"}}}",
-            "exactly one of [query_vector], [query_document] and [query_image]");
+            "exactly one of [query_vector], [query_document], [query_image], [query_vectors], [query_documents] and [query_images], "
+                + "got [query_vector] and [query_document]");
         assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": [1, \"NaN\"]}}", "element [1] is [NaN]");
         assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": [1, \"abc\"]}}",
             "[retrieval_knn] [query_vector] element [1] must be a number, got the string [abc]");
@@ -203,7 +205,7 @@ public class RetrievalKnnQueryBuilderTests extends ESTestCase {
         assertBad("{\"retrieval_knn\": {\"field\": \"v\", \"query_vector\": [1], \"oops\": 1}}", "does not support [oops]");
     }
 
-    private static void assertBad(String json, String message) {
+    static void assertBad(String json, String message) {
         Exception e = expectThrows(Exception.class, () -> parse(json));
         // the parse wraps constructor failures; either way the status is 400 and the message names the problem
         assertTrue(json + " -> " + e, e instanceof IllegalArgumentException || e instanceof ParsingException);

@@ -39,6 +39,39 @@ public class RetrievalPatchesQueryBuilderTests extends ESTestCase {
         }
     }
 
+    public void testQueryDocumentAndQueryImageParseAndRoundTrip() throws IOException {
+        String[] bodies = {
+            "\"query_document\": {\"index\": \"photos\", \"id\": \"7\"}",
+            "\"query_image\": {\"image\": \"aGk=\", \"pipeline\": \"p\"}",
+            "\"query_image\": {\"image\": \"aGk=\", \"model\": \"default\", \"patches\": 2, \"size\": 224, \"bbox\": [0, 0, 4, 3]}" };
+        for (String body : bodies) {
+            QueryBuilder q = RetrievalKnnQueryBuilderTests.parse("{\"retrieval_patches\": {\"field\": \"p\", " + body + "}}");
+            String json = org.elasticsearch.common.Strings.toString(q);
+            assertThat(json, RetrievalKnnQueryBuilderTests.parse(json), equalTo(q));
+            assertThat(json, RetrievalKnnQueryBuilderTests.wireCopy(q), equalTo(q));
+        }
+        RetrievalPatchesQueryBuilder byDocument = (RetrievalPatchesQueryBuilder) RetrievalKnnQueryBuilderTests.parse(
+            "{\"retrieval_patches\": {\"field\": \"p\", \"query_document\": {\"index\": \"photos\", \"id\": \"7\"}}}");
+        assertNotEquals(byDocument, RetrievalKnnQueryBuilderTests.parse(
+            "{\"retrieval_patches\": {\"field\": \"p\", \"query_document\": {\"index\": \"photos\", \"id\": \"8\"}}}"));
+    }
+
+    public void testExactlyOneSourceOfPatches() {
+        String one = "[retrieval_patches] requires exactly one of [query_patches], [query_document] and [query_image]";
+        assertBad("{\"retrieval_patches\": {\"field\": \"p\"}}", one);
+        assertBad("{\"retrieval_patches\": {\"field\": \"p\", \"query_patches\": [[1, 0]], "
+            + "\"query_document\": {\"index\": \"i\", \"id\": \"1\"}}}", one);
+        assertBad("{\"retrieval_patches\": {\"field\": \"p\", \"query_patches\": []}}", "[retrieval_patches] requires [query_patches]: a non-empty list");
+        assertBad("{\"retrieval_patches\": {\"field\": \"p\", \"query_document\": {\"index\": \"i\"}}}",
+            "[retrieval_patches] query_document needs an [id]");
+        assertBad("{\"retrieval_patches\": {\"field\": \"p\", \"query_image\": {\"image\": \"aGk=\"}}}",
+            "[retrieval_patches] [query_image] needs exactly one of [pipeline] and [model]");
+        assertBad("{\"retrieval_patches\": {\"field\": \"p\", \"query_image\": {\"image\": \"aGk=\", \"model\": \"m\", \"patches\": 5}}}",
+            "[retrieval_patches] [query_image] [patches] must be between 1 and 4 but was [5]");
+        assertBad("{\"retrieval_patches\": {\"field\": \"p\", \"query_image\": {\"image\": \"aGk=\", \"model\": \"m\", \"patches\": \"x\"}}}",
+            "[retrieval_patches] [query_image] [patches] must be an integer level 1 to 4 but was [x]");
+    }
+
     public void testBadInputNamesTheProblem() {
         assertBad("{\"retrieval_patches\": {\"query_patches\": [[1]]}}", "[retrieval_patches] requires a [field]");
         assertBad("{\"retrieval_patches\": {\"field\": \"p\", \"query_patches\": [[1, \"x\"]]}}", "[retrieval_patches] patch [0] must be an array of numbers but element [1] is [x] (a string)");

@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * { "protocol": "oxford_paris" | "revisited" | ...,
  *   "database": ["img_0001", ...],                        (optional)
  *   "queries": [ { "name": "q_001", "positive": [...], "easy": [...], "hard": [...],
- *                  "junk": [...], "box": [x1, y1, x2, y2] } ],   (lists optional)
+ *                  "junk": [...], "box": [x1, y1, x2, y2],
+ *                  "images": ["q_001_a", "q_001_b"] } ],   (lists optional; images: a multi-image query)
  *   "classes": { "img_0001": "obj_3", ... } }             (instead of queries)
  * </pre>
  *
@@ -30,7 +31,7 @@ import java.util.TreeSet;
 public final class GroundTruthJson {
 
     private static final Set<String> TOP_KEYS = Set.of("protocol", "database", "queries", "classes");
-    private static final Set<String> QUERY_KEYS = Set.of("name", "positive", "easy", "hard", "junk", "box");
+    private static final Set<String> QUERY_KEYS = Set.of("name", "positive", "easy", "hard", "junk", "box", "images");
 
     private GroundTruthJson() {}
 
@@ -136,6 +137,7 @@ public final class GroundTruthJson {
                 if (q.box() != null) {
                     query.put("box", List.of(q.box().x1(), q.box().y1(), q.box().x2(), q.box().y2()));
                 }
+                putIfNotEmpty(query, "images", q.images());
                 queries.add(query);
             }
             map.put("queries", queries);
@@ -191,8 +193,18 @@ public final class GroundTruthJson {
             optionalStrings(q.get("easy"), at + "easy"),
             optionalStrings(q.get("hard"), at + "hard"),
             optionalStrings(q.get("junk"), at + "junk"),
-            box
+            box,
+            images(q.get("images"), at + "images")
         );
+    }
+
+    /** A multi-image query's images: absent, or a non-empty array of strings. */
+    private static List<String> images(Object value, String field) {
+        List<String> images = optionalStrings(value, field);
+        if (value != null && images.isEmpty()) {
+            throw new IllegalArgumentException("[" + field + "] must name at least one image (leave it out for the query image [name])");
+        }
+        return images;
     }
 
     private static String optionalString(Object value, String field) {

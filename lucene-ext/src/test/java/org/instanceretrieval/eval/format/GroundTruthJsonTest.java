@@ -26,6 +26,25 @@ public class GroundTruthJsonTest {
     }
 
     @Test
+    public void multiImageQueriesRoundTrip() {
+        Map<String, Object> map = Map.of("protocol", "oxford_paris", "queries",
+            List.of(Map.of("name", "q", "positive", List.of("a"), "images", List.of("q_front", "q_side"))));
+        NamedGroundTruth gt = GroundTruthJson.fromMap(map, null);
+        assertEquals(List.of("q_front", "q_side"), gt.queries().get(0).images());
+        assertEquals(List.of("q_front", "q_side"), gt.queries().get(0).queryImages());
+        assertEquals(map, GroundTruthJson.toMap(gt));
+        // without images, the query image is the one named
+        assertEquals(List.of("q"), GroundTruthJson.fromMap(Map.of("protocol", "oxford_paris", "queries", List.of(Map.of("name", "q"))),
+            null).queries().get(0).queryImages());
+        assertMessage(Map.of("protocol", "holidays", "queries", List.of(Map.of("name", "q", "images", List.of()))),
+            "[queries][0][images] must name at least one image");
+        assertMessage(Map.of("protocol", "holidays", "queries", List.of(Map.of("name", "q", "images", List.of("a", "a")))),
+            "query [q] [images] must be distinct, non-blank names, got [a, a]");
+        assertMessage(Map.of("protocol", "holidays", "queries", List.of(Map.of("name", "q", "images", "a"))),
+            "[queries][0][images] must be an array of strings");
+    }
+
+    @Test
     public void classLabelsRoundTripInOrder() {
         Map<String, String> classes = new LinkedHashMap<>();
         classes.put("z", "1");

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""mAP of the query-set expansion options of the InsCLR seed's table 2 on the demo's data (issue 14, item 1).
+
+    ./demo.sh                     # leaves a node on 127.0.0.1:9200 with the demo's indices and ground truth
+    python3 bench/query_set_demo_bench.py [--url http://127.0.0.1:9200]
+
+Each row is one `POST demo-images/_retrieval_eval` (engine search, exact scoring, the demo's query index and depth),
+with `retrieval_knn` expansion `query_set` and one option of the seed's table 2 changed; plain kNN and AQE (n 10) for
+reference. Pool 1,000 (the whole demo collection at its default size); two iterations as in the seed's table 2 unless
+stated. Nothing is tuned on these data. Prints one line per row (revisited easy / medium / hard mAP) and a JSON block.
+Uses only the standard library.
+"""
+import argparse
+import json
+import urllib.request
+
+ROWS = [
+    ("kNN", None),
+    ("AQE (n 10)", {"method": "aqe", "n": 10}),
+    ("avg, top_k 5", {"method": "query_set", "aggregation": "avg", "select": "top_k", "k": 5, "iterations": 2}),
+    ("avg, top_k 5, sparsity 0.6", {"method": "query_set", "aggregation": "avg", "select": "top_k", "k": 5, "sparsity": 0.6, "iterations": 2}),
+    ("avg, threshold 0.6", {"method": "query_set", "aggregation": "avg", "select": "threshold", "threshold": 0.6, "iterations": 2}),
+    ("max, top_k 5", {"method": "query_set", "aggregation": "max", "select": "top_k", "k": 5, "iterations": 2}),
+    ("max, top_k 5, sparsity 0.6", {"method": "query_set", "aggregation": "max", "select": "top_k", "k": 5, "sparsity": 0.6, "iterations": 2}),
+    ("max, threshold 0.6", {"method": "query_set", "aggregation": "max", "select": "threshold", "threshold": 0.6, "iterations": 2}),
+    ("avg, top_k 5, 1 iteration", {"method": "query_set", "iterations": 1}),
+    ("avg, top_k 5, 4 iterations (the default)", {"method": "query_set"}),
+]
+
+
+def call(url, method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--url", default="http://127.0.0.1:9200")
+    ap.add_argument("--index", default="demo-images")
+    ap.add_argument("--queries", default="demo-queries")
+    ap.add_argument("--ground-truth", default="demo-ground-truth")
+    a = ap.parse_args()
+    docs = call(a.url, "GET", f"/{a.index}/_count")["count"]
+    results = {}
+    for name, expansion in ROWS:
+        query = {"exact": True}
+        if expansion is not None:
+            query["expansion"] = dict(expansion, **({"pool": 1000} if expansion["method"] == "query_set" else {}))
+        body = {"ground_truth": a.ground_truth, "field": "descriptor", "engine": "search", "query": query, "depth": docs,
+                "queries": {"index": a.queries, "field": "descriptor"}}
+        r = call(a.url, "POST", f"/{a.index}/_retrieval_eval", body)
+        subsets = r.get("subsets", {})
+        row = {s: round(100 * subsets[s]["mAP"], 2) for s in ("easy", "medium", "hard") if s in subsets}
+        if not row:
+            row = {"all": round(100 * r["overall"]["mAP"], 2)}
+        results[name] = row
+        print(f"{name:45s} " + "  ".join(f"{k} {v:6.2f}" for k, v in row.items()), flush=True)
+    print(json.dumps({"docs": docs, "rows": results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
