@@ -100,19 +100,19 @@ public class QuerySimilarityExtIT extends RetrievalIntegTestCase {
         }
     }
 
-    /** A field that is not a vector or a query of another dimension fails each shard's fetch (a shard failure, as scripts do). */
-    @SuppressWarnings("unchecked")
+    /**
+     * A field that is not a vector or a query of another dimension fails the fetch of each shard with hits (a shard failure, as
+     * a failing script field); without partial results the search is a 400 naming the section.
+     */
     public void testErrorsNameTheSection() throws Exception {
         indexRandomVectors();
         for (String[] bad : new String[][] {
             { "{\"field\": \"f\", \"query_vector\": [1, 2]}", "[retrieval_similarity] the query vector has a different number of dimensions [2]" },
             { "{\"field\": \"tag\", \"query_vector\": [1, 2]}", "[retrieval_similarity] field [tag] is of type [keyword], not [dense_vector]" } }) {
-            Map<String, Object> response = call(getRestClient(), "POST", "/" + INDEX + "/_search", "{\"ext\": {\"retrieval_similarity\": "
-                + bad[0] + "}}");
-            Map<String, Object> shards = (Map<String, Object>) response.get("_shards");
-            assertTrue(bad[0], ((Number) shards.get("failed")).intValue() > 0);
-            Map<String, Object> failure = ((List<Map<String, Object>>) shards.get("failures")).get(0);
-            assertThat(failure.toString(), containsString(bad[1]));
+            ResponseException e = failure(getRestClient(), "POST", "/" + INDEX + "/_search?allow_partial_search_results=false",
+                "{\"ext\": {\"retrieval_similarity\": " + bad[0] + "}}");
+            assertEquals(bad[0], 400, status(e));
+            assertThat(e.getMessage(), containsString(bad[1]));
         }
         ResponseException nan = failure(getRestClient(), "POST", "/" + INDEX + "/_search",
             "{\"ext\": {\"retrieval_similarity\": {\"field\": \"f\", \"query_vector\": [\"NaN\", 1]}}}");
