@@ -58,22 +58,33 @@ public final class KerasOnnxConverter {
     private final Map<String, int[]> pendingPads = new HashMap<>();
     private final Map<String, List<String>> readers = new HashMap<>();
     private final Set<String> folded = new HashSet<>();
-    private String last;
+    private Set<String> lastSet = Set.of();
 
     private KerasOnnxConverter(TfjsLayersModel model, ZeroCodeVariance varianceRule) {
         this.model = model;
         this.varianceRule = varianceRule;
     }
 
-    /** The ONNX bytes of the model from its input to {@code lastLayer}. */
+    /** The ONNX bytes of the model from its input to {@code lastLayer}, whose output is {@value #OUTPUT}. */
     public static byte[] convert(TfjsLayersModel model, String lastLayer, ZeroCodeVariance varianceRule, String docString) {
-        return new KerasOnnxConverter(model, varianceRule).run(lastLayer, docString);
+        return new KerasOnnxConverter(model, varianceRule).run(List.of(lastLayer), List.of(OUTPUT), docString);
     }
 
-    private byte[] run(String lastLayer, String docString) {
-        this.last = lastLayer;
+    /**
+     * One graph with several outputs, {@code out/<layer>} each (for measuring many layers in one
+     * pass). A convolution that is itself asked for keeps its BatchNormalization unfolded.
+     */
+    public static byte[] convertLayers(TfjsLayersModel model, List<String> layers, ZeroCodeVariance varianceRule, String docString) {
+        return new KerasOnnxConverter(model, varianceRule).run(layers, layers.stream().map(l -> "out/" + l).toList(), docString);
+    }
+
+    private byte[] run(List<String> lastLayers, List<String> outputNames, String docString) {
         Set<String> needed = new HashSet<>();
-        Deque<String> todo = new ArrayDeque<>(List.of(model.layer(lastLayer).name()));
+        Deque<String> todo = new ArrayDeque<>();
+        for (String lastLayer : lastLayers) {
+            todo.add(model.layer(lastLayer).name());
+        }
+        this.lastSet = Set.copyOf(lastLayers);
         while (todo.isEmpty() == false) {
             String n = todo.pop();
             if (needed.add(n)) {
@@ -92,18 +103,20 @@ public final class KerasOnnxConverter {
                 layer(l);
             }
         }
-        if (pendingPads.containsKey(lastLayer)) {
-            throw new IllegalArgumentException("layer [" + lastLayer + "] is a ZeroPadding2D: choose the layer that reads it");
-        }
-        boolean isFlat = flat.get(lastLayer);
         writer.input(INPUT, null, 3L, null, null);
-        Long c = (long) channels.get(lastLayer);
-        if (isFlat) {
-            writer.output(OUTPUT, null, c);
-        } else {
-            writer.output(OUTPUT, null, c, null, null);
+        for (int i = 0; i < lastLayers.size(); i++) {
+            String lastLayer = lastLayers.get(i);
+            if (pendingPads.containsKey(lastLayer)) {
+                throw new IllegalArgumentException("layer [" + lastLayer + "] is a ZeroPadding2D: choose the layer that reads it");
+            }
+            Long c = (long) channels.get(lastLayer);
+            if (flat.get(lastLayer)) {
+                writer.output(outputNames.get(i), null, c);
+            } else {
+                writer.output(outputNames.get(i), null, c, null, null);
+            }
+            writer.node("Identity", List.of(tensors.get(lastLayer)), List.of(outputNames.get(i)));
         }
-        writer.node("Identity", List.of(tensors.get(lastLayer)), List.of(OUTPUT));
         return writer.build("instance-retrieval keras converter", docString);
     }
 
@@ -223,7 +236,7 @@ public final class KerasOnnxConverter {
         String activation = (String) cfg.getOrDefault("activation", "linear");
         String outName = l.name();
         List<String> readersOfConv = readers.getOrDefault(l.name(), List.of());
-        if ("linear".equals(activation) && l.name().equals(last) == false && readersOfConv.size() == 1
+        if ("linear".equals(activation) && lastSet.contains(l.name()) == false && readersOfConv.size() == 1
             && model.layer(readersOfConv.get(0)).className().equals("BatchNormalization")) {
             Layer bn = model.layer(readersOfConv.get(0));
             float[][] ab = batchNorm(bn, outC);

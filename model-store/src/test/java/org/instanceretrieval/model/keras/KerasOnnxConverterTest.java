@@ -130,6 +130,23 @@ public class KerasOnnxConverterTest {
     }
 
     @Test
+    public void severalOutputsInOneGraphEqualTheSingleOutputGraphs() throws Exception {
+        double[][][] x = randomImage(9, 11, new Random(3));
+        Map<String, double[][][]> ref = reference(x, ZeroCodeVariance.AS_DEQUANTISED);
+        List<String> layers = List.of("conv_a", "relu_a", "bn_p", "add", "conv_s");
+        byte[] onnx = KerasOnnxConverter.convertLayers(model, layers, ZeroCodeVariance.AS_DEQUANTISED, "test");
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(onnx, new OrtSession.SessionOptions());
+             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw(x)), new long[] { 1, 3, 9, 11 });
+             OrtSession.Result result = session.run(Map.of(KerasOnnxConverter.INPUT, in))) {
+            for (String layer : layers) {
+                float[][][][] got = (float[][][][]) result.get("out/" + layer).orElseThrow().getValue();
+                assertMapEquals("multi-output " + layer, ref.get(layer), got[0]);
+            }
+        }
+    }
+
+    @Test
     public void conversionIsDeterministic() {
         assertArrayEquals(KerasOnnxConverter.convert(model, "add", ZeroCodeVariance.AS_DEQUANTISED, "d"),
             KerasOnnxConverter.convert(model, "add", ZeroCodeVariance.AS_DEQUANTISED, "d"));
@@ -191,6 +208,18 @@ public class KerasOnnxConverterTest {
     private static Object run(String layer, ZeroCodeVariance rule, double[][][] x) throws Exception {
         byte[] onnx = KerasOnnxConverter.convert(model, layer, rule, "test");
         int h = x.length, w = x[0].length;
+        float[] nchw = nchw(x);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(onnx, new OrtSession.SessionOptions());
+             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw), new long[] { 1, 3, h, w });
+             OrtSession.Result result = session.run(Map.of(KerasOnnxConverter.INPUT, in))) {
+            assertEquals(List.of(KerasOnnxConverter.OUTPUT), List.copyOf(session.getOutputNames()));
+            return result.get(0).getValue();
+        }
+    }
+
+    private static float[] nchw(double[][][] x) {
+        int h = x.length, w = x[0].length;
         float[] nchw = new float[3 * h * w];
         for (int c = 0; c < 3; c++) {
             for (int i = 0; i < h; i++) {
@@ -199,13 +228,7 @@ public class KerasOnnxConverterTest {
                 }
             }
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(onnx, new OrtSession.SessionOptions());
-             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw), new long[] { 1, 3, h, w });
-             OrtSession.Result result = session.run(Map.of(KerasOnnxConverter.INPUT, in))) {
-            assertEquals(List.of(KerasOnnxConverter.OUTPUT), List.copyOf(session.getOutputNames()));
-            return result.get(0).getValue();
-        }
+        return nchw;
     }
 
     private static void assertMapEquals(String what, double[][][] want, float[][][] got) {
