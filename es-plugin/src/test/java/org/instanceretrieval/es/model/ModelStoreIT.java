@@ -9,6 +9,7 @@ import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.test.ESIntegTestCase;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.instanceretrieval.model.onnx.DefaultModel;
+import org.instanceretrieval.model.onnx.NsfwjsMobileNetV2;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -289,7 +290,8 @@ public class ModelStoreIT extends RetrievalIntegTestCase {
 
     public void testTheBuiltInModelNeedsNoUploadAndCannotBeChanged() throws Exception {
         String[] nodes = twoNodes();
-        assertArrayEquals(DefaultModel.onnx(), readDefinition(nodes[1], "default"));
+        assertArrayEquals(NsfwjsMobileNetV2.onnx(), readDefinition(nodes[1], "default"));
+        assertArrayEquals(DefaultModel.onnx(), readDefinition(nodes[1], "filter_bank"));
         try (RestClient a = clientOf(nodes[0])) {
             Map<String, Object> list = call(a, "GET", "/_retrieval/model", null);
             @SuppressWarnings("unchecked")
@@ -297,9 +299,14 @@ public class ModelStoreIT extends RetrievalIntegTestCase {
             Map<String, Object> builtIn = models.stream().filter(m -> "default".equals(m.get("model_id"))).findFirst().orElseThrow();
             assertEquals("ready", builtIn.get("state"));
             assertEquals(true, builtIn.get("built_in"));
-            assertEquals(DefaultModel.onnx().length, ((Number) builtIn.get("size")).intValue());
+            assertEquals(NsfwjsMobileNetV2.onnx().length, ((Number) builtIn.get("size")).intValue());
+            Map<String, Object> bank = models.stream().filter(m -> "filter_bank".equals(m.get("model_id"))).findFirst().orElseThrow();
+            assertEquals(true, bank.get("built_in"));
+            assertEquals(DefaultModel.onnx().length, ((Number) bank.get("size")).intValue());
             assertEquals(409, status(failure(a, "PUT", "/_retrieval/model/default", CONFIG)));
             assertEquals(409, status(failure(a, "DELETE", "/_retrieval/model/default", null)));
+            assertEquals(409, status(failure(a, "PUT", "/_retrieval/model/filter_bank", CONFIG)));
+            assertEquals(409, status(failure(a, "DELETE", "/_retrieval/model/filter_bank", null)));
 
             Map<String, Object> stats = call(a, "GET", "/_retrieval/model/default/_stats", null);
             @SuppressWarnings("unchecked")

@@ -15,7 +15,7 @@ import java.io.UncheckedIOException;
  * <p>
  * Input {@value #INPUT}: float {@code [N, 3, H, W]}, RGB scaled to [0, 1] (mean 0, std 1 on
  * pixels / 255, as nsfwjs feeds it), any H and W. Output {@value #OUTPUT}: a non-negative
- * {@code [N, 576, ceil(H/16), ceil(W/16)]} map (ReLU6 activations).
+ * {@code [N, 576, floor(H/16), floor(W/16)]} map (ReLU6 activations).
  * The layer, input size (longest side {@value #LONGEST_SIDE}) and pooling (GeM p = 3) were chosen
  * on the validation split of the real-photo benchmark in {@code docs/benchmarks.md}.
  */

@@ -42,8 +42,9 @@ public class NsfwjsMobileNetV2Test {
                 try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] { 1, 3, hw[0], hw[1] });
                      OrtSession.Result result = session.run(Map.of(NsfwjsMobileNetV2.INPUT, in))) {
                     OnnxTensor out = (OnnxTensor) result.get(NsfwjsMobileNetV2.OUTPUT).orElseThrow();
-                    // stride 16 with TF 'same'-style padding: ceil(n / 16) per side
-                    assertArrayEquals(new long[] { 1, NsfwjsMobileNetV2.CHANNELS, (hw[0] + 15) / 16, (hw[1] + 15) / 16 },
+                    // four stride-2 stages, each a ZeroPadding2D (0 before, 1 after, fixed for 224 in the Keras model) and a 3x3
+                    // 'valid' convolution: floor((n + 1 - 3) / 2) + 1 = floor(n / 2) each, floor(n / 16) in all
+                    assertArrayEquals(new long[] { 1, NsfwjsMobileNetV2.CHANNELS, hw[0] / 16, hw[1] / 16 },
                         out.getInfo().getShape());
                     FloatBuffer values = out.getFloatBuffer();
                     float max = 0;

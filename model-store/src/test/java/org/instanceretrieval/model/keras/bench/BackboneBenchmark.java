@@ -48,6 +48,7 @@ import java.util.TreeMap;
  * MobileNetV2 trunk at several layers, sizes (longest side) and poolings, single scale and
  * multi-scale ({@code s, s/sqrt 2, s/2} combined as the plugin does). Prints markdown tables.
  * <p>
+ * System property {@code variants}: {@code strong} (default; sizes 224, 317, 448, 724) or {@code mild} (also 362 and 512).
  * Usage: {@code BackboneBenchmark <photo list> <nsfwjs mobilenet_v2 model.min.js> <as_dequantised|bin_centre> [cache file]}:
  * with a cache file that exists, the descriptors are read from it instead of computed; otherwise they are written to it.
  */
@@ -73,6 +74,8 @@ public final class BackboneBenchmark {
             }
         }
         KerasOnnxConverter.ZeroCodeVariance rule = KerasOnnxConverter.ZeroCodeVariance.valueOf(args[2].toUpperCase(Locale.ROOT));
+        boolean strong = "strong".equals(System.getProperty("variants", "strong"));
+        int[] sizes = strong ? new int[] { 224, 317, 448, 724 } : SIZES;
         TfjsLayersModel nsfw = TfjsLayersModel.load(Path.of(args[1]));
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
@@ -102,14 +105,14 @@ public final class BackboneBenchmark {
             Path path = Path.of(photos.get(p)[1]);
             BufferedImage base = PhotoVariants.base(ImageIO.read(path.toFile()));
             for (int k = 0; k < PhotoVariants.COPIES; k++) {
-                RgbImage img = decoder.decode(PhotoVariants.copy(base, path.getFileName().toString(), k));
+                RgbImage img = decoder.decode(PhotoVariants.copy(base, path.getFileName().toString(), k, strong));
                 ids.computeIfAbsent(split, s -> new ArrayList<>()).add(String.format(Locale.ROOT, "p%03d_%d", p, k));
                 Map<String, List<float[]>> d = desc.computeIfAbsent(split, s -> new TreeMap<>());
                 add(d, "thumbnail 16x16", thumbnail(img));
                 FeatureMap fb = run(env, bank, imagenet, resize(img, 1024)).get(0);
                 add(d, "filter bank (default recipe)", l2(POOLINGS.get("GeM").pool(fb)));
                 Map<String, Map<Integer, float[]>> perScale = new TreeMap<>();
-                for (int size : SIZES) {
+                for (int size : sizes) {
                     List<FeatureMap> maps = run(env, trunk, unit, resize(img, size));
                     for (int l = 0; l < LAYERS.size(); l++) {
                         for (Map.Entry<String, Pooling> pool : POOLINGS.entrySet()) {
@@ -124,7 +127,9 @@ public final class BackboneBenchmark {
                     Pooling pool = POOLINGS.get(e.getKey().substring(e.getKey().lastIndexOf(' ') + 1));
                     MultiScaleCombination ms = MultiScaleCombination.forPooling(pool, false);
                     add(d, e.getKey() + " @ms448", ms.combine(List.of(e.getValue().get(448), e.getValue().get(317), e.getValue().get(224))));
-                    add(d, e.getKey() + " @ms724", ms.combine(List.of(e.getValue().get(724), e.getValue().get(512), e.getValue().get(362))));
+                    if (e.getValue().containsKey(512)) {
+                        add(d, e.getKey() + " @ms724", ms.combine(List.of(e.getValue().get(724), e.getValue().get(512), e.getValue().get(362))));
+                    }
                 }
             }
             System.err.printf(Locale.ROOT, "photo %d/%d %s %.0fs%n", p + 1, photos.size(), path.getFileName(), (System.nanoTime() - start) / 1e9);
@@ -145,12 +150,18 @@ public final class BackboneBenchmark {
             val.put(config, map(ids.get("val"), desc.get("val").get(config)));
         }
         System.out.println("## validation mAP (" + ids.get("val").size() + " images), zero-code variance " + rule);
-        System.out.println("| layer | pooling | 224 | 317 | 362 | 448 | 512 | 724 | ms448 | ms724 |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        List<String> columns = new ArrayList<>();
+        for (String s : new String[] { "224", "317", "362", "448", "512", "724", "ms448", "ms724" }) {
+            if (val.containsKey(LAYERS.get(0) + " MAC @" + s)) {
+                columns.add(s);
+            }
+        }
+        System.out.println("| layer | pooling | " + String.join(" | ", columns) + " |");
+        System.out.println("|---|---|" + "---|".repeat(columns.size()));
         for (String layer : LAYERS) {
             for (String pool : POOLINGS.keySet()) {
                 StringBuilder row = new StringBuilder("| " + layer + " | " + pool + " |");
-                for (String s : new String[] { "224", "317", "362", "448", "512", "724", "ms448", "ms724" }) {
+                for (String s : columns) {
                     row.append(String.format(Locale.ROOT, " %.3f |", val.get(layer + " " + pool + " @" + s)));
                 }
                 System.out.println(row);

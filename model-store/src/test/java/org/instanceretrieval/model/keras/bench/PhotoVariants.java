@@ -25,6 +25,12 @@ import java.util.Random;
  * either way, 3 shear 0.15-0.3, 4 colour (per-channel gains 0.6-1.4 and gamma 0.6-1.6),
  * 5 Gaussian blur (sigma 2-3.5), 6 occlusion (a flat rectangle over 20-35 % of the area),
  * 7 JPEG quality 8-15. The photo is first scaled to a longest side of 1024.
+ * <p>
+ * The {@code strong} set (a harder benchmark, on which a 16 x 16 thumbnail no longer nearly
+ * saturates): every copy is cropped to 60-100 % of each side (independently, so the aspect
+ * changes) and saved at quality 75; copy k: 0 crop to 30-50 % of each side, 1 scale to a longest
+ * side of 120-200, 2 rotation 25-45 degrees, 3 shear 0.35-0.6, 4 gains 0.4-1.6 and gamma 0.4-2,
+ * 5 blur sigma 4-7, 6 occlusion over 35-55 % of the area, 7 JPEG quality 3-8.
  */
 public final class PhotoVariants {
 
@@ -43,31 +49,34 @@ public final class PhotoVariants {
         return scale(img, (int) Math.round(img.getWidth() * s), (int) Math.round(img.getHeight() * s));
     }
 
-    /** Copy {@code k} (0-7) of a base image, as JPEG bytes. */
-    public static byte[] copy(BufferedImage base, String name, int k) throws IOException {
-        Random r = new Random(name.hashCode() * 31L + k);
-        BufferedImage img = crop(base, 0.9 + 0.1 * r.nextDouble(), 0.9 + 0.1 * r.nextDouble(), r);
-        float quality = 0.85f;
+    /** Copy {@code k} (0-7) of a base image, as JPEG bytes, of the mild or the strong set. */
+    public static byte[] copy(BufferedImage base, String name, int k, boolean strong) throws IOException {
+        Random r = new Random(name.hashCode() * 31L + k + (strong ? 7919 : 0));
+        double f = strong ? 4 : 1; // strong: 4x the crop range, then larger changes below
+        BufferedImage img = crop(base, 1 - 0.1 * f * r.nextDouble(), 1 - 0.1 * f * r.nextDouble(), r);
+        float quality = strong ? 0.75f : 0.85f;
+        double lo = strong ? 0.3 : 0.5;
         switch (k) {
-            case 0 -> img = crop(img, 0.5 + 0.2 * r.nextDouble(), 0.5 + 0.2 * r.nextDouble(), r);
+            case 0 -> img = crop(img, lo + 0.2 * r.nextDouble(), lo + 0.2 * r.nextDouble(), r);
             case 1 -> {
-                double s = (240 + 120 * r.nextDouble()) / Math.max(img.getWidth(), img.getHeight());
+                double s = (strong ? 120 + 80 * r.nextDouble() : 240 + 120 * r.nextDouble()) / Math.max(img.getWidth(), img.getHeight());
                 img = scale(img, (int) Math.round(img.getWidth() * s), (int) Math.round(img.getHeight() * s));
             }
-            case 2 -> img = affine(img, AffineTransform.getRotateInstance(Math.toRadians((10 + 15 * r.nextDouble()) * sign(r)),
+            case 2 -> img = affine(img, AffineTransform.getRotateInstance(Math.toRadians((strong ? 25 + 20 * r.nextDouble()
+                : 10 + 15 * r.nextDouble()) * sign(r)),
                 img.getWidth() / 2.0, img.getHeight() / 2.0));
             case 3 -> {
-                double sh = (0.15 + 0.15 * r.nextDouble()) * sign(r);
+                double sh = (strong ? 0.35 + 0.25 * r.nextDouble() : 0.15 + 0.15 * r.nextDouble()) * sign(r);
                 AffineTransform t = new AffineTransform();
                 t.translate(img.getWidth() / 2.0, img.getHeight() / 2.0);
                 t.shear(r.nextBoolean() ? sh : 0, r.nextBoolean() ? 0 : sh);
                 t.translate(-img.getWidth() / 2.0, -img.getHeight() / 2.0);
                 img = affine(img, t);
             }
-            case 4 -> img = colour(img, r);
-            case 5 -> img = blur(img, 2 + 1.5 * r.nextDouble());
+            case 4 -> img = colour(img, r, strong);
+            case 5 -> img = blur(img, strong ? 4 + 3 * r.nextDouble() : 2 + 1.5 * r.nextDouble());
             case 6 -> {
-                double area = 0.2 + 0.15 * r.nextDouble(), aspect = 0.5 + r.nextDouble();
+                double area = strong ? 0.35 + 0.2 * r.nextDouble() : 0.2 + 0.15 * r.nextDouble(), aspect = 0.5 + r.nextDouble();
                 int w = (int) Math.min(img.getWidth(), Math.sqrt(area * img.getWidth() * img.getHeight() * aspect));
                 int h = (int) Math.min(img.getHeight(), area * img.getWidth() * img.getHeight() / w);
                 Graphics2D g = img.createGraphics();
@@ -75,7 +84,7 @@ public final class PhotoVariants {
                 g.fillRect(r.nextInt(img.getWidth() - w + 1), r.nextInt(img.getHeight() - h + 1), w, h);
                 g.dispose();
             }
-            case 7 -> quality = 0.08f + 0.07f * r.nextFloat();
+            case 7 -> quality = strong ? 0.03f + 0.05f * r.nextFloat() : 0.08f + 0.07f * r.nextFloat();
             default -> throw new IllegalArgumentException("copy " + k);
         }
         return jpeg(img, quality);
@@ -116,9 +125,10 @@ public final class PhotoVariants {
         return rgb(out.getSubimage((in.getWidth() - w) / 2, (in.getHeight() - h) / 2, w, h));
     }
 
-    private static BufferedImage colour(BufferedImage in, Random r) {
-        double[] gain = { 0.6 + 0.8 * r.nextDouble(), 0.6 + 0.8 * r.nextDouble(), 0.6 + 0.8 * r.nextDouble() };
-        double gamma = 0.6 + r.nextDouble();
+    private static BufferedImage colour(BufferedImage in, Random r, boolean strong) {
+        double g0 = strong ? 0.4 : 0.6, g1 = strong ? 1.2 : 0.8;
+        double[] gain = { g0 + g1 * r.nextDouble(), g0 + g1 * r.nextDouble(), g0 + g1 * r.nextDouble() };
+        double gamma = strong ? 0.4 + 1.6 * r.nextDouble() : 0.6 + r.nextDouble();
         BufferedImage out = new BufferedImage(in.getWidth(), in.getHeight(), BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < in.getHeight(); y++) {
             for (int x = 0; x < in.getWidth(); x++) {
