@@ -22,9 +22,9 @@ echo "$SHASUM  $tmp/nsfwjs-$VERSION.tgz" | sha1sum -c --quiet
 tar -xzf "$tmp/nsfwjs-$VERSION.tgz" -C "$tmp"
 
 cd "$repo"
-mvn -B -q -pl model-store -am package -DskipTests
-mvn -B -q -pl model-store dependency:build-classpath -Dmdep.outputFile="$tmp/cp.txt" -Dmdep.includeScope=runtime
-cp="model-store/target/classes:lucene-ext/target/classes:$(cat "$tmp/cp.txt")"
+# the last module of the reactor (model-store) writes the classpath file last
+mvn -B -q -pl model-store -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$tmp/cp.txt" -Dmdep.includeScope=runtime
+cp="model-store/target/classes:$(cat "$tmp/cp.txt")"
 java -cp "$cp" org.instanceretrieval.model.keras.KerasToOnnx \
   "$tmp/package/dist/models/mobilenet_v2/model.min.js" "$LAYER" "$tmp/out.onnx" "$RULE"
 
