@@ -5,7 +5,7 @@
 # thumbnail, filter bank and the nsfwjs MobileNetV2 trunk at 9 layers x 6 sizes x MAC/SPoC/GeM, single
 # and multi-scale; PCA whitening learned on the disjoint `whiten` photos. Prints markdown tables.
 #
-#   bench/run-backbone-bench.sh [as_dequantised|bin_centre]
+#   [VARIANTS=strong|mild] bench/run-backbone-bench.sh [as_dequantised|bin_centre]
 #
 # Needs: apt-get install mate-backgrounds plasma-workspace-wallpapers lomiri-wallpapers-16.04
 #        lomiri-wallpapers-20.04 ukui-wallpapers; npm (for `npm pack nsfwjs@4.4.0`); Java 17, Maven.
@@ -20,5 +20,5 @@ cd "$repo"
 # the last module of the reactor (model-store) writes the classpath file last
 mvn -B -q -pl model-store -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$tmp/cp.txt" -Dmdep.includeScope=test
 cp="model-store/target/classes:model-store/target/test-classes:$(cat "$tmp/cp.txt")"
-java -Xmx6g -cp "$cp" org.instanceretrieval.model.keras.bench.BackboneBenchmark \
+java -Xmx6g -Dvariants="${VARIANTS:-strong}" -cp "$cp" org.instanceretrieval.model.keras.bench.BackboneBenchmark \
   bench/backbone-photos.txt "$tmp/package/dist/models/mobilenet_v2/model.min.js" "$rule"

@@ -111,11 +111,27 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         this.recipe = recipe;
     }
 
+    /** The configuration of the built-in model {@code default} (see {@link DefaultModel}). */
+    public static ModelConfig builtInDefault() {
+        return new ModelConfig(
+            "Built-in untrained early-vision feature extractor (colour-opponent channels, Gabor/DoG bank, rectification, "
+                + "pooling): works with no upload; a real network is far better on real photos.",
+            new Size(0, 0, 1024),
+            DefaultModel.MEAN,
+            DefaultModel.STD,
+            TensorLayout.ChannelOrder.RGB,
+            DefaultModel.OUTPUT,
+            OutputKind.FEATURE_MAP,
+            RecipeJson.parse("recipe.", Map.of("pooling", Map.of("type", "gem", "p", 3.0), "scales", List.of(1.0)), RecipeJson.MODEL_FIELDS,
+                OutputKind.FEATURE_MAP)
+        );
+    }
+
     /**
-     * The configuration of the built-in model {@code default} (see {@link NsfwjsMobileNetV2}): longest side 224,
+     * The configuration of the built-in model {@code nsfwjs_mobilenet_v2} (see {@link NsfwjsMobileNetV2}): longest side 224,
      * pixels / 255 (mean 0, std 1), GeM p = 3 at one scale, as chosen on the validation split in docs/benchmarks.md.
      */
-    public static ModelConfig builtInDefault() {
+    public static ModelConfig builtInNsfwjs() {
         return new ModelConfig(
             "Built-in pretrained MobileNetV2 trunk of nsfwjs 4.4.0 (MIT), cut after block_13_expand_relu (576 channels, stride 16)",
             new Size(0, 0, NsfwjsMobileNetV2.LONGEST_SIDE),
@@ -123,22 +139,6 @@ public final class ModelConfig implements ToXContentObject, Writeable {
             NsfwjsMobileNetV2.STD,
             TensorLayout.ChannelOrder.RGB,
             NsfwjsMobileNetV2.OUTPUT,
-            OutputKind.FEATURE_MAP,
-            RecipeJson.parse("recipe.", Map.of("pooling", Map.of("type", "gem", "p", 3.0), "scales", List.of(1.0)), RecipeJson.MODEL_FIELDS,
-                OutputKind.FEATURE_MAP)
-        );
-    }
-
-    /** The configuration of the built-in model {@code filter_bank} (see {@link DefaultModel}, the former default). */
-    public static ModelConfig builtInFilterBank() {
-        return new ModelConfig(
-            "Built-in untrained early-vision feature extractor (colour-opponent channels, Gabor/DoG bank, rectification, "
-                + "pooling): works with no upload; worse than a 16x16 thumbnail on real photos (docs/benchmarks.md).",
-            new Size(0, 0, 1024),
-            DefaultModel.MEAN,
-            DefaultModel.STD,
-            TensorLayout.ChannelOrder.RGB,
-            DefaultModel.OUTPUT,
             OutputKind.FEATURE_MAP,
             RecipeJson.parse("recipe.", Map.of("pooling", Map.of("type", "gem", "p", 3.0), "scales", List.of(1.0)), RecipeJson.MODEL_FIELDS,
                 OutputKind.FEATURE_MAP)

@@ -34,10 +34,10 @@ public record StoredModel(
     long builtInLength
 ) implements StoredItem {
 
-    /** Id of the built-in default model (the pretrained nsfwjs MobileNetV2 trunk). */
+    /** Id of the built-in default model (the untrained filter bank, {@code DefaultModel}). */
     public static final String DEFAULT_ID = "default";
-    /** Id of the built-in untrained filter bank (the default before the pretrained trunk). */
-    public static final String FILTER_BANK_ID = "filter_bank";
+    /** Id of the built-in pretrained nsfwjs MobileNetV2 trunk ({@code NsfwjsMobileNetV2}). */
+    public static final String NSFWJS_ID = "nsfwjs_mobilenet_v2";
 
     public StoredModel {
         Objects.requireNonNull(modelId);
@@ -48,9 +48,9 @@ public record StoredModel(
     private static final class BuiltIn {
         static final Map<String, StoredModel> ALL = Map.of(
             DEFAULT_ID, new StoredModel(DEFAULT_ID, true, ModelState.READY, -1, ModelConfig.builtInDefault(), null, null,
-                NsfwjsMobileNetV2.length()),
-            FILTER_BANK_ID, new StoredModel(FILTER_BANK_ID, true, ModelState.READY, -1, ModelConfig.builtInFilterBank(), null, null,
-                DefaultModel.onnx().length)
+                DefaultModel.onnx().length),
+            NSFWJS_ID, new StoredModel(NSFWJS_ID, true, ModelState.READY, -1, ModelConfig.builtInNsfwjs(), null, null,
+                NsfwjsMobileNetV2.length())
         );
     }
 
@@ -59,7 +59,7 @@ public record StoredModel(
         return BuiltIn.ALL.get(DEFAULT_ID);
     }
 
-    /** The built-in model of that id ({@value #DEFAULT_ID} or {@value #FILTER_BANK_ID}), or null. */
+    /** The built-in model of that id ({@value #DEFAULT_ID} or {@value #NSFWJS_ID}), or null. */
     public static StoredModel builtIn(String modelId) {
         return modelId == null ? null : BuiltIn.ALL.get(modelId);
     }
@@ -72,8 +72,8 @@ public record StoredModel(
     /** The ONNX bytes of a built-in model (a fresh copy). */
     public static byte[] builtInDefinition(String modelId) {
         return switch (modelId) {
-            case DEFAULT_ID -> NsfwjsMobileNetV2.onnx();
-            case FILTER_BANK_ID -> DefaultModel.onnx();
+            case DEFAULT_ID -> DefaultModel.onnx();
+            case NSFWJS_ID -> NsfwjsMobileNetV2.onnx();
             default -> throw new IllegalArgumentException("[" + modelId + "] is not a built-in model");
         };
     }

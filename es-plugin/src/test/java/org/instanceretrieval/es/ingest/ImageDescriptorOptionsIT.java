@@ -78,15 +78,9 @@ public class ImageDescriptorOptionsIT extends RetrievalIntegTestCase {
         return List.of(WithFixedWhitenings.class, Netty4Plugin.class);
     }
 
-    /**
-     * Runs one document through an inline pipeline of one processor; returns the simulated doc (or its error). A processor
-     * naming no model uses the built-in filter bank (128 dimensions), which these tests of the options were written for.
-     */
+    /** Runs one document through an inline pipeline of one processor; returns the simulated doc (or its error). */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> simulate(String processor, String source) throws IOException {
-        if (processor.contains("model_id") == false) {
-            processor = "{\"model_id\": \"filter_bank\", " + processor.substring(1);
-        }
         Request request = new Request("POST", "/_ingest/pipeline/_simulate");
         request.setJsonEntity("{\"pipeline\": {\"processors\": [{\"image_descriptor\": " + processor + "}]}, \"docs\": [{\"_source\": "
             + source + "}]}");
@@ -197,7 +191,7 @@ public class ImageDescriptorOptionsIT extends RetrievalIntegTestCase {
     public void testCudaWithoutGpuFailsTheDocumentAndAutoFallsBack() throws Exception {
         String image = "\"" + Base64.getEncoder().encodeToString(ImageDescriptorIT.encode(ImageDescriptorIT.pattern(16, 12, 6), "png")) + "\"";
         assertThat(errorOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"device\": \"cuda\"}", "{\"img\": " + image + "}")),
-            containsString("model [filter_bank] cannot run on device [cuda]"));
+            containsString("model [default] cannot run on device [cuda]"));
         assertEquals(128, ((List<?>) sourceOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"device\": \"auto\"}",
             "{\"img\": " + image + "}")).get("v")).size());
     }

@@ -83,23 +83,23 @@ public class ModelConfigTests extends ESTestCase {
         }
     }
 
-    public void testBuiltInDefaultDescribesTheNsfwjsTrunk() {
+    public void testBuiltInDefaultDescribesTheDefaultModel() {
         ModelConfig c = ModelConfig.builtInDefault();
+        assertEquals(DefaultModel.OUTPUT, c.outputName());
+        assertEquals(OutputKind.FEATURE_MAP, c.outputKind());
+        assertArrayEquals(DefaultModel.MEAN, c.mean(), 0f);
+        assertArrayEquals(DefaultModel.STD, c.std(), 0f);
+        assertEquals(1024, c.size().longestSide());
+    }
+
+    public void testBuiltInNsfwjsDescribesTheTrunk() {
+        ModelConfig c = ModelConfig.builtInNsfwjs();
         assertEquals("features", c.outputName());
         assertEquals(OutputKind.FEATURE_MAP, c.outputKind());
         // nsfwjs feeds pixels / 255: mean 0, std 1
         assertArrayEquals(new float[] { 0, 0, 0 }, c.mean(), 0f);
         assertArrayEquals(new float[] { 1, 1, 1 }, c.std(), 0f);
         assertEquals(224, c.size().longestSide());
-    }
-
-    public void testBuiltInFilterBankDescribesTheFormerDefault() {
-        ModelConfig c = ModelConfig.builtInFilterBank();
-        assertEquals(DefaultModel.OUTPUT, c.outputName());
-        assertEquals(OutputKind.FEATURE_MAP, c.outputKind());
-        assertArrayEquals(DefaultModel.MEAN, c.mean(), 0f);
-        assertArrayEquals(DefaultModel.STD, c.std(), 0f);
-        assertEquals(1024, c.size().longestSide());
     }
 
     private void assertRefused(String body, String expectedMessage) {

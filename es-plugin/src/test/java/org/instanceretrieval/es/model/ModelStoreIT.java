@@ -290,8 +290,8 @@ public class ModelStoreIT extends RetrievalIntegTestCase {
 
     public void testTheBuiltInModelNeedsNoUploadAndCannotBeChanged() throws Exception {
         String[] nodes = twoNodes();
-        assertArrayEquals(NsfwjsMobileNetV2.onnx(), readDefinition(nodes[1], "default"));
-        assertArrayEquals(DefaultModel.onnx(), readDefinition(nodes[1], "filter_bank"));
+        assertArrayEquals(DefaultModel.onnx(), readDefinition(nodes[1], "default"));
+        assertArrayEquals(NsfwjsMobileNetV2.onnx(), readDefinition(nodes[1], "nsfwjs_mobilenet_v2"));
         try (RestClient a = clientOf(nodes[0])) {
             Map<String, Object> list = call(a, "GET", "/_retrieval/model", null);
             @SuppressWarnings("unchecked")
@@ -299,14 +299,15 @@ public class ModelStoreIT extends RetrievalIntegTestCase {
             Map<String, Object> builtIn = models.stream().filter(m -> "default".equals(m.get("model_id"))).findFirst().orElseThrow();
             assertEquals("ready", builtIn.get("state"));
             assertEquals(true, builtIn.get("built_in"));
-            assertEquals(NsfwjsMobileNetV2.onnx().length, ((Number) builtIn.get("size")).intValue());
-            Map<String, Object> bank = models.stream().filter(m -> "filter_bank".equals(m.get("model_id"))).findFirst().orElseThrow();
-            assertEquals(true, bank.get("built_in"));
-            assertEquals(DefaultModel.onnx().length, ((Number) bank.get("size")).intValue());
+            assertEquals(DefaultModel.onnx().length, ((Number) builtIn.get("size")).intValue());
+            Map<String, Object> trunk = models.stream().filter(m -> "nsfwjs_mobilenet_v2".equals(m.get("model_id"))).findFirst().orElseThrow();
+            assertEquals(true, trunk.get("built_in"));
+            assertEquals("ready", trunk.get("state"));
+            assertEquals(NsfwjsMobileNetV2.onnx().length, ((Number) trunk.get("size")).intValue());
             assertEquals(409, status(failure(a, "PUT", "/_retrieval/model/default", CONFIG)));
             assertEquals(409, status(failure(a, "DELETE", "/_retrieval/model/default", null)));
-            assertEquals(409, status(failure(a, "PUT", "/_retrieval/model/filter_bank", CONFIG)));
-            assertEquals(409, status(failure(a, "DELETE", "/_retrieval/model/filter_bank", null)));
+            assertEquals(409, status(failure(a, "PUT", "/_retrieval/model/nsfwjs_mobilenet_v2", CONFIG)));
+            assertEquals(409, status(failure(a, "DELETE", "/_retrieval/model/nsfwjs_mobilenet_v2", null)));
 
             Map<String, Object> stats = call(a, "GET", "/_retrieval/model/default/_stats", null);
             @SuppressWarnings("unchecked")

@@ -55,9 +55,9 @@ public class QueryImageIT extends RetrievalIntegTestCase {
         String[] nodes = twoNodes();
         try (RestClient a = clientOf(nodes[0]); RestClient b = clientOf(nodes[1])) {
             call(a, "PUT", "/_ingest/pipeline/describe", "{\"processors\": [{\"image_descriptor\": {\"field\": \"image\", "
-                + "\"target_field\": \"v\", \"model_id\": \"filter_bank\", " + RECIPE + "}}]}");
+                + "\"target_field\": \"v\", \"model_id\": \"default\", " + RECIPE + "}}]}");
             call(a, "PUT", "/_ingest/pipeline/describe-crop", "{\"processors\": [{\"image_descriptor\": {\"field\": \"image\", "
-                + "\"target_field\": \"v\", \"model_id\": \"filter_bank\", \"bbox_field\": \"box\", " + RECIPE + "}}]}");
+                + "\"target_field\": \"v\", \"model_id\": \"default\", \"bbox_field\": \"box\", " + RECIPE + "}}]}");
             call(a, "PUT", "/_ingest/pipeline/no-descriptor", "{\"description\": \"no processors\", \"processors\": []}");
             call(a, "PUT", "/photos", "{\"settings\": {\"number_of_shards\": 2, \"number_of_replicas\": 0}, "
                 + "\"mappings\": {\"properties\": {\"v\": {\"type\": \"dense_vector\", \"dims\": 128, \"similarity\": \"cosine\"}, "
@@ -85,7 +85,7 @@ public class QueryImageIT extends RetrievalIntegTestCase {
                 knn("\"query_image\": {\"image\": \"" + image(0) + "\", \"pipeline\": \"describe\"}")));
             assertSameHits(byVector, byPipeline);
             List<Object[]> byModel = hits(call(a, "POST", "/photos/_search",
-                knn("\"query_image\": {\"image\": \"" + image(0) + "\", \"model\": \"filter_bank\", " + RECIPE + "}")));
+                knn("\"query_image\": {\"image\": \"" + image(0) + "\", \"model\": \"default\", " + RECIPE + "}")));
             assertSameHits(byVector, byModel);
 
             // the crop as a query finds the stored crop first, with cosine 1 (score (1 + 1) / 2)
@@ -105,14 +105,14 @@ public class QueryImageIT extends RetrievalIntegTestCase {
                 "pipeline [no-descriptor] has no [image_descriptor] processor");
             assertBadRequest(a, knn("\"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"missing-model\"}"),
                 "missing-model");
-            assertBadRequest(a, knn("\"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"filter_bank\", \"colour\": 1}"),
+            assertBadRequest(a, knn("\"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"default\", \"colour\": 1}"),
                 "[retrieval_knn] [query_image] does not support [colour]");
             assertBadRequest(a, knn("\"query_image\": {\"image\": \"" + image(1) + "\"}"),
                 "needs exactly one of [pipeline] and [model]");
-            assertBadRequest(a, knn("\"query_vector\": [1, 2], \"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"filter_bank\"}"),
+            assertBadRequest(a, knn("\"query_vector\": [1, 2], \"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"default\"}"),
                 "requires exactly one of [query_vector], [query_document] and [query_image]");
             call(a, "PUT", "/small", "{\"mappings\": {\"properties\": {\"v\": {\"type\": \"dense_vector\", \"dims\": 3}}}}");
-            assertBadRequest(a, "/small/_search", knn("\"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"filter_bank\"}"), "128");
+            assertBadRequest(a, "/small/_search", knn("\"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"default\"}"), "128");
         }
     }
 

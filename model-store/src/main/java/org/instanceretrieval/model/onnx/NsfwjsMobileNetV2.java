@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * A pretrained convolutional trunk shipped with the plugin: the MobileNetV2 (224 x 224, ImageNet
+ * A pretrained convolutional trunk shipped with the plugin (the built-in model {@code nsfwjs_mobilenet_v2}): the MobileNetV2 (224 x 224, ImageNet
  * pretrained, fine-tuned for a 5-class classifier) of the npm package {@code nsfwjs} 4.4.0
  * (MIT licence, copyright Infinite Red, Inc.; notice in {@code nsfwjs-LICENSE.txt} beside the
  * model), cut after layer {@value #LAYER} and converted to ONNX by

@@ -63,11 +63,10 @@ abstract class MemoryRestSupport extends ESRestTestCase {
         client().performRequest(create);
     }
 
-    /** A pipeline describing {@code image} with the model, or with the built-in filter bank (128 dims) when it is null. */
     void putPipeline(String id, String modelId) throws IOException {
         Request pipeline = new Request("PUT", "/_ingest/pipeline/" + id);
         pipeline.setJsonEntity("{\"processors\": [{\"image_descriptor\": {\"field\": \"image\", \"target_field\": \"descriptor\""
-            + ", \"model_id\": \"" + (modelId == null ? "filter_bank" : modelId) + "\"}}]}");
+            + (modelId == null ? "" : ", \"model_id\": \"" + modelId + "\"") + "}}]}");
         client().performRequest(pipeline);
     }
 

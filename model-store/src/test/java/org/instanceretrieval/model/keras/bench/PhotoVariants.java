@@ -52,8 +52,9 @@ public final class PhotoVariants {
     /** Copy {@code k} (0-7) of a base image, as JPEG bytes, of the mild or the strong set. */
     public static byte[] copy(BufferedImage base, String name, int k, boolean strong) throws IOException {
         Random r = new Random(name.hashCode() * 31L + k + (strong ? 7919 : 0));
-        double f = strong ? 4 : 1; // strong: 4x the crop range, then larger changes below
-        BufferedImage img = crop(base, 1 - 0.1 * f * r.nextDouble(), 1 - 0.1 * f * r.nextDouble(), r);
+        BufferedImage img = strong
+            ? crop(base, 1 - 0.4 * r.nextDouble(), 1 - 0.4 * r.nextDouble(), r)
+            : crop(base, 0.9 + 0.1 * r.nextDouble(), 0.9 + 0.1 * r.nextDouble(), r);
         float quality = strong ? 0.75f : 0.85f;
         double lo = strong ? 0.3 : 0.5;
         switch (k) {
