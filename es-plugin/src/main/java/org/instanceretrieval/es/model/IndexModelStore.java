@@ -24,7 +24,6 @@ import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 import org.elasticsearch.xcontent.XContentParserConfiguration;
 import org.elasticsearch.xcontent.XContentType;
-import org.instanceretrieval.model.onnx.DefaultModel;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ import java.util.function.LongSupplier;
 /**
  * The {@link ModelStore} on the system index {@link ModelIndex} (see {@link IndexItemStore}), plus
  * the writes of the model endpoints: the configuration here, the definition parts through
- * {@link ModelUpload}. The built-in model {@value StoredModel#DEFAULT_ID} has no document: it is
+ * {@link ModelUpload}. The built-in models {@value StoredModel#DEFAULT_ID} and {@value StoredModel#NSFWJS_ID} have no document: each is
  * always found, always listed, and refused (409) to every write.
  * <p>
  * A part document is written before the config lists it, and only parts the config lists are
@@ -57,10 +56,6 @@ public final class IndexModelStore extends IndexItemStore<StoredModel, StoredMod
         this.upload = new ModelUpload(this, check);
     }
 
-    private static final class DefaultBytes {
-        static final byte[] ONNX = DefaultModel.onnx();
-    }
-
     static ElasticsearchStatusException notReady(StoredModel model) {
         return new ElasticsearchStatusException(
             "model [{}] is not ready to use: its state is [{}] with {} parts uploaded{}",
@@ -72,9 +67,9 @@ public final class IndexModelStore extends IndexItemStore<StoredModel, StoredMod
         );
     }
 
-    static ElasticsearchStatusException builtInConflict() {
+    static ElasticsearchStatusException builtInConflict(String modelId) {
         return new ElasticsearchStatusException("model [{}] is built in: it cannot be replaced, uploaded or deleted; use another id",
-            RestStatus.CONFLICT, StoredModel.DEFAULT_ID);
+            RestStatus.CONFLICT, modelId);
     }
 
     // ---- reads ----
@@ -98,8 +93,9 @@ public final class IndexModelStore extends IndexItemStore<StoredModel, StoredMod
 
     @Override
     public void get(String modelId, ActionListener<StoredModel> listener) {
-        if (StoredModel.DEFAULT_ID.equals(modelId)) {
-            listener.onResponse(StoredModel.builtInDefault());
+        StoredModel builtIn = StoredModel.builtIn(modelId);
+        if (builtIn != null) {
+            listener.onResponse(builtIn);
             return;
         }
         super.get(modelId, listener);
@@ -111,12 +107,12 @@ public final class IndexModelStore extends IndexItemStore<StoredModel, StoredMod
         get(modelId, listener);
     }
 
-    /** Every model, the built-in one included, sorted by id (at most {@value #MAX_LISTED} stored models). */
+    /** Every model, the built-in ones included, sorted by id (at most {@value #MAX_LISTED} stored models). */
     @Override
     public void list(ActionListener<List<StoredModel>> listener) {
         super.list(listener.map(stored -> {
             List<StoredModel> models = new ArrayList<>(stored);
-            models.add(StoredModel.builtInDefault());
+            models.addAll(StoredModel.builtIns());
             models.sort(Comparator.comparing(StoredModel::modelId));
             return models;
         }));
@@ -130,7 +126,7 @@ public final class IndexModelStore extends IndexItemStore<StoredModel, StoredMod
     /** {@link #readDefinition(String, ActionListener)} for a model already read (e.g. from a cache). */
     public void readDefinition(StoredModel model, ActionListener<byte[]> listener) {
         if (model.builtIn()) {
-            listener.onResponse(DefaultBytes.ONNX.clone());
+            listener.onResponse(StoredModel.builtInDefinition(model.modelId()));
             return;
         }
         if (model.fullyDefined() == false) {
@@ -157,7 +153,7 @@ public final class IndexModelStore extends IndexItemStore<StoredModel, StoredMod
     public void forEachDefinitionPart(StoredModel model, PartConsumer consumer, ActionListener<Void> listener) {
         if (model.builtIn()) {
             try {
-                consumer.accept(0, DefaultBytes.ONNX.clone());
+                consumer.accept(0, StoredModel.builtInDefinition(model.modelId()));
                 listener.onResponse(null);
             } catch (Exception e) {
                 listener.onFailure(e);
@@ -213,8 +209,8 @@ public final class IndexModelStore extends IndexItemStore<StoredModel, StoredMod
 
     /** Stores a new model configuration in state {@code configured}; 409 when the id exists. */
     public void putConfig(String modelId, ModelConfig config, ActionListener<StoredModel> listener) {
-        if (StoredModel.DEFAULT_ID.equals(modelId)) {
-            listener.onFailure(builtInConflict());
+        if (StoredModel.builtIn(modelId) != null) {
+            listener.onFailure(builtInConflict(modelId));
             return;
         }
         StoredModel model = StoredModel.configured(modelId, config, clock.getAsLong());
@@ -229,8 +225,8 @@ public final class IndexModelStore extends IndexItemStore<StoredModel, StoredMod
     /** Deletes the model's configuration (compare-and-set: an upload moving on meanwhile makes it read again), then every part. */
     @Override
     public void delete(String modelId, ActionListener<Void> listener) {
-        if (StoredModel.DEFAULT_ID.equals(modelId)) {
-            listener.onFailure(builtInConflict());
+        if (StoredModel.builtIn(modelId) != null) {
+            listener.onFailure(builtInConflict(modelId));
             return;
         }
         getVersioned(modelId, listener.delegateFailureAndWrap((l, versioned) -> {

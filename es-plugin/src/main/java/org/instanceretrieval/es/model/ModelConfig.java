@@ -11,6 +11,7 @@ import org.instanceretrieval.model.descriptor.PoolingSpec;
 import org.instanceretrieval.model.image.ResizePolicy;
 import org.instanceretrieval.model.image.TensorLayout;
 import org.instanceretrieval.model.onnx.DefaultModel;
+import org.instanceretrieval.model.onnx.NsfwjsMobileNetV2;
 import org.instanceretrieval.model.onnx.OutputKind;
 
 import java.io.IOException;
@@ -120,6 +121,24 @@ public final class ModelConfig implements ToXContentObject, Writeable {
             DefaultModel.STD,
             TensorLayout.ChannelOrder.RGB,
             DefaultModel.OUTPUT,
+            OutputKind.FEATURE_MAP,
+            RecipeJson.parse("recipe.", Map.of("pooling", Map.of("type", "gem", "p", 3.0), "scales", List.of(1.0)), RecipeJson.MODEL_FIELDS,
+                OutputKind.FEATURE_MAP)
+        );
+    }
+
+    /**
+     * The configuration of the built-in model {@code nsfwjs_mobilenet_v2} (see {@link NsfwjsMobileNetV2}): longest side 224,
+     * pixels / 255 (mean 0, std 1), GeM p = 3 at one scale, as chosen on the validation split in docs/benchmarks.md.
+     */
+    public static ModelConfig builtInNsfwjs() {
+        return new ModelConfig(
+            "Built-in pretrained MobileNetV2 trunk of nsfwjs 4.4.0 (MIT), cut after block_13_expand_relu (576 channels, stride 16)",
+            new Size(0, 0, NsfwjsMobileNetV2.LONGEST_SIDE),
+            NsfwjsMobileNetV2.MEAN,
+            NsfwjsMobileNetV2.STD,
+            TensorLayout.ChannelOrder.RGB,
+            NsfwjsMobileNetV2.OUTPUT,
             OutputKind.FEATURE_MAP,
             RecipeJson.parse("recipe.", Map.of("pooling", Map.of("type", "gem", "p", 3.0), "scales", List.of(1.0)), RecipeJson.MODEL_FIELDS,
                 OutputKind.FEATURE_MAP)

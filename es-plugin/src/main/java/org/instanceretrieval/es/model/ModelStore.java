@@ -9,8 +9,9 @@ import org.elasticsearch.action.ActionListener;
  * <p>
  * Errors: an unknown model fails with {@code ResourceNotFoundException} (404); reading the
  * definition of a model that is not {@link ModelState#READY} fails with an
- * {@code ElasticsearchStatusException} of status 409 saying its state; the built-in model
- * {@value StoredModel#DEFAULT_ID} is always present and ready, and cannot be deleted (409).
+ * {@code ElasticsearchStatusException} of status 409 saying its state; the built-in models
+ * {@value StoredModel#DEFAULT_ID} and {@value StoredModel#NSFWJS_ID} are always present and ready, and cannot be
+ * deleted (409).
  */
 public interface ModelStore extends ItemStore<StoredModel> {
 

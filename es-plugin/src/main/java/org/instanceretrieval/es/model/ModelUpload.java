@@ -42,8 +42,8 @@ final class ModelUpload {
      * @param totals the totals of this request, from {@link DefinitionUpload#start}
      */
     void putPart(String modelId, int part, byte[] bytes, DefinitionUpload totals, ActionListener<StoredModel> listener) {
-        if (StoredModel.DEFAULT_ID.equals(modelId)) {
-            listener.onFailure(IndexModelStore.builtInConflict());
+        if (StoredModel.builtIn(modelId) != null) {
+            listener.onFailure(IndexModelStore.builtInConflict(modelId));
             return;
         }
         store.getVersioned(modelId, listener.delegateFailureAndWrap((l, versioned) -> {

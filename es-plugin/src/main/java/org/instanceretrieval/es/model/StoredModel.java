@@ -5,10 +5,13 @@ import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.model.onnx.DefaultModel;
+import org.instanceretrieval.model.onnx.NsfwjsMobileNetV2;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,8 +34,10 @@ public record StoredModel(
     long builtInLength
 ) implements StoredItem {
 
-    /** Id of the built-in model. */
+    /** Id of the built-in default model (the untrained filter bank, {@code DefaultModel}). */
     public static final String DEFAULT_ID = "default";
+    /** Id of the built-in pretrained nsfwjs MobileNetV2 trunk ({@code NsfwjsMobileNetV2}). */
+    public static final String NSFWJS_ID = "nsfwjs_mobilenet_v2";
 
     public StoredModel {
         Objects.requireNonNull(modelId);
@@ -41,13 +46,36 @@ public record StoredModel(
     }
 
     private static final class BuiltIn {
-        static final StoredModel INSTANCE = new StoredModel(DEFAULT_ID, true, ModelState.READY, -1, ModelConfig.builtInDefault(), null, null,
-            DefaultModel.onnx().length);
+        static final Map<String, StoredModel> ALL = Map.of(
+            DEFAULT_ID, new StoredModel(DEFAULT_ID, true, ModelState.READY, -1, ModelConfig.builtInDefault(), null, null,
+                DefaultModel.onnx().length),
+            NSFWJS_ID, new StoredModel(NSFWJS_ID, true, ModelState.READY, -1, ModelConfig.builtInNsfwjs(), null, null,
+                NsfwjsMobileNetV2.length())
+        );
     }
 
     /** The built-in model {@code default}: always ready. */
     public static StoredModel builtInDefault() {
-        return BuiltIn.INSTANCE;
+        return BuiltIn.ALL.get(DEFAULT_ID);
+    }
+
+    /** The built-in model of that id ({@value #DEFAULT_ID} or {@value #NSFWJS_ID}), or null. */
+    public static StoredModel builtIn(String modelId) {
+        return modelId == null ? null : BuiltIn.ALL.get(modelId);
+    }
+
+    /** Every built-in model. */
+    public static Collection<StoredModel> builtIns() {
+        return BuiltIn.ALL.values();
+    }
+
+    /** The ONNX bytes of a built-in model (a fresh copy). */
+    public static byte[] builtInDefinition(String modelId) {
+        return switch (modelId) {
+            case DEFAULT_ID -> DefaultModel.onnx();
+            case NSFWJS_ID -> NsfwjsMobileNetV2.onnx();
+            default -> throw new IllegalArgumentException("[" + modelId + "] is not a built-in model");
+        };
     }
 
     /** A newly configured model, before any part. */
@@ -137,14 +165,16 @@ public record StoredModel(
 
     /** Reads what {@link #writeTo} wrote. */
     public static StoredModel readFrom(StreamInput in) throws IOException {
-        return in.readBoolean() ? builtInDefault() : ModelIndex.parseConfigSource(in.readGenericMap());
+        return in.readBoolean() ? builtIn(in.readString()) : ModelIndex.parseConfigSource(in.readGenericMap());
     }
 
     /** The built-in flag, then for a stored model the fields of its config document. */
     @Override
     public void writeTo(StreamOutput out) throws IOException {
         out.writeBoolean(builtIn);
-        if (builtIn == false) {
+        if (builtIn) {
+            out.writeString(modelId);
+        } else {
             out.writeGenericMap(ModelIndex.configFields(this));
         }
     }

@@ -92,6 +92,16 @@ public class ModelConfigTests extends ESTestCase {
         assertEquals(1024, c.size().longestSide());
     }
 
+    public void testBuiltInNsfwjsDescribesTheTrunk() {
+        ModelConfig c = ModelConfig.builtInNsfwjs();
+        assertEquals("features", c.outputName());
+        assertEquals(OutputKind.FEATURE_MAP, c.outputKind());
+        // nsfwjs feeds pixels / 255: mean 0, std 1
+        assertArrayEquals(new float[] { 0, 0, 0 }, c.mean(), 0f);
+        assertArrayEquals(new float[] { 1, 1, 1 }, c.std(), 0f);
+        assertEquals(224, c.size().longestSide());
+    }
+
     private void assertRefused(String body, String expectedMessage) {
         IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> ModelConfig.parse(json(body)));
         assertEquals(body, expectedMessage, e.getMessage());

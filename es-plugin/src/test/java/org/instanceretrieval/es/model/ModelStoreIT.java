@@ -9,6 +9,7 @@ import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.test.ESIntegTestCase;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.instanceretrieval.model.onnx.DefaultModel;
+import org.instanceretrieval.model.onnx.NsfwjsMobileNetV2;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -290,6 +291,7 @@ public class ModelStoreIT extends RetrievalIntegTestCase {
     public void testTheBuiltInModelNeedsNoUploadAndCannotBeChanged() throws Exception {
         String[] nodes = twoNodes();
         assertArrayEquals(DefaultModel.onnx(), readDefinition(nodes[1], "default"));
+        assertArrayEquals(NsfwjsMobileNetV2.onnx(), readDefinition(nodes[1], "nsfwjs_mobilenet_v2"));
         try (RestClient a = clientOf(nodes[0])) {
             Map<String, Object> list = call(a, "GET", "/_retrieval/model", null);
             @SuppressWarnings("unchecked")
@@ -298,8 +300,14 @@ public class ModelStoreIT extends RetrievalIntegTestCase {
             assertEquals("ready", builtIn.get("state"));
             assertEquals(true, builtIn.get("built_in"));
             assertEquals(DefaultModel.onnx().length, ((Number) builtIn.get("size")).intValue());
+            Map<String, Object> trunk = models.stream().filter(m -> "nsfwjs_mobilenet_v2".equals(m.get("model_id"))).findFirst().orElseThrow();
+            assertEquals(true, trunk.get("built_in"));
+            assertEquals("ready", trunk.get("state"));
+            assertEquals(NsfwjsMobileNetV2.onnx().length, ((Number) trunk.get("size")).intValue());
             assertEquals(409, status(failure(a, "PUT", "/_retrieval/model/default", CONFIG)));
             assertEquals(409, status(failure(a, "DELETE", "/_retrieval/model/default", null)));
+            assertEquals(409, status(failure(a, "PUT", "/_retrieval/model/nsfwjs_mobilenet_v2", CONFIG)));
+            assertEquals(409, status(failure(a, "DELETE", "/_retrieval/model/nsfwjs_mobilenet_v2", null)));
 
             Map<String, Object> stats = call(a, "GET", "/_retrieval/model/default/_stats", null);
             @SuppressWarnings("unchecked")

@@ -103,6 +103,10 @@ public final class OnnxGraphWriter {
         });
     }
 
+    public static byte[] stringAttr(String name, String value) {
+        return message(o -> { o.writeString(1, name); o.writeString(4, value); o.writeInt32(20, 3); });
+    }
+
     public static byte[] floatAttr(String name, float value) {
         return message(o -> { o.writeString(1, name); o.writeFloat(2, value); o.writeInt32(20, 1); });
     }

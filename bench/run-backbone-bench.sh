@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The real-photo backbone benchmark of issue 15 (docs/benchmarks.md, "Pretrained default model"):
+# 37 real photos from Debian wallpaper packages (bench/backbone-photos.txt: split and path), 8 varied
+# copies each (model-store test class PhotoVariants, seeded), GPR1200 protocol within each split;
+# thumbnail, filter bank and the nsfwjs MobileNetV2 trunk at 9 layers x 6 sizes x MAC/SPoC/GeM, single
+# and multi-scale; PCA whitening learned on the disjoint `whiten` photos. Prints markdown tables.
+#
+#   [VARIANTS=strong|mild] bench/run-backbone-bench.sh [as_dequantised|bin_centre]
+#
+# Needs: apt-get install mate-backgrounds plasma-workspace-wallpapers lomiri-wallpapers-16.04
+#        lomiri-wallpapers-20.04 ukui-wallpapers; npm (for `npm pack nsfwjs@4.4.0`); Java 17, Maven.
+# About 10 minutes on 2 cores.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+rule=${1:-as_dequantised}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+(cd "$tmp" && npm pack --silent nsfwjs@4.4.0 >/dev/null && tar -xzf nsfwjs-4.4.0.tgz)
+cd "$repo"
+# the last module of the reactor (model-store) writes the classpath file last
+mvn -B -q -pl model-store -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$tmp/cp.txt" -Dmdep.includeScope=test
+cp="model-store/target/classes:model-store/target/test-classes:$(cat "$tmp/cp.txt")"
+java -Xmx6g -Dvariants="${VARIANTS:-strong}" -cp "$cp" org.instanceretrieval.model.keras.bench.BackboneBenchmark \
+  bench/backbone-photos.txt "$tmp/package/dist/models/mobilenet_v2/model.min.js" "$rule"
