@@ -20,7 +20,9 @@ IMAGES="${IMAGES:-12}"
 WORK="$BENCH_ROOT/target/ingest-bench"
 NODE_CONFIGS="${NODE_CONFIGS:-2:1 1:2}"            # inference_pool_size:intra_op_threads
 BULKS="${BULKS:-8x1 4x2}"                          # documents_per_bulk x concurrent_bulks
-RAW_CONFIGS="${RAW_CONFIGS:-intra=2,callers=1,batch=1 intra=1,callers=2,batch=1 intra=1,callers=2,batch=4}"
+TORCH_CONFIGS="${TORCH_CONFIGS:-threads=2,batch=1}"           # threads=1 measured 0.12 images per CPU-second
+PORT="${PORT:-19270}"                                         # HTTP; transport PORT+100
+RAW_CONFIGS="${RAW_CONFIGS:-intra=2,callers=1,batch=1 intra=1,callers=2,batch=1}"
 mkdir -p "$WORK/jpegs"
 for photo in Garden Dune Wood LadyBird YellowFlower Aqua Storm GreenMeadow; do
   $PY bench/make_bench_jpeg.py "/usr/share/backgrounds/mate/nature/$photo.jpg" "$WORK/jpegs/$photo.jpg" 1024 768
@@ -37,21 +39,21 @@ raw_ort() {  # on the node's JDK; ORT itself is native
 }
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) (shared with other jobs)"
 raw_ort
-$PY bench/torch_throughput.py "$WORK/jpegs" 724 724 "$IMAGES" threads=2,batch=1 threads=1,batch=1
+$PY bench/torch_throughput.py "$WORK/jpegs" 724 724 "$IMAGES" $TORCH_CONFIGS
 for cfg in $NODE_CONFIGS; do
   pool=${cfg%%:*}; intra=${cfg##*:}
   export NODE_EXTRA_SETTINGS="thread_pool.instance_retrieval_inference.size: $pool
 instance_retrieval.inference.intra_op_threads: $intra"
-  bench_start_node "$BENCH_ROOT/target/ingest-bench-node" 9270 2g > /dev/null
+  bench_start_node "$BENCH_ROOT/target/ingest-bench-node" $PORT 2g > /dev/null
   echo "== node: inference pool $pool threads, intra-op $intra, load $(cut -d' ' -f1-3 /proc/loadavg)"
   first=--onnx
   for b in $BULKS; do
-    $PY bench/ingest_throughput.py --url http://127.0.0.1:9270 --model-id r50 --jpeg-dir "$WORK/jpegs" --images "$IMAGES" \
+    $PY bench/ingest_throughput.py --url http://127.0.0.1:$PORT --model-id r50 --jpeg-dir "$WORK/jpegs" --images "$IMAGES" \
       --bulk-size "${b%%x*}" --concurrency "${b##*x}" --label "pool=$pool,intra=$intra" --pid-file "$BENCH_ROOT/target/ingest-bench-node/node.pid" \
       $( [ "$first" = --onnx ] && echo --onnx "$WORK/r50-724.onnx" --config "$WORK/r50-724.json" )
     first=''
   done
-  $PY bench/ingest_throughput.py --url http://127.0.0.1:9270 --model-id default --jpeg-dir "$WORK/jpegs" --images 64 \
+  $PY bench/ingest_throughput.py --url http://127.0.0.1:$PORT --model-id default --jpeg-dir "$WORK/jpegs" --images 64 \
     --bulk-size 8 --concurrency 2 --label "pool=$pool,intra=$intra" --pid-file "$BENCH_ROOT/target/ingest-bench-node/node.pid"
   scripts/node.sh stop --dir "$BENCH_ROOT/target/ingest-bench-node" > /dev/null
 done
