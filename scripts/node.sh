@@ -6,6 +6,7 @@
 #                         --http-port 9200 --transport-port 9300 [--heap 512m] [--security DIR]
 #   scripts/node.sh stop  --dir WORK_DIR
 #
+# NODE_EXTRA_SETTINGS (environment): more elasticsearch.yml lines, e.g. thread pool sizes for a benchmark.
 # --security DIR starts the node with security on (file realm, HTTP without TLS on loopback):
 # DIR/roles.yml is appended to the node's roles.yml, and each line "user password role[,role]"
 # of DIR/users is a file-realm user.
@@ -78,6 +79,7 @@ cluster.routing.allocation.disk.threshold_enabled: false
 path.data: $dir/data
 path.logs: $dir/logs
 YML
+  [ -z "${NODE_EXTRA_SETTINGS:-}" ] || printf '%s\n' "$NODE_EXTRA_SETTINGS" >> "$home/config/elasticsearch.yml"
   if [ -z "$security" ]; then
     echo "xpack.security.enabled: false" >> "$home/config/elasticsearch.yml"
   else

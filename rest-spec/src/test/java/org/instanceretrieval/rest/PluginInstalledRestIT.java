@@ -36,7 +36,11 @@ public class PluginInstalledRestIT extends ESRestTestCase {
         assertEquals("org.instanceretrieval.es.InstanceRetrievalPlugin", plugin.get("classname"));
     }
 
-    /** The zip holds the descriptor, the policy and our runtime jars: nothing Elasticsearch provides. */
+    /**
+     * The zip holds the descriptor, the policy and our runtime jars: nothing Elasticsearch provides. The
+     * ONNX Runtime jar is {@code onnxruntime} in the default build and {@code onnxruntime_gpu} (CUDA
+     * execution provider) under {@code -Pgpu}; the build passes the artifact it packaged.
+     */
     public void testZipHoldsOnlyOurJarsAndRuntimeDependencies() throws IOException {
         Path zip = Path.of(System.getProperty("tests.plugin.zip"));
         TreeSet<String> entries = new TreeSet<>();
@@ -47,9 +51,15 @@ public class PluginInstalledRestIT extends ESRestTestCase {
             new TreeSet<>(List.of(
                 "plugin-descriptor.properties", "entitlement-policy.yaml",
                 "es-plugin.jar", "lucene-ext.jar", "model-store.jar", "ejml-core.jar", "ejml-ddense.jar",
-                "onnxruntime.jar", "protobuf-java.jar", "pickle.jar")),
+                onnxRuntimeJar(), "protobuf-java.jar", "pickle.jar")),
             entries
         );
+    }
+
+    private static String onnxRuntimeJar() {
+        String artifact = System.getProperty("tests.onnxruntime.artifact", "onnxruntime");
+        assertTrue("unexpected ONNX Runtime artifact [" + artifact + "]", List.of("onnxruntime", "onnxruntime_gpu").contains(artifact));
+        return artifact + ".jar";
     }
 
     @Override

@@ -147,6 +147,21 @@ public final class ImageDecoder {
         }
     }
 
+    /** A {@code TYPE_3BYTE_BGR} sRGB image whose raster is one whole, unshared byte array of w x h x 3 samples. */
+    static boolean interleavedBgrBytes(BufferedImage image) {
+        var raster = image.getRaster();
+        return image.getType() == BufferedImage.TYPE_3BYTE_BGR
+            && image.getColorModel().getColorSpace().isCS_sRGB()
+            && raster.getDataBuffer() instanceof java.awt.image.DataBufferByte buffer
+            && buffer.getNumBanks() == 1
+            && raster.getParent() == null
+            && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0
+            && raster.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel model
+            && model.getPixelStride() == 3 && model.getScanlineStride() == 3 * image.getWidth()
+            && java.util.Arrays.equals(model.getBandOffsets(), new int[] { 2, 1, 0 })
+            && buffer.getOffset() == 0 && buffer.getData().length == 3 * image.getWidth() * image.getHeight();
+    }
+
     private static RgbImage toRgb(BufferedImage image) {
         int w = image.getWidth(), h = image.getHeight();
         int plane = w * h;
@@ -164,6 +179,15 @@ public final class ImageDecoder {
                 planes[i] = v;
                 planes[plane + i] = v;
                 planes[2 * plane + i] = v;
+            }
+        } else if (interleavedBgrBytes(image)) {
+            // The JPEG reader's usual result: 8-bit sRGB samples stored B, G, R per pixel. Read them directly;
+            // getRGB gives the same values through a per-pixel colour-model call, several times slower.
+            byte[] bgr = ((java.awt.image.DataBufferByte) raster.getDataBuffer()).getData();
+            for (int i = 0, j = 0; i < plane; i++, j += 3) {
+                planes[i] = bgr[j + 2] & 0xFF;
+                planes[plane + i] = bgr[j + 1] & 0xFF;
+                planes[2 * plane + i] = bgr[j] & 0xFF;
             }
         } else {
             int[] argb = image.getRGB(0, 0, w, h, null, 0, w);

@@ -15,6 +15,7 @@ import static org.hamcrest.CoreMatchers.containsString;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 public class ImageDecoderTest {
 
@@ -78,6 +79,35 @@ public class ImageDecoderTest {
         assertEquals(120, image.sample(0, 5, 5), 3f);
         assertEquals(60, image.sample(1, 5, 5), 3f);
         assertEquals(200, image.sample(2, 5, 5), 3f);
+    }
+
+    /**
+     * A colourful JPEG takes the direct BGR-byte path; every sample equals what ImageIO's own reader and
+     * getRGB (the general path) give for the same bytes.
+     */
+    @Test
+    public void jpegBgrFastPathEqualsGetRgb() throws IOException {
+        int w = 37, h = 23;
+        BufferedImage noisy = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(3);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                noisy.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        byte[] jpeg = encode(noisy, "jpg");
+        BufferedImage reference = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+        assertTrue("ImageIO's JPEG reader returns interleaved BGR bytes", ImageDecoder.interleavedBgrBytes(reference));
+        RgbImage decoded = new ImageDecoder(1_000_000).decode(jpeg);
+        float[] planes = decoded.planesView();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = reference.getRGB(x, y), i = y * w + x;
+                assertEquals((p >> 16) & 0xFF, planes[i], 0f);
+                assertEquals((p >> 8) & 0xFF, planes[w * h + i], 0f);
+                assertEquals(p & 0xFF, planes[2 * w * h + i], 0f);
+            }
+        }
     }
 
     @Test
