@@ -62,7 +62,12 @@ public class YamlRestSuiteIT extends ESRestTestCase {
         return cases;
     }
 
-    public void test() throws IOException {
+    /** The test run before this one, recorded to name it when it left memory charged. */
+    private static String previous = "(none)";
+
+    public void test() throws Exception {
+        assertRetrievalBreakerEmpty();
+        previous = testCase.toString();
         YamlStepRunner runner = new YamlStepRunner(client(), SPECS);
         runner.run(testCase.file().setup());
         try {
@@ -70,6 +75,21 @@ public class YamlRestSuiteIT extends ESRestTestCase {
         } finally {
             runner.run(testCase.file().teardown());
         }
+    }
+
+    /**
+     * Every YAML test's indices are deleted after it, so every cache charged to the {@code retrieval} breaker (stored graphs,
+     * segment ids) is dropped with them: the breaker must be back at 0 before the next test (checked for up to 10 s, as index
+     * deletion closes readers asynchronously).
+     */
+    @SuppressWarnings("unchecked")
+    private void assertRetrievalBreakerEmpty() throws Exception {
+        assertBusy(() -> {
+            Map<String, Object> stats = entityAsMap(client().performRequest(new org.elasticsearch.client.Request("GET", "/_nodes/stats/breaker")));
+            Map<String, Object> node = (Map<String, Object>) ((Map<String, Object>) stats.get("nodes")).values().iterator().next();
+            Map<String, Object> retrieval = (Map<String, Object>) ((Map<String, Object>) node.get("breakers")).get("retrieval");
+            assertEquals("the retrieval breaker after [" + previous + "]", 0L, ((Number) retrieval.get("estimated_size_in_bytes")).longValue());
+        }, 10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** Our API specs and the core ones the tests call, by API name. */
