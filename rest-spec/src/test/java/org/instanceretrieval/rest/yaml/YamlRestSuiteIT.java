@@ -82,8 +82,14 @@ public class YamlRestSuiteIT extends ESRestTestCase {
      * segment ids) is dropped with them: the breaker must be back at 0 before the next test (checked for up to 10 s, as index
      * deletion closes readers asynchronously).
      */
+    /** The same check after the last test (and its cleanup). */
+    @org.junit.AfterClass
+    public static void retrievalBreakerEmptyAfterTheLastTest() throws Exception {
+        assertRetrievalBreakerEmpty();
+    }
+
     @SuppressWarnings("unchecked")
-    private void assertRetrievalBreakerEmpty() throws Exception {
+    private static void assertRetrievalBreakerEmpty() throws Exception {
         assertBusy(() -> {
             Map<String, Object> stats = entityAsMap(client().performRequest(new org.elasticsearch.client.Request("GET", "/_nodes/stats/breaker")));
             Map<String, Object> node = (Map<String, Object>) ((Map<String, Object>) stats.get("nodes")).values().iterator().next();
