@@ -223,7 +223,7 @@ public class DemoIT {
                 medium.put(cells[0], Double.parseDouble(cells[2]));
             }
         }
-        assertEquals(medium.toString(), 8, medium.size());
+        assertEquals(medium.toString(), Table1Config.ALL.size(), medium.size()); // table 1's eight, G+QS, G+DBA+QS
         return medium;
     }
 
