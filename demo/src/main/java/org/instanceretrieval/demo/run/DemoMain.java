@@ -23,6 +23,8 @@ import java.util.Map;
  * {@code _retrieval_eval} with the seeds' default settings ({@link DemoSettings}), print the
  * table and where each setting came from, and write {@code report.html}.
  *
+ * <p>With {@code --photos DIR} the run is {@link PhotoDemo} instead (a GPR1200 table on class-labelled real photos).
+ *
  * <p>Endpoints that the node does not have (an older plugin build) are skipped with a printed
  * note, never silently. Exit status 0 on success, 1 on an error, 2 on bad options.
  */

@@ -26,6 +26,7 @@ final class PhotoDemo {
     static final String THUMBNAIL_ROW = "thumbnail 16x16";
     static final String PREFIX = "demo-photos-";
     static final List<String> BUILT_IN_MODELS = List.of("default", "nsfwjs_mobilenet_v2");
+    static final int THUMBNAIL_BATCH = 500;
 
     private final DemoMain demo;
     private final EsClient es;
@@ -85,21 +86,27 @@ final class PhotoDemo {
         es.deleteIfExists("_retrieval/ground_truth/" + PREFIX + "gt-" + i);
     }
 
-    private void indexThumbnails(String index, PhotoCollection photos) {
-        StringBuilder bulk = new StringBuilder();
-        try {
-            for (Map.Entry<String, float[]> e : photos.thumbnails().entrySet()) {
+    /** Bulk-indexes the thumbnail vectors, {@link #THUMBNAIL_BATCH} per request (far below the 100 MB request limit). */
+    private void indexThumbnails(String index, PhotoCollection photos) throws IOException {
+        List<Map.Entry<String, float[]>> all = new ArrayList<>(photos.thumbnails().entrySet());
+        for (int from = 0; from < all.size(); from += THUMBNAIL_BATCH) {
+            StringBuilder bulk = new StringBuilder();
+            for (Map.Entry<String, float[]> e : all.subList(from, Math.min(all.size(), from + THUMBNAIL_BATCH))) {
                 bulk.append(EsClient.JSON.writeValueAsString(Map.of("index", Map.of("_index", index, "_id", e.getKey())))).append('\n');
                 bulk.append(EsClient.JSON.writeValueAsString(Map.of("name", e.getKey(), "descriptor", e.getValue()))).append('\n');
             }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+            Map<String, Object> response = es.bulk("_bulk", bulk.toString());
+            if (Boolean.TRUE.equals(response.get("errors"))) {
+                for (Object item : (List<?>) response.get("items")) {
+                    Map<?, ?> result = (Map<?, ?>) ((Map<?, ?>) item).get("index");
+                    if (result.get("error") != null) {
+                        throw new IllegalStateException("indexing the thumbnail of [" + result.get("_id") + "] failed: " + result.get("error"));
+                    }
+                }
+            }
         }
-        Map<String, Object> response = es.bulk("_bulk?refresh=true", bulk.toString());
-        if (Boolean.TRUE.equals(response.get("errors"))) {
-            throw new IllegalStateException("indexing the thumbnails failed: " + response.get("items"));
-        }
-        out.printf(Locale.ROOT, "    %d thumbnails of %d dimensions%n", photos.thumbnails().size(), Thumbnail.DIMS);
+        es.post(index + "/_refresh", null);
+        out.printf(Locale.ROOT, "    %d thumbnails of %d dimensions%n", all.size(), Thumbnail.DIMS);
     }
 
     private Map<String, Object> evaluate(int i, String row, Map<String, Object> groundTruth) {
