@@ -12,6 +12,8 @@
 #   ./demo.sh [--size tiny|small|medium|large] [--seed N]
 #             [--images DIR --ground-truth FILE.json] [--model FILE.onnx [--model-config FILE.json]]
 #             [--whitening-images DIR] [--no-whitening]
+#   ./demo.sh --photos DIR [--model FILE.onnx [--model-config FILE.json]]
+#             (real photos named CLASS_name.jpg: a GPR1200 table, the 16x16 thumbnail baseline first)
 #
 # (HTTP port: $DEMO_HTTP_PORT, default 9200; default size small, seed 42, the built-in model.)
 set -euo pipefail
@@ -22,7 +24,7 @@ if [ "$(id -u)" = 0 ]; then
   args=() stage="$repo/target/demo-input"
   while [ $# -gt 0 ]; do
     case "$1" in
-      --images|--ground-truth|--model|--model-config|--whitening-images)
+      --images|--ground-truth|--model|--model-config|--whitening-images|--photos)
         [ $# -ge 2 ] || { echo "demo.sh: $1 needs a value" >&2; exit 2; }
         # one folder per option, so --images and --whitening-images both named images/ do not collide
         sub="${1#--}/$(basename "$2")"; target="$stage/$sub"

@@ -23,6 +23,8 @@ import java.util.Map;
  * {@code _retrieval_eval} with the seeds' default settings ({@link DemoSettings}), print the
  * table and where each setting came from, and write {@code report.html}.
  *
+ * <p>With {@code --photos DIR} the run is {@link PhotoDemo} instead (a GPR1200 table on class-labelled real photos).
+ *
  * <p>Endpoints that the node does not have (an older plugin build) are skipped with a printed
  * note, never silently. Exit status 0 on success, 1 on an error, 2 on bad options.
  */
@@ -74,6 +76,9 @@ public final class DemoMain {
     }
 
     public Result run() throws IOException, InterruptedException {
+        if (options.photos() != null) {
+            return new PhotoDemo(this, es, out).run();
+        }
         Collection collection = collection();
         waitForNode();
         String modelId = model();
@@ -81,7 +86,7 @@ public final class DemoMain {
 
         step("Describing one image to learn the descriptor's dimension");
         Map<String, Object> recipe = new LinkedHashMap<>();
-        int rawDims = probeDimension(modelId, collection);
+        int rawDims = probeDimension(modelId, collection.database().values().iterator().next());
         out.printf(Locale.ROOT, "    model [%s] gives %d dimensions%n", modelId, rawDims);
 
         String whiteningId = null;
@@ -188,7 +193,7 @@ public final class DemoMain {
         return collection;
     }
 
-    private void waitForNode() throws InterruptedException {
+    void waitForNode() throws InterruptedException {
         step("Waiting for the node at " + es.url());
         for (int i = 0; ; i++) {
             try {
@@ -236,8 +241,8 @@ public final class DemoMain {
         }
     }
 
-    private int probeDimension(String modelId, Collection collection) throws IOException {
-        Path first = collection.database().values().iterator().next();
+    /** The dimension of the model's descriptor of one image (an ingest _simulate). */
+    int probeDimension(String modelId, Path first) throws IOException {
         Map<String, Object> processor = Map.of("image_descriptor", Map.of("field", "image", "target_field", "v", "model_id", modelId));
         Map<String, Object> result = es.post("_ingest/pipeline/_simulate", Map.of(
             "pipeline", Map.of("processors", List.of(processor)),

@@ -19,10 +19,20 @@ import java.nio.file.Path;
  *   --whitening-images DIR   images to learn PCA whitening on, disjoint from the evaluated collection (with --images;
  *                            a generated collection learns on a second generated set, seed + 1000)
  *   --no-whitening           skip learning PCA whitening
+ *   --photos DIR             a folder of real photos named CLASS_name.jpg or CLASS-name.jpg (class = the part before the
+ *                            first '_' or '-', {@link PhotoCollection#classOf}) instead of the generated dataset: a GPR1200
+ *                            table, thumbnail first, then each built-in model and the --model ({@link PhotoDemo}); not with
+ *                            --images, --whitening-images or a second --model
  * </pre>
  */
 public record DemoOptions(String es, DatasetSize size, long seed, Path images, Path groundTruth, Path model, Path modelConfig,
-                          Path out, boolean whitening, Path whiteningImages, Path secondModel) {
+                          Path out, boolean whitening, Path whiteningImages, Path secondModel, Path photos) {
+
+    /** The options without {@code --photos}. */
+    public DemoOptions(String es, DatasetSize size, long seed, Path images, Path groundTruth, Path model, Path modelConfig,
+                       Path out, boolean whitening, Path whiteningImages, Path secondModel) {
+        this(es, size, seed, images, groundTruth, model, modelConfig, out, whitening, whiteningImages, secondModel, null);
+    }
 
     /** The options without a second {@code --model}. */
     public DemoOptions(String es, DatasetSize size, long seed, Path images, Path groundTruth, Path model, Path modelConfig,
@@ -39,14 +49,15 @@ public record DemoOptions(String es, DatasetSize size, long seed, Path images, P
     public static final String USAGE = """
         usage: demo [--es URL] [--size tiny|small|medium|large] [--seed N]
                     [--images DIR --ground-truth FILE.json] [--model FILE.onnx [--model-config FILE.json] [--model FILE2.onnx]]
-                    [--out DIR] [--whitening-images DIR] [--no-whitening]""";
+                    [--out DIR] [--whitening-images DIR] [--no-whitening]
+               demo [--es URL] --photos DIR [--model FILE.onnx [--model-config FILE.json]]   (DIR: CLASS_name.jpg files)""";
 
     public static DemoOptions parse(String[] args) {
         String es = "http://127.0.0.1:9200";
         DatasetSize size = DatasetSize.SMALL;
         long seed = 42;
         Path images = null, groundTruth = null, model = null, modelConfig = null, out = Path.of("target", "demo"), whiteningImages = null;
-        Path secondModel = null;
+        Path secondModel = null, photos = null;
         boolean whitening = true;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -76,6 +87,7 @@ public record DemoOptions(String es, DatasetSize size, long seed, Path images, P
                 case "--model-config" -> modelConfig = Path.of(value);
                 case "--out" -> out = Path.of(value);
                 case "--whitening-images" -> whiteningImages = Path.of(value);
+                case "--photos" -> photos = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
             }
         }
@@ -89,10 +101,15 @@ public record DemoOptions(String es, DatasetSize size, long seed, Path images, P
             throw new IllegalArgumentException("--whitening-images goes with --images (a generated collection learns on a second "
                 + "generated set)\n" + USAGE);
         }
-        return new DemoOptions(es, size, seed, images, groundTruth, model, modelConfig, out, whitening, whiteningImages, secondModel);
+        if (photos != null && (images != null || whiteningImages != null || secondModel != null)) {
+            throw new IllegalArgumentException("--photos replaces --images/--ground-truth and takes no --whitening-images and at most "
+                + "one --model\n" + USAGE);
+        }
+        return new DemoOptions(es, size, seed, images, groundTruth, model, modelConfig, out, whitening, whiteningImages, secondModel,
+            photos);
     }
 
     public boolean generated() {
-        return images == null;
+        return images == null && photos == null;
     }
 }
