@@ -27,9 +27,11 @@ import java.util.TreeMap;
 /**
  * The nsfwjs InceptionV3 trunk on the real-photo benchmark of {@link BackboneBenchmark}, same photos,
  * same copies, same GPR1200 protocol, no whitening: layers {@code mixed0..mixed7} (the model JSON
- * freezes everything up to {@code mixed5}), longest side 224 and 317 and their two-scale combination
+ * freezes everything up to {@code mixed5}), longest side 224 and 317 (system property {@code sizes} adds
+ * others) and the two-scale combination
  * ({@code ms317}: 317 and 224), MAC / SPoC / GeM. In the same run: the 16 x 16 thumbnail and the
- * MobileNetV2 configuration chosen by {@link BackboneBenchmark} ({@value #MOBILENET}). The InceptionV3
+ * MobileNetV2 configuration chosen by {@link BackboneBenchmark} ({@code block_13_expand_relu GeM @224}) and the
+ * MobileNetV2 layers of {@link BackboneBenchmark} re-chosen over the same sizes. The InceptionV3
  * configuration is chosen on the validation split and reported on the test split.
  * <p>
  * Usage: {@code InceptionBenchmark <photo list> <inception_v3 model.min.js> <mobilenet_v2 model.min.js>};
@@ -38,8 +40,11 @@ import java.util.TreeMap;
 public final class InceptionBenchmark {
 
     static final List<String> LAYERS = List.of("mixed0", "mixed1", "mixed2", "mixed3", "mixed4", "mixed5", "mixed6", "mixed7");
-    static final int[] SIZES = { 224, 317 };
-    static final String MOBILENET = "block_13_expand_relu GeM @224";
+    /** Longest sides; system property {@code sizes} (comma-separated) overrides; 224 and 317 must be among them. */
+    static final int[] SIZES = java.util.Arrays.stream(System.getProperty("sizes", "224,317").split(",")).mapToInt(Integer::parseInt)
+        .toArray();
+    static final String MNV2 = "MobileNetV2 ";
+    static final String MOBILENET = MNV2 + "block_13_expand_relu GeM @224";
     private static final String THUMB = "thumbnail 16x16";
 
     private InceptionBenchmark() {}
@@ -59,7 +64,7 @@ public final class InceptionBenchmark {
         OrtSession inception = env.createSession(
             KerasOnnxConverter.convertLayers(TfjsLayersModel.load(Path.of(args[1])), LAYERS, rule, "bench"), opts);
         OrtSession mobilenet = env.createSession(
-            KerasOnnxConverter.convert(TfjsLayersModel.load(Path.of(args[2])), "block_13_expand_relu", rule, "bench"), opts);
+            KerasOnnxConverter.convertLayers(TfjsLayersModel.load(Path.of(args[2])), BackboneBenchmark.LAYERS, rule, "bench"), opts);
         TensorLayout unit = new TensorLayout(new float[3], new float[] { 1, 1, 1 }, TensorLayout.ChannelOrder.RGB);
         ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
 
@@ -78,8 +83,15 @@ public final class InceptionBenchmark {
                 ids.computeIfAbsent(split, s -> new ArrayList<>()).add(String.format(Locale.ROOT, "p%03d_%d", p, k));
                 Map<String, List<float[]>> d = desc.computeIfAbsent(split, s -> new TreeMap<>());
                 add(d, THUMB, BackboneBenchmark.thumbnail(img));
-                FeatureMap mb = run(env, mobilenet, unit, BackboneBenchmark.resize(img, 224)).get(0);
-                add(d, MOBILENET, BackboneBenchmark.l2(BackboneBenchmark.POOLINGS.get("GeM").pool(mb)));
+                for (int size : SIZES) {
+                    List<FeatureMap> maps = run(env, mobilenet, unit, BackboneBenchmark.resize(img, size));
+                    for (int l = 0; l < BackboneBenchmark.LAYERS.size(); l++) {
+                        for (Map.Entry<String, Pooling> pool : BackboneBenchmark.POOLINGS.entrySet()) {
+                            String key = BackboneBenchmark.LAYERS.get(l) + " " + pool.getKey() + " @" + size;
+                            add(d, MNV2 + key, BackboneBenchmark.l2(pool.getValue().pool(maps.get(l))));
+                        }
+                    }
+                }
                 Map<String, Map<Integer, float[]>> perScale = new TreeMap<>();
                 for (int size : SIZES) {
                     List<FeatureMap> maps = run(env, inception, unit, BackboneBenchmark.resize(img, size));
@@ -110,11 +122,18 @@ public final class InceptionBenchmark {
         }
         System.out.println("## " + (strong ? "strong" : "mild") + " set, validation mAP (" + ids.get("val").size()
             + " images), nsfwjs InceptionV3");
-        String[] columns = { "224", "317", "ms317" };
+        List<String> columnList = new ArrayList<>();
+        for (int size : SIZES) {
+            columnList.add(Integer.toString(size));
+        }
+        columnList.add("ms317");
+        String[] columns = columnList.toArray(new String[0]);
         System.out.println("| layer | pooling | " + String.join(" | ", columns) + " |");
         System.out.println("|---|---|" + "---|".repeat(columns.length));
         String best = null;
         String bestFrozen = null;
+        String bestProtocol = null; // among 224, 317 and ms317 only
+        List<String> protocolColumns = List.of("224", "317", "ms317");
         for (String layer : LAYERS) {
             boolean frozen = LAYERS.indexOf(layer) <= LAYERS.indexOf("mixed5");
             for (String pool : BackboneBenchmark.POOLINGS.keySet()) {
@@ -124,6 +143,9 @@ public final class InceptionBenchmark {
                     row.append(String.format(Locale.ROOT, " %.3f |", val.get(key)));
                     if (best == null || val.get(key) > val.get(best)) {
                         best = key;
+                    }
+                    if (protocolColumns.contains(s) && (bestProtocol == null || val.get(key) > val.get(bestProtocol))) {
+                        bestProtocol = key;
                     }
                     if (frozen && (bestFrozen == null || val.get(key) > val.get(bestFrozen))) {
                         bestFrozen = key;
@@ -137,15 +159,21 @@ public final class InceptionBenchmark {
         System.out.println("| descriptor | validation mAP | test mAP | test mAP - thumbnail |");
         System.out.println("|---|---|---|---|");
         double thumb = BackboneBenchmark.map(ids.get("test"), desc.get("test").get(THUMB));
-        List<String> rows = new ArrayList<>(List.of(THUMB, MOBILENET, best));
-        for (String extra : new String[] { bestFrozen, "mixed5 GeM @224", "mixed2 GeM @224", "mixed7 GeM @224" }) {
+        String bestMobile = null; // MobileNetV2 re-chosen on validation over the same sizes
+        for (String key : val.keySet()) {
+            if (key.startsWith(MNV2) && (bestMobile == null || val.get(key) > val.get(bestMobile))) {
+                bestMobile = key;
+            }
+        }
+        List<String> rows = new ArrayList<>(java.util.stream.Stream.of(THUMB, MOBILENET, bestMobile, best).distinct().toList());
+        for (String extra : new String[] { bestProtocol, bestFrozen, "mixed5 GeM @224", "mixed2 GeM @224", "mixed7 GeM @224" }) {
             if (rows.contains(extra) == false) {
                 rows.add(extra);
             }
         }
         for (String config : rows) {
             double t = BackboneBenchmark.map(ids.get("test"), desc.get("test").get(config));
-            String name = config.equals(THUMB) ? config : (config.equals(MOBILENET) ? "MobileNetV2 " : "InceptionV3 ") + config;
+            String name = config.startsWith(MNV2) || config.equals(THUMB) ? config : "InceptionV3 " + config;
             System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %+.3f |%n", name, val.get(config), t, t - thumb);
         }
     }
