@@ -4,10 +4,10 @@
 # side 224 and 317 (and both combined) x MAC/SPoC/GeM, no whitening, beside the 16x16 thumbnail and the MobileNetV2
 # configuration chosen earlier. The InceptionV3 configuration is chosen on `val`, reported on `test`.
 #
-#   [VARIANTS=strong|mild] bench/run-inception-bench.sh
+#   [VARIANTS=strong|mild] [SIZES=224,317] bench/run-inception-bench.sh   (SIZES: longest sides; 224 and 317 must be among them)
 #
 # Needs: the Debian wallpaper packages of bench/run-backbone-bench.sh; npm (`npm pack nsfwjs@4.4.0`); Java 17, Maven.
-# About 10 minutes on 2 cores.
+# A few minutes per set on 2 cores.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tmp=$(mktemp -d)
@@ -16,5 +16,5 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$repo"
 mvn -B -q -pl model-store -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$tmp/cp.txt" -Dmdep.includeScope=test
 cp="model-store/target/classes:model-store/target/test-classes:$(cat "$tmp/cp.txt")"
-java -Xmx4g -Dvariants="${VARIANTS:-strong}" -cp "$cp" org.instanceretrieval.model.keras.bench.InceptionBenchmark \
+java -Xmx4g -Dvariants="${VARIANTS:-strong}" -Dsizes="${SIZES:-224,317}" -cp "$cp" org.instanceretrieval.model.keras.bench.InceptionBenchmark \
   bench/backbone-photos.txt "$tmp/package/dist/models/inception_v3/model.min.js" "$tmp/package/dist/models/mobilenet_v2/model.min.js"
