@@ -5,14 +5,12 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
-import org.apache.lucene.search.TwoPhaseIterator;
 import org.apache.lucene.search.Weight;
 
 import java.io.IOException;
@@ -85,63 +83,17 @@ public final class ExactVectorQuery extends Query {
         };
     }
 
-    private final class VectorScorer extends Scorer {
-        private final FloatVectorValues values;
+    private final class VectorScorer extends RawVectorScorer {
         private final VectorSimilarityFunction function;
-        private final float boost;
-        private final TwoPhaseIterator threshold;
-        private int scoredDoc = -1;
-        private float score;
 
         VectorScorer(Weight weight, FloatVectorValues values, VectorSimilarityFunction function, float boost) {
-            super(weight);
-            this.values = values;
+            super(weight, values, values, boost, minScore, query.length);
             this.function = function;
-            this.boost = boost;
-            this.threshold = minScore == Float.NEGATIVE_INFINITY ? null : new TwoPhaseIterator(values) {
-                @Override
-                public boolean matches() throws IOException {
-                    return rawScore() >= minScore;
-                }
-
-                @Override
-                public float matchCost() {
-                    return query.length;
-                }
-            };
-        }
-
-        private float rawScore() throws IOException {
-            if (scoredDoc != values.docID()) {
-                score = function.compare(query, values.vectorValue());
-                scoredDoc = values.docID();
-            }
-            return score;
         }
 
         @Override
-        public int docID() {
-            return values.docID();
-        }
-
-        @Override
-        public DocIdSetIterator iterator() {
-            return threshold == null ? values : TwoPhaseIterator.asDocIdSetIterator(threshold);
-        }
-
-        @Override
-        public TwoPhaseIterator twoPhaseIterator() {
-            return threshold;
-        }
-
-        @Override
-        public float getMaxScore(int upTo) {
-            return Float.POSITIVE_INFINITY;
-        }
-
-        @Override
-        public float score() throws IOException {
-            return rawScore() * boost;
+        protected float rawScore(float[] vector) {
+            return function.compare(query, vector);
         }
     }
 

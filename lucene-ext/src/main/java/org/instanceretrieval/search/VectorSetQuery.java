@@ -13,7 +13,6 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
-import org.apache.lucene.search.TwoPhaseIterator;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.VectorUtil;
 import org.instanceretrieval.expansion.QuerySetExpansion.Aggregation;
@@ -160,65 +159,17 @@ public final class VectorSetQuery extends Query {
         };
     }
 
-    private final class SetScorer extends Scorer {
-        private final DocIdSetIterator approximation;
-        private final FloatVectorValues values;
+    private final class SetScorer extends RawVectorScorer {
         private final VectorSimilarityFunction function;
-        private final float boost;
-        private final TwoPhaseIterator threshold;
-        private int scoredDoc = -1;
-        private float score;
 
         SetScorer(Weight weight, DocIdSetIterator approximation, FloatVectorValues values, VectorSimilarityFunction function, float boost) {
-            super(weight);
-            this.approximation = approximation;
-            this.values = values;
+            super(weight, approximation, values, boost, minScore, (float) members.length * members[0].length);
             this.function = function;
-            this.boost = boost;
-            this.threshold = minScore == Float.NEGATIVE_INFINITY ? null : new TwoPhaseIterator(approximation) {
-                @Override
-                public boolean matches() throws IOException {
-                    return rawScore() >= minScore;
-                }
-
-                @Override
-                public float matchCost() {
-                    return (float) members.length * members[0].length;
-                }
-            };
-        }
-
-        private float rawScore() throws IOException {
-            if (scoredDoc != approximation.docID()) {
-                score = VectorSetQuery.this.score(function, values.vectorValue());
-                scoredDoc = approximation.docID();
-            }
-            return score;
         }
 
         @Override
-        public int docID() {
-            return approximation.docID();
-        }
-
-        @Override
-        public DocIdSetIterator iterator() {
-            return threshold == null ? approximation : TwoPhaseIterator.asDocIdSetIterator(threshold);
-        }
-
-        @Override
-        public TwoPhaseIterator twoPhaseIterator() {
-            return threshold;
-        }
-
-        @Override
-        public float getMaxScore(int upTo) {
-            return Float.POSITIVE_INFINITY;
-        }
-
-        @Override
-        public float score() throws IOException {
-            return rawScore() * boost;
+        protected float rawScore(float[] vector) {
+            return VectorSetQuery.this.score(function, vector);
         }
     }
 
