@@ -111,14 +111,7 @@ final class OfflineRows {
             .sort(new FieldSortBuilder(FieldSortBuilder.SHARD_DOC_FIELD_NAME));
         SearchRequest request = new SearchRequest().source(source);
         request.setPreFilterShardSize(Integer.MAX_VALUE); // shard request indices as in the other searches of the point in time
-        client.execute(TransportSearchAction.TYPE, request, listener.map(response -> {
-            SearchHit[] pooled = response.getHits().getHits();
-            SearchHit[] hits = new SearchHit[pooled.length];
-            for (int h = 0; h < hits.length; h++) {
-                hits[h] = pooled[h].asUnpooled();
-            }
-            return hits;
-        }));
+        client.execute(TransportSearchAction.TYPE, request, listener.map(response -> DiffusionWindow.unpooled(response.getHits().getHits())));
     }
 
     private static Map<String, NeighbourList> rowsById(SearchHit[] hits, String field) {

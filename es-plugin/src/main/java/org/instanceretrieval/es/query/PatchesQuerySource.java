@@ -1,15 +1,11 @@
 package org.instanceretrieval.es.query;
 
 import org.apache.lucene.util.SetOnce;
-import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.common.xcontent.support.XContentMapValues;
-import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.index.query.QueryRewriteContext;
-import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.ToXContentFragment;
@@ -207,30 +203,14 @@ final class PatchesQuerySource implements Writeable, ToXContentFragment {
             return result;
         }
         Objects.requireNonNull(document, "patches need no resolution");
-        GetRequest get = new GetRequest(document.index(), document.id()).fetchSourceContext(
-            FetchSourceContext.of(true, new String[] { field }, null));
-        context.registerAsyncAction((client, listener) -> client.get(get, ActionListener.wrap(response -> {
-            T resolved;
-            try {
-                if (response.isExists() == false) {
-                    throw new IllegalArgumentException("[" + NAME + "] query_document [" + document.id() + "] does not exist in index ["
-                        + document.index() + "]");
-                }
-                List<float[]> stored = patchesOf(response.getSourceAsMap(), field);
-                if (stored.isEmpty()) {
-                    throw new IllegalArgumentException("[" + NAME + "] query_document [" + document.id() + "] in index [" + document.index()
-                        + "] has no patch vectors in [" + field + "] of its _source");
-                }
-                resolved = then.apply(new PatchesQuerySource(stored, null, null, null));
-            } catch (Exception e) {
-                listener.onFailure(e);
-                return;
+        document.readSource(context, NAME, field, source -> {
+            List<float[]> stored = patchesOf(source, field);
+            if (stored.isEmpty()) {
+                throw new IllegalArgumentException("[" + NAME + "] query_document [" + document.id() + "] in index [" + document.index()
+                    + "] has no patch vectors in [" + field + "] of its _source");
             }
-            result.set(resolved);
-            listener.onResponse(null);
-        }, e -> listener.onFailure(e instanceof IndexNotFoundException
-            ? new IllegalArgumentException("[" + NAME + "] query_document index [" + document.index() + "] does not exist", e)
-            : e))));
+            return then.apply(new PatchesQuerySource(stored, null, null, null));
+        }, result);
         return result;
     }
 

@@ -1,9 +1,16 @@
 package org.instanceretrieval.es.query;
 
+import org.apache.lucene.util.SetOnce;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
+import org.elasticsearch.core.CheckedFunction;
+import org.elasticsearch.index.IndexNotFoundException;
+import org.elasticsearch.index.query.QueryRewriteContext;
+import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
 
@@ -61,6 +68,35 @@ public record QueryDocument(String index, String id) implements Writeable, ToXCo
         Object index = map.get(INDEX);
         Object id = map.get(ID);
         return new QueryDocument(index == null ? null : index.toString(), id == null ? null : id.toString());
+    }
+
+    /**
+     * Registers, as an asynchronous action of the coordinating rewrite, the read of {@code field} from this document's
+     * {@code _source} (a get, with the caller's context), and sets {@code result} to {@code then} of the source map. A
+     * missing document or index is a 400 naming it; {@code then} throws, naming what it found missing, when the field does
+     * not hold what it needs.
+     *
+     * @param owner the query's name, for messages
+     */
+    <T> void readSource(QueryRewriteContext context, String owner, String field, CheckedFunction<Map<String, Object>, T, Exception> then,
+                        SetOnce<T> result) {
+        GetRequest get = new GetRequest(index, id).fetchSourceContext(FetchSourceContext.of(true, new String[] { field }, null));
+        context.registerAsyncAction((client, listener) -> client.get(get, ActionListener.wrap(response -> {
+            T resolved;
+            try {
+                if (response.isExists() == false) {
+                    throw new IllegalArgumentException("[" + owner + "] query_document [" + id + "] does not exist in index [" + index + "]");
+                }
+                resolved = then.apply(response.getSourceAsMap());
+            } catch (Exception e) {
+                listener.onFailure(e);
+                return;
+            }
+            result.set(resolved);
+            listener.onResponse(null);
+        }, e -> listener.onFailure(e instanceof IndexNotFoundException
+            ? new IllegalArgumentException("[" + owner + "] query_document index [" + index + "] does not exist", e)
+            : e))));
     }
 
     @Override

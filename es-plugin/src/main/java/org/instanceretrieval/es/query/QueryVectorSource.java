@@ -1,16 +1,12 @@
 package org.instanceretrieval.es.query;
 
 import org.apache.lucene.util.SetOnce;
-import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.common.xcontent.support.XContentMapValues;
-import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.index.query.QueryRewriteContext;
-import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 import org.elasticsearch.xcontent.AbstractObjectParser;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
@@ -274,30 +270,14 @@ public final class QueryVectorSource implements Writeable, ToXContentFragment {
             return result;
         }
         Objects.requireNonNull(document, "a vector needs no resolution");
-        GetRequest get = new GetRequest(document.index(), document.id()).fetchSourceContext(
-            FetchSourceContext.of(true, new String[] { field }, null));
-        context.registerAsyncAction((client, listener) -> client.get(get, ActionListener.wrap(response -> {
-            T resolved;
-            try {
-                if (response.isExists() == false) {
-                    throw new IllegalArgumentException("[" + owner + "] query_document [" + document.id() + "] does not exist in index ["
-                        + document.index() + "]");
-                }
-                float[] v = vectorFromSource(owner, response.getSourceAsMap(), field);
-                if (v == null) {
-                    throw new IllegalArgumentException("[" + owner + "] query_document [" + document.id() + "] in index ["
-                        + document.index() + "] has no vector in field [" + field + "] of its _source");
-                }
-                resolved = then.apply(v);
-            } catch (Exception e) {
-                listener.onFailure(e);
-                return;
+        document.readSource(context, owner, field, source -> {
+            float[] v = vectorFromSource(owner, source, field);
+            if (v == null) {
+                throw new IllegalArgumentException("[" + owner + "] query_document [" + document.id() + "] in index ["
+                    + document.index() + "] has no vector in field [" + field + "] of its _source");
             }
-            result.set(resolved);
-            listener.onResponse(null);
-        }, e -> listener.onFailure(e instanceof IndexNotFoundException
-            ? new IllegalArgumentException("[" + owner + "] query_document index [" + document.index() + "] does not exist", e)
-            : e))));
+            return then.apply(v);
+        }, result);
         return result;
     }
 
