@@ -3,7 +3,8 @@ package org.instanceretrieval.memory;
 /**
  * The one implementation of {@link Reservation}'s contract: it counts the bytes it holds, checks every growth, and
  * releases all of them once. A budget says only how bytes are charged (throwing, and keeping nothing, when they do not
- * fit) and released. Not thread-safe: one owner grows it.
+ * fit) and released. Thread-safe: shard answers arriving on several threads may grow one reservation (an unsynchronised
+ * count lost growths and left their bytes charged after close).
  */
 public abstract class CountingReservation implements Reservation {
 
@@ -16,12 +17,12 @@ public abstract class CountingReservation implements Reservation {
     protected abstract void release(long bytes);
 
     @Override
-    public final long bytes() {
+    public final synchronized long bytes() {
         return held;
     }
 
     @Override
-    public final void grow(long more, String label) {
+    public final synchronized void grow(long more, String label) {
         if (more < 0) {
             throw new IllegalArgumentException("more must be >= 0, got " + more);
         }
@@ -33,7 +34,7 @@ public abstract class CountingReservation implements Reservation {
     }
 
     @Override
-    public final void close() {
+    public final synchronized void close() {
         if (held != 0) {
             release(held);
             held = 0;

@@ -3,7 +3,7 @@ package org.instanceretrieval.memory;
 /**
  * Bytes reserved on a {@link MemoryBudget}. A reservation may {@link #grow} while a structure is built
  * element by element (each growth is checked against the budget before the elements are created), and
- * gives everything back on {@link #close}, which is idempotent. Not thread-safe: one owner grows it.
+ * gives everything back on {@link #close}, which is idempotent. Thread-safe.
  */
 public interface Reservation extends AutoCloseable {
 
