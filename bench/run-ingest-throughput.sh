@@ -20,7 +20,7 @@ IMAGES="${IMAGES:-12}"
 WORK="$BENCH_ROOT/target/ingest-bench"
 NODE_CONFIGS="${NODE_CONFIGS:-2:1 1:2}"            # inference_pool_size:intra_op_threads
 BULKS="${BULKS:-8x1 4x2}"                          # documents_per_bulk x concurrent_bulks
-TORCH_CONFIGS="${TORCH_CONFIGS:-threads=2,batch=1}"           # threads=1 measured 0.12 images per CPU-second
+TORCH_CONFIGS="${TORCH_CONFIGS-threads=2,batch=1}"           # threads=1 measured 0.12 images per CPU-second
 PORT="${PORT:-19270}"                                         # HTTP; transport PORT+100
 RAW_CONFIGS="${RAW_CONFIGS:-intra=2,callers=1,batch=1 intra=1,callers=2,batch=1}"
 mkdir -p "$WORK/jpegs"
@@ -43,7 +43,8 @@ $PY bench/torch_throughput.py "$WORK/jpegs" 724 724 "$IMAGES" $TORCH_CONFIGS
 for cfg in $NODE_CONFIGS; do
   pool=${cfg%%:*}; intra=${cfg##*:}
   export NODE_EXTRA_SETTINGS="thread_pool.instance_retrieval_inference.size: $pool
-instance_retrieval.inference.intra_op_threads: $intra"
+instance_retrieval.inference.intra_op_threads: $intra${EXTRA_NODE_SETTINGS:+
+$EXTRA_NODE_SETTINGS}"
   bench_start_node "$BENCH_ROOT/target/ingest-bench-node" $PORT 2g > /dev/null
   echo "== node: inference pool $pool threads, intra-op $intra, load $(cut -d' ' -f1-3 /proc/loadavg)"
   first=--onnx

@@ -45,7 +45,9 @@ import java.util.concurrent.Executor;
  * {@code thread_pool.instance_retrieval_image.size|queue_size} (registered by the pools),
  * {@code instance_retrieval.inference.device} ({@code auto}), {@code .max_batch_size} (8),
  * {@code .max_wait} (2ms), {@code .cache_size} (4 models), {@code .intra_op_threads} (1: the pool
- * already runs one call per core), {@code instance_retrieval.image.max_pixels} (64 Mi).
+ * already runs one call per core), {@code instance_retrieval.image.max_pixels} (64 Mi). The images queued for one CPU
+ * batch are split into up to (inference pool size) batches run side by side ({@link InferenceSettings#cpuParallelism()}),
+ * so a bulk's burst keeps every inference thread busy.
  */
 public final class NodeInference implements Closeable {
 
@@ -116,7 +118,8 @@ public final class NodeInference implements Closeable {
             CACHE_SIZE.get(settings),
             MAX_BATCH_SIZE.get(settings),
             Duration.ofMillis(MAX_WAIT.get(settings).millis()),
-            INTRA_OP_THREADS.get(settings)
+            INTRA_OP_THREADS.get(settings),
+            threadPool.info(INFERENCE_POOL).getMax()
         );
         NodeInference inference = new NodeInference(inferenceSettings, storeSource(store), threadPool.executor(INFERENCE_POOL),
             new ImageDecoder(MAX_PIXELS.get(settings)), threadPool.executor(IMAGE_POOL), budget);

@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link InferenceSettings#maxWait()} has passed since the first one arrived, then runs them
  * as one ONNX Runtime call and completes every request with its own slice of the output
  * (another task is submitted first if requests remain, so batches of one shape can run in
- * parallel on several threads). The wait happens on an inference thread, so no timer thread
+ * parallel on several threads). On the CPU the queued requests are split into up to {@link
+ * InferenceSettings#cpuParallelism()} near-equal batches run side by side, so a burst keeps every inference thread busy. The wait happens on an inference thread, so no timer thread
  * is needed. A network exported with a fixed batch of 1 (PyTorch's export default) runs one
  * image per call; one with a fixed batch above 1 is refused at load; one with a fixed height
  * and width fails requests of another size with an error naming the size to configure.
@@ -308,7 +309,8 @@ public final class InferenceService implements AutoCloseable {
             throw e;
         }
         ModelStatsCounter counter = stats.computeIfAbsent(modelId, id -> new ModelStatsCounter(settings.maxBatchSize()));
-        return new LoadedModel(modelId, onnx, device, counter, fixedBatch == 1 ? 1 : settings.maxBatchSize(), executor, maxWaitNanos, budget);
+        return new LoadedModel(modelId, onnx, device, counter, fixedBatch == 1 ? 1 : settings.maxBatchSize(), executor, maxWaitNanos,
+            "cuda".equals(device) ? 1 : settings.cpuParallelism(), budget);
     }
 
     private OnnxModel createSession(ModelDefinition def, boolean cuda) {

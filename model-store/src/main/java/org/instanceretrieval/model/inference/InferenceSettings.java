@@ -11,8 +11,14 @@ import java.time.Duration;
  * @param maxWait       how long the first image of a batch waits for others before the batch runs
  * @param intraOpThreads threads ONNX Runtime uses inside one call, 0 for its default (one per
  *                      core); with several inference threads, 1 avoids oversubscribing the cores
+ * @param cpuParallelism the inference threads that run CPU batches side by side (the inference pool's size): the
+ *                      images queued when a batch is formed are split into up to this many near-equal batches run
+ *                      on as many threads, instead of one batch on one thread while the others idle (a batch of b
+ *                      images on one thread takes about b times one image's time on the CPU). 1: one batch of up
+ *                      to {@code maxBatchSize}. CUDA batches are never split.
  */
-public record InferenceSettings(Device device, int maxModels, int maxBatchSize, Duration maxWait, int intraOpThreads) {
+public record InferenceSettings(Device device, int maxModels, int maxBatchSize, Duration maxWait, int intraOpThreads,
+                                int cpuParallelism) {
 
     /** Default cache size. */
     public static final int DEFAULT_MAX_MODELS = 4;
@@ -42,6 +48,14 @@ public record InferenceSettings(Device device, int maxModels, int maxBatchSize, 
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("[intra_op_threads] must be 0 (ONNX Runtime's default) or positive but was [" + intraOpThreads + "]");
         }
+        if (cpuParallelism < 1) {
+            throw new IllegalArgumentException("[cpu_parallelism] must be at least 1 but was [" + cpuParallelism + "]");
+        }
+    }
+
+    /** Settings whose CPU batches take up to {@code maxBatchSize} at once (one inference thread's view). */
+    public InferenceSettings(Device device, int maxModels, int maxBatchSize, Duration maxWait, int intraOpThreads) {
+        this(device, maxModels, maxBatchSize, maxWait, intraOpThreads, 1);
     }
 
     /** Device {@code auto}, 4 models, batches of up to 8 waiting at most 2 ms, ONNX Runtime's default threads. */
@@ -51,6 +65,6 @@ public record InferenceSettings(Device device, int maxModels, int maxBatchSize, 
 
     /** A copy with another device. */
     public InferenceSettings withDevice(Device newDevice) {
-        return new InferenceSettings(newDevice, maxModels, maxBatchSize, maxWait, intraOpThreads);
+        return new InferenceSettings(newDevice, maxModels, maxBatchSize, maxWait, intraOpThreads, cpuParallelism);
     }
 }

@@ -28,16 +28,20 @@ final class LoadedModel {
     final Map<Shape, BatchQueue> queues = new ConcurrentHashMap<>();
     /** The settings' maximum, or 1 for a network exported with a fixed batch of 1. */
     final int batchLimit;
+    /** Into how many batches, run on as many threads, one drain splits the queued requests. */
+    private final int spread;
     private int references; // guarded by this
     private boolean evicted; // guarded by this
 
     /**
      * @param executor runs the batches (see {@link InferenceService}'s threads)
      * @param maxWaitNanos how long a batch waits for more requests after its first one
+     * @param spread at least 1: the requests a drain takes are split into up to this many batches run side by side
+     *               (see {@link BatchQueue#drain})
      * @param budget charged for each batch's input and output arrays
      */
     LoadedModel(String modelId, OnnxModel onnx, String device, ModelStatsCounter stats, int batchLimit, Executor executor, long maxWaitNanos,
-        MemoryBudget budget) {
+        int spread, MemoryBudget budget) {
         this.modelId = modelId;
         this.executor = executor;
         this.maxWaitNanos = maxWaitNanos;
@@ -45,6 +49,7 @@ final class LoadedModel {
         this.onnx = onnx;
         this.stats = stats;
         this.batchLimit = batchLimit;
+        this.spread = spread;
         stats.loaded(device);
     }
 
@@ -138,16 +143,17 @@ final class LoadedModel {
                     pending.clear();
                     drainScheduled = false;
                 }
-                RejectedExecutionException error = InferenceService.rejected("inference of model [" + model.modelId + "]", e);
-                for (Pending p : failed) {
-                    p.future.completeExceptionally(error);
-                    model.release();
-                }
+                failRejected(failed, e);
             }
         }
 
+        /**
+         * Waits up to max_wait for a full batch, then takes up to {@code batchLimit x spread} queued requests and splits
+         * them into at most {@code spread} batches of near-equal size (first ones one larger), run side by side: this
+         * thread runs the first, the others are submitted. Requests left over are drained by the next task.
+         */
         private void drain() {
-            List<Pending> batch;
+            List<List<Pending>> batches;
             boolean more;
             synchronized (this) {
                 if (pending.isEmpty()) {
@@ -164,10 +170,16 @@ final class LoadedModel {
                         break; // run what we have
                     }
                 }
-                int n = Math.min(model.batchLimit, pending.size());
-                batch = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    batch.add(pending.pollFirst());
+                int take = Math.min(pending.size(), model.batchLimit * model.spread);
+                int parts = Math.min(model.spread, take);
+                batches = new ArrayList<>(parts);
+                for (int b = 0; b < parts; b++) {
+                    int n = take / parts + (b < take % parts ? 1 : 0);
+                    List<Pending> batch = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        batch.add(pending.pollFirst());
+                    }
+                    batches.add(batch);
                 }
                 more = pending.isEmpty() == false;
                 drainScheduled = more;
@@ -175,7 +187,27 @@ final class LoadedModel {
             if (more) {
                 scheduleDrain();
             }
-            run(batch);
+            for (int b = 1; b < batches.size(); b++) {
+                submit(batches.get(b));
+            }
+            run(batches.get(0));
+        }
+
+        /** Runs a batch on another inference thread; a rejection fails its requests. */
+        private void submit(List<Pending> batch) {
+            try {
+                executor.execute(() -> run(batch));
+            } catch (RejectedExecutionException e) {
+                failRejected(batch, e);
+            }
+        }
+
+        private void failRejected(List<Pending> requests, RejectedExecutionException e) {
+            RejectedExecutionException error = InferenceService.rejected("inference of model [" + model.modelId + "]", e);
+            for (Pending p : requests) {
+                p.future.completeExceptionally(error);
+                model.release();
+            }
         }
 
         private void run(List<Pending> batch) {

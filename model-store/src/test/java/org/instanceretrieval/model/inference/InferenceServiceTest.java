@@ -236,6 +236,42 @@ public class InferenceServiceTest {
         assertEquals(2, stats.batchSizeCounts()[3]);
     }
 
+    @Test
+    public void aBurstIsSplitIntoOneBatchPerInferenceThreadOnTheCpu() throws Exception {
+        // 6 requests queued within max_wait: with 2 inference threads they run as 2 batches of 3 side by side
+        // (not one batch of 6 on one thread); with 1, as one batch of 6. Outputs are each image's own.
+        for (int parallelism : new int[] { 2, 1 }) {
+            InferenceService service = service(new InferenceSettings(Device.CPU, 2, 8, Duration.ofMillis(500), 1, parallelism),
+                graph(null, null, null), pool(2));
+            service.load("relu").get(30, TimeUnit.SECONDS);
+            List<CompletableFuture<ModelOutput>> futures = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                futures.add(service.infer("relu", tensor(8, 8, i), 8, 8));
+            }
+            for (int i = 0; i < 6; i++) {
+                float[] input = tensor(8, 8, i);
+                float[] out = futures.get(i).get(30, TimeUnit.SECONDS).values();
+                for (int j = 0; j < input.length; j++) {
+                    assertEquals(Math.max(0f, input[j]), out[j], 0f);
+                }
+            }
+            long[] sizes = service.stats("relu").batchSizeCounts();
+            if (parallelism == 2) {
+                assertEquals(java.util.Arrays.toString(sizes), 2, sizes[3]);
+                assertEquals(2, service.stats("relu").batchCount());
+            } else {
+                assertEquals(java.util.Arrays.toString(sizes), 1, sizes[6]);
+                assertEquals(1, service.stats("relu").batchCount());
+            }
+        }
+    }
+
+    @Test
+    public void cpuParallelismMustBePositive() {
+        assertEquals("[cpu_parallelism] must be at least 1 but was [0]", assertThrows(IllegalArgumentException.class,
+            () -> new InferenceSettings(Device.CPU, 1, 8, Duration.ZERO, 1, 0)).getMessage());
+    }
+
     private static ModelSource graph(Long batch, Long height, Long width) {
         byte[] onnx = new org.instanceretrieval.model.onnx.OnnxGraphWriter("relu").input("x", batch, 3L, height, width)
             .output("y", batch, 3L, height, width).node("Relu", List.of("x"), List.of("y")).build("test", "");
