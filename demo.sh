@@ -57,11 +57,16 @@ status=0
 java -cp "demo/target/classes:demo/target/lib/*" org.instanceretrieval.demo.run.DemoMain \
   --es "http://127.0.0.1:$http_port" --out "$demo_dir" "$@" || status=$?
 
+case " $* " in
+  *" --photos "*) what="indices are demo-photos-0 (the thumbnails), demo-photos-1, ... (one per model row, in the
+table's order)" ;;
+  *) what="indices are demo-images and demo-queries, recorded runs are in GET _retrieval_eval/runs.
+Report: $demo_dir/report/report.html" ;;
+esac
 cat <<MSG
 
 The node keeps running at http://127.0.0.1:$http_port (logs: $demo_dir/node/logs); the demo's
-indices are demo-images and demo-queries, recorded runs are in GET _retrieval_eval/runs.
-Report: $demo_dir/report/report.html
+$what
 Stop the node with:
   $repo/scripts/node.sh stop --dir $demo_dir/node
 MSG
