@@ -16,7 +16,7 @@ import java.util.Map;
  * <ol>
  *   <li>{@link #THUMBNAIL_ROW}: the {@link Thumbnail} vectors computed here in Java from the same decoded photos, indexed
  *       as they are into {@code demo-photos-0};</li>
- *   <li>one per model, {@code default}, {@code nsfwjs_mobilenet_v2} and the user's {@code --model} when given, each indexed
+ *   <li>one per model, {@code default}, {@code filter_bank}, {@code nsfwjs_mobilenet_v2} and the user's {@code --model} when given, each indexed
  *       through an {@code image_descriptor} pipeline (no whitening) into {@code demo-photos-1}, {@code -2}, ...</li>
  * </ol>
  * Each index has one shard and its own ground truth {@code demo-photos-gt-N}; all are replaced on the next run.
@@ -25,7 +25,7 @@ final class PhotoDemo {
 
     static final String THUMBNAIL_ROW = "thumbnail 16x16";
     static final String PREFIX = "demo-photos-";
-    static final List<String> BUILT_IN_MODELS = List.of("default", "nsfwjs_mobilenet_v2");
+    static final List<String> BUILT_IN_MODELS = List.of("default", "filter_bank", "nsfwjs_mobilenet_v2");
     static final int THUMBNAIL_BATCH = 500;
 
     private final DemoMain demo;

@@ -3,6 +3,7 @@ package org.instanceretrieval.demo.run;
 import org.instanceretrieval.demo.dataset.DatasetGenerator;
 import org.instanceretrieval.demo.dataset.DatasetSize;
 import org.instanceretrieval.model.onnx.DefaultModel;
+import org.instanceretrieval.model.onnx.NsfwjsInceptionV3;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -249,13 +250,13 @@ public class DemoIT {
 
     @Test
     public void userFolderGroundTruthAndOnnxModelGiveTheSameTable() throws Exception {
-        // The generated collection read as a user's folder, and the built-in graph uploaded as a
+        // The generated collection read as a user's folder, and the built-in default's graph uploaded as a
         // user's ONNX file with the built-in configuration: the descriptors are the same, so is the table.
         Path dir = temp.getRoot().toPath().resolve("user");
         DatasetGenerator.GeneratedDataset dataset = new DatasetGenerator(42, DatasetSize.TINY).generate(dir.resolve("dataset"));
-        Path onnx = Files.write(dir.resolve("model.onnx"), DefaultModel.onnx());
+        Path onnx = Files.write(dir.resolve("model.onnx"), NsfwjsInceptionV3.onnx());
         Path config = Files.writeString(dir.resolve("model.json"), """
-            {"input": {"size": {"longest_side": 1024}, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]},
+            {"input": {"size": {"longest_side": 160}, "mean": [0, 0, 0], "std": [1, 1, 1]},
              "output": {"name": "features", "kind": "feature_map"}, "recipe": {"pooling": {"type": "gem", "p": 3}, "scales": [1]}}""");
         // the same disjoint whitening set the generated run learns on (seed 42 + 1000), given as a folder
         Path whitening = new DatasetGenerator(42 + 1000, DatasetSize.TINY).generate(dir.resolve("whitening")).imagesDir();

@@ -33,7 +33,7 @@ import static org.junit.Assert.assertTrue;
  * {@code --photos} against the real node the build started, on a folder made of the four real photos of
  * testdata/photos: each photo and three crops of it (one as PNG, one named with a '-'), 16 images in 4 classes, plus the
  * built-in graph uploaded as a user's {@code --model}. The printed table has the thumbnail row first, then
- * {@code default}, {@code nsfwjs_mobilenet_v2} and the user's model; every row's mAP equals a brute-force GPR1200
+ * {@code default}, {@code filter_bank}, {@code nsfwjs_mobilenet_v2} and the user's model; every row's mAP equals a brute-force GPR1200
  * computation here (dot products of the vectors read back from each index, non-interpolated AP, the query itself
  * ranked and counted a positive), and the stored thumbnails equal a per-pixel loop written here.
  */
@@ -91,13 +91,13 @@ public class PhotoDemoIT {
     public void theTableStartsWithTheThumbnailThenEachModel() {
         List<String> lines = output.lines().toList();
         int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("Descriptor (GPR1200)")).findFirst().orElseThrow());
-        List<String> expected = List.of("thumbnail 16x16", "default", "nsfwjs_mobilenet_v2", DemoMain.USER_MODEL);
+        List<String> expected = List.of("thumbnail 16x16", "default", "filter_bank", "nsfwjs_mobilenet_v2", DemoMain.USER_MODEL);
         for (int i = 0; i < expected.size(); i++) {
             String line = lines.get(header + 1 + i);
             assertTrue(output, line.startsWith(expected.get(i) + " ") && line.trim().matches(".*\\s\\d+\\.\\d\\d"));
         }
         assertTrue(output, lines.get(header + 1 + expected.size()).isBlank());
-        assertEquals(List.of("thumbnail 16x16", "default", "nsfwjs_mobilenet_v2", DemoMain.USER_MODEL),
+        assertEquals(List.of("thumbnail 16x16", "default", "filter_bank", "nsfwjs_mobilenet_v2", DemoMain.USER_MODEL),
             List.copyOf(result.evaluations().keySet()));
         assertTrue(output, output.contains("16 photos in 4 classes"));
     }
@@ -123,8 +123,8 @@ public class PhotoDemoIT {
             assertEquals(rows.get(i) + " printed", 100 * expected, printed.get(rows.get(i)), 0.0051);
             assertTrue(rows.get(i) + " " + expected, expected > 0 && expected <= 1);
         }
-        // the user's upload of the built-in graph with the built-in configuration describes the photos as `default` does
-        assertEquals(ResultTable.mAP(result.evaluations().get("default")), ResultTable.mAP(result.evaluations().get(DemoMain.USER_MODEL)),
+        // the user's upload of the filter bank's graph with its built-in configuration describes the photos as `filter_bank` does
+        assertEquals(ResultTable.mAP(result.evaluations().get("filter_bank")), ResultTable.mAP(result.evaluations().get(DemoMain.USER_MODEL)),
             1e-6);
     }
 

@@ -36,7 +36,7 @@ import java.util.function.LongSupplier;
 /**
  * The {@link ModelStore} on the system index {@link ModelIndex} (see {@link IndexItemStore}), plus
  * the writes of the model endpoints: the configuration here, the definition parts through
- * {@link ModelUpload}. The built-in models {@value StoredModel#DEFAULT_ID} and {@value StoredModel#NSFWJS_ID} have no document: each is
+ * {@link ModelUpload}. The built-in models ({@link StoredModel#builtIns()}) have no document: each is
  * always found, always listed, and refused (409) to every write.
  * <p>
  * A part document is written before the config lists it, and only parts the config lists are

@@ -10,7 +10,7 @@ import org.elasticsearch.action.ActionListener;
  * Errors: an unknown model fails with {@code ResourceNotFoundException} (404); reading the
  * definition of a model that is not {@link ModelState#READY} fails with an
  * {@code ElasticsearchStatusException} of status 409 saying its state; the built-in models
- * {@value StoredModel#DEFAULT_ID} and {@value StoredModel#NSFWJS_ID} are always present and ready, and cannot be
+ * ({@link StoredModel#builtIns()}: {@value StoredModel#DEFAULT_ID}, {@value StoredModel#NSFWJS_ID}, {@value StoredModel#FILTER_BANK_ID}) are always present and ready, and cannot be
  * deleted (409).
  */
 public interface ModelStore extends ItemStore<StoredModel> {

@@ -5,6 +5,7 @@ import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.instanceretrieval.model.onnx.DefaultModel;
+import org.instanceretrieval.model.onnx.NsfwjsInceptionV3;
 import org.instanceretrieval.model.onnx.NsfwjsMobileNetV2;
 
 import java.io.IOException;
@@ -34,10 +35,12 @@ public record StoredModel(
     long builtInLength
 ) implements StoredItem {
 
-    /** Id of the built-in default model (the untrained filter bank, {@code DefaultModel}). */
+    /** Id of the built-in default model (the pretrained nsfwjs InceptionV3 trunk up to mixed5, {@code NsfwjsInceptionV3}). */
     public static final String DEFAULT_ID = "default";
     /** Id of the built-in pretrained nsfwjs MobileNetV2 trunk ({@code NsfwjsMobileNetV2}). */
     public static final String NSFWJS_ID = "nsfwjs_mobilenet_v2";
+    /** Id of the built-in untrained filter bank ({@code DefaultModel}; the {@code default} before a pretrained one shipped). */
+    public static final String FILTER_BANK_ID = "filter_bank";
 
     public StoredModel {
         Objects.requireNonNull(modelId);
@@ -48,6 +51,8 @@ public record StoredModel(
     private static final class BuiltIn {
         static final Map<String, StoredModel> ALL = Map.of(
             DEFAULT_ID, new StoredModel(DEFAULT_ID, true, ModelState.READY, -1, ModelConfig.builtInDefault(), null, null,
+                NsfwjsInceptionV3.length()),
+            FILTER_BANK_ID, new StoredModel(FILTER_BANK_ID, true, ModelState.READY, -1, ModelConfig.builtInFilterBank(), null, null,
                 DefaultModel.onnx().length),
             NSFWJS_ID, new StoredModel(NSFWJS_ID, true, ModelState.READY, -1, ModelConfig.builtInNsfwjs(), null, null,
                 NsfwjsMobileNetV2.length())
@@ -59,7 +64,7 @@ public record StoredModel(
         return BuiltIn.ALL.get(DEFAULT_ID);
     }
 
-    /** The built-in model of that id ({@value #DEFAULT_ID} or {@value #NSFWJS_ID}), or null. */
+    /** The built-in model of that id ({@value #DEFAULT_ID}, {@value #NSFWJS_ID} or {@value #FILTER_BANK_ID}), or null. */
     public static StoredModel builtIn(String modelId) {
         return modelId == null ? null : BuiltIn.ALL.get(modelId);
     }
@@ -72,7 +77,8 @@ public record StoredModel(
     /** The ONNX bytes of a built-in model (a fresh copy). */
     public static byte[] builtInDefinition(String modelId) {
         return switch (modelId) {
-            case DEFAULT_ID -> DefaultModel.onnx();
+            case DEFAULT_ID -> NsfwjsInceptionV3.onnx();
+            case FILTER_BANK_ID -> DefaultModel.onnx();
             case NSFWJS_ID -> NsfwjsMobileNetV2.onnx();
             default -> throw new IllegalArgumentException("[" + modelId + "] is not a built-in model");
         };

@@ -278,7 +278,7 @@ public class ImageDescriptorIT extends RetrievalIntegTestCase {
             assertThat(reasonOf(e), org.hamcrest.Matchers.containsString("does not fit the declared kind VECTOR"));
             // The node stays up and still serves a model that fits.
             call(b, "PUT", "/_ingest/pipeline/fits", """
-                {"processors": [{"image_descriptor": {"field": "image", "target_field": "v"}}]}""");
+                {"processors": [{"image_descriptor": {"field": "image", "target_field": "v", "model_id": "filter_bank"}}]}""");
             call(b, "PUT", "/misdeclared-idx/_doc/2?pipeline=fits&refresh=true", "{\"image\": \"" + b64(png) + "\"}");
             assertEquals(128, descriptorOf(b, "misdeclared-idx", "2", "v").length);
         }

@@ -139,11 +139,11 @@ public class ImageDescriptorOptionsIT extends RetrievalIntegTestCase {
         byte[] png = ImageDescriptorIT.encode(ImageDescriptorIT.pattern(64, 48, 5), "png");
         String image = "\"" + Base64.getEncoder().encodeToString(png) + "\"";
 
-        Map<String, Object> boxed = sourceOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"bbox_field\": \"box\"}",
+        Map<String, Object> boxed = sourceOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\", \"bbox_field\": \"box\"}",
             "{\"img\": " + image + ", \"box\": [8, 4, 40, 30]}"));
         assertClose(expected(png, new BoundingBox(8, 4, 40, 30), builtInRecipe()).descriptor(), floats(boxed.get("v")));
 
-        Map<String, Object> patched = sourceOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"patches\": 2}", "{\"img\": " + image + "}"));
+        Map<String, Object> patched = sourceOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\", \"patches\": 2}", "{\"img\": " + image + "}"));
         ImageDescriptors withPatches = expected(png, null, builtInRecipe().patchLevels(2));
         assertClose(withPatches.descriptor(), floats(patched.get("v")));
         List<?> patches = (List<?>) patched.get("v_patches");
@@ -152,37 +152,37 @@ public class ImageDescriptorOptionsIT extends RetrievalIntegTestCase {
             assertClose(withPatches.patches().get(i), floats(((Map<?, ?>) patches.get(i)).get("vector")));
         }
 
-        Map<String, Object> whitened = sourceOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"whitening_id\": \"half\"}",
+        Map<String, Object> whitened = sourceOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\", \"whitening_id\": \"half\"}",
             "{\"img\": " + image + "}"));
         float[] v = floats(whitened.get("v"));
         assertEquals(64, v.length);
         // y = L2(P (x - m)) on the L2 descriptor x: with HALF (m = 0, P the first 64 rows of I) the first 64 components
         // of the unwhitened descriptor, L2-normalised again (computed here, not by the whitening classes)
-        float[] plain = floats(sourceOf(simulate("{\"field\": \"img\", \"target_field\": \"v\"}", "{\"img\": " + image + "}")).get("v"));
+        float[] plain = floats(sourceOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\"}", "{\"img\": " + image + "}")).get("v"));
         assertEquals(128, plain.length);
         assertClose(expected(png, null, builtInRecipe()).descriptor(), plain);
         assertClose(BruteForce.l2(java.util.Arrays.copyOf(plain, 64)), v);
 
-        assertThat(errorOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"whitening_id\": \"wrong-dim\"}", "{\"img\": " + image + "}")),
+        assertThat(errorOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\", \"whitening_id\": \"wrong-dim\"}", "{\"img\": " + image + "}")),
             containsString("whitening [wrong-dim] expects dimension 64 but the model produces 128"));
-        assertThat(errorOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"whitening_id\": \"nope\"}", "{\"img\": " + image + "}")),
+        assertThat(errorOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\", \"whitening_id\": \"nope\"}", "{\"img\": " + image + "}")),
             containsString("whitening [nope] not found"));
-        assertThat(errorOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"bbox_field\": \"box\"}",
+        assertThat(errorOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\", \"bbox_field\": \"box\"}",
             "{\"img\": " + image + ", \"box\": [100, 100, 120, 130]}")), containsString("is empty or outside the 64x48 image"));
         assertThat(errorOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"model_id\": \"no-such-model\"}", "{\"img\": " + image + "}")),
             containsString("unknown model [no-such-model]"));
     }
 
     public void testIgnoreMissingAndIgnoreFailure() throws Exception {
-        Map<String, Object> skipped = sourceOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"ignore_missing\": true}",
+        Map<String, Object> skipped = sourceOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\", \"ignore_missing\": true}",
             "{\"title\": \"no image\"}"));
         assertEquals(Map.of("title", "no image"), skipped);
-        assertThat(errorOf(simulate("{\"field\": \"img\", \"target_field\": \"v\"}", "{\"title\": \"no image\"}")),
+        assertThat(errorOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\"}", "{\"title\": \"no image\"}")),
             containsString("field [img] is missing or null"));
         // ignore_missing does not hide a bad image; ignore_failure (the framework's) does.
-        assertThat(errorOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"ignore_missing\": true}", "{\"img\": \"\"}")),
+        assertThat(errorOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\", \"ignore_missing\": true}", "{\"img\": \"\"}")),
             containsString("field [img] is empty"));
-        Map<String, Object> ignored = sourceOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"ignore_failure\": true}",
+        Map<String, Object> ignored = sourceOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\", \"ignore_failure\": true}",
             "{\"img\": \"AAAA\"}"));
         assertEquals(Map.of("img", "AAAA"), ignored);
     }
@@ -190,9 +190,9 @@ public class ImageDescriptorOptionsIT extends RetrievalIntegTestCase {
     /** The default zip has ONNX Runtime's CPU build: device cuda fails the document, naming the device; auto falls back. */
     public void testCudaWithoutGpuFailsTheDocumentAndAutoFallsBack() throws Exception {
         String image = "\"" + Base64.getEncoder().encodeToString(ImageDescriptorIT.encode(ImageDescriptorIT.pattern(16, 12, 6), "png")) + "\"";
-        assertThat(errorOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"device\": \"cuda\"}", "{\"img\": " + image + "}")),
+        assertThat(errorOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\", \"device\": \"cuda\"}", "{\"img\": " + image + "}")),
             containsString("model [default] cannot run on device [cuda]"));
-        assertEquals(128, ((List<?>) sourceOf(simulate("{\"field\": \"img\", \"target_field\": \"v\", \"device\": \"auto\"}",
+        assertEquals(128, ((List<?>) sourceOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\", \"device\": \"auto\"}",
             "{\"img\": " + image + "}")).get("v")).size());
     }
 }

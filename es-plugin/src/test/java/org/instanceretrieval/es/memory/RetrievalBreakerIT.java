@@ -43,7 +43,7 @@ public class RetrievalBreakerIT extends RetrievalIntegTestCase {
         String doc = "{\"image\": \"" + Base64.getEncoder().encodeToString(png) + "\"}";
         try (RestClient client = clientOf(nodes[0])) {
             call(client, "PUT", "/_ingest/pipeline/breaker-describe",
-                "{\"processors\": [{\"image_descriptor\": {\"field\": \"image\", \"target_field\": \"v\"}}]}");
+                "{\"processors\": [{\"image_descriptor\": {\"field\": \"image\", \"target_field\": \"v\", \"model_id\": \"filter_bank\"}}]}");
             setLimit(client, "50kb");
             try {
                 ResponseException e = failure(client, "PUT", "/breaker-idx/_doc/1?pipeline=breaker-describe", doc);

@@ -83,8 +83,20 @@ public class ModelConfigTests extends ESTestCase {
         }
     }
 
-    public void testBuiltInDefaultDescribesTheDefaultModel() {
+    public void testBuiltInDefaultIsTheInceptionTrunkWithTheValidatedRecipe() {
         ModelConfig c = ModelConfig.builtInDefault();
+        assertEquals("features", c.outputName());
+        assertEquals(OutputKind.FEATURE_MAP, c.outputKind());
+        // nsfwjs feeds pixels / 255: mean 0, std 1; longest side 160, GeM p 3, one scale (docs/benchmarks.md, test2)
+        assertArrayEquals(new float[] { 0, 0, 0 }, c.mean(), 0f);
+        assertArrayEquals(new float[] { 1, 1, 1 }, c.std(), 0f);
+        assertEquals(160, c.size().longestSide());
+        assertEquals(List.of(1.0), c.recipe().get("scales"));
+        assertEquals(Map.of("type", "gem", "p", 3.0), c.recipe().get("pooling"));
+    }
+
+    public void testBuiltInFilterBankDescribesTheFilterBank() {
+        ModelConfig c = ModelConfig.builtInFilterBank();
         assertEquals(DefaultModel.OUTPUT, c.outputName());
         assertEquals(OutputKind.FEATURE_MAP, c.outputKind());
         assertArrayEquals(DefaultModel.MEAN, c.mean(), 0f);

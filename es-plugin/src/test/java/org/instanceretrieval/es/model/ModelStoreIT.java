@@ -9,6 +9,7 @@ import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.test.ESIntegTestCase;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.instanceretrieval.model.onnx.DefaultModel;
+import org.instanceretrieval.model.onnx.NsfwjsInceptionV3;
 import org.instanceretrieval.model.onnx.NsfwjsMobileNetV2;
 
 import java.io.ByteArrayOutputStream;
@@ -290,7 +291,8 @@ public class ModelStoreIT extends RetrievalIntegTestCase {
 
     public void testTheBuiltInModelNeedsNoUploadAndCannotBeChanged() throws Exception {
         String[] nodes = twoNodes();
-        assertArrayEquals(DefaultModel.onnx(), readDefinition(nodes[1], "default"));
+        assertArrayEquals(NsfwjsInceptionV3.onnx(), readDefinition(nodes[1], "default"));
+        assertArrayEquals(DefaultModel.onnx(), readDefinition(nodes[1], "filter_bank"));
         assertArrayEquals(NsfwjsMobileNetV2.onnx(), readDefinition(nodes[1], "nsfwjs_mobilenet_v2"));
         try (RestClient a = clientOf(nodes[0])) {
             Map<String, Object> list = call(a, "GET", "/_retrieval/model", null);
@@ -299,7 +301,10 @@ public class ModelStoreIT extends RetrievalIntegTestCase {
             Map<String, Object> builtIn = models.stream().filter(m -> "default".equals(m.get("model_id"))).findFirst().orElseThrow();
             assertEquals("ready", builtIn.get("state"));
             assertEquals(true, builtIn.get("built_in"));
-            assertEquals(DefaultModel.onnx().length, ((Number) builtIn.get("size")).intValue());
+            assertEquals(NsfwjsInceptionV3.onnx().length, ((Number) builtIn.get("size")).intValue());
+            Map<String, Object> bank = models.stream().filter(m -> "filter_bank".equals(m.get("model_id"))).findFirst().orElseThrow();
+            assertEquals(true, bank.get("built_in"));
+            assertEquals(DefaultModel.onnx().length, ((Number) bank.get("size")).intValue());
             Map<String, Object> trunk = models.stream().filter(m -> "nsfwjs_mobilenet_v2".equals(m.get("model_id"))).findFirst().orElseThrow();
             assertEquals(true, trunk.get("built_in"));
             assertEquals("ready", trunk.get("state"));

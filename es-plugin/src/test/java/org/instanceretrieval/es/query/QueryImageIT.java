@@ -55,9 +55,9 @@ public class QueryImageIT extends RetrievalIntegTestCase {
         String[] nodes = twoNodes();
         try (RestClient a = clientOf(nodes[0]); RestClient b = clientOf(nodes[1])) {
             call(a, "PUT", "/_ingest/pipeline/describe", "{\"processors\": [{\"image_descriptor\": {\"field\": \"image\", "
-                + "\"target_field\": \"v\", \"model_id\": \"default\", " + RECIPE + "}}]}");
+                + "\"target_field\": \"v\", \"model_id\": \"filter_bank\", " + RECIPE + "}}]}");
             call(a, "PUT", "/_ingest/pipeline/describe-crop", "{\"processors\": [{\"image_descriptor\": {\"field\": \"image\", "
-                + "\"target_field\": \"v\", \"model_id\": \"default\", \"bbox_field\": \"box\", " + RECIPE + "}}]}");
+                + "\"target_field\": \"v\", \"model_id\": \"filter_bank\", \"bbox_field\": \"box\", " + RECIPE + "}}]}");
             call(a, "PUT", "/_ingest/pipeline/no-descriptor", "{\"description\": \"no processors\", \"processors\": []}");
             call(a, "PUT", "/photos", "{\"settings\": {\"number_of_shards\": 2, \"number_of_replicas\": 0}, "
                 + "\"mappings\": {\"properties\": {\"v\": {\"type\": \"dense_vector\", \"dims\": 128, \"similarity\": \"cosine\"}, "

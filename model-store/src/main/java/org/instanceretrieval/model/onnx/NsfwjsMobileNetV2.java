@@ -1,9 +1,5 @@
 package org.instanceretrieval.model.onnx;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-
 /**
  * A pretrained convolutional trunk shipped with the plugin (the built-in model {@code nsfwjs_mobilenet_v2}): the MobileNetV2 (224 x 224, ImageNet
  * pretrained, fine-tuned for a 5-class classifier) of the npm package {@code nsfwjs} 4.4.0
@@ -33,18 +29,7 @@ public final class NsfwjsMobileNetV2 {
     private NsfwjsMobileNetV2() {}
 
     private static final class Bytes {
-        static final byte[] ONNX = read();
-
-        private static byte[] read() {
-            try (InputStream in = NsfwjsMobileNetV2.class.getResourceAsStream(RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException("resource [" + RESOURCE + "] is missing from the model-store jar");
-                }
-                return in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        static final byte[] ONNX = OnnxResource.read(RESOURCE);
     }
 
     /** The serialised ONNX model (a fresh copy). */
