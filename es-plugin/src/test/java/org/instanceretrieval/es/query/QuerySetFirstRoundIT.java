@@ -22,7 +22,8 @@ import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertResp
 /**
  * The first round of {@code query_set} expansion read straight from the shards ({@link FirstRoundShardAction}) and the final
  * ranking served by {@code _seq_no} ({@link RankedSeqNoQueryBuilder}), on two data nodes: the handle matches the listed
- * documents on primaries and replicas alike, drops a document updated or deleted since, matches a nested block's parent only;
+ * documents on primaries and replicas alike, drops a document updated or deleted since, matches a nested block's parent only
+ * (as the {@code _id} ranking, {@link RankedDocsQueryBuilder}, now does);
  * the expansion gives the definition's ranking (one iteration adding the first-round top document, written below as a loop)
  * whichever copy (each node holds one of every shard) serves the final query.
  */
@@ -202,6 +203,16 @@ public class QuerySetFirstRoundIT extends RetrievalIntegTestCase {
             .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE).get();
         Map<String, Object[]> handles = handles("qs-nested");
         assertEquals(List.of("a:3.0", "c:2.0", "b:1.0"), ids("qs-nested", ranked(handles, "a", "c", "b"), "_local"));
+        // the same by _id (the ranking of the fallback round): a nested block carries its parent's _id, the parent is matched
+        RankedDocsQueryBuilder byId = new RankedDocsQueryBuilder(new String[] { "qs-nested", "qs-nested", "qs-nested" },
+            new String[] { "a", "c", "b" }, new float[] { 3, 2, 1 });
+        List<String> found = new ArrayList<>();
+        assertResponse(prepareSearch("qs-nested").setQuery(byId).setSize(10), response -> {
+            for (SearchHit hit : response.getHits().getHits()) {
+                found.add(hit.getId() + ":" + hit.getScore() + ":" + (hit.getNestedIdentity() == null));
+            }
+        });
+        assertEquals(List.of("a:3.0:true", "c:2.0:true", "b:1.0:true"), found);
         // query_set over the three parents, q = (1, 0), pool 3, top_k 1, one iteration: Q = {q, b}; s = (q.d + b.d) / 2:
         // b (1 + 1) / 2 = 1, a (0.6 + 0.6) / 2 = 0.6, c 0; scores (1 + s) / 2 = 1, 0.8, 0.5
         RetrievalKnnQueryBuilder query = new RetrievalKnnQueryBuilder("v", new float[] { 1, 0 }, null, 3, null, null, null, false,
