@@ -13,7 +13,8 @@ import org.instanceretrieval.memory.Reservation;
  * fixed ranking the search serves.
  *
  * <p>The pool is the first {@code min(pool, hits)} hits; their vectors are read once, from the
- * index ({@link FirstRoundVectors}; L2-normalised again, with the query, for a {@code cosine}
+ * index (the shards' answers, {@link FirstRoundPool}, or after a search, {@link FirstRoundVectors}; L2-normalised again, with
+ * the query, for a {@code cosine}
  * field, so that dot products are cosines: Elasticsearch's normalised floats are kept, up to
  * float rounding, by {@code VectorUtil.l2normalize}, which leaves vectors within {@code 1e-5} of
  * unit norm unchanged) and {@link QuerySetExpansion} ranks them. The ranking: the pool by its final
@@ -26,8 +27,9 @@ import org.instanceretrieval.memory.Reservation;
  * one becomes the next float below it, never below 0), so that the hits come back in exactly this
  * order across shards; this moves tied or near-tied scores by a few float ulps.
  *
- * <p>Memory: the pool's vectors and working arrays are reserved on the node's budget
- * ({@link #reserve}) before the vectors are read, and released when the ranking is built. Immutable.
+ * <p>Memory: the shards' answers, the pool's vectors and working arrays are reserved on the node's budget
+ * ({@link #reserveAnswers} before the shards are asked; {@link #reserve} before the vectors are read when the round ran as a
+ * search), and released when the ranking is built. Immutable.
  *
  * @param options the query-set options
  * @param mapping the vector field (float, dims known, a dot-product similarity)
