@@ -30,7 +30,8 @@ import java.util.function.IntFunction;
  * {@code pool} is within the shards' top {@code pool}s, so every pool hit comes with its vector. The ranking is served by
  * {@code _seq_no} ({@link RankedSeqNoQueryBuilder}).
  * <p>
- * When a shard's pool hit has no vector in the index ({@code index: false}) or a shard cannot answer (a 5xx, e.g. no copy
+ * When a shard's pool hit has no vector in the index (not expected: a field with a similarity indexes its vectors) or a
+ * shard cannot answer (a 5xx, e.g. no copy
  * available), the round runs again as before ({@link FirstRoundVectors}: a search, vectors by {@code _id} or from
  * {@code _source}; a search tolerates missing shards); a 4xx (a bad field, a 429 of the breaker) fails the request.
  * Memory: {@link QuerySetRanking#reserveAnswers} before any shard is asked, released once the ranking is built.

@@ -45,7 +45,7 @@ public final class FirstRoundShardAction {
     /**
      * The shard's top hits in its rank order: {@code scores[j]} and {@code seqNos[j]} of hit {@code j}; hit {@code j < vectors}
      * has its vector at {@code vectorData[j * dims, (j + 1) * dims)}. {@code complete} is false when one of those first
-     * {@code vectors} hits has no vector in the index (a field with {@code index: false}); the vectors are then not sent
+     * {@code vectors} hits has no vector in the index (not expected for an indexed field); the vectors are then not sent
      * ({@code vectors = dims = 0}). {@code indexUuid} names the index instance read. Arrays not copied.
      */
     public record Result(String indexUuid, float[] scores, long[] seqNos, int vectors, int dims, float[] vectorData, boolean complete)
