@@ -56,6 +56,8 @@ import org.instanceretrieval.es.graph.TransportGraphBuildAction;
 import org.instanceretrieval.es.graph.TransportShardKnnNeighboursAction;
 import org.instanceretrieval.es.vectors.ShardVectorIdsAction;
 import org.instanceretrieval.es.vectors.TransportShardVectorIdsAction;
+import org.instanceretrieval.es.query.FirstRoundShardAction;
+import org.instanceretrieval.es.query.TransportFirstRoundShardAction;
 import org.instanceretrieval.es.vectors.ShardVectorsByIdAction;
 import org.instanceretrieval.es.vectors.TransportShardVectorsByIdAction;
 import org.instanceretrieval.es.vectors.TransportShardVectorsAction;
@@ -180,6 +182,7 @@ final class Endpoints {
     private static List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> graphActions() {
         return List.of(
             new ActionHandler<>(ShardVectorsByIdAction.INSTANCE, TransportShardVectorsByIdAction.class),
+            new ActionHandler<>(FirstRoundShardAction.INSTANCE, TransportFirstRoundShardAction.class),
             new ActionHandler<>(ShardVectorIdsAction.INSTANCE, TransportShardVectorIdsAction.class),
             new ActionHandler<>(ShardKnnNeighboursAction.INSTANCE, TransportShardKnnNeighboursAction.class),
             new ActionHandler<>(GraphBuildAction.INSTANCE, TransportGraphBuildAction.class),

@@ -54,6 +54,7 @@ import org.instanceretrieval.es.ingest.ImageDescriptorProcessor;
 import org.instanceretrieval.es.ingest.ImageDescriptorProcessorFactory;
 import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
 import org.instanceretrieval.es.query.RankedDocsQueryBuilder;
+import org.instanceretrieval.es.query.RankedSeqNoQueryBuilder;
 import org.instanceretrieval.memory.MemoryBudget;
 import org.instanceretrieval.es.query.RetrievalPatchesQueryBuilder;
 import org.instanceretrieval.es.diffusion.DiffusionRescorerBuilder;
@@ -332,7 +333,8 @@ public class InstanceRetrievalPlugin extends Plugin
             new QuerySpec<>(RetrievalKnnQueryBuilder.NAME, in -> new RetrievalKnnQueryBuilder(in).withMemory(memory),
                 p -> RetrievalKnnQueryBuilder.fromXContent(p).withMemory(memory)),
             new QuerySpec<>(RetrievalPatchesQueryBuilder.NAME, RetrievalPatchesQueryBuilder::new, RetrievalPatchesQueryBuilder::fromXContent),
-            new QuerySpec<>(RankedDocsQueryBuilder.NAME, RankedDocsQueryBuilder::new, RankedDocsQueryBuilder::fromXContent)
+            new QuerySpec<>(RankedDocsQueryBuilder.NAME, RankedDocsQueryBuilder::new, RankedDocsQueryBuilder::fromXContent),
+            new QuerySpec<>(RankedSeqNoQueryBuilder.NAME, RankedSeqNoQueryBuilder::new, RankedSeqNoQueryBuilder::fromXContent)
         );
     }
 

@@ -191,14 +191,38 @@ public final class QuerySetExpansion {
         }
 
         void add(float[] member) {
-            for (int i = 0; i < pool.length; i++) {
-                double s = dot(pool[i], member);
-                if (sparsity != null && s < sparsity) {
-                    s = 0;
+            int i = 0;
+            for (; i + 4 <= pool.length; i += 4) {
+                // four pool items at once: four independent sums, each still in dimension order (the same doubles as dot)
+                float[] p0 = pool[i];
+                float[] p1 = pool[i + 1];
+                float[] p2 = pool[i + 2];
+                float[] p3 = pool[i + 3];
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                for (int j = 0; j < member.length; j++) {
+                    double m = member[j];
+                    s0 += p0[j] * m;
+                    s1 += p1[j] * m;
+                    s2 += p2[j] * m;
+                    s3 += p3[j] * m;
                 }
-                values[i] = aggregation == Aggregation.AVG ? values[i] + s : size == 0 ? s : Math.max(values[i], s);
+                accumulate(i, s0);
+                accumulate(i + 1, s1);
+                accumulate(i + 2, s2);
+                accumulate(i + 3, s3);
+            }
+            for (; i < pool.length; i++) {
+                accumulate(i, dot(pool[i], member));
             }
             size++;
+        }
+
+        private void accumulate(int i, double similarity) {
+            double s = sparsity != null && similarity < sparsity ? 0 : similarity;
+            values[i] = aggregation == Aggregation.AVG ? values[i] + s : size == 0 ? s : Math.max(values[i], s);
         }
 
         double[] scores() {

@@ -240,4 +240,41 @@ public class QuerySetExpansionTest {
             assertArrayEquals(what, rankDescending(expected), r.order());
         }
     }
+
+    /**
+     * Scores are the definition's doubles bit for bit, whatever the pool size (the items are summed four at a time plus a
+     * remainder): each similarity a sum over dimensions in order of exact float products, the mean over the members.
+     */
+    @Test
+    public void scoresAreTheDefinitionsDoublesExactlyForEveryPoolSize() {
+        Random random = new Random(11);
+        for (int n = 0; n <= 9; n++) {
+            float[][] pool = new float[n][37];
+            for (float[] p : pool) {
+                for (int j = 0; j < p.length; j++) {
+                    p[j] = (float) random.nextGaussian();
+                }
+            }
+            float[] q = new float[37];
+            for (int j = 0; j < q.length; j++) {
+                q[j] = (float) random.nextGaussian();
+            }
+            Result r = new QuerySetExpansion(Aggregation.AVG, Selection.TOP_K, 1, 0.6, null, 1).rank(new float[][] { q }, pool);
+            int[] members = r.members();
+            for (int i = 0; i < n; i++) {
+                double sum = 0;
+                for (int j = 0; j < q.length; j++) {
+                    sum += (double) pool[i][j] * q[j];
+                }
+                if (members.length > 0) {
+                    double other = 0;
+                    for (int j = 0; j < q.length; j++) {
+                        other += (double) pool[i][j] * pool[members[0]][j];
+                    }
+                    sum = (sum + other) / 2;
+                }
+                assertEquals("n " + n + " item " + i, sum, r.scores()[i], 0.0);
+            }
+        }
+    }
 }

@@ -1,8 +1,10 @@
 package org.instanceretrieval.es.query;
 
+import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
+import org.elasticsearch.index.shard.ShardId;
 import org.instanceretrieval.expansion.QuerySetExpansion.Aggregation;
 
 import java.util.List;
@@ -21,9 +23,11 @@ import java.util.Set;
  *   <li>{@code aqe} / {@code alpha_qe}: {@code k = size = n}; the query becomes the same query
  *       with the expanded vector {@code L2(q + sum_j w_j d_j)} (for a set of query vectors, {@code q} is
  *       the sum of its members and the query becomes that one vector);</li>
- *   <li>{@code query_set}: {@code k = size = max(pool, k)}; the query set starts as the query vector or
- *       the set's members; the first {@code pool} hits are the pool of {@link QuerySetRanking}, and the query becomes that fixed ranking
- *       ({@link RankedDocsQueryBuilder}): no second search round.</li>
+ *   <li>{@code query_set}: {@code k = size = max(pool, k)}, run without a search: each shard answers its own top
+ *       {@code size} (score, {@code _seq_no}) and its top {@code pool}'s vectors ({@link FirstRoundPool}); the query set starts
+ *       as the query vector or the set's members; the global first {@code pool} hits are the pool of {@link QuerySetRanking}, and
+ *       the query becomes that fixed ranking ({@link RankedSeqNoQueryBuilder}; {@link RankedDocsQueryBuilder} when the round
+ *       falls back to the search above): no second search round.</li>
  * </ul>
  * In both, {@code num_candidates} of the first round is {@code max(size, num_candidates)} when
  * given, and {@code filter}, {@code similarity} and {@code exact} are the query's. Stateless.
@@ -65,8 +69,20 @@ final class ExpansionRound {
         QuerySetRanking ranking = new QuerySetRanking(options, mapping, members);
         float boost = query.boost();
         String name = query.queryName();
-        return query.withPending(FirstRoundVectors.search(context, indices, firstRound(query, size), size, field, true,
-            options.pool(), count -> ranking.reserve(count, query.memory()), hits -> ranking.rank(hits).boost(boost).queryName(name)));
+        RetrievalKnnQueryBuilder first = firstRound(query, size);
+        ResolvedIndices resolved = context.getResolvedIndices();
+        ShardId[] shards = FirstRoundPool.shards(resolved.getConcreteLocalIndicesMetadata());
+        SetOnce<QueryBuilder> result = new SetOnce<>();
+        context.registerAsyncAction((client, listener) -> FirstRoundPool.run(client, shards, first, size, options.pool(), field,
+            count -> ranking.reserveAnswers(count, size, query.memory()), pool -> ranking.rank(pool).boost(boost).queryName(name),
+            fallback -> FirstRoundVectors.run(client, indices, first, size, field, true, options.pool(),
+                count -> ranking.reserve(count, query.memory()), hits -> ranking.rank(QuerySetRanking.of(hits)).boost(boost).queryName(name),
+                fallback),
+            listener.delegateFailureAndWrap((l, ranked) -> {
+                result.set(ranked);
+                l.onResponse(null);
+            })));
+        return query.withPending(result);
     }
 
     /**

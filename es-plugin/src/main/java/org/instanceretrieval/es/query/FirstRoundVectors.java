@@ -68,36 +68,44 @@ public final class FirstRoundVectors {
     static <T> SetOnce<T> search(QueryRewriteContext context, String[] indices, QueryBuilder query, int size, String field,
                                  boolean fromIndex, int vectors, IntFunction<Reservation> reserve, CheckedFunction<Hits, T, Exception> then) {
         SetOnce<T> result = new SetOnce<>();
-        context.registerAsyncAction((client, listener) -> {
-            SetOnce<Reservation> reserved = new SetOnce<>();
-            ActionListener<Hits> done = releasing(listener, reserved).delegateFailureAndWrap((l, hits) -> {
-                result.set(then.apply(hits));
+        context.registerAsyncAction((client, listener) -> run(client, indices, query, size, field, fromIndex, vectors, reserve, then,
+            listener.delegateFailureAndWrap((l, value) -> {
+                result.set(value);
                 l.onResponse(null);
-            });
-            if (fromIndex) {
-                client.search(request(indices, query, size, null), done.delegateFailureAndWrap((l, response) -> {
-                    SearchHit[] pooled = response.getHits().getHits();
-                    SearchHit[] hits = new SearchHit[pooled.length]; // used after the response is released
-                    for (int j = 0; j < hits.length; j++) {
-                        hits[j] = pooled[j].asUnpooled();
-                    }
-                    reserved.set(reserve.apply(Math.min(vectors, hits.length)));
-                    readFromIndex(client, hits, Math.min(vectors, hits.length), field, l.delegateFailureAndWrap((l2, read) -> {
-                        if (read != null) {
-                            l2.onResponse(read);
-                        } else {
-                            searchSource(client, indices, query, size, field, l2);
-                        }
-                    }));
-                }));
-            } else {
-                searchSource(client, indices, query, size, field, done.delegateFailureAndWrap((l, hits) -> {
-                    reserved.set(reserve.apply(Math.min(vectors, hits.hits().length)));
-                    l.onResponse(hits);
-                }));
-            }
-        });
+            })));
         return result;
+    }
+
+    /**
+     * Runs the first round now, through {@code client}, as {@link #search} registers it: {@code listener} gets {@code then}'s
+     * result, or the failure of the search, the reservation, a shard read or {@code then}.
+     */
+    static <T> void run(Client client, String[] indices, QueryBuilder query, int size, String field, boolean fromIndex, int vectors,
+                        IntFunction<Reservation> reserve, CheckedFunction<Hits, T, Exception> then, ActionListener<T> listener) {
+        SetOnce<Reservation> reserved = new SetOnce<>();
+        ActionListener<Hits> done = releasing(listener, reserved).delegateFailureAndWrap((l, hits) -> l.onResponse(then.apply(hits)));
+        if (fromIndex) {
+            client.search(request(indices, query, size, null), done.delegateFailureAndWrap((l, response) -> {
+                SearchHit[] pooled = response.getHits().getHits();
+                SearchHit[] hits = new SearchHit[pooled.length]; // used after the response is released
+                for (int j = 0; j < hits.length; j++) {
+                    hits[j] = pooled[j].asUnpooled();
+                }
+                reserved.set(reserve.apply(Math.min(vectors, hits.length)));
+                readFromIndex(client, hits, Math.min(vectors, hits.length), field, l.delegateFailureAndWrap((l2, read) -> {
+                    if (read != null) {
+                        l2.onResponse(read);
+                    } else {
+                        searchSource(client, indices, query, size, field, l2);
+                    }
+                }));
+            }));
+        } else {
+            searchSource(client, indices, query, size, field, done.delegateFailureAndWrap((l, hits) -> {
+                reserved.set(reserve.apply(Math.min(vectors, hits.hits().length)));
+                l.onResponse(hits);
+            }));
+        }
     }
 
     /** {@code listener}, closing the reservation (if any) before it is completed. */

@@ -13,7 +13,8 @@ import org.instanceretrieval.memory.Reservation;
  * fixed ranking the search serves.
  *
  * <p>The pool is the first {@code min(pool, hits)} hits; their vectors are read once, from the
- * index ({@link FirstRoundVectors}; L2-normalised again, with the query, for a {@code cosine}
+ * index (the shards' answers, {@link FirstRoundPool}, or after a search, {@link FirstRoundVectors}; L2-normalised again, with
+ * the query, for a {@code cosine}
  * field, so that dot products are cosines: Elasticsearch's normalised floats are kept, up to
  * float rounding, by {@code VectorUtil.l2normalize}, which leaves vectors within {@code 1e-5} of
  * unit norm unchanged) and {@link QuerySetExpansion} ranks them. The ranking: the pool by its final
@@ -26,8 +27,9 @@ import org.instanceretrieval.memory.Reservation;
  * one becomes the next float below it, never below 0), so that the hits come back in exactly this
  * order across shards; this moves tied or near-tied scores by a few float ulps.
  *
- * <p>Memory: the pool's vectors and working arrays are reserved on the node's budget
- * ({@link #reserve}) before the vectors are read, and released when the ranking is built. Immutable.
+ * <p>Memory: the shards' answers, the pool's vectors and working arrays are reserved on the node's budget
+ * ({@link #reserveAnswers} before the shards are asked; {@link #reserve} before the vectors are read when the round ran as a
+ * search), and released when the ranking is built. Immutable.
  *
  * @param options the query-set options
  * @param mapping the vector field (float, dims known, a dot-product similarity)
@@ -64,17 +66,101 @@ record QuerySetRanking(QuerySetOptions options, VectorFieldInfo mapping, float[]
     }
 
     /**
-     * The ranking of the first round's {@code hits}, as a query matching exactly those documents;
+     * The first round's hits in global order as the ranking reads them: from a search's hits
+     * ({@link #of(FirstRoundVectors.Hits)}, matched by {@code _id}) or from the shards' own answers
+     * ({@link FirstRoundPool}, matched by {@code _seq_no}).
+     */
+    interface FirstRound {
+        /** The number of hits. */
+        int size();
+
+        /** Hit {@code j}'s first-round score. */
+        float score(int j);
+
+        /** A fresh copy of hit {@code j}'s vector ({@code j} below the pool), or null when it has none. */
+        float[] vector(int j);
+
+        /** Hit {@code j} for error messages, e.g. {@code [index/id]}. */
+        String describe(int j);
+
+        /** Where the vectors come from, for error messages. */
+        String origin();
+
+        /** The query matching hit {@code hits[r]} with {@code scores[r]}, for every {@code r}. */
+        QueryBuilder ranked(int[] hits, float[] scores);
+    }
+
+    /** The hits of a first-round search, ranked by {@code _id} ({@link RankedDocsQueryBuilder}). */
+    static FirstRound of(FirstRoundVectors.Hits first) {
+        SearchHit[] hits = first.hits();
+        return new FirstRound() {
+            @Override
+            public int size() {
+                return hits.length;
+            }
+
+            @Override
+            public float score(int j) {
+                return hits[j].getScore();
+            }
+
+            @Override
+            public float[] vector(int j) {
+                return first.vector(j);
+            }
+
+            @Override
+            public String describe(int j) {
+                return "[" + hits[j].getIndex() + "/" + hits[j].getId() + "]";
+            }
+
+            @Override
+            public String origin() {
+                return first.origin();
+            }
+
+            @Override
+            public QueryBuilder ranked(int[] order, float[] scores) {
+                String[] indices = new String[order.length];
+                String[] ids = new String[order.length];
+                for (int r = 0; r < order.length; r++) {
+                    indices[r] = hits[order[r]].getIndex();
+                    ids[r] = hits[order[r]].getId();
+                }
+                return new RankedDocsQueryBuilder(indices, ids, scores);
+            }
+        };
+    }
+
+    /**
+     * Reserves, before the shards are asked ({@link FirstRoundPool}), the memory of their answers and of the pool: per shard
+     * {@code size} hits of 12 bytes (score, {@code _seq_no}) and up to {@code pool} vectors of {@code 4 x dims} bytes, and the
+     * pool's own copy and working arrays, {@code pool x (4 x dims + }{@link #BYTES_PER_DOCUMENT}{@code )}, plus
+     * {@link #memberBytes} for a set of query vectors.
+     *
+     * @throws org.elasticsearch.common.breaker.CircuitBreakingException (429) if it does not fit the budget
+     */
+    Reservation reserveAnswers(int shards, int size, MemoryBudget memory) {
+        int dims = members[0].length;
+        int pool = Math.min(options.pool(), size);
+        long bytes = shards * (12L * size + 4L * dims * pool) + pool * (4L * dims + BYTES_PER_DOCUMENT)
+            + (members.length > 1 ? memberBytes(members.length, dims) : 0);
+        return memory.reserve(bytes, "vectors of the [query_set] expansion pool of " + pool + " documents of [" + mapping.field()
+            + "] as " + shards + " shard(s) answer them");
+    }
+
+    /**
+     * The ranking of the first round's hits, as a query matching exactly those documents;
      * the caller holds the pool's {@link #reserve reservation} while it runs.
      *
      * @throws IllegalArgumentException if a pool hit has no vector or one of another dimension
      */
-    QueryBuilder rank(FirstRoundVectors.Hits first) {
-        SearchHit[] hits = first.hits();
-        if (hits.length == 0) {
+    QueryBuilder rank(FirstRound first) {
+        int size = first.size();
+        if (size == 0) {
             return new MatchNoneQueryBuilder("[" + RetrievalKnnQueryBuilder.NAME + "] [expansion] the first round found no documents");
         }
-        int poolSize = Math.min(options.pool(), hits.length);
+        int poolSize = Math.min(options.pool(), size);
         String field = mapping.field();
         boolean cosine = "cosine".equals(mapping.similarity());
         float[][] pool = new float[poolSize][];
@@ -82,11 +168,11 @@ record QuerySetRanking(QuerySetOptions options, VectorFieldInfo mapping, float[]
             float[] d = first.vector(j);
             if (d == null) {
                 throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] [expansion] needs the vectors of the first "
-                    + "round's hits, but [" + hits[j].getIndex() + "/" + hits[j].getId() + "] has no [" + field + "] in " + first.origin());
+                    + "round's hits, but " + first.describe(j) + " has no [" + field + "] in " + first.origin());
             }
             if (d.length != members[0].length) {
-                throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] hit [" + hits[j].getIndex() + "/"
-                    + hits[j].getId() + "] has a vector of " + d.length + " dimensions but the query has " + members[0].length);
+                throw new IllegalArgumentException("[" + RetrievalKnnQueryBuilder.NAME + "] hit " + first.describe(j)
+                    + " has a vector of " + d.length + " dimensions but the query has " + members[0].length);
             }
             pool[j] = cosine ? VectorMath.l2NormalizeInPlace(d) : d;
         }
@@ -95,21 +181,20 @@ record QuerySetRanking(QuerySetOptions options, VectorFieldInfo mapping, float[]
             start[i] = cosine ? VectorMath.l2Normalized(members[i]) : members[i];
         }
         QuerySetExpansion.Result result = options.toExpansion().rank(start, pool);
-        String[] indices = new String[hits.length];
-        String[] ids = new String[hits.length];
-        float[] scores = new float[hits.length];
+        int[] order = new int[size];
+        float[] scores = new float[size];
         double scale = 1;
-        for (int r = 0; r < hits.length; r++) {
-            SearchHit hit = hits[r < poolSize ? result.order()[r] : r];
-            if (r == poolSize && hit.getScore() >= scores[r - 1] && hit.getScore() > 0) {
-                scale = Math.nextDown(scores[r - 1]) / (double) hit.getScore();
+        for (int r = 0; r < size; r++) {
+            int hit = r < poolSize ? result.order()[r] : r;
+            float firstScore = first.score(hit);
+            if (r == poolSize && firstScore >= scores[r - 1] && firstScore > 0) {
+                scale = Math.nextDown(scores[r - 1]) / (double) firstScore;
             }
-            float score = r < poolSize ? score(result.scores()[result.order()[r]]) : (float) (hit.getScore() * scale);
+            float score = r < poolSize ? score(result.scores()[result.order()[r]]) : (float) (firstScore * scale);
             scores[r] = r == 0 ? score : Math.max(0f, Math.min(score, Math.nextDown(scores[r - 1])));
-            indices[r] = hit.getIndex();
-            ids[r] = hit.getId();
+            order[r] = hit;
         }
-        return new RankedDocsQueryBuilder(indices, ids, scores);
+        return first.ranked(order, scores);
     }
 
     /** The kNN score of a similarity {@code s} under the field's similarity. */

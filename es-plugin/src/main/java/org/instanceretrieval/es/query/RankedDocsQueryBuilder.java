@@ -5,7 +5,6 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -24,6 +23,7 @@ import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.search.vectors.KnnScoreDocQueryBuilder;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
+import org.instanceretrieval.es.vectors.IdTerms;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,7 +36,8 @@ import java.util.Objects;
  * {@link QuerySetRanking}), served on the shards: it matches exactly the listed documents, each
  * identified by its concrete index and {@code _id}, with its listed score (times the boost).
  * On a shard the ids are looked up in the {@code _id} terms of the shard's reader (live documents
- * only) and the matches are served by Elasticsearch's own score-doc query, as its kNN search
+ * only; of a nested block, which carries its parent's {@code _id}, the parent) and the matches are served by Elasticsearch's own
+ * score-doc query, as its kNN search
  * serves the global top k. A listed document that no longer exists is not matched.
  *
  * <p>Internal: it is the rewritten form of a query and cannot be given in a request (as
@@ -136,12 +137,10 @@ public final class RankedDocsQueryBuilder extends AbstractQueryBuilder<RankedDoc
                     continue;
                 }
                 postings = termsEnum.postings(postings, PostingsEnum.NONE);
-                for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                    if (live == null || live.get(doc)) {
-                        found.add(new ScoreDoc(leaf.docBase + doc, scores[i]));
-                        done[i] = true;
-                        break;
-                    }
+                int doc = IdTerms.topLevelDoc(postings, live); // a nested block carries its parent's _id: the parent ends it
+                if (doc >= 0) {
+                    found.add(new ScoreDoc(leaf.docBase + doc, scores[i]));
+                    done[i] = true;
                 }
             }
         }

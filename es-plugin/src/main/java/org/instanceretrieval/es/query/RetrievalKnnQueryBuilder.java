@@ -47,7 +47,7 @@ import java.util.function.Supplier;
  * {@code cosine} and {@code dot_product}, {@code 1 / (1 + d^2)} for {@code l2_norm}).
  *
  * With {@code query_set} expansion the query instead becomes the first round's fixed ranking
- * ({@link ExpansionRound}, {@link RankedDocsQueryBuilder}).
+ * ({@link ExpansionRound}, {@link RankedSeqNoQueryBuilder}).
  *
  * <p>Immutable, except for the transient pending result of an asynchronous rewrite step (a
  * builder holding one cannot be serialised). The memory budget of query-set expansion is the
