@@ -11,6 +11,7 @@ import org.junit.Before;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -250,7 +251,7 @@ public class QuerySetFromSetIT extends RetrievalIntegTestCase {
         String shown = what + "\nexpected " + Arrays.toString(Arrays.copyOf(expected.ids, Math.min(30, expected.ids.length)))
             + "\n     got " + Arrays.toString(Arrays.copyOf(actual.ids, Math.min(30, actual.ids.length)));
         assertEquals(shown, expected.ids.length, actual.ids.length);
-        Map<Integer, Integer> at = new java.util.HashMap<>();
+        Map<Integer, Integer> at = new HashMap<>();
         for (int r = 0; r < expected.ids.length; r++) {
             at.put(expected.ids[r], r);
         }
