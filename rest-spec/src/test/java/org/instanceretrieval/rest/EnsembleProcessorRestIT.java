@@ -26,8 +26,8 @@ import static org.hamcrest.Matchers.containsString;
 public class EnsembleProcessorRestIT extends ESRestTestCase {
 
     private static final String MEANS_MODEL = "ens-channel-means";
-    private static final String GEM = "{\"model_id\": \"default\", \"pooling\": {\"type\": \"gem\"}, \"scales\": [1]";
-    private static final String MAC = "{\"model_id\": \"default\", \"pooling\": {\"type\": \"mac\"}, \"scales\": [1, 0.5], "
+    private static final String GEM = "{\"model_id\": \"filter_bank\", \"pooling\": {\"type\": \"gem\"}, \"scales\": [1]";
+    private static final String MAC = "{\"model_id\": \"filter_bank\", \"pooling\": {\"type\": \"mac\"}, \"scales\": [1, 0.5], "
         + "\"size\": {\"longest_side\": 16}";
     private static final String MEANS = "{\"model_id\": \"" + MEANS_MODEL + "\"";
 

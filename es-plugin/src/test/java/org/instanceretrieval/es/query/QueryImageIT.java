@@ -85,7 +85,7 @@ public class QueryImageIT extends RetrievalIntegTestCase {
                 knn("\"query_image\": {\"image\": \"" + image(0) + "\", \"pipeline\": \"describe\"}")));
             assertSameHits(byVector, byPipeline);
             List<Object[]> byModel = hits(call(a, "POST", "/photos/_search",
-                knn("\"query_image\": {\"image\": \"" + image(0) + "\", \"model\": \"default\", " + RECIPE + "}")));
+                knn("\"query_image\": {\"image\": \"" + image(0) + "\", \"model\": \"filter_bank\", " + RECIPE + "}")));
             assertSameHits(byVector, byModel);
 
             // the crop as a query finds the stored crop first, with cosine 1 (score (1 + 1) / 2)
@@ -105,15 +105,15 @@ public class QueryImageIT extends RetrievalIntegTestCase {
                 "pipeline [no-descriptor] has no [image_descriptor] processor");
             assertBadRequest(a, knn("\"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"missing-model\"}"),
                 "missing-model");
-            assertBadRequest(a, knn("\"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"default\", \"colour\": 1}"),
+            assertBadRequest(a, knn("\"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"filter_bank\", \"colour\": 1}"),
                 "[retrieval_knn] [query_image] does not support [colour]");
             assertBadRequest(a, knn("\"query_image\": {\"image\": \"" + image(1) + "\"}"),
                 "needs exactly one of [pipeline] and [model]");
-            assertBadRequest(a, knn("\"query_vector\": [1, 2], \"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"default\"}"),
+            assertBadRequest(a, knn("\"query_vector\": [1, 2], \"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"filter_bank\"}"),
                 "requires exactly one of [query_vector], [query_document], [query_image], [query_vectors], [query_documents] and "
                     + "[query_images], got [query_vector] and [query_image]");
             call(a, "PUT", "/small", "{\"mappings\": {\"properties\": {\"v\": {\"type\": \"dense_vector\", \"dims\": 3}}}}");
-            assertBadRequest(a, "/small/_search", knn("\"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"default\"}"), "128");
+            assertBadRequest(a, "/small/_search", knn("\"query_image\": {\"image\": \"" + image(1) + "\", \"model\": \"filter_bank\"}"), "128");
         }
     }
 

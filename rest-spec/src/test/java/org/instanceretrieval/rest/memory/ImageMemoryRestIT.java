@@ -34,7 +34,7 @@ public class ImageMemoryRestIT extends MemoryRestSupport {
 
     public void testTwoPngsOf8192x8191InOneBulkAreRefusedAndTheOtherDocumentsIndexed() throws Exception {
         createIndexWithDescriptor("mem-bulk");
-        putPipeline("mem-describe", null);
+        putPipeline("mem-describe", "filter_bank");
         byte[] huge = FlatPng.black(8192, 8191);
         assertTrue("the issue's PNGs are about 196 KB, this one " + huge.length, huge.length < 400_000);
         long trippedBefore = ((Number) retrievalBreaker().get("tripped")).longValue();
@@ -59,7 +59,7 @@ public class ImageMemoryRestIT extends MemoryRestSupport {
 
     public void testFourParallelBulksOfOneFiftyMegapixelImageEachAreRefusedAndTheOtherDocumentsIndexed() throws Exception {
         createIndexWithDescriptor("mem-parallel");
-        putPipeline("mem-describe", null);
+        putPipeline("mem-describe", "filter_bank");
         byte[] fiftyMegapixels = FlatPng.black(8000, 6250);
         int bulks = 4;
         CyclicBarrier start = new CyclicBarrier(bulks);
@@ -105,7 +105,7 @@ public class ImageMemoryRestIT extends MemoryRestSupport {
     /** Raising the limit lets a large image through: the breaker is the only thing that refused it. */
     public void testALargerLimitAdmitsAnImageTheDefaultRefusesAndTheSettingIsRestored() throws Exception {
         createIndexWithDescriptor("mem-limit");
-        putPipeline("mem-describe", null);
+        putPipeline("mem-describe", "filter_bank");
         // 3000 x 2000 = 6 MP: decoding 6e6 * 19 = 114 MB, then the base image (longest side 1024: 1024 x 683) and its tensor
         byte[] sixMegapixels = FlatPng.black(3000, 2000);
         setLimit("50mb");

@@ -77,7 +77,7 @@ public class ModelOutputMemoryRestIT extends MemoryRestSupport {
         assertNodeUp();
         // the node still describes images
         createIndexWithDescriptor("mem-after-huge");
-        putPipeline("mem-default", null);
+        putPipeline("mem-default", "filter_bank");
         Map<String, Object> response = bulk(client(), bulkLine("mem-after-huge", "good", "mem-default", smallPng(3)));
         assertEquals(201, item(response, "good").get("status"));
         deleteModel("mem-huge-output");
@@ -92,7 +92,7 @@ public class ModelOutputMemoryRestIT extends MemoryRestSupport {
             setLimit(null);
         }
         createIndexWithDescriptor("mem-first-load");
-        putPipeline("mem-default", null);
+        putPipeline("mem-default", "filter_bank");
         putPipeline("mem-huge", "mem-later-huge");
         byte[] sixtyFour = FlatPng.black(64, 64);
         Map<String, Object> response = bulk(client(), bulkLine("mem-first-load", "good-1", "mem-default", smallPng(4))
@@ -114,7 +114,7 @@ public class ModelOutputMemoryRestIT extends MemoryRestSupport {
     public void testAnOutputTooLargeForTheBreakerAtRunTimeIs429AndTheRestOfTheBulkIsIndexed() throws Exception {
         assertEquals("ready", upload("mem-dynamic", DYNAMIC_CONFIG, upscale(null, 200f)).get("state"));
         createIndexWithDescriptor("mem-dynamic-idx");
-        putPipeline("mem-default", null);
+        putPipeline("mem-default", "filter_bank");
         putPipeline("mem-blowup", "mem-dynamic");
         Map<String, Object> response = bulk(client(), bulkLine("mem-dynamic-idx", "good-1", "mem-default", smallPng(6))
             + bulkLine("mem-dynamic-idx", "blowup", "mem-blowup", smallPng(7))

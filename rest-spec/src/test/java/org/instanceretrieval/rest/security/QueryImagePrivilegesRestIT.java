@@ -18,7 +18,7 @@ public class QueryImagePrivilegesRestIT extends SecureNodeRestTestCase {
     public void testQueryImageNeedsPipelineReadPrivilege() throws IOException {
         String image = Base64.getEncoder().encodeToString(TestImages.smallPng(0));
         expect(200, "admin", request("PUT", "/_ingest/pipeline/sec-describe", """
-            {"processors": [{"image_descriptor": {"field": "image", "target_field": "descriptor"}}]}"""));
+            {"processors": [{"image_descriptor": {"field": "image", "target_field": "descriptor", "model_id": "filter_bank"}}]}"""));
         expect(200, "admin", request("PUT", "/sec-photos", """
             {"settings": {"number_of_shards": 1, "number_of_replicas": 0},
              "mappings": {"properties": {"descriptor": {"type": "dense_vector", "dims": 128, "similarity": "dot_product"}}}}"""));
@@ -27,7 +27,7 @@ public class QueryImagePrivilegesRestIT extends SecureNodeRestTestCase {
         index.addParameter("refresh", "true");
         expect(201, "admin", index);
 
-        for (String source : List.of("\"model\": \"default\"", "\"pipeline\": \"sec-describe\"")) {
+        for (String source : List.of("\"model\": \"filter_bank\"", "\"pipeline\": \"sec-describe\"")) {
             String body = "{\"query\": {\"retrieval_knn\": {\"field\": \"descriptor\", \"k\": 1, \"exact\": true, \"query_image\": {\"image\": \""
                 + image + "\", " + source + "}}}}";
             Answer refused = expect(403, "reader", request("POST", "/sec-photos/_search", body));
