@@ -191,7 +191,7 @@ public class ImageDescriptorOptionsIT extends RetrievalIntegTestCase {
     public void testCudaWithoutGpuFailsTheDocumentAndAutoFallsBack() throws Exception {
         String image = "\"" + Base64.getEncoder().encodeToString(ImageDescriptorIT.encode(ImageDescriptorIT.pattern(16, 12, 6), "png")) + "\"";
         assertThat(errorOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\", \"device\": \"cuda\"}", "{\"img\": " + image + "}")),
-            containsString("model [default] cannot run on device [cuda]"));
+            containsString("model [filter_bank] cannot run on device [cuda]"));
         assertEquals(128, ((List<?>) sourceOf(simulate("{\"model_id\": \"filter_bank\", \"field\": \"img\", \"target_field\": \"v\", \"device\": \"auto\"}",
             "{\"img\": " + image + "}")).get("v")).size());
     }
