@@ -2,12 +2,8 @@ package org.instanceretrieval.es.query;
 
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
-import org.elasticsearch.TransportVersion;
-import org.elasticsearch.TransportVersions;
-import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.Rewriteable;
@@ -15,7 +11,6 @@ import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
-import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
 import org.instanceretrieval.memory.MemoryBudget;
 import org.instanceretrieval.search.ExactVectorQuery;
@@ -53,7 +48,7 @@ import java.util.function.Supplier;
  * builder holding one cannot be serialised). The memory budget of query-set expansion is the
  * node's, given by the plugin to every builder it parses or reads ({@link #withMemory}).
  */
-public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<RetrievalKnnQueryBuilder> {
+public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<RetrievalKnnQueryBuilder> {
 
     public static final String NAME = "retrieval_knn";
     /** Default {@code k}. */
@@ -115,6 +110,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     private RetrievalKnnQueryBuilder(String field, QueryVectorSource source, int k, Integer numCandidates, QueryBuilder filter,
                                      Float similarity, boolean exact, QueryExpansion expansion, SetOnce<? extends QueryBuilder> pending,
                                      Supplier<MemoryBudget> memory) {
+        super(NAME);
         if (k < 1 || k > MAX_CANDIDATES) {
             throw new IllegalArgumentException("[" + NAME + "] [k] must be between 1 and " + MAX_CANDIDATES + " but was [" + k + "]");
         }
@@ -145,7 +141,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     }
 
     public RetrievalKnnQueryBuilder(StreamInput in) throws IOException {
-        super(in);
+        super(NAME, in);
         this.field = in.readString();
         this.source = new QueryVectorSource(in);
         this.k = in.readVInt();
@@ -160,9 +156,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
 
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
-        if (pending != null) {
-            throw new IllegalStateException("[" + NAME + "] has a pending rewrite and cannot be serialised; missing a rewriteAndFetch?");
-        }
+        checkNotPending(pending);
         out.writeString(field);
         source.writeTo(out);
         out.writeVInt(k);
@@ -252,16 +246,6 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         return expansion;
     }
 
-    @Override
-    public String getWriteableName() {
-        return NAME;
-    }
-
-    @Override
-    public TransportVersion getMinimalSupportedVersion() {
-        return TransportVersions.V_8_0_0;
-    }
-
     // ---- x-content ----
 
     @Override
@@ -287,7 +271,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     }
 
     /** The request body as parsed; {@link #build} validates it (errors unwrapped, as the messages of the tests and docs). */
-    private static final class Parsed {
+    private static final class Parsed extends ParsedQuery {
         private String field;
         private final QueryVectorSource.Parsed source = new QueryVectorSource.Parsed();
         private int k = DEFAULT_K;
@@ -296,18 +280,14 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         private Float similarity;
         private boolean exact;
         private QueryExpansion.Parsed expansion;
-        private float boost = DEFAULT_BOOST;
-        private String queryName;
 
         RetrievalKnnQueryBuilder build() {
-            return new RetrievalKnnQueryBuilder(requireField(field), source.build(NAME), k, numCandidates, filter, similarity, exact,
-                expansion == null ? null : expansion.build(), null, null).boost(boost).queryName(queryName);
+            return named(new RetrievalKnnQueryBuilder(requireField(field), source.build(NAME), k, numCandidates, filter, similarity, exact,
+                expansion == null ? null : expansion.build(), null, null));
         }
     }
 
-    private static final ObjectParser<Parsed, Void> PARSER = new ObjectParser<>(NAME, (p, name, value) -> {
-        throw new ParsingException(XContentLocation.UNKNOWN, "[" + NAME + "] does not support [" + name + "] here");
-    }, Parsed::new);
+    private static final ObjectParser<Parsed, Void> PARSER = parser(NAME, Parsed::new);
 
     static {
         PARSER.declareString((p, v) -> p.field = v, FIELD);
@@ -318,8 +298,6 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         PARSER.declareFloat((p, v) -> p.similarity = v, SIMILARITY);
         PARSER.declareBoolean((p, v) -> p.exact = v, EXACT);
         PARSER.declareObject((p, v) -> p.expansion = v, QueryExpansion.PARSER, EXPANSION);
-        PARSER.declareFloat((p, v) -> p.boost = v, BOOST_FIELD);
-        PARSER.declareString((p, v) -> p.queryName = v, NAME_FIELD);
     }
 
     /** Parses the body of {@code {"retrieval_knn": {...}}}; invalid values give a 400. */
@@ -332,8 +310,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     @Override
     protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
         if (pending != null) {
-            QueryBuilder next = pending.get();
-            return next == null ? this : next;
+            return awaiting(pending);
         }
         QueryBuilder rewrittenFilter = filter == null ? null : filter.rewrite(context);
         if (rewrittenFilter != filter) {

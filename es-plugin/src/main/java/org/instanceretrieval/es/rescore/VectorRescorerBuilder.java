@@ -1,7 +1,5 @@
 package org.instanceretrieval.es.rescore;
 
-import org.elasticsearch.TransportVersion;
-import org.elasticsearch.TransportVersions;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
@@ -13,6 +11,7 @@ import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.ToXContentFragment;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentLocation;
+import org.instanceretrieval.es.PluginWriteable;
 import org.instanceretrieval.es.query.QueryVectorSource;
 
 import java.io.IOException;
@@ -36,7 +35,7 @@ import java.util.function.Supplier;
  * @param <P> its option group
  */
 public abstract class VectorRescorerBuilder<RB extends VectorRescorerBuilder<RB, P>, P extends Writeable & ToXContentFragment>
-    extends RescorerBuilder<RB> {
+    extends RescorerBuilder<RB> implements PluginWriteable {
 
     /** Largest {@code window_size} of a vector rescorer (index.max_result_window's default). */
     public static final int MAX_WINDOW = 10_000;
@@ -145,11 +144,6 @@ public abstract class VectorRescorerBuilder<RB extends VectorRescorerBuilder<RB,
     @Override
     public final String getWriteableName() {
         return name;
-    }
-
-    @Override
-    public final TransportVersion getMinimalSupportedVersion() {
-        return TransportVersions.V_8_0_0;
     }
 
     /**
