@@ -56,7 +56,6 @@ public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<Retr
     /** Largest {@code k} and {@code num_candidates}, Elasticsearch's kNN limit. */
     public static final int MAX_CANDIDATES = 10_000;
 
-    static final ParseField FIELD = new ParseField("field");
     static final ParseField K = new ParseField("k");
     static final ParseField NUM_CANDIDATES = new ParseField("num_candidates");
     static final ParseField FILTER = new ParseField("filter");
@@ -64,7 +63,6 @@ public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<Retr
     static final ParseField EXACT = new ParseField("exact");
     static final ParseField EXPANSION = new ParseField("expansion");
 
-    private final String field;
     private final QueryVectorSource source;
     private final int k;
     private final Integer numCandidates;
@@ -72,8 +70,6 @@ public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<Retr
     private final Float similarity;
     private final boolean exact;
     private final QueryExpansion expansion;
-    /** Result of a registered asynchronous rewrite step: the builder it rewrites to. */
-    private final SetOnce<? extends QueryBuilder> pending;
     /** The node's memory budget (its {@code retrieval} breaker), or null for a builder made in code. */
     private final Supplier<MemoryBudget> memory;
 
@@ -110,7 +106,7 @@ public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<Retr
     private RetrievalKnnQueryBuilder(String field, QueryVectorSource source, int k, Integer numCandidates, QueryBuilder filter,
                                      Float similarity, boolean exact, QueryExpansion expansion, SetOnce<? extends QueryBuilder> pending,
                                      Supplier<MemoryBudget> memory) {
-        super(NAME);
+        super(NAME, field, pending);
         if (k < 1 || k > MAX_CANDIDATES) {
             throw new IllegalArgumentException("[" + NAME + "] [k] must be between 1 and " + MAX_CANDIDATES + " but was [" + k + "]");
         }
@@ -121,7 +117,6 @@ public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<Retr
         if (similarity != null && Float.isFinite(similarity) == false) {
             throw new IllegalArgumentException("[" + NAME + "] [similarity] must be finite but was [" + similarity + "]");
         }
-        this.field = field;
         this.source = Objects.requireNonNull(source);
         this.k = k;
         this.numCandidates = numCandidates;
@@ -129,7 +124,6 @@ public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<Retr
         this.similarity = similarity;
         this.exact = exact;
         this.expansion = expansion;
-        this.pending = pending;
         this.memory = memory;
     }
 
@@ -142,7 +136,6 @@ public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<Retr
 
     public RetrievalKnnQueryBuilder(StreamInput in) throws IOException {
         super(NAME, in);
-        this.field = in.readString();
         this.source = new QueryVectorSource(in);
         this.k = in.readVInt();
         this.numCandidates = in.readOptionalVInt();
@@ -150,14 +143,11 @@ public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<Retr
         this.similarity = in.readOptionalFloat();
         this.exact = in.readBoolean();
         this.expansion = in.readOptionalWriteable(QueryExpansion::new);
-        this.pending = null;
         this.memory = null;
     }
 
     @Override
-    protected void doWriteTo(StreamOutput out) throws IOException {
-        checkNotPending(pending);
-        out.writeString(field);
+    protected void doWriteOptions(StreamOutput out) throws IOException {
         source.writeTo(out);
         out.writeVInt(k);
         out.writeOptionalVInt(numCandidates);
@@ -165,10 +155,6 @@ public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<Retr
         out.writeOptionalFloat(similarity);
         out.writeBoolean(exact);
         out.writeOptionalWriteable(expansion);
-    }
-
-    public String field() {
-        return field;
     }
 
     /** @return a copy of the query vector, or null while the query is a document or an image, or for a set */
@@ -249,8 +235,7 @@ public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<Retr
     // ---- x-content ----
 
     @Override
-    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject(NAME).field(FIELD.getPreferredName(), field);
+    protected void doXContentOptions(XContentBuilder builder, Params params) throws IOException {
         source.toXContent(builder, params);
         builder.field(K.getPreferredName(), k);
         if (numCandidates != null) {
@@ -266,13 +251,10 @@ public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<Retr
         if (expansion != null) {
             builder.field(EXPANSION.getPreferredName(), expansion);
         }
-        boostAndQueryNameToXContent(builder);
-        builder.endObject();
     }
 
     /** The request body as parsed; {@link #build} validates it (errors unwrapped, as the messages of the tests and docs). */
     private static final class Parsed extends ParsedQuery {
-        private String field;
         private final QueryVectorSource.Parsed source = new QueryVectorSource.Parsed();
         private int k = DEFAULT_K;
         private Integer numCandidates;
@@ -290,7 +272,6 @@ public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<Retr
     private static final ObjectParser<Parsed, Void> PARSER = parser(NAME, Parsed::new);
 
     static {
-        PARSER.declareString((p, v) -> p.field = v, FIELD);
         QueryVectorSource.declareWithSets(PARSER, NAME, p -> p.source);
         PARSER.declareInt((p, v) -> p.k = v, K);
         PARSER.declareInt((p, v) -> p.numCandidates = v, NUM_CANDIDATES);
@@ -308,10 +289,7 @@ public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<Retr
     // ---- rewrite ----
 
     @Override
-    protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
-        if (pending != null) {
-            return awaiting(pending);
-        }
+    protected QueryBuilder doRewriteQuery(QueryRewriteContext context) throws IOException {
         QueryBuilder rewrittenFilter = filter == null ? null : filter.rewrite(context);
         if (rewrittenFilter != filter) {
             return copy(source, rewrittenFilter, expansion, null);

@@ -51,16 +51,13 @@ public final class RetrievalPatchesQueryBuilder extends CoordinatorQueryBuilder<
     public static final String NAME = "retrieval_patches";
     public static final int DEFAULT_K = 10;
     public static final int DEFAULT_NUM_CANDIDATES = 100;
-    static final String FIELD = "field";
     static final String QUERY_PATCHES = "query_patches";
     static final String K = "k";
     static final String NUM_CANDIDATES = "num_candidates";
 
-    private final String field;
     private final PatchesQuerySource source;
     private final int k;
     private final int numCandidates;
-    private final SetOnce<QueryBuilder> pending;
 
     /**
      * @param field         path of the nested patches field (its objects hold {@code vector})
@@ -79,7 +76,7 @@ public final class RetrievalPatchesQueryBuilder extends CoordinatorQueryBuilder<
     }
 
     private RetrievalPatchesQueryBuilder(String field, PatchesQuerySource source, int k, int numCandidates, SetOnce<QueryBuilder> pending) {
-        super(NAME);
+        super(NAME, field, pending);
         if (field == null || field.isEmpty()) {
             throw new IllegalArgumentException("[" + NAME + "] requires a [field]");
         }
@@ -91,43 +88,33 @@ public final class RetrievalPatchesQueryBuilder extends CoordinatorQueryBuilder<
             throw new IllegalArgumentException("[" + NAME + "] [num_candidates] must be between [k] (" + k + ") and "
                 + RetrievalKnnQueryBuilder.MAX_CANDIDATES + " but was [" + numCandidates + "]");
         }
-        this.field = field;
         this.source = Objects.requireNonNull(source);
         this.k = k;
         this.numCandidates = numCandidates;
-        this.pending = pending;
     }
 
     public RetrievalPatchesQueryBuilder(StreamInput in) throws IOException {
         super(NAME, in);
-        this.field = in.readString();
         this.source = new PatchesQuerySource(in);
         this.k = in.readVInt();
         this.numCandidates = in.readVInt();
-        this.pending = null;
     }
 
     @Override
-    protected void doWriteTo(StreamOutput out) throws IOException {
-        checkNotPending(pending);
-        out.writeString(field);
+    protected void doWriteOptions(StreamOutput out) throws IOException {
         source.writeTo(out);
         out.writeVInt(k);
         out.writeVInt(numCandidates);
     }
 
     @Override
-    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject(NAME).field(FIELD, field);
+    protected void doXContentOptions(XContentBuilder builder, Params params) throws IOException {
         source.toXContent(builder, params);
         builder.field(K, k).field(NUM_CANDIDATES, numCandidates);
-        boostAndQueryNameToXContent(builder);
-        builder.endObject();
     }
 
     /** The request body as parsed (patches as raw lists); {@link #build} validates it. */
     private static final class Parsed extends ParsedQuery {
-        private String field;
         private final PatchesQuerySource.Parsed source = new PatchesQuerySource.Parsed();
         private int k = DEFAULT_K;
         private Integer numCandidates;
@@ -140,7 +127,6 @@ public final class RetrievalPatchesQueryBuilder extends CoordinatorQueryBuilder<
     private static final ObjectParser<Parsed, Void> PARSER = parser(NAME, Parsed::new);
 
     static {
-        PARSER.declareString((p, v) -> p.field = v, new ParseField(FIELD));
         PatchesQuerySource.declare(PARSER, p -> p.source);
         PARSER.declareInt((p, v) -> p.k = v, new ParseField(K));
         PARSER.declareInt((p, v) -> p.numCandidates = v, new ParseField(NUM_CANDIDATES));
@@ -152,10 +138,7 @@ public final class RetrievalPatchesQueryBuilder extends CoordinatorQueryBuilder<
     }
 
     @Override
-    protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
-        if (pending != null) {
-            return awaiting(pending);
-        }
+    protected QueryBuilder doRewriteQuery(QueryRewriteContext context) throws IOException {
         String[] indices = CoordinatorSearch.localIndices(context, "[" + NAME + "]");
         if (indices == null) {
             // the shard-level rewrite never sees this builder: the coordinating rewrite replaced it
