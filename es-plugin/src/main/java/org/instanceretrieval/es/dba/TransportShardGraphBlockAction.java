@@ -73,13 +73,18 @@ public final class TransportShardGraphBlockAction
                 + "POST {}/_retrieval/graph/_build", index, request.params().listField(), index);
         }
         IndexShard shard = indexService.getShard(shardId.id());
-        return readFloatVectors(shard, request.field(), "retrieval_dba_graph", () -> ShardGraphBlockAction.Result.EMPTY, (reader, dims) -> {
-            try (Reservation memory = breaker.reserve(bytes(request.params().size(), dims),
-                "block of " + request.params().size() + " documents with vectors of [" + request.field() + "] and neighbour lists read from shard "
-                    + shardId)) {
-                return read(reader, request, dims, index, memory);
-            }
-        });
+        return readFloatVectors(shard, request.field(), "retrieval_dba_graph", () -> ShardGraphBlockAction.Result.EMPTY,
+            (reader, dims) -> reserveAndRead(reader, request, dims, shardId));
+    }
+
+    /** {@link #read} with {@link #bytes} of the block reserved first. */
+    private ShardGraphBlockAction.Result reserveAndRead(IndexReader reader, ShardReadRequest<ShardGraphBlockAction.Params> request,
+        int dims, ShardId shardId) throws IOException {
+        try (Reservation memory = breaker.reserve(bytes(request.params().size(), dims),
+            "block of " + request.params().size() + " documents with vectors of [" + request.field() + "] and neighbour lists read from shard "
+                + shardId)) {
+            return read(reader, request, dims, shardId.getIndexName(), memory);
+        }
     }
 
     private static ShardGraphBlockAction.Result read(IndexReader reader, ShardReadRequest<ShardGraphBlockAction.Params> request, int dims, String index,

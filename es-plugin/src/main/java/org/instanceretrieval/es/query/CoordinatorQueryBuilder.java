@@ -111,8 +111,8 @@ public abstract class CoordinatorQueryBuilder<QB extends CoordinatorQueryBuilder
     }
 
     /**
-     * A parser for the body of {@code {"<name>": {...}}} with {@code field}, {@code boost} and {@code _name} declared; any key the subclass does
-     * not declare is a 400 ({@code [<name>] does not support [<key>] here}).
+     * A parser for the body of {@code {"<name>": {...}}} with {@code field}, {@code boost} and {@code _name} declared; any key
+     * the subclass does not declare is a 400 ({@code [<name>] does not support [<key>] here}).
      */
     protected static <T extends ParsedQuery> ObjectParser<T, Void> parser(String name, Supplier<T> parsed) {
         ObjectParser<T, Void> parser = new ObjectParser<>(name, (p, key, value) -> {
