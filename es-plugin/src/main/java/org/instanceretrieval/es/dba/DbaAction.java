@@ -66,10 +66,7 @@ public final class DbaAction {
             if (field.equals(targetField)) {
                 throw new IllegalArgumentException("[target_field] must differ from [field], both are [" + field + "]");
             }
-            int neighbours = n == null ? DatabaseAugmentation.DEFAULT_NEIGHBOURS : n;
-            if (neighbours < 1 || neighbours > MAX_NEIGHBOURS) {
-                throw new IllegalArgumentException("[n] must be in [1, " + MAX_NEIGHBOURS + "], got [" + neighbours + "]");
-            }
+            int neighbours = JobBody.inRange("n", n, DatabaseAugmentation.DEFAULT_NEIGHBOURS, 1, MAX_NEIGHBOURS);
             float a = alpha == null ? 0f : alpha.floatValue();
             if (Float.isFinite(a) == false || a < 0) {
                 throw new IllegalArgumentException("[alpha] must be a finite number >= 0, got [" + alpha + "]");

@@ -18,7 +18,6 @@ import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.index.IndexService;
-import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.IdFieldMapper;
 import org.elasticsearch.index.mapper.MappedFieldType;
 import org.elasticsearch.index.mapper.RoutingFieldMapper;
@@ -74,17 +73,17 @@ public final class TransportShardGraphBlockAction
                 + "POST {}/_retrieval/graph/_build", index, request.params().listField(), index);
         }
         IndexShard shard = indexService.getShard(shardId.id());
-        try (Engine.Searcher searcher = shard.acquireSearcher("retrieval_dba_graph")) {
-            IndexReader reader = searcher.getIndexReader();
-            int dims = floatDims(reader.leaves(), request.field(), index);
-            if (dims == 0) {
-                return ShardGraphBlockAction.Result.EMPTY;
-            }
-            try (Reservation memory = breaker.reserve(bytes(request.params().size(), dims),
-                "block of " + request.params().size() + " documents with vectors of [" + request.field() + "] and neighbour lists read from shard "
-                    + shardId)) {
-                return read(reader, request, dims, index, memory);
-            }
+        return readFloatVectors(shard, request.field(), "retrieval_dba_graph", () -> ShardGraphBlockAction.Result.EMPTY,
+            (reader, dims) -> reserveAndRead(reader, request, dims, shardId));
+    }
+
+    /** {@link #read} with {@link #bytes} of the block reserved first. */
+    private ShardGraphBlockAction.Result reserveAndRead(IndexReader reader, ShardReadRequest<ShardGraphBlockAction.Params> request,
+        int dims, ShardId shardId) throws IOException {
+        try (Reservation memory = breaker.reserve(bytes(request.params().size(), dims),
+            "block of " + request.params().size() + " documents with vectors of [" + request.field() + "] and neighbour lists read from shard "
+                + shardId)) {
+            return read(reader, request, dims, shardId.getIndexName(), memory);
         }
     }
 

@@ -1,24 +1,19 @@
 package org.instanceretrieval.es.diffusion;
 
 import org.apache.lucene.index.FieldInfo;
-import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.TopDocs;
 import org.elasticsearch.search.rescore.RescoreContext;
-import org.elasticsearch.search.rescore.Rescorer;
 import org.elasticsearch.common.breaker.CircuitBreaker;
 import org.elasticsearch.core.Releasable;
 import org.instanceretrieval.diffusion.CgSolution;
 import org.instanceretrieval.diffusion.Diffusion;
 import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.SegmentIdCache;
+import org.instanceretrieval.es.rescore.WindowRescorer;
 import org.instanceretrieval.es.rescore.WindowVectors;
 
 import java.io.IOException;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Re-ranks a shard's rescore window by diffusion (Iscen et al.; lucene-ext {@link Diffusion}):
@@ -31,7 +26,7 @@ import java.util.Set;
  *
  * <p>It runs <b>per shard</b>: on an index of several shards each shard diffuses over its own
  * window, so results equal a single shard's only on one-shard indices. Hits after the window
- * are dropped (their first-pass scores are not comparable with f): use a {@code window_size}
+ * are dropped ({@link WindowRescorer}): use a {@code window_size}
  * of at least {@code from + size}. A window document without a vector is a node without
  * edges (a zero vector): it scores 0. The computation is {@link WindowDiffusion}'s (shared with the
  * global {@code diffusion} retriever); its memory is accounted on the request circuit breaker
@@ -41,7 +36,7 @@ import java.util.Set;
  * graph is not rebuilt: the window's stored neighbour lists are restricted to the window and re-normalised
  * ({@link StoredGraphWindow}); the rest (y, solve, ranking, scores) is as above.
  */
-final class DiffusionRescorer implements Rescorer {
+final class DiffusionRescorer extends WindowRescorer {
 
     static final DiffusionRescorer INSTANCE = new DiffusionRescorer();
 
@@ -65,16 +60,14 @@ final class DiffusionRescorer implements Rescorer {
         }
     }
 
-    private DiffusionRescorer() {}
+    private DiffusionRescorer() {
+        super("first-pass score; the hit's score is its diffusion score f over the rescore window, which depends on the whole window");
+    }
 
     @Override
-    public TopDocs rescore(TopDocs topDocs, IndexSearcher searcher, RescoreContext rescoreContext) throws IOException {
-        if (topDocs == null || topDocs.scoreDocs.length == 0) {
-            return topDocs;
-        }
+    protected WindowRanking rank(ScoreDoc[] window, IndexSearcher searcher, RescoreContext rescoreContext) throws IOException {
         Context context = (Context) rescoreContext;
         DiffusionRescorerBuilder p = context.parameters;
-        ScoreDoc[] window = Arrays.copyOf(topDocs.scoreDocs, Math.min(context.getWindowSize(), topDocs.scoreDocs.length));
         float[] query = p.queryVector();
         CgSolution solution;
         if (context.storedGraph != null) {
@@ -88,17 +81,7 @@ final class DiffusionRescorer implements Rescorer {
                 solution = WindowDiffusion.diffuse(vectors, query, p.parameters());
             }
         }
-        int[] ranking = solution.ranking();
-
-        ScoreDoc[] rescored = new ScoreDoc[window.length];
-        Set<Integer> docs = new HashSet<>();
-        for (int r = 0; r < ranking.length; r++) {
-            ScoreDoc hit = window[ranking[r]];
-            rescored[r] = new ScoreDoc(hit.doc, (float) solution.score(ranking[r]), hit.shardIndex);
-            docs.add(hit.doc);
-        }
-        context.setRescoredDocs(docs);
-        return new TopDocs(topDocs.totalHits, rescored);
+        return new WindowRanking(solution.ranking(), solution::score);
     }
 
     /**
@@ -115,16 +98,5 @@ final class DiffusionRescorer implements Rescorer {
      */
     static void checkFloatVectors(FieldInfo info, String field, int dims) {
         WindowVectors.checkFloatVectors(info, field, dims, DiffusionRescorerBuilder.NAME);
-    }
-
-    @Override
-    public Explanation explain(int topLevelDocId, IndexSearcher searcher, RescoreContext rescoreContext, Explanation sourceExplanation)
-        throws IOException {
-        if (rescoreContext.isRescored(topLevelDocId) == false) {
-            return sourceExplanation;
-        }
-        return Explanation.match(sourceExplanation.getValue(),
-            "first-pass score; the hit's score is its diffusion score f over the rescore window, which depends on the whole window",
-            sourceExplanation);
     }
 }

@@ -1,26 +1,19 @@
 package org.instanceretrieval.es.diffusion;
 
-import org.elasticsearch.TransportVersion;
-import org.elasticsearch.TransportVersions;
-import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.search.rescore.RescoreContext;
-import org.elasticsearch.search.rescore.RescorerBuilder;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
-import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
 import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.SegmentIdCache;
-import org.instanceretrieval.es.query.QueryVectorSource;
 import org.instanceretrieval.es.query.VectorFieldInfo;
+import org.instanceretrieval.es.rescore.VectorRescorerBuilder;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -37,19 +30,15 @@ import java.util.Objects;
  * shard's index has a usable one ({@link StoredGraphCheck}), else on the window's.
  *
  * <p>Every parameter is checked when the request is parsed (an {@link IllegalArgumentException},
- * HTTP 400); the field is checked against the shard's mapping when the rescore context is built.
+ * HTTP 400; field, query vector and window size as {@link VectorRescorerBuilder}); the field is checked against the shard's mapping when the rescore context is built.
  * Immutable apart from the inherited window size and the node's segment id cache it is given once ({@link #withSegmentIds}).
  */
-public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRescorerBuilder> {
+public final class DiffusionRescorerBuilder extends VectorRescorerBuilder<DiffusionRescorerBuilder, DiffusionParameters> {
 
     public static final String NAME = "diffusion";
 
-    static final ParseField FIELD = new ParseField("field");
     static final ParseField GRAPH = new ParseField("graph");
 
-    private final String field;
-    private final float[] queryVector;
-    private final DiffusionParameters parameters;
     private final GraphSource graph;
     /** This node's segment id cache (not sent, not part of equality); null reads ids from stored fields. */
     private SegmentIdCache segmentIds;
@@ -71,32 +60,11 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
 
     /** @throws IllegalArgumentException if the field is empty, the query vector missing, empty or not finite, or graph null */
     public DiffusionRescorerBuilder(String field, float[] queryVector, DiffusionParameters parameters, GraphSource graph) {
+        super(NAME, field, queryVector, parameters);
         if (graph == null) {
             throw new IllegalArgumentException("[" + NAME + "] [" + GRAPH.getPreferredName() + "] must not be null");
         }
         this.graph = graph;
-        if (field == null || field.isEmpty()) {
-            throw new IllegalArgumentException("[" + NAME + "] requires [" + FIELD.getPreferredName() + "]");
-        }
-        if (queryVector == null || queryVector.length == 0) {
-            throw new IllegalArgumentException("[" + NAME + "] requires a non-empty [" + QueryVectorSource.QUERY_VECTOR.getPreferredName() + "]");
-        }
-        this.parameters = parameters;
-        this.field = field;
-        this.queryVector = QueryVectorSource.checkVector(NAME, queryVector).clone();
-    }
-
-    /**
-     * Sets the rescore window, validated when the request is parsed: {@code window_size} must be in
-     * [1, {@value WindowDiffusion#MAX_WINDOW}] (a 400 naming the value; a negative window used to fail later as a 500).
-     */
-    @Override
-    public DiffusionRescorerBuilder windowSize(int windowSize) {
-        if (windowSize < 1 || windowSize > WindowDiffusion.MAX_WINDOW) {
-            throw new IllegalArgumentException("[" + NAME + "] [window_size] must be in [1, " + WindowDiffusion.MAX_WINDOW + "] but was ["
-                + windowSize + "]");
-        }
-        return super.windowSize(windowSize);
     }
 
     /** The defaults of the reference: k 50, gamma 3, alpha 0.99, query_k 10, 20 iterations, tolerance 1e-6. */
@@ -105,40 +73,28 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
     }
 
     public DiffusionRescorerBuilder(StreamInput in) throws IOException {
-        super(in);
-        this.field = in.readString();
-        this.queryVector = in.readFloatArray();
-        this.parameters = new DiffusionParameters(in);
+        super(NAME, in, DiffusionParameters::new);
         this.graph = in.readEnum(GraphSource.class);
     }
 
     @Override
-    protected void doWriteTo(StreamOutput out) throws IOException {
-        out.writeString(field);
-        out.writeFloatArray(queryVector);
-        parameters.writeTo(out);
+    protected void doWriteExtra(StreamOutput out) throws IOException {
         out.writeEnum(graph);
     }
 
     /** The body as parsed; {@link #build} validates it. */
-    private static final class Parsed {
-        private String field;
-        private final QueryVectorSource.Parsed source = new QueryVectorSource.Parsed();
+    private static final class Parsed extends ParsedBody {
         private final DiffusionParameters.Parsed diffusion = new DiffusionParameters.Parsed();
         private String graph = GraphSource.AUTO.toString();
 
         DiffusionRescorerBuilder build() {
-            return new DiffusionRescorerBuilder(field, source.vector(), diffusion.build(NAME), GraphSource.parse(NAME, graph));
+            return new DiffusionRescorerBuilder(field, vector(), diffusion.build(NAME), GraphSource.parse(NAME, graph));
         }
     }
 
-    private static final ObjectParser<Parsed, Void> PARSER = new ObjectParser<>(NAME, (p, name, value) -> {
-        throw new ParsingException(XContentLocation.UNKNOWN, "[" + NAME + "] unknown field [" + name + "]");
-    }, Parsed::new);
+    private static final ObjectParser<Parsed, Void> PARSER = parser(NAME, Parsed::new);
 
     static {
-        PARSER.declareString((p, v) -> p.field = v, FIELD);
-        QueryVectorSource.declareVector(PARSER, NAME, p -> p.source);
         DiffusionParameters.declare(PARSER, p -> p.diffusion);
         PARSER.declareString((p, v) -> p.graph = v, GRAPH);
     }
@@ -149,13 +105,8 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
     }
 
     @Override
-    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject(NAME);
-        builder.field(FIELD.getPreferredName(), field);
-        builder.array(QueryVectorSource.QUERY_VECTOR.getPreferredName(), queryVector);
-        parameters.toXContent(builder, params);
+    protected void doXContentExtra(XContentBuilder builder, Params params) throws IOException {
         builder.field(GRAPH.getPreferredName(), graph.toString());
-        builder.endObject();
     }
 
     /**
@@ -168,49 +119,21 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
      */
     @Override
     protected RescoreContext innerBuildContext(int windowSize, SearchExecutionContext context) throws IOException {
-        VectorFieldInfo.of(context, NAME, field);
+        VectorFieldInfo.of(context, NAME, field());
         if (windowSize > WindowDiffusion.MAX_WINDOW) {
             throw new IllegalArgumentException("[" + NAME + "] window_size must be <= " + WindowDiffusion.MAX_WINDOW + " but was ["
                 + windowSize + "]");
         }
         String index = context.getIndexSettings().getIndex().getName();
-        GraphMarker stored = StoredGraphCheck.resolve(StoredGraphCheck.marker(context.getIndexSettings().getIndexMetadata(), graph), index, field,
-            parameters.k(), graph);
+        GraphMarker stored = StoredGraphCheck.resolve(StoredGraphCheck.marker(context.getIndexSettings().getIndexMetadata(), graph), index, field(),
+            parameters().k(), graph);
         return new DiffusionRescorer.Context(windowSize, this, context.getCircuitBreaker(), stored, segmentIds);
     }
 
+    /** A copy that diffuses from {@code queryVector}, keeping the field, the diffusion options, the graph and the id cache. */
     @Override
-    public DiffusionRescorerBuilder rewrite(QueryRewriteContext ctx) {
-        return this;
-    }
-
-    @Override
-    public String getWriteableName() {
-        return NAME;
-    }
-
-    @Override
-    public TransportVersion getMinimalSupportedVersion() {
-        return TransportVersions.V_8_0_0;
-    }
-
-    public String field() {
-        return field;
-    }
-
-    /**
-     * A copy that diffuses from {@code queryVector}, keeping the field, the diffusion options and the window size.
-     *
-     * @throws IllegalArgumentException if the vector is empty or not finite
-     */
-    public DiffusionRescorerBuilder withQueryVector(float[] queryVector) {
-        DiffusionRescorerBuilder copy = new DiffusionRescorerBuilder(field, queryVector, parameters, graph).withSegmentIds(segmentIds);
-        return windowSize == null ? copy : copy.windowSize(windowSize);
-    }
-
-    /** A copy of the query vector. */
-    public float[] queryVector() {
-        return queryVector.clone();
+    protected DiffusionRescorerBuilder copyWith(float[] queryVector) {
+        return new DiffusionRescorerBuilder(field(), queryVector, parameters(), graph).withSegmentIds(segmentIds);
     }
 
     /**
@@ -227,23 +150,16 @@ public final class DiffusionRescorerBuilder extends RescorerBuilder<DiffusionRes
         return graph;
     }
 
-    /** The diffusion options. */
-    public DiffusionParameters parameters() {
-        return parameters;
-    }
-
     @Override
     public boolean equals(Object o) {
         if (super.equals(o) == false) {
             return false;
         }
-        DiffusionRescorerBuilder other = (DiffusionRescorerBuilder) o;
-        return field.equals(other.field) && Arrays.equals(queryVector, other.queryVector) && parameters.equals(other.parameters)
-            && graph == other.graph;
+        return graph == ((DiffusionRescorerBuilder) o).graph;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), field, Arrays.hashCode(queryVector), parameters, graph);
+        return Objects.hash(super.hashCode(), graph);
     }
 }

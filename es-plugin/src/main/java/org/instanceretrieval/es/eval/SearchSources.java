@@ -11,6 +11,7 @@ import org.instanceretrieval.es.query.QueryVectorSet;
 import org.instanceretrieval.es.query.QueryVectorSource;
 import org.instanceretrieval.es.query.RetrievalKnnQueryBuilder;
 import org.instanceretrieval.es.rescore.KReciprocalRescorerBuilder;
+import org.instanceretrieval.es.rescore.VectorRescorerBuilder;
 import org.instanceretrieval.expansion.QuerySetExpansion.Aggregation;
 
 import java.util.List;
@@ -140,10 +141,8 @@ public final class SearchSources {
             // a list of its own (a shallow copy shares the pattern's); the same rescorers unless they take the vector
             source.clearRescorers();
             for (RescorerBuilder<?> rescorer : rescorers) {
-                if (rescoreVector && rescorer instanceof DiffusionRescorerBuilder diffusion) {
-                    source.addRescorer(diffusion.withQueryVector(vector));
-                } else if (rescoreVector && rescorer instanceof KReciprocalRescorerBuilder kReciprocal) {
-                    source.addRescorer(kReciprocal.withQueryVector(vector));
+                if (rescoreVector && rescorer instanceof VectorRescorerBuilder<?, ?> vectorRescorer) {
+                    source.addRescorer(vectorRescorer.withQueryVector(vector));
                 } else {
                     source.addRescorer(rescorer);
                 }

@@ -79,18 +79,12 @@ public final class GraphBuildAction {
 
         Options check() {
             JobBody.required("field", field);
-            int neighbours = k == null ? DEFAULT_K : k;
-            if (neighbours < 1 || neighbours > MAX_K) {
-                throw new IllegalArgumentException("[k] must be in [1, " + MAX_K + "], got [" + neighbours + "]");
-            }
+            int neighbours = JobBody.inRange("k", k, DEFAULT_K, 1, MAX_K);
             String m = method == null ? EXACT : method;
             if (Set.of(EXACT, HNSW).contains(m) == false) {
                 throw new IllegalArgumentException("[method] must be [" + EXACT + "] or [" + HNSW + "], got [" + m + "]");
             }
-            int block = blockSize == null ? DEFAULT_BLOCK_SIZE : blockSize;
-            if (block < 1 || block > MAX_BLOCK_SIZE) {
-                throw new IllegalArgumentException("[block_size] must be in [1, " + MAX_BLOCK_SIZE + "], got [" + block + "]");
-            }
+            int block = JobBody.inRange("block_size", blockSize, DEFAULT_BLOCK_SIZE, 1, MAX_BLOCK_SIZE);
             int candidates = 0;
             if (HNSW.equals(m)) {
                 candidates = numCandidates == null ? Math.max(defaultNumCandidates(neighbours), neighbours + 1) : numCandidates;

@@ -144,6 +144,19 @@ public final class JobBody<B> {
         return value;
     }
 
+    /**
+     * {@code value}, or {@code defaultValue} when it is absent, checked to be in [{@code min}, {@code max}].
+     *
+     * @throws IllegalArgumentException {@code [key] must be in [min, max], got [v]} when it is not
+     */
+    public static int inRange(String key, Integer value, int defaultValue, int min, int max) {
+        int v = value == null ? defaultValue : value;
+        if (v < min || v > max) {
+            throw new IllegalArgumentException("[" + key + "] must be in [" + min + ", " + max + "], got [" + v + "]");
+        }
+        return v;
+    }
+
     /** {@code [key] <rule>, got [value]}. */
     public static IllegalArgumentException invalid(String key, String rule, Object value) {
         return new IllegalArgumentException("[" + key + "] " + rule + ", got [" + value + "]");

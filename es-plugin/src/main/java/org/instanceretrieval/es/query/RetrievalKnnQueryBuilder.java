@@ -2,12 +2,8 @@ package org.instanceretrieval.es.query;
 
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
-import org.elasticsearch.TransportVersion;
-import org.elasticsearch.TransportVersions;
-import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.Rewriteable;
@@ -15,7 +11,6 @@ import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
-import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
 import org.instanceretrieval.memory.MemoryBudget;
 import org.instanceretrieval.search.ExactVectorQuery;
@@ -53,7 +48,7 @@ import java.util.function.Supplier;
  * builder holding one cannot be serialised). The memory budget of query-set expansion is the
  * node's, given by the plugin to every builder it parses or reads ({@link #withMemory}).
  */
-public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<RetrievalKnnQueryBuilder> {
+public final class RetrievalKnnQueryBuilder extends CoordinatorQueryBuilder<RetrievalKnnQueryBuilder> {
 
     public static final String NAME = "retrieval_knn";
     /** Default {@code k}. */
@@ -61,7 +56,6 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     /** Largest {@code k} and {@code num_candidates}, Elasticsearch's kNN limit. */
     public static final int MAX_CANDIDATES = 10_000;
 
-    static final ParseField FIELD = new ParseField("field");
     static final ParseField K = new ParseField("k");
     static final ParseField NUM_CANDIDATES = new ParseField("num_candidates");
     static final ParseField FILTER = new ParseField("filter");
@@ -69,7 +63,6 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     static final ParseField EXACT = new ParseField("exact");
     static final ParseField EXPANSION = new ParseField("expansion");
 
-    private final String field;
     private final QueryVectorSource source;
     private final int k;
     private final Integer numCandidates;
@@ -77,8 +70,6 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     private final Float similarity;
     private final boolean exact;
     private final QueryExpansion expansion;
-    /** Result of a registered asynchronous rewrite step: the builder it rewrites to. */
-    private final SetOnce<? extends QueryBuilder> pending;
     /** The node's memory budget (its {@code retrieval} breaker), or null for a builder made in code. */
     private final Supplier<MemoryBudget> memory;
 
@@ -115,6 +106,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     private RetrievalKnnQueryBuilder(String field, QueryVectorSource source, int k, Integer numCandidates, QueryBuilder filter,
                                      Float similarity, boolean exact, QueryExpansion expansion, SetOnce<? extends QueryBuilder> pending,
                                      Supplier<MemoryBudget> memory) {
+        super(NAME, field, pending);
         if (k < 1 || k > MAX_CANDIDATES) {
             throw new IllegalArgumentException("[" + NAME + "] [k] must be between 1 and " + MAX_CANDIDATES + " but was [" + k + "]");
         }
@@ -125,7 +117,6 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         if (similarity != null && Float.isFinite(similarity) == false) {
             throw new IllegalArgumentException("[" + NAME + "] [similarity] must be finite but was [" + similarity + "]");
         }
-        this.field = field;
         this.source = Objects.requireNonNull(source);
         this.k = k;
         this.numCandidates = numCandidates;
@@ -133,7 +124,6 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         this.similarity = similarity;
         this.exact = exact;
         this.expansion = expansion;
-        this.pending = pending;
         this.memory = memory;
     }
 
@@ -145,8 +135,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     }
 
     public RetrievalKnnQueryBuilder(StreamInput in) throws IOException {
-        super(in);
-        this.field = in.readString();
+        super(NAME, in);
         this.source = new QueryVectorSource(in);
         this.k = in.readVInt();
         this.numCandidates = in.readOptionalVInt();
@@ -154,16 +143,11 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         this.similarity = in.readOptionalFloat();
         this.exact = in.readBoolean();
         this.expansion = in.readOptionalWriteable(QueryExpansion::new);
-        this.pending = null;
         this.memory = null;
     }
 
     @Override
-    protected void doWriteTo(StreamOutput out) throws IOException {
-        if (pending != null) {
-            throw new IllegalStateException("[" + NAME + "] has a pending rewrite and cannot be serialised; missing a rewriteAndFetch?");
-        }
-        out.writeString(field);
+    protected void doWriteOptions(StreamOutput out) throws IOException {
         source.writeTo(out);
         out.writeVInt(k);
         out.writeOptionalVInt(numCandidates);
@@ -171,10 +155,6 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         out.writeOptionalFloat(similarity);
         out.writeBoolean(exact);
         out.writeOptionalWriteable(expansion);
-    }
-
-    public String field() {
-        return field;
     }
 
     /** @return a copy of the query vector, or null while the query is a document or an image, or for a set */
@@ -252,21 +232,10 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         return expansion;
     }
 
-    @Override
-    public String getWriteableName() {
-        return NAME;
-    }
-
-    @Override
-    public TransportVersion getMinimalSupportedVersion() {
-        return TransportVersions.V_8_0_0;
-    }
-
     // ---- x-content ----
 
     @Override
-    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject(NAME).field(FIELD.getPreferredName(), field);
+    protected void doXContentOptions(XContentBuilder builder, Params params) throws IOException {
         source.toXContent(builder, params);
         builder.field(K.getPreferredName(), k);
         if (numCandidates != null) {
@@ -282,13 +251,10 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         if (expansion != null) {
             builder.field(EXPANSION.getPreferredName(), expansion);
         }
-        boostAndQueryNameToXContent(builder);
-        builder.endObject();
     }
 
     /** The request body as parsed; {@link #build} validates it (errors unwrapped, as the messages of the tests and docs). */
-    private static final class Parsed {
-        private String field;
+    private static final class Parsed extends ParsedQuery {
         private final QueryVectorSource.Parsed source = new QueryVectorSource.Parsed();
         private int k = DEFAULT_K;
         private Integer numCandidates;
@@ -296,21 +262,16 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         private Float similarity;
         private boolean exact;
         private QueryExpansion.Parsed expansion;
-        private float boost = DEFAULT_BOOST;
-        private String queryName;
 
         RetrievalKnnQueryBuilder build() {
-            return new RetrievalKnnQueryBuilder(requireField(field), source.build(NAME), k, numCandidates, filter, similarity, exact,
-                expansion == null ? null : expansion.build(), null, null).boost(boost).queryName(queryName);
+            return named(new RetrievalKnnQueryBuilder(requireField(field), source.build(NAME), k, numCandidates, filter, similarity, exact,
+                expansion == null ? null : expansion.build(), null, null));
         }
     }
 
-    private static final ObjectParser<Parsed, Void> PARSER = new ObjectParser<>(NAME, (p, name, value) -> {
-        throw new ParsingException(XContentLocation.UNKNOWN, "[" + NAME + "] does not support [" + name + "] here");
-    }, Parsed::new);
+    private static final ObjectParser<Parsed, Void> PARSER = parser(NAME, Parsed::new);
 
     static {
-        PARSER.declareString((p, v) -> p.field = v, FIELD);
         QueryVectorSource.declareWithSets(PARSER, NAME, p -> p.source);
         PARSER.declareInt((p, v) -> p.k = v, K);
         PARSER.declareInt((p, v) -> p.numCandidates = v, NUM_CANDIDATES);
@@ -318,8 +279,6 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
         PARSER.declareFloat((p, v) -> p.similarity = v, SIMILARITY);
         PARSER.declareBoolean((p, v) -> p.exact = v, EXACT);
         PARSER.declareObject((p, v) -> p.expansion = v, QueryExpansion.PARSER, EXPANSION);
-        PARSER.declareFloat((p, v) -> p.boost = v, BOOST_FIELD);
-        PARSER.declareString((p, v) -> p.queryName = v, NAME_FIELD);
     }
 
     /** Parses the body of {@code {"retrieval_knn": {...}}}; invalid values give a 400. */
@@ -330,11 +289,7 @@ public final class RetrievalKnnQueryBuilder extends AbstractQueryBuilder<Retriev
     // ---- rewrite ----
 
     @Override
-    protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
-        if (pending != null) {
-            QueryBuilder next = pending.get();
-            return next == null ? this : next;
-        }
+    protected QueryBuilder doRewriteQuery(QueryRewriteContext context) throws IOException {
         QueryBuilder rewrittenFilter = filter == null ? null : filter.rewrite(context);
         if (rewrittenFilter != filter) {
             return copy(source, rewrittenFilter, expansion, null);

@@ -3,12 +3,8 @@ package org.instanceretrieval.es.query;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.join.ScoreMode;
 import org.apache.lucene.util.SetOnce;
-import org.elasticsearch.TransportVersion;
-import org.elasticsearch.TransportVersions;
-import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.ConstantScoreQueryBuilder;
 import org.elasticsearch.index.query.IdsQueryBuilder;
@@ -23,7 +19,6 @@ import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
-import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
 import org.instanceretrieval.pooling.MaxSimSimilarity;
 
@@ -51,21 +46,18 @@ import java.util.Objects;
  *
  * <p>Immutable, except for the transient pending result of the asynchronous rewrite.
  */
-public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<RetrievalPatchesQueryBuilder> {
+public final class RetrievalPatchesQueryBuilder extends CoordinatorQueryBuilder<RetrievalPatchesQueryBuilder> {
 
     public static final String NAME = "retrieval_patches";
     public static final int DEFAULT_K = 10;
     public static final int DEFAULT_NUM_CANDIDATES = 100;
-    static final String FIELD = "field";
     static final String QUERY_PATCHES = "query_patches";
     static final String K = "k";
     static final String NUM_CANDIDATES = "num_candidates";
 
-    private final String field;
     private final PatchesQuerySource source;
     private final int k;
     private final int numCandidates;
-    private final SetOnce<QueryBuilder> pending;
 
     /**
      * @param field         path of the nested patches field (its objects hold {@code vector})
@@ -84,6 +76,7 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
     }
 
     private RetrievalPatchesQueryBuilder(String field, PatchesQuerySource source, int k, int numCandidates, SetOnce<QueryBuilder> pending) {
+        super(NAME, field, pending);
         if (field == null || field.isEmpty()) {
             throw new IllegalArgumentException("[" + NAME + "] requires a [field]");
         }
@@ -95,77 +88,48 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
             throw new IllegalArgumentException("[" + NAME + "] [num_candidates] must be between [k] (" + k + ") and "
                 + RetrievalKnnQueryBuilder.MAX_CANDIDATES + " but was [" + numCandidates + "]");
         }
-        this.field = field;
         this.source = Objects.requireNonNull(source);
         this.k = k;
         this.numCandidates = numCandidates;
-        this.pending = pending;
     }
 
     public RetrievalPatchesQueryBuilder(StreamInput in) throws IOException {
-        super(in);
-        this.field = in.readString();
+        super(NAME, in);
         this.source = new PatchesQuerySource(in);
         this.k = in.readVInt();
         this.numCandidates = in.readVInt();
-        this.pending = null;
     }
 
     @Override
-    protected void doWriteTo(StreamOutput out) throws IOException {
-        if (pending != null) {
-            throw new IllegalStateException("[" + NAME + "] has a pending rewrite and cannot be serialised; missing a rewriteAndFetch?");
-        }
-        out.writeString(field);
+    protected void doWriteOptions(StreamOutput out) throws IOException {
         source.writeTo(out);
         out.writeVInt(k);
         out.writeVInt(numCandidates);
     }
 
     @Override
-    public String getWriteableName() {
-        return NAME;
-    }
-
-    @Override
-    public TransportVersion getMinimalSupportedVersion() {
-        return TransportVersions.V_8_0_0;
-    }
-
-    @Override
-    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject(NAME).field(FIELD, field);
+    protected void doXContentOptions(XContentBuilder builder, Params params) throws IOException {
         source.toXContent(builder, params);
         builder.field(K, k).field(NUM_CANDIDATES, numCandidates);
-        boostAndQueryNameToXContent(builder);
-        builder.endObject();
     }
 
     /** The request body as parsed (patches as raw lists); {@link #build} validates it. */
-    private static final class Parsed {
-        private String field;
+    private static final class Parsed extends ParsedQuery {
         private final PatchesQuerySource.Parsed source = new PatchesQuerySource.Parsed();
         private int k = DEFAULT_K;
         private Integer numCandidates;
-        private float boost = DEFAULT_BOOST;
-        private String queryName;
 
         RetrievalPatchesQueryBuilder build() {
-            return new RetrievalPatchesQueryBuilder(field, source.build(), k, numCandidates).boost(boost).queryName(queryName);
+            return named(new RetrievalPatchesQueryBuilder(field, source.build(), k, numCandidates));
         }
     }
 
-    private static final ObjectParser<Parsed, Void> PARSER = new ObjectParser<>(NAME, (p, name, value) -> {
-        throw new ParsingException(XContentLocation.UNKNOWN, "[" + NAME + "] does not support [" + name + "] here");
-    }, Parsed::new);
+    private static final ObjectParser<Parsed, Void> PARSER = parser(NAME, Parsed::new);
 
     static {
-        PARSER.declareString((p, v) -> p.field = v, new ParseField(FIELD));
         PatchesQuerySource.declare(PARSER, p -> p.source);
         PARSER.declareInt((p, v) -> p.k = v, new ParseField(K));
         PARSER.declareInt((p, v) -> p.numCandidates = v, new ParseField(NUM_CANDIDATES));
-        PARSER.declareFloat((p, v) -> p.boost = v, BOOST_FIELD);
-        PARSER.declareString((p, v) -> p.queryName = v, NAME_FIELD);
     }
 
     /** Parses the body of {@code {"retrieval_patches": {...}}}; invalid values give a 400. */
@@ -174,11 +138,7 @@ public final class RetrievalPatchesQueryBuilder extends AbstractQueryBuilder<Ret
     }
 
     @Override
-    protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
-        if (pending != null) {
-            QueryBuilder next = pending.get();
-            return next == null ? this : next;
-        }
+    protected QueryBuilder doRewriteQuery(QueryRewriteContext context) throws IOException {
         String[] indices = CoordinatorSearch.localIndices(context, "[" + NAME + "]");
         if (indices == null) {
             // the shard-level rewrite never sees this builder: the coordinating rewrite replaced it

@@ -1,20 +1,14 @@
 package org.instanceretrieval.es.rescore;
 
-import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.TopDocs;
 import org.elasticsearch.search.rescore.RescoreContext;
-import org.elasticsearch.search.rescore.Rescorer;
 import org.instanceretrieval.memory.MemoryBudget;
 import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.rerank.KReciprocal;
 import org.instanceretrieval.rerank.KReciprocalDistances;
 
 import java.io.IOException;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Re-ranks a shard's rescore window by k-reciprocal encoding (Zhong et al., CVPR 2017; lucene-ext {@link KReciprocal}): the
@@ -24,11 +18,11 @@ import java.util.Set;
  * {@code 1 / (1 + final distance)} (in [0.5, 1]).
  *
  * <p>It runs <b>per shard</b>: on an index of several shards each shard re-ranks its own window, so results equal a single
- * shard's only on one-shard indices. Hits after the window are dropped (their first-pass scores are not comparable). The
+ * shard's only on one-shard indices. Hits after the window are dropped ({@link WindowRescorer}). The
  * computation's memory ({@link KReciprocal#estimatedBytes}) is reserved on the node's {@code retrieval} breaker before the
  * window's vectors are read and released when the window is re-ranked (over the limit: HTTP 429).
  */
-final class KReciprocalRescorer implements Rescorer {
+final class KReciprocalRescorer extends WindowRescorer {
 
     static final KReciprocalRescorer INSTANCE = new KReciprocalRescorer();
 
@@ -44,16 +38,15 @@ final class KReciprocalRescorer implements Rescorer {
         }
     }
 
-    private KReciprocalRescorer() {}
+    private KReciprocalRescorer() {
+        super("first-pass score; the hit's score is 1 / (1 + its k-reciprocal distance) over the rescore window, which depends on "
+            + "the whole window");
+    }
 
     @Override
-    public TopDocs rescore(TopDocs topDocs, IndexSearcher searcher, RescoreContext rescoreContext) throws IOException {
-        if (topDocs == null || topDocs.scoreDocs.length == 0) {
-            return topDocs;
-        }
+    protected WindowRanking rank(ScoreDoc[] window, IndexSearcher searcher, RescoreContext rescoreContext) throws IOException {
         Context context = (Context) rescoreContext;
         KReciprocalRescorerBuilder p = context.parameters;
-        ScoreDoc[] window = Arrays.copyOf(topDocs.scoreDocs, Math.min(context.getWindowSize(), topDocs.scoreDocs.length));
         float[] query = p.queryVector();
         KReciprocal reranking = p.parameters().reranking();
         KReciprocalDistances distances;
@@ -63,24 +56,6 @@ final class KReciprocalRescorer implements Rescorer {
             float[][] vectors = WindowVectors.read(window, searcher, p.field(), query.length, KReciprocalRescorerBuilder.NAME);
             distances = reranking.distances(query, vectors, context::checkCancellation);
         }
-        int[] ranking = distances.ranking();
-        ScoreDoc[] rescored = new ScoreDoc[window.length];
-        Set<Integer> docs = new HashSet<>();
-        for (int r = 0; r < ranking.length; r++) {
-            ScoreDoc hit = window[ranking[r]];
-            rescored[r] = new ScoreDoc(hit.doc, (float) (1 / (1 + distances.distance(ranking[r]))), hit.shardIndex);
-            docs.add(hit.doc);
-        }
-        context.setRescoredDocs(docs);
-        return new TopDocs(topDocs.totalHits, rescored);
-    }
-
-    @Override
-    public Explanation explain(int topLevelDocId, IndexSearcher searcher, RescoreContext rescoreContext, Explanation sourceExplanation) {
-        if (rescoreContext.isRescored(topLevelDocId) == false) {
-            return sourceExplanation;
-        }
-        return Explanation.match(sourceExplanation.getValue(), "first-pass score; the hit's score is 1 / (1 + its k-reciprocal "
-            + "distance) over the rescore window, which depends on the whole window", sourceExplanation);
+        return new WindowRanking(distances.ranking(), i -> 1 / (1 + distances.distance(i)));
     }
 }

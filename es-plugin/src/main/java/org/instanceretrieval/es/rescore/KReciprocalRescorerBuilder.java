@@ -1,26 +1,14 @@
 package org.instanceretrieval.es.rescore;
 
-import org.elasticsearch.TransportVersion;
-import org.elasticsearch.TransportVersions;
-import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.search.rescore.RescoreContext;
-import org.elasticsearch.search.rescore.RescorerBuilder;
 import org.elasticsearch.xcontent.ObjectParser;
-import org.elasticsearch.xcontent.ParseField;
-import org.elasticsearch.xcontent.XContentBuilder;
-import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
-import org.instanceretrieval.es.query.QueryVectorSource;
 import org.instanceretrieval.es.query.VectorFieldInfo;
 import org.instanceretrieval.memory.MemoryBudget;
 
 import java.io.IOException;
-import java.util.Arrays;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -32,35 +20,20 @@ import java.util.function.Supplier;
  * </pre>
  *
  * <p>Every option is checked when the request is parsed (an {@link IllegalArgumentException}, HTTP 400 naming the option, its
- * value and the rule); the field is checked against the shard's mapping when the rescore context is built. Immutable apart from
- * the inherited window size and the node's memory budget it is given once ({@link #withMemory}).
+ * value and the rule; field, query vector and window size as {@link VectorRescorerBuilder}); the field is checked against the
+ * shard's mapping when the rescore context is built. Immutable apart from the inherited window size and the node's memory
+ * budget it is given once ({@link #withMemory}).
  */
-public final class KReciprocalRescorerBuilder extends RescorerBuilder<KReciprocalRescorerBuilder> {
+public final class KReciprocalRescorerBuilder extends VectorRescorerBuilder<KReciprocalRescorerBuilder, KReciprocalParameters> {
 
     public static final String NAME = "k_reciprocal";
-    /** Largest window_size, as the diffusion rescorer's and index.max_result_window's default. */
-    public static final int MAX_WINDOW = 10_000;
 
-    static final ParseField FIELD = new ParseField("field");
-
-    private final String field;
-    private final float[] queryVector;
-    private final KReciprocalParameters parameters;
     /** This node's memory budget (its retrieval breaker; not sent, not part of equality); null for a builder made in code. */
     private Supplier<MemoryBudget> memory;
 
     /** @throws IllegalArgumentException if the field is empty or the query vector missing, empty or not finite */
     public KReciprocalRescorerBuilder(String field, float[] queryVector, KReciprocalParameters parameters) {
-        if (field == null || field.isEmpty()) {
-            throw new IllegalArgumentException("[" + NAME + "] requires [" + FIELD.getPreferredName() + "]");
-        }
-        if (queryVector == null || queryVector.length == 0) {
-            throw new IllegalArgumentException("[" + NAME + "] requires a non-empty [" + QueryVectorSource.QUERY_VECTOR.getPreferredName()
-                + "]");
-        }
-        this.field = field;
-        this.queryVector = QueryVectorSource.checkVector(NAME, queryVector).clone();
-        this.parameters = Objects.requireNonNull(parameters, "parameters");
+        super(NAME, field, queryVector, parameters);
     }
 
     /** With the paper's defaults k1 20, k2 6, lambda 0.3. */
@@ -69,65 +42,27 @@ public final class KReciprocalRescorerBuilder extends RescorerBuilder<KReciproca
     }
 
     public KReciprocalRescorerBuilder(StreamInput in) throws IOException {
-        super(in);
-        this.field = in.readString();
-        this.queryVector = in.readFloatArray();
-        this.parameters = new KReciprocalParameters(in);
-    }
-
-    @Override
-    protected void doWriteTo(StreamOutput out) throws IOException {
-        out.writeString(field);
-        out.writeFloatArray(queryVector);
-        parameters.writeTo(out);
-    }
-
-    /**
-     * Sets the rescore window, validated when the request is parsed: {@code window_size} must be in [1, {@value #MAX_WINDOW}]
-     * (a 400 naming the value).
-     */
-    @Override
-    public KReciprocalRescorerBuilder windowSize(int windowSize) {
-        if (windowSize < 1 || windowSize > MAX_WINDOW) {
-            throw new IllegalArgumentException("[" + NAME + "] [window_size] must be in [1, " + MAX_WINDOW + "] but was [" + windowSize
-                + "]");
-        }
-        return super.windowSize(windowSize);
+        super(NAME, in, KReciprocalParameters::new);
     }
 
     /** The body as parsed; {@link #build} validates it. */
-    private static final class Parsed {
-        private String field;
-        private final QueryVectorSource.Parsed source = new QueryVectorSource.Parsed();
+    private static final class Parsed extends ParsedBody {
         private final KReciprocalParameters.Parsed options = new KReciprocalParameters.Parsed();
 
         KReciprocalRescorerBuilder build() {
-            return new KReciprocalRescorerBuilder(field, source.vector(), options.build(NAME));
+            return new KReciprocalRescorerBuilder(field, vector(), options.build(NAME));
         }
     }
 
-    private static final ObjectParser<Parsed, Void> PARSER = new ObjectParser<>(NAME, (p, name, value) -> {
-        throw new ParsingException(XContentLocation.UNKNOWN, "[" + NAME + "] unknown field [" + name + "]");
-    }, Parsed::new);
+    private static final ObjectParser<Parsed, Void> PARSER = parser(NAME, Parsed::new);
 
     static {
-        PARSER.declareString((p, v) -> p.field = v, FIELD);
-        QueryVectorSource.declareVector(PARSER, NAME, p -> p.source);
         KReciprocalParameters.declare(PARSER, p -> p.options);
     }
 
     /** Parses the body of {@code "k_reciprocal": {...}} (the parser is on its start object). */
     public static KReciprocalRescorerBuilder fromXContent(XContentParser parser) throws IOException {
         return PARSER.parse(parser, null).build();
-    }
-
-    @Override
-    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject(NAME);
-        builder.field(FIELD.getPreferredName(), field);
-        builder.array(QueryVectorSource.QUERY_VECTOR.getPreferredName(), queryVector);
-        parameters.toXContent(builder, params);
-        builder.endObject();
     }
 
     /**
@@ -138,23 +73,8 @@ public final class KReciprocalRescorerBuilder extends RescorerBuilder<KReciproca
      */
     @Override
     protected RescoreContext innerBuildContext(int windowSize, SearchExecutionContext context) {
-        VectorFieldInfo.of(context, NAME, field);
+        VectorFieldInfo.of(context, NAME, field());
         return new KReciprocalRescorer.Context(windowSize, this, memory());
-    }
-
-    @Override
-    public KReciprocalRescorerBuilder rewrite(QueryRewriteContext ctx) {
-        return this;
-    }
-
-    @Override
-    public String getWriteableName() {
-        return NAME;
-    }
-
-    @Override
-    public TransportVersion getMinimalSupportedVersion() {
-        return TransportVersions.V_8_0_0;
     }
 
     /**
@@ -172,40 +92,9 @@ public final class KReciprocalRescorerBuilder extends RescorerBuilder<KReciproca
         return budget == null ? MemoryBudget.UNLIMITED : budget;
     }
 
-    /**
-     * A copy that re-ranks for {@code queryVector}, keeping the field, the options, the window size and the memory budget.
-     *
-     * @throws IllegalArgumentException if the vector is empty or not finite
-     */
-    public KReciprocalRescorerBuilder withQueryVector(float[] queryVector) {
-        KReciprocalRescorerBuilder copy = new KReciprocalRescorerBuilder(field, queryVector, parameters).withMemory(memory);
-        return windowSize == null ? copy : copy.windowSize(windowSize);
-    }
-
-    public String field() {
-        return field;
-    }
-
-    /** A copy of the query vector. */
-    public float[] queryVector() {
-        return queryVector.clone();
-    }
-
-    public KReciprocalParameters parameters() {
-        return parameters;
-    }
-
+    /** A copy that re-ranks for {@code queryVector}, keeping the field, the options and the memory budget. */
     @Override
-    public boolean equals(Object o) {
-        if (super.equals(o) == false) {
-            return false;
-        }
-        KReciprocalRescorerBuilder other = (KReciprocalRescorerBuilder) o;
-        return field.equals(other.field) && Arrays.equals(queryVector, other.queryVector) && parameters.equals(other.parameters);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(super.hashCode(), field, Arrays.hashCode(queryVector), parameters);
+    protected KReciprocalRescorerBuilder copyWith(float[] queryVector) {
+        return new KReciprocalRescorerBuilder(field(), queryVector, parameters()).withMemory(memory);
     }
 }

@@ -1,6 +1,7 @@
 package org.instanceretrieval.es.vectors;
 
 import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.VectorEncoding;
 import org.elasticsearch.ElasticsearchStatusException;
@@ -9,8 +10,10 @@ import org.elasticsearch.cluster.ClusterState;
 import org.elasticsearch.cluster.routing.ShardsIterator;
 import org.elasticsearch.common.io.stream.Writeable;
 import org.elasticsearch.index.IndexService;
+import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.MappedFieldType;
 import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper;
+import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
 import org.elasticsearch.indices.IndicesService;
 import org.elasticsearch.rest.RestStatus;
@@ -20,12 +23,14 @@ import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The transport side every internal shard-level read shares: runs on the search pool of a node holding a copy of the
  * request's shard (the local copy when there is one: preference {@code _local}), with the index resolved, and hands the
  * shard's {@link IndexService} to {@link #shardRead}. Also the checks these reads share ({@link #denseVectorField},
- * {@link #floatDims}) and the {@code retrieval} breaker they charge. Subclasses keep only what their read does.
+ * {@link #floatDims}), the read of a field's float vectors from a searcher of the shard ({@link #readFloatVectors}) and the
+ * {@code retrieval} breaker they charge. Subclasses keep only what their read does.
  */
 public abstract class TransportShardReadAction<P extends RequestParams, T extends Writeable>
     extends TransportSingleShardAction<ShardReadRequest<P>, ShardReadResponse<T>> {
@@ -99,6 +104,28 @@ public abstract class TransportShardReadAction<P extends RequestParams, T extend
             }
         }
         return 0;
+    }
+
+    /** What a read of float vectors does with the reader of its searcher and the vectors' dimension. */
+    @FunctionalInterface
+    protected interface FloatVectorRead<T> {
+        T read(IndexReader reader, int dims) throws IOException;
+    }
+
+    /**
+     * Reads the float vectors of {@code field} from a searcher of {@code shard} acquired for the call ({@code source} names it)
+     * and closed after: {@code read} gets the searcher's reader and the dimension of the field's vectors ({@link #floatDims});
+     * the result is {@code none}'s when no segment holds a vector of the field.
+     *
+     * @throws ElasticsearchStatusException 400 when the field holds vectors other than float ones
+     */
+    protected static <T> T readFloatVectors(IndexShard shard, String field, String source, Supplier<T> none, FloatVectorRead<T> read)
+        throws IOException {
+        try (Engine.Searcher searcher = shard.acquireSearcher(source)) {
+            IndexReader reader = searcher.getIndexReader();
+            int dims = floatDims(reader.leaves(), field, shard.shardId().getIndexName());
+            return dims == 0 ? none.get() : read.read(reader, dims);
+        }
     }
 
     /** A 400 with {@code message}'s {@code {}} filled by {@code args}. */

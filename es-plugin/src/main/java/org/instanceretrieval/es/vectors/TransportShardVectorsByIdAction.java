@@ -9,7 +9,6 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
 import org.elasticsearch.index.IndexService;
-import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.IdFieldMapper;
 import org.elasticsearch.index.mapper.Uid;
 import org.elasticsearch.index.shard.IndexShard;
@@ -47,22 +46,20 @@ public final class TransportShardVectorsByIdAction
     @Override
     protected ShardVectorsByIdAction.Result shardRead(ShardReadRequest<ShardVectorsByIdAction.Params> request, ShardId shardId,
         IndexService indexService) throws IOException {
-        String index = shardId.getIndexName();
         String field = request.field();
         denseVectorField(indexService, field);
         IndexShard shard = indexService.getShard(shardId.id());
         String[] ids = request.params().ids();
-        try (Engine.Searcher searcher = shard.acquireSearcher("retrieval_vectors_by_id")) {
-            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-            int dims = floatDims(leaves, field, index);
-            if (dims == 0 || ids.length == 0) {
-                return new ShardVectorsByIdAction.Result(new String[0], new float[0], 0, ids.clone());
+        ShardVectorsByIdAction.Result none = new ShardVectorsByIdAction.Result(new String[0], new float[0], 0, ids.clone());
+        return readFloatVectors(shard, field, "retrieval_vectors_by_id", () -> none, (reader, dims) -> {
+            if (ids.length == 0) {
+                return none;
             }
             try (Reservation memory = breaker.reserve(bytes(ids.length, dims),
                 "vectors of [" + field + "] of " + ids.length + " documents read by id from shard " + shardId)) {
-                return read(leaves, field, ids, dims);
+                return read(reader.leaves(), field, ids, dims);
             }
-        }
+        });
     }
 
     /** The dimension of the field's vectors in the searcher (0 when no segment holds one); 400 unless float vectors. */

@@ -118,10 +118,7 @@ public final class LearnWhiteningAction {
             if ((s >= 0 && Double.isFinite(s)) == false) {
                 throw new IllegalArgumentException("[shrinkage] must be finite and >= 0, got [" + s + "]");
             }
-            int samples = maxSamples == null ? DEFAULT_MAX_SAMPLES : maxSamples;
-            if (samples < 1 || samples > MAX_MAX_SAMPLES) {
-                throw new IllegalArgumentException("[max_samples] must be in [1, " + MAX_MAX_SAMPLES + "], got [" + samples + "]");
-            }
+            int samples = JobBody.inRange("max_samples", maxSamples, DEFAULT_MAX_SAMPLES, 1, MAX_MAX_SAMPLES);
             return new Options(m, index, field, dimensions == null ? 0 : dimensions, p, s, samples, List.of());
         }
 
