@@ -118,33 +118,15 @@ public final class ModelConfig implements ToXContentObject, Writeable {
      * split in docs/benchmarks.md.
      */
     public static ModelConfig builtInDefault() {
-        return new ModelConfig(
-            "Built-in pretrained InceptionV3 trunk of nsfwjs 4.4.0 (MIT), cut after mixed5 (768 channels, stride about 17)",
-            new Size(0, 0, NsfwjsInceptionV3.LONGEST_SIDE),
-            NsfwjsInceptionV3.MEAN,
-            NsfwjsInceptionV3.STD,
-            TensorLayout.ChannelOrder.RGB,
-            NsfwjsInceptionV3.OUTPUT,
-            OutputKind.FEATURE_MAP,
-            RecipeJson.parse("recipe.", Map.of("pooling", Map.of("type", "gem", "p", 3.0), "scales", List.of(1.0)), RecipeJson.MODEL_FIELDS,
-                OutputKind.FEATURE_MAP)
-        );
+        return builtInFeatureMap("Built-in pretrained InceptionV3 trunk of nsfwjs 4.4.0 (MIT), cut after mixed5 (768 channels, stride about 17)",
+            NsfwjsInceptionV3.LONGEST_SIDE, NsfwjsInceptionV3.MEAN, NsfwjsInceptionV3.STD, NsfwjsInceptionV3.OUTPUT);
     }
 
-    /** The configuration of the built-in model {@code filter_bank} (see {@link DefaultModel}). */
+    /** The configuration of the built-in model {@code filter_bank} (see {@link DefaultModel}): longest side 1024, ImageNet mean/std. */
     public static ModelConfig builtInFilterBank() {
-        return new ModelConfig(
-            "Built-in untrained early-vision feature extractor (colour-opponent channels, Gabor/DoG bank, rectification, "
+        return builtInFeatureMap("Built-in untrained early-vision feature extractor (colour-opponent channels, Gabor/DoG bank, rectification, "
                 + "pooling): works with no network at all; a pretrained network (such as [default]) is far better on real photos.",
-            new Size(0, 0, 1024),
-            DefaultModel.MEAN,
-            DefaultModel.STD,
-            TensorLayout.ChannelOrder.RGB,
-            DefaultModel.OUTPUT,
-            OutputKind.FEATURE_MAP,
-            RecipeJson.parse("recipe.", Map.of("pooling", Map.of("type", "gem", "p", 3.0), "scales", List.of(1.0)), RecipeJson.MODEL_FIELDS,
-                OutputKind.FEATURE_MAP)
-        );
+            1024, DefaultModel.MEAN, DefaultModel.STD, DefaultModel.OUTPUT);
     }
 
     /**
@@ -152,17 +134,15 @@ public final class ModelConfig implements ToXContentObject, Writeable {
      * pixels / 255 (mean 0, std 1), GeM p = 3 at one scale, as chosen on the validation split in docs/benchmarks.md.
      */
     public static ModelConfig builtInNsfwjs() {
-        return new ModelConfig(
-            "Built-in pretrained MobileNetV2 trunk of nsfwjs 4.4.0 (MIT), cut after block_13_expand_relu (576 channels, stride 16)",
-            new Size(0, 0, NsfwjsMobileNetV2.LONGEST_SIDE),
-            NsfwjsMobileNetV2.MEAN,
-            NsfwjsMobileNetV2.STD,
-            TensorLayout.ChannelOrder.RGB,
-            NsfwjsMobileNetV2.OUTPUT,
-            OutputKind.FEATURE_MAP,
-            RecipeJson.parse("recipe.", Map.of("pooling", Map.of("type", "gem", "p", 3.0), "scales", List.of(1.0)), RecipeJson.MODEL_FIELDS,
-                OutputKind.FEATURE_MAP)
-        );
+        return builtInFeatureMap("Built-in pretrained MobileNetV2 trunk of nsfwjs 4.4.0 (MIT), cut after block_13_expand_relu (576 channels, stride 16)",
+            NsfwjsMobileNetV2.LONGEST_SIDE, NsfwjsMobileNetV2.MEAN, NsfwjsMobileNetV2.STD, NsfwjsMobileNetV2.OUTPUT);
+    }
+
+    /** A built-in feature-map model: RGB, the longest side bounded, GeM p = 3 at one scale. */
+    private static ModelConfig builtInFeatureMap(String description, int longestSide, float[] mean, float[] std, String output) {
+        return new ModelConfig(description, new Size(0, 0, longestSide), mean, std, TensorLayout.ChannelOrder.RGB, output,
+            OutputKind.FEATURE_MAP, RecipeJson.parse("recipe.", Map.of("pooling", Map.of("type", "gem", "p", 3.0), "scales", List.of(1.0)),
+                RecipeJson.MODEL_FIELDS, OutputKind.FEATURE_MAP));
     }
 
     /**
