@@ -5,22 +5,17 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.util.Bits;
-import org.elasticsearch.TransportVersion;
-import org.elasticsearch.TransportVersions;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.mapper.IdFieldMapper;
 import org.elasticsearch.index.mapper.Uid;
-import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.MatchNoneQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
-import org.elasticsearch.search.vectors.KnnScoreDocQueryBuilder;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 import org.instanceretrieval.es.vectors.IdTerms;
@@ -44,13 +39,12 @@ import java.util.Objects;
  * Elasticsearch's {@code knn_score_doc}); it is x-content only for display (profile, validate).
  * Immutable.
  */
-public final class RankedDocsQueryBuilder extends AbstractQueryBuilder<RankedDocsQueryBuilder> {
+public final class RankedDocsQueryBuilder extends FixedRankingQueryBuilder<RankedDocsQueryBuilder> {
 
     public static final String NAME = "retrieval_ranked_docs";
 
     private final String[] indices;
     private final String[] ids;
-    private final float[] scores;
 
     /**
      * @param indices the concrete index of each document
@@ -59,53 +53,34 @@ public final class RankedDocsQueryBuilder extends AbstractQueryBuilder<RankedDoc
      * @throws IllegalArgumentException on arrays of different lengths or a score out of range
      */
     public RankedDocsQueryBuilder(String[] indices, String[] ids, float[] scores) {
+        super(NAME, scores);
         if (indices.length != ids.length || ids.length != scores.length) {
             throw new IllegalArgumentException("[" + NAME + "] needs one index, id and score per document");
         }
-        for (float score : scores) {
-            if ((score >= 0 && Float.isFinite(score)) == false) {
-                throw new IllegalArgumentException("[" + NAME + "] scores must be finite and >= 0 but one was [" + score + "]");
-            }
-        }
         this.indices = indices.clone();
         this.ids = ids.clone();
-        this.scores = scores.clone();
     }
 
     public RankedDocsQueryBuilder(StreamInput in) throws IOException {
         super(in);
         this.indices = in.readStringArray();
         this.ids = in.readStringArray();
-        this.scores = in.readFloatArray();
     }
 
     @Override
-    protected void doWriteTo(StreamOutput out) throws IOException {
+    void writeDocuments(StreamOutput out) throws IOException {
         out.writeStringArray(indices);
         out.writeStringArray(ids);
-        out.writeFloatArray(scores);
-    }
-
-    /** The number of documents listed. */
-    public int size() {
-        return ids.length;
     }
 
     /** Refuses the query in a request body. */
     public static RankedDocsQueryBuilder fromXContent(XContentParser parser) {
-        throw new IllegalArgumentException("[" + NAME + "] is the rewritten form of a [" + RetrievalKnnQueryBuilder.NAME
-            + "] query with [query_set] expansion and cannot be given in a request");
+        throw refused(NAME);
     }
 
     @Override
-    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject(NAME).startArray("docs");
-        for (int i = 0; i < ids.length; i++) {
-            builder.startObject().field("_index", indices[i]).field("_id", ids[i]).field("score", scores[i]).endObject();
-        }
-        builder.endArray();
-        boostAndQueryNameToXContent(builder);
-        builder.endObject();
+    void documentToXContent(XContentBuilder builder, int i) throws IOException {
+        builder.field("_index", indices[i]).field("_id", ids[i]);
     }
 
     /** On a shard of an index none of the documents belongs to: match none. */
@@ -139,34 +114,26 @@ public final class RankedDocsQueryBuilder extends AbstractQueryBuilder<RankedDoc
                 postings = termsEnum.postings(postings, PostingsEnum.NONE);
                 int doc = IdTerms.topLevelDoc(postings, live); // a nested block carries its parent's _id: the parent ends it
                 if (doc >= 0) {
-                    found.add(new ScoreDoc(leaf.docBase + doc, scores[i]));
+                    found.add(new ScoreDoc(leaf.docBase + doc, score(i)));
                     done[i] = true;
                 }
             }
         }
-        if (found.isEmpty()) {
-            return new MatchNoDocsQuery("[" + NAME + "] no listed document on this shard");
-        }
-        return new KnnScoreDocQueryBuilder(found.toArray(ScoreDoc[]::new), null, null, null).toQuery(context);
+        return served(found, context);
     }
 
     @Override
-    protected boolean doEquals(RankedDocsQueryBuilder other) {
-        return Arrays.equals(indices, other.indices) && Arrays.equals(ids, other.ids) && Arrays.equals(scores, other.scores);
+    boolean sameDocuments(RankedDocsQueryBuilder other) {
+        return Arrays.equals(indices, other.indices) && Arrays.equals(ids, other.ids);
     }
 
     @Override
-    protected int doHashCode() {
-        return Objects.hash(Arrays.hashCode(indices), Arrays.hashCode(ids), Arrays.hashCode(scores));
+    int documentsHashCode() {
+        return Objects.hash(Arrays.hashCode(indices), Arrays.hashCode(ids));
     }
 
     @Override
     public String getWriteableName() {
         return NAME;
-    }
-
-    @Override
-    public TransportVersion getMinimalSupportedVersion() {
-        return TransportVersions.V_8_0_0;
     }
 }

@@ -12,17 +12,13 @@ import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.Bits;
-import org.elasticsearch.TransportVersion;
-import org.elasticsearch.TransportVersions;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.mapper.SeqNoFieldMapper;
-import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.MatchNoneQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
-import org.elasticsearch.search.vectors.KnnScoreDocQueryBuilder;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 
@@ -49,7 +45,7 @@ import java.util.Objects;
  * <p>Internal: the rewritten form of a query, refused in a request body; x-content for display only (profile, validate).
  * Immutable.
  */
-public final class RankedSeqNoQueryBuilder extends AbstractQueryBuilder<RankedSeqNoQueryBuilder> {
+public final class RankedSeqNoQueryBuilder extends FixedRankingQueryBuilder<RankedSeqNoQueryBuilder> {
 
     public static final String NAME = "retrieval_ranked_seq_nos";
 
@@ -58,7 +54,6 @@ public final class RankedSeqNoQueryBuilder extends AbstractQueryBuilder<RankedSe
     private final int[] shardNumbers;
     private final int[] shardOf;
     private final long[] seqNos;
-    private final float[] scores;
 
     /**
      * @param indexNames   per shard of the table: its index's name (display only)
@@ -71,15 +66,13 @@ public final class RankedSeqNoQueryBuilder extends AbstractQueryBuilder<RankedSe
      */
     public RankedSeqNoQueryBuilder(String[] indexNames, String[] indexUuids, int[] shardNumbers, int[] shardOf, long[] seqNos,
                                    float[] scores) {
+        super(NAME, scores);
         if (indexNames.length != indexUuids.length || indexUuids.length != shardNumbers.length || shardOf.length != seqNos.length
             || seqNos.length != scores.length) {
             throw new IllegalArgumentException("[" + NAME + "] needs one name, UUID and number per shard and one shard, seq_no and score "
                 + "per document");
         }
-        for (int i = 0; i < scores.length; i++) {
-            if ((scores[i] >= 0 && Float.isFinite(scores[i])) == false) {
-                throw new IllegalArgumentException("[" + NAME + "] scores must be finite and >= 0 but one was [" + scores[i] + "]");
-            }
+        for (int i = 0; i < shardOf.length; i++) {
             if (shardOf[i] < 0 || shardOf[i] >= shardNumbers.length) {
                 throw new IllegalArgumentException("[" + NAME + "] document [" + i + "] names shard [" + shardOf[i] + "] of "
                     + shardNumbers.length);
@@ -90,7 +83,6 @@ public final class RankedSeqNoQueryBuilder extends AbstractQueryBuilder<RankedSe
         this.shardNumbers = shardNumbers.clone();
         this.shardOf = shardOf.clone();
         this.seqNos = seqNos.clone();
-        this.scores = scores.clone();
     }
 
     public RankedSeqNoQueryBuilder(StreamInput in) throws IOException {
@@ -100,41 +92,26 @@ public final class RankedSeqNoQueryBuilder extends AbstractQueryBuilder<RankedSe
         this.shardNumbers = in.readVIntArray();
         this.shardOf = in.readVIntArray();
         this.seqNos = in.readVLongArray();
-        this.scores = in.readFloatArray();
     }
 
     @Override
-    protected void doWriteTo(StreamOutput out) throws IOException {
+    void writeDocuments(StreamOutput out) throws IOException {
         out.writeStringArray(indexNames);
         out.writeStringArray(indexUuids);
         out.writeVIntArray(shardNumbers);
         out.writeVIntArray(shardOf);
         out.writeVLongArray(seqNos);
-        out.writeFloatArray(scores);
-    }
-
-    /** The number of documents listed. */
-    public int size() {
-        return seqNos.length;
     }
 
     /** Refuses the query in a request body. */
     public static RankedSeqNoQueryBuilder fromXContent(XContentParser parser) {
-        throw new IllegalArgumentException("[" + NAME + "] is the rewritten form of a [" + RetrievalKnnQueryBuilder.NAME
-            + "] query with [query_set] expansion and cannot be given in a request");
+        throw refused(NAME);
     }
 
     @Override
-    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject(NAME).startArray("docs");
-        for (int i = 0; i < seqNos.length; i++) {
-            int s = shardOf[i];
-            builder.startObject().field("_index", indexNames[s]).field("_shard", shardNumbers[s]).field("_seq_no", seqNos[i])
-                .field("score", scores[i]).endObject();
-        }
-        builder.endArray();
-        boostAndQueryNameToXContent(builder);
-        builder.endObject();
+    void documentToXContent(XContentBuilder builder, int i) throws IOException {
+        int s = shardOf[i];
+        builder.field("_index", indexNames[s]).field("_shard", shardNumbers[s]).field("_seq_no", seqNos[i]);
     }
 
     /** The place in the shard table of the shard of {@code context}, or -1. */
@@ -175,7 +152,7 @@ public final class RankedSeqNoQueryBuilder extends AbstractQueryBuilder<RankedSe
         List<Long> terms = new ArrayList<>(count);
         for (int i = 0; i < seqNos.length; i++) {
             if (shardOf[i] == shard) {
-                byKey[Arrays.binarySearch(keys, seqNos[i])] = scores[i];
+                byKey[Arrays.binarySearch(keys, seqNos[i])] = score(i);
                 terms.add(seqNos[i]);
             }
         }
@@ -213,32 +190,23 @@ public final class RankedSeqNoQueryBuilder extends AbstractQueryBuilder<RankedSe
                 previous = seqNo;
             }
         }
-        if (found.isEmpty()) {
-            return new MatchNoDocsQuery("[" + NAME + "] no listed document on this shard");
-        }
-        return new KnnScoreDocQueryBuilder(found.toArray(ScoreDoc[]::new), null, null, null).toQuery(context);
+        return served(found, context);
     }
 
     @Override
-    protected boolean doEquals(RankedSeqNoQueryBuilder other) {
+    boolean sameDocuments(RankedSeqNoQueryBuilder other) {
         return Arrays.equals(indexNames, other.indexNames) && Arrays.equals(indexUuids, other.indexUuids)
             && Arrays.equals(shardNumbers, other.shardNumbers) && Arrays.equals(shardOf, other.shardOf)
-            && Arrays.equals(seqNos, other.seqNos) && Arrays.equals(scores, other.scores);
+            && Arrays.equals(seqNos, other.seqNos);
     }
 
     @Override
-    protected int doHashCode() {
-        return Objects.hash(Arrays.hashCode(indexUuids), Arrays.hashCode(shardNumbers), Arrays.hashCode(shardOf), Arrays.hashCode(seqNos),
-            Arrays.hashCode(scores));
+    int documentsHashCode() {
+        return Objects.hash(Arrays.hashCode(indexUuids), Arrays.hashCode(shardNumbers), Arrays.hashCode(shardOf), Arrays.hashCode(seqNos));
     }
 
     @Override
     public String getWriteableName() {
         return NAME;
-    }
-
-    @Override
-    public TransportVersion getMinimalSupportedVersion() {
-        return TransportVersions.V_8_0_0;
     }
 }
