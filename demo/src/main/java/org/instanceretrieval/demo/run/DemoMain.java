@@ -103,11 +103,8 @@ public final class DemoMain {
             putPipeline("demo-describe-raw", modelId, null, "descriptor_raw", false);
             createIndex(TRAINING_INDEX, Map.of("descriptor_raw", rawDims));
             bulkIndex(TRAINING_INDEX, "demo-describe-raw", training.images(), Map.of());
-            // PCA of n vectors has at most n - 1 components with variance: more output dimensions would only
-            // scale directions the training set never spans (the 768-d default on 208 training images)
             Map<String, Object> learned = es.post("_retrieval/whitening/" + WHITENING + "/_learn",
-                Map.of("method", "pca", "index", TRAINING_INDEX, "field", "descriptor_raw", "shrinkage", 0.001,
-                    "dimensions", WhiteningTraining.pcaDimensions(rawDims, training.images().size())));
+                Map.of("method", "pca", "index", TRAINING_INDEX, "field", "descriptor_raw", "shrinkage", 0.001));
             dims = ((Number) learned.get("output_dimension")).intValue();
             whiteningId = WHITENING;
             out.printf(Locale.ROOT, "    whitening %d -> %d dimensions from %d vectors%n", rawDims, dims, training.images().size());

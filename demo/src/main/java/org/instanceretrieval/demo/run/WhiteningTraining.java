@@ -46,14 +46,6 @@ public record WhiteningTraining(Map<String, Path> images, String source) {
     }
 
     /** The provenance line of the learned whitening. */
-    /**
-     * The PCA output dimensions the demo asks for: all of the descriptor's, but at most {@code images - 1}, the most
-     * components with variance a sample of that many vectors has (a rule of the method, not tuned on any ground truth).
-     */
-    static int pcaDimensions(int rawDims, int images) {
-        return Math.max(1, Math.min(rawDims, images - 1));
-    }
-
     public String provenance(int rawDims, int dims) {
         return String.format(Locale.ROOT, "setting: whitening PCA (%d -> %d dimensions) learned on %d images of %s, never on the "
             + "evaluated collection (as the seed learns it on a separate training set)", rawDims, dims, images.size(), source);

@@ -64,11 +64,4 @@ public class WhiteningTrainingTests {
         }
         assertEquals(names.subList(0, 10), WhiteningTraining.sampleNames(names.subList(0, 10)));
     }
-
-    @Test
-    public void pcaKeepsAtMostTheTrainingImagesMinusOneDimensions() {
-        assertEquals(207, WhiteningTraining.pcaDimensions(768, 208));
-        assertEquals(128, WhiteningTraining.pcaDimensions(128, 208));
-        assertEquals(1, WhiteningTraining.pcaDimensions(8, 1));
-    }
 }
