@@ -228,7 +228,7 @@ public final class BackboneBenchmark {
         return wh[0] == img.width() && wh[1] == img.height() ? img : BilinearResize.resize(img, wh[0], wh[1]);
     }
 
-    private static List<FeatureMap> run(OrtEnvironment env, OrtSession session, TensorLayout layout, RgbImage img) throws Exception {
+    static List<FeatureMap> run(OrtEnvironment env, OrtSession session, TensorLayout layout, RgbImage img) throws Exception {
         try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(layout.toTensor(img)),
                 new long[] { 1, 3, img.height(), img.width() });
              OrtSession.Result r = session.run(Map.of(session.getInputNames().iterator().next(), in))) {
