@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one-shot evaluation of the pre-registered backbone candidates (bench/backbone-preregistered-test3.md) on the fresh
-# split `test2` (bench/backbone-photos-test3.txt): thumbnail, filter bank (`default`), candidates A and B and two
+# split `test3` (bench/backbone-photos-test3.txt): thumbnail, filter bank (`default`), candidates A and B and two
 # information rows, 8 copies per photo (PhotoVariants), GPR1200 mAP, no whitening. Prints a markdown table.
 #
 #   [VARIANTS=strong|mild] bench/run-preregistered-bench.sh        (strong decides; mild is reported only)
@@ -16,4 +16,4 @@ cd "$repo"
 mvn -B -q ${MVN_OPTS:-} -pl model-store -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$tmp/cp.txt" -Dmdep.includeScope=test
 cp="model-store/target/classes:model-store/target/test-classes:$(cat "$tmp/cp.txt")"
 java -Xmx3g -Dvariants="${VARIANTS:-strong}" -cp "$cp" org.instanceretrieval.model.keras.bench.PreregisteredBenchmark \
-  bench/backbone-photos-test3.txt test2 "$tmp/package/dist/models/inception_v3/model.min.js" "$tmp/package/dist/models/mobilenet_v2/model.min.js"
+  bench/backbone-photos-test3.txt test3 "$tmp/package/dist/models/inception_v3/model.min.js" "$tmp/package/dist/models/mobilenet_v2/model.min.js"

@@ -23,7 +23,7 @@ import java.util.Map;
 
 /**
  * The one-shot evaluation of the pre-registered candidates of {@code bench/backbone-preregistered-test3.md} on the
- * fresh split {@code test2} ({@code bench/backbone-photos-test3.txt}): same copies ({@link PhotoVariants}) and
+ * fresh split {@code test3} ({@code bench/backbone-photos-test3.txt}): same copies ({@link PhotoVariants}) and
  * GPR1200 protocol as {@link BackboneBenchmark}, no whitening. Rows, fixed in advance and nothing chosen here:
  * the 16 x 16 thumbnail, the filter bank (default recipe), candidate A (MobileNetV2 {@code block_12_add} SPoC
  * @128), candidate B (InceptionV3 {@code mixed5} GeM @160) and, for information only, MobileNetV2
