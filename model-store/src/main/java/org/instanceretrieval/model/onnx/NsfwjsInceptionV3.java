@@ -28,17 +28,15 @@ public final class NsfwjsInceptionV3 {
 
     private NsfwjsInceptionV3() {}
 
-    private static final class Bytes {
-        static final byte[] ONNX = OnnxResource.read(RESOURCE);
-    }
+    private static final OnnxResource FILE = new OnnxResource(RESOURCE);
 
     /** The serialised ONNX model (a fresh copy). */
     public static byte[] onnx() {
-        return Bytes.ONNX.clone();
+        return FILE.copy();
     }
 
     /** The length of {@link #onnx()} in bytes, without copying. */
     public static int length() {
-        return Bytes.ONNX.length;
+        return FILE.length();
     }
 }
