@@ -6,6 +6,8 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.elasticsearch.search.rescore.RescoreContext;
 import org.elasticsearch.search.rescore.Rescorer;
+import org.instanceretrieval.es.graph.GraphMarker;
+import org.instanceretrieval.es.graph.SegmentIdCache;
 import org.instanceretrieval.memory.MemoryBudget;
 import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.rerank.KReciprocal;
@@ -36,11 +38,18 @@ final class KReciprocalRescorer implements Rescorer {
     static final class Context extends RescoreContext {
         final KReciprocalRescorerBuilder parameters;
         final MemoryBudget memory;
+        /** The marker of the stored graph re-ranked on, or null for the window's vectors. */
+        final GraphMarker storedGraph;
+        /** The node's segment id cache, or null (ids read from stored fields). */
+        final SegmentIdCache segmentIds;
 
-        Context(int windowSize, KReciprocalRescorerBuilder parameters, MemoryBudget memory) {
+        Context(int windowSize, KReciprocalRescorerBuilder parameters, MemoryBudget memory, GraphMarker storedGraph,
+                SegmentIdCache segmentIds) {
             super(windowSize, INSTANCE);
             this.parameters = parameters;
             this.memory = memory;
+            this.storedGraph = storedGraph;
+            this.segmentIds = segmentIds;
         }
     }
 
@@ -57,12 +66,21 @@ final class KReciprocalRescorer implements Rescorer {
         float[] query = p.queryVector();
         KReciprocal reranking = p.parameters().reranking();
         KReciprocalDistances distances;
+        if (context.storedGraph != null) {
+            distances = StoredGraphKReciprocal.distances(window, searcher, p.field(), query, reranking, context.storedGraph.k(),
+                context.memory, context.segmentIds, context::checkCancellation);
+            return reordered(topDocs, window, distances, context);
+        }
         long bytes = reranking.estimatedBytes(window.length, query.length);
         try (Reservation reserved = context.memory.reserve(bytes, "<" + KReciprocalRescorerBuilder.NAME + " window of " + window.length
             + " x " + query.length + ", k1 " + reranking.k1() + ", k2 " + reranking.k2() + ">")) {
             float[][] vectors = WindowVectors.read(window, searcher, p.field(), query.length, KReciprocalRescorerBuilder.NAME);
             distances = reranking.distances(query, vectors, context::checkCancellation);
         }
+        return reordered(topDocs, window, distances, context);
+    }
+
+    private static TopDocs reordered(TopDocs topDocs, ScoreDoc[] window, KReciprocalDistances distances, Context context) {
         int[] ranking = distances.ranking();
         ScoreDoc[] rescored = new ScoreDoc[window.length];
         Set<Integer> docs = new HashSet<>();

@@ -14,6 +14,10 @@ import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentLocation;
 import org.elasticsearch.xcontent.XContentParser;
+import org.instanceretrieval.es.diffusion.GraphSource;
+import org.instanceretrieval.es.diffusion.StoredGraphCheck;
+import org.instanceretrieval.es.graph.GraphMarker;
+import org.instanceretrieval.es.graph.SegmentIdCache;
 import org.instanceretrieval.es.query.QueryVectorSource;
 import org.instanceretrieval.es.query.VectorFieldInfo;
 import org.instanceretrieval.memory.MemoryBudget;
@@ -28,8 +32,13 @@ import java.util.function.Supplier;
  * {@link KReciprocalRescorer}) of the rescore window, per shard.
  *
  * <pre>
- * "rescore": { "window_size": 100, "k_reciprocal": { "field": "v", "query_vector": [...], "k1": 20, "k2": 6, "lambda": 0.3 } }
+ * "rescore": { "window_size": 100, "k_reciprocal": { "field": "v", "query_vector": [...], "k1": 20, "k2": 6, "lambda": 0.3,
+ *   "graph": "auto" } }
  * </pre>
+ *
+ * <p>{@code graph} ({@link GraphSource}): {@code stored} re-ranks on the index's stored neighbour lists restricted to the
+ * window, {@code window} on the window's vectors, {@code auto} (default) on the stored lists when the shard's index has a
+ * usable graph ({@link StoredGraphCheck}, k1 at most the stored k), else on the vectors.
  *
  * <p>Every option is checked when the request is parsed (an {@link IllegalArgumentException}, HTTP 400 naming the option, its
  * value and the rule); the field is checked against the shard's mapping when the rescore context is built. Immutable apart from
@@ -42,15 +51,28 @@ public final class KReciprocalRescorerBuilder extends RescorerBuilder<KReciproca
     public static final int MAX_WINDOW = 10_000;
 
     static final ParseField FIELD = new ParseField("field");
+    static final ParseField GRAPH = new ParseField("graph");
 
     private final String field;
     private final float[] queryVector;
     private final KReciprocalParameters parameters;
+    private final GraphSource graph;
+    /** The node's segment id cache for the stored-graph path (not sent, not part of equality); null: ids from stored fields. */
+    private SegmentIdCache segmentIds;
     /** This node's memory budget (its retrieval breaker; not sent, not part of equality); null for a builder made in code. */
     private Supplier<MemoryBudget> memory;
 
     /** @throws IllegalArgumentException if the field is empty or the query vector missing, empty or not finite */
     public KReciprocalRescorerBuilder(String field, float[] queryVector, KReciprocalParameters parameters) {
+        this(field, queryVector, parameters, GraphSource.AUTO);
+    }
+
+    /** @throws IllegalArgumentException as above, or if graph is null */
+    public KReciprocalRescorerBuilder(String field, float[] queryVector, KReciprocalParameters parameters, GraphSource graph) {
+        if (graph == null) {
+            throw new IllegalArgumentException("[" + NAME + "] requires [" + GRAPH.getPreferredName() + "]");
+        }
+        this.graph = graph;
         if (field == null || field.isEmpty()) {
             throw new IllegalArgumentException("[" + NAME + "] requires [" + FIELD.getPreferredName() + "]");
         }
@@ -73,6 +95,7 @@ public final class KReciprocalRescorerBuilder extends RescorerBuilder<KReciproca
         this.field = in.readString();
         this.queryVector = in.readFloatArray();
         this.parameters = new KReciprocalParameters(in);
+        this.graph = in.readEnum(GraphSource.class);
     }
 
     @Override
@@ -80,6 +103,7 @@ public final class KReciprocalRescorerBuilder extends RescorerBuilder<KReciproca
         out.writeString(field);
         out.writeFloatArray(queryVector);
         parameters.writeTo(out);
+        out.writeEnum(graph);
     }
 
     /**
@@ -100,9 +124,10 @@ public final class KReciprocalRescorerBuilder extends RescorerBuilder<KReciproca
         private String field;
         private final QueryVectorSource.Parsed source = new QueryVectorSource.Parsed();
         private final KReciprocalParameters.Parsed options = new KReciprocalParameters.Parsed();
+        private String graph = GraphSource.AUTO.toString();
 
         KReciprocalRescorerBuilder build() {
-            return new KReciprocalRescorerBuilder(field, source.vector(), options.build(NAME));
+            return new KReciprocalRescorerBuilder(field, source.vector(), options.build(NAME), GraphSource.parse(NAME, graph));
         }
     }
 
@@ -114,6 +139,7 @@ public final class KReciprocalRescorerBuilder extends RescorerBuilder<KReciproca
         PARSER.declareString((p, v) -> p.field = v, FIELD);
         QueryVectorSource.declareVector(PARSER, NAME, p -> p.source);
         KReciprocalParameters.declare(PARSER, p -> p.options);
+        PARSER.declareString((p, v) -> p.graph = v, GRAPH);
     }
 
     /** Parses the body of {@code "k_reciprocal": {...}} (the parser is on its start object). */
@@ -127,19 +153,35 @@ public final class KReciprocalRescorerBuilder extends RescorerBuilder<KReciproca
         builder.field(FIELD.getPreferredName(), field);
         builder.array(QueryVectorSource.QUERY_VECTOR.getPreferredName(), queryVector);
         parameters.toXContent(builder, params);
+        builder.field(GRAPH.getPreferredName(), graph.toString());
         builder.endObject();
     }
 
     /**
      * Checks that the field is a {@code dense_vector} of this shard's mapping (its dimension is checked against the query vector
-     * when the window's vectors are read).
+     * when the window's vectors are read) and decides, from the graph marker of the shard's index metadata, whether the stored
+     * graph is used (diffusion's {@link StoredGraphCheck}, with {@code k1} as the k the stored lists must reach).
      *
-     * @throws IllegalArgumentException if the field is not mapped or not a {@code dense_vector}
+     * @throws IllegalArgumentException if the field is not mapped or not a {@code dense_vector}, or {@code graph: stored}
+     *     cannot be served (400; 409 while the graph is being built)
      */
     @Override
     protected RescoreContext innerBuildContext(int windowSize, SearchExecutionContext context) {
         VectorFieldInfo.of(context, NAME, field);
-        return new KReciprocalRescorer.Context(windowSize, this, memory());
+        GraphMarker stored = StoredGraphCheck.resolve(StoredGraphCheck.marker(context.getIndexSettings().getIndexMetadata(), graph,
+            NAME), context.getIndexSettings().getIndex().getName(), field, parameters.k1(), graph, NAME, "k1");
+        return new KReciprocalRescorer.Context(windowSize, this, memory(), stored, segmentIds);
+    }
+
+    /** This builder reading window ids from the node's segment id cache (set by the plugin, like {@link #withMemory}). */
+    public KReciprocalRescorerBuilder withSegmentIds(SegmentIdCache cache) {
+        this.segmentIds = cache;
+        return this;
+    }
+
+    /** Which rows are re-ranked on: the stored graph's, the window's vectors, or auto. */
+    public GraphSource graph() {
+        return graph;
     }
 
     @Override
@@ -178,7 +220,8 @@ public final class KReciprocalRescorerBuilder extends RescorerBuilder<KReciproca
      * @throws IllegalArgumentException if the vector is empty or not finite
      */
     public KReciprocalRescorerBuilder withQueryVector(float[] queryVector) {
-        KReciprocalRescorerBuilder copy = new KReciprocalRescorerBuilder(field, queryVector, parameters).withMemory(memory);
+        KReciprocalRescorerBuilder copy = new KReciprocalRescorerBuilder(field, queryVector, parameters, graph).withMemory(memory)
+            .withSegmentIds(segmentIds);
         return windowSize == null ? copy : copy.windowSize(windowSize);
     }
 
@@ -201,11 +244,12 @@ public final class KReciprocalRescorerBuilder extends RescorerBuilder<KReciproca
             return false;
         }
         KReciprocalRescorerBuilder other = (KReciprocalRescorerBuilder) o;
-        return field.equals(other.field) && Arrays.equals(queryVector, other.queryVector) && parameters.equals(other.parameters);
+        return field.equals(other.field) && Arrays.equals(queryVector, other.queryVector) && parameters.equals(other.parameters)
+            && graph == other.graph;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), field, Arrays.hashCode(queryVector), parameters);
+        return Objects.hash(super.hashCode(), field, Arrays.hashCode(queryVector), parameters, graph);
     }
 }
