@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Added latency of the diffusion rescorer on a stored neighbour graph (graph: stored) against plain retrieval_knn and
+# Added latency of the diffusion (or, with --rescorer k_reciprocal, the k_reciprocal) rescorer on a stored neighbour graph (graph: stored) against plain retrieval_knn and
 # against the window graph (graph: window), window 1000, on a real node (docs/api.md, "diffusion rescorer").
 #
 #   bench/run-rescorer-graph-bench.sh [options of bench/rescorer_graph_bench.py]   (as a normal user: the node refuses root)
