@@ -163,7 +163,7 @@ public class KReciprocalStoredGraphIT extends RetrievalIntegTestCase {
         float[] q = query();
         Object[][] cases = {
             { BARE, ", \"graph\": \"stored\"", 400, "[k_reciprocal] [graph] is [stored] but index [krg-none] has no neighbour graph for "
-                + "field [v]: build one with POST krg-none/_retrieval/graph/_build {\"field\": \"v\", \"k\": 20}" },
+                + "field [v]: build one with POST krg-none/_retrieval/graph/_build" },
             { INDEX, ", \"graph\": \"stored\", \"k1\": 13", 400, "[k_reciprocal] [k1] is [13] but the neighbour graph of index [krg] for "
                 + "field [v] stores only k [12] neighbours per document: use k1 <= 12 or rebuild the graph with POST "
                 + "krg/_retrieval/graph/_build" },
