@@ -18,8 +18,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib-node.sh"
 NODE_DIR="${NODE_DIR:-$BENCH_ROOT/target/rescorer-graph-bench-node}"
 bench_build -pl es-plugin -am
 [ "${NODE_ONLY:-0}" = 1 ] && KEEP_NODE=1
-bench_start_node "$NODE_DIR" 9260 "${HEAP:-1g}"
+bench_start_node "$NODE_DIR" "${PORT:-9260}" "${HEAP:-1g}"
 [ "${NODE_ONLY:-0}" = 1 ] && exit 0
 uptime
-${PYTHON:-python3} bench/rescorer_graph_bench.py --url http://127.0.0.1:9260 "$@"
+${PYTHON:-python3} bench/rescorer_graph_bench.py --url "http://127.0.0.1:${PORT:-9260}" "$@"
 uptime
