@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Added latency of the diffusion rescorer on a stored neighbour graph (graph: stored) against plain retrieval_knn and
+# Added latency of the diffusion (or, with --rescorer k_reciprocal, the k_reciprocal) rescorer on a stored neighbour graph (graph: stored) against plain retrieval_knn and
 # against the window graph (graph: window), window 1000, on a real node (docs/api.md, "diffusion rescorer").
 #
 #   bench/run-rescorer-graph-bench.sh [options of bench/rescorer_graph_bench.py]   (as a normal user: the node refuses root)
@@ -18,8 +18,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib-node.sh"
 NODE_DIR="${NODE_DIR:-$BENCH_ROOT/target/rescorer-graph-bench-node}"
 bench_build -pl es-plugin -am
 [ "${NODE_ONLY:-0}" = 1 ] && KEEP_NODE=1
-bench_start_node "$NODE_DIR" 9260 "${HEAP:-1g}"
+bench_start_node "$NODE_DIR" "${PORT:-9260}" "${HEAP:-1g}"
 [ "${NODE_ONLY:-0}" = 1 ] && exit 0
 uptime
-${PYTHON:-python3} bench/rescorer_graph_bench.py --url http://127.0.0.1:9260 "$@"
+${PYTHON:-python3} bench/rescorer_graph_bench.py --url "http://127.0.0.1:${PORT:-9260}" "$@"
 uptime

@@ -347,8 +347,8 @@ public class InstanceRetrievalPlugin extends Plugin
         Supplier<MemoryBudget> memory = retrievalBreaker::get;
         return List.of(new RescorerSpec<>(DiffusionRescorerBuilder.NAME, in -> new DiffusionRescorerBuilder(in).withSegmentIds(segmentIds),
             parser -> DiffusionRescorerBuilder.fromXContent(parser).withSegmentIds(segmentIds)),
-            new RescorerSpec<>(KReciprocalRescorerBuilder.NAME, in -> new KReciprocalRescorerBuilder(in).withMemory(memory),
-                parser -> KReciprocalRescorerBuilder.fromXContent(parser).withMemory(memory)));
+            new RescorerSpec<>(KReciprocalRescorerBuilder.NAME, in -> new KReciprocalRescorerBuilder(in).withMemory(memory).withSegmentIds(segmentIds),
+                parser -> KReciprocalRescorerBuilder.fromXContent(parser).withMemory(memory).withSegmentIds(segmentIds)));
     }
 
     // ---- search: the global diffusion retriever (SearchPlugin; issue 4, diffusion part 1) ----

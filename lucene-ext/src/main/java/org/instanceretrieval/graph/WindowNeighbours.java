@@ -48,6 +48,16 @@ public final class WindowNeighbours {
         return ids[i];
     }
 
+    /** Item i's in-window neighbours, positions ascending, a copy. */
+    public int[] neighbours(int i) {
+        return positions[i].clone();
+    }
+
+    /** The stored similarities aligned with {@link #neighbours(int)}, a copy. */
+    public float[] neighbourSimilarities(int i) {
+        return similarities[i].clone();
+    }
+
     /** Item i's in-window neighbours, positions ascending (not copied: package use only). */
     int[] positions(int i) {
         return positions[i];

@@ -20,6 +20,8 @@ import java.util.Arrays;
  *       1 - sum min / sum max).</li>
  *   <li>Final distance of window item j: (1 - lambda) J(p_0, p_j) + lambda D(p_0, p_j).</li>
  * </ol>
+ * {@link #distances(double[], int[][], float[][], Runnable)} runs steps 3 to 8 on rows built from stored neighbour lists
+ * instead of vectors (steps 1 and 2 as {@code StoredListRows} defines them).
  * Cost O(n^2 dims) for the distances, O(n^2 K) for the rankings (K = max(k1 + 1, k2)), O(n k1 h) for the sets and
  * O(n k2 |R*|) for the Jaccard distances; memory {@link #estimatedBytes}. Immutable and thread-safe.
  */
@@ -126,18 +128,57 @@ public final class KReciprocal {
             checkpoint.run();
             rank[a] = nearest(dist[a], a, keep);
         }
-        Encodings v = encodings(dist, rank, checkpoint);
+        return score(new DenseRows(dist, rank), checkpoint);
+    }
+
+    /**
+     * The distances of the query to each window item from the window's stored neighbour lists instead of its vectors (the
+     * definition is {@link StoredListRows}'s): no vector is read and no product computed, O(n L) to build the rows for lists
+     * of at most L entries, then the sets and encodings as above.
+     *
+     * @param querySimilarities s(q, j) of each window item j (cosine similarity; the query's row of d)
+     * @param neighbours for item i, the window positions its stored list names (inside the window, not i, distinct)
+     * @param similarities the similarities the list stores, aligned with {@code neighbours}
+     * @param checkpoint run once per point of each phase (throws to cancel)
+     * @throws IllegalArgumentException if the arrays disagree in length, or a list names i, a position outside the window or
+     *     a position twice
+     */
+    public KReciprocalDistances distances(double[] querySimilarities, int[][] neighbours, float[][] similarities,
+                                          Runnable checkpoint) {
+        int keep = Math.min(querySimilarities.length + 1, Math.max(k1 + 1, k2));
+        return score(StoredListRows.of(querySimilarities, neighbours, similarities, keep, checkpoint), checkpoint);
+    }
+
+    /**
+     * Upper estimate of the heap {@link #distances(double[], int[][], float[][], Runnable)} holds for a window of {@code w}
+     * items whose lists have at most {@code listEntries} entries, n = w + 1: the rows (12 bytes per entry, the query's n,
+     * each item's at most listEntries + 1), the rankings and the sets R(·, h) (4 n (K' + h + 1), K' = min(n, K)), the
+     * encodings V (12 n min(n, (k1 + 1)(h + 2))) and 192 n of scratch rows, results and headers. The caller's inputs are
+     * not included.
+     */
+    public long estimatedStoredListBytes(int w, int listEntries) {
+        long n = w + 1L;
+        long h = halfK1();
+        long ranks = Math.min(n, Math.max(k1 + 1L, k2));
+        long encoding = Math.min(n, (k1 + 1L) * (h + 2));
+        return 12 * n * (Math.min(n, listEntries + 1L) + 1) + 4 * n * (ranks + h + 1) + 12 * n * encoding + 192 * n + 1024;
+    }
+
+    /** Steps 3 to 8 of the definition over the rows. */
+    private KReciprocalDistances score(KReciprocalRows rows, Runnable checkpoint) {
+        int n = rows.size();
+        Encodings v = encodings(rows, checkpoint);
         double[] jaccard = new double[n - 1];
         double[] original = new double[n - 1];
         double[] distance = new double[n - 1];
-        double[] expandedQuery = expanded(v, rank[0], n);
+        double[] expandedQuery = expanded(v, rows.ranking(0), n);
         double[] scratch = new double[n];
         int[] touched = new int[n];
         for (int j = 1; j < n; j++) {
             checkpoint.run();
-            jaccard[j - 1] = jaccard(v, rank[j], expandedQuery, scratch, touched);
-            original[j - 1] = dist[0][j];
-            distance[j - 1] = (1 - lambda) * jaccard[j - 1] + lambda * dist[0][j];
+            jaccard[j - 1] = jaccard(v, rows.ranking(j), expandedQuery, scratch, touched);
+            original[j - 1] = rows.distance(0, j);
+            distance[j - 1] = (1 - lambda) * jaccard[j - 1] + lambda * original[j - 1];
         }
         return new KReciprocalDistances(jaccard, original, distance);
     }
@@ -231,37 +272,29 @@ public final class KReciprocal {
     }
 
     /** R(a, k) with N(·, k + 1) as the first k + 1 (at most n) entries of the rankings, in a's ranking order. */
-    private static int[] reciprocal(double[][] dist, int[][] rank, int a, int k) {
-        int m = Math.min(rank[a].length, k + 1);
+    private static int[] reciprocal(KReciprocalRows rows, int a, int k) {
+        int[] rank = rows.ranking(a);
+        int m = Math.min(rank.length, k + 1);
         int[] out = new int[m];
         int size = 0;
         for (int t = 0; t < m; t++) {
-            int b = rank[a][t];
-            if (ranksWithin(dist[b], rank[b], b, a, m)) {
+            int b = rank[t];
+            if (rows.ranksWithin(b, a, k + 1)) {
                 out[size++] = b;
             }
         }
         return Arrays.copyOf(out, size);
     }
 
-    /** Whether a is in N(b, m), in O(1): b itself, or not after the m-th of b's ranking in b's order (row value, then index). */
-    private static boolean ranksWithin(double[] row, int[] rankRow, int b, int a, int m) {
-        if (a == b) {
-            return true;
-        }
-        int last = rankRow[m - 1];
-        return last != b && (row[a] < row[last] || (row[a] == row[last] && a <= last));
-    }
-
     /** The sparse rows of V: the sorted members of R*(a) and their weights. */
     private record Encodings(int[][] index, double[][] weight) {}
 
-    private Encodings encodings(double[][] dist, int[][] rank, Runnable checkpoint) {
-        int n = dist.length;
+    private Encodings encodings(KReciprocalRows rows, Runnable checkpoint) {
+        int n = rows.size();
         int h = halfK1();
         int[][] halfSets = new int[n][];
         for (int c = 0; c < n; c++) {
-            halfSets[c] = reciprocal(dist, rank, c, h);
+            halfSets[c] = reciprocal(rows, c, h);
         }
         int[][] index = new int[n][];
         double[][] weight = new double[n][];
@@ -270,7 +303,7 @@ public final class KReciprocal {
         int[] members = new int[n];
         for (int a = 0; a < n; a++) {
             checkpoint.run();
-            int[] r = reciprocal(dist, rank, a, k1);
+            int[] r = reciprocal(rows, a, k1);
             int[] sortedR = r.clone();
             Arrays.sort(sortedR);
             int size = 0;
@@ -300,7 +333,7 @@ public final class KReciprocal {
             double[] w = new double[size];
             double sum = 0;
             for (int t = 0; t < size; t++) {
-                w[t] = Math.exp(-dist[a][set[t]]);
+                w[t] = Math.exp(-rows.distance(a, set[t]));
                 sum += w[t];
             }
             for (int t = 0; t < size; t++) {

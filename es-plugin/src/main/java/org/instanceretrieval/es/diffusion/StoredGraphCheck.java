@@ -21,9 +21,11 @@ import java.util.Map;
  *   <li>{@code failed}: 400 with the failure reason (the graph must be rebuilt);</li>
  *   <li>stored k smaller than the request's k: 400 naming both.</li>
  * </ul>
- * Stateless.
+ * The {@code k_reciprocal} rescorer uses the same checks and messages with its own name and its {@code k1} in place of
+ * {@code k} ({@link #marker(IndexMetadata, GraphSource, String)}, {@link #resolve(GraphMarker, String, String, int,
+ * GraphSource, String, String)}). Stateless.
  */
-final class StoredGraphCheck {
+public final class StoredGraphCheck {
 
     private StoredGraphCheck() {}
 
@@ -34,6 +36,11 @@ final class StoredGraphCheck {
      * @throws IllegalArgumentException (400) for a malformed marker with {@code graph: stored}
      */
     static GraphMarker marker(IndexMetadata index, GraphSource source) {
+        return marker(index, source, DiffusionRescorerBuilder.NAME);
+    }
+
+    /** As {@link #marker(IndexMetadata, GraphSource)} for the rescorer named {@code owner}. */
+    public static GraphMarker marker(IndexMetadata index, GraphSource source, String owner) {
         MappingMetadata mapping = index.mapping();
         if (mapping == null || source == GraphSource.WINDOW) {
             return null;
@@ -42,7 +49,7 @@ final class StoredGraphCheck {
             return GraphMarker.fromMeta((Map<?, ?>) mapping.sourceAsMap().get("_meta"));
         } catch (RuntimeException e) {
             if (source == GraphSource.STORED) {
-                throw new IllegalArgumentException("[" + DiffusionRescorerBuilder.NAME + "] [graph] is [stored] but the [_meta."
+                throw new IllegalArgumentException("[" + owner + "] [graph] is [stored] but the [_meta."
                     + GraphMarker.KEY + "] marker of index [" + index.getIndex().getName() + "] is malformed (" + e.getMessage()
                     + "): rebuild the graph with POST " + index.getIndex().getName() + "/_retrieval/graph/_build", e);
             }
@@ -58,12 +65,21 @@ final class StoredGraphCheck {
      *     stored graph is not usable, as listed in the class notes
      */
     static GraphMarker resolve(GraphMarker marker, String index, String field, int k, GraphSource source) {
+        return resolve(marker, index, field, k, source, DiffusionRescorerBuilder.NAME, "k");
+    }
+
+    /**
+     * As {@link #resolve(GraphMarker, String, String, int, GraphSource)} for the rescorer named {@code owner}, whose option
+     * {@code kName} (at most the stored k) is {@code k}.
+     */
+    public static GraphMarker resolve(GraphMarker marker, String index, String field, int k, GraphSource source, String owner,
+                                      String kName) {
         if (source == GraphSource.WINDOW) {
             return null;
         }
         boolean stored = source == GraphSource.STORED;
         String build = "POST " + index + "/_retrieval/graph/_build {\"field\": \"" + field + "\", \"k\": " + k + "}";
-        String prefix = "[" + DiffusionRescorerBuilder.NAME + "] [graph] is [stored] but ";
+        String prefix = "[" + owner + "] [graph] is [stored] but ";
         if (marker == null) {
             if (stored) {
                 throw new IllegalArgumentException(prefix + "index [" + index + "] has no neighbour graph for field [" + field
@@ -95,9 +111,9 @@ final class StoredGraphCheck {
         }
         if (marker.k() < k) {
             if (stored) {
-                throw new IllegalArgumentException("[" + DiffusionRescorerBuilder.NAME + "] [k] is [" + k + "] but the neighbour graph of index ["
-                    + index + "] for field [" + field + "] stores only k [" + marker.k() + "] neighbours per document: use k <= "
-                    + marker.k() + " or rebuild the graph with " + build);
+                throw new IllegalArgumentException("[" + owner + "] [" + kName + "] is [" + k + "] but the neighbour graph of index ["
+                    + index + "] for field [" + field + "] stores only k [" + marker.k() + "] neighbours per document: use " + kName
+                    + " <= " + marker.k() + " or rebuild the graph with " + build);
             }
             return null;
         }

@@ -23,8 +23,10 @@ import org.instanceretrieval.es.graph.GraphDocValues;
 import org.instanceretrieval.es.graph.GraphFields;
 import org.instanceretrieval.es.graph.SegmentIdCache;
 import org.instanceretrieval.es.graph.SegmentIds;
+import org.instanceretrieval.es.rescore.WindowVectors;
 import org.instanceretrieval.graph.StoredGraphDiffusion;
 import org.instanceretrieval.graph.WindowNeighbours;
+import org.instanceretrieval.memory.Reservation;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -44,7 +46,7 @@ import java.util.List;
  * <p>Memory: {@link #estimatedBytes} is charged on the request breaker before anything is read, and the window's ids once
  * they are read ({@link #idBytes}); both are released when the diffusion returns or fails. Stateless.
  */
-final class StoredGraphWindow {
+public final class StoredGraphWindow {
 
     private StoredGraphWindow() {}
 
@@ -88,7 +90,8 @@ final class StoredGraphWindow {
             Arrays.sort(byDoc);
             String[] ids = new String[r];
             float[] similarities = new float[r];
-            readIdsAndSimilarities(byDoc, searcher.getIndexReader().leaves(), field, query, segmentIds, ids, similarities);
+            readIdsAndSimilarities(byDoc, searcher.getIndexReader().leaves(), field, query, segmentIds, ids, similarities,
+                DiffusionRescorerBuilder.NAME);
             long idCharge = 0;
             for (String id : ids) {
                 idCharge += idBytes(id);
@@ -105,6 +108,45 @@ final class StoredGraphWindow {
         } finally {
             breaker.addWithoutBreaking(-charged);
         }
+    }
+
+    /**
+     * A window's stored lists as another rescorer ({@code k_reciprocal}) reads them: the window documents' ids, s(q, i) =
+     * {@code query} times each indexed vector (0 for a document without one), and the first {@code k} entries of each list
+     * resolved to window positions ({@link WindowNeighbours}), read as {@link #diffuse} reads them.
+     */
+    public record StoredLists(String[] ids, float[] similarities, WindowNeighbours neighbours) {}
+
+    /**
+     * Reads the window's stored lists; the ids' heap ({@link #idBytes}) is added to {@code ids} once they are read, before the
+     * lists are decoded.
+     *
+     * @param owner the rescorer's name in errors
+     * @throws org.elasticsearch.common.breaker.CircuitBreakingException when the ids do not fit
+     * @throws IllegalArgumentException if the field holds byte vectors or vectors of another dimension than the query's
+     * @throws IllegalStateException if a stored list is malformed (naming the document)
+     */
+    public static StoredLists read(ScoreDoc[] window, IndexSearcher searcher, String field, float[] query, int k, String owner,
+                                   SegmentIdCache segmentIds, Reservation idCharge, Runnable checkCancelled) throws IOException {
+        int r = window.length;
+        long[] byDoc = new long[r];
+        for (int i = 0; i < r; i++) {
+            byDoc[i] = ((long) window[i].doc << 32) | i;
+        }
+        Arrays.sort(byDoc);
+        String[] ids = new String[r];
+        float[] similarities = new float[r];
+        readIdsAndSimilarities(byDoc, searcher.getIndexReader().leaves(), field, query, segmentIds, ids, similarities, owner);
+        long bytes = 0;
+        for (String id : ids) {
+            bytes += idBytes(id);
+        }
+        idCharge.grow(bytes, "<" + owner + " stored-graph window ids>");
+        checkCancelled.run();
+        WindowNeighbours.Builder lists = WindowNeighbours.builder(ids, k);
+        readLists(byDoc, searcher.getIndexReader().leaves(), field, ids, lists);
+        checkCancelled.run();
+        return new StoredLists(ids, similarities, lists.build());
     }
 
     /** What {@link #inDocOrder} calls: {@link #leaf} on entering a segment, then {@link #doc} for each window document in it. */
@@ -136,7 +178,8 @@ final class StoredGraphWindow {
     }
 
     private static void readIdsAndSimilarities(long[] byDoc, List<LeafReaderContext> leaves, String field, float[] query,
-                                               SegmentIdCache cache, String[] ids, float[] similarities) throws IOException {
+                                               SegmentIdCache cache, String[] ids, float[] similarities, String owner)
+        throws IOException {
         IdVisitor idVisitor = new IdVisitor();
         inDocOrder(byDoc, leaves, new SegmentVisitor() {
             StoredFields stored;
@@ -147,7 +190,7 @@ final class StoredGraphWindow {
             public void leaf(LeafReaderContext leaf) throws IOException {
                 segment = cache == null ? null : cache.ids(leaf.reader());
                 stored = segment == null ? leaf.reader().storedFields() : null;
-                vectors = vectorValues(leaf, field, query.length);
+                vectors = vectorValues(leaf, field, query.length, owner);
             }
 
             @Override
@@ -197,12 +240,12 @@ final class StoredGraphWindow {
         });
     }
 
-    private static FloatVectorValues vectorValues(LeafReaderContext leaf, String field, int dims) throws IOException {
+    private static FloatVectorValues vectorValues(LeafReaderContext leaf, String field, int dims, String owner) throws IOException {
         FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
         if (info == null || info.getVectorDimension() == 0) {
             return null;
         }
-        DiffusionRescorer.checkFloatVectors(info, field, dims);
+        WindowVectors.checkFloatVectors(info, field, dims, owner);
         FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
         return values == null || values.docID() == DocIdSetIterator.NO_MORE_DOCS ? null : values;
     }

@@ -1,14 +1,22 @@
 package org.instanceretrieval.es.rescore;
 
 import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.search.rescore.RescoreContext;
 import org.elasticsearch.xcontent.ObjectParser;
+import org.elasticsearch.xcontent.ParseField;
+import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
+import org.instanceretrieval.es.diffusion.GraphSource;
+import org.instanceretrieval.es.diffusion.StoredGraphCheck;
+import org.instanceretrieval.es.graph.GraphMarker;
+import org.instanceretrieval.es.graph.SegmentIdCache;
 import org.instanceretrieval.es.query.VectorFieldInfo;
 import org.instanceretrieval.memory.MemoryBudget;
 
 import java.io.IOException;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -16,24 +24,42 @@ import java.util.function.Supplier;
  * {@link KReciprocalRescorer}) of the rescore window, per shard.
  *
  * <pre>
- * "rescore": { "window_size": 100, "k_reciprocal": { "field": "v", "query_vector": [...], "k1": 20, "k2": 6, "lambda": 0.3 } }
+ * "rescore": { "window_size": 100, "k_reciprocal": { "field": "v", "query_vector": [...], "k1": 20, "k2": 6, "lambda": 0.3,
+ *   "graph": "auto" } }
  * </pre>
+ *
+ * <p>{@code graph} ({@link GraphSource}): {@code stored} re-ranks on the index's stored neighbour lists restricted to the
+ * window, {@code window} on the window's vectors, {@code auto} (default) on the stored lists when the shard's index has a
+ * usable graph ({@link StoredGraphCheck}, k1 at most the stored k), else on the vectors.
  *
  * <p>Every option is checked when the request is parsed (an {@link IllegalArgumentException}, HTTP 400 naming the option, its
  * value and the rule; field, query vector and window size as {@link VectorRescorerBuilder}); the field is checked against the
- * shard's mapping when the rescore context is built. Immutable apart from the inherited window size and the node's memory
- * budget it is given once ({@link #withMemory}).
+ * shard's mapping when the rescore context is built. Immutable apart from the inherited window size, the node's memory
+ * budget and segment id cache it is given once ({@link #withMemory}, {@link #withSegmentIds}).
  */
 public final class KReciprocalRescorerBuilder extends VectorRescorerBuilder<KReciprocalRescorerBuilder, KReciprocalParameters> {
 
     public static final String NAME = "k_reciprocal";
+    static final ParseField GRAPH = new ParseField("graph");
 
+    private final GraphSource graph;
     /** This node's memory budget (its retrieval breaker; not sent, not part of equality); null for a builder made in code. */
     private Supplier<MemoryBudget> memory;
+    /** The node's segment id cache for the stored-graph path (not sent, not part of equality); null: ids from stored fields. */
+    private SegmentIdCache segmentIds;
 
     /** @throws IllegalArgumentException if the field is empty or the query vector missing, empty or not finite */
     public KReciprocalRescorerBuilder(String field, float[] queryVector, KReciprocalParameters parameters) {
+        this(field, queryVector, parameters, GraphSource.AUTO);
+    }
+
+    /** @throws IllegalArgumentException as above, or if graph is null */
+    public KReciprocalRescorerBuilder(String field, float[] queryVector, KReciprocalParameters parameters, GraphSource graph) {
         super(NAME, field, queryVector, parameters);
+        if (graph == null) {
+            throw new IllegalArgumentException("[" + NAME + "] requires [" + GRAPH.getPreferredName() + "]");
+        }
+        this.graph = graph;
     }
 
     /** With the paper's defaults k1 20, k2 6, lambda 0.3. */
@@ -43,14 +69,21 @@ public final class KReciprocalRescorerBuilder extends VectorRescorerBuilder<KRec
 
     public KReciprocalRescorerBuilder(StreamInput in) throws IOException {
         super(NAME, in, KReciprocalParameters::new);
+        this.graph = in.readEnum(GraphSource.class);
+    }
+
+    @Override
+    protected void doWriteExtra(StreamOutput out) throws IOException {
+        out.writeEnum(graph);
     }
 
     /** The body as parsed; {@link #build} validates it. */
     private static final class Parsed extends ParsedBody {
         private final KReciprocalParameters.Parsed options = new KReciprocalParameters.Parsed();
+        private String graph = GraphSource.AUTO.toString();
 
         KReciprocalRescorerBuilder build() {
-            return new KReciprocalRescorerBuilder(field, vector(), options.build(NAME));
+            return new KReciprocalRescorerBuilder(field, vector(), options.build(NAME), GraphSource.parse(NAME, graph));
         }
     }
 
@@ -58,6 +91,7 @@ public final class KReciprocalRescorerBuilder extends VectorRescorerBuilder<KRec
 
     static {
         KReciprocalParameters.declare(PARSER, p -> p.options);
+        PARSER.declareString((p, v) -> p.graph = v, GRAPH);
     }
 
     /** Parses the body of {@code "k_reciprocal": {...}} (the parser is on its start object). */
@@ -65,16 +99,25 @@ public final class KReciprocalRescorerBuilder extends VectorRescorerBuilder<KRec
         return PARSER.parse(parser, null).build();
     }
 
+    @Override
+    protected void doXContentExtra(XContentBuilder builder, Params params) throws IOException {
+        builder.field(GRAPH.getPreferredName(), graph.toString());
+    }
+
     /**
      * Checks that the field is a {@code dense_vector} of this shard's mapping (its dimension is checked against the query vector
-     * when the window's vectors are read).
+     * when the window's vectors are read) and decides, from the graph marker of the shard's index metadata, whether the stored
+     * graph is used (diffusion's {@link StoredGraphCheck}, with {@code k1} as the k the stored lists must reach).
      *
-     * @throws IllegalArgumentException if the field is not mapped or not a {@code dense_vector}
+     * @throws IllegalArgumentException if the field is not mapped or not a {@code dense_vector}, or {@code graph: stored}
+     *     cannot be served (400; 409 while the graph is being built)
      */
     @Override
     protected RescoreContext innerBuildContext(int windowSize, SearchExecutionContext context) {
         VectorFieldInfo.of(context, NAME, field());
-        return new KReciprocalRescorer.Context(windowSize, this, memory());
+        GraphMarker stored = StoredGraphCheck.resolve(StoredGraphCheck.marker(context.getIndexSettings().getIndexMetadata(), graph,
+            NAME), context.getIndexSettings().getIndex().getName(), field(), parameters().k1(), graph, NAME, "k1");
+        return new KReciprocalRescorer.Context(windowSize, this, memory(), stored, segmentIds);
     }
 
     /**
@@ -86,15 +129,39 @@ public final class KReciprocalRescorerBuilder extends VectorRescorerBuilder<KRec
         return this;
     }
 
+    /** This builder reading window ids from the node's segment id cache (set by the plugin, like {@link #withMemory}). */
+    public KReciprocalRescorerBuilder withSegmentIds(SegmentIdCache cache) {
+        this.segmentIds = cache;
+        return this;
+    }
+
     /** The memory budget of the window: the node's, or unlimited for a builder made in code. */
     MemoryBudget memory() {
         MemoryBudget budget = memory == null ? null : memory.get();
         return budget == null ? MemoryBudget.UNLIMITED : budget;
     }
 
-    /** A copy that re-ranks for {@code queryVector}, keeping the field, the options and the memory budget. */
+    /** Which rows are re-ranked on: the stored graph's, the window's vectors, or auto. */
+    public GraphSource graph() {
+        return graph;
+    }
+
+    /** A copy that re-ranks for {@code queryVector}, keeping the field, the options, the graph, the memory budget and id cache. */
     @Override
     protected KReciprocalRescorerBuilder copyWith(float[] queryVector) {
-        return new KReciprocalRescorerBuilder(field(), queryVector, parameters()).withMemory(memory);
+        return new KReciprocalRescorerBuilder(field(), queryVector, parameters(), graph).withMemory(memory).withSegmentIds(segmentIds);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (super.equals(o) == false) {
+            return false;
+        }
+        return graph == ((KReciprocalRescorerBuilder) o).graph;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), graph);
     }
 }
