@@ -19,10 +19,10 @@ PY=/usr/bin/python3
 IMAGES="${IMAGES:-12}"
 WORK="$BENCH_ROOT/target/ingest-bench"
 NODE_CONFIGS="${NODE_CONFIGS:-2:1 1:2}"            # inference_pool_size:intra_op_threads
-BULKS="${BULKS:-8x1 4x2}"                          # documents_per_bulk x concurrent_bulks
+BULKS="${BULKS-8x1 4x2}"                          # documents_per_bulk x concurrent_bulks
 TORCH_CONFIGS="${TORCH_CONFIGS-threads=2,batch=1}"           # threads=1 measured 0.12 images per CPU-second
 PORT="${PORT:-19270}"                                         # HTTP; transport PORT+100
-RAW_CONFIGS="${RAW_CONFIGS:-intra=2,callers=1,batch=1 intra=1,callers=2,batch=1}"
+RAW_CONFIGS="${RAW_CONFIGS-intra=2,callers=1,batch=1 intra=1,callers=2,batch=1}"
 mkdir -p "$WORK/jpegs"
 for photo in Garden Dune Wood LadyBird YellowFlower Aqua Storm GreenMeadow; do
   $PY bench/make_bench_jpeg.py "/usr/share/backgrounds/mate/nature/$photo.jpg" "$WORK/jpegs/$photo.jpg" 1024 768
@@ -38,8 +38,8 @@ raw_ort() {  # on the node's JDK; ORT itself is native
     org.instanceretrieval.bench.RawOrtThroughput "$WORK/r50-724.onnx" "$WORK/jpegs" 724 724 "$IMAGES" $RAW_CONFIGS
 }
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) (shared with other jobs)"
-raw_ort
-$PY bench/torch_throughput.py "$WORK/jpegs" 724 724 "$IMAGES" $TORCH_CONFIGS
+[ -z "$RAW_CONFIGS" ] || raw_ort
+[ -z "$TORCH_CONFIGS" ] || $PY bench/torch_throughput.py "$WORK/jpegs" 724 724 "$IMAGES" $TORCH_CONFIGS
 for cfg in $NODE_CONFIGS; do
   pool=${cfg%%:*}; intra=${cfg##*:}
   export NODE_EXTRA_SETTINGS="thread_pool.instance_retrieval_inference.size: $pool
@@ -58,5 +58,5 @@ $EXTRA_NODE_SETTINGS}"
     --bulk-size 8 --concurrency 2 --label "pool=$pool,intra=$intra" --pid-file "$BENCH_ROOT/target/ingest-bench-node/node.pid"
   scripts/node.sh stop --dir "$BENCH_ROOT/target/ingest-bench-node" > /dev/null
 done
-raw_ort
+[ -z "$RAW_CONFIGS" ] || raw_ort
 echo "== load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
