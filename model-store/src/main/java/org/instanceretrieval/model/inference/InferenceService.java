@@ -144,6 +144,12 @@ public final class InferenceService implements AutoCloseable {
                     + dim(fixed[1]) + "x" + dim(fixed[0]) + " (width x height) but the image was sized " + width + "x" + height
                     + "; set the recipe's [size] to that fixed size"));
             }
+            if (height < model.minInputSide || width < model.minInputSide) {
+                model.release();
+                return CompletableFuture.failedFuture(new IllegalArgumentException("model [" + modelId + "] needs inputs of at least "
+                    + model.minInputSide + "x" + model.minInputSide + " pixels but the image was sized " + width + "x" + height
+                    + " (width x height, after resizing and scaling); use a larger image or another model"));
+            }
             LoadedModel.Pending pending = new LoadedModel.Pending(chw, System.nanoTime());
             model.queue(height, width).add(pending);
             return pending.future;
@@ -310,7 +316,7 @@ public final class InferenceService implements AutoCloseable {
         }
         ModelStatsCounter counter = stats.computeIfAbsent(modelId, id -> new ModelStatsCounter(settings.maxBatchSize()));
         return new LoadedModel(modelId, onnx, device, counter, fixedBatch == 1 ? 1 : settings.maxBatchSize(), executor, maxWaitNanos,
-            "cuda".equals(device) ? 1 : settings.cpuParallelism(), budget);
+            "cuda".equals(device) ? 1 : settings.cpuParallelism(), def.minInputSide(), budget);
     }
 
     private OnnxModel createSession(ModelDefinition def, boolean cuda) {

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 final class LoadedModel {
     final String modelId;
     final OnnxModel onnx;
+    /** Inputs with a smaller height or width are refused before they reach ONNX Runtime ({@link ModelDefinition#minInputSide}). */
+    final int minInputSide;
     final ModelStatsCounter stats;
     private final Executor executor;
     private final long maxWaitNanos;
@@ -41,12 +43,13 @@ final class LoadedModel {
      * @param budget charged for each batch's input and output arrays
      */
     LoadedModel(String modelId, OnnxModel onnx, String device, ModelStatsCounter stats, int batchLimit, Executor executor, long maxWaitNanos,
-        int spread, MemoryBudget budget) {
+        int spread, int minInputSide, MemoryBudget budget) {
         this.modelId = modelId;
         this.executor = executor;
         this.maxWaitNanos = maxWaitNanos;
         this.budget = budget;
         this.onnx = onnx;
+        this.minInputSide = minInputSide;
         this.stats = stats;
         this.batchLimit = batchLimit;
         this.spread = spread;

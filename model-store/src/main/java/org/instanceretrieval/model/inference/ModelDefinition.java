@@ -4,11 +4,22 @@ import org.instanceretrieval.model.onnx.OutputKind;
 
 /**
  * What the {@link InferenceService} needs to load a model: the complete, checksum-verified
- * ONNX bytes, the output tensor to read ({@code null} for the only one) and its declared kind.
+ * ONNX bytes, the output tensor to read ({@code null} for the only one), its declared kind, and the smallest input
+ * height and width it is run on ({@code minInputSide}): smaller inputs are refused before ONNX Runtime sees them, because
+ * a network whose strided layers leave no output pixel can abort the whole process inside ONNX Runtime (InceptionV3 does).
  */
-public record ModelDefinition(byte[] onnx, String outputName, OutputKind outputKind) {
-    /** @throws IllegalArgumentException on empty bytes or a missing output kind */
+public record ModelDefinition(byte[] onnx, String outputName, OutputKind outputKind, int minInputSide) {
+
+    /** A definition run on inputs of any size (at least 1 x 1). */
+    public ModelDefinition(byte[] onnx, String outputName, OutputKind outputKind) {
+        this(onnx, outputName, outputKind, 1);
+    }
+
+    /** @throws IllegalArgumentException on empty bytes, a missing output kind or a minimum side below 1 */
     public ModelDefinition {
+        if (minInputSide < 1) {
+            throw new IllegalArgumentException("minimum input side must be at least 1 but was [" + minInputSide + "]");
+        }
         if (onnx == null || onnx.length == 0) {
             throw new IllegalArgumentException("model definition is empty");
         }

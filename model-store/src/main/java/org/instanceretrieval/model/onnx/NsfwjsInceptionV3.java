@@ -23,6 +23,8 @@ public final class NsfwjsInceptionV3 {
     public static final String OUTPUT = "features";
     public static final int CHANNELS = 768;
     public static final int LONGEST_SIDE = 160;
+    /** The smallest input height and width with an output pixel after mixed5 (42 leaves none, and ONNX Runtime aborts). */
+    public static final int MIN_SIDE = 43;
     public static final float[] MEAN = { 0f, 0f, 0f };
     public static final float[] STD = { 1f, 1f, 1f };
 

@@ -267,6 +267,21 @@ public class InferenceServiceTest {
     }
 
     @Test
+    public void inputsBelowTheDefinitionsMinimumSideAreRefusedBeforeOnnxRuntime() throws Exception {
+        byte[] onnx = new org.instanceretrieval.model.onnx.OnnxGraphWriter("relu").input("x", null, 3L, null, null)
+            .output("y", null, 3L, null, null).node("Relu", List.of("x"), List.of("y")).build("test", "");
+        InferenceService service = service(cpu(2, 4, Duration.ZERO),
+            id -> CompletableFuture.completedFuture(new ModelDefinition(onnx, null, OutputKind.FEATURE_MAP, 43)), pool(2));
+        Throwable small = failure(service.infer("relu", tensor(24, 32, 0), 24, 32));
+        assertEquals("model [relu] needs inputs of at least 43x43 pixels but the image was sized 32x24 (width x height, after "
+            + "resizing and scaling); use a larger image or another model", small.getMessage());
+        assertEquals(0, service.stats("relu").batchCount());
+        assertEquals(3 * 43 * 43, service.infer("relu", tensor(43, 43, 1), 43, 43).get(30, TimeUnit.SECONDS).values().length);
+        assertEquals("minimum input side must be at least 1 but was [0]", assertThrows(IllegalArgumentException.class,
+            () -> new ModelDefinition(onnx, null, OutputKind.FEATURE_MAP, 0)).getMessage());
+    }
+
+    @Test
     public void cpuParallelismMustBePositive() {
         assertEquals("[cpu_parallelism] must be at least 1 but was [0]", assertThrows(IllegalArgumentException.class,
             () -> new InferenceSettings(Device.CPU, 1, 8, Duration.ZERO, 1, 0)).getMessage());
