@@ -5,43 +5,41 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * An ONNX file shipped in the model-store jar beside this class (the pretrained built-in models), read once on first use.
- * Thread-safe.
+ * An ONNX file shipped in the model-store jar beside this class (the pretrained built-in models). The bytes are read from
+ * the jar on every {@link #copy} and not kept on the heap (the default's file is 20.5 MB, needed only when a session is
+ * created or the definition is downloaded); only the length is remembered. Thread-safe.
  */
 final class OnnxResource {
 
     private final String resource;
-    private volatile byte[] bytes;
+    private volatile int length = -1;
 
     /** @param resource a file of this package */
     OnnxResource(String resource) {
         this.resource = resource;
     }
 
-    /** A fresh copy of the file's bytes. */
+    /**
+     * The file's bytes, freshly read.
+     *
+     * @throws IllegalStateException when the jar lacks the file (a broken build)
+     */
     byte[] copy() {
-        return bytes().clone();
-    }
-
-    /** The file's length in bytes, without copying. */
-    int length() {
-        return bytes().length;
-    }
-
-    /** @throws IllegalStateException when the jar lacks the file (a broken build) */
-    private byte[] bytes() {
-        byte[] b = bytes;
-        if (b == null) {
-            try (InputStream in = OnnxResource.class.getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new IllegalStateException("resource [" + resource + "] is missing from the model-store jar");
-                }
-                b = in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        try (InputStream in = OnnxResource.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("resource [" + resource + "] is missing from the model-store jar");
             }
-            bytes = b;
+            byte[] bytes = in.readAllBytes();
+            length = bytes.length;
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return b;
+    }
+
+    /** The file's length in bytes (read once). */
+    int length() {
+        int n = length;
+        return n >= 0 ? n : copy().length;
     }
 }
