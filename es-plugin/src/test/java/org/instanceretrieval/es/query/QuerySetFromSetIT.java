@@ -243,7 +243,8 @@ public class QuerySetFromSetIT extends RetrievalIntegTestCase {
      * Every score to {@code tolerance}; the pool's documents exactly, each next pool hit ranked no higher by
      * s_set (to 1e-6) and, where the s_set values are equal (exact ties, as sparsity makes them), in first-round
      * order (to 1e-6: first-round similarities that close may round to one float score and come back in
-     * either order); after the pool, first-round order up to swaps of first-round similarities within 1e-6.
+     * either order); after the pool, first-round order up to swaps of first-round similarities within 1e-6, and at the
+     * cut of {@code size} another document whose score equals the last expected one to {@code tolerance}.
      *
      * @return the number of neighbouring pool hits with equal s_set whose order the first round decided (the tie order checked)
      */
@@ -260,12 +261,21 @@ public class QuerySetFromSetIT extends RetrievalIntegTestCase {
         for (int r = 0; r < actual.ids.length; r++) {
             assertEquals(shown + "\nscore at " + r, expected.scores[r], actual.scores[r], tolerance);
             Integer e = at.get(actual.ids[r]);
+            if (e == null && r >= pool && Math.abs(actual.scores[r] - expected.scores[expected.ids.length - 1]) <= tolerance) {
+                // after the pool, at the cut of size: a document whose first-round score equals the last expected one to the
+                // tolerance may take its place (the shards rank float scores, this test doubles); its score is checked above
+                continue;
+            }
             assertNotNull(shown + "\nunexpected id " + actual.ids[r] + " at " + r, e);
             assertEquals(shown + "\nid " + actual.ids[r] + " at " + r + " is a pool hit in one ranking only", r < pool, e < pool);
             if (r == 0) {
                 continue;
             }
-            int p = at.get(actual.ids[r - 1]);
+            Integer previousAt = at.get(actual.ids[r - 1]);
+            if (previousAt == null) {
+                continue; // the previous hit was a near-tie at the cut (above)
+            }
+            int p = previousAt;
             double previous = expected.setScores[p];
             double current = expected.setScores[e];
             String pair = shown + "\nids " + actual.ids[r - 1] + ", " + actual.ids[r] + " at " + (r - 1) + ", " + r + ": s " + previous
