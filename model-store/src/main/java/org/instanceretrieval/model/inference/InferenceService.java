@@ -137,18 +137,10 @@ public final class InferenceService implements AutoCloseable {
                 }
                 return infer(modelId, chw, height, width, attempt + 1);
             }
-            int[] fixed = model.onnx.fixedInputSize();
-            if ((fixed[0] > 0 && fixed[0] != height) || (fixed[1] > 0 && fixed[1] != width)) {
+            String refused = model.inputSizeRefusal(height, width);
+            if (refused != null) {
                 model.release();
-                return CompletableFuture.failedFuture(new IllegalArgumentException("model [" + modelId + "] takes a fixed input of "
-                    + dim(fixed[1]) + "x" + dim(fixed[0]) + " (width x height) but the image was sized " + width + "x" + height
-                    + "; set the recipe's [size] to that fixed size"));
-            }
-            if (height < model.minInputSide || width < model.minInputSide) {
-                model.release();
-                return CompletableFuture.failedFuture(new IllegalArgumentException("model [" + modelId + "] needs inputs of at least "
-                    + model.minInputSide + "x" + model.minInputSide + " pixels but the image was sized " + width + "x" + height
-                    + " (width x height, after resizing and scaling); use a larger image or another model"));
+                return CompletableFuture.failedFuture(new IllegalArgumentException(refused));
             }
             LoadedModel.Pending pending = new LoadedModel.Pending(chw, System.nanoTime());
             model.queue(height, width).add(pending);
@@ -344,10 +336,6 @@ public final class InferenceService implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalArgumentException("cannot configure an ONNX Runtime session: " + e.getMessage(), e);
         }
-    }
-
-    private static String dim(int d) {
-        return d > 0 ? Integer.toString(d) : "any";
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -56,6 +56,27 @@ final class LoadedModel {
         stats.loaded(device);
     }
 
+    /**
+     * Why this model cannot run on a {@code height x width} input, or null when it can: a size other than the network's fixed
+     * one, or a side below {@link #minInputSide} (refused before ONNX Runtime, which can abort the process on such inputs).
+     */
+    String inputSizeRefusal(int height, int width) {
+        int[] fixed = onnx.fixedInputSize();
+        if ((fixed[0] > 0 && fixed[0] != height) || (fixed[1] > 0 && fixed[1] != width)) {
+            return "model [" + modelId + "] takes a fixed input of " + dim(fixed[1]) + "x" + dim(fixed[0])
+                + " (width x height) but the image was sized " + width + "x" + height + "; set the recipe's [size] to that fixed size";
+        }
+        if (height < minInputSide || width < minInputSide) {
+            return "model [" + modelId + "] needs inputs of at least " + minInputSide + "x" + minInputSide + " pixels but the image was "
+                + "sized " + width + "x" + height + " (width x height, after resizing and scaling); use a larger image or another model";
+        }
+        return null;
+    }
+
+    private static String dim(int d) {
+        return d > 0 ? Integer.toString(d) : "any";
+    }
+
     synchronized boolean retain() {
         if (evicted) {
             return false;

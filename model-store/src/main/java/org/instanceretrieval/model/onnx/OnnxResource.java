@@ -2,6 +2,7 @@ package org.instanceretrieval.model.onnx;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -25,10 +26,7 @@ final class OnnxResource {
      * @throws IllegalStateException when the jar lacks the file (a broken build)
      */
     byte[] copy() {
-        try (InputStream in = OnnxResource.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("resource [" + resource + "] is missing from the model-store jar");
-            }
+        try (InputStream in = open()) {
             byte[] bytes = in.readAllBytes();
             length = bytes.length;
             return bytes;
@@ -37,9 +35,26 @@ final class OnnxResource {
         }
     }
 
-    /** The file's length in bytes (read once). */
+    /** The file's length in bytes, counted once without keeping the bytes. */
     int length() {
         int n = length;
-        return n >= 0 ? n : copy().length;
+        if (n < 0) {
+            try (InputStream in = open()) {
+                n = Math.toIntExact(in.transferTo(OutputStream.nullOutputStream()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            length = n;
+        }
+        return n;
+    }
+
+    /** @throws IllegalStateException when the jar lacks the file (a broken build) */
+    private InputStream open() {
+        InputStream in = OnnxResource.class.getResourceAsStream(resource);
+        if (in == null) {
+            throw new IllegalStateException("resource [" + resource + "] is missing from the model-store jar");
+        }
+        return in;
     }
 }
