@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One block of the DBA job on the stored graph ({@link GraphDbaJob}): the documents one {@link ShardGraphBlockAction} read
@@ -47,7 +46,7 @@ final class GraphDbaBlock {
      * @param routing  the index's routing, to find the shard of a listed id
      */
     record Context(Job job, String index, String field, String targetField, int neighbours, float alpha, int shards,
-                   IndexRouting routing, Executor generic, AtomicLong computed, AtomicLong written) {}
+                   IndexRouting routing, Executor generic) {}
 
     private final Context context;
     private final ShardGraphBlockAction.Result docs;
@@ -117,7 +116,7 @@ final class GraphDbaBlock {
             }
             augmented[i] = VectorMath.l2NormalizeInPlace(sum);
         }
-        context.job().task().count("vectors_computed", context.computed().addAndGet(augmented.length));
+        context.job().task().add("vectors_computed", augmented.length);
         return augmented;
     }
 
@@ -133,7 +132,7 @@ final class GraphDbaBlock {
                 throw new ElasticsearchStatusException("writing [{}] failed: {}", RestStatus.INTERNAL_SERVER_ERROR, context.targetField(),
                     response.buildFailureMessage());
             }
-            context.job().task().count("vectors_written", context.written().addAndGet(augmented.length));
+            context.job().task().add("vectors_written", augmented.length);
             l.onResponse(null);
         }));
     }

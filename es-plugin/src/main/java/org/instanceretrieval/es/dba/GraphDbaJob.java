@@ -80,8 +80,6 @@ final class GraphDbaJob {
     private final JobRequest<DbaAction.Options> request;
     private final String listField;
     private final AtomicLong read = new AtomicLong();
-    private final AtomicLong computed = new AtomicLong();
-    private final AtomicLong written = new AtomicLong();
 
     /**
      * @param client the node's client without the task as parent (the markers are written even after a cancellation); reads and
@@ -205,8 +203,7 @@ final class GraphDbaJob {
             return;
         }
         GraphDbaBlock.Context context = new GraphDbaBlock.Context(job, index, request.options().field(), request.options().targetField(),
-            request.options().neighbours(), request.options().alpha(), metadata.getNumberOfShards(), IndexRouting.fromIndexMetadata(metadata), generic, computed,
-            written);
+            request.options().neighbours(), request.options().alpha(), metadata.getNumberOfShards(), IndexRouting.fromIndexMetadata(metadata), generic);
         AtomicInteger nextShard = new AtomicInteger();
         try (RefCountingListener refs = new RefCountingListener(listener)) {
             for (int w = 0; w < Math.min(MAX_PARALLEL_SHARDS, metadata.getNumberOfShards()); w++) {
@@ -246,7 +243,8 @@ final class GraphDbaJob {
         }
         var params = new ShardGraphBlockAction.Params(listField, after, size);
         ShardGraphBlockAction.INSTANCE.execute(job.client(), index, shard, request.options().field(), params, ActionListener.wrap(docs -> {
-            job.task().count("vectors_read", this.read.addAndGet(docs.size()));
+            this.read.addAndGet(docs.size());
+            job.task().add("vectors_read", docs.size());
             int nextSize = docs.dims() == 0 ? size : blockSize(request.options().neighbours(), docs.dims());
             if (docs.size() == 0) {
                 if (docs.next() == null) {

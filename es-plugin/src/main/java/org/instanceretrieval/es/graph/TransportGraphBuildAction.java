@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs a neighbour-graph build ({@link GraphBuildAction}) on the node that received it:
@@ -113,7 +112,6 @@ public final class TransportGraphBuildAction extends TransportJobAction<JobReque
             }
             int shards = metadata.getNumberOfShards();
             ShardVectorIdsAction.Result[] answers = new ShardVectorIdsAction.Result[shards];
-            AtomicLong documents = new AtomicLong();
             GroupedActionListener<Tuple<Integer, ShardVectorIdsAction.Result>> group = new GroupedActionListener<>(shards,
                 l.delegateFailureAndWrap((l2, all) -> {
                     for (Tuple<Integer, ShardVectorIdsAction.Result> t : all) {
@@ -135,7 +133,7 @@ public final class TransportGraphBuildAction extends TransportJobAction<JobReque
                         }
                         memory.grow(bytes, "ids of the " + r.ids().length + " documents with [" + options.field() + "] of shard ["
                             + shard + "] of [" + index + "] gathered for the neighbour graph");
-                        job.task().count("documents", documents.addAndGet(r.ids().length));
+                        job.task().add("documents", r.ids().length);
                         return Tuple.tuple(shard, r);
                     }));
             }

@@ -15,7 +15,7 @@ import java.util.function.LongConsumer;
  * of a waiting REST call), and reporting a {@link JobStatus}: the current phase and the job's counters.
  * <p>
  * Contract for a job: declare its first phase and its counters once ({@link Progress}, the counter names are the keys of the
- * status JSON), move through phases with {@link #phase}, update counters with {@link #count} / {@link #increment} (any thread),
+ * status JSON), move through phases with {@link #phase}, update counters with {@link #count} / {@link #add} / {@link #increment} (any thread),
  * and call {@link #checkCancelled} between units of work (pages read, batches written, before and after a computation that
  * cannot be interrupted). Everything the job sends on behalf of the task goes through the child client of
  * {@link TransportJobAction.Job}, so that cancelling the task cancels it too.
@@ -58,6 +58,15 @@ public class JobTask extends CancellableTask {
     /** Sets {@code counter} to {@code value}. @throws IllegalArgumentException for a counter the job did not declare */
     public void count(String counter, long value) {
         counts.set(slot(counter), value);
+    }
+
+    /**
+     * Adds {@code delta} to {@code counter} atomically and returns the new value. Jobs whose parts finish on several threads
+     * count with this, never with {@code count(c, ownTotal.addAndGet(d))}: two such calls can set their totals in the opposite
+     * order and leave the smaller one.
+     */
+    public long add(String counter, long delta) {
+        return counts.addAndGet(slot(counter), delta);
     }
 
     /** Adds one to {@code counter}. */

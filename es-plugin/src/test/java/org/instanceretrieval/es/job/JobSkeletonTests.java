@@ -44,6 +44,36 @@ public class JobSkeletonTests extends ESTestCase {
         }
     }
 
+    /** Parts finishing on several threads add to a counter; the status ends at the sum whatever the order of the threads. */
+    public void testAddsFromManyThreadsEndAtTheirSum() throws Exception {
+        JobTask task = task("copy [b]");
+        int threads = 8;
+        int adds = 1000;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        List<Thread> started = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int delta = t + 1;
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                for (int i = 0; i < adds; i++) {
+                    task.add("items_read", delta);
+                }
+            });
+            started.add(thread);
+            thread.start();
+        }
+        for (Thread thread : started) {
+            thread.join();
+        }
+        // 1000 x (1 + 2 + ... + 8)
+        assertEquals("{\"phase\":\"checking\",\"items_read\":36000,\"items_written\":0}", Strings.toString(task.getStatus()));
+        assertEquals(36005, task.add("items_read", 5));
+    }
+
     public void testCancellationIsReportedWithTheDescription() {
         JobTask task = task("copy [a]");
         task.checkCancelled();

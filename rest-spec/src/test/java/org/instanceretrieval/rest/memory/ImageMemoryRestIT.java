@@ -106,17 +106,18 @@ public class ImageMemoryRestIT extends MemoryRestSupport {
     public void testALargerLimitAdmitsAnImageTheDefaultRefusesAndTheSettingIsRestored() throws Exception {
         createIndexWithDescriptor("mem-limit");
         putPipeline("mem-describe", "filter_bank");
-        // 3000 x 2000 = 6 MP: decoding 6e6 * 19 = 114 MB, then the base image (longest side 1024: 1024 x 683) and its tensor
-        byte[] sixMegapixels = FlatPng.black(3000, 2000);
-        setLimit("50mb");
+        // 1500 x 1000 = 1.5 MP: decoding charges 1.5e6 * 38 = 57 MB. Small beside the node's 512 MB heap on purpose: the parent
+        // breaker counts the heap's real usage, and a 6 MP image (228 MB) was once refused by it on a heap full of garbage
+        byte[] image = FlatPng.black(1500, 1000);
+        setLimit("20mb");
         try {
-            Map<String, Object> refused = bulk(client(), bulkLine("mem-limit", "six", "mem-describe", sixMegapixels));
-            assertRefusedByTheBreaker(item(refused, "six"), 3000, 2000);
+            Map<String, Object> refused = bulk(client(), bulkLine("mem-limit", "image", "mem-describe", image));
+            assertRefusedByTheBreaker(item(refused, "image"), 1500, 1000);
         } finally {
             setLimit(null);
         }
-        Map<String, Object> admitted = bulk(client(), bulkLine("mem-limit", "six", "mem-describe", sixMegapixels));
-        assertEquals(admitted.toString(), 201, item(admitted, "six").get("status"));
+        Map<String, Object> admitted = bulk(client(), bulkLine("mem-limit", "image", "mem-describe", image));
+        assertEquals(admitted.toString(), 201, item(admitted, "image").get("status"));
         assertNodeUp();
         assertEquals(0, ((Number) retrievalBreaker().get("estimated_size_in_bytes")).longValue());
     }
