@@ -2,6 +2,8 @@ package org.instanceretrieval.expansion;
 
 import org.instanceretrieval.math.VectorMath;
 
+import org.apache.lucene.util.IntroSorter;
+
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -48,7 +50,7 @@ public final class QuerySetExpansion {
     public static final double SEED_SPARSITY = 0.6;
     /** The seed's adopted number of iterations. */
     public static final int DEFAULT_ITERATIONS = 4;
-    /** Working memory per pool item: the accumulator, the membership flag, the ranking and its boxed sort. */
+    /** Working memory per pool item, an upper bound: the accumulator and its scores, the membership flag, the ranking, a selection. */
     public static final long BYTES_PER_POOL_ITEM = 8 + 1 + 8 + 4 + 16 + 8;
 
     private final Aggregation aggregation;
@@ -134,7 +136,7 @@ public final class QuerySetExpansion {
         boolean[] inQ = new boolean[pool.length];
         int ran = 0;
         for (int it = 0; it < iterations; it++) {
-            int[] joined = select(rank(acc.scores()), acc.scores(), inQ);
+            int[] joined = select(acc.scores(), inQ);
             if (joined.length == 0) {
                 break;
             }
@@ -151,32 +153,86 @@ public final class QuerySetExpansion {
         return new Result(rank(scores), scores, members, ran);
     }
 
-    private int[] select(int[] order, double[] scores, boolean[] inQ) {
-        int[] chosen = new int[order.length];
-        int count = 0;
-        for (int i : order) {
-            if (inQ[i]) {
-                continue;
+    /**
+     * The pool items that join {@code Q}, in ranking order: the first {@code k} items not in {@code Q} ({@code top_k}), or every
+     * item not in {@code Q} with {@code s_set >= T} ({@code threshold}). The same items in the same order as walking the full
+     * {@link #rank ranking}, without sorting the whole pool: {@code top_k} keeps the best {@code k} seen so far in a sorted
+     * array ({@code |P| x k} comparisons at most), {@code threshold} sorts only the items that reach {@code T}.
+     */
+    private int[] select(double[] scores, boolean[] inQ) {
+        if (selection == Selection.THRESHOLD) {
+            int[] reaching = new int[scores.length];
+            int count = 0;
+            for (int i = 0; i < scores.length; i++) {
+                if (inQ[i] == false && scores[i] >= threshold) {
+                    reaching[count++] = i;
+                }
             }
-            if (selection == Selection.TOP_K ? count == k : scores[i] < threshold) {
-                break; // top_k: k taken; threshold: the ranking is descending, so no later item reaches T
-            }
-            chosen[count++] = i;
+            return sortByScore(Arrays.copyOf(reaching, count), scores);
         }
-        return Arrays.copyOf(chosen, count);
+        int[] best = new int[Math.min(k, scores.length)];
+        int count = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (inQ[i] || (count == best.length && before(best[count - 1], i, scores))) {
+                continue; // in Q, or the k kept so far all rank before i
+            }
+            int at = count == best.length ? count - 1 : count++;
+            while (at > 0 && before(i, best[at - 1], scores)) {
+                best[at] = best[at - 1];
+                at--;
+            }
+            best[at] = i;
+        }
+        return Arrays.copyOf(best, count);
     }
 
     /** Pool indices by score descending, then index ascending; -0.0 ties 0.0. */
     static int[] rank(double[] scores) {
-        Integer[] order = new Integer[scores.length];
+        int[] order = new int[scores.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> {
-            int c = Double.compare(scores[b] + 0.0, scores[a] + 0.0);
-            return c != 0 ? c : Integer.compare(a, b);
-        });
-        return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
+        return sortByScore(order, scores);
+    }
+
+    /** Sorts {@code items} (distinct pool indices) in {@link #rank} order, in place, without boxing; returns them. */
+    private static int[] sortByScore(int[] items, double[] scores) {
+        new IntroSorter() {
+            private int pivot;
+
+            @Override
+            protected void swap(int i, int j) {
+                int t = items[i];
+                items[i] = items[j];
+                items[j] = t;
+            }
+
+            @Override
+            protected int compare(int i, int j) {
+                return order(items[i], items[j], scores);
+            }
+
+            @Override
+            protected void setPivot(int i) {
+                pivot = items[i];
+            }
+
+            @Override
+            protected int comparePivot(int j) {
+                return order(pivot, items[j], scores);
+            }
+        }.sort(0, items.length);
+        return items;
+    }
+
+    /** Negative when pool item {@code a} ranks before {@code b}: score descending ({@code -0.0} ties {@code 0.0}), then index. */
+    private static int order(int a, int b, double[] scores) {
+        int c = Double.compare(scores[b] + 0.0, scores[a] + 0.0);
+        return c != 0 ? c : Integer.compare(a, b);
+    }
+
+    private static boolean before(int a, int b, double[] scores) {
+        return order(a, b, scores) < 0;
     }
 
     /** The running sum or maximum of the (sparsified) similarities of every pool item to the members so far. */
@@ -192,27 +248,43 @@ public final class QuerySetExpansion {
 
         void add(float[] member) {
             int i = 0;
-            for (; i + 4 <= pool.length; i += 4) {
-                // four pool items at once: four independent sums, each still in dimension order (the same doubles as dot)
+            for (; i + 8 <= pool.length; i += 8) {
+                // eight pool items at once: eight independent sums, each still in dimension order (the same doubles as dot)
                 float[] p0 = pool[i];
                 float[] p1 = pool[i + 1];
                 float[] p2 = pool[i + 2];
                 float[] p3 = pool[i + 3];
+                float[] p4 = pool[i + 4];
+                float[] p5 = pool[i + 5];
+                float[] p6 = pool[i + 6];
+                float[] p7 = pool[i + 7];
                 double s0 = 0;
                 double s1 = 0;
                 double s2 = 0;
                 double s3 = 0;
+                double s4 = 0;
+                double s5 = 0;
+                double s6 = 0;
+                double s7 = 0;
                 for (int j = 0; j < member.length; j++) {
                     double m = member[j];
                     s0 += p0[j] * m;
                     s1 += p1[j] * m;
                     s2 += p2[j] * m;
                     s3 += p3[j] * m;
+                    s4 += p4[j] * m;
+                    s5 += p5[j] * m;
+                    s6 += p6[j] * m;
+                    s7 += p7[j] * m;
                 }
                 accumulate(i, s0);
                 accumulate(i + 1, s1);
                 accumulate(i + 2, s2);
                 accumulate(i + 3, s3);
+                accumulate(i + 4, s4);
+                accumulate(i + 5, s5);
+                accumulate(i + 6, s6);
+                accumulate(i + 7, s7);
             }
             for (; i < pool.length; i++) {
                 accumulate(i, dot(pool[i], member));
