@@ -30,7 +30,7 @@ public class MinimumInputSideTest {
      * c1 = floor((s + 6 - 7) / 2) + 1 = floor((s - 1) / 2) + 1; p = floor((c1 - 3) / 2) + 1 (needs c1 >= 3); c2 = p - 2
      * (needs p >= 3, so c1 >= 7, so floor((s - 1) / 2) >= 6, so s >= 13). s = 12: c1 = 6, p = 2, c2 = 0; s = 13: 7, 3, 1.
      */
-    static byte[] stemGraph() {
+    public static byte[] stemGraph() {
         OnnxGraphWriter g = graph("stem");
         weight(g, "w1", 4, 3, 7);
         weight(g, "w2", 2, 4, 3);
