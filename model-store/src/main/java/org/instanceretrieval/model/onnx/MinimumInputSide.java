@@ -34,7 +34,10 @@ import java.util.TreeSet;
  *       happened are {@link #unfollowed()}; {@link #uncheckedLayers()} counts the convolutions and pools it left
  *       unchecked (0 for the built-in models and for plain convolutional trunks and classifiers).</li>
  * </ul>
- * Bytes that are not an ONNX graph give side 1 with nothing followed (ONNX Runtime refuses to load them anyway).
+ * The formulas are the spec's (floor, or ceil for {@code ceil_mode}). ONNX Runtime 1.29 computes some sizes with C++
+ * truncation instead and runs, for example, a 2 x 2 stride-2 pool on a 1 x 1 input; the spec's stricter value is the guard,
+ * so such an input is refused although ONNX Runtime would have run it. Bytes that are not an ONNX graph give side 1 with
+ * nothing followed (ONNX Runtime refuses to load them anyway).
  */
 public final class MinimumInputSide {
 

@@ -179,9 +179,21 @@ public class MinimumInputSideTest {
     public void theBuiltInDefaultNeeds43() {
         MinimumInputSide inception = MinimumInputSide.of(NsfwjsInceptionV3.onnx());
         assertEquals(43, inception.side());
-        assertEquals(NsfwjsInceptionV3.MIN_SIDE, inception.side());
+        assertEquals(NsfwjsInceptionV3Test.MIN_SIDE, inception.side());
         assertEquals(0, inception.uncheckedLayers());
         assertEquals(0, NsfwjsInceptionV3Test.side(42));
         assertEquals(1, NsfwjsInceptionV3Test.side(43));
+    }
+
+    /**
+     * filter_bank (DefaultModel): Conv k7 s2 p3, c = floor((s - 1) / 2) + 1; MaxPool k3 s2 p1, m = floor((c - 1) / 2) + 1;
+     * a 1x1 conv; AveragePool k2 s2 needs m >= 2, so c >= 3, so s >= 5. nsfwjs_mobilenet_v2: 16, as docs/api.md has said
+     * since it shipped (ONNX Runtime ran 16 x 16 and refused 15 x 15 with "Invalid input shape" when tried by hand).
+     */
+    @Test
+    public void theOtherBuiltInModels() {
+        assertEquals(5, MinimumInputSide.of(DefaultModel.onnx()).side());
+        assertEquals(16, MinimumInputSide.of(NsfwjsMobileNetV2.onnx()).side());
+        assertEquals(0, MinimumInputSide.of(NsfwjsMobileNetV2.onnx()).uncheckedLayers());
     }
 }
