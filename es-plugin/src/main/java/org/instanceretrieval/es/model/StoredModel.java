@@ -69,14 +69,6 @@ public record StoredModel(
         return modelId == null ? null : BuiltIn.ALL.get(modelId);
     }
 
-    /**
-     * The smallest input height and width model {@code modelId} is run on: {@link NsfwjsInceptionV3#MIN_SIDE} for the built-in
-     * {@value #DEFAULT_ID} (smaller inputs would abort ONNX Runtime), 1 for every other model.
-     */
-    public static int minInputSide(String modelId, boolean builtIn) {
-        return builtIn && DEFAULT_ID.equals(modelId) ? NsfwjsInceptionV3.MIN_SIDE : 1;
-    }
-
     /** Every built-in model. */
     public static Collection<StoredModel> builtIns() {
         return BuiltIn.ALL.values();

@@ -9,7 +9,8 @@ package org.instanceretrieval.model.onnx;
  * for byte (pinned SHA-256) from {@code npm pack nsfwjs@4.4.0}; nothing is downloaded at build or run time.
  * <p>
  * Input {@value #INPUT}: float {@code [N, 3, H, W]}, RGB scaled to [0, 1] (mean 0, std 1 on pixels / 255, as nsfwjs
- * feeds it), any H and W of at least 43 (smaller inputs leave no output pixel; the recipe never enlarges an image). Output {@value #OUTPUT}: a non-negative
+ * feeds it), any H and W of at least 43 (smaller inputs leave no output pixel, {@link MinimumInputSide}; the recipe never
+ * enlarges an image). Output {@value #OUTPUT}: a non-negative
  * {@code [N, 768, H', W']} map (ReLU activations of the Inception block; H' = 8 for H = 160, 5 for 120: stride about 17).
  * The layer, the input size (longest side {@value #LONGEST_SIDE}) and the pooling (GeM p = 3) were chosen on the
  * validation split of the real-photo benchmark and confirmed on a fresh, pre-registered test split
@@ -23,8 +24,6 @@ public final class NsfwjsInceptionV3 {
     public static final String OUTPUT = "features";
     public static final int CHANNELS = 768;
     public static final int LONGEST_SIDE = 160;
-    /** The smallest input height and width with an output pixel after mixed5 (42 leaves none, and ONNX Runtime aborts). */
-    public static final int MIN_SIDE = 43;
     public static final float[] MEAN = { 0f, 0f, 0f };
     public static final float[] STD = { 1f, 1f, 1f };
 

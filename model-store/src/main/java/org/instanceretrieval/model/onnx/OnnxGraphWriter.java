@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Writes a small ONNX model (a single float graph in the default domain) in the protobuf wire
  * format of {@code onnx.proto}, so the plugin can build its own models without a download.
- * Only what our built-in models need is supported: float tensors, float initializers, nodes
+ * Only what our built-in models and tests need is supported: float tensors, float and int64 initializers, nodes
  * with int, ints, float and string attributes. Field numbers follow onnx.proto (ModelProto,
  * GraphProto, NodeProto, AttributeProto, TensorProto, ValueInfoProto, TypeProto).
  * Not thread-safe; build once.
@@ -66,6 +66,21 @@ public final class OnnxGraphWriter {
             out.writeInt32(2, FLOAT);
             out.writeString(8, name);
             out.writeBytes(9, ByteString.copyFrom(raw.array()));
+        }));
+        return this;
+    }
+
+    /** A constant int64 tensor (pads, sizes, shapes) stored in int64_data. */
+    public OnnxGraphWriter int64Initializer(String name, long[] dims, long... values) {
+        initializers.add(message(out -> {
+            for (long d : dims) {
+                out.writeInt64(1, d);
+            }
+            out.writeInt32(2, 7); // TensorProto.DataType.INT64
+            for (long v : values) {
+                out.writeInt64(7, v);
+            }
+            out.writeString(8, name);
         }));
         return this;
     }

@@ -1,0 +1,86 @@
+package org.instanceretrieval.rest.memory;
+
+import org.elasticsearch.client.Request;
+import org.instanceretrieval.model.onnx.OnnxGraphWriter;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import static org.hamcrest.Matchers.containsString;
+
+/**
+ * A user-uploaded convolutional network on the real node: four 3x3 stride-2 'valid' convolutions (3 -> 4 -> 4 -> 4 -> 4
+ * channels), described at one scale. Worked by hand, for a side s: c1 = floor((s - 3) / 2) + 1, and each next conv needs 3 from the one before, so
+ * c3 >= 3 needs c2 >= 7, c1 >= 15, floor((s - 3) / 2) >= 14, s >= 31 (30 leaves c4 = 0). A 30 x 40 image in a bulk is
+ * refused per document, before ONNX Runtime runs, with an error naming the model, the minimum and the image's size; the
+ * other documents of the bulk (31 x 31 and 64 x 48) are indexed and the node stays up.
+ */
+public class SmallInputRestIT extends MemoryRestSupport {
+
+    private static byte[] fourStrideTwoConvs() {
+        OnnxGraphWriter g = new OnnxGraphWriter("strided").input("x", null, 3L, null, null).output("y", null, 4L, null, null);
+        for (int i = 0; i < 4; i++) {
+            int in = i == 0 ? 3 : 4;
+            float[] w = new float[4 * in * 9];
+            Arrays.fill(w, 0.05f);
+            g.initializer("w" + i, new long[] { 4, in, 3, 3 }, w)
+                .node("Conv", List.of(i == 0 ? "x" : "c" + i, "w" + i), List.of(i == 3 ? "y" : "c" + (i + 1)),
+                    OnnxGraphWriter.intsAttr("kernel_shape", 3, 3), OnnxGraphWriter.intsAttr("strides", 2, 2));
+        }
+        return g.build("test", "");
+    }
+
+    private static byte[] png(int width, int height) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, ((x * 7) & 0xFF) << 16 | ((y * 9) & 0xFF) << 8 | ((x * y + 40) & 0xFF));
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testAnImageBelowTheNetworksMinimumSideFailsItsDocumentOnlyAndTheNodeStaysUp() throws Exception {
+        byte[] onnx = fourStrideTwoConvs();
+        Request put = new Request("PUT", "/_retrieval/model/small-strided");
+        put.setJsonEntity("{\"input\": {\"size\": {\"longest_side\": 1024}}, \"output\": {\"name\": \"y\", \"kind\": \"feature_map\"}, "
+            + "\"recipe\": {\"scales\": [1]}}");
+        client().performRequest(put);
+        Request part = new Request("PUT", "/_retrieval/model/small-strided/definition/0");
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(onnx));
+        part.setJsonEntity("{\"definition\": \"" + b64(onnx) + "\", \"total_parts\": 1, \"total_definition_length\": " + onnx.length
+            + ", \"sha256\": \"" + sha + "\"}");
+        assertEquals("ready", entityAsMap(client().performRequest(part)).get("state"));
+        try {
+            putPipeline("small-strided", "small-strided");
+            Map<String, Object> response = bulk(client(), bulkLine("small-idx", "big", "small-strided", png(64, 48))
+                + bulkLine("small-idx", "small", "small-strided", png(30, 40))
+                + bulkLine("small-idx", "just", "small-strided", png(31, 31)));
+            Map<String, Object> small = item(response, "small");
+            assertEquals(small.toString(), 400, small.get("status"));
+            Map<String, Object> error = (Map<String, Object>) small.get("error");
+            assertEquals("illegal_argument_exception", error.get("type"));
+            assertThat((String) error.get("reason"), containsString("model [small-strided] needs inputs of at least 31x31 pixels but "
+                + "the image was sized 30x40 (width x height, after resizing and scaling); use a larger image or another model"));
+            assertEquals(201, item(response, "big").get("status"));
+            assertEquals(201, item(response, "just").get("status"));
+            assertNodeUp();
+            assertEquals(2, count("small-idx"));
+            Map<String, Object> doc = entityAsMap(client().performRequest(new Request("GET", "/small-idx/_source/just")));
+            assertEquals(4, ((List<Object>) doc.get("descriptor")).size()); // four channels, pooled
+        } finally {
+            client().performRequest(new Request("DELETE", "/_ingest/pipeline/small-strided"));
+            client().performRequest(new Request("DELETE", "/_retrieval/model/small-strided"));
+        }
+    }
+}
