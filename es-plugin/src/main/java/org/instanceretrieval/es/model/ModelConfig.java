@@ -39,7 +39,8 @@ import java.util.Set;
  *     "mean": [0.485, 0.456, 0.406],                              (default: ImageNet, in the network's channel order)
  *     "std":  [0.229, 0.224, 0.225],                              (default: ImageNet; each &gt; 0)
  *     "channel_order": "rgb" | "bgr",                             (default rgb)
- *     "layout": "nchw"                                            (default and only value)
+ *     "layout": "nchw",                                           (default and only value)
+ *     "min_side": 64                                              (optional; can only raise the minimum computed from the graph)
  *   },
  *   "output": {"name": "features", "kind": "feature_map" | "vector"},   (kind required; name optional: the first output)
  *   "recipe": { ... }                                             (optional; see {@link RecipeJson})
@@ -91,6 +92,7 @@ public final class ModelConfig implements ToXContentObject, Writeable {
     private final String outputName;
     private final OutputKind outputKind;
     private final RecipeJson recipe;
+    private final Integer minSide;
 
     private ModelConfig(
         String description,
@@ -100,7 +102,8 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         TensorLayout.ChannelOrder channelOrder,
         String outputName,
         OutputKind outputKind,
-        RecipeJson recipe
+        RecipeJson recipe,
+        Integer minSide
     ) {
         this.description = description;
         this.size = size;
@@ -110,6 +113,7 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         this.outputName = outputName;
         this.outputKind = outputKind;
         this.recipe = recipe;
+        this.minSide = minSide;
     }
 
     /**
@@ -142,7 +146,7 @@ public final class ModelConfig implements ToXContentObject, Writeable {
     private static ModelConfig builtInFeatureMap(String description, int longestSide, float[] mean, float[] std, String output) {
         return new ModelConfig(description, new Size(0, 0, longestSide), mean, std, TensorLayout.ChannelOrder.RGB, output,
             OutputKind.FEATURE_MAP, RecipeJson.parse("recipe.", Map.of("pooling", Map.of("type", "gem", "p", 3.0), "scales", List.of(1.0)),
-                RecipeJson.MODEL_FIELDS, OutputKind.FEATURE_MAP));
+                RecipeJson.MODEL_FIELDS, OutputKind.FEATURE_MAP), null);
     }
 
     /**
@@ -153,7 +157,7 @@ public final class ModelConfig implements ToXContentObject, Writeable {
     public static ModelConfig parse(Map<String, ?> body) {
         ConfigFields top = new ConfigFields("", body, Set.of("description", "input", "output", "recipe"));
         String description = top.optionalString("description");
-        ConfigFields input = top.requiredObject("input", Set.of("size", "mean", "std", "channel_order", "layout"));
+        ConfigFields input = top.requiredObject("input", Set.of("size", "mean", "std", "channel_order", "layout", "min_side"));
         Size size = parseSize(input.requiredObject("size", Set.of("fixed", "longest_side")));
         float[] mean = input.has("mean") ? input.floats3("mean", false) : IMAGENET_MEAN;
         float[] std = input.has("std") ? input.floats3("std", true) : IMAGENET_STD;
@@ -170,6 +174,7 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         if (layout != null && layout.equals("nchw") == false) {
             throw new IllegalArgumentException("[input.layout] must be [nchw] (the only layout supported), got [" + layout + "]");
         }
+        Integer minSide = input.has("min_side") ? input.intInRange("min_side", 1, MAX_SIDE) : null;
         ConfigFields output = top.requiredObject("output", Set.of("name", "kind"));
         String outputName = output.optionalString("name");
         if (outputName != null && outputName.isEmpty()) {
@@ -190,7 +195,7 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         } else {
             throw new IllegalArgumentException("[recipe] must be an object");
         }
-        return new ModelConfig(description, size, mean, std, order, outputName, kind, recipe);
+        return new ModelConfig(description, size, mean, std, order, outputName, kind, recipe, minSide);
     }
 
     private static Size parseSize(ConfigFields size) {
@@ -257,6 +262,15 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         return outputKind;
     }
 
+    /**
+     * The smallest input height and width the user asks for ({@code input.min_side}), 1 when absent. The model is run on
+     * inputs of at least the larger of this and the minimum its graph needs ({@code MinimumInputSide}): the option can only
+     * raise the guard, for a network whose strided layers the graph analysis cannot follow.
+     */
+    public int minSide() {
+        return minSide == null ? 1 : minSide;
+    }
+
     /** The validated default recipe as JSON (unmodifiable; may be empty), field names as in {@link RecipeJson}. */
     public Map<String, Object> recipe() {
         return recipe.toMap();
@@ -292,6 +306,9 @@ public final class ModelConfig implements ToXContentObject, Writeable {
         input.put("std", floatList(std));
         input.put("channel_order", channelOrder.name().toLowerCase(Locale.ROOT));
         input.put("layout", "nchw");
+        if (minSide != null) {
+            input.put("min_side", minSide);
+        }
         map.put("input", input);
         Map<String, Object> output = new LinkedHashMap<>();
         if (outputName != null) {
@@ -337,12 +354,14 @@ public final class ModelConfig implements ToXContentObject, Writeable {
             && channelOrder == other.channelOrder
             && Objects.equals(outputName, other.outputName)
             && outputKind == other.outputKind
-            && recipe.equals(other.recipe);
+            && recipe.equals(other.recipe)
+            && Objects.equals(minSide, other.minSide);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(description, size, Arrays.hashCode(mean), Arrays.hashCode(std), channelOrder, outputName, outputKind, recipe);
+        return Objects.hash(description, size, Arrays.hashCode(mean), Arrays.hashCode(std), channelOrder, outputName, outputKind, recipe,
+            minSide);
     }
 
     @Override

@@ -174,7 +174,8 @@ public final class NodeInference implements Closeable {
             CompletableFuture<ModelDefinition> future = new CompletableFuture<>();
             store.getModel(modelId, ActionListener.wrap(
                 model -> store.readDefinition(modelId, ActionListener.wrap(
-                    bytes -> future.complete(new ModelDefinition(bytes, model.config().outputName(), model.config().outputKind())),
+                    bytes -> future.complete(new ModelDefinition(bytes, model.config().outputName(), model.config().outputKind(),
+                        model.config().minSide())),
                     future::completeExceptionally
                 )),
                 future::completeExceptionally

@@ -75,6 +75,26 @@ public class ModelConfigTests extends ESTestCase {
         assertEquals(defaults, ModelConfig.parse(json(defaultsJson)));
     }
 
+    /** {@code input.min_side}: absent means 1 (the graph's minimum alone) and is not written; given, it is kept on every path. */
+    public void testMinSideIsOptionalAndRoundTrips() throws Exception {
+        ModelConfig absent = ModelConfig.parse(json("""
+            {"input": {"size": {"longest_side": 512}}, "output": {"kind": "feature_map"}}"""));
+        assertEquals(1, absent.minSide());
+        assertFalse(Strings.toString(absent), Strings.toString(absent).contains("min_side"));
+        ModelConfig given = ModelConfig.parse(json("""
+            {"input": {"size": {"longest_side": 512}, "min_side": 64}, "output": {"kind": "feature_map"}}"""));
+        assertEquals(64, given.minSide());
+        String written = Strings.toString(given);
+        assertTrue(written, written.contains("\"layout\":\"nchw\",\"min_side\":64},"));
+        assertEquals(given, ModelConfig.parse(json(written)));
+        assertNotEquals(absent, given);
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            given.writeTo(out);
+            assertEquals(64, ModelConfig.readFrom(out.bytes().streamInput()).minSide());
+        }
+        assertEquals(1, ModelConfig.builtInDefault().minSide()); // the built-ins rely on their graphs
+    }
+
     public void testTransportRoundTrip() throws Exception {
         ModelConfig c = ModelConfig.parse(json(FULL));
         try (BytesStreamOutput out = new BytesStreamOutput()) {
@@ -144,7 +164,10 @@ public class ModelConfigTests extends ESTestCase {
         assertRefused(withInput("{\"size\": {\"longest_side\": 9}, \"channel_order\": \"rgba\"}"), "[input.channel_order] must be [rgb] or [bgr], got [rgba]");
         assertRefused(withInput("{\"size\": {\"longest_side\": 9}, \"layout\": \"nhwc\"}"), "[input.layout] must be [nchw] (the only layout supported), got [nhwc]");
         assertRefused(withInput("{\"size\": {\"longest_side\": 9}, \"dtype\": \"f16\"}"),
-            "unknown field [input.dtype], expected one of [channel_order, layout, mean, size, std]");
+            "unknown field [input.dtype], expected one of [channel_order, layout, mean, min_side, size, std]");
+        assertRefused(withInput("{\"size\": {\"longest_side\": 9}, \"min_side\": 0}"), "[input.min_side] must be in [1, 8192], got 0");
+        assertRefused(withInput("{\"size\": {\"longest_side\": 9}, \"min_side\": 8193}"), "[input.min_side] must be in [1, 8192], got 8193");
+        assertRefused(withInput("{\"size\": {\"longest_side\": 9}, \"min_side\": 2.5}"), "[input.min_side] must be an integer, got 2.5");
         assertRefused("{\"input\": {\"size\": {\"longest_side\": 9}}, \"output\": {\"kind\": \"map\"}}", "[output.kind] must be [feature_map] or [vector], got [map]");
         assertRefused("{\"input\": {\"size\": {\"longest_side\": 9}}, \"output\": {}}", "[output.kind] is required");
         assertRefused("{\"input\": {\"size\": {\"longest_side\": 9}}, \"output\": {\"kind\": \"vector\", \"name\": \"\"}}", "[output.name] must not be empty");
