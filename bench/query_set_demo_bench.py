@@ -12,7 +12,11 @@ Uses only the standard library.
 """
 import argparse
 import json
-import urllib.request
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from es_client import Node  # noqa: E402
 
 ROWS = [
     ("kNN", None),
@@ -28,13 +32,6 @@ ROWS = [
 ]
 
 
-def call(url, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request) as response:
-        return json.load(response)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", default="http://127.0.0.1:9200")
@@ -42,7 +39,8 @@ def main():
     ap.add_argument("--queries", default="demo-queries")
     ap.add_argument("--ground-truth", default="demo-ground-truth")
     a = ap.parse_args()
-    docs = call(a.url, "GET", f"/{a.index}/_count")["count"]
+    node = Node(a.url)
+    docs = node.call("GET", f"/{a.index}/_count")["count"]
     results = {}
     for name, expansion in ROWS:
         query = {"exact": True}
@@ -50,7 +48,7 @@ def main():
             query["expansion"] = dict(expansion, **({"pool": 1000} if expansion["method"] == "query_set" else {}))
         body = {"ground_truth": a.ground_truth, "field": "descriptor", "engine": "search", "query": query, "depth": docs,
                 "queries": {"index": a.queries, "field": "descriptor"}}
-        r = call(a.url, "POST", f"/{a.index}/_retrieval_eval", body)
+        r = node.call("POST", f"/{a.index}/_retrieval_eval", body)
         subsets = r.get("subsets", {})
         row = {s: round(100 * subsets[s]["mAP"], 2) for s in ("easy", "medium", "hard") if s in subsets}
         if not row:
