@@ -1,6 +1,8 @@
 """Seeded synthetic data of the bench/ scripts (numpy): clustered unit vectors and noisy queries near them, manifold-style
-classes (random walks on the sphere) and revisitop's average precision over a ranking."""
+classes (random walks on the sphere, load_manifold: also indexed) and revisitop's average precision over a ranking."""
 import numpy as np
+
+from es_client import load
 
 
 def clustered(n, dims, seed, per_cluster=100, spread=0.6):
@@ -37,6 +39,17 @@ def manifold(classes, per_class, dims, seed, step=0.35, noise=0.05):
             v = p + (noise / np.sqrt(dims)) * rng.standard_normal(dims)
             x[c * per_class + i] = v / np.linalg.norm(v)
     return x, np.repeat(np.arange(classes), per_class)
+
+
+def load_manifold(node, index, args, what, detail):
+    """manifold(args.classes, args.per_class, args.dims, seed 5) loaded into index (dot_product, flat: exact scores), after
+    the line "== b. WHAT: N x DIMS manifold data (CLASSES random walks of PER_CLASS), DETAIL"; returns (x, labels)."""
+    x, labels = manifold(args.classes, args.per_class, args.dims, seed=5)
+    print(f"== b. {what}: {len(x)} x {args.dims} manifold data ({args.classes} random walks of {args.per_class}), {detail}",
+          flush=True)
+    load(node, index, x, {"v": {"type": "dense_vector", "dims": args.dims, "similarity": "dot_product",
+                                "index_options": {"type": "flat"}}})
+    return x, labels
 
 
 def average_precision(ranking, positives):

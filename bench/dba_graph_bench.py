@@ -4,7 +4,7 @@
     bench/dba_graph_bench.py --url http://127.0.0.1:9280 [--docs 100000] [--dims 128] [--k 50] [--n 20]
                              [--shards 1] [--exact-docs 20000] [--check 500] [--reuse] [--write-baseline]
 
-Seeded clustered unit vectors (table1_bench.clustered), index `bench-dba-graph` (dense_vector dot_product, HNSW defaults,
+Seeded clustered unit vectors (bench_data.clustered), index `bench-dba-graph` (dense_vector dot_product, HNSW defaults,
 `--shards` shards). The neighbour graph is computed here with numpy + OpenBLAS (knn_graph_reference.blocked, top k by dot
 product, self excluded) and indexed with the documents as the storage contract says (binary doc values
 `retrieval_graph.v` = NeighbourListCodec, base64; `_meta.retrieval_graph` marker `done`), so the graph build job is not needed.

@@ -11,6 +11,7 @@
   encode_list / decode_list            the storage contract's neighbour list codec (NeighbourListCodec, base64)
   loadavg / write_results              the load average around a run and the JSON results file
   latency_args / run_parts             the options and the main of a benchmark in parts (--only) against one node
+  demo_setup                           the options and the node of a benchmark on the demo's data (./demo.sh)
 """
 import argparse
 import base64
@@ -267,3 +268,16 @@ def run_parts(ap, parts, out):
         if name in only:
             result[name] = run(node, args)
     write_results(result, args.out)
+
+
+def demo_setup(*options):
+    """Parses --url (default the demo's node, http://127.0.0.1:9200), --index (default demo-images) and then each of
+    options, (name, default) pairs of string options, in order; returns (args, Node(args.url), the index's doc count)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--url", default="http://127.0.0.1:9200")
+    ap.add_argument("--index", default="demo-images")
+    for name, default in options:
+        ap.add_argument(name, default=default)
+    args = ap.parse_args()
+    node = Node(args.url)
+    return args, node, node.call("GET", f"/{args.index}/_count")["count"]

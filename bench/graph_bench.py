@@ -5,7 +5,7 @@
                          [--only build,rescore,index,offline,dba]
 
 One index `bench-graph` (1 shard, `dense_vector` dot_product, HNSW with Elasticsearch's default
-options) of seeded clustered unit vectors (table1_bench.clustered). Then:
+options) of seeded clustered unit vectors (bench_data.clustered). Then:
   build   : `hnsw` graph build (wall time; lists read back), `exact` build (wall time; lists read
             back), numpy + OpenBLAS blocked `X_b @ X.T` + argpartition on the same vectors
             (knn_graph_reference.blocked); recall@k of hnsw against exact; exact rows equal to numpy's.

@@ -3,9 +3,9 @@
 
   a. latency: top-level kNN and retrieval_knn with one query_vector against retrieval_knn with
      query_vectors of 1, 2 and 5 members, avg and max, interleaved per query (same run), on
-     clustered unit vectors (bench/table1_bench.py's data), default dense_vector index options,
+     clustered unit vectors (bench/bench_data.py's clustered), default dense_vector index options,
      k 10, num_candidates 100; a set's members are perturbed copies of one database vector;
-  b. mAP gain of a set over one image on manifold-style data (bench/query_set_bench.py's random
+  b. mAP gain of a set over one image on manifold-style data (bench/bench_data.py's random
      walks on the sphere: a class is an object seen along a path of viewpoints, its ends far
      apart). A query set is m perturbed members of one class at random positions of its walk (not
      indexed); positives are the whole class; AP (revisitop's trapezoid, no junk) over the top
@@ -24,7 +24,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_data import average_precision, clustered, manifold  # noqa: E402
+from bench_data import average_precision, clustered, load_manifold  # noqa: E402
 from es_client import interleaved, latency_args, load, run_parts  # noqa: E402
 
 
@@ -66,12 +66,9 @@ def run_latency(node, args):
 
 
 def run_map(node, args):
-    x, labels = manifold(args.classes, args.per_class, args.dims, seed=5)
     index = "bench-mi-map"
-    print(f"== b. mAP of multi-image queries: {len(x)} x {args.dims} manifold data ({args.classes} random walks of "
-          f"{args.per_class}), {args.map_queries} query sets per size, exact, top 100", flush=True)
-    load(node, index, x, {"v": {"type": "dense_vector", "dims": args.dims, "similarity": "dot_product",
-                                "index_options": {"type": "flat"}}})
+    x, labels = load_manifold(node, index, args, "mAP of multi-image queries",
+                              f"{args.map_queries} query sets per size, exact, top 100")
     rng = np.random.default_rng(6)
     size = 100
 

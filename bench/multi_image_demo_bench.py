@@ -14,13 +14,12 @@ per image, "images": [that image], the same positives and junk). Each row is one
 demo-images): "one image" is the mean AP over the single images, so that both rows use the same images.
 Nothing is tuned. Uses only the standard library; prints one line per row and a JSON block.
 """
-import argparse
 import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from es_client import Node  # noqa: E402
+from es_client import demo_setup  # noqa: E402
 
 
 def put_ground_truth(node, gt_id, data):
@@ -29,14 +28,7 @@ def put_ground_truth(node, gt_id, data):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--url", default="http://127.0.0.1:9200")
-    ap.add_argument("--index", default="demo-images")
-    ap.add_argument("--ground-truth", default="demo-ground-truth")
-    ap.add_argument("--set-sizes", default="2,3")
-    a = ap.parse_args()
-    node = Node(a.url)
-    docs = node.call("GET", f"/{a.index}/_count")["count"]
+    a, node, docs = demo_setup(("--ground-truth", "demo-ground-truth"), ("--set-sizes", "2,3"))
     source = node.call("GET", f"/_retrieval/ground_truth/{a.ground_truth}?include=ground_truth")["ground_truth"]
     database = source.get("database")
     results = {}

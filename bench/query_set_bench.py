@@ -3,7 +3,7 @@
 
   a. latency: plain top-level kNN, retrieval_knn with AQE (n 10) and with query_set (pool 1,000
      and pool 100, the seed's other defaults), interleaved per query, on clustered unit vectors
-     (bench/table1_bench.py's data), default dense_vector index options;
+     (bench/bench_data.py's clustered), default dense_vector index options;
   b. mAP of the options of the seed's table 2 on manifold-style data: each class is a random
      walk on the sphere (consecutive members are close, the ends of a walk are far apart), so a
      query's positives are reachable through neighbours of neighbours. Queries are perturbed
@@ -21,7 +21,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_data import average_precision, clustered, make_queries, manifold  # noqa: E402
+from bench_data import average_precision, clustered, load_manifold, make_queries  # noqa: E402
 from es_client import interleaved, latency_args, load, run_parts  # noqa: E402
 
 
@@ -38,12 +38,8 @@ TABLE2 = [  # (row, expansion options); the seed's table 2 runs two iterations u
 
 
 def run_map(node, args):
-    x, labels = manifold(args.classes, args.per_class, args.dims, seed=5)
     index = "bench-qs-map"
-    print(f"== b. mAP of table 2's options: {len(x)} x {args.dims} manifold data ({args.classes} random walks of "
-          f"{args.per_class}), pool {args.pool}", flush=True)
-    load(node, index, x, {"v": {"type": "dense_vector", "dims": args.dims, "similarity": "dot_product",
-                                "index_options": {"type": "flat"}}})
+    x, labels = load_manifold(node, index, args, "mAP of table 2's options", f"pool {args.pool}")
     rng = np.random.default_rng(6)
     picks = rng.integers(0, len(x), args.map_queries)
     q = x[picks] + (0.05 / np.sqrt(args.dims)) * rng.standard_normal((len(picks), args.dims)).astype(np.float32)

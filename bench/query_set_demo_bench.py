@@ -10,13 +10,12 @@ reference. Pool 1,000 (the whole demo collection at its default size); two itera
 stated. Nothing is tuned on these data. Prints one line per row (revisited easy / medium / hard mAP) and a JSON block.
 Uses only the standard library.
 """
-import argparse
 import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from es_client import Node  # noqa: E402
+from es_client import demo_setup  # noqa: E402
 
 ROWS = [
     ("kNN", None),
@@ -33,14 +32,7 @@ ROWS = [
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--url", default="http://127.0.0.1:9200")
-    ap.add_argument("--index", default="demo-images")
-    ap.add_argument("--queries", default="demo-queries")
-    ap.add_argument("--ground-truth", default="demo-ground-truth")
-    a = ap.parse_args()
-    node = Node(a.url)
-    docs = node.call("GET", f"/{a.index}/_count")["count"]
+    a, node, docs = demo_setup(("--queries", "demo-queries"), ("--ground-truth", "demo-ground-truth"))
     results = {}
     for name, expansion in ROWS:
         query = {"exact": True}
