@@ -6,7 +6,7 @@
                                        index creation and loading as the benchmarks do it (1 shard, no replica,
                                        refresh off while loading, two bulk requests in flight, one segment at the end)
   job                                  a long job run as a task, polled to completion
-  latencies / interleaved / timed_rounds / pct / summary
+  interleaved / timed_rounds / pct / summary
                                        client-side search latencies and their nearest-rank percentiles
   encode_list / decode_list            the storage contract's neighbour list codec (NeighbourListCodec, base64)
   loadavg / write_results              the load average around a run and the JSON results file
@@ -131,19 +131,6 @@ def job(node, method, path, body):
                 raise RuntimeError(f"{path} failed: {json.dumps(r['error'])[:2000]}")
             return time.perf_counter() - t0, r.get("response")
         time.sleep(0.05)
-
-
-def latencies(node, index, bodies, warmup, repeat):
-    """Client-side milliseconds of each search (sequential, one connection), after warm-up."""
-    for b in bodies[:warmup]:
-        node.call("POST", f"/{index}/_search", b)
-    out = []
-    for i in range(repeat):
-        b = bodies[i % len(bodies)]
-        t = time.perf_counter()
-        node.call("POST", f"/{index}/_search", b)
-        out.append((time.perf_counter() - t) * 1000)
-    return out
 
 
 def timed_rounds(node, index, warm, timed):
