@@ -4,7 +4,7 @@
     bench/dba_graph_bench.py --url http://127.0.0.1:9280 [--docs 100000] [--dims 128] [--k 50] [--n 20]
                              [--shards 1] [--exact-docs 20000] [--check 500] [--reuse] [--write-baseline]
 
-Seeded clustered unit vectors (table1_bench.clustered), index `bench-dba-graph` (dense_vector dot_product, HNSW defaults,
+Seeded clustered unit vectors (bench_data.clustered), index `bench-dba-graph` (dense_vector dot_product, HNSW defaults,
 `--shards` shards). The neighbour graph is computed here with numpy + OpenBLAS (knn_graph_reference.blocked, top k by dot
 product, self excluded) and indexed with the documents as the storage contract says (binary doc values
 `retrieval_graph.v` = NeighbourListCodec, base64; `_meta.retrieval_graph` marker `done`), so the graph build job is not needed.
@@ -14,60 +14,33 @@ With `--exact-docs M` (0: skip) the same job without `graph` (exact, O(N^2 d) on
 first M vectors, next to the graph job on that index. Prints and writes (--out) a JSON block.
 """
 import argparse
-import base64
-import concurrent.futures
 import json
 import os
 import sys
-import threading
 import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from table1_bench import Node, clustered, encode_list  # noqa: E402
+from bench_data import clustered  # noqa: E402
+from es_client import Node, bulk, create_index, decode_list, encode_list, force_merge, job, mark_graph_done  # noqa: E402
 from knn_graph_reference import blocked  # noqa: E402
-
-
-
-
 
 
 def load(node, index, x, nbr, sims, shards, batch=1000):
     """Creates the index and bulk-loads x with each document's list; one segment at the end."""
-    try:
-        node.call("DELETE", f"/{index}")
-    except RuntimeError:
-        pass
     dims = x.shape[1]
-    node.call("PUT", f"/{index}", {"settings": {"number_of_shards": shards, "number_of_replicas": 0, "refresh_interval": "-1"},
-                                   "mappings": {"properties": {
-                                       "v": {"type": "dense_vector", "dims": dims, "similarity": "dot_product"},
-                                       "v_dba": {"type": "dense_vector", "dims": dims, "index": False},
-                                       "v_exact": {"type": "dense_vector", "dims": dims, "index": False},
-                                       "retrieval_graph": {"properties": {"v": {"type": "binary", "doc_values": True}}}}}})
+    create_index(node, index, {"v": {"type": "dense_vector", "dims": dims, "similarity": "dot_product"},
+                               "v_dba": {"type": "dense_vector", "dims": dims, "index": False},
+                               "v_exact": {"type": "dense_vector", "dims": dims, "index": False},
+                               "retrieval_graph": {"properties": {"v": {"type": "binary", "doc_values": True}}}}, shards)
     t0 = time.perf_counter()
-
-    def send(start, conn=threading.local()):
-        if not hasattr(conn, "node"):
-            conn.node = Node(node.url)
-        lines = []
-        for i in range(start, min(len(x), start + batch)):
-            lines.append('{"index":{"_id":"%d"}}' % i)
-            lines.append(json.dumps({"v": x[i].tolist(), "retrieval_graph": {"v": encode_list(nbr[i], sims[i])}}))
-        r = conn.node.call("POST", f"/{index}/_bulk", "\n".join(lines) + "\n")
-        if r["errors"]:
-            raise RuntimeError(f"bulk errors in {index}: {json.dumps(r)[:2000]}")
-
-    with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        list(pool.map(send, range(0, len(x), batch)))
+    bulk(node, index, len(x), lambda i: ('{"index":{"_id":"%d"}}' % i,
+                                         json.dumps({"v": x[i].tolist(), "retrieval_graph": {"v": encode_list(nbr[i], sims[i])}})),
+         batch)
     node.call("POST", f"/{index}/_refresh")
-    node.call("POST", f"/{index}/_forcemerge?max_num_segments=1")
-    node.call("PUT", f"/{index}/_settings", {"index": {"refresh_interval": "1s"}})
-    node.call("POST", f"/{index}/_refresh")
-    node.call("PUT", f"/{index}/_mapping", {"_meta": {"retrieval_graph": {
-        "field": "v", "k": nbr.shape[1], "method": "exact", "state": "done", "task": "numpy:1", "started_at": 1,
-        "completed_at": 2, "doc_count": len(x)}}})
+    force_merge(node, index)
+    mark_graph_done(node, index, "v", nbr.shape[1], len(x), "numpy:1")
     print(f"  loaded {len(x)} x {dims} with lists of {nbr.shape[1]} into {index} ({shards} shards): "
           f"{time.perf_counter() - t0:.0f} s", flush=True)
 
@@ -85,19 +58,6 @@ def graph(x, k):
     return nbr, sims
 
 
-def job(node, path, body):
-    """Runs a job as a task; returns (wall seconds, response)."""
-    t0 = time.perf_counter()
-    task = node.call("POST", f"{path}?wait_for_completion=false", body)["task"]
-    while True:
-        r = node.call("GET", f"/_tasks/{task}")
-        if r.get("completed"):
-            if "error" in r:
-                raise RuntimeError(f"{path} failed: {json.dumps(r['error'])[:2000]}")
-            return time.perf_counter() - t0, r.get("response")
-        time.sleep(0.05)
-
-
 def expected_dba(x, lists, n):
     """alpha-DBA, alpha 0: L2(x_i + sum of its first n - 1 listed neighbours), float64; lists: row -> neighbour rows."""
     out = {}
@@ -111,28 +71,7 @@ def stored_lists(node, index, rows):
     """The lists of rows as stored in the index (decoded from the codec's base64)."""
     r = node.call("POST", f"/{index}/_search", {"size": len(rows), "_source": ["retrieval_graph.v"],
                                                 "query": {"ids": {"values": [str(i) for i in rows]}}})
-    out = {}
-    for h in r["hits"]["hits"]:
-        b = base64.b64decode(h["_source"]["retrieval_graph"]["v"])
-        pos, ids = 1, []
-
-        def varint():
-            nonlocal pos
-            value, shift = 0, 0
-            while True:
-                byte = b[pos]
-                pos += 1
-                value |= (byte & 0x7F) << shift
-                if byte < 0x80:
-                    return value
-                shift += 7
-
-        for _ in range(varint()):
-            length = varint()
-            ids.append(int(b[pos:pos + length].decode()))
-            pos += length + 4
-        out[int(h["_id"])] = ids
-    return out
+    return {int(h["_id"]): [int(i) for i in decode_list(h["_source"]["retrieval_graph"]["v"])[0]] for h in r["hits"]["hits"]}
 
 
 def read_back(node, index, field, rows):
@@ -147,20 +86,9 @@ def write_baseline(node, index, n_docs, dims, batch=500):
     node.call("PUT", f"/{index}/_mapping", {"properties": {"v_write": {"type": "dense_vector", "dims": dims, "index": False}}})
     rng = np.random.default_rng(3)
     t0 = time.perf_counter()
-
-    def send(start, conn=threading.local()):
-        if not hasattr(conn, "node"):
-            conn.node = Node(node.url)
-        lines = []
-        for i in range(start, min(n_docs, start + batch)):
-            lines.append('{"update":{"_id":"%d"}}' % i)
-            lines.append('{"doc":{"v_write":' + json.dumps(rng.standard_normal(dims).round(6).tolist()) + '}}')
-        r = conn.node.call("POST", f"/{index}/_bulk", "\n".join(lines) + "\n")
-        if r["errors"]:
-            raise RuntimeError(f"bulk errors in {index}: {json.dumps(r)[:2000]}")
-
-    with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        list(pool.map(send, range(0, n_docs, batch)))
+    bulk(node, index, n_docs, lambda i: ('{"update":{"_id":"%d"}}' % i,
+                                         '{"doc":{"v_write":' + json.dumps(rng.standard_normal(dims).round(6).tolist()) + '}}'),
+         batch)
     node.call("POST", f"/{index}/_refresh")
     return round(time.perf_counter() - t0, 2)
 
@@ -169,7 +97,7 @@ def run(node, index, x, nbr, sims, n, shards, check, exact, reuse=False, baselin
     if not reuse:
         load(node, index, x, nbr, sims, shards)
     result = {"docs": len(x), "dims": x.shape[1], "n": n, "shards": shards}
-    wall, resp = job(node, f"/{index}/_retrieval/dba", {"field": "v", "target_field": "v_dba", "n": n, "graph": True})
+    wall, resp = job(node, "POST", f"/{index}/_retrieval/dba", {"field": "v", "target_field": "v_dba", "n": n, "graph": True})
     result["graph_job_s"] = round(wall, 2)
     result["graph_response"] = resp
     print(f"  DBA graph=true: {wall:.1f} s", flush=True)
@@ -178,7 +106,7 @@ def run(node, index, x, nbr, sims, n, shards, check, exact, reuse=False, baselin
     got = read_back(node, index, "v_dba", rows)
     result["graph_max_abs_diff_vs_numpy"] = float(max(np.abs(got[i] - want[i]).max() for i in rows))
     if exact:
-        wall, _ = job(node, f"/{index}/_retrieval/dba", {"field": "v", "target_field": "v_exact", "n": n})
+        wall, _ = job(node, "POST", f"/{index}/_retrieval/dba", {"field": "v", "target_field": "v_exact", "n": n})
         result["exact_job_s"] = round(wall, 2)
         print(f"  DBA exact: {wall:.1f} s", flush=True)
         ex = read_back(node, index, "v_exact", rows)

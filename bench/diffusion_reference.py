@@ -40,21 +40,27 @@ def knn(db, k):
     return idx, np.take_along_axis(sims, idx, axis=1)
 
 
-def build_graph(db, k, gamma):
-    n = db.shape[0]
-    idx, scores = knn(db, k)
-    rows = np.repeat(np.arange(n), idx.shape[1])
-    nn = sp.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, idx.ravel())), shape=(n, n))
-    mutual = nn.multiply(nn.T)  # 1 where i in N(j) and j in N(i)
-    weights = sp.csr_matrix((np.maximum(scores.ravel().astype(np.float64), 0) ** gamma, (rows, idx.ravel())), shape=(n, n))
-    a = weights.multiply(mutual).tocsr()
+def affinity(ids, sims, k, gamma):
+    """S of neighbour lists (ids, sims: (n, >= k), id -1 for none) as the plugin defines it: the first k of each list,
+    a_ij = max(s_ij, 0)^gamma kept only for mutual neighbours, symmetric, S = D^-1/2 A D^-1/2 (isolated nodes -> zero rows)."""
+    n = ids.shape[0]
+    rows = np.repeat(np.arange(n), k)
+    cols = ids[:, :k].ravel()
+    ok = cols >= 0
+    nn = sp.csr_matrix((np.ones(ok.sum()), (rows[ok], cols[ok])), shape=(n, n))
+    w = sp.csr_matrix((np.maximum(sims[:, :k].ravel()[ok].astype(np.float64), 0) ** gamma, (rows[ok], cols[ok])), shape=(n, n))
+    a = w.multiply(nn.multiply(nn.T)).tocsr()  # mutual: 1 where i in N(j) and j in N(i)
     a = a.maximum(a.T)  # symmetric (scores agree up to float rounding)
     a.eliminate_zeros()
     d = np.asarray(a.sum(axis=1)).ravel()
     inv = np.zeros_like(d)
-    inv[d > 0] = 1.0 / np.sqrt(d[d > 0])
-    dm = sp.diags(inv)
-    return (dm @ a @ dm).tocsr()
+    inv[d > 0] = 1 / np.sqrt(d[d > 0])
+    return (sp.diags(inv) @ a @ sp.diags(inv)).tocsr()
+
+
+def build_graph(db, k, gamma):
+    idx, scores = knn(db, k)
+    return affinity(idx, scores, idx.shape[1], gamma)
 
 
 def query(db, s, q, kq, gamma, alpha, tol, maxiter):

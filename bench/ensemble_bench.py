@@ -18,13 +18,16 @@ import argparse
 import base64
 import json
 import math
+import os
 import statistics
 import struct
 import sys
 import threading
 import time
-import urllib.request
 import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from es_client import Node  # noqa: E402
 
 
 def png(width, height, seed):
@@ -44,16 +47,6 @@ def png(width, height, seed):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(rows), 6)) + chunk(b"IEND", b"")
 
 
-def call(url, method, path, body=None, ndjson=False):
-    data = None
-    if body is not None:
-        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-    request = urllib.request.Request(url + path, data=data, method=method,
-                                     headers={"Content-Type": "application/x-ndjson" if ndjson else "application/json"})
-    with urllib.request.urlopen(request, timeout=600) as response:
-        return json.loads(response.read() or b"{}")
-
-
 A = {"model_id": "default"}
 B = {"model_id": "default", "pooling": {"type": "mac"}, "scales": [1], "size": {"longest_side": 256}}
 PIPELINES = {
@@ -65,7 +58,7 @@ PIPELINES = {
 }
 
 
-def run(url, pipeline, docs, bulk, clients):
+def run(node, pipeline, docs, bulk, clients):
     """Indexes every doc through pipeline; returns images/s."""
     batches = [docs[i:i + bulk] for i in range(0, len(docs), bulk)]
     lock = threading.Lock()
@@ -78,7 +71,7 @@ def run(url, pipeline, docs, bulk, clients):
                     return
                 batch = batches.pop()
             body = "".join('{"index": {"_index": "ens-bench", "pipeline": "%s"}}\n{"image": "%s"}\n' % (pipeline, d) for d in batch)
-            response = call(url, "POST", "/_bulk", body, ndjson=True)
+            response = node.call("POST", "/_bulk", body)
             if response.get("errors"):
                 errors.append(response)
 
@@ -105,24 +98,21 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--out")
     args = p.parse_args()
-    url = args.url.rstrip("/")
+    node = Node(args.url, timeout=600)
     docs = [base64.b64encode(png(args.width, args.height, s)).decode() for s in range(args.images)]
-    try:
-        call(url, "DELETE", "/ens-bench")
-    except urllib.error.HTTPError:
-        pass
-    call(url, "PUT", "/ens-bench", {"mappings": {"dynamic": False}})
+    node.delete_if_exists("/ens-bench")
+    node.call("PUT", "/ens-bench", {"mappings": {"dynamic": False}})
     ids = {}
     for i, (name, processors) in enumerate(PIPELINES.items()):
         ids[name] = "ens-bench-%d" % i
-        call(url, "PUT", "/_ingest/pipeline/" + ids[name], {"processors": processors})
+        node.call("PUT", "/_ingest/pipeline/" + ids[name], {"processors": processors})
     # warm-up: load the model, JIT
     for name in PIPELINES:
-        run(url, ids[name], docs[:args.bulk * 2], args.bulk, args.clients)
+        run(node, ids[name], docs[:args.bulk * 2], args.bulk, args.clients)
     results = {name: [] for name in PIPELINES}
     for _ in range(args.rounds):
         for name in PIPELINES:
-            results[name].append(run(url, ids[name], docs, args.bulk, args.clients))
+            results[name].append(run(node, ids[name], docs, args.bulk, args.clients))
     print("%d images %dx%d PNG, bulk %d, %d clients, %d rounds (median)" % (args.images, args.width, args.height, args.bulk,
                                                                               args.clients, args.rounds))
     print("| configuration | images/s (median) | rounds |")

@@ -17,23 +17,12 @@ import os
 import statistics
 import sys
 import time
-import urllib.request
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gpr1200_reference  # noqa: E402
-
-
-def call(base, method, path, body=None, ndjson=False):
-    data = None
-    headers = {}
-    if body is not None:
-        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        headers["Content-Type"] = "application/x-ndjson" if ndjson else "application/json"
-    req = urllib.request.Request(base + path, data=data, method=method, headers=headers)
-    with urllib.request.urlopen(req, timeout=600) as resp:
-        return json.loads(resp.read())
+from es_client import Node, bulk, create_index  # noqa: E402
 
 
 def main():
@@ -47,37 +36,24 @@ def main():
     x, labels = gpr1200_reference.load(args.data_dir)
     n, dim = x.shape
     names = [f"{labels[i]}_{i}" for i in range(n)]
-    base = args.url
-    try:
-        call(base, "DELETE", "/gpr-bench")
-    except Exception:
-        pass
-    call(base, "PUT", "/gpr-bench", {"settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": -1},
-                                     "mappings": {"properties": {"v": {"type": "dense_vector", "dims": dim, "similarity": "dot_product",
-                                                                       "index_options": {"type": "flat"}}}}})
+    node = Node(args.url, timeout=600)
+    create_index(node, "gpr-bench", {"v": {"type": "dense_vector", "dims": dim, "similarity": "dot_product",
+                                           "index_options": {"type": "flat"}}})
     t0 = time.perf_counter()
-    for start in range(0, n, 500):
-        lines = []
-        for i in range(start, min(n, start + 500)):
-            lines.append(json.dumps({"index": {"_id": names[i]}}))
-            lines.append(json.dumps({"v": [float(v) for v in x[i]]}))
-        r = call(base, "POST", "/gpr-bench/_bulk", "\n".join(lines) + "\n", ndjson=True)
-        assert not r["errors"], r
-    call(base, "POST", "/gpr-bench/_refresh")
-    call(base, "POST", "/gpr-bench/_forcemerge?max_num_segments=1")
+    bulk(node, "gpr-bench", n, lambda i: (json.dumps({"index": {"_id": names[i]}}), json.dumps({"v": [float(v) for v in x[i]]})),
+         batch=500, in_flight=1)
+    node.call("POST", "/gpr-bench/_refresh")
+    node.call("POST", "/gpr-bench/_forcemerge?max_num_segments=1")
     print(f"indexed {n} x {dim} in {time.perf_counter() - t0:.1f} s", flush=True)
-    try:
-        call(base, "DELETE", "/_retrieval/ground_truth/gpr-bench")
-    except Exception:
-        pass
-    call(base, "PUT", "/_retrieval/ground_truth/gpr-bench",
-         {"format": "json", "data": {"protocol": "gpr1200", "classes": {names[i]: str(labels[i]) for i in range(n)}}})
+    node.delete_if_exists("/_retrieval/ground_truth/gpr-bench")
+    node.call("PUT", "/_retrieval/ground_truth/gpr-bench",
+              {"format": "json", "data": {"protocol": "gpr1200", "classes": {names[i]: str(labels[i]) for i in range(n)}}})
 
     body = {"ground_truth": "gpr-bench", "field": "v", "engine": "exact"}
     took, wall, maps = [], [], []
     for run in range(args.runs + 1):
         t = time.perf_counter()
-        r = call(base, "POST", "/gpr-bench/_retrieval_eval", body)
+        r = node.call("POST", "/gpr-bench/_retrieval_eval", body)
         w = time.perf_counter() - t
         print(f"{'warm-up' if run == 0 else 'run ' + str(run)}: wall {w:.3f} s, took_ms {r['took_ms']}, timings {r['timings']}, "
               f"mAP={r['overall']['mAP']:.9f}", flush=True)
@@ -93,12 +69,12 @@ def main():
         for run in range(args.numpy_runs):
             t = time.perf_counter()
             rows = {}
-            page = call(base, "POST", "/gpr-bench/_search?scroll=1m", {"size": 1000, "sort": ["_doc"], "_source": ["v"]})
+            page = node.call("POST", "/gpr-bench/_search?scroll=1m", {"size": 1000, "sort": ["_doc"], "_source": ["v"]})
             while page["hits"]["hits"]:
                 for h in page["hits"]["hits"]:
                     rows[h["_id"]] = h["_source"]["v"]
-                page = call(base, "POST", "/_search/scroll", {"scroll": "1m", "scroll_id": page["_scroll_id"]})
-            call(base, "DELETE", "/_search/scroll", {"scroll_id": page["_scroll_id"]})
+                page = node.call("POST", "/_search/scroll", {"scroll": "1m", "scroll_id": page["_scroll_id"]})
+            node.call("DELETE", "/_search/scroll", {"scroll_id": page["_scroll_id"]})
             read = time.perf_counter() - t
             xr = np.ascontiguousarray(np.array([rows[nm] for nm in names], dtype=np.float32))
             m = gpr1200_reference.evaluate(xr, labels, "quicksort", [])

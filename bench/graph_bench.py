@@ -5,7 +5,7 @@
                          [--only build,rescore,index,offline,dba]
 
 One index `bench-graph` (1 shard, `dense_vector` dot_product, HNSW with Elasticsearch's default
-options) of seeded clustered unit vectors (table1_bench.clustered). Then:
+options) of seeded clustered unit vectors (bench_data.clustered). Then:
   build   : `hnsw` graph build (wall time; lists read back), `exact` build (wall time; lists read
             back), numpy + OpenBLAS blocked `X_b @ X.T` + argpartition on the same vectors
             (knn_graph_reference.blocked); recall@k of hnsw against exact; exact rows equal to numpy's.
@@ -20,10 +20,8 @@ No setting is tuned on these data: every option is the seed's default or the iss
 Prints a JSON block per benchmark and writes them all to --out.
 """
 import argparse
-import base64
 import json
 import os
-import struct
 import sys
 import time
 
@@ -32,36 +30,12 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from table1_bench import Node, clustered, interleaved, load, make_queries, summary  # noqa: E402
+from bench_data import clustered, make_queries  # noqa: E402
+from es_client import Node, decode_list, interleaved, job, load, loadavg, summary, write_results  # noqa: E402
+from diffusion_reference import affinity  # noqa: E402
 from knn_graph_reference import blocked  # noqa: E402
 
 INDEX = "bench-graph"
-
-
-def decode_list(raw):
-    """NeighbourListCodec: version u8, varint count, entries (varint id length, id UTF-8, float32 LE)."""
-    b = base64.b64decode(raw)
-    pos = 1
-
-    def varint():
-        nonlocal pos
-        value, shift = 0, 0
-        while True:
-            byte = b[pos]
-            pos += 1
-            value |= (byte & 0x7F) << shift
-            if byte < 0x80:
-                return value
-            shift += 7
-
-    ids, sims = [], []
-    for _ in range(varint()):
-        n = varint()
-        ids.append(b[pos:pos + n].decode())
-        pos += n
-        sims.append(struct.unpack_from("<f", b, pos)[0])
-        pos += 4
-    return ids, sims
 
 
 def read_lists(node, field, n):
@@ -82,19 +56,6 @@ def read_lists(node, field, n):
         ids[d, :len(i)] = [int(x) for x in i]
         sims[d, :len(s)] = s
     return ids, sims
-
-
-def job(node, method, path, body):
-    """Runs a job as a task and returns (wall seconds, response)."""
-    t0 = time.perf_counter()
-    task = node.call(method, f"{path}?wait_for_completion=false", body)["task"]
-    while True:
-        r = node.call("GET", f"/_tasks/{task}")
-        if r.get("completed"):
-            if "error" in r:
-                raise RuntimeError(f"{path} failed: {json.dumps(r['error'])[:2000]}")
-            return time.perf_counter() - t0, r.get("response")
-        time.sleep(0.05)
 
 
 def run_build(node, x, k, methods, reference):
@@ -118,23 +79,6 @@ def run_build(node, x, k, methods, reference):
     if hnsw_ids is not None:
         out["hnsw_recall_at_k"] = float(np.mean([len(set(a) & set(b)) / k for a, b in zip(hnsw_ids, exact_ids)]))
     return out, exact_ids, exact_sims
-
-
-def scipy_graph(ids, sims, k, gamma):
-    """S of the stored lists as the definitions build it: mutual kNN, a = max(s, 0)^gamma, D^-1/2 A D^-1/2."""
-    n = ids.shape[0]
-    rows = np.repeat(np.arange(n), k)
-    cols = ids[:, :k].ravel()
-    ok = cols >= 0
-    nn = sp.csr_matrix((np.ones(ok.sum()), (rows[ok], cols[ok])), shape=(n, n))
-    w = sp.csr_matrix((np.maximum(sims[:, :k].ravel()[ok].astype(np.float64), 0) ** gamma, (rows[ok], cols[ok])), shape=(n, n))
-    a = w.multiply(nn.multiply(nn.T)).tocsr()
-    a = a.maximum(a.T)
-    a.eliminate_zeros()
-    d = np.asarray(a.sum(axis=1)).ravel()
-    inv = np.zeros_like(d)
-    inv[d > 0] = 1 / np.sqrt(d[d > 0])
-    return (sp.diags(inv) @ a @ sp.diags(inv)).tocsr()
 
 
 def scipy_queries(x, s, queries, kq=10, gamma=3, alpha=0.99):
@@ -177,7 +121,7 @@ def main():
     a = ap.parse_args()
     only = set(a.only.split(","))
     node = Node(a.url)
-    result = {"load_before": open("/proc/loadavg").read().strip(), "docs": a.docs, "dims": a.dims, "k": a.k}
+    result = {"load_before": loadavg(), "docs": a.docs, "dims": a.dims, "k": a.k}
     x = clustered(a.docs, a.dims, seed=11)
     queries = make_queries(x, a.queries, seed=12)
     if not a.keep:
@@ -209,7 +153,7 @@ def main():
             "retriever": {"knn": {"field": "v", "query_vector": q, "k": 10, "num_candidates": 100}},
             "field": "v", "query_vector": q, "scope": "index", "rank_window_size": 100}}}
         r = interleaved(node, INDEX, {"knn": knn_body, "scope_index": retr}, queries, a.warmup, a.repeat)
-        s = scipy_graph(exact_ids, exact_sims, a.k, 3)
+        s = affinity(exact_ids, exact_sims, a.k, 3)
         r["scipy_cg"], r["numpy_knn_plus_scipy_cg"] = scipy_queries(x, s, queries)
         r["scope_index_p50_over_scipy_cg_p50"] = r["scope_index"]["p50_ms"] / r["scipy_cg"]["p50_ms"]
         result["index"] = r
@@ -240,10 +184,7 @@ def main():
         wall, resp = job(node, "POST", f"/{INDEX}/_retrieval/dba", {"field": "v", "target_field": "v_dba", "n": 20, "graph": True})
         result["dba"] = {"job_s": wall, "response": resp}
         print(json.dumps(result["dba"], indent=1), flush=True)
-    result["load_after"] = open("/proc/loadavg").read().strip()
-    with open(a.out, "w") as f:
-        json.dump(result, f, indent=1)
-    print(f"load average before {result['load_before']}, after {result['load_after']}; results in {a.out}")
+    write_results(result, a.out, "load_before", "load_after")
 
 
 if __name__ == "__main__":

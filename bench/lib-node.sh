@@ -6,6 +6,15 @@
 #                               fetches Elasticsearch 8.19.21 (integ-test zip, through Maven, into DIR's parent once),
 #                               starts a node with the plugin zip in DIR (scripts/node.sh, HTTP PORT, transport PORT+100)
 #                               and stops it when the script exits, unless KEEP_NODE=1
+#   bench_python_on_node [--no-uptime] NAME PORT HEAP SCRIPT [ARGS]
+#                               bench_build, then bench_start_node in target/NAME/node (HTTP $BENCH_HTTP_PORT, default
+#                               PORT; heap $BENCH_HEAP, default HEAP), then "${PYTHON:-python3}" SCRIPT --url (the node)
+#                               --out target/NAME/results.json ARGS | tee target/NAME/bench.log, between two
+#                               "== uptime" lines (not with --no-uptime)
+#   bench_nsfwjs_classpath DIR [MAVEN ARGS]
+#                               unpacks `npm pack nsfwjs@4.4.0` into DIR (DIR/package/dist/models/...), builds
+#                               model-store and its tests ($MVN package -DskipTests) and sets BENCH_CP to their classes
+#                               and test classpath
 # Sets BENCH_ROOT (the repository; the current directory after sourcing) and MVN (default "mvn -q -B").
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MVN="${MVN:-mvn -q -B}"
@@ -43,4 +52,31 @@ bench_start_node() {
     --plugin "$(ls es-plugin/target/instance-retrieval-*.zip | grep -v gpu | head -1)" \
     --dir "$dir" --http-port "$port" --transport-port $((port + 100)) --heap "$heap"
   curl -s "http://127.0.0.1:$port/_cat/nodes?h=version,jdk,heap.max"
+}
+
+bench_python_on_node() {
+  local uptime=1
+  if [ "$1" = --no-uptime ]; then
+    uptime=0
+    shift
+  fi
+  local name="$1" port="${BENCH_HTTP_PORT:-$2}" heap="${BENCH_HEAP:-$3}" script="$4"
+  shift 4
+  local out="$BENCH_ROOT/target/$name"
+  mkdir -p "$out"
+  bench_build
+  bench_start_node "$out/node" "$port" "$heap"
+  [ "$uptime" = 0 ] || echo "== uptime: $(uptime)"
+  "${PYTHON:-python3}" "$script" --url "http://127.0.0.1:$port" --out "$out/results.json" "$@" | tee "$out/bench.log"
+  [ "$uptime" = 0 ] || echo "== uptime: $(uptime)"
+}
+
+bench_nsfwjs_classpath() {
+  local dir="$1"
+  shift
+  (cd "$dir" && npm pack --silent nsfwjs@4.4.0 >/dev/null && tar -xzf nsfwjs-4.4.0.tgz)
+  # the last module of the reactor (model-store) writes the classpath file last
+  $MVN "$@" -pl model-store -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$dir/cp.txt" \
+    -Dmdep.includeScope=test
+  BENCH_CP="model-store/target/classes:model-store/target/test-classes:$(cat "$dir/cp.txt")"
 }

@@ -3,9 +3,9 @@
 
   a. latency: top-level kNN and retrieval_knn with one query_vector against retrieval_knn with
      query_vectors of 1, 2 and 5 members, avg and max, interleaved per query (same run), on
-     clustered unit vectors (bench/table1_bench.py's data), default dense_vector index options,
+     clustered unit vectors (bench/bench_data.py's clustered), default dense_vector index options,
      k 10, num_candidates 100; a set's members are perturbed copies of one database vector;
-  b. mAP gain of a set over one image on manifold-style data (bench/query_set_bench.py's random
+  b. mAP gain of a set over one image on manifold-style data (bench/bench_data.py's random
      walks on the sphere: a class is an object seen along a path of viewpoints, its ends far
      apart). A query set is m perturbed members of one class at random positions of its walk (not
      indexed); positives are the whole class; AP (revisitop's trapezoid, no junk) over the top
@@ -17,7 +17,6 @@
 
 Prints one block per part and writes the numbers as JSON to --out.
 """
-import argparse
 import json
 import os
 import sys
@@ -25,8 +24,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from query_set_bench import average_precision, manifold  # noqa: E402
-from table1_bench import Node, clustered, interleaved, load  # noqa: E402
+from bench_data import average_precision, clustered, load_manifold  # noqa: E402
+from es_client import interleaved, latency_args, load, run_parts  # noqa: E402
 
 
 def member_sets(x, count, members, seed, noise=0.3):
@@ -67,12 +66,9 @@ def run_latency(node, args):
 
 
 def run_map(node, args):
-    x, labels = manifold(args.classes, args.per_class, args.dims, seed=5)
     index = "bench-mi-map"
-    print(f"== b. mAP of multi-image queries: {len(x)} x {args.dims} manifold data ({args.classes} random walks of "
-          f"{args.per_class}), {args.map_queries} query sets per size, exact, top 100", flush=True)
-    load(node, index, x, {"v": {"type": "dense_vector", "dims": args.dims, "similarity": "dot_product",
-                                "index_options": {"type": "flat"}}})
+    x, labels = load_manifold(node, index, args, "mAP of multi-image queries",
+                              f"{args.map_queries} query sets per size, exact, top 100")
     rng = np.random.default_rng(6)
     size = 100
 
@@ -109,31 +105,10 @@ def run_map(node, args):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--url", default="http://127.0.0.1:9260")
-    ap.add_argument("--docs", type=int, default=50_000)
-    ap.add_argument("--dims", type=int, default=128)
-    ap.add_argument("--queries", type=int, default=100)
-    ap.add_argument("--warmup", type=int, default=20)
-    ap.add_argument("--repeat", type=int, default=200)
-    ap.add_argument("--classes", type=int, default=200)
-    ap.add_argument("--per-class", type=int, default=50)
+    ap = latency_args()
     ap.add_argument("--map-queries", type=int, default=100)
     ap.add_argument("--set-sizes", type=lambda s: [int(v) for v in s.split(",")], default=[2, 3, 5])
-    ap.add_argument("--only", default="latency,map")
-    ap.add_argument("--out", default="bench-multi-image.json")
-    args = ap.parse_args()
-    node = Node(args.url)
-    only = set(args.only.split(","))
-    result = {"args": vars(args), "uptime_before": open("/proc/loadavg").read().strip()}
-    if "latency" in only:
-        result["latency"] = run_latency(node, args)
-    if "map" in only:
-        result["map"] = run_map(node, args)
-    result["uptime_after"] = open("/proc/loadavg").read().strip()
-    with open(args.out, "w") as f:
-        json.dump(result, f, indent=1)
-    print(f"load average before {result['uptime_before']}, after {result['uptime_after']}; results in {args.out}")
+    run_parts(ap, {"latency": run_latency, "map": run_map}, "bench-multi-image.json")
 
 
 if __name__ == "__main__":

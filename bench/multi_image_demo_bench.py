@@ -14,36 +14,22 @@ per image, "images": [that image], the same positives and junk). Each row is one
 demo-images): "one image" is the mean AP over the single images, so that both rows use the same images.
 Nothing is tuned. Uses only the standard library; prints one line per row and a JSON block.
 """
-import argparse
 import json
-import urllib.error
-import urllib.request
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from es_client import demo_setup  # noqa: E402
 
 
-def call(url, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request) as response:
-        return json.load(response)
-
-
-def put_ground_truth(url, gt_id, data):
-    try:
-        call(url, "DELETE", f"/_retrieval/ground_truth/{gt_id}")
-    except urllib.error.HTTPError:
-        pass
-    call(url, "PUT", f"/_retrieval/ground_truth/{gt_id}", {"format": "json", "data": data})
+def put_ground_truth(node, gt_id, data):
+    node.delete_if_exists(f"/_retrieval/ground_truth/{gt_id}")
+    node.call("PUT", f"/_retrieval/ground_truth/{gt_id}", {"format": "json", "data": data})
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--url", default="http://127.0.0.1:9200")
-    ap.add_argument("--index", default="demo-images")
-    ap.add_argument("--ground-truth", default="demo-ground-truth")
-    ap.add_argument("--set-sizes", default="2,3")
-    a = ap.parse_args()
-    docs = call(a.url, "GET", f"/{a.index}/_count")["count"]
-    source = call(a.url, "GET", f"/_retrieval/ground_truth/{a.ground_truth}?include=ground_truth")["ground_truth"]
+    a, node, docs = demo_setup(("--ground-truth", "demo-ground-truth"), ("--set-sizes", "2,3"))
+    source = node.call("GET", f"/_retrieval/ground_truth/{a.ground_truth}?include=ground_truth")["ground_truth"]
     database = source.get("database")
     results = {}
     for m in [int(v) for v in a.set_sizes.split(",")]:
@@ -62,16 +48,16 @@ def main():
             data = {"protocol": "oxford_paris", "queries": queries}
             if database is not None:
                 data["database"] = database
-            put_ground_truth(a.url, f"multi-image-{kind}-{m}", data)
+            put_ground_truth(node, f"multi-image-{kind}-{m}", data)
         rows = [("one image", "one", "avg"), (f"set of {m}, avg", "set", "avg"), (f"set of {m}, max", "set", "max")]
         for row, kind, agg in rows:
             body = {"ground_truth": f"multi-image-{kind}-{m}", "field": "descriptor", "engine": "search", "depth": docs,
                     "query": {"exact": True, "query_aggregation": agg}}
-            r = call(a.url, "POST", f"/{a.index}/_retrieval_eval", body)
+            r = node.call("POST", f"/{a.index}/_retrieval_eval", body)
             results[f"m={m}: {row}"] = {"mAP": round(100 * r["overall"]["mAP"], 2), "queries": len(gts[kind])}
             print(f"m={m}: {row:20s} mAP {100 * r['overall']['mAP']:6.2f}  ({len(gts[kind])} queries)", flush=True)
         for kind in gts:
-            call(a.url, "DELETE", f"/_retrieval/ground_truth/multi-image-{kind}-{m}")
+            node.call("DELETE", f"/_retrieval/ground_truth/multi-image-{kind}-{m}")
     print(json.dumps({"docs": docs, "rows": results}, indent=1))
 
 

@@ -3,7 +3,7 @@
 
   a. latency: plain top-level kNN, retrieval_knn with AQE (n 10) and with query_set (pool 1,000
      and pool 100, the seed's other defaults), interleaved per query, on clustered unit vectors
-     (bench/table1_bench.py's data), default dense_vector index options;
+     (bench/bench_data.py's clustered), default dense_vector index options;
   b. mAP of the options of the seed's table 2 on manifold-style data: each class is a random
      walk on the sphere (consecutive members are close, the ends of a walk are far apart), so a
      query's positives are reachable through neighbours of neighbours. Queries are perturbed
@@ -14,7 +14,6 @@
 
 Prints one block per part and writes the numbers as JSON to --out.
 """
-import argparse
 import json
 import os
 import sys
@@ -22,34 +21,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from table1_bench import Node, clustered, interleaved, load, make_queries  # noqa: E402
-
-
-def manifold(classes, per_class, dims, seed, step=0.35, noise=0.05):
-    """classes random walks of per_class unit vectors (float32, seeded); returns (x, labels)."""
-    rng = np.random.default_rng(seed)
-    x = np.empty((classes * per_class, dims), dtype=np.float32)
-    for c in range(classes):
-        p = rng.standard_normal(dims)
-        p /= np.linalg.norm(p)
-        for i in range(per_class):
-            p = p + (step / np.sqrt(dims)) * rng.standard_normal(dims)
-            p /= np.linalg.norm(p)
-            v = p + (noise / np.sqrt(dims)) * rng.standard_normal(dims)
-            x[c * per_class + i] = v / np.linalg.norm(v)
-    return x, np.repeat(np.arange(classes), per_class)
-
-
-def average_precision(ranking, positives):
-    """revisitop / Oxford compute_ap without junk: mean over positives of (P0 + P1) / 2."""
-    found, total = 0, 0.0
-    for r, doc in enumerate(ranking):
-        if doc in positives:
-            p0 = 1.0 if r == 0 else found / r
-            p1 = (found + 1) / (r + 1)
-            total += (p0 + p1) / 2
-            found += 1
-    return total / len(positives)
+from bench_data import average_precision, clustered, load_manifold, make_queries  # noqa: E402
+from es_client import interleaved, latency_args, load, run_parts  # noqa: E402
 
 
 TABLE2 = [  # (row, expansion options); the seed's table 2 runs two iterations unless it says 1x or 4x
@@ -65,12 +38,8 @@ TABLE2 = [  # (row, expansion options); the seed's table 2 runs two iterations u
 
 
 def run_map(node, args):
-    x, labels = manifold(args.classes, args.per_class, args.dims, seed=5)
     index = "bench-qs-map"
-    print(f"== b. mAP of table 2's options: {len(x)} x {args.dims} manifold data ({args.classes} random walks of "
-          f"{args.per_class}), pool {args.pool}", flush=True)
-    load(node, index, x, {"v": {"type": "dense_vector", "dims": args.dims, "similarity": "dot_product",
-                                "index_options": {"type": "flat"}}})
+    x, labels = load_manifold(node, index, args, "mAP of table 2's options", f"pool {args.pool}")
     rng = np.random.default_rng(6)
     picks = rng.integers(0, len(x), args.map_queries)
     q = x[picks] + (0.05 / np.sqrt(args.dims)) * rng.standard_normal((len(picks), args.dims)).astype(np.float32)
@@ -120,31 +89,10 @@ def run_latency(node, args):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--url", default="http://127.0.0.1:9260")
-    ap.add_argument("--docs", type=int, default=50_000)
-    ap.add_argument("--dims", type=int, default=128)
-    ap.add_argument("--queries", type=int, default=100)
-    ap.add_argument("--warmup", type=int, default=20)
-    ap.add_argument("--repeat", type=int, default=200)
-    ap.add_argument("--classes", type=int, default=200)
-    ap.add_argument("--per-class", type=int, default=50)
+    ap = latency_args()
     ap.add_argument("--pool", type=int, default=1000)
     ap.add_argument("--map-queries", type=int, default=100)
-    ap.add_argument("--only", default="latency,map")
-    ap.add_argument("--out", default="bench-query-set.json")
-    args = ap.parse_args()
-    node = Node(args.url)
-    only = set(args.only.split(","))
-    result = {"args": vars(args), "uptime_before": open("/proc/loadavg").read().strip()}
-    if "latency" in only:
-        result["latency"] = run_latency(node, args)
-    if "map" in only:
-        result["map"] = run_map(node, args)
-    result["uptime_after"] = open("/proc/loadavg").read().strip()
-    with open(args.out, "w") as f:
-        json.dump(result, f, indent=1)
-    print(f"load average before {result['uptime_before']}, after {result['uptime_after']}; results in {args.out}")
+    run_parts(ap, {"latency": run_latency, "map": run_map}, "bench-query-set.json")
 
 
 if __name__ == "__main__":

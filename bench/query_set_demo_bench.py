@@ -10,9 +10,12 @@ reference. Pool 1,000 (the whole demo collection at its default size); two itera
 stated. Nothing is tuned on these data. Prints one line per row (revisited easy / medium / hard mAP) and a JSON block.
 Uses only the standard library.
 """
-import argparse
 import json
-import urllib.request
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from es_client import demo_setup  # noqa: E402
 
 ROWS = [
     ("kNN", None),
@@ -28,21 +31,8 @@ ROWS = [
 ]
 
 
-def call(url, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request) as response:
-        return json.load(response)
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--url", default="http://127.0.0.1:9200")
-    ap.add_argument("--index", default="demo-images")
-    ap.add_argument("--queries", default="demo-queries")
-    ap.add_argument("--ground-truth", default="demo-ground-truth")
-    a = ap.parse_args()
-    docs = call(a.url, "GET", f"/{a.index}/_count")["count"]
+    a, node, docs = demo_setup(("--queries", "demo-queries"), ("--ground-truth", "demo-ground-truth"))
     results = {}
     for name, expansion in ROWS:
         query = {"exact": True}
@@ -50,7 +40,7 @@ def main():
             query["expansion"] = dict(expansion, **({"pool": 1000} if expansion["method"] == "query_set" else {}))
         body = {"ground_truth": a.ground_truth, "field": "descriptor", "engine": "search", "query": query, "depth": docs,
                 "queries": {"index": a.queries, "field": "descriptor"}}
-        r = call(a.url, "POST", f"/{a.index}/_retrieval_eval", body)
+        r = node.call("POST", f"/{a.index}/_retrieval_eval", body)
         subsets = r.get("subsets", {})
         row = {s: round(100 * subsets[s]["mAP"], 2) for s in ("easy", "medium", "hard") if s in subsets}
         if not row:

@@ -17,7 +17,6 @@
    plain at p50 (target for stored: added <= 1x plain p50).
 """
 import argparse
-import http.client
 import json
 import os
 import statistics
@@ -27,26 +26,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from table1_bench import encode_list  # noqa: E402
-
-
-class Node:
-    def __init__(self, url):
-        host, port = url.replace("http://", "").split(":")
-        self.conn = http.client.HTTPConnection(host, int(port), timeout=600)
-
-    def call(self, method, path, body=None, ndjson=False):
-        data = None
-        headers = {}
-        if body is not None:
-            data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-            headers["Content-Type"] = "application/x-ndjson" if ndjson else "application/json"
-        self.conn.request(method, path, body=data, headers=headers)
-        resp = self.conn.getresponse()
-        out = json.loads(resp.read() or b"{}")
-        if resp.status >= 300 and not (method == "DELETE" and resp.status == 404):
-            raise RuntimeError(f"{method} {path}: {resp.status} {json.dumps(out)[:2000]}")
-        return out
+from es_client import Node, bulk, create_index, encode_list, mark_graph_done, pct, timed_rounds  # noqa: E402
 
 
 def clustered(n, dim, clusters, noise, seed):
@@ -55,10 +35,6 @@ def clustered(n, dim, clusters, noise, seed):
     x = centres[np.arange(n) % clusters] + noise * rng.standard_normal((n, dim)).astype(np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     return x.astype(np.float32), rng
-
-
-
-
 
 
 def knn_lists(x, k, cache=None, block=None):
@@ -86,11 +62,6 @@ def knn_lists(x, k, cache=None, block=None):
     return lists
 
 
-def percentile(values, p):
-    v = sorted(values)
-    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--url", default="http://127.0.0.1:9260")
@@ -108,35 +79,24 @@ def main():
     p.add_argument("--skip-index", action="store_true", help="reuse the index of an earlier run")
     p.add_argument("--cache", default=None, help="npz file caching the numpy lists between runs (same n, dim, k, clusters, noise)")
     args = p.parse_args()
-    node = Node(args.url)
+    node = Node(args.url, timeout=600)
     index = "graph-bench"
     x, rng = clustered(args.n, args.dim, args.clusters, args.noise, 42)
     if not args.skip_index:
         t0 = time.perf_counter()
         lists = knn_lists(x, args.k, args.cache)
         print(f"numpy top-{args.k} lists of {args.n} x {args.dim}: {time.perf_counter() - t0:.1f} s", flush=True)
-        node.call("DELETE", f"/{index}")
-        node.call("PUT", f"/{index}", {
-            "settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": -1},
-            "mappings": {"properties": {
-                "v": {"type": "dense_vector", "dims": args.dim, "similarity": "dot_product", "index_options": {"type": "flat"}},
-                "retrieval_graph": {"properties": {"v": {"type": "binary", "doc_values": True}}}}}})
+        create_index(node, index, {
+            "v": {"type": "dense_vector", "dims": args.dim, "similarity": "dot_product", "index_options": {"type": "flat"}},
+            "retrieval_graph": {"properties": {"v": {"type": "binary", "doc_values": True}}}})
         t0 = time.perf_counter()
-        for start in range(0, args.n, 1000):
-            lines = []
-            for i in range(start, min(args.n, start + 1000)):
-                lines.append(json.dumps({"index": {"_index": index, "_id": str(i)}}))
-                lines.append(json.dumps({"v": [round(float(f), 7) for f in x[i]],
-                                         "retrieval_graph": {"v": encode_list(*lists[i])}}))
-            r = node.call("POST", "/_bulk", "\n".join(lines) + "\n", ndjson=True)
-            if r.get("errors"):
-                raise RuntimeError("bulk errors: " + json.dumps(r)[:2000])
+        bulk(node, index, args.n, lambda i: (json.dumps({"index": {"_index": index, "_id": str(i)}}),
+                                             json.dumps({"v": [round(float(f), 7) for f in x[i]],
+                                                         "retrieval_graph": {"v": encode_list(*lists[i])}})), in_flight=1)
         node.call("POST", f"/{index}/_refresh")
         node.call("POST", f"/{index}/_forcemerge?max_num_segments=1")
         node.call("PUT", f"/{index}/_settings", {"index": {"refresh_interval": "1s"}})
-        node.call("PUT", f"/{index}/_mapping", {"_meta": {"retrieval_graph": {
-            "field": "v", "k": args.k, "method": "exact", "state": "done", "task": "bench:1", "started_at": 1, "completed_at": 2,
-            "doc_count": args.n}}})
+        mark_graph_done(node, index, "v", args.k, args.n, "bench:1")
         print(f"indexed {args.n} documents with their lists: {time.perf_counter() - t0:.1f} s", flush=True)
 
     queries = []
@@ -152,21 +112,12 @@ def main():
 
     modes = args.modes.split(",")
     results = {}
-    for mode in modes:
-        for q in queries[:args.warmup]:
-            node.call("POST", f"/{index}/_search", body(q, mode))
     # interleave the modes query by query so that background load hits them alike
-    wall = {m: [] for m in modes}
-    took = {m: [] for m in modes}
-    for q in queries[args.warmup:]:
-        for mode in modes:
-            t0 = time.perf_counter()
-            r = node.call("POST", f"/{index}/_search", body(q, mode))
-            wall[mode].append((time.perf_counter() - t0) * 1000)
-            took[mode].append(r["took"])
+    wall, took = timed_rounds(node, index, {m: [body(q, m) for q in queries[:args.warmup]] for m in modes},
+                              {m: [body(q, m) for q in queries[args.warmup:]] for m in modes})
     for mode in modes:
-        results[mode] = (statistics.median(wall[mode]), percentile(wall[mode], 90), statistics.median(took[mode]),
-                         percentile(took[mode], 90))
+        results[mode] = (statistics.median(wall[mode]), pct(wall[mode], 90), statistics.median(took[mode]),
+                         pct(took[mode], 90))
         print(f"{mode:7s} wall p50 {results[mode][0]:7.2f} ms  p90 {results[mode][1]:7.2f} ms   took p50 {results[mode][2]:5.1f} ms"
               f"  p90 {results[mode][3]:5.1f} ms")
     if "plain" in results:

@@ -11,14 +11,10 @@
 #        lomiri-wallpapers-20.04 ukui-wallpapers; npm (for `npm pack nsfwjs@4.4.0`); Java 17, Maven.
 # About 10 minutes on 2 cores.
 set -euo pipefail
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 rule=${1:-as_dequantised}
+source "$(dirname "${BASH_SOURCE[0]}")/lib-node.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent nsfwjs@4.4.0 >/dev/null && tar -xzf nsfwjs-4.4.0.tgz)
-cd "$repo"
-# the last module of the reactor (model-store) writes the classpath file last
-mvn -B -q -pl model-store -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$tmp/cp.txt" -Dmdep.includeScope=test
-cp="model-store/target/classes:model-store/target/test-classes:$(cat "$tmp/cp.txt")"
-java -Xmx6g -Dvariants="${VARIANTS:-strong}" -cp "$cp" org.instanceretrieval.model.keras.bench.BackboneBenchmark \
+bench_nsfwjs_classpath "$tmp"
+java -Xmx6g -Dvariants="${VARIANTS:-strong}" -cp "$BENCH_CP" org.instanceretrieval.model.keras.bench.BackboneBenchmark \
   bench/backbone-photos.txt "$tmp/package/dist/models/mobilenet_v2/model.min.js" "$rule"

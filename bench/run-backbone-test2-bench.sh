@@ -14,11 +14,9 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 list=${1:-$repo/bench/backbone-photos-test2.txt}
 split=${2:-test2}
 list=$(cd "$(dirname "$list")" && pwd)/$(basename "$list")
+source "$repo/bench/lib-node.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent nsfwjs@4.4.0 >/dev/null && tar -xzf nsfwjs-4.4.0.tgz)
-cd "$repo"
-mvn -B -q -pl model-store -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$tmp/cp.txt" -Dmdep.includeScope=test
-cp="model-store/target/classes:model-store/target/test-classes:$(cat "$tmp/cp.txt")"
-java -Xmx3g -Dvariants="${VARIANTS:-strong}" -cp "$cp" org.instanceretrieval.model.keras.bench.Test2Benchmark \
+bench_nsfwjs_classpath "$tmp"
+java -Xmx3g -Dvariants="${VARIANTS:-strong}" -cp "$BENCH_CP" org.instanceretrieval.model.keras.bench.Test2Benchmark \
   "$list" "$split" "$tmp/package/dist/models/inception_v3/model.min.js" "$tmp/package/dist/models/mobilenet_v2/model.min.js"

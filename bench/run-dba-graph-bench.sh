@@ -13,8 +13,4 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib-node.sh"
 bench_as_user bench/run-dba-graph-bench.sh "$@"
-out="$BENCH_ROOT/target/bench-dba-graph"
-mkdir -p "$out"
-bench_build
-bench_start_node "$out/node" "${BENCH_HTTP_PORT:-9280}" "${BENCH_HEAP:-4g}"
-"${PYTHON:-python3}" bench/dba_graph_bench.py --url "http://127.0.0.1:${BENCH_HTTP_PORT:-9280}" --out "$out/results.json" "$@" | tee "$out/bench.log"
+bench_python_on_node --no-uptime bench-dba-graph 9280 4g bench/dba_graph_bench.py "$@"

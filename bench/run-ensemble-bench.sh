@@ -13,10 +13,4 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib-node.sh"
 bench_as_user bench/run-ensemble-bench.sh "$@"
-out="$BENCH_ROOT/target/bench-ensemble"
-mkdir -p "$out"
-bench_build
-bench_start_node "$out/node" "${BENCH_HTTP_PORT:-9261}" "${BENCH_HEAP:-2g}"
-echo "== uptime: $(uptime)"
-"${PYTHON:-python3}" bench/ensemble_bench.py --url "http://127.0.0.1:${BENCH_HTTP_PORT:-9261}" --out "$out/results.json" "$@" | tee "$out/bench.log"
-echo "== uptime: $(uptime)"
+bench_python_on_node bench-ensemble 9261 2g bench/ensemble_bench.py "$@"

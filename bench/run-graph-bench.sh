@@ -14,33 +14,21 @@
 # Environment: MVN (default "mvn -q -B"), SKIP_BUILD=1 to reuse es-plugin/target's zip, KEEP_NODE=1 to
 # leave the node running (then rerun graph_bench.py with --keep and --only to reuse its index).
 set -euo pipefail
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib-node.sh"
 port=${BENCH_HTTP_PORT:-9270}
 if [ "$(id -u)" = 0 ] && [ "${NODE_ONLY:-0}" != 1 ]; then
-  NODE_ONLY=1 "$repo/scripts/as-unprivileged.sh" retrieval-bench env NODE_ONLY=1 bench/run-graph-bench.sh
+  NODE_ONLY=1 "$BENCH_ROOT/scripts/as-unprivileged.sh" retrieval-bench env NODE_ONLY=1 bench/run-graph-bench.sh
   home=$(getent passwd retrieval-bench | cut -d: -f6)
-  copy="$home/$(basename "$repo")-work/$(basename "$repo")"
+  copy="$home/$(basename "$BENCH_ROOT")-work/$(basename "$BENCH_ROOT")"
   [ "${KEEP_NODE:-0}" = 1 ] || trap 'runuser -u retrieval-bench -- bash -c "cd $copy && scripts/node.sh stop --dir target/bench-graph/node" >/dev/null || true' EXIT
-  cd "$repo"
   "${PYTHON:-python3}" bench/graph_bench.py --url "http://127.0.0.1:$port" --out "$copy/target/bench-graph/results.json" "$@" \
     | tee "$copy/target/bench-graph/bench.log"
   exit 0
 fi
-cd "$repo"
-MVN="${MVN:-mvn -q -B}"
-out="$repo/target/bench-graph"
+out="$BENCH_ROOT/target/bench-graph"
 mkdir -p "$out"
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  echo "== building the plugin zip"
-  $MVN -DskipTests package
-fi
-if [ ! -f "$out/elasticsearch-8.19.21.zip" ]; then
-  $MVN -N org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-    -Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.21:zip -DoutputDirectory="$out"
-fi
-trap 'scripts/node.sh stop --dir "$out/node" >/dev/null || true' EXIT
-scripts/node.sh start --distribution "$out/elasticsearch-8.19.21.zip" --plugin "$(ls es-plugin/target/instance-retrieval-*.zip | grep -v gpu | head -1)" \
-  --dir "$out/node" --http-port "$port" --transport-port $((port + 100)) --heap "${BENCH_HEAP:-4g}"
-curl -s "http://127.0.0.1:$port/_cat/nodes?h=version,jdk,heap.max"
-[ "${NODE_ONLY:-0}" = 1 ] && { trap - EXIT; exit 0; }
+bench_build
+[ "${NODE_ONLY:-0}" = 1 ] && KEEP_NODE=1
+bench_start_node "$out/node" "$port" "${BENCH_HEAP:-4g}"
+[ "${NODE_ONLY:-0}" = 1 ] && exit 0
 "${PYTHON:-python3}" bench/graph_bench.py --url "http://127.0.0.1:$port" --out "$out/results.json" "$@" | tee "$out/bench.log"

@@ -9,12 +9,9 @@
 # Needs: the Debian wallpaper packages of bench/run-backbone-bench.sh; npm (`npm pack nsfwjs@4.4.0`); Java 17, Maven.
 # A few minutes per set on 2 cores.
 set -euo pipefail
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib-node.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent nsfwjs@4.4.0 >/dev/null && tar -xzf nsfwjs-4.4.0.tgz)
-cd "$repo"
-mvn -B -q -pl model-store -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$tmp/cp.txt" -Dmdep.includeScope=test
-cp="model-store/target/classes:model-store/target/test-classes:$(cat "$tmp/cp.txt")"
-java -Xmx4g -Dvariants="${VARIANTS:-strong}" -Dsizes="${SIZES:-224,317}" -cp "$cp" org.instanceretrieval.model.keras.bench.InceptionBenchmark \
+bench_nsfwjs_classpath "$tmp"
+java -Xmx4g -Dvariants="${VARIANTS:-strong}" -Dsizes="${SIZES:-224,317}" -cp "$BENCH_CP" org.instanceretrieval.model.keras.bench.InceptionBenchmark \
   bench/backbone-photos.txt "$tmp/package/dist/models/inception_v3/model.min.js" "$tmp/package/dist/models/mobilenet_v2/model.min.js"

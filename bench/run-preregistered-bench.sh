@@ -8,12 +8,9 @@
 # Needs: apt-get install lxqt-themes lomiri-wallpapers-16.04 python3-skimage; npm (`npm pack nsfwjs@4.4.0`);
 # Java 17, Maven. A few minutes on 2 cores.
 set -euo pipefail
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib-node.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent nsfwjs@4.4.0 >/dev/null && tar -xzf nsfwjs-4.4.0.tgz)
-cd "$repo"
-mvn -B -q ${MVN_OPTS:-} -pl model-store -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$tmp/cp.txt" -Dmdep.includeScope=test
-cp="model-store/target/classes:model-store/target/test-classes:$(cat "$tmp/cp.txt")"
-java -Xmx3g -Dvariants="${VARIANTS:-strong}" -cp "$cp" org.instanceretrieval.model.keras.bench.PreregisteredBenchmark \
+bench_nsfwjs_classpath "$tmp" ${MVN_OPTS:-}
+java -Xmx3g -Dvariants="${VARIANTS:-strong}" -cp "$BENCH_CP" org.instanceretrieval.model.keras.bench.PreregisteredBenchmark \
   bench/backbone-photos-test3.txt test3 "$tmp/package/dist/models/inception_v3/model.min.js" "$tmp/package/dist/models/mobilenet_v2/model.min.js"

@@ -14,10 +14,4 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib-node.sh"
 bench_as_user bench/run-query-set-bench.sh "$@"
-out="$BENCH_ROOT/target/bench-query-set"
-mkdir -p "$out"
-bench_build
-bench_start_node "$out/node" "${BENCH_HTTP_PORT:-9260}" "${BENCH_HEAP:-4g}"
-echo "== uptime: $(uptime)"
-"${PYTHON:-python3}" bench/query_set_bench.py --url "http://127.0.0.1:${BENCH_HTTP_PORT:-9260}" --out "$out/results.json" "$@" | tee "$out/bench.log"
-echo "== uptime: $(uptime)"
+bench_python_on_node bench-query-set 9260 4g bench/query_set_bench.py "$@"

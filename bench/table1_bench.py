@@ -10,145 +10,16 @@ the vectors are seeded clustered unit vectors (numpy), written once to --data-di
 Prints one block per benchmark and writes the numbers as JSON to --out.
 """
 import argparse
-import base64
-import concurrent.futures
-import threading
-import http.client
 import json
 import os
-import statistics
-import struct
 import sys
 import time
-import urllib.parse
 
 import numpy as np
 
-
-def clustered(n, dims, seed, per_cluster=100, spread=0.6):
-    """n unit vectors around n / per_cluster Gaussian centres (float32, seeded)."""
-    rng = np.random.default_rng(seed)
-    clusters = max(1, n // per_cluster)
-    centres = rng.standard_normal((clusters, dims), dtype=np.float32)
-    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    labels = rng.integers(0, clusters, n)
-    x = centres[labels] + (spread / np.sqrt(dims)) * rng.standard_normal((n, dims), dtype=np.float32)
-    x /= np.linalg.norm(x, axis=1, keepdims=True)
-    return x.astype(np.float32)
-
-
-def varint(v):
-    out = bytearray()
-    while v >= 0x80:
-        out.append((v & 0x7F) | 0x80)
-        v >>= 7
-    out.append(v)
-    return bytes(out)
-
-
-def encode_list(ids, sims):
-    """A neighbour list as retrieval_graph.v holds it, base64 (NeighbourListCodec: version 1, varint count, per entry
-    varint id length, id UTF-8, float32 little-endian)."""
-    out = bytearray(b"\x01") + varint(len(ids))
-    for i, s in zip(ids, sims):
-        b = str(i).encode()
-        out += varint(len(b)) + b + struct.pack("<f", float(s))
-    return base64.b64encode(bytes(out)).decode()
-
-
-class Node:
-    def __init__(self, url):
-        u = urllib.parse.urlparse(url)
-        self.url = url
-        self.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=3600)
-
-    def call(self, method, path, body=None):
-        data = None if body is None else (body if isinstance(body, (bytes, str)) else json.dumps(body))
-        headers = {"Content-Type": "application/x-ndjson" if path.endswith("_bulk") else "application/json"}
-        self.conn.request(method, path, body=data, headers=headers)
-        r = self.conn.getresponse()
-        payload = r.read()
-        if r.status >= 300:
-            raise RuntimeError(f"{method} {path} -> {r.status}: {payload[:2000]!r}")
-        return json.loads(payload) if payload else None
-
-
-def load(node, index, x, mapping_fields, batch=1000):
-    """Creates index (1 shard, no replica) and bulk-loads x into field v; one segment at the end."""
-    try:
-        node.call("DELETE", f"/{index}")
-    except RuntimeError:
-        pass
-    node.call("PUT", f"/{index}", {"settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "-1"},
-                                   "mappings": {"properties": mapping_fields}})
-    t0 = time.perf_counter()
-
-    def send(start, conn=threading.local()):
-        if not hasattr(conn, "node"):
-            conn.node = Node(node.url)
-        lines = []
-        for i in range(start, min(len(x), start + batch)):
-            lines.append('{"index":{"_id":"%d"}}' % i)
-            lines.append('{"v":' + json.dumps(x[i].tolist()) + '}')
-        r = conn.node.call("POST", f"/{index}/_bulk", "\n".join(lines) + "\n")
-        if r["errors"]:
-            raise RuntimeError(f"bulk errors in {index}: {json.dumps(r)[:2000]}")
-
-    # two bulk requests in flight: one write thread per core of the 2-core machine
-    with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        list(pool.map(send, range(0, len(x), batch)))
-    node.call("POST", f"/{index}/_refresh")
-    t1 = time.perf_counter()
-    node.call("POST", f"/{index}/_forcemerge?max_num_segments=1")
-    node.call("PUT", f"/{index}/_settings", {"index": {"refresh_interval": "1s"}})
-    node.call("POST", f"/{index}/_refresh")
-    print(f"  loaded {len(x)} x {x.shape[1]} into {index}: {t1 - t0:.0f} s indexing, {time.perf_counter() - t1:.0f} s force merge",
-          flush=True)
-
-
-def latencies(node, index, bodies, warmup, repeat):
-    """Client-side milliseconds of each search (sequential, one connection), after warm-up."""
-    for b in bodies[:warmup]:
-        node.call("POST", f"/{index}/_search", b)
-    out = []
-    for i in range(repeat):
-        b = bodies[i % len(bodies)]
-        t = time.perf_counter()
-        node.call("POST", f"/{index}/_search", b)
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
-def pct(values, p):
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
-
-
-def summary(name, ms):
-    return {"name": name, "p50_ms": pct(ms, 50), "p99_ms": pct(ms, 99), "mean_ms": statistics.fmean(ms), "n": len(ms)}
-
-
-def interleaved(node, index, configs, queries, warmup, repeat):
-    """Runs the configurations round-robin per query so that load changes hit all of them alike."""
-    bodies = {name: [make(q) for q in queries] for name, make in configs.items()}
-    for name in configs:
-        latencies(node, index, bodies[name], warmup, 0)
-    times = {name: [] for name in configs}
-    for i in range(repeat):
-        for name in configs:
-            b = bodies[name][i % len(queries)]
-            t = time.perf_counter()
-            node.call("POST", f"/{index}/_search", b)
-            times[name].append((time.perf_counter() - t) * 1000)
-    return {name: summary(name, ms) for name, ms in times.items()}
-
-
-def make_queries(x, count, seed, noise=0.3):
-    rng = np.random.default_rng(seed)
-    picks = x[rng.integers(0, len(x), count)]
-    q = picks + (noise / np.sqrt(x.shape[1])) * rng.standard_normal(picks.shape, dtype=np.float32)
-    q /= np.linalg.norm(q, axis=1, keepdims=True)
-    return [v.tolist() for v in q.astype(np.float32)]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_data import clustered, make_queries  # noqa: E402
+from es_client import Node, interleaved, load, loadavg, write_results  # noqa: E402
 
 
 def dba_reference(x, n):
@@ -229,7 +100,7 @@ def main():
     args = ap.parse_args()
     node = Node(args.url)
     only = set(args.only.split(","))
-    result = {"uptime_before": open("/proc/loadavg").read().strip()}
+    result = {"uptime_before": loadavg()}
 
     if only & {"knn", "rescore"}:
         x = clustered(args.docs, args.dims, seed=1)
@@ -272,10 +143,7 @@ def main():
         print(json.dumps(r, indent=1), flush=True)
         node.call("DELETE", "/bench-dba")
 
-    result["uptime_after"] = open("/proc/loadavg").read().strip()
-    with open(args.out, "w") as f:
-        json.dump(result, f, indent=1)
-    print(f"load average before {result['uptime_before']}, after {result['uptime_after']}; results in {args.out}")
+    write_results(result, args.out)
 
 
 if __name__ == "__main__":

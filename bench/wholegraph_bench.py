@@ -20,7 +20,6 @@ Usage: python3 bench/wholegraph_bench.py [--url http://127.0.0.1:9250] [--n 2000
 import argparse
 import json
 import time
-import urllib.request
 import os
 import subprocess
 import sys
@@ -31,23 +30,10 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from table1_bench import encode_list  # noqa: E402
+from diffusion_reference import affinity  # noqa: E402
+from es_client import Node, bulk, create_index, encode_list, mark_graph_done  # noqa: E402
 
 INDEX = "wholegraph-bench"
-
-
-def http(url, method="GET", body=None, ndjson=False):
-    data = None
-    headers = {}
-    if body is not None:
-        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        headers["Content-Type"] = "application/x-ndjson" if ndjson else "application/json"
-    req = urllib.request.Request(url, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(req, timeout=3600) as r:
-            return json.loads(r.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        raise RuntimeError(f"{method} {url}: {e.code} {e.read()[:2000]}")
 
 
 def vectors(n, dim, seed=42, clusters=200):
@@ -73,27 +59,6 @@ def knn_lists(x, k, block=2000):
         idx[s:s + block] = np.take_along_axis(part, order, axis=1)
         sims[s:s + block] = np.take_along_axis(ps, order, axis=1)
     return idx, sims
-
-
-
-
-
-
-def affinity(idx, sims, k, gamma):
-    """S as the plugin defines it on the stored lists (mutual first k, larger stored similarity, row sums over the graph)."""
-    n = idx.shape[0]
-    rows = np.repeat(np.arange(n), k)
-    cols = idx[:, :k].ravel()
-    w = np.maximum(sims[:, :k].ravel().astype(np.float64), 0) ** gamma
-    nn = sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n, n))
-    mutual = nn.multiply(nn.T)
-    a = sp.csr_matrix((w, (rows, cols)), shape=(n, n)).multiply(mutual).tocsr()
-    a = a.maximum(a.T)
-    a.eliminate_zeros()
-    d = np.asarray(a.sum(axis=1)).ravel()
-    inv = np.zeros_like(d)
-    inv[d > 0] = 1 / np.sqrt(d[d > 0])
-    return (sp.diags(inv) @ a @ sp.diags(inv)).tocsr()
 
 
 def pct(ts, p):
@@ -146,7 +111,7 @@ def main():
     ap.add_argument("--queries", type=int, default=50)
     ap.add_argument("--skip-index", action="store_true", help="reuse an index of an earlier run")
     a = ap.parse_args()
-    url = a.url.rstrip("/")
+    node = Node(a.url)
     x, qs = vectors(a.n, a.dim)
     qs = qs[: a.queries]
     t = time.perf_counter()
@@ -154,28 +119,16 @@ def main():
     print(f"numpy exact k-NN lists {a.n} x {a.dim}, k {a.k}: {time.perf_counter() - t:.1f} s")
     ids = [f"d{i}" for i in range(a.n)]
     if not a.skip_index:
-        try:
-            http(f"{url}/{INDEX}", "DELETE")
-        except RuntimeError:
-            pass
-        http(f"{url}/{INDEX}", "PUT", {"settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "-1"},
-                                       "mappings": {"properties": {
-                                           "v": {"type": "dense_vector", "dims": a.dim, "similarity": "dot_product"},
-                                           "retrieval_graph": {"properties": {"v": {"type": "binary", "doc_values": True}}}}}})
+        create_index(node, INDEX, {"v": {"type": "dense_vector", "dims": a.dim, "similarity": "dot_product"},
+                                   "retrieval_graph": {"properties": {"v": {"type": "binary", "doc_values": True}}}})
         t = time.perf_counter()
-        for s in range(0, a.n, 1000):
-            lines = []
-            for i in range(s, min(a.n, s + 1000)):
-                lines.append(json.dumps({"index": {"_index": INDEX, "_id": ids[i]}}))
-                lines.append(json.dumps({"v": [round(float(v), 6) for v in x[i]],
-                                         "retrieval_graph.v": encode_list([ids[j] for j in idx[i]], sims[i])}))
-            r = http(f"{url}/_bulk", "POST", "\n".join(lines) + "\n", ndjson=True)
-            assert not r["errors"], r
-        http(f"{url}/{INDEX}/_refresh", "POST")
-        http(f"{url}/{INDEX}/_forcemerge?max_num_segments=1", "POST")
-        http(f"{url}/{INDEX}/_mapping", "PUT", {"_meta": {"retrieval_graph": {
-            "field": "v", "k": a.k, "method": "exact", "state": "done", "task": f"bench:{int(time.time())}", "started_at": 1,
-            "completed_at": 2, "doc_count": a.n}}})
+        bulk(node, INDEX, a.n, lambda i: (json.dumps({"index": {"_index": INDEX, "_id": ids[i]}}),
+                                          json.dumps({"v": [round(float(v), 6) for v in x[i]],
+                                                      "retrieval_graph.v": encode_list([ids[j] for j in idx[i]], sims[i])})),
+             in_flight=1)
+        node.call("POST", f"/{INDEX}/_refresh")
+        node.call("POST", f"/{INDEX}/_forcemerge?max_num_segments=1")
+        mark_graph_done(node, INDEX, "v", a.k, a.n, f"bench:{int(time.time())}")
         print(f"indexed {a.n} documents with vectors and lists: {time.perf_counter() - t:.1f} s")
         # the indexed floats, as the node holds them (rounded to 6 decimals in the JSON)
     xs = np.round(x.astype(np.float64), 6).astype(np.float32)
@@ -184,7 +137,7 @@ def main():
         return {"knn": {"field": "v", "query_vector": [float(v) for v in q], "k": k, "num_candidates": 2 * k}}
 
     def search(body):
-        return http(f"{url}/{INDEX}/_search", "POST", body)
+        return node.call("POST", f"/{INDEX}/_search", body)
 
     plain = lambda q: search({"size": 100, "_source": False, "retriever": knn(q)})
     online = lambda q: search({"size": 100, "_source": False, "retriever": {"diffusion": {
@@ -204,8 +157,8 @@ def main():
         wall, took = timed(fn, qs)
         rows[name] = (pct(wall, 50), pct(wall, 90), pct(took, 50))
     t = time.perf_counter()
-    built = http(f"{url}/{INDEX}/_retrieval/diffusion/_build", "POST", {"field": "v", "k": a.k, "gamma": 3, "alpha": 0.99,
-                                                                         "n_trunc": a.k + 1})
+    built = node.call("POST", f"/{INDEX}/_retrieval/diffusion/_build", {"field": "v", "k": a.k, "gamma": 3, "alpha": 0.99,
+                                                                       "n_trunc": a.k + 1})
     print(f"offline rows build (n_trunc {a.k + 1}): {time.perf_counter() - t:.1f} s, {built.get('stored_entries')} entries")
     for q in qs[:5]:
         offline(q)
