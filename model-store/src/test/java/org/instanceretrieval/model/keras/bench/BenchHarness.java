@@ -96,6 +96,49 @@ final class BenchHarness {
         return env.createSession(KerasOnnxConverter.convertLayers(TfjsLayersModel.load(modelJs), layers, rule, "bench"), opts);
     }
 
+    /**
+     * The networks of the candidate evaluations ({@link Test2Benchmark}, {@link PreregisteredBenchmark}), each a session on
+     * {@link #options()}: the nsfwjs InceptionV3 with the outputs given to {@link #open}, MobileNetV2 with the outputs
+     * {@code block_12_add, block_13_expand_relu} (in that order), both converted with zero-code variance as dequantised, and
+     * the filter bank ({@link DefaultModel}).
+     */
+    record Candidates(OrtEnvironment env, OrtSession inception, OrtSession mobilenet, OrtSession bank) {
+
+        /** Opens the sessions of the tfjs models at {@code inceptionJs} (outputs {@code inceptionLayers}) and {@code mobilenetJs}. */
+        static Candidates open(Path inceptionJs, List<String> inceptionLayers, Path mobilenetJs) throws Exception {
+            KerasOnnxConverter.ZeroCodeVariance rule = KerasOnnxConverter.ZeroCodeVariance.AS_DEQUANTISED;
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtSession.SessionOptions opts = options();
+            OrtSession inception = trunk(env, opts, inceptionJs, inceptionLayers, rule);
+            OrtSession mobilenet = trunk(env, opts, mobilenetJs, List.of("block_12_add", "block_13_expand_relu"), rule);
+            return new Candidates(env, inception, mobilenet, env.createSession(DefaultModel.onnx(), opts));
+        }
+
+        /** InceptionV3's outputs on {@code img} at longest side {@code side}. */
+        List<FeatureMap> inceptionAt(RgbImage img, int side) throws Exception {
+            return run(env, inception, UNIT, resize(img, side));
+        }
+
+        /** MobileNetV2's outputs on {@code img} at longest side {@code side}. */
+        List<FeatureMap> mobilenetAt(RgbImage img, int side) throws Exception {
+            return run(env, mobilenet, UNIT, resize(img, side));
+        }
+
+        /** {@link BenchHarness#filterBank} of {@code img}. */
+        float[] filterBank(RgbImage img) throws Exception {
+            return BenchHarness.filterBank(env, bank, img);
+        }
+    }
+
+    /** Empty vector lists for the rows {@code names}, in that order. */
+    static Map<String, List<float[]>> rows(String... names) {
+        Map<String, List<float[]>> rows = new LinkedHashMap<>();
+        for (String name : names) {
+            rows.put(name, new ArrayList<>());
+        }
+        return rows;
+    }
+
     /** Receives one copy of one photo. */
     @FunctionalInterface
     interface CopyVisitor {

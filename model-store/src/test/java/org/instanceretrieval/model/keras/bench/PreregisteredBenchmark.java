@@ -1,29 +1,19 @@
 package org.instanceretrieval.model.keras.bench;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
-
-import org.instanceretrieval.model.keras.KerasOnnxConverter;
-import org.instanceretrieval.model.onnx.DefaultModel;
+import org.instanceretrieval.model.keras.bench.BenchHarness.Candidates;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.instanceretrieval.model.keras.bench.BenchHarness.UNIT;
-import static org.instanceretrieval.model.keras.bench.BenchHarness.filterBank;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.forEachCopy;
-import static org.instanceretrieval.model.keras.bench.BenchHarness.options;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.photoLines;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.pool;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.printAgainstThumbnail;
-import static org.instanceretrieval.model.keras.bench.BenchHarness.resize;
-import static org.instanceretrieval.model.keras.bench.BenchHarness.run;
+import static org.instanceretrieval.model.keras.bench.BenchHarness.rows;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.strongVariants;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.thumbnail;
-import static org.instanceretrieval.model.keras.bench.BenchHarness.trunk;
 
 /**
  * The one-shot evaluation of the pre-registered candidates of {@code bench/backbone-preregistered-test3.md} on the
@@ -51,26 +41,17 @@ public final class PreregisteredBenchmark {
         String split = args[1];
         List<String[]> photos = photoLines(Path.of(args[0]), split);
         boolean strong = strongVariants();
-        KerasOnnxConverter.ZeroCodeVariance rule = KerasOnnxConverter.ZeroCodeVariance.AS_DEQUANTISED;
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions opts = options();
-        OrtSession inception = trunk(env, opts, Path.of(args[2]), List.of("mixed5", "mixed6"), rule);
-        OrtSession mobilenet = trunk(env, opts, Path.of(args[3]), List.of("block_12_add", "block_13_expand_relu"), rule);
-        OrtSession bank = env.createSession(DefaultModel.onnx(), opts);
-
+        Candidates nets = Candidates.open(Path.of(args[2]), List.of("mixed5", "mixed6"), Path.of(args[3]));
         List<String> ids = new ArrayList<>();
-        Map<String, List<float[]>> desc = new LinkedHashMap<>();
-        for (String row : List.of(THUMB, BANK, A, B, MNV2_224, INC_224)) {
-            desc.put(row, new ArrayList<>());
-        }
+        Map<String, List<float[]>> desc = rows(THUMB, BANK, A, B, MNV2_224, INC_224);
         forEachCopy(photos, strong, s -> true, (s, id, img) -> {
             ids.add(id);
             desc.get(THUMB).add(thumbnail(img));
-            desc.get(BANK).add(filterBank(env, bank, img));
-            desc.get(A).add(pool("SPoC", run(env, mobilenet, UNIT, resize(img, 128)).get(0)));
-            desc.get(MNV2_224).add(pool("GeM", run(env, mobilenet, UNIT, resize(img, 224)).get(1)));
-            desc.get(B).add(pool("GeM", run(env, inception, UNIT, resize(img, 160)).get(0)));
-            desc.get(INC_224).add(pool("GeM", run(env, inception, UNIT, resize(img, 224)).get(1)));
+            desc.get(BANK).add(nets.filterBank(img));
+            desc.get(A).add(pool("SPoC", nets.mobilenetAt(img, 128).get(0)));
+            desc.get(MNV2_224).add(pool("GeM", nets.mobilenetAt(img, 224).get(1)));
+            desc.get(B).add(pool("GeM", nets.inceptionAt(img, 160).get(0)));
+            desc.get(INC_224).add(pool("GeM", nets.inceptionAt(img, 224).get(1)));
         });
         System.out.println("## " + (strong ? "strong" : "mild") + " set, split " + split + ": " + photos.size() + " photos, "
             + ids.size() + " images, GPR1200 mAP, no whitening");

@@ -1,30 +1,20 @@
 package org.instanceretrieval.model.keras.bench;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
-
-import org.instanceretrieval.model.keras.KerasOnnxConverter;
-import org.instanceretrieval.model.onnx.DefaultModel;
+import org.instanceretrieval.model.keras.bench.BenchHarness.Candidates;
 import org.instanceretrieval.pooling.FeatureMap;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.instanceretrieval.model.keras.bench.BenchHarness.UNIT;
-import static org.instanceretrieval.model.keras.bench.BenchHarness.filterBank;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.forEachCopy;
-import static org.instanceretrieval.model.keras.bench.BenchHarness.options;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.photoLines;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.pool;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.printAgainstThumbnail;
-import static org.instanceretrieval.model.keras.bench.BenchHarness.resize;
-import static org.instanceretrieval.model.keras.bench.BenchHarness.run;
+import static org.instanceretrieval.model.keras.bench.BenchHarness.rows;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.strongVariants;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.thumbnail;
-import static org.instanceretrieval.model.keras.bench.BenchHarness.trunk;
 
 /**
  * The pre-registered evaluation of issue 15, part 1 ({@code bench/backbone-preregistered.md}): exactly five
@@ -51,27 +41,18 @@ public final class Test2Benchmark {
         String split = args[1];
         List<String[]> photos = photoLines(Path.of(args[0]), split);
         boolean strong = strongVariants();
-        KerasOnnxConverter.ZeroCodeVariance rule = KerasOnnxConverter.ZeroCodeVariance.AS_DEQUANTISED;
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions opts = options();
-        OrtSession inception = trunk(env, opts, Path.of(args[2]), List.of("mixed5"), rule);
-        OrtSession mobilenet = trunk(env, opts, Path.of(args[3]), List.of("block_12_add", "block_13_expand_relu"), rule);
-        OrtSession bank = env.createSession(DefaultModel.onnx(), opts);
-
+        Candidates nets = Candidates.open(Path.of(args[2]), List.of("mixed5"), Path.of(args[3]));
         List<String> ids = new ArrayList<>();
-        Map<String, List<float[]>> desc = new LinkedHashMap<>();
-        for (String c : List.of(THUMB, BANK, MOBILE_224, C1, C2)) {
-            desc.put(c, new ArrayList<>());
-        }
+        Map<String, List<float[]>> desc = rows(THUMB, BANK, MOBILE_224, C1, C2);
         forEachCopy(photos, strong, s -> true, (s, id, img) -> {
             ids.add(id);
             desc.get(THUMB).add(thumbnail(img));
-            desc.get(BANK).add(filterBank(env, bank, img));
-            FeatureMap at224 = run(env, mobilenet, UNIT, resize(img, 224)).get(1);
+            desc.get(BANK).add(nets.filterBank(img));
+            FeatureMap at224 = nets.mobilenetAt(img, 224).get(1);
             desc.get(MOBILE_224).add(pool("GeM", at224));
-            FeatureMap at128 = run(env, mobilenet, UNIT, resize(img, 128)).get(0);
+            FeatureMap at128 = nets.mobilenetAt(img, 128).get(0);
             desc.get(C1).add(pool("SPoC", at128));
-            FeatureMap at160 = run(env, inception, UNIT, resize(img, 160)).get(0);
+            FeatureMap at160 = nets.inceptionAt(img, 160).get(0);
             if (at224.channels() != 576 || at128.channels() != 96 || at160.channels() != 768) {
                 throw new IllegalStateException("unexpected layer outputs: " + at224.channels() + ", " + at128.channels() + ", "
                     + at160.channels());
