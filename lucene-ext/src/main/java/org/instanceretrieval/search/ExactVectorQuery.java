@@ -1,9 +1,7 @@
 package org.instanceretrieval.search;
 
-import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
@@ -58,22 +56,8 @@ public final class ExactVectorQuery extends Query {
 
             @Override
             public Scorer scorer(LeafReaderContext context) throws IOException {
-                FieldInfo info = context.reader().getFieldInfos().fieldInfo(field);
-                if (info == null || info.getVectorDimension() == 0) {
-                    return null;
-                }
-                if (info.getVectorEncoding() != VectorEncoding.FLOAT32) {
-                    throw new IllegalArgumentException("[retrieval_knn] exact scoring needs float vectors in [" + field + "]");
-                }
-                if (info.getVectorDimension() != query.length) {
-                    throw new IllegalArgumentException("The query vector has a different number of dimensions [" + query.length
-                        + "] than the document vectors [" + info.getVectorDimension() + "].");
-                }
-                FloatVectorValues values = context.reader().getFloatVectorValues(field);
-                if (values == null) {
-                    return null;
-                }
-                return new VectorScorer(this, values, info.getVectorSimilarityFunction(), boost);
+                LeafFloatVectors vectors = LeafFloatVectors.of(context, field, query.length, "[retrieval_knn] exact scoring");
+                return vectors == null ? null : new VectorScorer(this, vectors.values(), vectors.similarity(), boost);
             }
 
             @Override

@@ -1,9 +1,7 @@
 package org.instanceretrieval.search;
 
-import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.ConjunctionUtils;
 import org.apache.lucene.search.DocIdSetIterator;
@@ -126,21 +124,11 @@ public final class VectorSetQuery extends Query {
 
             @Override
             public Scorer scorer(LeafReaderContext context) throws IOException {
-                FieldInfo info = context.reader().getFieldInfos().fieldInfo(field);
-                if (info == null || info.getVectorDimension() == 0) {
+                LeafFloatVectors vectors = LeafFloatVectors.of(context, field, members[0].length, "scoring a set of query vectors");
+                if (vectors == null) {
                     return null;
                 }
-                if (info.getVectorEncoding() != VectorEncoding.FLOAT32) {
-                    throw new IllegalArgumentException("scoring a set of query vectors needs float vectors in [" + field + "]");
-                }
-                if (info.getVectorDimension() != members[0].length) {
-                    throw new IllegalArgumentException("The query vector has a different number of dimensions [" + members[0].length
-                        + "] than the document vectors [" + info.getVectorDimension() + "].");
-                }
-                FloatVectorValues values = context.reader().getFloatVectorValues(field);
-                if (values == null) {
-                    return null;
-                }
+                FloatVectorValues values = vectors.values();
                 DocIdSetIterator docs = values;
                 if (candidateWeight != null) {
                     Scorer candidateScorer = candidateWeight.scorer(context);
@@ -149,7 +137,7 @@ public final class VectorSetQuery extends Query {
                     }
                     docs = ConjunctionUtils.intersectIterators(List.of(candidateScorer.iterator(), values));
                 }
-                return new SetScorer(this, docs, values, info.getVectorSimilarityFunction(), boost);
+                return new SetScorer(this, docs, values, vectors.similarity(), boost);
             }
 
             @Override

@@ -1,17 +1,10 @@
 package org.instanceretrieval.search;
 
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.Field;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.junit.Test;
 
@@ -24,30 +17,9 @@ import java.io.IOException;
 /** {@link ExactVectorQuery} on a real Lucene index: scores, threshold, documents without a vector. */
 public class ExactVectorQueryTest {
 
-    private static final float[][] VECTORS = { { 1, 0 }, { 0.8f, 0.6f }, { 0.6f, 0.8f }, { 0, 1 }, { -1, 0 } };
-
-    private static Directory index(VectorSimilarityFunction function) throws IOException {
-        Directory dir = new ByteBuffersDirectory();
-        try (IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig())) {
-            for (int i = 0; i < VECTORS.length; i++) {
-                Document doc = new Document();
-                doc.add(new StringField("id", Integer.toString(i), Field.Store.YES));
-                doc.add(new KnnFloatVectorField("v", VECTORS[i], function));
-                writer.addDocument(doc);
-                if (i == 2) {
-                    writer.commit(); // two segments
-                }
-            }
-            Document noVector = new Document();
-            noVector.add(new StringField("id", "none", Field.Store.YES));
-            writer.addDocument(noVector);
-        }
-        return dir;
-    }
-
     @Test
     public void testScoresEveryDocumentWithAVectorByTheFieldsSimilarity() throws IOException {
-        try (Directory dir = index(VectorSimilarityFunction.DOT_PRODUCT); DirectoryReader reader = DirectoryReader.open(dir)) {
+        try (Directory dir = FiveVectorIndex.index(VectorSimilarityFunction.DOT_PRODUCT); DirectoryReader reader = DirectoryReader.open(dir)) {
             IndexSearcher searcher = new IndexSearcher(reader);
             TopDocs top = searcher.search(new ExactVectorQuery("v", new float[] { 1, 0 }, Float.NEGATIVE_INFINITY), 10);
             assertEquals(5, top.totalHits.value);
@@ -62,7 +34,7 @@ public class ExactVectorQueryTest {
 
     @Test
     public void testThresholdDropsLowerScores() throws IOException {
-        try (Directory dir = index(VectorSimilarityFunction.EUCLIDEAN); DirectoryReader reader = DirectoryReader.open(dir)) {
+        try (Directory dir = FiveVectorIndex.index(VectorSimilarityFunction.EUCLIDEAN); DirectoryReader reader = DirectoryReader.open(dir)) {
             IndexSearcher searcher = new IndexSearcher(reader);
             // l2: score 1 / (1 + d^2); d^2 to [0.8, 0.6] from [1, 0] is 0.4 -> 0.714..., from [0.6, 0.8] it is 0.8 -> 0.5556
             TopDocs top = searcher.search(new ExactVectorQuery("v", new float[] { 1, 0 }, 0.6f), 10);
@@ -75,7 +47,7 @@ public class ExactVectorQueryTest {
 
     @Test
     public void testWrongDimensionIsRejected() throws IOException {
-        try (Directory dir = index(VectorSimilarityFunction.DOT_PRODUCT); DirectoryReader reader = DirectoryReader.open(dir)) {
+        try (Directory dir = FiveVectorIndex.index(VectorSimilarityFunction.DOT_PRODUCT); DirectoryReader reader = DirectoryReader.open(dir)) {
             IndexSearcher searcher = new IndexSearcher(reader);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> searcher.search(new ExactVectorQuery("v", new float[] { 1, 0, 0 }, Float.NEGATIVE_INFINITY), 10));

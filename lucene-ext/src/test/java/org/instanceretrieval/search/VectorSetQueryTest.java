@@ -1,12 +1,6 @@
 package org.instanceretrieval.search;
 
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
@@ -15,7 +9,6 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.instanceretrieval.expansion.QuerySetExpansion.Aggregation;
 import org.junit.Test;
@@ -30,31 +23,11 @@ import static org.junit.Assert.assertThrows;
 /** {@link VectorSetQuery} on a real Lucene index, against scores worked by hand. */
 public class VectorSetQueryTest {
 
-    private static final float[][] VECTORS = { { 1, 0 }, { 0.8f, 0.6f }, { 0.6f, 0.8f }, { 0, 1 }, { -1, 0 } };
     private static final float[][] SET = { { 1, 0 }, { 0, 1 } };
-
-    private static Directory index(VectorSimilarityFunction function) throws IOException {
-        Directory dir = new ByteBuffersDirectory();
-        try (IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig())) {
-            for (int i = 0; i < VECTORS.length; i++) {
-                Document doc = new Document();
-                doc.add(new StringField("id", Integer.toString(i), Field.Store.YES));
-                doc.add(new KnnFloatVectorField("v", VECTORS[i], function));
-                writer.addDocument(doc);
-                if (i == 2) {
-                    writer.commit(); // two segments
-                }
-            }
-            Document noVector = new Document();
-            noVector.add(new StringField("id", "none", Field.Store.YES));
-            writer.addDocument(noVector);
-        }
-        return dir;
-    }
 
     /** Scores by document id. */
     private static Map<String, Float> scores(VectorSimilarityFunction function, Query query) throws IOException {
-        try (Directory dir = index(function); DirectoryReader reader = DirectoryReader.open(dir)) {
+        try (Directory dir = FiveVectorIndex.index(function); DirectoryReader reader = DirectoryReader.open(dir)) {
             IndexSearcher searcher = new IndexSearcher(reader);
             TopDocs top = searcher.search(query, 10);
             Map<String, Float> scores = new HashMap<>();

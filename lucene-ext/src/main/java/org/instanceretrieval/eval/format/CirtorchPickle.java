@@ -1,13 +1,10 @@
 package org.instanceretrieval.eval.format;
 
-import org.instanceretrieval.eval.BoundingBox;
 import org.instanceretrieval.eval.NamedGroundTruth;
 import org.instanceretrieval.eval.NamedGroundTruth.NamedQuery;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -34,33 +31,11 @@ public final class CirtorchPickle {
 
     /** As {@link #parse(byte[], String)}, every positive and junk list counted on {@code budget} before it is expanded. */
     public static NamedGroundTruth parse(byte[] pickle, String protocol, ExpansionBudget budget) {
-        Map<?, ?> root = PickleValues.dict(PickleValues.load(pickle), "the pickle's top-level object");
-        List<String> imlist = PickleValues.strings(PickleValues.required(root, "imlist", "the pickle"), "[imlist]");
-        List<String> qimlist = PickleValues.strings(PickleValues.required(root, "qimlist", "the pickle"), "[qimlist]");
-        List<?> gnd = PickleValues.list(PickleValues.required(root, "gnd", "the pickle"), "[gnd]");
-        if (gnd.size() != qimlist.size()) {
-            throw new IllegalArgumentException("[gnd] has " + gnd.size() + " entries but [qimlist] has " + qimlist.size());
-        }
-        List<NamedQuery> queries = new ArrayList<>(gnd.size());
-        for (int q = 0; q < gnd.size(); q++) {
-            String at = "[gnd][" + q + "]";
-            Map<?, ?> entry = PickleValues.dict(gnd.get(q), at);
-            Set<String> positives = new LinkedHashSet<>();
-            if (entry.get("good") != null) {
-                positives.addAll(PickleValues.names(PickleValues.indices(entry.get("good"), imlist.size(), at + "[good]", budget), imlist));
-            }
-            positives.addAll(PickleValues.names(PickleValues.indices(PickleValues.required(entry, "ok", at), imlist.size(), at + "[ok]", budget), imlist));
-            List<String> junk = entry.get("junk") == null
-                ? List.of()
-                : PickleValues.names(PickleValues.indices(entry.get("junk"), imlist.size(), at + "[junk]", budget), imlist);
-            queries.add(new NamedQuery(qimlist.get(q), List.copyOf(positives), List.of(), List.of(), junk, box(entry, at)));
-        }
-        return new NamedGroundTruth(protocol == null ? "oxford_paris" : protocol, imlist, queries, null);
-    }
-
-    /** The {@code bbx} of a query entry, or null when absent or None. */
-    static BoundingBox box(Map<?, ?> entry, String at) {
-        Object bbx = entry.get("bbx");
-        return bbx == null ? null : BoundingBox.of(PickleValues.numbers(bbx, at + "[bbx]"));
+        return GndPickle.parse(pickle, protocol == null ? "oxford_paris" : protocol, (name, entry, at, imlist) -> {
+            Set<String> positives = new LinkedHashSet<>(GndPickle.names(entry, "good", at, imlist, budget, List.of()));
+            positives.addAll(GndPickle.names(entry, "ok", at, imlist, budget, null));
+            List<String> junk = GndPickle.names(entry, "junk", at, imlist, budget, List.of());
+            return new NamedQuery(name, List.copyOf(positives), List.of(), List.of(), junk, GndPickle.box(entry, at));
+        });
     }
 }

@@ -3,9 +3,7 @@ package org.instanceretrieval.eval.format;
 import org.instanceretrieval.eval.NamedGroundTruth;
 import org.instanceretrieval.eval.NamedGroundTruth.NamedQuery;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The revisited Oxford / Paris ground-truth pickles of revisitop ({@code gnd_roxford5k.pkl},
@@ -29,31 +27,13 @@ public final class RevisitopPickle {
 
     /** As {@link #parse(byte[], String)}, every easy, hard and junk list counted on {@code budget} before it is expanded. */
     public static NamedGroundTruth parse(byte[] pickle, String protocol, ExpansionBudget budget) {
-        Map<?, ?> root = PickleValues.dict(PickleValues.load(pickle), "the pickle's top-level object");
-        List<String> imlist = PickleValues.strings(PickleValues.required(root, "imlist", "the pickle"), "[imlist]");
-        List<String> qimlist = PickleValues.strings(PickleValues.required(root, "qimlist", "the pickle"), "[qimlist]");
-        List<?> gnd = PickleValues.list(PickleValues.required(root, "gnd", "the pickle"), "[gnd]");
-        if (gnd.size() != qimlist.size()) {
-            throw new IllegalArgumentException("[gnd] has " + gnd.size() + " entries but [qimlist] has " + qimlist.size());
-        }
-        List<NamedQuery> queries = new ArrayList<>(gnd.size());
-        for (int q = 0; q < gnd.size(); q++) {
-            String at = "[gnd][" + q + "]";
-            Map<?, ?> entry = PickleValues.dict(gnd.get(q), at);
-            queries.add(new NamedQuery(
-                qimlist.get(q),
-                List.of(),
-                list(entry, "easy", imlist, at, budget),
-                list(entry, "hard", imlist, at, budget),
-                list(entry, "junk", imlist, at, budget),
-                CirtorchPickle.box(entry, at)
-            ));
-        }
-        return new NamedGroundTruth(protocol == null ? "revisited" : protocol, imlist, queries, null);
-    }
-
-    private static List<String> list(Map<?, ?> entry, String key, List<String> imlist, String at, ExpansionBudget budget) {
-        return PickleValues.names(PickleValues.indices(PickleValues.required(entry, key, at), imlist.size(), at + "[" + key + "]", budget),
-            imlist);
+        return GndPickle.parse(pickle, protocol == null ? "revisited" : protocol, (name, entry, at, imlist) -> new NamedQuery(
+            name,
+            List.of(),
+            GndPickle.names(entry, "easy", at, imlist, budget, null),
+            GndPickle.names(entry, "hard", at, imlist, budget, null),
+            GndPickle.names(entry, "junk", at, imlist, budget, null),
+            GndPickle.box(entry, at)
+        ));
     }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
  * {@code queries} queries {@code q0..}, each with {@code ok} = all database indices and no junk: it
  * expands to {@code images x queries} names from a file of about {@code 6 x images + 24 x queries}
  * bytes. A hostile input for the expansion limit, and a small valid one when the counts are small.
+ * Shared with rest-spec's tests through lucene-ext's test fixtures jar (see lucene-ext/pom.xml).
  */
 public final class SharedListPickle {
 

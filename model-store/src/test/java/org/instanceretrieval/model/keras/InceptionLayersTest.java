@@ -1,20 +1,17 @@
 package org.instanceretrieval.model.keras;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
-
 import org.instanceretrieval.model.keras.KerasOnnxConverter.ZeroCodeVariance;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
+import static org.instanceretrieval.model.keras.LayerRuns.assertMapEquals;
+import static org.instanceretrieval.model.keras.LayerRuns.randomImage;
 import static org.junit.Assert.assertEquals;
 
 /**
@@ -73,15 +70,7 @@ public class InceptionLayersTest {
     @Test
     public void everyLayerMatchesThePlainImplementation() throws Exception {
         for (int[] size : new int[][] { { 9, 9 }, { 10, 13 }, { 15, 12 } }) {
-            double[][][] x = new double[size[0]][size[1]][3];
-            Random random = new Random(size[0] * 31L + size[1]);
-            for (double[][] row : x) {
-                for (double[] px : row) {
-                    for (int c = 0; c < 3; c++) {
-                        px[c] = random.nextInt(256) / 255.0;
-                    }
-                }
-            }
+            double[][][] x = randomImage(size[0], size[1], new Random(size[0] * 31L + size[1]));
             Map<String, double[][][]> ref = new LinkedHashMap<>();
             block(ref, "c1", x, 3, 3, 2, false);
             block(ref, "a", ref.get("c1_relu"), 1, 1, 1, true);
@@ -194,41 +183,6 @@ public class InceptionLayersTest {
     }
 
     private static float[][][] run(String layer, ZeroCodeVariance rule, double[][][] x) throws Exception {
-        int h = x.length, w = x[0].length;
-        float[] nchw = new float[3 * h * w];
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < h; i++) {
-                for (int j = 0; j < w; j++) {
-                    nchw[(c * h + i) * w + j] = (float) x[i][j][c];
-                }
-            }
-        }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(KerasOnnxConverter.convert(model, layer, rule, "test"), new OrtSession.SessionOptions());
-             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw), new long[] { 1, 3, h, w });
-             OrtSession.Result result = session.run(Map.of(KerasOnnxConverter.INPUT, in))) {
-            return ((float[][][][]) result.get(0).getValue())[0];
-        }
-    }
-
-    private static void assertMapEquals(String what, double[][][] want, float[][][] got) {
-        assertEquals(what + " channels", want[0][0].length, got.length);
-        assertEquals(what + " height", want.length, got[0].length);
-        assertEquals(what + " width", want[0].length, got[0][0].length);
-        double scale = 1;
-        for (double[][] row : want) {
-            for (double[] px : row) {
-                for (double v : px) {
-                    scale = Math.max(scale, Math.abs(v));
-                }
-            }
-        }
-        for (int i = 0; i < want.length; i++) {
-            for (int j = 0; j < want[0].length; j++) {
-                for (int c = 0; c < want[0][0].length; c++) {
-                    assertEquals(what + " at " + i + "," + j + "," + c, want[i][j][c], got[c][i][j], 1e-5 * scale);
-                }
-            }
-        }
+        return ((float[][][][]) LayerRuns.run(model, layer, rule, x, session -> {}))[0];
     }
 }

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import static org.instanceretrieval.model.keras.LayerRuns.assertMapEquals;
+import static org.instanceretrieval.model.keras.LayerRuns.nchw;
+import static org.instanceretrieval.model.keras.LayerRuns.randomImage;
 import static org.instanceretrieval.model.keras.NhwcReference.add;
 import static org.instanceretrieval.model.keras.NhwcReference.averagePool;
 import static org.instanceretrieval.model.keras.NhwcReference.batchNorm;
@@ -193,62 +196,8 @@ public class KerasOnnxConverterTest {
         return bundle.dequantised.get(name);
     }
 
-    private static double[][][] randomImage(int h, int w, Random random) {
-        double[][][] x = new double[h][w][3];
-        for (double[][] row : x) {
-            for (double[] px : row) {
-                for (int c = 0; c < 3; c++) {
-                    px[c] = random.nextInt(256) / 255.0;
-                }
-            }
-        }
-        return x;
-    }
-
     private static Object run(String layer, ZeroCodeVariance rule, double[][][] x) throws Exception {
-        byte[] onnx = KerasOnnxConverter.convert(model, layer, rule, "test");
-        int h = x.length, w = x[0].length;
-        float[] nchw = nchw(x);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(onnx, new OrtSession.SessionOptions());
-             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw), new long[] { 1, 3, h, w });
-             OrtSession.Result result = session.run(Map.of(KerasOnnxConverter.INPUT, in))) {
-            assertEquals(List.of(KerasOnnxConverter.OUTPUT), List.copyOf(session.getOutputNames()));
-            return result.get(0).getValue();
-        }
-    }
-
-    private static float[] nchw(double[][][] x) {
-        int h = x.length, w = x[0].length;
-        float[] nchw = new float[3 * h * w];
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < h; i++) {
-                for (int j = 0; j < w; j++) {
-                    nchw[(c * h + i) * w + j] = (float) x[i][j][c];
-                }
-            }
-        }
-        return nchw;
-    }
-
-    private static void assertMapEquals(String what, double[][][] want, float[][][] got) {
-        assertEquals(what + " channels", want[0][0].length, got.length);
-        assertEquals(what + " height", want.length, got[0].length);
-        assertEquals(what + " width", want[0].length, got[0][0].length);
-        double scale = 0;
-        for (double[][] row : want) {
-            for (double[] px : row) {
-                for (double v : px) {
-                    scale = Math.max(scale, Math.abs(v));
-                }
-            }
-        }
-        for (int i = 0; i < want.length; i++) {
-            for (int j = 0; j < want[0].length; j++) {
-                for (int c = 0; c < want[0][0].length; c++) {
-                    assertEquals(what + " at " + i + "," + j + "," + c, want[i][j][c], got[c][i][j], 1e-5 * Math.max(1, scale));
-                }
-            }
-        }
+        return LayerRuns.run(model, layer, rule, x,
+            session -> assertEquals(List.of(KerasOnnxConverter.OUTPUT), List.copyOf(session.getOutputNames())));
     }
 }

@@ -2,6 +2,7 @@ package org.instanceretrieval.rest.memory;
 
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.ResponseException;
+import org.instanceretrieval.eval.format.SharedListPickle;
 
 import java.io.IOException;
 import java.util.Map;
