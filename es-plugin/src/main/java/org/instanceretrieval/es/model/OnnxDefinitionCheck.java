@@ -1,9 +1,11 @@
 package org.instanceretrieval.es.model;
 
 import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.common.logging.HeaderWarning;
 import org.instanceretrieval.memory.MemoryBudget;
 import org.instanceretrieval.model.inference.ModelDefinition;
 import org.instanceretrieval.model.inference.ModelLoadCheck;
+import org.instanceretrieval.model.onnx.MinimumInputSide;
 
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -14,6 +16,10 @@ import java.util.concurrent.Executor;
  * {@link ModelLoadCheck} against the model's configuration (output name and kind) and the
  * {@code retrieval} breaker's limit. A definition ONNX Runtime cannot load, whose input or output does
  * not fit, or whose declared output for one image exceeds the breaker's limit yields its reason.
+ * <p>
+ * A usable definition whose minimum input side could not be checked for some convolutions or pools (they follow an operator
+ * {@link MinimumInputSide} does not follow) and whose configuration sets no {@code input.min_side} is accepted with a
+ * {@code Warning} response header ({@link #uncheckedWarning}): such a network can abort the node on small images.
  */
 public final class OnnxDefinitionCheck implements DefinitionCheck {
 
@@ -38,6 +44,10 @@ public final class OnnxDefinitionCheck implements DefinitionCheck {
                 ModelLoadCheck.check(model.modelId(),
                     new ModelDefinition(definition, model.config().outputName(), model.config().outputKind()), budget);
                 reason = null;
+                String warning = model.config().minSide() > 1 ? null : uncheckedWarning(model.modelId(), MinimumInputSide.of(definition));
+                if (warning != null) {
+                    HeaderWarning.addWarning(warning);
+                }
             } catch (IllegalArgumentException e) {
                 reason = "the definition is not a usable model: " + e.getMessage();
             } catch (RuntimeException e) {
@@ -46,5 +56,16 @@ public final class OnnxDefinitionCheck implements DefinitionCheck {
             }
             listener.onResponse(reason);
         });
+    }
+
+    /** The warning for a network with layers the minimum-side analysis left unchecked, or null when it checked them all. */
+    static String uncheckedWarning(String modelId, MinimumInputSide analysis) {
+        if (analysis.uncheckedLayers() == 0) {
+            return null;
+        }
+        return "model [" + modelId + "]: the smallest input side (" + analysis.side() + ") was computed without "
+            + analysis.uncheckedLayers() + " convolution or pooling layers that follow " + analysis.unfollowed()
+            + ", whose output size is not followed; an image too small for them can abort the node inside ONNX Runtime: set "
+            + "[input.min_side] in the model's configuration";
     }
 }

@@ -1,6 +1,9 @@
 package org.instanceretrieval.rest.memory;
 
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RequestOptions;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.WarningsHandler;
 import org.instanceretrieval.model.onnx.OnnxGraphWriter;
 
 import java.awt.image.BufferedImage;
@@ -49,9 +52,43 @@ public class SmallInputRestIT extends MemoryRestSupport {
         return out.toByteArray();
     }
 
-    /** Uploads the network as model {@code id} with {@code input} as its input configuration; it is ready after one part. */
-    private void uploadFourStrideTwoConvs(String id, String input) throws Exception {
-        byte[] onnx = fourStrideTwoConvs();
+    /** A 3x3 stride-2 convolution, a Transpose of H and W (not followed by the analysis), another such convolution. */
+    private static byte[] convTransposeConv() {
+        float[] w = new float[4 * 4 * 9];
+        Arrays.fill(w, 0.05f);
+        return new OnnxGraphWriter("transposed").input("x", null, 3L, null, null).output("y", null, 4L, null, null)
+            .initializer("w0", new long[] { 4, 3, 3, 3 }, Arrays.copyOf(w, 4 * 3 * 9))
+            .initializer("w1", new long[] { 4, 4, 3, 3 }, w)
+            .node("Conv", List.of("x", "w0"), List.of("c"), OnnxGraphWriter.intsAttr("kernel_shape", 3, 3),
+                OnnxGraphWriter.intsAttr("strides", 2, 2))
+            .node("Transpose", List.of("c"), List.of("t"), OnnxGraphWriter.intsAttr("perm", 0, 1, 3, 2))
+            .node("Conv", List.of("t", "w1"), List.of("y"), OnnxGraphWriter.intsAttr("kernel_shape", 3, 3),
+                OnnxGraphWriter.intsAttr("strides", 2, 2))
+            .build("test", "");
+    }
+
+    /**
+     * A network whose second convolution follows a Transpose (whose output size the analysis does not follow) is accepted with a
+     * Warning header that names the unchecked layer and the option; with {@code input.min_side} set there is no warning.
+     */
+    public void testANetworkTheAnalysisCannotFollowIsAcceptedWithAWarningUnlessMinSideIsSet() throws Exception {
+        byte[] onnx = convTransposeConv();
+        List<String> warned = upload("transposed", "{\"size\": {\"longest_side\": 64}}", onnx);
+        List<String> quiet = upload("transposed-set", "{\"size\": {\"longest_side\": 64}, \"min_side\": 7}", onnx);
+        try {
+            // by hand: the first conv needs 3 (floor((s - 3) / 2) + 1 >= 1), the second one is not checked
+            assertEquals(List.of("model [transposed]: the smallest input side (3) was computed without 1 convolution or pooling "
+                + "layers that follow [Transpose], whose output size is not followed; an image too small for them can abort the "
+                + "node inside ONNX Runtime: set [input.min_side] in the model's configuration"), warned);
+            assertEquals(List.of(), quiet);
+        } finally {
+            client().performRequest(new Request("DELETE", "/_retrieval/model/transposed"));
+            client().performRequest(new Request("DELETE", "/_retrieval/model/transposed-set"));
+        }
+    }
+
+    /** Uploads {@code onnx} as model {@code id} (input configuration {@code input}) in one part; the part's response warnings. */
+    private List<String> upload(String id, String input, byte[] onnx) throws Exception {
         Request put = new Request("PUT", "/_retrieval/model/" + id);
         put.setJsonEntity("{\"input\": " + input + ", \"output\": {\"name\": \"y\", \"kind\": \"feature_map\"}, "
             + "\"recipe\": {\"scales\": [1]}}");
@@ -60,7 +97,15 @@ public class SmallInputRestIT extends MemoryRestSupport {
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(onnx));
         part.setJsonEntity("{\"definition\": \"" + b64(onnx) + "\", \"total_parts\": 1, \"total_definition_length\": " + onnx.length
             + ", \"sha256\": \"" + sha + "\"}");
-        assertEquals("ready", entityAsMap(client().performRequest(part)).get("state"));
+        part.setOptions(RequestOptions.DEFAULT.toBuilder().setWarningsHandler(WarningsHandler.PERMISSIVE));
+        Response response = client().performRequest(part);
+        assertEquals("ready", entityAsMap(response).get("state"));
+        return response.getWarnings();
+    }
+
+    /** Uploads the four convolutions as model {@code id} with {@code input} as its input configuration: ready, no warning. */
+    private void uploadFourStrideTwoConvs(String id, String input) throws Exception {
+        assertEquals(List.of(), upload(id, input, fourStrideTwoConvs()));
     }
 
     /**
