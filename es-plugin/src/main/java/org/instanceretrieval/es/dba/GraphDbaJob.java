@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -79,7 +78,6 @@ final class GraphDbaJob {
     private final String index;
     private final JobRequest<DbaAction.Options> request;
     private final String listField;
-    private final AtomicLong read = new AtomicLong();
 
     /**
      * @param client the node's client without the task as parent (the markers are written even after a cancellation); reads and
@@ -176,7 +174,7 @@ final class GraphDbaJob {
         // The marker writes use the client without the task as parent so that a cancelled job can still record its failure.
         DbaMarker.write(client, index, marker(graph, "running", null, null, null), listener.delegateFailureAndWrap((l, v) -> {
             ActionListener<Void> finished = ActionListener.wrap(done -> {
-                Map<String, Object> marker = marker(graph, "done", System.currentTimeMillis(), read.get(), null);
+                Map<String, Object> marker = marker(graph, "done", System.currentTimeMillis(), job.task().value("vectors_read"), null);
                 DbaMarker.write(client, index, marker, l.map(x -> response(marker, skipped)));
             }, e -> {
                 String reason = ExceptionsHelper.unwrapCause(e).getMessage();
@@ -243,7 +241,6 @@ final class GraphDbaJob {
         }
         var params = new ShardGraphBlockAction.Params(listField, after, size);
         ShardGraphBlockAction.INSTANCE.execute(job.client(), index, shard, request.options().field(), params, ActionListener.wrap(docs -> {
-            this.read.addAndGet(docs.size());
             job.task().add("vectors_read", docs.size());
             int nextSize = docs.dims() == 0 ? size : blockSize(request.options().neighbours(), docs.dims());
             if (docs.size() == 0) {

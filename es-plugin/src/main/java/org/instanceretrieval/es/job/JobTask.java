@@ -69,6 +69,11 @@ public class JobTask extends CancellableTask {
         return counts.addAndGet(slot(counter), delta);
     }
 
+    /** The current value of {@code counter}. */
+    public long value(String counter) {
+        return counts.get(slot(counter));
+    }
+
     /** Adds one to {@code counter}. */
     public void increment(String counter) {
         counts.incrementAndGet(slot(counter));

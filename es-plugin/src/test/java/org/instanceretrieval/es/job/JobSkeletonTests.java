@@ -72,6 +72,7 @@ public class JobSkeletonTests extends ESTestCase {
         // 1000 x (1 + 2 + ... + 8)
         assertEquals("{\"phase\":\"checking\",\"items_read\":36000,\"items_written\":0}", Strings.toString(task.getStatus()));
         assertEquals(36005, task.add("items_read", 5));
+        assertEquals(36005, task.value("items_read"));
     }
 
     public void testCancellationIsReportedWithTheDescription() {
