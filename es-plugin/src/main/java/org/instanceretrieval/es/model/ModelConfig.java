@@ -10,6 +10,7 @@ import org.instanceretrieval.model.descriptor.DescriptorRecipe;
 import org.instanceretrieval.model.descriptor.PoolingSpec;
 import org.instanceretrieval.model.image.ResizePolicy;
 import org.instanceretrieval.model.image.TensorLayout;
+import org.instanceretrieval.model.inference.ModelDefinition;
 import org.instanceretrieval.model.onnx.DefaultModel;
 import org.instanceretrieval.model.onnx.NsfwjsInceptionV3;
 import org.instanceretrieval.model.onnx.NsfwjsMobileNetV2;
@@ -269,6 +270,11 @@ public final class ModelConfig implements ToXContentObject, Writeable {
      */
     public int minSide() {
         return minSide == null ? 1 : minSide;
+    }
+
+    /** The definition a node loads for these {@code onnx} bytes: this configuration's output and {@link #minSide}. */
+    public ModelDefinition definition(byte[] onnx) {
+        return new ModelDefinition(onnx, outputName, outputKind, minSide());
     }
 
     /** The validated default recipe as JSON (unmodifiable; may be empty), field names as in {@link RecipeJson}. */

@@ -174,8 +174,7 @@ public final class NodeInference implements Closeable {
             CompletableFuture<ModelDefinition> future = new CompletableFuture<>();
             store.getModel(modelId, ActionListener.wrap(
                 model -> store.readDefinition(modelId, ActionListener.wrap(
-                    bytes -> future.complete(new ModelDefinition(bytes, model.config().outputName(), model.config().outputKind(),
-                        model.config().minSide())),
+                    bytes -> future.complete(model.config().definition(bytes)),
                     future::completeExceptionally
                 )),
                 future::completeExceptionally

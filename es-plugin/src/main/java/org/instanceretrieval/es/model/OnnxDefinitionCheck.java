@@ -18,7 +18,8 @@ import java.util.concurrent.Executor;
  * not fit, or whose declared output for one image exceeds the breaker's limit yields its reason.
  * <p>
  * A usable definition whose minimum input side could not be checked for some convolutions or pools (they follow an operator
- * {@link MinimumInputSide} does not follow) and whose configuration sets no {@code input.min_side} is accepted with a
+ * {@link MinimumInputSide} does not follow) and whose configuration's {@code input.min_side} does not raise the graph's
+ * minimum ({@link ModelDefinition#partlyGuarded}) is accepted with a
  * {@code Warning} response header ({@link #uncheckedWarning}): such a network can abort the node on small images.
  */
 public final class OnnxDefinitionCheck implements DefinitionCheck {
@@ -41,12 +42,11 @@ public final class OnnxDefinitionCheck implements DefinitionCheck {
         executor.execute(() -> {
             String reason;
             try {
-                ModelLoadCheck.check(model.modelId(),
-                    new ModelDefinition(definition, model.config().outputName(), model.config().outputKind()), budget);
+                ModelDefinition loaded = model.config().definition(definition);
+                ModelLoadCheck.check(model.modelId(), loaded, budget);
                 reason = null;
-                String warning = model.config().minSide() > 1 ? null : uncheckedWarning(model.modelId(), MinimumInputSide.of(definition));
-                if (warning != null) {
-                    HeaderWarning.addWarning(warning);
+                if (loaded.partlyGuarded()) {
+                    HeaderWarning.addWarning(uncheckedWarning(model.modelId(), loaded.graph()));
                 }
             } catch (IllegalArgumentException e) {
                 reason = "the definition is not a usable model: " + e.getMessage();
@@ -58,11 +58,8 @@ public final class OnnxDefinitionCheck implements DefinitionCheck {
         });
     }
 
-    /** The warning for a network with layers the minimum-side analysis left unchecked, or null when it checked them all. */
+    /** The warning for a network with layers the minimum-side analysis left unchecked ({@link ModelDefinition#partlyGuarded}). */
     static String uncheckedWarning(String modelId, MinimumInputSide analysis) {
-        if (analysis.uncheckedLayers() == 0) {
-            return null;
-        }
         return "model [" + modelId + "]: the smallest input side (" + analysis.side() + ") was computed without "
             + analysis.uncheckedLayers() + " convolution or pooling layers that follow " + analysis.unfollowed()
             + ", whose output size is not followed; an image too small for them can abort the node inside ONNX Runtime: set "

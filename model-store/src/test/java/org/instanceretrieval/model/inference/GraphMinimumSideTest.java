@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -36,6 +37,16 @@ public class GraphMinimumSideTest {
         }
         pool.shutdownNow();
         assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    }
+
+    /** Partly guarded: some conv left unchecked (the reshaped graph, minimum 5) and no given minimum above the graph's. */
+    @Test
+    public void aDefinitionIsPartlyGuardedUntilAGivenMinimumRaisesTheGraphs() {
+        byte[] reshaped = MinimumInputSideTest.reshapedGraph();
+        assertTrue(new ModelDefinition(reshaped, null, OutputKind.FEATURE_MAP).partlyGuarded());
+        assertTrue(new ModelDefinition(reshaped, null, OutputKind.FEATURE_MAP, 5).partlyGuarded());
+        assertFalse(new ModelDefinition(reshaped, null, OutputKind.FEATURE_MAP, 6).partlyGuarded());
+        assertFalse(new ModelDefinition(MinimumInputSideTest.stemGraph(), null, OutputKind.FEATURE_MAP).partlyGuarded());
     }
 
     @Test

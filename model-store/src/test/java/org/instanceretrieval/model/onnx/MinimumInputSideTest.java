@@ -156,16 +156,21 @@ public class MinimumInputSideTest {
         assertEquals(Set.of("Flatten"), classifier.unfollowed());
         assertEquals(0, classifier.uncheckedLayers());
 
+        MinimumInputSide r = MinimumInputSide.of(reshapedGraph());
+        assertEquals(5, r.side());
+        assertEquals(Set.of("Reshape"), r.unfollowed());
+        assertEquals(1, r.uncheckedLayers());
+    }
+
+    /** Conv k5 valid (3 channels), a Reshape, Conv k3: the second conv's input is not followed; minimum 5 from the first. */
+    public static byte[] reshapedGraph() {
         OnnxGraphWriter reshaped = graph("reshape");
         weight(reshaped, "w5", 3, 3, 5);
         weight(reshaped, "w3", 1, 3, 3);
         reshaped.int64Initializer("shape", new long[] { 4 }, 0, 3, -1, 2);
-        MinimumInputSide r = MinimumInputSide.of(reshaped.node("Conv", List.of("x", "w5"), List.of("c"))
+        return reshaped.node("Conv", List.of("x", "w5"), List.of("c"))
             .node("Reshape", List.of("c", "shape"), List.of("s")).node("Conv", List.of("s", "w3"), List.of("y"))
-            .output("y", null, 1L, null, null).build("test", ""));
-        assertEquals(5, r.side());
-        assertEquals(Set.of("Reshape"), r.unfollowed());
-        assertEquals(1, r.uncheckedLayers());
+            .output("y", null, 1L, null, null).build("test", "");
     }
 
     @Test
