@@ -29,8 +29,9 @@ import java.util.Locale;
  * A pool item equal to a starting vector (a query document in the index) is still a pool item: it
  * joins {@code Q} like any other. Similarities of the pool to a member are computed once, when the
  * member joins (running sum or maximum per pool item), so the whole run costs
- * {@code |P| x |Q_final|} dot products and {@code O(|P|)} working memory; the result equals
- * recomputing the {@code |P| x |Q|} matrix every iteration. Deterministic. Immutable.
+ * {@code |P| x |Q_final|} dot products and {@code O(|P| x dims)} working memory; the result equals
+ * recomputing the {@code |P| x |Q|} matrix every iteration. Working memory: {@link #workingBytes}, a copy of the pool
+ * included. Deterministic. Immutable.
  */
 public final class QuerySetExpansion {
 
@@ -50,8 +51,11 @@ public final class QuerySetExpansion {
     public static final double SEED_SPARSITY = 0.6;
     /** The seed's adopted number of iterations. */
     public static final int DEFAULT_ITERATIONS = 4;
-    /** Working memory per pool item, an upper bound: the accumulator and its scores, the membership flag, the ranking, a selection. */
-    public static final long BYTES_PER_POOL_ITEM = 8 + 1 + 8 + 4 + 16 + 8;
+    /**
+     * Working memory per pool item besides its dimension-major copy, an upper bound: the accumulator, a member's sums and the
+     * scores, the membership flag, the ranking, a selection.
+     */
+    public static final long BYTES_PER_POOL_ITEM = 8 + 8 + 8 + 1 + 4 + 16 + 8;
 
     private final Aggregation aggregation;
     private final Selection selection;
@@ -93,6 +97,11 @@ public final class QuerySetExpansion {
         this.iterations = iterations;
     }
 
+    /** The working memory of {@link #rank} over a pool of {@code poolSize} vectors of {@code dims} floats: the pool's copy too. */
+    public static long workingBytes(int poolSize, int dims) {
+        return poolSize * (4L * dims + BYTES_PER_POOL_ITEM);
+    }
+
     /** The seed's adopted setting: avg, top_k with k = 5, no sparsity, 4 iterations. */
     public static QuerySetExpansion seedDefault() {
         return new QuerySetExpansion(Aggregation.AVG, Selection.TOP_K, DEFAULT_K, DEFAULT_THRESHOLD, null, DEFAULT_ITERATIONS);
@@ -128,7 +137,7 @@ public final class QuerySetExpansion {
         for (int i = 0; i < pool.length; i++) {
             check(pool[i], start[0], "pool item " + i);
         }
-        Accumulator acc = new Accumulator(pool);
+        Accumulator acc = new Accumulator(pool, start[0].length);
         for (float[] q : start) {
             acc.add(q);
         }
@@ -235,66 +244,51 @@ public final class QuerySetExpansion {
         return order(a, b, scores) < 0;
     }
 
-    /** The running sum or maximum of the (sparsified) similarities of every pool item to the members so far. */
+    /**
+     * The running sum or maximum of the (sparsified) similarities of every pool item to the members so far. The pool is held
+     * dimension-major (one column of {@code |P|} floats per dimension), so a member's similarities to the whole pool are one
+     * pass of element-wise steps {@code sum_i += p_ij * q_j} over the columns in dimension order: for each pool item the
+     * same additions in the same order as {@link #dot} (the same doubles), in a loop the JIT runs on SIMD lanes.
+     */
     private final class Accumulator {
-        private final float[][] pool;
+        private final int n;
+        private final float[] columns;
+        private final double[] sums;
         private final double[] values;
         private int size;
 
-        Accumulator(float[][] pool) {
-            this.pool = pool;
-            this.values = new double[pool.length];
+        Accumulator(float[][] pool, int dims) {
+            this.n = pool.length;
+            this.columns = new float[n * dims];
+            for (int from = 0; from < n; from += 16) { // 16 items at a time: each column is written 64 bytes at once
+                int to = Math.min(from + 16, n);
+                for (int j = 0; j < dims; j++) {
+                    for (int i = from; i < to; i++) {
+                        columns[j * n + i] = pool[i][j];
+                    }
+                }
+            }
+            this.sums = new double[n];
+            this.values = new double[n];
         }
 
         void add(float[] member) {
-            int i = 0;
-            for (; i + 8 <= pool.length; i += 8) {
-                // eight pool items at once: eight independent sums, each still in dimension order (the same doubles as dot)
-                float[] p0 = pool[i];
-                float[] p1 = pool[i + 1];
-                float[] p2 = pool[i + 2];
-                float[] p3 = pool[i + 3];
-                float[] p4 = pool[i + 4];
-                float[] p5 = pool[i + 5];
-                float[] p6 = pool[i + 6];
-                float[] p7 = pool[i + 7];
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                double s4 = 0;
-                double s5 = 0;
-                double s6 = 0;
-                double s7 = 0;
-                for (int j = 0; j < member.length; j++) {
-                    double m = member[j];
-                    s0 += p0[j] * m;
-                    s1 += p1[j] * m;
-                    s2 += p2[j] * m;
-                    s3 += p3[j] * m;
-                    s4 += p4[j] * m;
-                    s5 += p5[j] * m;
-                    s6 += p6[j] * m;
-                    s7 += p7[j] * m;
-                }
-                accumulate(i, s0);
-                accumulate(i + 1, s1);
-                accumulate(i + 2, s2);
-                accumulate(i + 3, s3);
-                accumulate(i + 4, s4);
-                accumulate(i + 5, s5);
-                accumulate(i + 6, s6);
-                accumulate(i + 7, s7);
+            Arrays.fill(sums, 0);
+            for (int j = 0; j < member.length; j++) {
+                addColumn(columns, j * n, member[j], sums);
             }
-            for (; i < pool.length; i++) {
-                accumulate(i, dot(pool[i], member));
+            for (int i = 0; i < n; i++) {
+                double s = sparsity != null && sums[i] < sparsity ? 0 : sums[i];
+                values[i] = aggregation == Aggregation.AVG ? values[i] + s : size == 0 ? s : Math.max(values[i], s);
             }
             size++;
         }
 
-        private void accumulate(int i, double similarity) {
-            double s = sparsity != null && similarity < sparsity ? 0 : similarity;
-            values[i] = aggregation == Aggregation.AVG ? values[i] + s : size == 0 ? s : Math.max(values[i], s);
+        /** {@code sums[i] += columns[from + i] * m} for every pool item (locals only, a loop C2 vectorises). */
+        private static void addColumn(float[] columns, int from, double m, double[] sums) {
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] += columns[from + i] * m;
+            }
         }
 
         double[] scores() {

@@ -26,7 +26,7 @@ import java.util.Set;
  *   <li>{@code query_set}: {@code k = size = max(pool, k)}, run without a search: each shard answers its own top
  *       {@code size} (score, {@code _seq_no}) and its top {@code pool}'s vectors ({@link FirstRoundPool}); the query set starts
  *       as the query vector or the set's members; the global first {@code pool} hits are the pool of {@link QuerySetRanking}, and
- *       the query becomes that fixed ranking ({@link RankedSeqNoQueryBuilder}; {@link RankedDocsQueryBuilder} when the round
+ *       the query becomes the first {@code k} of that fixed ranking ({@link RankedSeqNoQueryBuilder}; {@link RankedDocsQueryBuilder} when the round
  *       falls back to the search above): no second search round.</li>
  * </ul>
  * In both, {@code num_candidates} of the first round is {@code max(size, num_candidates)} when
@@ -66,7 +66,7 @@ final class ExpansionRound {
         VectorFieldInfo mapping = querySetField(context, field);
         mapping.checkDimensions(RetrievalKnnQueryBuilder.NAME, members[0].length);
         int size = Math.max(options.pool(), query.k());
-        QuerySetRanking ranking = new QuerySetRanking(options, mapping, members);
+        QuerySetRanking ranking = new QuerySetRanking(options, mapping, members, query.k());
         float boost = query.boost();
         String name = query.queryName();
         RetrievalKnnQueryBuilder first = firstRound(query, size);

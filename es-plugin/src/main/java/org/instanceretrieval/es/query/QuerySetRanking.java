@@ -25,7 +25,8 @@ import org.instanceretrieval.memory.Reservation;
  * them scores just below the last pool hit ({@code c = nextDown(last pool score) / its first-round
  * score}). Scores are made strictly decreasing along that order (a score not below the previous
  * one becomes the next float below it, never below 0), so that the hits come back in exactly this
- * order across shards; this moves tied or near-tied scores by a few float ulps.
+ * order across shards; this moves tied or near-tied scores by a few float ulps. The ranking keeps the first {@code k} of
+ * these hits (the query's {@code k}, as a kNN query matches its {@code k} nearest), so the shards serve only those.
  *
  * <p>Memory: the shards' answers, the pool's vectors and working arrays are reserved on the node's budget
  * ({@link #reserveAnswers} before the shards are asked; {@link #reserve} before the vectors are read when the round ran as a
@@ -34,18 +35,24 @@ import org.instanceretrieval.memory.Reservation;
  * @param options the query-set options
  * @param mapping the vector field (float, dims known, a dot-product similarity)
  * @param members the starting query set (the query vector, or the members of a set of query vectors), of the field's dims
+ * @param k       the query's {@code k}: the ranking keeps its first {@code k} hits
  */
-record QuerySetRanking(QuerySetOptions options, VectorFieldInfo mapping, float[][] members) {
+record QuerySetRanking(QuerySetOptions options, VectorFieldInfo mapping, float[][] members, int k) {
 
-    /** Bytes reserved per pool document besides its floats: the array, its entry in the ranking and the working arrays. */
-    static final long BYTES_PER_DOCUMENT = 16 + 64 + QuerySetExpansion.BYTES_PER_POOL_ITEM;
+    /** Bytes reserved per pool document besides its floats and the expansion's working memory: the array and its ranking entry. */
+    static final long BYTES_PER_DOCUMENT = 16 + 64;
 
     /**
-     * The bytes reserved for a pool of {@code documents} vectors of {@code dims} floats: each vector
-     * twice (as read, in the shards' answers, and the pool's own copy) and {@link #BYTES_PER_DOCUMENT}.
+     * The bytes of the pool's own copy of {@code documents} vectors of {@code dims} floats, {@link #BYTES_PER_DOCUMENT} each
+     * and the expansion's working memory ({@link QuerySetExpansion#workingBytes}).
      */
+    static long poolBytes(int documents, int dims) {
+        return documents * (4L * dims + BYTES_PER_DOCUMENT) + QuerySetExpansion.workingBytes(documents, dims);
+    }
+
+    /** The bytes reserved for a pool of {@code documents} vectors read by a search: as read, and {@link #poolBytes}. */
     static long bytes(int documents, int dims) {
-        return documents * (8L * dims + BYTES_PER_DOCUMENT);
+        return documents * 4L * dims + poolBytes(documents, dims);
     }
 
     /** Bytes reserved for the starting query set's own copy (normalised for {@code cosine}): 4 x dims + 16 per member. */
@@ -135,7 +142,7 @@ record QuerySetRanking(QuerySetOptions options, VectorFieldInfo mapping, float[]
     /**
      * Reserves, before the shards are asked ({@link FirstRoundPool}), the memory of their answers and of the pool: per shard
      * {@code size} hits of 12 bytes (score, {@code _seq_no}) and up to {@code pool} vectors of {@code 4 x dims} bytes, and the
-     * pool's own copy and working arrays, {@code pool x (4 x dims + }{@link #BYTES_PER_DOCUMENT}{@code )}, plus
+     * pool's own copy and working arrays, {@link #poolBytes}, plus
      * {@link #memberBytes} for a set of query vectors.
      *
      * @throws org.elasticsearch.common.breaker.CircuitBreakingException (429) if it does not fit the budget
@@ -143,14 +150,14 @@ record QuerySetRanking(QuerySetOptions options, VectorFieldInfo mapping, float[]
     Reservation reserveAnswers(int shards, int size, MemoryBudget memory) {
         int dims = members[0].length;
         int pool = Math.min(options.pool(), size);
-        long bytes = shards * (12L * size + 4L * dims * pool) + pool * (4L * dims + BYTES_PER_DOCUMENT)
+        long bytes = shards * (12L * size + 4L * dims * pool) + poolBytes(pool, dims)
             + (members.length > 1 ? memberBytes(members.length, dims) : 0);
         return memory.reserve(bytes, "vectors of the [query_set] expansion pool of " + pool + " documents of [" + mapping.field()
             + "] as " + shards + " shard(s) answer them");
     }
 
     /**
-     * The ranking of the first round's hits, as a query matching exactly those documents;
+     * The ranking of the first round's hits, as a query matching exactly its first {@code k} documents;
      * the caller holds the pool's {@link #reserve reservation} while it runs.
      *
      * @throws IllegalArgumentException if a pool hit has no vector or one of another dimension
@@ -181,10 +188,11 @@ record QuerySetRanking(QuerySetOptions options, VectorFieldInfo mapping, float[]
             start[i] = cosine ? VectorMath.l2Normalized(members[i]) : members[i];
         }
         QuerySetExpansion.Result result = options.toExpansion().rank(start, pool);
-        int[] order = new int[size];
-        float[] scores = new float[size];
+        int hits = Math.min(size, k);
+        int[] order = new int[hits];
+        float[] scores = new float[hits];
         double scale = 1;
-        for (int r = 0; r < size; r++) {
+        for (int r = 0; r < hits; r++) {
             int hit = r < poolSize ? result.order()[r] : r;
             float firstScore = first.score(hit);
             if (r == poolSize && firstScore >= scores[r - 1] && firstScore > 0) {
