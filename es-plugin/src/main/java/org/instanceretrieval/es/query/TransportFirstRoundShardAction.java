@@ -6,9 +6,13 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.search.join.DiversifyingChildrenFloatKnnVectorQuery;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.SeqNoFieldMapper;
@@ -22,6 +26,7 @@ import org.instanceretrieval.es.vectors.ShardReadRequest;
 import org.instanceretrieval.es.vectors.ShardReadServices;
 import org.instanceretrieval.es.vectors.TransportShardReadAction;
 import org.instanceretrieval.memory.Reservation;
+import org.instanceretrieval.search.KnnScan;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -33,7 +38,8 @@ import java.util.Map;
  * searcher (with the reader wrapper of the node, e.g. document-level security), rewrites the first-round query against it as a
  * search's shard rewrite does ({@link Rewriteable#rewrite}; a step that would need an asynchronous fetch fails the request),
  * runs it for the top {@code size} ({@code IndexSearcher#search(Query, int)}: score descending, ties by document, the order of a
- * search's query phase), then visits the hits in document order to read each one's {@code _seq_no} doc value and, for the first
+ * search's query phase; Elasticsearch's kNN query as a scan of every vector where that is cheaper than its graph search,
+ * {@link #search}), then visits the hits in document order to read each one's {@code _seq_no} doc value and, for the first
  * {@code pool} hits in rank order, its vector from the field's {@code FloatVectorValues} (the indexed floats: L2-normalised for
  * {@code cosine}). Nothing is fetched: no stored field, no {@code _id}, no {@code _source}.
  * <p>
@@ -69,8 +75,8 @@ public final class TransportFirstRoundShardAction extends TransportShardReadActi
                 null, Map.of());
             QueryBuilder rewritten = Rewriteable.rewrite(params.query(), context, true);
             Query query = context.toQuery(rewritten).query();
-            TopDocs top = searcher.search(query, params.size());
             List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            TopDocs top = search(searcher, leaves, query, params.size());
             int dims = floatDims(leaves, field, shardId.getIndexName());
             ScoreDoc[] hits = top.scoreDocs;
             int vectors = dims == 0 ? 0 : Math.min(params.pool(), hits.length);
@@ -79,6 +85,22 @@ public final class TransportFirstRoundShardAction extends TransportShardReadActi
                 return read(leaves, field, hits, vectors, dims, shardId.getIndex().getUUID(), vectors == Math.min(params.pool(), hits.length));
             }
         }
+    }
+
+    /**
+     * The shard's top {@code size} hits of the first-round query: Elasticsearch's own kNN query on a float field (no nested
+     * parent, no wrapper) is run as a {@link KnnScan} of every vector, with the query's target and filter, where the scan is
+     * expected to be cheaper than the graph search ({@link KnnScan#cheaperThanGraph} for the query's candidates); the exact top
+     * {@code size} by the field's own kNN scores, where the graph search may miss some. Any other query runs as it is.
+     */
+    private static TopDocs search(Engine.Searcher searcher, List<LeafReaderContext> leaves, Query query, int size) throws IOException {
+        if (query instanceof KnnFloatVectorQuery knn && knn instanceof DiversifyingChildrenFloatKnnVectorQuery == false
+            && KnnScan.cheaperThanGraph(leaves, knn.getField(), knn.getK())) {
+            Weight filter = knn.getFilter() == null ? null
+                : searcher.createWeight(searcher.rewrite(knn.getFilter()), ScoreMode.COMPLETE_NO_SCORES, 1f);
+            return KnnScan.search(leaves, knn.getField(), knn.getTargetCopy(), size, filter, Float.NEGATIVE_INFINITY);
+        }
+        return searcher.search(query, size);
     }
 
     /** The answer: every hit's score and {@code _seq_no}, the vectors of the first {@code vectors}; incomplete when one has none. */

@@ -4,6 +4,7 @@ import org.elasticsearch.action.bulk.BulkRequestBuilder;
 import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.index.shard.ShardId;
 import org.elasticsearch.search.SearchHit;
+import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
 import org.elasticsearch.test.ESIntegTestCase;
 import org.instanceretrieval.es.BruteForce;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
@@ -13,8 +14,10 @@ import org.instanceretrieval.expansion.QuerySetExpansion.Selection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertAcked;
 import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertResponse;
@@ -25,12 +28,22 @@ import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertResp
  * documents on primaries and replicas alike, drops a document updated or deleted since, matches a nested block's parent only
  * (as the {@code _id} ranking, {@link RankedDocsQueryBuilder}, now does);
  * the expansion gives the definition's ranking (one iteration adding the first-round top document, written below as a loop)
- * whichever copy (each node holds one of every shard) serves the final query.
+ * whichever copy (each node holds one of every shard) serves the final query; without {@code exact}, on a shard small
+ * against the candidates, the first round scans every vector ({@link org.instanceretrieval.search.KnnScan}): the exact top
+ * {@code pool} by the field's own kNN scores, where the graph search misses some.
  */
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
 public class QuerySetFirstRoundIT extends RetrievalIntegTestCase {
 
     private static final int DIMS = 8;
+
+    private float[] unitGaussian(int dims) {
+        float[] v = new float[dims];
+        for (int j = 0; j < dims; j++) {
+            v[j] = (float) random().nextGaussian();
+        }
+        return BruteForce.l2(v);
+    }
 
     private float[][] randomVectors(int n) {
         float[][] v = new float[n][DIMS];
@@ -114,6 +127,55 @@ public class QuerySetFirstRoundIT extends RetrievalIntegTestCase {
                 // no first-round search: the final search's one query phase per shard is the only one
                 assertEquals(3, queryPhases("qs-replicas") - before);
             }
+        }
+    }
+
+    /**
+     * Without {@code exact}, on an {@code int8_hnsw} field with a sparse graph ({@code m} 4, {@code ef_construction} 10, where
+     * a graph search for a few hundred candidates misses documents of the top few hundred), 10,000 vectors in one segment on
+     * each of 2 shards, {@code num_candidates} 300, at most 64 vectors per candidate: the first round scores every vector, so
+     * the pool is the exact top {@code pool} by the field's own (quantised) kNN score: the documents of Elasticsearch's kNN
+     * query with {@code num_candidates} 10,000 (at least each segment's vector count, which makes Lucene score every vector),
+     * merged over the shards.
+     */
+    public void testAnApproximateFirstRoundScansEveryVectorWhereThatIsCheaperThanTheGraph() {
+        int dims = 64;
+        float[][] vectors = new float[10_000][];
+        for (int i = 0; i < vectors.length; i++) {
+            vectors[i] = unitGaussian(dims);
+        }
+        assertAcked(prepareCreate("qs-scan").setSettings(indexSettings(2, 0)).setMapping("{\"properties\": {\"v\": {\"type\": "
+            + "\"dense_vector\", \"dims\": " + dims + ", \"similarity\": \"dot_product\", \"index_options\": {\"type\": "
+            + "\"int8_hnsw\", \"m\": 4, \"ef_construction\": 10}}}}"));
+        for (int from = 0; from < vectors.length; from += 1_000) {
+            BulkRequestBuilder bulk = client().prepareBulk();
+            for (int i = from; i < from + 1_000; i++) {
+                bulk.add(client().prepareIndex("qs-scan").setId(Integer.toString(i)).setSource(Map.of("v", vectors[i])));
+            }
+            assertFalse(bulk.get().hasFailures());
+        }
+        indicesAdmin().prepareForceMerge("qs-scan").setMaxNumSegments(1).get();
+        indicesAdmin().prepareRefresh("qs-scan").get();
+        ensureGreen("qs-scan");
+        QuerySetOptions options = new QuerySetOptions(300, Aggregation.AVG, Selection.TOP_K, 1, 0.6, null, 1);
+        for (int t = 0; t < 3; t++) {
+            float[] q = unitGaussian(dims);
+            Set<String> pool = new HashSet<>();
+            assertResponse(prepareSearch("qs-scan").setSize(300).setQuery(new RetrievalKnnQueryBuilder("v", q, null, 300, 300, null, null,
+                false, QueryExpansion.querySet(options))), response -> {
+                    for (SearchHit hit : response.getHits().getHits()) {
+                        pool.add(hit.getId());
+                    }
+                });
+            Set<String> scanned = new HashSet<>();
+            assertResponse(prepareSearch("qs-scan").setSize(300).setQuery(new KnnVectorQueryBuilder("v", q, 300, 10_000, null, null)),
+                response -> {
+                    for (SearchHit hit : response.getHits().getHits()) {
+                        scanned.add(hit.getId());
+                    }
+                });
+            assertEquals(300, scanned.size());
+            assertEquals(scanned, pool);
         }
     }
 
