@@ -8,9 +8,11 @@
      walk on the sphere (consecutive members are close, the ends of a walk are far apart), so a
      query's positives are reachable through neighbours of neighbours. Queries are perturbed
      members (not indexed); positives are the whole class; AP (revisitop's trapezoid, no junk)
-     over each ranking of max(pool, 100) hits.
+     over each ranking of max(pool, 100) hits;
+  c. scan: the first round scanning every vector (at most 64 vectors per candidate) against its graph search, query_set
+     pool 1,000 on 2 x --docs vectors with num_candidates 1,000, 1,500 (graph) and 1,600 (scan).
 
-    bench/query_set_bench.py --url http://127.0.0.1:9260 [--docs 50000] [--dims 128] [--only latency,map]
+    bench/query_set_bench.py --url http://127.0.0.1:9260 [--docs 50000] [--dims 128] [--only latency,map,scan]
 
 Prints one block per part and writes the numbers as JSON to --out.
 """
@@ -88,11 +90,35 @@ def run_latency(node, args):
     return r
 
 
+def run_scan(node, args):
+    """c. The first round's scan against its graph search: query_set pool 1,000 over 2 x --docs clustered vectors (another
+    seed than part a), with num_candidates 1,000 and 1,500 (at the default size 100 and 67 vectors per candidate: the graph
+    search) and 1,600 (62.5: the scan, at most 64 vectors per candidate), interleaved with plain kNN."""
+    docs = 2 * args.docs
+    x = clustered(docs, args.dims, seed=11)
+    print(f"== c. first-round scan or graph on {docs} x {args.dims} (query_set pool 1,000; k 10)", flush=True)
+    load(node, "bench-qs-scan", x, {"v": {"type": "dense_vector", "dims": args.dims, "similarity": "dot_product"}})
+    queries = make_queries(x, args.queries, seed=12)
+    del x
+    query_set = lambda candidates: lambda q: {"size": 10, "_source": False, "query": {"retrieval_knn": {"field": "v",
+        "query_vector": q, "k": 10, "num_candidates": candidates, "expansion": {"method": "query_set", "pool": 1000}}}}
+    configs = {"knn": lambda q: {"size": 10, "_source": False, "knn": {"field": "v", "query_vector": q, "k": 10,
+                                                                          "num_candidates": 100}}}
+    for candidates in (1000, 1500, 1600):
+        configs[f"query_set_pool_1000_num_candidates_{candidates}"] = query_set(candidates)
+    r = interleaved(node, "bench-qs-scan", configs, queries, args.warmup, args.repeat)
+    for candidates in (1000, 1500, 1600):
+        r[f"query_set_pool_1000_num_candidates_{candidates}"]["vectors_per_candidate"] = docs / candidates
+    node.call("DELETE", "/bench-qs-scan")
+    print(json.dumps(r, indent=1), flush=True)
+    return r
+
+
 def main():
     ap = latency_args()
     ap.add_argument("--pool", type=int, default=1000)
     ap.add_argument("--map-queries", type=int, default=100)
-    run_parts(ap, {"latency": run_latency, "map": run_map}, "bench-query-set.json")
+    run_parts(ap, {"latency": run_latency, "map": run_map, "scan": run_scan}, "bench-query-set.json")
 
 
 if __name__ == "__main__":

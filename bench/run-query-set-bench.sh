@@ -2,7 +2,8 @@
 # Query-set expansion on a real node (bench/query_set_bench.py):
 #   a. p50/p99 of plain kNN, retrieval_knn with AQE (n 10) and with query_set (pool 1,000 and 100),
 #      50,000 x 128 by default;
-#   b. mAP of the options of the seed's table 2 on manifold-style data (random walks on the sphere).
+#   b. mAP of the options of the seed's table 2 on manifold-style data (random walks on the sphere);
+#   c. the first round's scan against its graph search (query_set pool 1,000 on 100,000 x 128).
 #
 #   bench/run-query-set-bench.sh [query_set_bench.py options, e.g. --docs 200000 --dims 512]
 #
