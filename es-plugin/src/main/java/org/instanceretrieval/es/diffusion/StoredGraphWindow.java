@@ -23,6 +23,7 @@ import org.instanceretrieval.es.graph.GraphDocValues;
 import org.instanceretrieval.es.graph.GraphFields;
 import org.instanceretrieval.es.graph.SegmentIdCache;
 import org.instanceretrieval.es.graph.SegmentIds;
+import org.instanceretrieval.es.memory.BreakerReservation;
 import org.instanceretrieval.es.rescore.WindowVectors;
 import org.instanceretrieval.graph.StoredGraphDiffusion;
 import org.instanceretrieval.graph.WindowNeighbours;
@@ -78,35 +79,14 @@ public final class StoredGraphWindow {
     static CgSolution diffuse(ScoreDoc[] window, IndexSearcher searcher, String field, float[] query, DiffusionParameters p,
                               CircuitBreaker breaker, SegmentIdCache segmentIds, Runnable checkCancelled) throws IOException {
         int r = window.length;
-        long charged = estimatedBytes(r, p.k(), query.length);
-        breaker.addEstimateBytesAndMaybeBreak(charged, "<" + DiffusionRescorerBuilder.NAME + " stored-graph window of " + r + ", k " + p.k()
-            + ">");
-        try {
-            long[] byDoc = new long[r];
-            for (int i = 0; i < r; i++) {
-                byDoc[i] = ((long) window[i].doc << 32) | i;
-            }
-            // doc values and vectors iterate forwards only: visit the window in doc id order
-            Arrays.sort(byDoc);
-            String[] ids = new String[r];
-            float[] similarities = new float[r];
-            readIdsAndSimilarities(byDoc, searcher.getIndexReader().leaves(), field, query, segmentIds, ids, similarities,
-                DiffusionRescorerBuilder.NAME);
-            long idCharge = 0;
-            for (String id : ids) {
-                idCharge += idBytes(id);
-            }
-            breaker.addEstimateBytesAndMaybeBreak(idCharge, "<" + DiffusionRescorerBuilder.NAME + " stored-graph window ids>");
-            charged += idCharge;
-            checkCancelled.run();
+        try (Reservation memory = new BreakerReservation(breaker, "")) {
+            memory.grow(estimatedBytes(r, p.k(), query.length), "<" + DiffusionRescorerBuilder.NAME + " stored-graph window of " + r
+                + ", k " + p.k() + ">");
+            StoredLists lists = read(window, searcher, field, query, p.k(), DiffusionRescorerBuilder.NAME, segmentIds, memory,
+                checkCancelled);
             StoredGraphDiffusion diffusion = new StoredGraphDiffusion(new GraphParameters(p.k(), p.gamma()),
                 new QueryWeighting(p.queryK(), p.gamma()), new ConjugateGradient(p.alpha(), p.tolerance(), p.maxIterations()));
-            WindowNeighbours.Builder lists = diffusion.window(ids);
-            readLists(byDoc, searcher.getIndexReader().leaves(), field, ids, lists);
-            checkCancelled.run();
-            return diffusion.diffuse(lists.build(), similarities);
-        } finally {
-            breaker.addWithoutBreaking(-charged);
+            return diffusion.diffuse(lists.neighbours(), lists.similarities());
         }
     }
 

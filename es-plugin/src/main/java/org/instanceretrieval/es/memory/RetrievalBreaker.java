@@ -4,7 +4,6 @@ import org.elasticsearch.common.breaker.CircuitBreaker;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.unit.MemorySizeValue;
 import org.elasticsearch.indices.breaker.BreakerSettings;
-import org.instanceretrieval.memory.CountingReservation;
 import org.instanceretrieval.memory.MemoryBudget;
 import org.instanceretrieval.memory.Reservation;
 
@@ -63,20 +62,8 @@ public final class RetrievalBreaker implements MemoryBudget {
 
     @Override
     public Reservation reserve(long bytes, String label) {
-        Held held = new Held();
+        Reservation held = new BreakerReservation(breaker, " (limit: " + LIMIT_SETTING + ")");
         held.grow(bytes, label);
         return held;
-    }
-
-    private final class Held extends CountingReservation {
-        @Override
-        protected void charge(long bytes, String label) {
-            breaker.addEstimateBytesAndMaybeBreak(bytes, label + " (limit: " + LIMIT_SETTING + ")");
-        }
-
-        @Override
-        protected void release(long bytes) {
-            breaker.addWithoutBreaking(-bytes);
-        }
     }
 }
