@@ -21,9 +21,10 @@ import java.util.List;
 /**
  * The top {@code k} documents of a float vector field by the field's own kNN score, every vector scored: each segment is
  * asked through {@code LeafReader#searchNearestVectors} with a collector that asks for as many neighbours as the segment has
- * vectors, so the codec scores every accepted vector with the scorer its graph search uses (the quantised one for quantised formats) instead of
- * walking the graph, as Lucene's HNSW reader does by itself when {@code k} reaches a segment's vector count. The result is the
- * exact top {@code k} by those scores: the documents an approximate kNN search of the field would return if it missed none.
+ * vectors, so the codec scores every accepted vector with the scorer its graph search uses (the quantised one for quantised
+ * formats) instead of walking the graph, as Lucene's HNSW reader does by itself when {@code k} reaches a segment's vector
+ * count. The result is the exact top {@code k} by those scores: the documents an approximate kNN search of the field would
+ * return if it missed none.
  *
  * <p>Documents: a segment's live documents matching {@code filter} (all of them when it is null), scoring at least
  * {@code minScore}. Order: score descending, ties by document (segments in reader order, then by document within a segment).

@@ -26,8 +26,8 @@ import java.util.Set;
  *   <li>{@code query_set}: {@code k = size = max(pool, k)}, run without a search: each shard answers its own top
  *       {@code size} (score, {@code _seq_no}) and its top {@code pool}'s vectors ({@link FirstRoundPool}); the query set starts
  *       as the query vector or the set's members; the global first {@code pool} hits are the pool of {@link QuerySetRanking}, and
- *       the query becomes the first {@code k} of that fixed ranking ({@link RankedSeqNoQueryBuilder}; {@link RankedDocsQueryBuilder} when the round
- *       falls back to the search above): no second search round.</li>
+ *       the query becomes the first {@code k} of that fixed ranking ({@link RankedSeqNoQueryBuilder};
+ *       {@link RankedDocsQueryBuilder} when the round falls back to the search above): no second search round.</li>
  * </ul>
  * In both, {@code num_candidates} of the first round is {@code max(size, num_candidates)} when
  * given, and {@code filter}, {@code similarity} and {@code exact} are the query's. Stateless.

@@ -93,7 +93,8 @@ public final class TransportFirstRoundShardAction extends TransportShardReadActi
      * expected to be cheaper than the graph search ({@link KnnScan#cheaperThanGraph} for the query's candidates); the exact top
      * {@code size} by the field's own kNN scores, where the graph search may miss some. Any other query runs as it is.
      */
-    private static TopDocs search(Engine.Searcher searcher, List<LeafReaderContext> leaves, Query query, int size) throws IOException {
+    private static TopDocs search(Engine.Searcher searcher, List<LeafReaderContext> leaves, Query query, int size)
+        throws IOException {
         if (query instanceof KnnFloatVectorQuery knn && knn instanceof DiversifyingChildrenFloatKnnVectorQuery == false
             && KnnScan.cheaperThanGraph(leaves, knn.getField(), knn.getK())) {
             Weight filter = knn.getFilter() == null ? null
