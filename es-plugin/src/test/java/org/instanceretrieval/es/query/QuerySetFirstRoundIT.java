@@ -179,6 +179,49 @@ public class QuerySetFirstRoundIT extends RetrievalIntegTestCase {
         }
     }
 
+    /**
+     * On every float index type Elasticsearch offers, the first round (scanned where the query is Elasticsearch's plain kNN
+     * query, run as it is where Elasticsearch wraps it, e.g. to rescore) finds the documents of Elasticsearch's own kNN query
+     * with the same {@code num_candidates}, 10,000: at least every segment's vector count, so that Lucene scores every vector.
+     */
+    public void testTheFirstRoundMatchesElasticsearchsExhaustiveKnnOnEveryIndexType() {
+        int dims = 64;
+        float[][] vectors = new float[600][];
+        for (int i = 0; i < vectors.length; i++) {
+            vectors[i] = unitGaussian(dims);
+        }
+        QuerySetOptions options = new QuerySetOptions(50, Aggregation.AVG, Selection.TOP_K, 1, 0.6, null, 1);
+        for (String type : new String[] { "hnsw", "int8_hnsw", "int4_hnsw", "bbq_hnsw", "flat", "int8_flat", "int4_flat", "bbq_flat" }) {
+            String index = "qs-type-" + type.replace('_', '-');
+            assertAcked(prepareCreate(index).setSettings(indexSettings(2, 0)).setMapping("{\"properties\": {\"v\": {\"type\": "
+                + "\"dense_vector\", \"dims\": " + dims + ", \"similarity\": \"dot_product\", \"index_options\": {\"type\": \""
+                + type + "\"}}}}"));
+            BulkRequestBuilder bulk = client().prepareBulk().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+            for (int i = 0; i < vectors.length; i++) {
+                bulk.add(client().prepareIndex(index).setId(Integer.toString(i)).setSource(Map.of("v", vectors[i])));
+            }
+            assertFalse(bulk.get().hasFailures());
+            ensureGreen(index);
+            float[] q = unitGaussian(dims);
+            Set<String> pool = new HashSet<>();
+            assertResponse(prepareSearch(index).setSize(50).setQuery(new RetrievalKnnQueryBuilder("v", q, null, 50, 10_000, null, null,
+                false, QueryExpansion.querySet(options))), response -> {
+                    for (SearchHit hit : response.getHits().getHits()) {
+                        pool.add(hit.getId());
+                    }
+                });
+            Set<String> exhaustive = new HashSet<>();
+            assertResponse(prepareSearch(index).setSize(50).setQuery(new KnnVectorQueryBuilder("v", q, 50, 10_000, null, null)),
+                response -> {
+                    for (SearchHit hit : response.getHits().getHits()) {
+                        exhaustive.add(hit.getId());
+                    }
+                });
+            assertEquals(type, 50, exhaustive.size());
+            assertEquals(type, exhaustive, pool);
+        }
+    }
+
     /** The names of the data nodes: each holds one copy of every shard of an index with one replica. */
     private List<String> dataNodes() {
         return clusterService().state().nodes().getDataNodes().values().stream().map(n -> n.getName()).toList();
