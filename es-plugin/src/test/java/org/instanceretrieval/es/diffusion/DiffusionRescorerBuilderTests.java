@@ -2,50 +2,19 @@ package org.instanceretrieval.es.diffusion;
 
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.Strings;
-import org.elasticsearch.common.io.stream.BytesStreamOutput;
-import org.elasticsearch.common.io.stream.NamedWriteableAwareStreamInput;
-import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
-import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.settings.Settings;
-import org.elasticsearch.search.SearchModule;
 import org.elasticsearch.search.rescore.RescorerBuilder;
 import org.elasticsearch.test.ESTestCase;
-import org.elasticsearch.xcontent.NamedXContentRegistry;
-import org.elasticsearch.xcontent.XContentParser;
-import org.elasticsearch.xcontent.XContentParserConfiguration;
-import org.elasticsearch.xcontent.json.JsonXContent;
-import org.instanceretrieval.es.InstanceRetrievalPlugin;
 
 import java.io.IOException;
-import java.util.List;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.instanceOf;
+import static org.instanceretrieval.es.RescorerRoundTrip.parse;
+import static org.instanceretrieval.es.RescorerRoundTrip.wireCopy;
 
 /** Parsing, defaults, x-content and wire round trips, and parse-time validation of the {@code diffusion} rescorer. */
 public class DiffusionRescorerBuilderTests extends ESTestCase {
-
-    private static final SearchModule SEARCH = new SearchModule(Settings.EMPTY, List.of(new InstanceRetrievalPlugin()));
-    private static final NamedWriteableRegistry WRITEABLES = new NamedWriteableRegistry(SEARCH.getNamedWriteables());
-    private static final NamedXContentRegistry XCONTENT = new NamedXContentRegistry(SEARCH.getNamedXContents());
-
-    /** Parses one entry of the rescore section, e.g. {"window_size": 5, "diffusion": {...}}. */
-    private static RescorerBuilder<?> parse(String json) throws IOException {
-        try (XContentParser parser = JsonXContent.jsonXContent.createParser(XContentParserConfiguration.EMPTY.withRegistry(XCONTENT), json)) {
-            parser.nextToken();
-            return RescorerBuilder.parseFromXContent(parser, name -> {});
-        }
-    }
-
-    private static RescorerBuilder<?> wireCopy(RescorerBuilder<?> builder) throws IOException {
-        try (BytesStreamOutput out = new BytesStreamOutput()) {
-            out.writeNamedWriteable(builder);
-            try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), WRITEABLES)) {
-                return in.readNamedWriteable(RescorerBuilder.class);
-            }
-        }
-    }
 
     public void testParsesEveryOption() throws IOException {
         RescorerBuilder<?> parsed = parse("""

@@ -1,47 +1,20 @@
 package org.instanceretrieval.es.rescore;
 
 import org.elasticsearch.common.Strings;
-import org.elasticsearch.common.io.stream.BytesStreamOutput;
-import org.elasticsearch.common.io.stream.NamedWriteableAwareStreamInput;
-import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
-import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.settings.Settings;
-import org.elasticsearch.search.SearchModule;
-import org.elasticsearch.search.rescore.RescorerBuilder;
 import org.elasticsearch.test.ESTestCase;
-import org.elasticsearch.xcontent.NamedXContentRegistry;
-import org.elasticsearch.xcontent.XContentParser;
-import org.elasticsearch.xcontent.XContentParserConfiguration;
-import org.elasticsearch.xcontent.json.JsonXContent;
-import org.instanceretrieval.es.InstanceRetrievalPlugin;
+import org.instanceretrieval.es.RescorerRoundTrip;
 import org.instanceretrieval.es.diffusion.GraphSource;
 
 import java.io.IOException;
-import java.util.List;
 
 import static org.hamcrest.Matchers.containsString;
+import static org.instanceretrieval.es.RescorerRoundTrip.wireCopy;
 
 /** The {@code graph} option of the {@code k_reciprocal} rescorer: default, parsing, round trips, copies, the 400. */
 public class KReciprocalGraphOptionTests extends ESTestCase {
 
-    private static final SearchModule SEARCH = new SearchModule(Settings.EMPTY, List.of(new InstanceRetrievalPlugin()));
-    private static final NamedWriteableRegistry WRITEABLES = new NamedWriteableRegistry(SEARCH.getNamedWriteables());
-    private static final NamedXContentRegistry XCONTENT = new NamedXContentRegistry(SEARCH.getNamedXContents());
-
     private static KReciprocalRescorerBuilder parse(String json) throws IOException {
-        try (XContentParser parser = JsonXContent.jsonXContent.createParser(XContentParserConfiguration.EMPTY.withRegistry(XCONTENT), json)) {
-            parser.nextToken();
-            return (KReciprocalRescorerBuilder) RescorerBuilder.parseFromXContent(parser, name -> {});
-        }
-    }
-
-    private static RescorerBuilder<?> wireCopy(RescorerBuilder<?> builder) throws IOException {
-        try (BytesStreamOutput out = new BytesStreamOutput()) {
-            out.writeNamedWriteable(builder);
-            try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), WRITEABLES)) {
-                return in.readNamedWriteable(RescorerBuilder.class);
-            }
-        }
+        return (KReciprocalRescorerBuilder) RescorerRoundTrip.parse(json);
     }
 
     public void testDefaultIsAutoAndEveryValueParses() throws IOException {
