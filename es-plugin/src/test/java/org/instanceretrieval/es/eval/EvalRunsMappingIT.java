@@ -1,13 +1,7 @@
 package org.instanceretrieval.es.eval;
 
-import org.elasticsearch.action.support.PlainActionFuture;
 import org.elasticsearch.client.RestClient;
-import org.elasticsearch.cluster.ClusterState;
-import org.elasticsearch.cluster.ClusterStateUpdateTask;
-import org.elasticsearch.cluster.metadata.DataStream;
-import org.elasticsearch.cluster.metadata.MetadataDataStreamsService;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.test.ESIntegTestCase;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
 import org.junit.After;
@@ -44,26 +38,7 @@ public class EvalRunsMappingIT extends RetrievalIntegTestCase {
     /** Removes the runs data stream (test clusters lack the data-streams module that deletes them). */
     @After
     public void deleteRunsDataStream() throws Exception {
-        ClusterService master = internalCluster().getCurrentMasterNodeInstance(ClusterService.class);
-        PlainActionFuture<Void> done = new PlainActionFuture<>();
-        master.submitUnbatchedStateUpdateTask("delete " + EvalRuns.DATA_STREAM, new ClusterStateUpdateTask() {
-            @Override
-            public ClusterState execute(ClusterState state) {
-                DataStream stream = state.metadata().dataStreams().get(EvalRuns.DATA_STREAM);
-                return stream == null ? state : MetadataDataStreamsService.deleteDataStreams(state, Set.of(stream), Settings.EMPTY);
-            }
-
-            @Override
-            public void onFailure(Exception e) {
-                done.onFailure(e);
-            }
-
-            @Override
-            public void clusterStateProcessed(ClusterState oldState, ClusterState newState) {
-                done.onResponse(null);
-            }
-        });
-        done.get();
+        RunsDataStream.delete(internalCluster().getCurrentMasterNodeInstance(ClusterService.class));
     }
 
     /** 16 documents in 4 classes of 4; the query lists: the first 4 documents, each with 2 easy and 1 hard positive of its class. */

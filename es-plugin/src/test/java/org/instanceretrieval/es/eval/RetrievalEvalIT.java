@@ -1,13 +1,7 @@
 package org.instanceretrieval.es.eval;
 
-import org.elasticsearch.action.support.PlainActionFuture;
 import org.elasticsearch.client.ResponseException;
-import org.elasticsearch.cluster.ClusterState;
-import org.elasticsearch.cluster.ClusterStateUpdateTask;
-import org.elasticsearch.cluster.metadata.DataStream;
-import org.elasticsearch.cluster.metadata.MetadataDataStreamsService;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.settings.Settings;
 import org.junit.After;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.test.ESIntegTestCase;
@@ -53,26 +47,7 @@ public class RetrievalEvalIT extends RetrievalIntegTestCase {
     /** Removes the runs data stream (the framework's wipe cannot: the data-streams module is not part of test clusters). */
     @After
     public void deleteRunsDataStream() throws Exception {
-        ClusterService master = internalCluster().getCurrentMasterNodeInstance(ClusterService.class);
-        PlainActionFuture<Void> done = new PlainActionFuture<>();
-        master.submitUnbatchedStateUpdateTask("delete " + EvalRuns.DATA_STREAM, new ClusterStateUpdateTask() {
-            @Override
-            public ClusterState execute(ClusterState state) {
-                DataStream stream = state.metadata().dataStreams().get(EvalRuns.DATA_STREAM);
-                return stream == null ? state : MetadataDataStreamsService.deleteDataStreams(state, Set.of(stream), Settings.EMPTY);
-            }
-
-            @Override
-            public void onFailure(Exception e) {
-                done.onFailure(e);
-            }
-
-            @Override
-            public void clusterStateProcessed(ClusterState oldState, ClusterState newState) {
-                done.onResponse(null);
-            }
-        });
-        done.get();
+        RunsDataStream.delete(internalCluster().getCurrentMasterNodeInstance(ClusterService.class));
     }
 
     private Data setUpData(RestClient client) throws IOException {
