@@ -248,7 +248,8 @@ public final class QuerySetExpansion {
      * The running sum or maximum of the (sparsified) similarities of every pool item to the members so far. The pool is held
      * dimension-major (one column of {@code |P|} floats per dimension), so a member's similarities to the whole pool are one
      * pass of element-wise steps {@code sum_i += p_ij * q_j} over the columns in dimension order: for each pool item the
-     * same additions in the same order as {@link #dot} (the same doubles), in a loop the JIT runs on SIMD lanes.
+     * same additions in the same order as the contract's dot product (item 1: the same doubles), in a loop the JIT runs on SIMD
+     * lanes.
      */
     private final class Accumulator {
         private final int n;
@@ -300,15 +301,6 @@ public final class QuerySetExpansion {
             }
             return out;
         }
-    }
-
-    /** sum_j a_j b_j accumulated in double, in dimension order. */
-    static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int j = 0; j < a.length; j++) {
-            sum += (double) a[j] * b[j];
-        }
-        return sum;
     }
 
     private static void check(float[] v, float[] first, String what) {
