@@ -2,6 +2,7 @@ package org.instanceretrieval.es.query;
 
 import org.elasticsearch.action.bulk.BulkRequestBuilder;
 import org.elasticsearch.action.support.WriteRequest;
+import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.shard.ShardId;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
@@ -37,6 +38,7 @@ public class QuerySetFirstRoundIT extends RetrievalIntegTestCase {
 
     private static final int DIMS = 8;
 
+    /** A random unit vector of {@code dims} dimensions (Gaussian entries, L2-normalised). */
     private float[] unitGaussian(int dims) {
         float[] v = new float[dims];
         for (int j = 0; j < dims; j++) {
@@ -45,20 +47,28 @@ public class QuerySetFirstRoundIT extends RetrievalIntegTestCase {
         return BruteForce.l2(v);
     }
 
-    private float[][] randomVectors(int n) {
-        float[][] v = new float[n][DIMS];
+    /** {@code n} random unit vectors of {@code dims} dimensions. */
+    private float[][] randomVectors(int n, int dims) {
+        float[][] v = new float[n][];
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < DIMS; j++) {
-                v[i][j] = (float) random().nextGaussian();
-            }
-            v[i] = BruteForce.l2(v[i]);
+            v[i] = unitGaussian(dims);
         }
         return v;
     }
 
+    private float[][] randomVectors(int n) {
+        return randomVectors(n, DIMS);
+    }
+
     private void index(String name, int shards, int replicas, float[][] vectors) {
+        index(name, shards, replicas, vectors, "{\"type\": \"flat\"}");
+    }
+
+    /** Index {@code name} with field {@code v} ({@code dot_product}, the vectors' dims, {@code indexOptions}), documents 0..n-1. */
+    private void index(String name, int shards, int replicas, float[][] vectors, String indexOptions) {
         assertAcked(prepareCreate(name).setSettings(indexSettings(shards, replicas)).setMapping("{\"properties\": {\"v\": {\"type\": "
-            + "\"dense_vector\", \"dims\": " + DIMS + ", \"similarity\": \"dot_product\", \"index_options\": {\"type\": \"flat\"}}}}"));
+            + "\"dense_vector\", \"dims\": " + vectors[0].length + ", \"similarity\": \"dot_product\", \"index_options\": "
+            + indexOptions + "}}}"));
         BulkRequestBuilder bulk = client().prepareBulk().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
         for (int i = 0; i < vectors.length; i++) {
             bulk.add(client().prepareIndex(name).setId(Integer.toString(i)).setSource(Map.of("v", vectors[i])));
@@ -140,40 +150,15 @@ public class QuerySetFirstRoundIT extends RetrievalIntegTestCase {
      */
     public void testAnApproximateFirstRoundScansEveryVectorWhereThatIsCheaperThanTheGraph() {
         int dims = 64;
-        float[][] vectors = new float[10_000][];
-        for (int i = 0; i < vectors.length; i++) {
-            vectors[i] = unitGaussian(dims);
-        }
-        assertAcked(prepareCreate("qs-scan").setSettings(indexSettings(2, 0)).setMapping("{\"properties\": {\"v\": {\"type\": "
-            + "\"dense_vector\", \"dims\": " + dims + ", \"similarity\": \"dot_product\", \"index_options\": {\"type\": "
-            + "\"int8_hnsw\", \"m\": 4, \"ef_construction\": 10}}}}"));
-        for (int from = 0; from < vectors.length; from += 1_000) {
-            BulkRequestBuilder bulk = client().prepareBulk();
-            for (int i = from; i < from + 1_000; i++) {
-                bulk.add(client().prepareIndex("qs-scan").setId(Integer.toString(i)).setSource(Map.of("v", vectors[i])));
-            }
-            assertFalse(bulk.get().hasFailures());
-        }
+        index("qs-scan", 2, 0, randomVectors(10_000, dims), "{\"type\": \"int8_hnsw\", \"m\": 4, \"ef_construction\": 10}");
         indicesAdmin().prepareForceMerge("qs-scan").setMaxNumSegments(1).get();
         indicesAdmin().prepareRefresh("qs-scan").get();
-        ensureGreen("qs-scan");
         QuerySetOptions options = new QuerySetOptions(300, Aggregation.AVG, Selection.TOP_K, 1, 0.6, null, 1);
         for (int t = 0; t < 3; t++) {
             float[] q = unitGaussian(dims);
-            Set<String> pool = new HashSet<>();
-            assertResponse(prepareSearch("qs-scan").setSize(300).setQuery(new RetrievalKnnQueryBuilder("v", q, null, 300, 300, null, null,
-                false, QueryExpansion.querySet(options))), response -> {
-                    for (SearchHit hit : response.getHits().getHits()) {
-                        pool.add(hit.getId());
-                    }
-                });
-            Set<String> scanned = new HashSet<>();
-            assertResponse(prepareSearch("qs-scan").setSize(300).setQuery(new KnnVectorQueryBuilder("v", q, 300, 10_000, null, null)),
-                response -> {
-                    for (SearchHit hit : response.getHits().getHits()) {
-                        scanned.add(hit.getId());
-                    }
-                });
+            Set<String> pool = hitIds("qs-scan", new RetrievalKnnQueryBuilder("v", q, null, 300, 300, null, null, false,
+                QueryExpansion.querySet(options)), 300);
+            Set<String> scanned = hitIds("qs-scan", new KnnVectorQueryBuilder("v", q, 300, 10_000, null, null), 300);
             assertEquals(300, scanned.size());
             assertEquals(scanned, pool);
         }
@@ -186,40 +171,29 @@ public class QuerySetFirstRoundIT extends RetrievalIntegTestCase {
      */
     public void testTheFirstRoundMatchesElasticsearchsExhaustiveKnnOnEveryIndexType() {
         int dims = 64;
-        float[][] vectors = new float[600][];
-        for (int i = 0; i < vectors.length; i++) {
-            vectors[i] = unitGaussian(dims);
-        }
+        float[][] vectors = randomVectors(600, dims);
         QuerySetOptions options = new QuerySetOptions(50, Aggregation.AVG, Selection.TOP_K, 1, 0.6, null, 1);
         for (String type : new String[] { "hnsw", "int8_hnsw", "int4_hnsw", "bbq_hnsw", "flat", "int8_flat", "int4_flat", "bbq_flat" }) {
             String index = "qs-type-" + type.replace('_', '-');
-            assertAcked(prepareCreate(index).setSettings(indexSettings(2, 0)).setMapping("{\"properties\": {\"v\": {\"type\": "
-                + "\"dense_vector\", \"dims\": " + dims + ", \"similarity\": \"dot_product\", \"index_options\": {\"type\": \""
-                + type + "\"}}}}"));
-            BulkRequestBuilder bulk = client().prepareBulk().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
-            for (int i = 0; i < vectors.length; i++) {
-                bulk.add(client().prepareIndex(index).setId(Integer.toString(i)).setSource(Map.of("v", vectors[i])));
-            }
-            assertFalse(bulk.get().hasFailures());
-            ensureGreen(index);
+            index(index, 2, 0, vectors, "{\"type\": \"" + type + "\"}");
             float[] q = unitGaussian(dims);
-            Set<String> pool = new HashSet<>();
-            assertResponse(prepareSearch(index).setSize(50).setQuery(new RetrievalKnnQueryBuilder("v", q, null, 50, 10_000, null, null,
-                false, QueryExpansion.querySet(options))), response -> {
-                    for (SearchHit hit : response.getHits().getHits()) {
-                        pool.add(hit.getId());
-                    }
-                });
-            Set<String> exhaustive = new HashSet<>();
-            assertResponse(prepareSearch(index).setSize(50).setQuery(new KnnVectorQueryBuilder("v", q, 50, 10_000, null, null)),
-                response -> {
-                    for (SearchHit hit : response.getHits().getHits()) {
-                        exhaustive.add(hit.getId());
-                    }
-                });
+            Set<String> pool = hitIds(index, new RetrievalKnnQueryBuilder("v", q, null, 50, 10_000, null, null, false,
+                QueryExpansion.querySet(options)), 50);
+            Set<String> exhaustive = hitIds(index, new KnnVectorQueryBuilder("v", q, 50, 10_000, null, null), 50);
             assertEquals(type, 50, exhaustive.size());
             assertEquals(type, exhaustive, pool);
         }
+    }
+
+    /** The ids of the first {@code size} hits of {@code query} on {@code index}. */
+    private static Set<String> hitIds(String index, QueryBuilder query, int size) {
+        Set<String> ids = new HashSet<>();
+        assertResponse(prepareSearch(index).setSize(size).setQuery(query), response -> {
+            for (SearchHit hit : response.getHits().getHits()) {
+                ids.add(hit.getId());
+            }
+        });
+        return ids;
     }
 
     /** The names of the data nodes: each holds one copy of every shard of an index with one replica. */
