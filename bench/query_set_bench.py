@@ -66,26 +66,42 @@ def run_map(node, args):
     return out
 
 
+def plain_knn(q):
+    """Elasticsearch's top-level kNN: k 10, num_candidates 100."""
+    return {"size": 10, "_source": False, "knn": {"field": "v", "query_vector": q, "k": 10, "num_candidates": 100}}
+
+
+def retrieval_knn(q, expansion=None, num_candidates=100):
+    """retrieval_knn with k 10, optionally with an expansion."""
+    knn = {"field": "v", "query_vector": q, "k": 10, "num_candidates": num_candidates}
+    if expansion:
+        knn["expansion"] = expansion
+    return {"size": 10, "_source": False, "query": {"retrieval_knn": knn}}
+
+
+def timed(node, index, x, query_seed, configs, args):
+    """Loads x into index (dot_product, default dense_vector index options), runs configs interleaved over --queries
+    queries (make_queries with query_seed), deletes the index; name -> summary."""
+    load(node, index, x, {"v": {"type": "dense_vector", "dims": args.dims, "similarity": "dot_product"}})
+    queries = make_queries(x, args.queries, seed=query_seed)
+    r = interleaved(node, index, configs, queries, args.warmup, args.repeat)
+    node.call("DELETE", f"/{index}")
+    return r
+
+
 def run_latency(node, args):
-    x = clustered(args.docs, args.dims, seed=1)
     print(f"== a. latency on {args.docs} x {args.dims} (default dense_vector index options; k 10, num_candidates 100)", flush=True)
-    load(node, "bench-qs", x, {"v": {"type": "dense_vector", "dims": args.dims, "similarity": "dot_product"}})
-    queries = make_queries(x, args.queries, seed=2)
-    del x
-    knn = lambda q, expansion=None: {"size": 10, "_source": False, "query": {"retrieval_knn": dict(
-        {"field": "v", "query_vector": q, "k": 10, "num_candidates": 100}, **({"expansion": expansion} if expansion else {}))}}
-    r = interleaved(node, "bench-qs", {
-        "knn": lambda q: {"size": 10, "_source": False, "knn": {"field": "v", "query_vector": q, "k": 10, "num_candidates": 100}},
-        "retrieval_knn_aqe_10": lambda q: knn(q, {"method": "aqe", "n": 10}),
-        "retrieval_knn_query_set_pool_1000": lambda q: knn(q, {"method": "query_set", "pool": 1000}),
-        "retrieval_knn_query_set_pool_100": lambda q: knn(q, {"method": "query_set", "pool": 100}),
-    }, queries, args.warmup, args.repeat)
+    r = timed(node, "bench-qs", clustered(args.docs, args.dims, seed=1), 2, {
+        "knn": plain_knn,
+        "retrieval_knn_aqe_10": lambda q: retrieval_knn(q, {"method": "aqe", "n": 10}),
+        "retrieval_knn_query_set_pool_1000": lambda q: retrieval_knn(q, {"method": "query_set", "pool": 1000}),
+        "retrieval_knn_query_set_pool_100": lambda q: retrieval_knn(q, {"method": "query_set", "pool": 100}),
+    }, args)
     base = r["knn"]["p50_ms"]
     for name in list(r):
         if name != "knn":
             r[name]["added_p50_ms"] = r[name]["p50_ms"] - base
             r[name]["added_p50_over_knn_p50"] = (r[name]["p50_ms"] - base) / base
-    node.call("DELETE", "/bench-qs")
     print(json.dumps(r, indent=1), flush=True)
     return r
 
@@ -95,21 +111,14 @@ def run_scan(node, args):
     seed than part a), with num_candidates 1,000 and 1,500 (at the default size 100 and 67 vectors per candidate: the graph
     search) and 1,600 (62.5: the scan, at most 64 vectors per candidate), interleaved with plain kNN."""
     docs = 2 * args.docs
-    x = clustered(docs, args.dims, seed=11)
     print(f"== c. first-round scan or graph on {docs} x {args.dims} (query_set pool 1,000; k 10)", flush=True)
-    load(node, "bench-qs-scan", x, {"v": {"type": "dense_vector", "dims": args.dims, "similarity": "dot_product"}})
-    queries = make_queries(x, args.queries, seed=12)
-    del x
-    query_set = lambda candidates: lambda q: {"size": 10, "_source": False, "query": {"retrieval_knn": {"field": "v",
-        "query_vector": q, "k": 10, "num_candidates": candidates, "expansion": {"method": "query_set", "pool": 1000}}}}
-    configs = {"knn": lambda q: {"size": 10, "_source": False, "knn": {"field": "v", "query_vector": q, "k": 10,
-                                                                          "num_candidates": 100}}}
+    configs = {"knn": plain_knn}
     for candidates in (1000, 1500, 1600):
-        configs[f"query_set_pool_1000_num_candidates_{candidates}"] = query_set(candidates)
-    r = interleaved(node, "bench-qs-scan", configs, queries, args.warmup, args.repeat)
+        configs[f"query_set_pool_1000_num_candidates_{candidates}"] = (
+            lambda c: lambda q: retrieval_knn(q, {"method": "query_set", "pool": 1000}, num_candidates=c))(candidates)
+    r = timed(node, "bench-qs-scan", clustered(docs, args.dims, seed=11), 12, configs, args)
     for candidates in (1000, 1500, 1600):
         r[f"query_set_pool_1000_num_candidates_{candidates}"]["vectors_per_candidate"] = docs / candidates
-    node.call("DELETE", "/bench-qs-scan")
     print(json.dumps(r, indent=1), flush=True)
     return r
 
