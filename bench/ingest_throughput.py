@@ -1,10 +1,11 @@
 """_bulk ingest throughput through the image_descriptor processor (docs/benchmarks.md, "Ingest throughput").
 
     python3 bench/ingest_throughput.py --url URL --model-id ID --dims D --jpeg-dir DIR --images N \
-        [--bulk-size K] [--concurrency C] [--label TEXT]
+        [--bulk-size K] [--concurrency C] [--warmup-images W] [--label TEXT]
 
-Creates the pipeline and index bench-ID (dense_vector D, dot_product, indexed), sends one warm-up bulk of 2 documents (loads
-the model), then N documents (the JPEGs of DIR in turn, base64) as bulks of K documents from C client threads
+Creates the pipeline and index bench-ID (dense_vector D, dot_product, indexed), sends one bulk of 2 documents (loads
+the model), then W warm-up documents in the shape of the timed part (not timed; the JVM's compilers, ONNX Runtime's
+memory arena and the index settle), then N documents (the JPEGs of DIR in turn, base64) as bulks of K documents from C client threads
 at once, and prints: bulk LABEL model=ID dims=D bulk_size=K concurrency=C images=N seconds=S images_per_s=R
 [cpu_seconds=C images_per_cpu_s=R' with --pid-file: the node's CPU time, all threads] batches={size: count} (the node's _stats batch-size histogram of the timed part).
 """
@@ -61,6 +62,7 @@ def main():
     ap.add_argument("--images", type=int, default=32)
     ap.add_argument("--bulk-size", type=int, default=8)
     ap.add_argument("--concurrency", type=int, default=1)
+    ap.add_argument("--warmup-images", type=int, default=0)
     ap.add_argument("--label", default="")
     ap.add_argument("--pid-file", help="the node's pid file: also report the node's CPU seconds (/proc/PID/stat)")
     args = ap.parse_args()
@@ -95,25 +97,30 @@ def main():
         if answer["errors"]:
             sys.exit(f"bulk failed: {json.dumps(answer)[:1500]}")
 
-    bulk(2)  # warm-up: loads the model
+    def send(n):
+        """n documents as bulks of --bulk-size from --concurrency client threads at once"""
+        todo = [n]
+
+        def client():
+            while True:
+                with lock:
+                    k = min(args.bulk_size, todo[0])
+                    todo[0] -= k
+                if k <= 0:
+                    return
+                bulk(k)
+
+        threads = [threading.Thread(target=client) for _ in range(args.concurrency)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    bulk(2)  # loads the model
+    send(args.warmup_images)
     before = batches(args.url, args.model_id)
-    todo = [args.images]
-
-    def client():
-        while True:
-            with lock:
-                n = min(args.bulk_size, todo[0])
-                todo[0] -= n
-            if n <= 0:
-                return
-            bulk(n)
-
     start, cpu_start = time.perf_counter(), cpu_seconds(args.pid_file)
-    threads = [threading.Thread(target=client) for _ in range(args.concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    send(args.images)
     seconds = time.perf_counter() - start
     cpu = "" if cpu_start is None else f" cpu_seconds={cpu_seconds(args.pid_file) - cpu_start:.2f} " \
         f"images_per_cpu_s={args.images / (cpu_seconds(args.pid_file) - cpu_start):.3f}"

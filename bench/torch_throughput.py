@@ -3,7 +3,9 @@ the same randomly initialised torchvision ResNet-50 trunk (seed 0) that scripts/
 plus GeM, in eager mode with the default memory layout (NCHW, contiguous), under torch.inference_mode().
 Input tensors are the JPEGs decoded by PIL and resized to W x H (made before timing).
 
-    /usr/bin/python3 bench/torch_throughput.py JPEG_DIR W H IMAGES CONFIG...   CONFIG = threads=T,batch=B
+    /usr/bin/python3 bench/torch_throughput.py JPEG_DIR W H IMAGES CONFIG...   CONFIG = threads=T,batch=B[,warmup=W]
+
+W warm-up images before timing (default: one call).
 
 Prints per config: torch-eager threads=T batch=B images=N seconds=S images_per_s=R cpu_seconds=C images_per_cpu_s=R'
 (CPU time of the process, all threads: the machine may be shared)
@@ -41,6 +43,7 @@ def main():
     for config in sys.argv[5:]:
         c = dict(kv.split("=") for kv in config.split(","))
         threads, batch = int(c.get("threads", 2)), int(c.get("batch", 1))
+        warmup_calls = max(1, (int(c.get("warmup", batch)) + batch - 1) // batch)
         torch.set_num_threads(threads)
         calls = (images + batch - 1) // batch
         with torch.inference_mode():
@@ -49,7 +52,7 @@ def main():
                     x = torch.cat([tensors[(i * batch + j) % len(tensors)] for j in range(batch)])
                     f = features(x)
                     f.clamp(min=1e-6).pow(3).mean(dim=(2, 3)).pow(1 / 3)
-            run(1)  # warm-up
+            run(warmup_calls)
             start, cpu_start = time.perf_counter(), time.process_time()
             run(calls)
             seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start

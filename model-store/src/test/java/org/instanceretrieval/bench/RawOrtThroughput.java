@@ -32,9 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   -Dexec.mainClass=org.instanceretrieval.bench.RawOrtThroughput \
  *   -Dexec.args="model.onnx JPEG_DIR 724 724 IMAGES CONFIG..."
  * </pre>
- * A CONFIG is {@code intra=T,callers=P,batch=B}: one session with T intra-op threads (0: ONNX Runtime's
- * default), P threads calling {@code run} on it at once, B images per call. Per config it runs one warm-up call per
- * caller, then IMAGES images, and prints one line {@code raw-ort intra=T callers=P batch=B images=N
+ * A CONFIG is {@code intra=T,callers=P,batch=B[,warmup=W]}: one session with T intra-op threads (0: ONNX Runtime's
+ * default), P threads calling {@code run} on it at once, B images per call. Per config it runs W warm-up images
+ * (default: one call per caller), then IMAGES images, and prints one line {@code raw-ort intra=T callers=P batch=B images=N
  * seconds=S images_per_s=R cpu_seconds=C images_per_cpu_s=R'}: wall-clock throughput and throughput per CPU-second
  * of the process (the machine may be shared; CPU time is what the run itself consumed). It also prints the time to decode and resize one JPEG on one thread
  * ({@code decode-resize ms_per_image=...}), which the plugin spends on its image pool beside inference.
@@ -75,7 +75,8 @@ public final class RawOrtThroughput {
                     options.setIntraOpNumThreads(config.get("intra"));
                 }
                 try (OrtSession session = env.createSession(model, options)) {
-                    run(env, session, tensors, width, height, config.get("callers") * config.get("batch"), config); // warm-up: one call each
+                    int warmup = config.getOrDefault("warmup", config.get("callers") * config.get("batch"));
+                    run(env, session, tensors, width, height, warmup, config);
                     long start = System.nanoTime(), cpuStart = cpuNanos();
                     int done = run(env, session, tensors, width, height, images, config);
                     double seconds = (System.nanoTime() - start) / 1e9, cpu = (cpuNanos() - cpuStart) / 1e9;
@@ -97,8 +98,8 @@ public final class RawOrtThroughput {
         Map<String, Integer> out = new java.util.HashMap<>(Map.of("intra", 1, "callers", 1, "batch", 1));
         for (String kv : config.split(",")) {
             String[] parts = kv.split("=");
-            if (out.containsKey(parts[0]) == false || parts.length != 2) {
-                throw new IllegalArgumentException("bad config [" + config + "]: expected intra=T,callers=P,batch=B");
+            if ((out.containsKey(parts[0]) == false && parts[0].equals("warmup") == false) || parts.length != 2) {
+                throw new IllegalArgumentException("bad config [" + config + "]: expected intra=T,callers=P,batch=B[,warmup=W]");
             }
             out.put(parts[0], Integer.parseInt(parts[1]));
         }

@@ -5,8 +5,6 @@ import ai.onnxruntime.OrtSession;
 
 import org.instanceretrieval.model.keras.KerasOnnxConverter;
 import org.instanceretrieval.model.onnx.DefaultModel;
-import org.instanceretrieval.whitening.PcaWhitening;
-import org.instanceretrieval.whitening.Whitening;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -27,7 +25,6 @@ import static org.instanceretrieval.model.keras.bench.BenchHarness.add;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.addMultiScale;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.filterBank;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.forEachCopy;
-import static org.instanceretrieval.model.keras.bench.BenchHarness.l2;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.map;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.options;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.photoLines;
@@ -35,6 +32,7 @@ import static org.instanceretrieval.model.keras.bench.BenchHarness.poolLayers;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.strongVariants;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.thumbnail;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.trunk;
+import static org.instanceretrieval.model.keras.bench.BenchHarness.whitenedMap;
 
 /**
  * The real-photo benchmark of issue 15: photos listed as {@code split path} lines (split val,
@@ -147,13 +145,8 @@ public final class BackboneBenchmark {
         }
         for (String config : rows) {
             List<float[]> test = desc.get("test").get(config);
-            Whitening w = PcaWhitening.full().learn(desc.get("whiten").get(config).toArray(new float[0][]));
-            List<float[]> whitened = new ArrayList<>();
-            for (float[] v : test) {
-                whitened.add(l2(w.apply(v)));
-            }
             System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f |%n", config, val.get(config), map(ids.get("test"), test),
-                map(ids.get("test"), whitened));
+                whitenedMap(ids.get("test"), desc.get("whiten").get(config), test));
         }
     }
 }

@@ -23,13 +23,15 @@ import static org.instanceretrieval.model.keras.bench.BenchHarness.poolLayers;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.strongVariants;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.thumbnail;
 import static org.instanceretrieval.model.keras.bench.BenchHarness.trunk;
+import static org.instanceretrieval.model.keras.bench.BenchHarness.whitenedMap;
 
 /**
  * The nsfwjs InceptionV3 trunk on the real-photo benchmark of {@link BackboneBenchmark}, same photos,
- * same copies, same GPR1200 protocol, no whitening: layers {@code mixed0..mixed7} (the model JSON
+ * same copies, same GPR1200 protocol: layers {@code mixed0..mixed7} (the model JSON
  * freezes everything up to {@code mixed5}), longest side 224 and 317 (system property {@code sizes} adds
- * others) and the two-scale combination
- * ({@code ms317}: 317 and 224), MAC / SPoC / GeM. In the same run: the 16 x 16 thumbnail and the
+ * others) and the multi-scale combinations
+ * ({@code ms317}: 317 and 224; {@code ms448}: 448, 317 and 224 when 448 is among the sizes), MAC / SPoC / GeM.
+ * The test table adds each row's mAP after PCA whitening learned on the copies of the {@code whiten} photos. In the same run: the 16 x 16 thumbnail and the
  * MobileNetV2 configuration chosen by {@link BackboneBenchmark} ({@code block_13_expand_relu GeM @224}) and the
  * MobileNetV2 layers of {@link BackboneBenchmark} re-chosen over the same sizes. The InceptionV3
  * configuration is chosen on the validation split and reported on the test split.
@@ -60,12 +62,17 @@ public final class InceptionBenchmark {
 
         Map<String, List<String>> ids = new TreeMap<>();
         Map<String, Map<String, List<float[]>>> desc = new TreeMap<>(); // split -> config -> vectors
-        forEachCopy(photos, strong, split -> split.equals("whiten") == false, (split, id, img) -> {
+        boolean ms448 = java.util.Arrays.stream(SIZES).anyMatch(size -> size == 448);
+        forEachCopy(photos, strong, split -> true, (split, id, img) -> {
             ids.computeIfAbsent(split, s -> new ArrayList<>()).add(id);
             Map<String, List<float[]>> d = desc.computeIfAbsent(split, s -> new TreeMap<>());
             add(d, THUMB, thumbnail(img));
             poolLayers(env, mobilenet, img, SIZES, BackboneBenchmark.LAYERS, MNV2, d);
-            addMultiScale(d, poolLayers(env, inception, img, SIZES, LAYERS, "", d), "ms317", 317, 224);
+            Map<String, Map<Integer, float[]>> perScale = poolLayers(env, inception, img, SIZES, LAYERS, "", d);
+            addMultiScale(d, perScale, "ms317", 317, 224);
+            if (ms448) {
+                addMultiScale(d, perScale, "ms448", 448, 317, 224);
+            }
         });
         report(ids, desc, strong);
     }
@@ -82,6 +89,9 @@ public final class InceptionBenchmark {
             columnList.add(Integer.toString(size));
         }
         columnList.add("ms317");
+        if (desc.get("val").containsKey("mixed0 GeM @ms448")) {
+            columnList.add("ms448");
+        }
         String[] columns = columnList.toArray(new String[0]);
         System.out.println("| layer | pooling | " + String.join(" | ", columns) + " |");
         System.out.println("|---|---|" + "---|".repeat(columns.length));
@@ -111,8 +121,9 @@ public final class InceptionBenchmark {
         }
         System.out.println();
         System.out.println("## test mAP (" + ids.get("test").size() + " images); InceptionV3 config chosen on validation: " + best);
-        System.out.println("| descriptor | validation mAP | test mAP | test mAP - thumbnail |");
-        System.out.println("|---|---|---|---|");
+        System.out.println("| descriptor | validation mAP | test mAP | test mAP - thumbnail | test mAP, PCA-whitened (learned on "
+            + ids.get("whiten").size() + " images of disjoint photos) |");
+        System.out.println("|---|---|---|---|---|");
         double thumb = map(ids.get("test"), desc.get("test").get(THUMB));
         String bestMobile = null; // MobileNetV2 re-chosen on validation over the same sizes
         for (String key : val.keySet()) {
@@ -129,7 +140,8 @@ public final class InceptionBenchmark {
         for (String config : rows) {
             double t = map(ids.get("test"), desc.get("test").get(config));
             String name = config.startsWith(MNV2) || config.equals(THUMB) ? config : "InceptionV3 " + config;
-            System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %+.3f |%n", name, val.get(config), t, t - thumb);
+            double whitened = whitenedMap(ids.get("test"), desc.get("whiten").get(config), desc.get("test").get(config));
+            System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %+.3f | %.3f |%n", name, val.get(config), t, t - thumb, whitened);
         }
     }
 }
