@@ -6,7 +6,7 @@ Reads the measurement lines the run wrote (raw-ort ..., torch-eager ..., bulk ..
 by what was measured (the raw ORT / PyTorch configuration, the node label, model and bulk shape), and prints per
 group the median, min and max of images/s (wall clock) and of images per CPU-second over the rounds. Then, for
 every _bulk group of the r50 network, its ratio to the raw ONNX Runtime and PyTorch groups: the ratio of the
-medians and the range of the per-round ratios (round i's _bulk figure against round i's baseline, which ran
+medians and the median and range of the per-round ratios (round i's _bulk figure against round i's baseline, which ran
 just before it; with fewer baseline rounds, the ratio of medians only).
 """
 import statistics
@@ -43,14 +43,14 @@ def main():
               f"| {statistics.median(cpu):.3f} ({min(cpu):.3f}-{max(cpu):.3f}) |")
     baselines = {g: v for g, v in groups.items() if v[0] in ("raw-ort", "torch-eager")}
     print()
-    print("| _bulk | against | ratio of medians | per-round ratios (min-max) |")
+    print("| _bulk | against | ratio of medians | per-round ratios: median (min-max) |")
     print("|---|---|---|---|")
     for group, (kind, wall, _) in groups.items():
         if kind != "bulk" or " r50 " not in group:
             continue
         for base, (_, base_wall, _) in baselines.items():
             rounds = [w / b for w, b in zip(wall, base_wall)] if len(base_wall) == len(wall) else []
-            spread = f"{min(rounds):.3f}-{max(rounds):.3f}" if rounds else "-"
+            spread = f"{statistics.median(rounds):.3f} ({min(rounds):.3f}-{max(rounds):.3f})" if rounds else "-"
             print(f"| {group} | {base} | {statistics.median(wall) / statistics.median(base_wall):.3f} | {spread} |")
 
 
