@@ -9,11 +9,12 @@
 # 2. PyTorch eager (Debian python3-torch, bench/torch_throughput.py), same network and input size;
 # 3. _bulk with the image_descriptor processor on a real node, once per thread setting of NODE_CONFIGS
 #    (inference pool size / intra-op threads), at each bulk shape of BULKS (documents per bulk x concurrent
-#    bulk requests), plus the built-in default model;
-# ROUNDS (default 3) rounds of 1-3 in turn while one node runs, each measurement after WARMUP (default 24) untimed images
-# of its own kind (the node's JVM compilers, ONNX Runtime's arenas and PyTorch's allocator settle); then the built-in
-# default model. IMAGES (default 24) images per measurement. bench/ingest_summary.py prints the medians over the rounds
-# and the ratios. Needs /usr/bin/python3 with torch, torchvision, PIL.
+#    bulk requests), plus the built-in models (below);
+# ROUNDS (default 3) rounds of 1-3 in turn while one node runs, each measurement after WARMUP (default 24) untimed
+# images of its own kind (the node's JVM compilers, ONNX Runtime's arenas and PyTorch's allocator settle); then the
+# built-in models of BUILTIN_MODELS (default: default nsfwjs_mobilenet_v2). IMAGES (default 24) images per
+# measurement. bench/ingest_summary.py prints the medians over the rounds and the ratios.
+# Needs /usr/bin/python3 with torch, torchvision, PIL.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib-node.sh"
 bench_as_user bench/run-ingest-throughput.sh "$@"
@@ -26,6 +27,7 @@ NODE_CONFIGS="${NODE_CONFIGS:-2:1}"                # inference_pool_size:intra_o
 BULKS="${BULKS-8x1 4x2}"                          # documents_per_bulk x concurrent_bulks
 TORCH_CONFIGS="${TORCH_CONFIGS-threads=2,batch=1}"           # threads=1 measured 0.12 images per CPU-second
 PORT="${PORT:-19270}"                                         # HTTP; transport PORT+100
+BUILTIN_MODELS="${BUILTIN_MODELS-default nsfwjs_mobilenet_v2}"  # built-in models measured after the rounds (bulks of 8 x 2)
 RAW_CONFIGS="${RAW_CONFIGS-intra=1,callers=2,batch=1}"       # intra=2,callers=1: 0.76-0.88 images per CPU-second, below
 mkdir -p "$WORK/jpegs"
 for photo in Garden Dune Wood LadyBird YellowFlower Aqua Storm GreenMeadow; do
@@ -70,9 +72,11 @@ $EXTRA_NODE_SETTINGS}"
       upload=()
     done
   done
-  $PY bench/ingest_throughput.py --url http://127.0.0.1:$PORT --model-id default --jpeg-dir "$WORK/jpegs" --images 128 \
-    --warmup-images 64 --bulk-size 8 --concurrency 2 --label "pool=$pool,intra=$intra" \
-    --pid-file "$BENCH_ROOT/target/ingest-bench-node/node.pid" | tee -a "$LINES"
+  for model in $BUILTIN_MODELS; do
+    $PY bench/ingest_throughput.py --url http://127.0.0.1:$PORT --model-id "$model" --jpeg-dir "$WORK/jpegs" --images 128 \
+      --warmup-images 64 --bulk-size 8 --concurrency 2 --label "pool=$pool,intra=$intra" \
+      --pid-file "$BENCH_ROOT/target/ingest-bench-node/node.pid" | tee -a "$LINES"
+  done
   scripts/node.sh stop --dir "$BENCH_ROOT/target/ingest-bench-node" > /dev/null
 done
 echo "== load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
