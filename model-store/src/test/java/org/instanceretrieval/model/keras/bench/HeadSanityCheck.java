@@ -10,9 +10,13 @@ import org.instanceretrieval.model.keras.KerasOnnxConverter;
 import org.instanceretrieval.model.onnx.NsfwjsInceptionV3;
 import org.instanceretrieval.model.onnx.NsfwjsMobileNetV2;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,6 +50,9 @@ public final class HeadSanityCheck {
     /** nsfwjs's class order (its {@code NSFW_CLASSES}). */
     static final List<String> CLASSES = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
 
+    /** One nsfwjs network: its bundle, its square input side, and the committed trunk cut from it. */
+    private record Network(String name, Path modelJs, int side, byte[] trunk, String trunkLayer) {}
+
     private HeadSanityCheck() {}
 
     public static void main(String[] args) throws Exception {
@@ -56,7 +63,7 @@ public final class HeadSanityCheck {
         Path out = Files.createDirectories(Path.of(args[3]));
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
-        List<RgbImage> images = new java.util.ArrayList<>();
+        List<RgbImage> images = new ArrayList<>();
         for (String[] line : expected) {
             if (CLASSES.contains(line[0]) == false) {
                 throw new IllegalArgumentException("unknown class [" + line[0] + "], expected one of " + CLASSES);
@@ -65,36 +72,36 @@ public final class HeadSanityCheck {
             writeRgb(out.resolve("img" + images.size() + ".rgb"), img);
             images.add(img);
         }
-        int failures = 0;
-        for (Object[] network : new Object[][] {
-            { "MobileNetV2", Path.of(args[1]), 224, NsfwjsMobileNetV2.onnx(), NsfwjsMobileNetV2.LAYER },
-            { "InceptionV3", Path.of(args[2]), 299, NsfwjsInceptionV3.onnx(), NsfwjsInceptionV3.LAYER } }) {
-            try (OrtSession session = trunk(env, options(), (Path) network[1], List.of("dense_3"),
+        int differing = 0;
+        for (Network network : List.of(
+            new Network("MobileNetV2", Path.of(args[1]), 224, NsfwjsMobileNetV2.onnx(), NsfwjsMobileNetV2.LAYER),
+            new Network("InceptionV3", Path.of(args[2]), 299, NsfwjsInceptionV3.onnx(), NsfwjsInceptionV3.LAYER))) {
+            try (OrtSession session = trunk(env, options(), network.modelJs(), List.of("dense_3"),
                     KerasOnnxConverter.ZeroCodeVariance.AS_DEQUANTISED);
-                 OrtSession committed = env.createSession((byte[]) network[3], options())) {
-                int side = (Integer) network[2];
+                 OrtSession committed = env.createSession(network.trunk(), options())) {
                 for (int i = 0; i < images.size(); i++) {
                     String[] line = expected.get(i);
-                    RgbImage img = alignCornersResize(images.get(i), side);
+                    RgbImage img = alignCornersResize(images.get(i), network.side());
                     float[] p = run(env, session, img);
-                    writeFloats(out.resolve("java-" + network[0] + "-dense_3-img" + i + ".f32"), p);
-                    writeFloats(out.resolve("java-" + network[0] + "-" + network[4] + "-img" + i + ".f32"), run(env, committed, img));
+                    String prefix = "java-" + network.name() + "-";
+                    writeFloats(out.resolve(prefix + "dense_3-img" + i + ".f32"), p);
+                    writeFloats(out.resolve(prefix + network.trunkLayer() + "-img" + i + ".f32"), run(env, committed, img));
                     int best = 0;
                     for (int c = 1; c < p.length; c++) {
                         best = p[c] > p[best] ? c : best;
                     }
                     boolean ok = CLASSES.get(best).equals(line[0]);
-                    failures += ok ? 0 : 1;
-                    System.out.printf(Locale.ROOT, "%s %s: %s %.2f (expected %s) %s  [%s]%n", network[0], Path.of(line[1]).getFileName(),
+                    differing += ok ? 0 : 1;
+                    System.out.printf(Locale.ROOT, "%s %s: %s %.2f (expected %s) %s  [%s]%n", network.name(), Path.of(line[1]).getFileName(),
                         CLASSES.get(best), p[best], line[0], ok ? "as expected" : "DIFFERS", probabilities(p));
                 }
             }
         }
-        System.out.println("most probable class as expected: " + (2 * images.size() - failures) + " of " + 2 * images.size());
+        System.out.println("most probable class as expected: " + (2 * images.size() - differing) + " of " + 2 * images.size());
     }
 
-    private static void writeRgb(Path file, RgbImage img) throws java.io.IOException {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 3 * img.width() * img.height()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static void writeRgb(Path file, RgbImage img) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(8 + 3 * img.width() * img.height()).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(img.width()).putInt(img.height());
         for (int y = 0; y < img.height(); y++) {
             for (int x = 0; x < img.width(); x++) {
@@ -106,8 +113,8 @@ public final class HeadSanityCheck {
         Files.write(file, b.array());
     }
 
-    private static void writeFloats(Path file, float[] values) throws java.io.IOException {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static void writeFloats(Path file, float[] values) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
         Files.write(file, b.array());
     }
