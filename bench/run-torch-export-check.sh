@@ -8,8 +8,9 @@
 # /usr/share/backgrounds/mate/nature/Garden.jpg (package mate-backgrounds; PHOTO=... picks another).
 # 1. makes a real 1024 x 768 JPEG from the photo (centre crop to 4:3, PIL resize, quality 90);
 # 2. builds the plugin zip and starts a node with it (heap 1 GB, port 9260);
-# 3. bench/torch_export_check.py: exports a random-weight ResNet-50 twice (feature_map; vector with a
-#    whitening folded in), uploads both, ingests the JPEG through _bulk with image_descriptor pipelines
+# 3. bench/torch_export_check.py: exports random-weight networks four times (ResNet-50 feature_map for GeM and
+#    for R-MAC, ResNet-50 vector with a whitening folded in, VGG16 feature_map for MAC), uploads them, ingests
+#    the JPEG through _bulk with image_descriptor pipelines
 #    and compares the stored descriptors with PyTorch's (eager torchvision) for the same image: max
 #    absolute difference <= 1e-4 or the script fails;
 # 4. stops the node.
