@@ -11,19 +11,18 @@ import sys
 
 import numpy as np
 
-LAYERS = {"MobileNetV2": "block_13_expand_relu", "InceptionV3": "mixed5"}
+TRUNKS = {"MobileNetV2": ("block_13_expand_relu", 576), "InceptionV3": ("mixed5", 768)}  # network -> (layer, channels)
 
 
 def main():
     out, images = sys.argv[1], int(sys.argv[2])
     worst = 0.0
-    for network, trunk in LAYERS.items():
+    for network, (trunk, channels) in TRUNKS.items():
         for i in range(images):
             for layer in ("dense_3", trunk):
                 java = np.fromfile(f"{out}/java-{network}-{layer}-img{i}.f32", dtype="<f4")
                 tfjs = np.fromfile(f"{out}/tfjs-{network}-{layer}-img{i}.f32", dtype="<f4")
                 if layer != "dense_3":
-                    channels = {"block_13_expand_relu": 576, "mixed5": 768}[layer]
                     tfjs = tfjs.reshape(-1, channels).T.reshape(-1)  # NHWC -> NCHW
                 assert java.size == tfjs.size, (network, layer, i, java.size, tfjs.size)
                 diff = float(np.max(np.abs(java - tfjs)))

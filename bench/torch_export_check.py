@@ -134,7 +134,7 @@ def multi_scale(features, base, pool, scales, q):
     return l2((acc / len(scales)).pow(1 / q))
 
 
-def torch_descriptors(jpeg_path, seed, lw, flip=False):
+def torch_descriptors(jpeg_path, r50, vgg, lw, flip=False):
     img = np.asarray(Image.open(jpeg_path).convert("RGB"), dtype=np.float32)
     if flip:
         img = np.ascontiguousarray(img[:, ::-1])
@@ -145,7 +145,6 @@ def torch_descriptors(jpeg_path, seed, lw, flip=False):
     base = resized(pixels, bw, bh)
     out = {}
     with torch.no_grad():
-        r50, vgg = network("resnet50", seed), network("vgg16", seed)
         out["r50-map"] = multi_scale(r50, base, gem, (1.0, 0.7071), 3)
         # B: GeM, cirtorch L2 (+1e-6), whitening P (x - m), L2
         v = gem(r50(normalised(base)))
@@ -197,7 +196,8 @@ def main():
         sys.exit(f"_bulk failed: {json.dumps(answer)[:2000]}")
     plugin = {m: np.array(call(args.url, "GET", f"/check-{m}/_doc/1")["_source"]["v"], dtype=np.float64) for m in checks}
 
-    refs, sizes = torch_descriptors(args.jpeg, args.seed, lw)
+    r50, vgg = network("resnet50", args.seed), network("vgg16", args.seed)
+    refs, sizes = torch_descriptors(args.jpeg, r50, vgg, lw)
     ok = True
     print(f"JPEG {args.jpeg}: {sizes[0]}x{sizes[1]}, base image {sizes[2]}x{sizes[3]}")
     for model, (_, _, name) in checks.items():
@@ -208,7 +208,7 @@ def main():
         ok &= good
         print(f"{name}: dim {ours.shape[0]}, max |plugin - pytorch| = {diff:.2e}, cosine {cos:.8f} -> {'OK' if good else 'FAIL'}")
     # The comparison has teeth: the same network on the mirrored image differs by far more than the tolerance.
-    mirrored, _ = torch_descriptors(args.jpeg, args.seed, lw, flip=True)
+    mirrored, _ = torch_descriptors(args.jpeg, r50, vgg, lw, flip=True)
     for model, (_, _, name) in checks.items():
         spread = float(np.abs(refs[model] - mirrored[model]).max())
         ok &= spread > 1e-3
