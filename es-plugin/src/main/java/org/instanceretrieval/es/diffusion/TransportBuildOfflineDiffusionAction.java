@@ -17,6 +17,7 @@ import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.es.graph.GraphFields;
+import org.instanceretrieval.es.graph.GraphListWriter;
 import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.GraphMarkers;
 import org.instanceretrieval.es.graph.StoredGraph;
@@ -51,8 +52,8 @@ import java.util.stream.IntStream;
  *       ({@value #BYTES_PER_ENTRY} bytes per row entry) until its bulk update is written: never all rows on the heap;</li>
  *   <li>refreshes and marks the rows {@code done} (or {@code failed} with the reason).</li>
  * </ol>
- * Documents are updated by {@code _id} (indices with custom routing are not supported). Documents indexed after the graph
- * build have no row.
+ * Documents are updated by {@code _id} with their custom routing, if any (read with the graph); a document deleted since the
+ * graph was read is skipped. Documents indexed after the graph build have no row.
  */
 public final class TransportBuildOfflineDiffusionAction extends TransportJobAction<JobRequest<BuildOfflineDiffusionAction.Options>, JobResponse> {
 
@@ -93,7 +94,7 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
                 marker.withState(OfflineRowsMarker.FAILED, null, String.valueOf(e.getMessage())), ActionListener.running(() -> listener.onFailure(e))));
             putMarker(index, marker, marking.delegateFailureAndWrap((l, ack) -> graphs.get(job.client(), metadata, graph, p.k(), p.gamma(),
                 l.delegateFailureAndWrap((l2, loaded) -> generic.execute(ActionRunnable.wrap(l2, l3 -> block(job, index, marker,
-                    loaded, 0, 0L, start, l3)))))));
+                    loaded, 0, new Written(0, 0), start, l3)))))));
         }, listener::onFailure)); // a missing index stays Elasticsearch's 404 index_not_found_exception
     }
 
@@ -125,8 +126,11 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
         client.admin().indices().putMapping(put, listener.map(ack -> null));
     }
 
+    /** Rows written so far and their entries. */
+    private record Written(long rows, long entries) {}
+
     /** Solves and writes block {@code b}, then the next; the last one refreshes and marks the rows done. */
-    private void block(Job job, String index, OfflineRowsMarker marker, StoredGraphCache.Loaded loaded, int b, long entries, long start,
+    private void block(Job job, String index, OfflineRowsMarker marker, StoredGraphCache.Loaded loaded, int b, Written done, long start,
                        ActionListener<JobResponse> listener) throws Exception {
         job.task().checkCancelled();
         StoredGraph graph = loaded.graph();
@@ -135,7 +139,7 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
         if (from >= n) {
             job.task().phase("refreshing");
             job.client().admin().indices().prepareRefresh(index).execute(listener.delegateFailureAndWrap((l, r) -> putMarker(index,
-                marker.withState(OfflineRowsMarker.DONE, (long) n, null), l.map(v -> response(index, marker, n, entries, start)))));
+                marker.withState(OfflineRowsMarker.DONE, done.rows(), null), l.map(v -> response(index, marker, done, start)))));
             return;
         }
         job.task().phase("solving");
@@ -146,22 +150,23 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
         try {
             NeighbourList[] rows = solve(loaded, marker, from, to, threads);
             BulkRequest bulk = new BulkRequest();
-            long blockEntries = 0;
             String rowsField = GraphFields.offlineRows(marker.field());
             for (int i = from; i < to; i++) {
                 NeighbourList row = rows[i - from];
-                blockEntries += row.size();
-                bulk.add(new UpdateRequest(index, graph.id(i)).doc(Map.of(rowsField,
+                bulk.add(new UpdateRequest(index, graph.id(i)).routing(graph.routing(i)).retryOnConflict(3).doc(Map.of(rowsField,
                     Base64.getEncoder().encodeToString(NeighbourListCodec.encode(row)))));
             }
-            long total = entries + blockEntries;
             // the block's charge is released as soon as its bulk has answered, before the next block is solved
-            job.client().bulk(bulk, ActionListener.runBefore(listener.delegateFailureAndWrap((l, written) -> {
-                if (written.hasFailures()) {
-                    throw new IllegalStateException("writing offline diffusion rows to index [" + index + "] failed: "
-                        + written.buildFailureMessage());
+            job.client().bulk(bulk, ActionListener.runBefore(listener.delegateFailureAndWrap((l, response) -> {
+                boolean[] written = GraphListWriter.writtenItems(response, "offline diffusion row", rowsField); // deleted: skipped
+                long rowsWritten = done.rows();
+                long entries = done.entries();
+                for (int r = 0; r < written.length; r++) {
+                    rowsWritten += written[r] ? 1 : 0;
+                    entries += written[r] ? rows[r].size() : 0;
                 }
-                job.task().count("rows_written", to);
+                Written total = new Written(rowsWritten, entries);
+                job.task().count("rows_written", rowsWritten);
                 generic.execute(ActionRunnable.wrap(l, l2 -> block(job, index, marker, loaded, b + 1, total, start, l2)));
             }), memory::close));
         } catch (Exception e) {
@@ -190,12 +195,12 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
         return rows;
     }
 
-    private static JobResponse response(String index, OfflineRowsMarker marker, int n, long entries, long start) {
+    private static JobResponse response(String index, OfflineRowsMarker marker, Written done, long start) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("index", index);
         result.put("field", marker.field());
-        result.put("items", n);
-        result.put("stored_entries", entries);
+        result.put("items", done.rows());
+        result.put("stored_entries", done.entries());
         result.put("graph_task", marker.graphTask());
         result.put("took_ms", (System.nanoTime() - start) / 1_000_000);
         return new JobResponse(result);

@@ -5,6 +5,7 @@ import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.bulk.BulkItemResponse;
 import org.elasticsearch.action.bulk.BulkRequest;
+import org.elasticsearch.action.bulk.BulkResponse;
 import org.elasticsearch.action.update.UpdateRequest;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.index.engine.DocumentMissingException;
@@ -24,7 +25,7 @@ import java.util.function.BooleanSupplier;
  * requests of {@value #BULK_SIZE}, one after the other. A document deleted since the build read it is skipped (not counted); any
  * other failed update fails the write with a 500 naming it. Counts the lists written. Not thread-safe for concurrent blocks.
  */
-final class GraphListWriter {
+public final class GraphListWriter {
 
     static final int BULK_SIZE = 500;
 
@@ -78,16 +79,30 @@ final class GraphListWriter {
                 .doc(Map.of(GraphFields.NEIGHBOURS_ROOT, Map.of(field, encoded))));
         }
         client.bulk(bulk, listener.delegateFailureAndWrap((l, response) -> {
-            for (BulkItemResponse item : response.getItems()) {
-                if (item.isFailed() == false) {
-                    written.incrementAndGet();
-                } else if (ExceptionsHelper.unwrapCause(item.getFailure().getCause()) instanceof DocumentMissingException == false) {
-                    throw new ElasticsearchStatusException("writing the neighbour list of document [{}] to [{}] failed: {}",
-                        RestStatus.INTERNAL_SERVER_ERROR, item.getFailure().getCause(), item.getId(), GraphFields.neighbours(field),
-                        item.getFailureMessage());
-                }
+            for (boolean w : writtenItems(response, "neighbour list", GraphFields.neighbours(field))) {
+                written.addAndGet(w ? 1 : 0);
             }
             writeFrom(ordinals, lists, to, cancelled, l);
         }));
+    }
+
+    /**
+     * Which items of a bulk of partial updates to {@code field} were written ({@code written[i]} for the request's item i); a
+     * document deleted since it was read (document missing) is skipped, not written.
+     *
+     * @param what what was written, for the error
+     * @throws ElasticsearchStatusException 500 naming the first document whose update failed otherwise
+     */
+    public static boolean[] writtenItems(BulkResponse response, String what, String field) {
+        boolean[] written = new boolean[response.getItems().length];
+        for (BulkItemResponse item : response.getItems()) {
+            if (item.isFailed() == false) {
+                written[item.getItemId()] = true;
+            } else if (ExceptionsHelper.unwrapCause(item.getFailure().getCause()) instanceof DocumentMissingException == false) {
+                throw new ElasticsearchStatusException("writing the {} of document [{}] to [{}] failed: {}", RestStatus.INTERNAL_SERVER_ERROR,
+                    item.getFailure().getCause(), what, item.getId(), field, item.getFailureMessage());
+            }
+        }
+        return written;
     }
 }

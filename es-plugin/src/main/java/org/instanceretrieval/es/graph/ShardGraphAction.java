@@ -9,9 +9,10 @@ import org.instanceretrieval.es.rest.RequestParams;
 import java.io.IOException;
 
 /**
- * Internal shard-level action: reads, from one shard's current searcher, the {@code _id} and the value of a {@code binary}
- * doc-values field (the request's field: {@link GraphFields#neighbours} or {@link GraphFields#offlineRows}) of every live
- * document that has one, straight from doc values (never through {@code _source}). The {@link StoredGraphCache} calls it once
+ * Internal shard-level action: reads, from one shard's current searcher, the {@code _id}, the custom {@code _routing} and the
+ * value of a {@code binary} doc-values field (the request's field: {@link GraphFields#neighbours} or
+ * {@link GraphFields#offlineRows}) of every live document that has one, straight from doc values (never through
+ * {@code _source}). The {@link StoredGraphCache} calls it once
  * per shard when it loads a graph. An {@code indices:} action: the caller needs {@code read} on the index.
  */
 public final class ShardGraphAction {
@@ -22,23 +23,27 @@ public final class ShardGraphAction {
     private ShardGraphAction() {}
 
     /**
-     * One shard's values: document {@code ids[i]} holds the bytes {@code data[offsets[i] .. offsets[i + 1])} (one
-     * {@code NeighbourListCodec} list), in Lucene order. Documents without a value are not listed. Arrays not copied.
+     * One shard's values: document {@code ids[i]}, with the custom routing {@code routings[i]} (null without one), holds the
+     * bytes {@code data[offsets[i] .. offsets[i + 1])} (one {@code NeighbourListCodec} list), in Lucene order. Documents without
+     * a value are not listed. Arrays not copied.
      */
-    public record Result(String[] ids, int[] offsets, byte[] data) implements Writeable {
+    public record Result(String[] ids, String[] routings, int[] offsets, byte[] data) implements Writeable {
         public Result {
-            if (offsets.length != ids.length + 1) {
-                throw new IllegalArgumentException("[" + ids.length + "] ids need [" + (ids.length + 1) + "] offsets");
+            if (offsets.length != ids.length + 1 || routings.length != ids.length) {
+                throw new IllegalArgumentException("[" + ids.length + "] ids need [" + ids.length + "] routings and [" + (ids.length + 1)
+                    + "] offsets");
             }
         }
 
         Result(StreamInput in) throws IOException {
-            this(in.readStringArray(), in.readVIntArray(), in.readByteArray());
+            this(in.readStringArray(), in.readArray(StreamInput::readOptionalString, String[]::new), in.readVIntArray(),
+                in.readByteArray());
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             out.writeStringArray(ids);
+            out.writeArray(StreamOutput::writeOptionalString, routings);
             out.writeVIntArray(offsets);
             out.writeByteArray(data);
         }
@@ -59,11 +64,16 @@ public final class ShardGraphAction {
             return offsets[i + 1] - offsets[i];
         }
 
-        /** Heap the result holds: its ids (about 56 bytes plus the id's length each), offsets and data. */
+        /** The custom routing of document {@code i}, null without one. */
+        public String routing(int i) {
+            return routings[i];
+        }
+
+        /** Heap the result holds: its ids and routings (about 56 bytes plus the length each), offsets and data. */
         public long bytes() {
-            long b = 64L + data.length + 4L * offsets.length;
-            for (String id : ids) {
-                b += 64L + id.length();
+            long b = 64L + data.length + 4L * offsets.length + 8L * routings.length;
+            for (int i = 0; i < ids.length; i++) {
+                b += 64L + ids[i].length() + (routings[i] == null ? 0 : 56L + routings[i].length());
             }
             return b;
         }

@@ -16,17 +16,21 @@ import java.util.Map;
  * then id). Neighbours that hold no list themselves (deleted since the build) are dropped from the rows.
  *
  * <p>Memory ({@link #bytes}): {@code N * (8 + 4 + 56) + sum of id lengths + E * (4 + 4)} bytes for N documents and E stored
- * entries (about {@code N * (68 + id length + 8 k)}). Immutable.
+ * entries (about {@code N * (68 + id length + 8 k)}), plus {@code 8 N} and the routing strings when documents have a custom
+ * routing ({@link #routing}: the writers of per-document results update each document with it). Immutable.
  */
 public final class StoredGraph {
 
     private final String[] ids;
+    /** The custom routing of each ordinal (null elements: none); null when no document has one. */
+    private final String[] routings;
     private final int[] rowStart;
     private final int[] columns;
     private final float[] similarities;
 
-    private StoredGraph(String[] ids, int[] rowStart, int[] columns, float[] similarities) {
+    private StoredGraph(String[] ids, String[] routings, int[] rowStart, int[] columns, float[] similarities) {
         this.ids = ids;
+        this.routings = routings;
         this.rowStart = rowStart;
         this.columns = columns;
         this.similarities = similarities;
@@ -41,9 +45,16 @@ public final class StoredGraph {
         return b;
     }
 
-    /** Heap this graph holds. */
+    /** Heap this graph holds, its routings included. */
     public long bytes() {
-        return bytes(ids, columns.length);
+        long b = bytes(ids, columns.length);
+        if (routings != null) {
+            b += 16L + 8L * routings.length;
+            for (String routing : routings) {
+                b += routing == null ? 0 : 56L + routing.length();
+            }
+        }
+        return b;
     }
 
     /**
@@ -75,9 +86,18 @@ public final class StoredGraph {
         }
         Arrays.sort(order, (a, b) -> ids[a].compareTo(ids[b]));
         String[] sorted = new String[n];
+        String[] routings = null;
         Map<String, Integer> ordinalOf = new HashMap<>(2 * n);
         for (int o = 0; o < n; o++) {
             sorted[o] = ids[order[o]];
+            String routing = shards.get(shardOf[order[o]]).routing(docOf[order[o]]);
+            if (routing != null) {
+                if (routings == null) {
+                    memory.grow(16L + 8L * n, "routings of the stored graph of " + n + " documents");
+                    routings = new String[n];
+                }
+                routings[o] = routing;
+            }
             if (o > 0 && sorted[o].equals(sorted[o - 1])) {
                 throw new IllegalStateException("document id [" + sorted[o] + "] holds a neighbour list in two shards");
             }
@@ -109,7 +129,7 @@ public final class StoredGraph {
             columns = Arrays.copyOf(columns, used);
             sims = Arrays.copyOf(sims, used);
         }
-        return new StoredGraph(sorted, rowStart, columns, sims);
+        return new StoredGraph(sorted, routings, rowStart, columns, sims);
     }
 
     /** Number of documents (ordinals). */
@@ -125,6 +145,11 @@ public final class StoredGraph {
     /** The {@code _id} of ordinal {@code o}. */
     public String id(int o) {
         return ids[o];
+    }
+
+    /** The custom routing of ordinal {@code o}, null without one. */
+    public String routing(int o) {
+        return routings == null ? null : routings[o];
     }
 
     /** The ordinal of {@code id}, or -1 when it holds no list. */

@@ -9,6 +9,7 @@ import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.index.IndexService;
 import org.elasticsearch.index.engine.Engine;
 import org.elasticsearch.index.mapper.MappedFieldType;
+import org.elasticsearch.index.mapper.RoutingFieldMapper;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
 import org.instanceretrieval.es.vectors.IdTerms;
@@ -28,7 +29,8 @@ import java.util.List;
 /**
  * Reads one shard for {@link ShardGraphAction} on a node holding a copy of it, on the search pool, from a searcher acquired
  * for the read. Elasticsearch stores a {@code binary} field's doc value as {@code vint count, (vint length, bytes) * count};
- * a document must hold exactly one value. Every byte copied into the response is charged to the {@code retrieval} breaker
+ * a document must hold exactly one value. A document's custom routing is read from the {@code _routing} terms (only in segments
+ * that hold one). Every byte copied into the response is charged to the {@code retrieval} breaker
  * first (429 when it does not fit) and released once the response is built.
  */
 public final class TransportShardGraphAction extends TransportShardReadAction<RequestParams.None, ShardGraphAction.Result> {
@@ -55,6 +57,7 @@ public final class TransportShardGraphAction extends TransportShardReadAction<Re
 
     private static ShardGraphAction.Result read(ShardId shardId, IndexShard shard, String field, Reservation memory) throws IOException {
         List<String> ids = new ArrayList<>();
+        List<String> routings = new ArrayList<>();
         int[] offsets = new int[17];
         byte[] data = new byte[1024];
         int used = 0;
@@ -66,6 +69,8 @@ public final class TransportShardGraphAction extends TransportShardReadAction<Re
                     continue;
                 }
                 String[] idOfDoc = IdTerms.ids(reader, reader.getLiveDocs(), IdTerms.nestedPathField(shard));
+                String[] routingOf = IdTerms.termValues(reader, RoutingFieldMapper.NAME, doc -> idOfDoc[doc] != null,
+                    BytesRef::utf8ToString, length -> memory.grow(56L + 2L * length, "stored graph lists of shard " + shardId));
                 BytesRef value = new BytesRef();
                 for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
                     String id = idOfDoc[doc];
@@ -91,10 +96,12 @@ public final class TransportShardGraphAction extends TransportShardReadAction<Re
                         offsets = Arrays.copyOf(offsets, offsets.length * 2);
                     }
                     ids.add(id);
+                    routings.add(routingOf == null ? null : routingOf[doc]);
                     offsets[ids.size()] = used;
                 }
             }
         }
-        return new ShardGraphAction.Result(ids.toArray(String[]::new), Arrays.copyOf(offsets, ids.size() + 1), Arrays.copyOf(data, used));
+        return new ShardGraphAction.Result(ids.toArray(String[]::new), routings.toArray(String[]::new), Arrays.copyOf(offsets,
+            ids.size() + 1), Arrays.copyOf(data, used));
     }
 }

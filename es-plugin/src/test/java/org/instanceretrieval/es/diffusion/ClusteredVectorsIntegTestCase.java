@@ -6,6 +6,7 @@ import org.instanceretrieval.es.BruteForce;
 import org.instanceretrieval.es.RetrievalIntegTestCase;
 
 import java.util.Map;
+import java.util.function.IntFunction;
 
 import static org.elasticsearch.test.hamcrest.ElasticsearchAssertions.assertAcked;
 
@@ -41,12 +42,22 @@ abstract class ClusteredVectorsIntegTestCase extends RetrievalIntegTestCase {
 
     /** Creates {@code index} with {@code shards} shards and no replica, indexes {@link #vectors} and refreshes. */
     protected void indexVectors(String index, int shards) {
-        String mapping = "{\"properties\": {\"tag\": {\"type\": \"keyword\"}, \"v\": {\"type\": \"dense_vector\", \"dims\": " + DIMS
+        indexVectors(index, shards, null);
+    }
+
+    /**
+     * As {@link #indexVectors(String, int)}; with a {@code routing} (document i is routed by {@code routing.apply(i)}) the index
+     * requires a routing on every operation.
+     */
+    protected void indexVectors(String index, int shards, IntFunction<String> routing) {
+        String mapping = "{" + (routing == null ? "" : "\"_routing\": {\"required\": true}, ") + "\"properties\": {\"tag\": "
+            + "{\"type\": \"keyword\"}, \"v\": {\"type\": \"dense_vector\", \"dims\": " + DIMS
             + ", \"similarity\": \"dot_product\", \"index_options\": {\"type\": \"hnsw\"}}}}";
         assertAcked(prepareCreate(index).setSettings(indexSettings(shards, 0)).setMapping(mapping));
         BulkRequestBuilder bulk = client().prepareBulk().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
         for (int i = 0; i < vectors.length; i++) {
-            bulk.add(client().prepareIndex(index).setId(Integer.toString(i)).setSource(Map.of("tag", "t" + i, "v", vectors[i])));
+            bulk.add(client().prepareIndex(index).setId(Integer.toString(i)).setRouting(routing == null ? null : routing.apply(i))
+                .setSource(Map.of("tag", "t" + i, "v", vectors[i])));
         }
         assertFalse(bulk.get().hasFailures());
     }

@@ -7,6 +7,8 @@ import org.instanceretrieval.es.BruteForce;
 import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.StoredGraphBruteForce;
 import org.instanceretrieval.es.graph.StoredGraphFixture;
+import org.instanceretrieval.es.job.JobRequest;
+import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.graph.NeighbourList;
 import org.instanceretrieval.graph.NeighbourListCodec;
 import org.junit.Before;
@@ -17,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 import static org.hamcrest.Matchers.containsString;
 
@@ -25,7 +28,8 @@ import static org.hamcrest.Matchers.containsString;
  * {@link StoredGraphFixture} wrote: {@code POST {index}/_retrieval/diffusion/_build} stores with every document the row
  * {@link StoredGraphBruteForce#offlineRow} computes independently (ids of T_i by value then id, values to 1e-6); the
  * {@code diffusion} retriever scores its window from the rows of the query's query_k nearest exactly as the dense sum of
- * those rows, with {@code scope: index} ranks the union of the rows; documents indexed after the build (offline true
+ * those rows, with {@code scope: index} ranks the union of the rows; an index with required custom routing; a document
+ * deleted since the graph was read (skipped); documents indexed after the build (offline true
  * fails, auto diffuses online); bad input (400, 409).
  */
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
@@ -57,14 +61,18 @@ public class OfflineDiffusionIT extends ClusteredVectorsIntegTestCase {
     }
 
     private static Map<String, Object> search(String body) throws IOException {
-        return call(getRestClient(), "POST", "/" + INDEX + "/_search", body);
+        return search(INDEX, body);
     }
 
-    /** Every document's stored row, read back from doc values. */
+    private static Map<String, Object> search(String index, String body) throws IOException {
+        return call(getRestClient(), "POST", "/" + index + "/_search", body);
+    }
+
+    /** Every document's stored row in {@code index}, read back from doc values. */
     @SuppressWarnings("unchecked")
-    private static NeighbourList[] storedRows() throws IOException {
+    private static NeighbourList[] storedRows(String index) throws IOException {
         NeighbourList[] rows = new NeighbourList[DOCS];
-        for (Map<String, Object> hit : hits(search("{\"size\": " + DOCS + ", \"_source\": false, \"docvalue_fields\": "
+        for (Map<String, Object> hit : hits(search(index, "{\"size\": " + DOCS + ", \"_source\": false, \"docvalue_fields\": "
             + "[\"retrieval_offline.v\"]}"))) {
             List<Object> values = (List<Object>) ((Map<String, Object>) hit.get("fields")).get("retrieval_offline.v");
             rows[Integer.parseInt((String) hit.get("_id"))] = NeighbourListCodec.decode(Base64.getDecoder().decode((String) values.get(0)));
@@ -72,21 +80,21 @@ public class OfflineDiffusionIT extends ClusteredVectorsIntegTestCase {
         return rows;
     }
 
-    public void testRowsAndRetrieverEqualTheDenseOfflineDiffusion() throws Exception {
-        int k = between(3, STORED_K);
-        double gamma = randomFrom(1.0, 3.0);
-        double alpha = randomFrom(0.9, 0.99);
-        int nTrunc = between(2, STORED_K + 1);
-        Map<String, Object> built = call(getRestClient(), "POST", "/" + INDEX + "/_retrieval/diffusion/_build", String.format(Locale.ROOT,
+    /**
+     * Builds the rows of {@code index} with these options, checks the response and that every document's stored row is the
+     * one {@link StoredGraphBruteForce#offlineRow} computes; returns those dense rows (NaN off the row).
+     */
+    private double[][] buildAndCheckRows(String index, int k, double gamma, double alpha, int nTrunc) throws IOException {
+        Map<String, Object> built = call(getRestClient(), "POST", "/" + index + "/_retrieval/diffusion/_build", String.format(Locale.ROOT,
             "{\"field\": \"v\", \"k\": %d, \"gamma\": %s, \"alpha\": %s, \"n_trunc\": %d}", k, gamma, alpha, nTrunc));
-        assertEquals(INDEX, built.get("index"));
+        assertEquals(index, built.get("index"));
         assertEquals(DOCS, built.get("items"));
         assertEquals(DOCS * nTrunc, ((Number) built.get("stored_entries")).intValue());
         assertEquals("fixture:1", built.get("graph_task"));
 
         double[][] s = StoredGraphBruteForce.normalized(graph, vectors, k, gamma);
         double[][] expected = new double[DOCS][];
-        NeighbourList[] rows = storedRows();
+        NeighbourList[] rows = storedRows(index);
         for (int i = 0; i < DOCS; i++) {
             expected[i] = StoredGraphBruteForce.offlineRow(graph, s, i, nTrunc, alpha, 1e-6, 20);
             List<Integer> members = new ArrayList<>();
@@ -103,6 +111,14 @@ public class OfflineDiffusionIT extends ClusteredVectorsIntegTestCase {
                 assertEquals("row " + i + " rank " + t, row[members.get(t)], rows[i].similarity(t), 1e-6);
             }
         }
+        return expected;
+    }
+
+    public void testRowsAndRetrieverEqualTheDenseOfflineDiffusion() throws Exception {
+        int k = between(3, STORED_K);
+        double gamma = randomFrom(1.0, 3.0);
+        double alpha = randomFrom(0.9, 0.99);
+        double[][] expected = buildAndCheckRows(INDEX, k, gamma, alpha, between(2, STORED_K + 1));
 
         float[] q = randomQuery();
         int window = between(20, 60);
@@ -163,6 +179,40 @@ public class OfflineDiffusionIT extends ClusteredVectorsIntegTestCase {
         assertEquals(400, status(e));
         assertThat(e.getMessage(), containsString("have k [" + k + "]"));
         assertEquals(hits(search(String.format(Locale.ROOT, otherK, "false"))), hits(search(String.format(Locale.ROOT, otherK, "auto"))));
+    }
+
+    /**
+     * An index whose routing is required, every document routed by a custom value (so not on the shard its id alone routes
+     * to): the graph's lists are read with each document's routing and the rows are written with it.
+     */
+    public void testCustomRoutingIsKept() throws Exception {
+        String routed = "offline-routed";
+        IntFunction<String> routing = i -> "r" + (i % 7);
+        indexVectors(routed, 3, routing);
+        ensureGreen(routed);
+        graph.write(client(), routed, "v", STORED_K, GraphMarker.DONE, routing);
+        buildAndCheckRows(routed, between(3, STORED_K), randomFrom(1.0, 3.0), randomFrom(0.9, 0.99), between(2, STORED_K + 1));
+    }
+
+    /**
+     * A document deleted after its node cached the graph: a rebuild on that node (the job runs where it is received) still lists
+     * it, skips its update and counts only the rows written.
+     */
+    public void testADocumentDeletedSinceTheGraphWasReadIsSkipped() throws Exception {
+        String node = internalCluster().getRandomNodeName();
+        JobRequest<BuildOfflineDiffusionAction.Options> request = BuildOfflineDiffusionAction.KIND.request(INDEX,
+            Map.of("field", "v", "k", 5, "n_trunc", 3));
+        JobResponse first = client(node).execute(BuildOfflineDiffusionAction.INSTANCE, request).get();
+        assertEquals(DOCS, ((Number) first.result().get("items")).intValue());
+        assertEquals(DOCS * 3, ((Number) first.result().get("stored_entries")).intValue());
+
+        String deleted = Integer.toString(between(0, DOCS - 1));
+        client().prepareDelete(INDEX, deleted).setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE).get();
+        JobResponse second = client(node).execute(BuildOfflineDiffusionAction.INSTANCE, request).get();
+        assertEquals(DOCS - 1, ((Number) second.result().get("items")).intValue());
+        assertEquals((DOCS - 1) * 3, ((Number) second.result().get("stored_entries")).intValue());
+        assertEquals(DOCS - 1, hits(search("{\"size\": " + DOCS + ", \"_source\": false, \"query\": {\"exists\": {\"field\": "
+            + "\"retrieval_offline.v\"}}}")).size());
     }
 
     @SuppressWarnings("unchecked")

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Test fixture: writes a neighbour graph into an index the way {@link GraphFields} defines it, without the build job, so that
@@ -70,13 +71,19 @@ public final class StoredGraphFixture {
      * {@code field} with {@code k} as {@code state} (e.g. done) in {@code _meta}, replacing the index's {@code _meta}.
      */
     public void write(Client client, String index, String field, int k, String state) {
+        write(client, index, field, k, state, i -> null);
+    }
+
+    /** As {@link #write(Client, String, String, int, String)}, document i's update routed by {@code routing.apply(i)}. */
+    public void write(Client client, String index, String field, int k, String state, IntFunction<String> routing) {
         client.admin().indices().preparePutMapping(index)
             .setSource(Map.of("properties", Map.of(GraphFields.neighbours(field), GraphFields.binaryDocValuesMapping())))
             .get();
         BulkRequestBuilder bulk = client.prepareBulk().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
         for (int i = 0; i < lists.length; i++) {
             String encoded = Base64.getEncoder().encodeToString(NeighbourListCodec.encode(lists[i]));
-            bulk.add(client.prepareUpdate(index, Integer.toString(i)).setDoc(Map.of(GraphFields.neighbours(field), encoded)));
+            bulk.add(client.prepareUpdate(index, Integer.toString(i)).setRouting(routing.apply(i))
+                .setDoc(Map.of(GraphFields.neighbours(field), encoded)));
         }
         if (bulk.get().hasFailures()) {
             throw new AssertionError("writing the fixture's lists failed");
