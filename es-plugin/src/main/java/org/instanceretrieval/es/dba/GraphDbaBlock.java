@@ -5,7 +5,6 @@ import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.bulk.BulkRequest;
 import org.elasticsearch.action.support.RefCountingListener;
-import org.elasticsearch.action.update.UpdateRequest;
 import org.elasticsearch.cluster.routing.IndexRouting;
 import org.elasticsearch.rest.RestStatus;
 import org.instanceretrieval.es.job.TransportJobAction.Job;
@@ -14,6 +13,7 @@ import org.instanceretrieval.expansion.AlphaQueryExpansion;
 import org.instanceretrieval.graph.NeighbourList;
 import org.instanceretrieval.graph.NeighbourListCodec;
 import org.instanceretrieval.math.VectorMath;
+import org.instanceretrieval.es.job.DocumentUpdates;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +30,8 @@ import java.util.concurrent.Executor;
  * returned, with their vectors and lists. Takes the first {@code n - 1} entries of each list, fetches the vectors of the listed
  * documents that are not in the block with {@link ShardVectorsByIdAction}, computes each document's
  * {@code L2(w(x.x) x + sum_t w(s_t) y_t)} over L2-normalised vectors ({@code w(s) = max(s, 0)^alpha}, {@code s_t} the stored
- * similarity), and writes {@code target_field} with one bulk of partial updates (the document's routing kept).
+ * similarity), and writes {@code target_field} with one bulk of partial updates ({@link DocumentUpdates}: routing kept, a document
+ * deleted since it was read skipped).
  * <p>
  * The shard of a listed id is computed with the index's routing from the id alone ({@link IndexRouting#getShard}); the ids that
  * cannot be routed so (an index whose routing is required or partitioned) or that the routed shard does not hold (documents
@@ -124,15 +125,11 @@ final class GraphDbaBlock {
     void write(float[][] augmented, ActionListener<Void> listener) {
         BulkRequest bulk = new BulkRequest();
         for (int i = 0; i < augmented.length; i++) {
-            bulk.add(new UpdateRequest(context.index(), docs.id(i)).routing(docs.routing(i)).doc(Map.of(context.targetField(),
-                augmented[i])));
+            bulk.add(DocumentUpdates.update(context.index(), docs.id(i), docs.routing(i), Map.of(context.targetField(), augmented[i])));
         }
         context.job().client().bulk(bulk, listener.delegateFailureAndWrap((l, response) -> {
-            if (response.hasFailures()) {
-                throw new ElasticsearchStatusException("writing [{}] failed: {}", RestStatus.INTERNAL_SERVER_ERROR, context.targetField(),
-                    response.buildFailureMessage());
-            }
-            context.job().task().add("vectors_written", augmented.length);
+            context.job().task().add("vectors_written", DocumentUpdates.count(DocumentUpdates.written(response,
+                "writing the augmented vector", context.targetField())));
             l.onResponse(null);
         }));
     }

@@ -8,7 +8,6 @@ import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsReques
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsResponse;
 import org.elasticsearch.action.bulk.BulkRequest;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.update.UpdateRequest;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.injection.guice.Inject;
@@ -26,6 +25,7 @@ import org.instanceretrieval.expansion.DatabaseAugmentation;
 import org.instanceretrieval.math.ScoreKernels;
 import org.instanceretrieval.math.VectorMath;
 import org.instanceretrieval.neighbours.ExactNeighbourSearch;
+import org.instanceretrieval.es.job.DocumentUpdates;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -44,7 +44,7 @@ import java.util.Set;
  *   <li>L2-normalises them and computes alpha-DBA with exact neighbours over all of them
  *       ({@link DatabaseAugmentation#augmentWithExactNeighbours}) on the generic pool;</li>
  *   <li>sets the index's {@code _meta.retrieval_dba.state} to {@code running}, writes the
- *       augmented vectors with partial-document bulk updates (routing kept), refreshes, and only
+ *       augmented vectors with partial-document bulk updates ({@link DocumentUpdates}), refreshes, and only
  *       then sets {@code state: done}. Any failure or cancellation after {@code running} was set
  *       leaves {@code state: failed} with the reason.</li>
  * </ol>
@@ -214,14 +214,11 @@ public final class TransportDbaAction extends TransportJobAction<JobRequest<DbaA
         BulkRequest bulk = new BulkRequest();
         for (int i = from; i < to; i++) {
             DocVector doc = docs.get(i);
-            bulk.add(new UpdateRequest(doc.index(), doc.id()).routing(doc.routing()).doc(Map.of(target, augmented[i])));
+            bulk.add(DocumentUpdates.update(doc.index(), doc.id(), doc.routing(), Map.of(target, augmented[i])));
         }
         job.client().bulk(bulk, listener.delegateFailureAndWrap((l, response) -> {
-            if (response.hasFailures()) {
-                throw new ElasticsearchStatusException("writing [{}] failed: {}", RestStatus.INTERNAL_SERVER_ERROR, target,
-                    response.buildFailureMessage());
-            }
-            job.task().count("vectors_written", to);
+            job.task().add("vectors_written", DocumentUpdates.count(DocumentUpdates.written(response, "writing the augmented vector",
+                target)));
             writeBatch(job, index, target, docs, augmented, to, l);
         }));
     }

@@ -7,7 +7,6 @@ import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRespon
 import org.elasticsearch.action.admin.indices.mapping.put.PutMappingRequest;
 import org.elasticsearch.action.bulk.BulkRequest;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.update.UpdateRequest;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.cluster.service.ClusterService;
@@ -17,7 +16,6 @@ import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.es.graph.GraphFields;
-import org.instanceretrieval.es.graph.GraphListWriter;
 import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.GraphMarkers;
 import org.instanceretrieval.es.graph.StoredGraph;
@@ -29,6 +27,7 @@ import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.graph.NeighbourList;
 import org.instanceretrieval.graph.NeighbourListCodec;
 import org.instanceretrieval.memory.Reservation;
+import org.instanceretrieval.es.job.DocumentUpdates;
 
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -153,12 +152,12 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
             String rowsField = GraphFields.offlineRows(marker.field());
             for (int i = from; i < to; i++) {
                 NeighbourList row = rows[i - from];
-                bulk.add(new UpdateRequest(index, graph.id(i)).routing(graph.routing(i)).retryOnConflict(3).doc(Map.of(rowsField,
+                bulk.add(DocumentUpdates.update(index, graph.id(i), graph.routing(i), Map.of(rowsField,
                     Base64.getEncoder().encodeToString(NeighbourListCodec.encode(row)))));
             }
             // the block's charge is released as soon as its bulk has answered, before the next block is solved
             job.client().bulk(bulk, ActionListener.runBefore(listener.delegateFailureAndWrap((l, response) -> {
-                boolean[] written = GraphListWriter.writtenItems(response, "offline diffusion row", rowsField); // deleted: skipped
+                boolean[] written = DocumentUpdates.written(response, "writing the offline diffusion row", rowsField);
                 long rowsWritten = done.rows();
                 long entries = done.entries();
                 for (int r = 0; r < written.length; r++) {

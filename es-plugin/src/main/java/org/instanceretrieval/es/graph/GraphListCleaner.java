@@ -1,30 +1,25 @@
 package org.instanceretrieval.es.graph;
 
-import org.elasticsearch.ElasticsearchStatusException;
-import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.bulk.BulkItemResponse;
 import org.elasticsearch.action.bulk.BulkRequest;
 import org.elasticsearch.action.search.ClosePointInTimeRequest;
 import org.elasticsearch.action.search.OpenPointInTimeRequest;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.search.TransportClosePointInTimeAction;
 import org.elasticsearch.action.search.TransportOpenPointInTimeAction;
-import org.elasticsearch.action.update.UpdateRequest;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.common.bytes.BytesReference;
 import org.elasticsearch.common.document.DocumentField;
 import org.elasticsearch.core.TimeValue;
-import org.elasticsearch.index.engine.DocumentMissingException;
 import org.elasticsearch.index.mapper.RoutingFieldMapper;
 import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryBuilders;
-import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.search.builder.PointInTimeBuilder;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.elasticsearch.search.sort.SortBuilders;
+import org.instanceretrieval.es.job.DocumentUpdates;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -95,20 +90,11 @@ final class GraphListCleaner {
             doc.put(GraphFields.neighbours(field), null); // a list written under the dotted name (as the test fixture does)
             for (SearchHit hit : hits) {
                 DocumentField routing = hit.field(RoutingFieldMapper.NAME);
-                bulk.add(new UpdateRequest(hit.getIndex(), hit.getId()).routing(routing == null ? null : routing.getValue())
-                    .retryOnConflict(3).doc(doc));
+                bulk.add(DocumentUpdates.update(hit.getIndex(), hit.getId(), routing == null ? null : routing.getValue(), doc));
             }
             client.bulk(bulk, l.delegateFailureAndWrap((l2, written) -> {
-                long done = cleared;
-                for (BulkItemResponse item : written.getItems()) {
-                    if (item.isFailed() == false) {
-                        done++;
-                    } else if (ExceptionsHelper.unwrapCause(item.getFailure().getCause()) instanceof DocumentMissingException == false) {
-                        throw new ElasticsearchStatusException("clearing the neighbour list of document [{}] in [{}] failed: {}",
-                            RestStatus.INTERNAL_SERVER_ERROR, item.getFailure().getCause(), item.getId(), GraphFields.neighbours(field),
-                            item.getFailureMessage());
-                    }
-                }
+                long done = cleared + DocumentUpdates.count(DocumentUpdates.written(written, "clearing the neighbour list",
+                    GraphFields.neighbours(field)));
                 if (more) {
                     page(next, query, last, done, l2);
                 } else {

@@ -1,18 +1,12 @@
 package org.instanceretrieval.es.graph;
 
-import org.elasticsearch.ElasticsearchStatusException;
-import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.bulk.BulkItemResponse;
 import org.elasticsearch.action.bulk.BulkRequest;
-import org.elasticsearch.action.bulk.BulkResponse;
-import org.elasticsearch.action.update.UpdateRequest;
 import org.elasticsearch.client.internal.Client;
-import org.elasticsearch.index.engine.DocumentMissingException;
-import org.elasticsearch.rest.RestStatus;
 import org.instanceretrieval.graph.NeighbourList;
 import org.instanceretrieval.graph.NeighbourListCodec;
 import org.instanceretrieval.neighbours.Neighbours;
+import org.instanceretrieval.es.job.DocumentUpdates;
 
 import java.util.Base64;
 import java.util.Map;
@@ -20,12 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * Writes the neighbour lists of a block of documents ({@link GraphFields}): for each, a partial update (custom routing kept,
- * retried on version conflicts) setting {@code retrieval_graph.<field>} to the base64 of {@link NeighbourListCodec} bytes, in bulk
- * requests of {@value #BULK_SIZE}, one after the other. A document deleted since the build read it is skipped (not counted); any
+ * Writes the neighbour lists of a block of documents ({@link GraphFields}): for each, a partial update ({@link DocumentUpdates}:
+ * custom routing kept, retried on version conflicts) setting {@code retrieval_graph.<field>} to the base64 of
+ * {@link NeighbourListCodec} bytes, in bulk requests of {@value #BULK_SIZE}, one after the other. A document deleted since the build read it is skipped (not counted); any
  * other failed update fails the write with a 500 naming it. Counts the lists written. Not thread-safe for concurrent blocks.
  */
-public final class GraphListWriter {
+final class GraphListWriter {
 
     static final int BULK_SIZE = 500;
 
@@ -75,34 +69,13 @@ public final class GraphListWriter {
         BulkRequest bulk = new BulkRequest();
         for (int r = from; r < to; r++) {
             String encoded = Base64.getEncoder().encodeToString(NeighbourListCodec.encode(lists[r]));
-            bulk.add(new UpdateRequest(index, ids.id(ordinals[r])).routing(ids.routing(ordinals[r])).retryOnConflict(3)
-                .doc(Map.of(GraphFields.NEIGHBOURS_ROOT, Map.of(field, encoded))));
+            bulk.add(DocumentUpdates.update(index, ids.id(ordinals[r]), ids.routing(ordinals[r]),
+                Map.of(GraphFields.NEIGHBOURS_ROOT, Map.of(field, encoded))));
         }
         client.bulk(bulk, listener.delegateFailureAndWrap((l, response) -> {
-            for (boolean w : writtenItems(response, "neighbour list", GraphFields.neighbours(field))) {
-                written.addAndGet(w ? 1 : 0);
-            }
+            written.addAndGet(DocumentUpdates.count(DocumentUpdates.written(response, "writing the neighbour list",
+                GraphFields.neighbours(field))));
             writeFrom(ordinals, lists, to, cancelled, l);
         }));
-    }
-
-    /**
-     * Which items of a bulk of partial updates to {@code field} were written ({@code written[i]} for the request's item i); a
-     * document deleted since it was read (document missing) is skipped, not written.
-     *
-     * @param what what was written, for the error
-     * @throws ElasticsearchStatusException 500 naming the first document whose update failed otherwise
-     */
-    public static boolean[] writtenItems(BulkResponse response, String what, String field) {
-        boolean[] written = new boolean[response.getItems().length];
-        for (BulkItemResponse item : response.getItems()) {
-            if (item.isFailed() == false) {
-                written[item.getItemId()] = true;
-            } else if (ExceptionsHelper.unwrapCause(item.getFailure().getCause()) instanceof DocumentMissingException == false) {
-                throw new ElasticsearchStatusException("writing the {} of document [{}] to [{}] failed: {}", RestStatus.INTERNAL_SERVER_ERROR,
-                    item.getFailure().getCause(), what, item.getId(), field, item.getFailureMessage());
-            }
-        }
-        return written;
     }
 }
