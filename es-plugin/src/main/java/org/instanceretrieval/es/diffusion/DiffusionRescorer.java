@@ -11,7 +11,7 @@ import org.instanceretrieval.diffusion.Diffusion;
 import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.SegmentIdCache;
 import org.instanceretrieval.es.rescore.WindowRescorer;
-import org.instanceretrieval.es.rescore.WindowVectors;
+import org.instanceretrieval.search.WindowVectors;
 
 import java.io.IOException;
 

@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.diffusion;
 
+import org.instanceretrieval.graph.OfflineRowSolver;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
@@ -18,7 +19,7 @@ import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.es.graph.GraphFields;
 import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.GraphMarkers;
-import org.instanceretrieval.es.graph.StoredGraph;
+import org.instanceretrieval.graph.StoredGraph;
 import org.instanceretrieval.es.graph.StoredGraphCache;
 import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;

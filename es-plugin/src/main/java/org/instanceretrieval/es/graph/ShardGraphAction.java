@@ -3,6 +3,7 @@ package org.instanceretrieval.es.graph;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
+import org.instanceretrieval.graph.ShardLists;
 import org.instanceretrieval.es.vectors.ShardRead;
 import org.instanceretrieval.es.rest.RequestParams;
 
@@ -27,7 +28,7 @@ public final class ShardGraphAction {
      * bytes {@code data[offsets[i] .. offsets[i + 1])} (one {@code NeighbourListCodec} list), in Lucene order. Documents without
      * a value are not listed. Arrays not copied.
      */
-    public record Result(String[] ids, String[] routings, int[] offsets, byte[] data) implements Writeable {
+    public record Result(String[] ids, String[] routings, int[] offsets, byte[] data) implements Writeable, ShardLists {
         public Result {
             if (offsets.length != ids.length + 1 || routings.length != ids.length) {
                 throw new IllegalArgumentException("[" + ids.length + "] ids need [" + ids.length + "] routings and [" + (ids.length + 1)
@@ -48,23 +49,27 @@ public final class ShardGraphAction {
             out.writeByteArray(data);
         }
 
+        @Override
         public int size() {
             return ids.length;
         }
 
+        @Override
         public String id(int i) {
             return ids[i];
         }
 
+        @Override
         public int offset(int i) {
             return offsets[i];
         }
 
+        @Override
         public int length(int i) {
             return offsets[i + 1] - offsets[i];
         }
 
-        /** The custom routing of document {@code i}, null without one. */
+        @Override
         public String routing(int i) {
             return routings[i];
         }

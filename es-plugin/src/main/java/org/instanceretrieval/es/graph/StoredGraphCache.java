@@ -1,5 +1,7 @@
 package org.instanceretrieval.es.graph;
 
+import org.instanceretrieval.graph.GraphAffinity;
+import org.instanceretrieval.graph.StoredGraph;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.support.GroupedActionListener;
 import org.elasticsearch.action.support.SubscribableListener;

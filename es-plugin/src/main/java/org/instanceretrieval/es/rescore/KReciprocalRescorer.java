@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.rescore;
 
+import org.instanceretrieval.search.WindowVectors;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
 import org.elasticsearch.search.rescore.RescoreContext;

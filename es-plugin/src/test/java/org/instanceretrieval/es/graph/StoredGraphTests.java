@@ -1,5 +1,7 @@
 package org.instanceretrieval.es.graph;
 
+import org.instanceretrieval.graph.GraphAffinity;
+import org.instanceretrieval.graph.StoredGraph;
 import org.elasticsearch.test.ESTestCase;
 import org.instanceretrieval.diffusion.SparseMatrix;
 import org.instanceretrieval.es.BruteForce;

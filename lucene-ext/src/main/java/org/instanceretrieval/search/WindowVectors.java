@@ -1,4 +1,4 @@
-package org.instanceretrieval.es.rescore;
+package org.instanceretrieval.search;
 
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;

@@ -1,7 +1,5 @@
-package org.instanceretrieval.es.graph;
+package org.instanceretrieval.graph;
 
-import org.instanceretrieval.graph.NeighbourList;
-import org.instanceretrieval.graph.NeighbourListCodec;
 import org.instanceretrieval.memory.Reservation;
 
 import java.util.Arrays;
@@ -10,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A whole stored neighbour graph in compact form, as {@link StoredGraphCache} keeps it: every document that holds a list, by
- * <em>ordinal</em> = rank of its {@code _id} in {@link String#compareTo} order (so the ordinals do not depend on the sharding),
+ * A whole stored neighbour graph in compact form, as the plugin's node cache keeps it ({@link #of} its shards' lists): every
+ * document that holds a list, by <em>ordinal</em> = rank of its {@code _id} in {@link String#compareTo} order (so the
+ * ordinals do not depend on the sharding),
  * and each document's list as CSR rows of neighbour ordinals and float similarities, in stored order (similarity descending,
  * then id). Neighbours that hold no list themselves (deleted since the build) are dropped from the rows.
  *
@@ -64,9 +63,9 @@ public final class StoredGraph {
      * @throws IllegalStateException if an {@code _id} occurs in two shards, or a list is longer than {@code storedK}
      * @throws IllegalArgumentException if a stored list is malformed
      */
-    public static StoredGraph of(List<ShardGraphAction.Result> shards, int storedK, Reservation memory) {
+    public static StoredGraph of(List<? extends ShardLists> shards, int storedK, Reservation memory) {
         int n = 0;
-        for (ShardGraphAction.Result shard : shards) {
+        for (ShardLists shard : shards) {
             n += shard.size();
         }
         long capacity = (long) n * storedK;
@@ -109,7 +108,7 @@ public final class StoredGraph {
         int used = 0;
         for (int o = 0; o < n; o++) {
             int at = order[o];
-            ShardGraphAction.Result shard = shards.get(shardOf[at]);
+            ShardLists shard = shards.get(shardOf[at]);
             int doc = docOf[at];
             NeighbourList list = NeighbourListCodec.decode(shard.data(), shard.offset(doc), shard.length(doc));
             if (list.size() > storedK) {

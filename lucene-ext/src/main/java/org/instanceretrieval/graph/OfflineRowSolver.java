@@ -1,10 +1,8 @@
-package org.instanceretrieval.es.diffusion;
+package org.instanceretrieval.graph;
 
 import org.instanceretrieval.diffusion.CgSolution;
 import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.diffusion.SparseMatrix;
-import org.instanceretrieval.es.graph.StoredGraph;
-import org.instanceretrieval.graph.NeighbourList;
 
 import java.util.Arrays;
 
@@ -15,7 +13,7 @@ import java.util.Arrays;
  * floats, sorted by value descending then id ascending (the {@code NeighbourListCodec} order). Per row O(n_trunc k) memory.
  * Not thread-safe (one scratch array per solver): one solver per thread.
  */
-final class OfflineRowSolver {
+public final class OfflineRowSolver {
 
     private final StoredGraph graph;
     private final SparseMatrix s;
@@ -23,7 +21,7 @@ final class OfflineRowSolver {
     private final ConjugateGradient solver;
     private final int[] localOf;
 
-    OfflineRowSolver(StoredGraph graph, SparseMatrix s, int nTrunc, ConjugateGradient solver) {
+    public OfflineRowSolver(StoredGraph graph, SparseMatrix s, int nTrunc, ConjugateGradient solver) {
         this.graph = graph;
         this.s = s;
         this.nTrunc = nTrunc;
@@ -33,12 +31,12 @@ final class OfflineRowSolver {
     }
 
     /** Heap one solver holds besides its rows: the scratch map of the graph's size. */
-    static long bytes(int n) {
+    public static long bytes(int n) {
         return 16L + 4L * n;
     }
 
     /** The row of ordinal {@code i}. */
-    NeighbourList row(int i) {
+    public NeighbourList row(int i) {
         int m = Math.min(nTrunc - 1, graph.rowLength(i));
         int[] t = new int[m + 1];
         t[0] = i;

@@ -1,4 +1,4 @@
-package org.instanceretrieval.es.graph;
+package org.instanceretrieval.graph;
 
 import org.instanceretrieval.diffusion.SparseMatrix;
 
