@@ -1,22 +1,17 @@
 package org.instanceretrieval.es.rescore;
 
 import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.search.rescore.RescoreContext;
 import org.elasticsearch.xcontent.ObjectParser;
-import org.elasticsearch.xcontent.ParseField;
-import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 import org.instanceretrieval.es.diffusion.GraphSource;
 import org.instanceretrieval.es.diffusion.StoredGraphCheck;
 import org.instanceretrieval.es.graph.GraphMarker;
-import org.instanceretrieval.es.graph.SegmentIdCache;
 import org.instanceretrieval.es.query.VectorFieldInfo;
 import org.instanceretrieval.memory.MemoryBudget;
 
 import java.io.IOException;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -34,19 +29,15 @@ import java.util.function.Supplier;
  *
  * <p>Every option is checked when the request is parsed (an {@link IllegalArgumentException}, HTTP 400 naming the option, its
  * value and the rule; field, query vector and window size as {@link VectorRescorerBuilder}); the field is checked against the
- * shard's mapping when the rescore context is built. Immutable apart from the inherited window size, the node's memory
- * budget and segment id cache it is given once ({@link #withMemory}, {@link #withSegmentIds}).
+ * shard's mapping when the rescore context is built. Immutable apart from the inherited window size and segment id cache and
+ * the node's memory budget it is given once ({@link #withMemory}).
  */
 public final class KReciprocalRescorerBuilder extends VectorRescorerBuilder<KReciprocalRescorerBuilder, KReciprocalParameters> {
 
     public static final String NAME = "k_reciprocal";
-    static final ParseField GRAPH = new ParseField("graph");
 
-    private final GraphSource graph;
     /** This node's memory budget (its retrieval breaker; not sent, not part of equality); null for a builder made in code. */
     private Supplier<MemoryBudget> memory;
-    /** The node's segment id cache for the stored-graph path (not sent, not part of equality); null: ids from stored fields. */
-    private SegmentIdCache segmentIds;
 
     /** @throws IllegalArgumentException if the field is empty or the query vector missing, empty or not finite */
     public KReciprocalRescorerBuilder(String field, float[] queryVector, KReciprocalParameters parameters) {
@@ -55,11 +46,7 @@ public final class KReciprocalRescorerBuilder extends VectorRescorerBuilder<KRec
 
     /** @throws IllegalArgumentException as above, or if graph is null */
     public KReciprocalRescorerBuilder(String field, float[] queryVector, KReciprocalParameters parameters, GraphSource graph) {
-        super(NAME, field, queryVector, parameters);
-        if (graph == null) {
-            throw new IllegalArgumentException("[" + NAME + "] requires [" + GRAPH.getPreferredName() + "]");
-        }
-        this.graph = graph;
+        super(NAME, field, queryVector, parameters, graph);
     }
 
     /** With the paper's defaults k1 20, k2 6, lambda 0.3. */
@@ -69,21 +56,14 @@ public final class KReciprocalRescorerBuilder extends VectorRescorerBuilder<KRec
 
     public KReciprocalRescorerBuilder(StreamInput in) throws IOException {
         super(NAME, in, KReciprocalParameters::new);
-        this.graph = in.readEnum(GraphSource.class);
-    }
-
-    @Override
-    protected void doWriteExtra(StreamOutput out) throws IOException {
-        out.writeEnum(graph);
     }
 
     /** The body as parsed; {@link #build} validates it. */
     private static final class Parsed extends ParsedBody {
         private final KReciprocalParameters.Parsed options = new KReciprocalParameters.Parsed();
-        private String graph = GraphSource.AUTO.toString();
 
         KReciprocalRescorerBuilder build() {
-            return new KReciprocalRescorerBuilder(field, vector(), options.build(NAME), GraphSource.parse(NAME, graph));
+            return new KReciprocalRescorerBuilder(field, vector(), options.build(NAME), graph(NAME));
         }
     }
 
@@ -91,17 +71,11 @@ public final class KReciprocalRescorerBuilder extends VectorRescorerBuilder<KRec
 
     static {
         KReciprocalParameters.declare(PARSER, p -> p.options);
-        PARSER.declareString((p, v) -> p.graph = v, GRAPH);
     }
 
     /** Parses the body of {@code "k_reciprocal": {...}} (the parser is on its start object). */
     public static KReciprocalRescorerBuilder fromXContent(XContentParser parser) throws IOException {
         return PARSER.parse(parser, null).build();
-    }
-
-    @Override
-    protected void doXContentExtra(XContentBuilder builder, Params params) throws IOException {
-        builder.field(GRAPH.getPreferredName(), graph.toString());
     }
 
     /**
@@ -115,9 +89,9 @@ public final class KReciprocalRescorerBuilder extends VectorRescorerBuilder<KRec
     @Override
     protected RescoreContext innerBuildContext(int windowSize, SearchExecutionContext context) {
         VectorFieldInfo.of(context, NAME, field());
-        GraphMarker stored = StoredGraphCheck.resolve(StoredGraphCheck.marker(context.getIndexSettings().getIndexMetadata(), graph,
-            NAME), context.getIndexSettings().getIndex().getName(), field(), parameters().k1(), graph, NAME, "k1");
-        return new KReciprocalRescorer.Context(windowSize, this, memory(), stored, segmentIds);
+        GraphMarker stored = StoredGraphCheck.resolve(StoredGraphCheck.marker(context.getIndexSettings().getIndexMetadata(), graph(),
+            NAME), context.getIndexSettings().getIndex().getName(), field(), parameters().k1(), graph(), NAME, "k1");
+        return new KReciprocalRescorer.Context(windowSize, this, memory(), stored, segmentIds());
     }
 
     /**
@@ -129,39 +103,15 @@ public final class KReciprocalRescorerBuilder extends VectorRescorerBuilder<KRec
         return this;
     }
 
-    /** This builder reading window ids from the node's segment id cache (set by the plugin, like {@link #withMemory}). */
-    public KReciprocalRescorerBuilder withSegmentIds(SegmentIdCache cache) {
-        this.segmentIds = cache;
-        return this;
-    }
-
     /** The memory budget of the window: the node's, or unlimited for a builder made in code. */
     MemoryBudget memory() {
         MemoryBudget budget = memory == null ? null : memory.get();
         return budget == null ? MemoryBudget.UNLIMITED : budget;
     }
 
-    /** Which rows are re-ranked on: the stored graph's, the window's vectors, or auto. */
-    public GraphSource graph() {
-        return graph;
-    }
-
-    /** A copy that re-ranks for {@code queryVector}, keeping the field, the options, the graph, the memory budget and id cache. */
+    /** A copy that re-ranks for {@code queryVector}, keeping the field, the options, the graph and the memory budget. */
     @Override
     protected KReciprocalRescorerBuilder copyWith(float[] queryVector) {
-        return new KReciprocalRescorerBuilder(field(), queryVector, parameters(), graph).withMemory(memory).withSegmentIds(segmentIds);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (super.equals(o) == false) {
-            return false;
-        }
-        return graph == ((KReciprocalRescorerBuilder) o).graph;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(super.hashCode(), graph);
+        return new KReciprocalRescorerBuilder(field(), queryVector, parameters(), graph()).withMemory(memory);
     }
 }
