@@ -1,5 +1,7 @@
 package org.instanceretrieval.rerank;
 
+import org.instanceretrieval.math.DoubleDots;
+
 import java.util.Arrays;
 
 /**
@@ -198,27 +200,20 @@ public final class KReciprocal {
         return u;
     }
 
-    /** D: d(a, b) = max(0, 2 - 2 x̂_a · x̂_b), d(a, a) = 0, each row divided by its largest entry (unless that is 0). */
+    /**
+     * D: d(a, b) = max(0, 2 - 2 x̂_a · x̂_b), d(a, a) = 0, each row divided by its largest entry (unless that is 0). The
+     * products are {@link DoubleDots#symmetric}'s.
+     */
     private static double[][] normalisedDistances(double[][] unit, Runnable checkpoint) {
         int n = unit.length;
         double[][] dist = new double[n][n];
-        // blocks of ROW_BLOCK rows against every later row: each later vector is read once per block, not once per row
-        for (int a0 = 0; a0 < n; a0 += ROW_BLOCK) {
-            checkpoint.run();
-            int a1 = Math.min(n, a0 + ROW_BLOCK);
-            for (int b = a0 + 1; b < n; b++) {
-                double[] ub = unit[b];
-                for (int a = a0; a < Math.min(a1, b); a++) {
-                    double d = Math.max(0d, 2 - 2 * dot(unit[a], ub));
-                    dist[a][b] = d;
-                    dist[b][a] = d;
-                }
-            }
-        }
-        for (double[] row : dist) {
+        DoubleDots.symmetric(unit, dist, checkpoint);
+        for (int a = 0; a < n; a++) {
+            double[] row = dist[a];
             double max = 0;
-            for (double d : row) {
-                max = Math.max(max, d);
+            for (int b = 0; b < n; b++) {
+                row[b] = a == b ? 0 : Math.max(0d, 2 - 2 * row[b]);
+                max = Math.max(max, row[b]);
             }
             if (max > 0) {
                 for (int b = 0; b < n; b++) {
@@ -227,25 +222,6 @@ public final class KReciprocal {
             }
         }
         return dist;
-    }
-
-    /** Rows of the distance matrix computed together. */
-    private static final int ROW_BLOCK = 8;
-
-    /** Dot product in double with four partial sums (the order of the additions is not the plain loop's). */
-    private static double dot(double[] x, double[] y) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int t = 0;
-        for (; t + 3 < x.length; t += 4) {
-            s0 += x[t] * y[t];
-            s1 += x[t + 1] * y[t + 1];
-            s2 += x[t + 2] * y[t + 2];
-            s3 += x[t + 3] * y[t + 3];
-        }
-        for (; t < x.length; t++) {
-            s0 += x[t] * y[t];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     /** N(a, m): a first, then the others by row value ascending, ties by lower index (insertion into a sorted prefix). */

@@ -1,0 +1,65 @@
+package org.instanceretrieval.math;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link DoubleDots#symmetric} on the Java Vector API. Loaded only by {@link DoubleDots} after the module check: referencing
+ * this class on a JVM without {@code jdk.incubator.vector} fails with a {@link LinkageError}.
+ *
+ * <p>The rows are walked as {@link DoubleDots#scalar} walks them (blocks of {@value DoubleDots#BLOCK} rows against every
+ * later row); each product is summed in four vectors of lanes over consecutive chunks of {@code 4 lanes} dimensions (four
+ * independent FMA chains), then one vector over the remaining whole vectors, the four added and their lanes added, then the
+ * dimensions past the last whole vector one by one. Measured on 1,001 rows (AVX-512, Temurin 25): about 2.8x the scalar
+ * form at 2,048 dimensions and 128 (docs/benchmarks.md, k-reciprocal).
+ */
+final class PanamaDoubleDots {
+
+    private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+
+    private PanamaDoubleDots() {}
+
+    static int lanes() {
+        return LANES;
+    }
+
+    static void symmetric(double[][] rows, double[][] out, Runnable checkpoint) {
+        int n = rows.length;
+        for (int a0 = 0; a0 < n; a0 += DoubleDots.BLOCK) {
+            checkpoint.run();
+            int a1 = Math.min(n, a0 + DoubleDots.BLOCK);
+            for (int b = a0 + 1; b < n; b++) {
+                double[] y = rows[b];
+                for (int a = a0; a < Math.min(a1, b); a++) {
+                    double d = dot(rows[a], y);
+                    out[a][b] = d;
+                    out[b][a] = d;
+                }
+            }
+        }
+    }
+
+    private static double dot(double[] x, double[] y) {
+        int dim = x.length;
+        int wholeFour = dim - dim % (4 * LANES);
+        int whole = SPECIES.loopBound(dim);
+        DoubleVector s0 = DoubleVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
+        int k = 0;
+        for (; k < wholeFour; k += 4 * LANES) {
+            s0 = DoubleVector.fromArray(SPECIES, x, k).fma(DoubleVector.fromArray(SPECIES, y, k), s0);
+            s1 = DoubleVector.fromArray(SPECIES, x, k + LANES).fma(DoubleVector.fromArray(SPECIES, y, k + LANES), s1);
+            s2 = DoubleVector.fromArray(SPECIES, x, k + 2 * LANES).fma(DoubleVector.fromArray(SPECIES, y, k + 2 * LANES), s2);
+            s3 = DoubleVector.fromArray(SPECIES, x, k + 3 * LANES).fma(DoubleVector.fromArray(SPECIES, y, k + 3 * LANES), s3);
+        }
+        for (; k < whole; k += LANES) {
+            s0 = DoubleVector.fromArray(SPECIES, x, k).fma(DoubleVector.fromArray(SPECIES, y, k), s0);
+        }
+        double sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; k < dim; k++) {
+            sum += x[k] * y[k];
+        }
+        return sum;
+    }
+}
