@@ -3,12 +3,11 @@ package org.instanceretrieval.math;
 /**
  * All pairwise inner products of a set of double vectors, {@code out[a][b] = rows[a] . rows[b]} for {@code a != b} (the
  * diagonal is left as it is): the O(n^2 d) step of k-reciprocal re-ranking's distance matrix. Blocks of {@value #BLOCK} rows
- * are taken against every later row, so each later vector is read once per block instead of once per pair; with the Vector
- * API (the conditions of
- * {@link ScoreKernels}: {@code jdk.incubator.vector} present, 256-bit vectors or wider, {@link ScoreKernels#FORCE_SCALAR_PROPERTY}
- * not set) each product is summed in vector lanes and the lanes added at the end, else by the portable loop
- * ({@link #scalar}) with four partial sums. Either agrees with the plain sum up to double rounding (the order of the additions
- * differs); a given JVM on a given CPU always gives the same result. Stateless.
+ * are taken against every later row, so each later vector is read once per block instead of once per pair. Each product is
+ * summed on the Vector API ({@link PanamaDoubleDots}) under the conditions of {@link ScoreKernels} ({@code
+ * jdk.incubator.vector} present, 256-bit vectors or wider, {@link ScoreKernels#FORCE_SCALAR_PROPERTY} not set), else by the
+ * portable loop ({@link #dot}) with four partial sums. Either agrees with the plain sum up to double rounding (the order of
+ * the additions differs); a given JVM on a given CPU always gives the same result. Stateless.
  */
 public final class DoubleDots {
 
@@ -27,11 +26,8 @@ public final class DoubleDots {
      * @param checkpoint run once per block of {@value #BLOCK} rows (throws to cancel)
      */
     public static void symmetric(double[][] rows, double[][] out, Runnable checkpoint) {
-        if (VECTORIZED && Boolean.getBoolean(ScoreKernels.FORCE_SCALAR_PROPERTY) == false) {
-            PanamaDoubleDots.symmetric(rows, out, checkpoint);
-        } else {
-            scalar(rows, out, checkpoint);
-        }
+        boolean vector = VECTORIZED && Boolean.getBoolean(ScoreKernels.FORCE_SCALAR_PROPERTY) == false;
+        walk(rows, out, checkpoint, vector ? PanamaDoubleDots::dot : DoubleDots::dot);
     }
 
     /** Whether {@link #symmetric} runs on the Vector API on this JVM (the property aside). */
@@ -39,8 +35,14 @@ public final class DoubleDots {
         return VECTORIZED;
     }
 
-    /** The portable form of {@link #symmetric}: four partial sums per product. */
-    static void scalar(double[][] rows, double[][] out, Runnable checkpoint) {
+    /** One inner product. */
+    @FunctionalInterface
+    interface Dot {
+        double dot(double[] x, double[] y);
+    }
+
+    /** The walk of {@link #symmetric}: blocks of {@value #BLOCK} rows against every later row, each product by {@code dot}. */
+    static void walk(double[][] rows, double[][] out, Runnable checkpoint, Dot dot) {
         int n = rows.length;
         for (int a0 = 0; a0 < n; a0 += BLOCK) {
             checkpoint.run();
@@ -48,7 +50,7 @@ public final class DoubleDots {
             for (int b = a0 + 1; b < n; b++) {
                 double[] y = rows[b];
                 for (int a = a0; a < Math.min(a1, b); a++) {
-                    double d = dot(rows[a], y);
+                    double d = dot.dot(rows[a], y);
                     out[a][b] = d;
                     out[b][a] = d;
                 }
@@ -56,7 +58,8 @@ public final class DoubleDots {
         }
     }
 
-    private static double dot(double[] x, double[] y) {
+    /** The portable product: four partial sums. */
+    static double dot(double[] x, double[] y) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int t = 0;
         for (; t + 3 < x.length; t += 4) {

@@ -5,11 +5,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link DoubleDots#symmetric} on the Java Vector API. Loaded only by {@link DoubleDots} after the module check: referencing
- * this class on a JVM without {@code jdk.incubator.vector} fails with a {@link LinkageError}.
+ * The inner product of {@link DoubleDots#symmetric} on the Java Vector API. Loaded only by {@link DoubleDots} after the
+ * module check: referencing this class on a JVM without {@code jdk.incubator.vector} fails with a {@link LinkageError}.
  *
- * <p>The rows are walked as {@link DoubleDots#scalar} walks them (blocks of {@value DoubleDots#BLOCK} rows against every
- * later row); each product is summed in four vectors of lanes over consecutive chunks of {@code 4 lanes} dimensions (four
+ * <p>Each product is summed in four vectors of lanes over consecutive chunks of {@code 4 lanes} dimensions (four
  * independent FMA chains), then one vector over the remaining whole vectors, the four added and their lanes added, then the
  * dimensions past the last whole vector one by one. Measured on 1,001 rows (AVX-512, Temurin 25): about 2.8x the scalar
  * form at 2,048 dimensions and 128 (docs/benchmarks.md, k-reciprocal).
@@ -25,23 +24,8 @@ final class PanamaDoubleDots {
         return LANES;
     }
 
-    static void symmetric(double[][] rows, double[][] out, Runnable checkpoint) {
-        int n = rows.length;
-        for (int a0 = 0; a0 < n; a0 += DoubleDots.BLOCK) {
-            checkpoint.run();
-            int a1 = Math.min(n, a0 + DoubleDots.BLOCK);
-            for (int b = a0 + 1; b < n; b++) {
-                double[] y = rows[b];
-                for (int a = a0; a < Math.min(a1, b); a++) {
-                    double d = dot(rows[a], y);
-                    out[a][b] = d;
-                    out[b][a] = d;
-                }
-            }
-        }
-    }
-
-    private static double dot(double[] x, double[] y) {
+    /** The product of {@link DoubleDots}'s walk on this JVM. */
+    static double dot(double[] x, double[] y) {
         int dim = x.length;
         int wholeFour = dim - dim % (4 * LANES);
         int whole = SPECIES.loopBound(dim);

@@ -60,14 +60,14 @@ public class DoubleDotsTest {
         for (int[] shape : shapes) {
             double[][] rows = random(random, shape[0], shape[1]);
             double[][] scalar = filled(shape[0]);
-            DoubleDots.scalar(rows, scalar, () -> {});
+            DoubleDots.walk(rows, scalar, () -> {}, DoubleDots::dot);
             assertDots(rows, scalar);
             double[][] chosen = filled(shape[0]);
             DoubleDots.symmetric(rows, chosen, () -> {});
             assertDots(rows, chosen);
             if (DoubleDots.vectorized()) {
                 double[][] panama = filled(shape[0]);
-                PanamaDoubleDots.symmetric(rows, panama, () -> {});
+                DoubleDots.walk(rows, panama, () -> {}, PanamaDoubleDots::dot);
                 assertDots(rows, panama);
             }
         }

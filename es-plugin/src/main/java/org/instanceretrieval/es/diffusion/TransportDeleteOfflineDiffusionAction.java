@@ -2,7 +2,6 @@ package org.instanceretrieval.es.diffusion;
 
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.admin.indices.mapping.put.PutMappingRequest;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.HandledTransportAction;
 import org.elasticsearch.action.support.master.AcknowledgedResponse;
@@ -17,8 +16,8 @@ import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.rest.RequestParams;
 import org.instanceretrieval.es.store.StoredItemRequest;
 import org.instanceretrieval.es.graph.GraphMarkers;
+import org.instanceretrieval.es.job.IndexMetaMarker;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -56,10 +55,6 @@ public final class TransportDeleteOfflineDiffusionAction extends HandledTranspor
             listener.onFailure(new ResourceNotFoundException("index [{}] has no offline diffusion build", index));
             return;
         }
-        Map<String, Object> meta = new LinkedHashMap<>();
-        current.forEach((k, v) -> meta.put(String.valueOf(k), v));
-        meta.remove(OfflineRowsMarker.KEY);
-        client.admin().indices().putMapping(new PutMappingRequest(index).source(Map.of("_meta", meta)),
-            listener.map(ack -> AcknowledgedResponse.TRUE));
+        IndexMetaMarker.write(client, index, OfflineRowsMarker.KEY, null, listener.map(v -> AcknowledgedResponse.TRUE));
     }
 }
