@@ -1,7 +1,6 @@
 package org.instanceretrieval.es.dba;
 
 import org.elasticsearch.index.IndexNotFoundException;
-import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
@@ -11,7 +10,6 @@ import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.tasks.TaskCancelledException;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.job.JobRequest;
@@ -26,6 +24,7 @@ import org.instanceretrieval.math.ScoreKernels;
 import org.instanceretrieval.math.VectorMath;
 import org.instanceretrieval.neighbours.ExactNeighbourSearch;
 import org.instanceretrieval.es.job.DocumentUpdates;
+import org.instanceretrieval.es.job.IndexMetaMarker;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -82,18 +81,13 @@ public final class TransportDbaAction extends TransportJobAction<JobRequest<DbaA
         GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.target()).fields(request.options().field(), request.options().targetField());
         job.client().admin().indices().getFieldMappings(get, ActionListener.wrap(mappings -> {
             String index = checkMapping(request, mappings);
-            DbaMarker.read(job.client(), index, listener.delegateFailureAndWrap((l0, stored) -> DbaMarker.resolve(job.client(), stored,
-                l0.delegateFailureAndWrap((l1, marker) -> {
-                    if (marker != null && "running".equals(marker.get("state"))) {
-                        throw new ElasticsearchStatusException("a DBA job (task [{}]) is already writing index [{}]; wait for it or "
-                            + "cancel it with POST _tasks/{}/_cancel", RestStatus.CONFLICT, marker.get("task"), index, marker.get("task"));
-                    }
-                    if (request.options().graph()) {
-                        new GraphDbaJob(job, client, clusterService, breaker, generic, index, request).start(l1);
-                    } else {
-                        readAndCompute(job, index, request, l1);
-                    }
-                }))));
+            IndexMetaMarker.readIdle(job.client(), index, DbaMarker.KEY, "a DBA job", listener.delegateFailureAndWrap((l1, marker) -> {
+                if (request.options().graph()) {
+                    new GraphDbaJob(job, client, clusterService, breaker, generic, index, request).start(l1);
+                } else {
+                    readAndCompute(job, index, request, l1);
+                }
+            }));
         }, listener::onFailure)); // a missing index stays Elasticsearch's 404 index_not_found_exception
     }
 

@@ -21,6 +21,7 @@ import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.GraphMarkers;
 import org.instanceretrieval.graph.StoredGraph;
 import org.instanceretrieval.es.graph.StoredGraphCache;
+import org.instanceretrieval.es.job.IndexMetaMarker;
 import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.TransportJobAction;
@@ -43,7 +44,8 @@ import java.util.stream.IntStream;
  * <ol>
  *   <li>checks the field (404 for a missing index, 400 for a field that is not a float {@code dense_vector}), that the index holds
  *       a usable graph of the field ({@link GraphMarkers#requireUsable}: 400 none / other field / k larger than stored, 409
- *       while it is built) and that n_trunc - 1 &lt;= the graph's k (400 naming both);</li>
+ *       while it is built), that n_trunc - 1 &lt;= the graph's k (400 naming both) and that no other build of the index runs
+ *       (409 naming its task; a {@code running} marker whose task is gone is taken over, {@link IndexMetaMarker#readIdle});</li>
  *   <li>writes the {@link OfflineRowsMarker} {@code running} (this task) into {@code _meta} and maps
  *       {@code retrieval_offline.<field>};</li>
  *   <li>takes the whole graph and its S (k, gamma) from the node's {@link StoredGraphCache};</li>
@@ -90,12 +92,19 @@ public final class TransportBuildOfflineDiffusionAction extends TransportJobActi
             }
             OfflineRowsMarker marker = new OfflineRowsMarker(request.options().field(), p.k(), p.gamma(), p.alpha(), nTrunc,
                 p.maxIterations(), p.tolerance(), graph.task(), job.id().toString(), OfflineRowsMarker.RUNNING, null, null);
-            ActionListener<JobResponse> marking = ActionListener.wrap(listener::onResponse, e -> putMarker(index,
-                marker.withState(OfflineRowsMarker.FAILED, null, String.valueOf(e.getMessage())), ActionListener.running(() -> listener.onFailure(e))));
-            putMarker(index, marker, marking.delegateFailureAndWrap((l, ack) -> graphs.get(job.client(), metadata, graph, p.k(), p.gamma(),
-                l.delegateFailureAndWrap((l2, loaded) -> generic.execute(ActionRunnable.wrap(l2, l3 -> block(job, index, marker,
-                    loaded, 0, new Written(0, 0), start, l3)))))));
+            IndexMetaMarker.readIdle(job.client(), index, OfflineRowsMarker.KEY, "an offline diffusion build", listener
+                .delegateFailureAndWrap((l, previous) -> build(job, index, metadata, graph, marker, start, l)));
         }, listener::onFailure)); // a missing index stays Elasticsearch's 404 index_not_found_exception
+    }
+
+    /** Marks the rows running, then solves and writes them block by block; a failure marks them failed with the reason. */
+    private void build(Job job, String index, IndexMetadata metadata, GraphMarker graph, OfflineRowsMarker marker, long start,
+                       ActionListener<JobResponse> listener) {
+        ActionListener<JobResponse> marking = ActionListener.wrap(listener::onResponse, e -> putMarker(index,
+            marker.withState(OfflineRowsMarker.FAILED, null, String.valueOf(e.getMessage())), ActionListener.running(() -> listener.onFailure(e))));
+        putMarker(index, marker, marking.delegateFailureAndWrap((l, ack) -> graphs.get(job.client(), metadata, graph, marker.k(),
+            marker.gamma(), l.delegateFailureAndWrap((l2, loaded) -> generic.execute(ActionRunnable.wrap(l2, l3 -> block(job, index,
+                marker, loaded, 0, new Written(0, 0), start, l3)))))));
     }
 
     /** Checks the field and returns the one concrete index. */

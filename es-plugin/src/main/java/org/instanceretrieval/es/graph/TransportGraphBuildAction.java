@@ -1,6 +1,5 @@
 package org.instanceretrieval.es.graph;
 
-import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
@@ -15,7 +14,6 @@ import org.elasticsearch.core.Tuple;
 import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.instanceretrieval.es.job.IndexMetaMarker;
@@ -70,16 +68,8 @@ public final class TransportGraphBuildAction extends TransportJobAction<JobReque
         GetFieldMappingsRequest get = new GetFieldMappingsRequest().indices(request.target()).fields(options.field());
         job.client().admin().indices().getFieldMappings(get, listener.delegateFailureAndWrap((l, mappings) -> {
             String index = checkMapping(request.target(), options.field(), mappings);
-            IndexMetaMarker.read(job.client(), index, GraphMarker.KEY, l.delegateFailureAndWrap((l0, stored) ->
-                IndexMetaMarker.resolve(job.client(), stored, l0.delegateFailureAndWrap((l1, marker) -> {
-                    if (marker != null && IndexMetaMarker.RUNNING.equals(marker.get("state"))) {
-                        throw new ElasticsearchStatusException("a neighbour-graph build (task [{}]) is already running on index [{}]; "
-                            + "wait for it or cancel it with POST _tasks/{}/_cancel", RestStatus.CONFLICT, marker.get("task"), index,
-                            marker.get("task"));
-                    }
-                    String previousField = marker == null ? null : (String) marker.get("field");
-                    mapAndGather(job, index, options, previousField, l1);
-                }))));
+            IndexMetaMarker.readIdle(job.client(), index, GraphMarker.KEY, "a neighbour-graph build", l.delegateFailureAndWrap(
+                (l1, marker) -> mapAndGather(job, index, options, marker == null ? null : (String) marker.get("field"), l1)));
         }));
     }
 

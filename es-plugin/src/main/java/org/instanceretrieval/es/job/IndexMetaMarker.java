@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.job;
 
+import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.ActionListener;
@@ -8,6 +9,7 @@ import org.elasticsearch.action.admin.indices.mapping.get.GetMappingsRequest;
 import org.elasticsearch.action.admin.indices.mapping.put.PutMappingRequest;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.metadata.MappingMetadata;
+import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.tasks.TaskId;
 import org.instanceretrieval.es.store.OrderedMaps;
 
@@ -73,6 +75,24 @@ public final class IndexMetaMarker {
         } else {
             listener.onResponse(failed(marker, "the job recorded no task id and is not running"));
         }
+    }
+
+    /**
+     * The marker under {@code key} of {@code index} as it stands ({@link #read}, then {@link #resolve}; null when there is
+     * none) for a job that is about to take the key over: while the job the marker names still runs, a 409 naming its task
+     * and how to cancel it.
+     *
+     * @param job the kind of job, as the error names it ({@code "a neighbour-graph build"})
+     */
+    public static void readIdle(Client client, String index, String key, String job, ActionListener<Map<String, Object>> listener) {
+        read(client, index, key, listener.delegateFailureAndWrap((l, stored) -> resolve(client, stored, l.delegateFailureAndWrap(
+            (l2, marker) -> {
+                if (marker != null && RUNNING.equals(marker.get("state"))) {
+                    throw new ElasticsearchStatusException("{} (task [{}]) is already running on index [{}]; wait for it or cancel "
+                        + "it with POST _tasks/{}/_cancel", RestStatus.CONFLICT, job, marker.get("task"), index, marker.get("task"));
+                }
+                l2.onResponse(marker);
+            }))));
     }
 
     private static Map<String, Object> failed(Map<String, Object> marker, String reason) {

@@ -1,5 +1,6 @@
 package org.instanceretrieval.es.diffusion;
 
+import org.elasticsearch.action.support.PlainActionFuture;
 import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.test.ESIntegTestCase;
@@ -7,6 +8,7 @@ import org.instanceretrieval.es.BruteForce;
 import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.StoredGraphBruteForce;
 import org.instanceretrieval.es.graph.StoredGraphFixture;
+import org.instanceretrieval.es.job.IndexMetaMarker;
 import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.graph.NeighbourList;
@@ -29,7 +31,7 @@ import static org.hamcrest.Matchers.containsString;
  * {@link StoredGraphBruteForce#offlineRow} computes independently (ids of T_i by value then id, values to 1e-6); the
  * {@code diffusion} retriever scores its window from the rows of the query's query_k nearest exactly as the dense sum of
  * those rows, with {@code scope: index} ranks the union of the rows; an index with required custom routing; a document
- * deleted since the graph was read (skipped); documents indexed after the build (offline true
+ * deleted since the graph was read (skipped); a build while another runs (409) and after it ended; documents indexed after the build (offline true
  * fails, auto diffuses online); bad input (400, 409).
  */
 @ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2, supportsDedicatedMasters = false)
@@ -213,6 +215,36 @@ public class OfflineDiffusionIT extends ClusteredVectorsIntegTestCase {
         assertEquals((DOCS - 1) * 3, ((Number) second.result().get("stored_entries")).intValue());
         assertEquals(DOCS - 1, hits(search("{\"size\": " + DOCS + ", \"_source\": false, \"query\": {\"exists\": {\"field\": "
             + "\"retrieval_offline.v\"}}}")).size());
+    }
+
+    /**
+     * A rows marker {@code running} whose task still runs (a slow neighbour-graph build of another index lends its task): 409
+     * naming the task; once that task has ended (cancelled), the marker reads as failed and a build takes it over.
+     */
+    public void testARunningBuildIs409AndAStaleMarkerIsTakenOver() throws Exception {
+        String slow = "offline-slow-graph";
+        float[][] kept = vectors;
+        clusteredVectors(400, 4);
+        indexVectors(slow, 2);
+        vectors = kept;
+        // block_size 1: 400 x 400 block reads, long enough to be seen running
+        String task = (String) call(getRestClient(), "POST", "/" + slow + "/_retrieval/graph/_build?wait_for_completion=false",
+            "{\"field\": \"v\", \"k\": 5, \"block_size\": 1}").get("task");
+        OfflineRowsMarker running = new OfflineRowsMarker("v", 5, 3, 0.99, 6, 20, 1e-6, "fixture:1", task, OfflineRowsMarker.RUNNING,
+            null, null);
+        PlainActionFuture<Void> written = new PlainActionFuture<>();
+        IndexMetaMarker.write(client(), INDEX, OfflineRowsMarker.KEY, running.toMap(), written);
+        written.get();
+        String body = "{\"field\": \"v\", \"k\": 5}";
+        ResponseException e = expectThrows(ResponseException.class,
+            () -> call(getRestClient(), "POST", "/" + INDEX + "/_retrieval/diffusion/_build", body));
+        assertEquals(409, status(e));
+        assertThat(e.getMessage(), containsString("an offline diffusion build (task [" + task + "]) is already running on index ["
+            + INDEX + "]; wait for it or cancel it with POST _tasks/" + task + "/_cancel"));
+
+        call(getRestClient(), "POST", "/_tasks/" + task + "/_cancel", null);
+        call(getRestClient(), "GET", "/_tasks/" + task + "?wait_for_completion=true&timeout=30s", null);
+        assertEquals(DOCS, call(getRestClient(), "POST", "/" + INDEX + "/_retrieval/diffusion/_build", body).get("items"));
     }
 
     @SuppressWarnings("unchecked")
