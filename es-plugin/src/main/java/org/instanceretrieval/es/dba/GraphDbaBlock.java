@@ -7,13 +7,13 @@ import org.elasticsearch.action.bulk.BulkRequest;
 import org.elasticsearch.action.support.RefCountingListener;
 import org.elasticsearch.cluster.routing.IndexRouting;
 import org.elasticsearch.rest.RestStatus;
+import org.instanceretrieval.es.job.DocumentUpdates;
 import org.instanceretrieval.es.job.TransportJobAction.Job;
 import org.instanceretrieval.es.vectors.ShardVectorsByIdAction;
 import org.instanceretrieval.expansion.AlphaQueryExpansion;
 import org.instanceretrieval.graph.NeighbourList;
 import org.instanceretrieval.graph.NeighbourListCodec;
 import org.instanceretrieval.math.VectorMath;
-import org.instanceretrieval.es.job.DocumentUpdates;
 
 import java.util.ArrayList;
 import java.util.Arrays;

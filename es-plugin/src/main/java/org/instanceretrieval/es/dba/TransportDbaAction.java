@@ -1,6 +1,5 @@
 package org.instanceretrieval.es.dba;
 
-import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
@@ -9,22 +8,23 @@ import org.elasticsearch.action.bulk.BulkRequest;
 import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.tasks.TaskCancelledException;
 import org.elasticsearch.transport.TransportService;
+import org.instanceretrieval.es.job.DocumentUpdates;
+import org.instanceretrieval.es.job.IndexMetaMarker;
 import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.JobTask;
 import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
-import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.es.vectors.FieldVectorReader.DocVector;
 import org.instanceretrieval.expansion.DatabaseAugmentation;
 import org.instanceretrieval.math.ScoreKernels;
 import org.instanceretrieval.math.VectorMath;
+import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.neighbours.ExactNeighbourSearch;
-import org.instanceretrieval.es.job.DocumentUpdates;
-import org.instanceretrieval.es.job.IndexMetaMarker;
 
 import java.util.Arrays;
 import java.util.Comparator;

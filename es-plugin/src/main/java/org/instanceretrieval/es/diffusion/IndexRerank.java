@@ -16,11 +16,11 @@ import org.elasticsearch.search.sort.ShardDocSortField;
 import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.diffusion.QueryWeighting;
 import org.instanceretrieval.es.graph.GraphMarker;
-import org.instanceretrieval.graph.StoredGraph;
 import org.instanceretrieval.es.graph.StoredGraphCache;
 import org.instanceretrieval.es.query.VectorFieldInfo;
 import org.instanceretrieval.es.vectors.QuerySimilarityExt;
 import org.instanceretrieval.graph.NeighbourList;
+import org.instanceretrieval.graph.StoredGraph;
 import org.instanceretrieval.neighbours.Neighbours;
 
 import java.util.ArrayList;

@@ -24,10 +24,10 @@ import org.instanceretrieval.es.graph.GraphFields;
 import org.instanceretrieval.es.graph.SegmentIdCache;
 import org.instanceretrieval.es.graph.SegmentIds;
 import org.instanceretrieval.es.memory.BreakerReservation;
-import org.instanceretrieval.search.WindowVectors;
 import org.instanceretrieval.graph.StoredGraphDiffusion;
 import org.instanceretrieval.graph.WindowNeighbours;
 import org.instanceretrieval.memory.Reservation;
+import org.instanceretrieval.search.WindowVectors;
 
 import java.io.IOException;
 import java.util.Arrays;

@@ -1,6 +1,5 @@
 package org.instanceretrieval.es.diffusion;
 
-import org.instanceretrieval.graph.OfflineRowSolver;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.admin.indices.mapping.get.GetFieldMappingsRequest;
@@ -19,8 +18,8 @@ import org.instanceretrieval.diffusion.ConjugateGradient;
 import org.instanceretrieval.es.graph.GraphFields;
 import org.instanceretrieval.es.graph.GraphMarker;
 import org.instanceretrieval.es.graph.GraphMarkers;
-import org.instanceretrieval.graph.StoredGraph;
 import org.instanceretrieval.es.graph.StoredGraphCache;
+import org.instanceretrieval.es.job.DocumentUpdates;
 import org.instanceretrieval.es.job.IndexMetaMarker;
 import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;
@@ -28,8 +27,9 @@ import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
 import org.instanceretrieval.graph.NeighbourList;
 import org.instanceretrieval.graph.NeighbourListCodec;
+import org.instanceretrieval.graph.OfflineRowSolver;
+import org.instanceretrieval.graph.StoredGraph;
 import org.instanceretrieval.memory.Reservation;
-import org.instanceretrieval.es.job.DocumentUpdates;
 
 import java.util.Base64;
 import java.util.LinkedHashMap;

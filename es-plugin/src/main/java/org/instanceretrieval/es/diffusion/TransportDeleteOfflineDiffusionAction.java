@@ -13,10 +13,10 @@ import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.transport.TransportService;
-import org.instanceretrieval.es.rest.RequestParams;
-import org.instanceretrieval.es.store.StoredItemRequest;
 import org.instanceretrieval.es.graph.GraphMarkers;
 import org.instanceretrieval.es.job.IndexMetaMarker;
+import org.instanceretrieval.es.rest.RequestParams;
+import org.instanceretrieval.es.store.StoredItemRequest;
 
 import java.util.Map;
 

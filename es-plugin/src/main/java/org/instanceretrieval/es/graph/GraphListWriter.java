@@ -3,10 +3,10 @@ package org.instanceretrieval.es.graph;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.bulk.BulkRequest;
 import org.elasticsearch.client.internal.Client;
+import org.instanceretrieval.es.job.DocumentUpdates;
 import org.instanceretrieval.graph.NeighbourList;
 import org.instanceretrieval.graph.NeighbourListCodec;
 import org.instanceretrieval.neighbours.Neighbours;
-import org.instanceretrieval.es.job.DocumentUpdates;
 
 import java.util.Base64;
 import java.util.Map;

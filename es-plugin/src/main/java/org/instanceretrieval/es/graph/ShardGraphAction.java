@@ -3,9 +3,9 @@ package org.instanceretrieval.es.graph;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
-import org.instanceretrieval.graph.ShardLists;
-import org.instanceretrieval.es.vectors.ShardRead;
 import org.instanceretrieval.es.rest.RequestParams;
+import org.instanceretrieval.es.vectors.ShardRead;
+import org.instanceretrieval.graph.ShardLists;
 
 import java.io.IOException;
 

@@ -1,7 +1,5 @@
 package org.instanceretrieval.es.graph;
 
-import org.instanceretrieval.graph.GraphAffinity;
-import org.instanceretrieval.graph.StoredGraph;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.support.GroupedActionListener;
 import org.elasticsearch.action.support.SubscribableListener;
@@ -16,8 +14,10 @@ import org.elasticsearch.common.unit.ByteSizeValue;
 import org.elasticsearch.index.Index;
 import org.instanceretrieval.diffusion.SparseMatrix;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
-import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.es.rest.RequestParams;
+import org.instanceretrieval.graph.GraphAffinity;
+import org.instanceretrieval.graph.StoredGraph;
+import org.instanceretrieval.memory.Reservation;
 
 import java.util.ArrayList;
 import java.util.Collection;

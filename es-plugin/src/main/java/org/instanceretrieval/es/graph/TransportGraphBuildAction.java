@@ -21,9 +21,9 @@ import org.instanceretrieval.es.job.JobRequest;
 import org.instanceretrieval.es.job.JobResponse;
 import org.instanceretrieval.es.job.TransportJobAction;
 import org.instanceretrieval.es.memory.RetrievalBreaker;
+import org.instanceretrieval.es.rest.RequestParams;
 import org.instanceretrieval.es.vectors.ShardVectorIdsAction;
 import org.instanceretrieval.memory.Reservation;
-import org.instanceretrieval.es.rest.RequestParams;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -12,14 +12,14 @@ import org.elasticsearch.index.mapper.MappedFieldType;
 import org.elasticsearch.index.mapper.RoutingFieldMapper;
 import org.elasticsearch.index.shard.IndexShard;
 import org.elasticsearch.index.shard.ShardId;
-import org.instanceretrieval.es.vectors.IdTerms;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.rest.RestStatus;
+import org.instanceretrieval.es.rest.RequestParams;
+import org.instanceretrieval.es.vectors.IdTerms;
 import org.instanceretrieval.es.vectors.ShardReadRequest;
 import org.instanceretrieval.es.vectors.ShardReadServices;
 import org.instanceretrieval.es.vectors.TransportShardReadAction;
 import org.instanceretrieval.memory.Reservation;
-import org.instanceretrieval.es.rest.RequestParams;
 
 import java.io.IOException;
 import java.util.ArrayList;

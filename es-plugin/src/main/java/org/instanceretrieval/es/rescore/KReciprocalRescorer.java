@@ -1,6 +1,5 @@
 package org.instanceretrieval.es.rescore;
 
-import org.instanceretrieval.search.WindowVectors;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
 import org.elasticsearch.search.rescore.RescoreContext;
@@ -10,6 +9,7 @@ import org.instanceretrieval.memory.MemoryBudget;
 import org.instanceretrieval.memory.Reservation;
 import org.instanceretrieval.rerank.KReciprocal;
 import org.instanceretrieval.rerank.KReciprocalDistances;
+import org.instanceretrieval.search.WindowVectors;
 
 import java.io.IOException;
 

@@ -1,11 +1,11 @@
 package org.instanceretrieval.es.graph;
 
-import org.instanceretrieval.graph.GraphAffinity;
-import org.instanceretrieval.graph.StoredGraph;
 import org.elasticsearch.test.ESTestCase;
 import org.instanceretrieval.diffusion.SparseMatrix;
 import org.instanceretrieval.es.BruteForce;
+import org.instanceretrieval.graph.GraphAffinity;
 import org.instanceretrieval.graph.NeighbourListCodec;
+import org.instanceretrieval.graph.StoredGraph;
 import org.instanceretrieval.memory.Reservation;
 
 import java.io.ByteArrayOutputStream;
