@@ -72,6 +72,33 @@ public class ScoreKernelTest {
     }
 
     @Test
+    public void scoringFromARowEqualsScoringAllOfThem() {
+        Random random = new Random(7);
+        int dim = 33;
+        for (ScoreKernel kernel : kernels()) {
+            for (int numRows : new int[] {1, 37, 40, 64, 150}) {
+                float[] queries = randomVectors(random, 9, dim);
+                ScoreKernel.Prepared prepared = kernel.prepare(randomVectors(random, numRows, dim), numRows, dim);
+                float[] all = new float[9 * numRows];
+                kernel.scoreBlock(queries, 0, 9, prepared, all);
+                for (int firstRow : new int[] {0, 5, 16, 33, numRows - 1}) {
+                    if (firstRow < 0 || firstRow >= numRows) {
+                        continue;
+                    }
+                    float[] from = new float[9 * numRows];
+                    kernel.scoreBlockFrom(queries, 0, 9, prepared, from, firstRow);
+                    for (int q = 0; q < 9; q++) {
+                        for (int r = firstRow; r < numRows; r++) {
+                            assertEquals(kernel + " rows " + numRows + " from " + firstRow + " q " + q + " r " + r, all[q * numRows + r],
+                                from[q * numRows + r], 0f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     public void scoringLeavesTheBufferBeyondTheBlockUntouched() {
         Random random = new Random(3);
         int dim = 9;
