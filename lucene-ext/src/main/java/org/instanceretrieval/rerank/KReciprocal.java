@@ -274,24 +274,25 @@ public final class KReciprocal {
         }
         int[][] index = new int[n][];
         double[][] weight = new double[n][];
-        int[] stamp = new int[n];
+        int[] stamp = new int[n]; // stamp[b] == a: b is already in R*(a)
+        int[] inR = new int[n]; // inR[b] == a: b is in R(a, k1)
         Arrays.fill(stamp, -1);
+        Arrays.fill(inR, -1);
         int[] members = new int[n];
         for (int a = 0; a < n; a++) {
             checkpoint.run();
             int[] r = reciprocal(rows, a, k1);
-            int[] sortedR = r.clone();
-            Arrays.sort(sortedR);
             int size = 0;
             for (int b : r) {
                 stamp[b] = a;
+                inR[b] = a;
                 members[size++] = b;
             }
             for (int c : r) {
                 int[] candidate = halfSets[c];
                 int common = 0;
                 for (int b : candidate) {
-                    if (Arrays.binarySearch(sortedR, b) >= 0) {
+                    if (inR[b] == a) {
                         common++;
                     }
                 }
