@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 16 FMAs, 19 vector registers) where vectors have 16 lanes (AVX-512, 32 registers); 6 x 2 =
  * 12 accumulators (15 registers) otherwise, to fit AVX2's 16 registers. Panels are walked in
  * tiles of {@link #PANEL_TILE} that stay in the L2 cache while all queries of the block pass
- * over them. A last panel with padding rows is scored on its own ({@link #lastPanel}), so the
+ * over them. A last panel with padding rows is scored on its own into a scratch row, so the
  * blocks only ever store whole vectors.
  *
  * <p>Measured on 1,020 x 12,000 x 768, AVX-512 (Zen 4), one thread, Temurin 25: the
@@ -120,7 +120,7 @@ final class PanamaScoreKernel implements ScoreKernel {
         }
         Panels panels = (Panels) collection;
         int dim = panels.dim;
-        // whole panels here; a last panel holding padding rows apart (lastPanel), so that the blocks' stores are never masked
+        // whole panels here; a last panel holding padding rows apart (into a scratch row), so that no store is ever masked
         int whole = panels.numRows / LANES;
         for (int p0 = Math.max(0, firstRow) / LANES; p0 < whole; p0 += PANEL_TILE) {
             int p1 = Math.min(whole, p0 + PANEL_TILE);
@@ -136,20 +136,20 @@ final class PanamaScoreKernel implements ScoreKernel {
                 }
                 if (p < p1) {
                     for (int m = 0; m < queryBlock; m++) {
-                        block1x1(queries, (firstQuery + q + m) * dim, panels, p, out, q + m);
+                        block1x1(queries, (firstQuery + q + m) * dim, panels, p, out, (q + m) * panels.numRows + p * LANES);
                     }
                 }
             }
             for (; q < numQueries; q++) {
                 for (int p = p0; p < p1; p++) {
-                    block1x1(queries, (firstQuery + q) * dim, panels, p, out, q);
+                    block1x1(queries, (firstQuery + q) * dim, panels, p, out, q * panels.numRows + p * LANES);
                 }
             }
         }
         if (whole < panels.numPanels && whole * LANES + LANES > Math.max(0, firstRow)) {
             float[] scores = new float[LANES];
             for (int q = 0; q < numQueries; q++) {
-                lastPanel(queries, (firstQuery + q) * dim, panels, whole, scores);
+                block1x1(queries, (firstQuery + q) * dim, panels, whole, scores, 0);
                 System.arraycopy(scores, 0, out, q * panels.numRows + whole * LANES, panels.numRows - whole * LANES);
             }
         }
@@ -247,26 +247,12 @@ final class PanamaScoreKernel implements ScoreKernel {
         store(f0, f1, out, o + n);
     }
 
-    /** One query (at {@code qa}) against panel {@code p}: block remainders. */
-    private static void block1x1(float[] qs, int qa, Panels panels, int p, float[] out, int outQuery) {
-        int dim = panels.dim;
-        float[] x = panels.data;
-        int x0 = p * dim * LANES;
-        FloatVector acc = FloatVector.zero(SPECIES);
-        for (int k = 0; k < dim; k++) {
-            acc = FloatVector.broadcast(SPECIES, qs[qa + k]).fma(FloatVector.fromArray(SPECIES, x, x0 + k * LANES), acc);
-        }
-        int n = panels.numRows;
-        int r = p * LANES;
-        acc.intoArray(out, outQuery * n + r);
-    }
-
     /**
-     * One query (at {@code qa}) against panel {@code p}, the last one, which holds padding rows: all its {@code LANES} scores
-     * into {@code scores} (the caller keeps those of real rows). Kept apart from the blocks, which store whole vectors only
-     * (see the class notes).
+     * One query (at {@code qa}) against panel {@code p}: its {@code LANES} scores into {@code target[offset ..]} (block
+     * remainders into {@code out}; the last panel, which holds padding rows, into a scratch row of which the caller keeps the
+     * real rows, so that no store is ever masked: see the class notes).
      */
-    private static void lastPanel(float[] qs, int qa, Panels panels, int p, float[] scores) {
+    private static void block1x1(float[] qs, int qa, Panels panels, int p, float[] target, int offset) {
         int dim = panels.dim;
         float[] x = panels.data;
         int x0 = p * dim * LANES;
@@ -274,7 +260,7 @@ final class PanamaScoreKernel implements ScoreKernel {
         for (int k = 0; k < dim; k++) {
             acc = FloatVector.broadcast(SPECIES, qs[qa + k]).fma(FloatVector.fromArray(SPECIES, x, x0 + k * LANES), acc);
         }
-        acc.intoArray(scores, 0);
+        acc.intoArray(target, offset);
     }
 
     /** Stores the scores of two whole panels, the first one's row 0 at {@code out[o]}. */
