@@ -13,7 +13,7 @@ import java.util.Map;
  * {@code running} while vectors are being written, {@code done} only once every update
  * succeeded and the index was refreshed, {@code failed} (with {@code reason}) after a failed
  * or cancelled job. {@code task} is the job's task id: a {@code running} marker whose task no
- * longer runs (its node died or restarted mid-write) is {@linkplain #resolve resolved} to
+ * longer runs (its node died or restarted mid-write) is {@linkplain IndexMetaMarker#resolve resolved} to
  * {@code failed}, and a new job takes over. Reading, resolving and writing are {@link IndexMetaMarker}'s, shared with the
  * neighbour-graph build.
  */
@@ -28,16 +28,6 @@ public final class DbaMarker {
         String reason) {
         return IndexMetaMarker.putOutcome(OrderedMaps.of("field", options.field(), "target_field", options.targetField(), "n",
             options.neighbours(), "alpha", (double) options.alpha(), "state", state, "task", task), completedAt, docCount, reason);
-    }
-
-    /** The marker of {@code index} as stored, or null when no DBA job has written one ({@link IndexMetaMarker#read}). */
-    public static void read(Client client, String index, ActionListener<Map<String, Object>> listener) {
-        IndexMetaMarker.read(client, index, KEY, listener);
-    }
-
-    /** The marker as it stands: a {@code running} one whose task no longer runs reads as {@code failed} ({@link IndexMetaMarker#resolve}). */
-    public static void resolve(Client client, Map<String, Object> marker, ActionListener<Map<String, Object>> listener) {
-        IndexMetaMarker.resolve(client, marker, listener);
     }
 
     /** Writes the marker into the {@code _meta} of {@code index}, keeping its other entries ({@link IndexMetaMarker#write}). */

@@ -110,9 +110,8 @@ final class GraphDbaJob {
 
     /** The index's graph marker as it stands: a {@code running} one whose task no longer runs reads as failed. */
     private void readGraphMarker(ActionListener<GraphMarker> listener) {
-        IndexMetaMarker.read(job.client(), index, GraphMarker.KEY, listener.delegateFailureAndWrap((l, stored) ->
-            IndexMetaMarker.resolve(job.client(), stored, l.map(marker -> marker == null ? null
-                : GraphMarker.fromMeta(Map.of(GraphMarker.KEY, marker))))));
+        IndexMetaMarker.readResolved(job.client(), index, GraphMarker.KEY, listener.map(marker -> marker == null ? null
+            : GraphMarker.fromMeta(Map.of(GraphMarker.KEY, marker))));
     }
 
     /** The graph checks of the request; throws the 400 or 409. */

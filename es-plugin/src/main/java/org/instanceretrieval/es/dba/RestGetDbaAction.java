@@ -7,6 +7,7 @@ import org.elasticsearch.rest.RestResponse;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.rest.action.RestActionListener;
 import org.elasticsearch.xcontent.XContentBuilder;
+import org.instanceretrieval.es.job.IndexMetaMarker;
 import org.instanceretrieval.es.rest.RetrievalRestHandler;
 
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.Map;
 /**
  * {@code GET {index}/_retrieval/dba}: the index's DBA marker as it stands ({@code {"index": ..., "dba": {...}}}). A marker
  * that says {@code running} while its task no longer runs is answered {@code failed} with the reason
- * ({@link DbaMarker#resolve}); the next DBA job on the index takes over. 404 {@code index_not_found_exception} for a
+ * ({@link IndexMetaMarker#resolve}); the next DBA job on the index takes over. 404 {@code index_not_found_exception} for a
  * missing index, 404 {@code resource_not_found_exception} when no DBA job has written to the index. Reading the marker
  * needs the {@code view_index_metadata} privilege on the index (it reads the mapping), and {@code monitor} to look up the task.
  */
@@ -27,21 +28,16 @@ public final class RestGetDbaAction extends RetrievalRestHandler {
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
         String index = request.param("index");
-        return channel -> DbaMarker.read(client, index, new RestActionListener<Map<String, Object>>(channel) {
+        return channel -> IndexMetaMarker.readResolved(client, index, DbaMarker.KEY, new RestActionListener<Map<String, Object>>(channel) {
             @Override
-            protected void processResponse(Map<String, Object> stored) {
-                if (stored == null) {
+            protected void processResponse(Map<String, Object> marker) throws Exception {
+                if (marker == null) {
                     onFailure(new ResourceNotFoundException("no DBA job has written to index [{}]", index));
                     return;
                 }
-                DbaMarker.resolve(client, stored, new RestActionListener<>(channel) {
-                    @Override
-                    protected void processResponse(Map<String, Object> marker) throws Exception {
-                        XContentBuilder builder = channel.newBuilder();
-                        builder.startObject().field("index", index).field("dba", marker).endObject();
-                        channel.sendResponse(new RestResponse(RestStatus.OK, builder));
-                    }
-                });
+                XContentBuilder builder = channel.newBuilder();
+                builder.startObject().field("index", index).field("dba", marker).endObject();
+                channel.sendResponse(new RestResponse(RestStatus.OK, builder));
             }
         });
     }

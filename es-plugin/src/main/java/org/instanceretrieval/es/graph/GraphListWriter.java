@@ -16,8 +16,9 @@ import java.util.function.BooleanSupplier;
 /**
  * Writes the neighbour lists of a block of documents ({@link GraphFields}): for each, a partial update ({@link DocumentUpdates}:
  * custom routing kept, retried on version conflicts) setting {@code retrieval_graph.<field>} to the base64 of
- * {@link NeighbourListCodec} bytes, in bulk requests of {@value #BULK_SIZE}, one after the other. A document deleted since the build read it is skipped (not counted); any
- * other failed update fails the write with a 500 naming it. Counts the lists written. Not thread-safe for concurrent blocks.
+ * {@link NeighbourListCodec} bytes, in bulk requests of {@value #BULK_SIZE}, one after the other. A document deleted since the
+ * build read it is skipped (not counted); any other failed update fails the write with a 500 naming it. Counts the lists
+ * written. Not thread-safe for concurrent blocks.
  */
 final class GraphListWriter {
 

@@ -13,8 +13,8 @@ import java.io.IOException;
  * Internal shard-level action: reads, from one shard's current searcher, the {@code _id}, the custom {@code _routing} and the
  * value of a {@code binary} doc-values field (the request's field: {@link GraphFields#neighbours} or
  * {@link GraphFields#offlineRows}) of every live document that has one, straight from doc values (never through
- * {@code _source}). The {@link StoredGraphCache} calls it once
- * per shard when it loads a graph. An {@code indices:} action: the caller needs {@code read} on the index.
+ * {@code _source}). The {@link StoredGraphCache} calls it once per shard when it loads a graph. An {@code indices:} action: the
+ * caller needs {@code read} on the index.
  */
 public final class ShardGraphAction {
 

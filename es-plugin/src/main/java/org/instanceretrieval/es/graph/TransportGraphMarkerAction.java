@@ -32,12 +32,12 @@ public abstract class TransportGraphMarkerAction extends HandledTransportAction<
     @Override
     protected final void doExecute(Task task, RecordRequest<GraphIndexRequest> request, ActionListener<JobResponse> listener) {
         GraphIndexRequest.concreteIndex(client, request.params().index(), listener.delegateFailureAndWrap((l, index) ->
-            IndexMetaMarker.read(client, index, GraphMarker.KEY, l.delegateFailureAndWrap((l1, stored) -> {
-                if (stored == null) {
+            IndexMetaMarker.readResolved(client, index, GraphMarker.KEY, l.delegateFailureAndWrap((l1, marker) -> {
+                if (marker == null) {
                     throw new ResourceNotFoundException("index [{}] has no neighbour graph; build one with POST {}/_retrieval/graph/_build",
                         index, index);
                 }
-                IndexMetaMarker.resolve(client, stored, l1.delegateFailureAndWrap((l2, marker) -> onMarker(index, marker, l2)));
+                onMarker(index, marker, l1);
             }))));
     }
 

@@ -78,21 +78,25 @@ public final class IndexMetaMarker {
     }
 
     /**
-     * The marker under {@code key} of {@code index} as it stands ({@link #read}, then {@link #resolve}; null when there is
-     * none) for a job that is about to take the key over: while the job the marker names still runs, a 409 naming its task
+     * The marker under {@code key} of {@code index} as it stands ({@link #readResolved}) for a job that is about to take the
+     * key over: while the job the marker names still runs, a 409 naming its task
      * and how to cancel it.
      *
      * @param job the kind of job, as the error names it ({@code "a neighbour-graph build"})
      */
     public static void readIdle(Client client, String index, String key, String job, ActionListener<Map<String, Object>> listener) {
-        read(client, index, key, listener.delegateFailureAndWrap((l, stored) -> resolve(client, stored, l.delegateFailureAndWrap(
-            (l2, marker) -> {
-                if (marker != null && RUNNING.equals(marker.get("state"))) {
-                    throw new ElasticsearchStatusException("{} (task [{}]) is already running on index [{}]; wait for it or cancel "
-                        + "it with POST _tasks/{}/_cancel", RestStatus.CONFLICT, job, marker.get("task"), index, marker.get("task"));
-                }
-                l2.onResponse(marker);
-            }))));
+        readResolved(client, index, key, listener.delegateFailureAndWrap((l, marker) -> {
+            if (marker != null && RUNNING.equals(marker.get("state"))) {
+                throw new ElasticsearchStatusException("{} (task [{}]) is already running on index [{}]; wait for it or cancel "
+                    + "it with POST _tasks/{}/_cancel", RestStatus.CONFLICT, job, marker.get("task"), index, marker.get("task"));
+            }
+            l.onResponse(marker);
+        }));
+    }
+
+    /** The marker under {@code key} of {@code index} as it stands: {@link #read}, then {@link #resolve}; null when there is none. */
+    public static void readResolved(Client client, String index, String key, ActionListener<Map<String, Object>> listener) {
+        read(client, index, key, listener.delegateFailureAndWrap((l, stored) -> resolve(client, stored, l)));
     }
 
     private static Map<String, Object> failed(Map<String, Object> marker, String reason) {
